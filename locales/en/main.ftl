@@ -1,0 +1,190 @@
+## Formats (chrono strftime patterns)
+format-date = %A %-d %B %Y
+format-time = %H:%M
+
+## Layout
+skip-to-content = Skip to main content
+language-switcher = Language
+privacy-notice = Privacy notice
+footer-tagline = Webinars of the network's member governments and partners.
+breadcrumb = You are here
+back-to-catalogue = Back to all webinars
+optional = (optional)
+
+## Languages
+language-en = English
+language-fr = French
+language-es = Spanish
+in-language-en = in English
+in-language-fr = in French
+in-language-es = in Spanish
+
+## Catalogue
+catalogue-title = Webinars
+catalogue-intro = Sessions open to officials of member governments and partner organisations. Times are shown in each session's time zone.
+catalogue-upcoming = Upcoming
+catalogue-past = Past sessions
+catalogue-none-upcoming = No upcoming sessions are announced yet.
+catalogue-none-past = No past sessions yet.
+
+## Availability
+availability-cancelled = Cancelled
+availability-past = This session has taken place
+availability-recording = Recording available
+availability-waitlist = Full: you can join the waiting list
+seats-left = { $count ->
+    [one] { $count } seat left
+   *[other] { $count } seats left
+}
+seats-left-of = { $count ->
+    [one] { $count } of { $capacity } seats left
+   *[other] { $count } of { $capacity } seats left
+}
+registration-closed = Registration is closed
+registration-opens-on = Registration opens on { $date }
+
+## Session page
+session-cancelled = This session has been cancelled.
+session-language = Language
+session-when = Date and time
+session-zone = Time zone: { $zone }
+session-your-time = In your time zone:
+session-duration = Duration
+duration-minutes = { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+session-seats = Seats
+session-register = Register
+session-about = About this session
+session-panel = Speakers
+session-documents = Documents
+session-recording = Recording
+session-watch-recording = Watch the recording
+speaker-photo-alt = Photo of { $name }
+role-host = Host
+role-moderator = Moderator
+role-keynote = Keynote
+role-speaker = Speaker
+
+## Registration form
+register-title = Register: { $title }
+register-heading = Register for this webinar
+register-waitlist-note = This session is full. If you register, you join the waiting list and we email you as soon as a seat is yours.
+register-submit = Register
+field-name = Full name
+field-email = Email address
+field-email-hint = We send a link to this address to confirm your registration.
+field-organisation = Your government or organisation
+field-organisation-choose = Choose from the list
+field-organisation-other-option = My organisation is not in the list
+field-organisation-other = Your organisation, if not in the list
+field-organisation-other-hint = Only if you chose "My organisation is not in the list".
+field-position = Position
+field-country = Country
+field-language = Language for our emails
+field-timezone = Your time zone
+field-timezone-hint = For example Europe/Paris or America/Mexico_City. Our emails show the session time in your zone too.
+field-needs = Accessibility or interpretation needs
+field-needs-hint = For example captions, sign language, or interpretation into another language.
+field-honeypot = Leave this field empty
+field-consent = I agree that my details are used to manage my registration to this webinar, as described in the
+field-newsletter = Send me the network's newsletter
+
+## Validation
+error-summary-title = There is a problem
+error-title-prefix = Error:
+error-prefix = Error:
+error-name-required = Enter your full name
+error-email-required = Enter your email address
+error-email = Enter an email address in the correct format, like name@city.gov
+error-organisation-required = Choose your government or organisation, or "My organisation is not in the list"
+error-organisation-other-required = Enter the name of your organisation
+error-organisation-unknown = Choose an organisation from the list
+error-country-required = Enter your country
+error-language = Choose English, French or Spanish
+error-timezone = Enter a time zone from the list, like Europe/Paris, or leave it empty
+error-too-long = { $max ->
+    [one] Use at most { $max } character
+   *[other] Use at most { $max } characters
+}
+error-consent = Tick the box to agree to the use of your details, or we cannot register you
+error-form-expired = Your form had expired, so it was not sent. Check your answers below and press Register again.
+
+## After registering
+received-title = Check your email
+received-body = We have sent you an email to confirm your registration to "{ $title }". Open it and follow the link: your registration counts only once it is confirmed.
+received-spam = If nothing arrives within a few minutes, look in your spam folder. You can also register again with the same address: we will send the link again.
+link-invalid-title = This link does not work
+link-invalid-body = It may have expired or been copied incompletely. Open the most recent email we sent you, or register again to get a new link.
+confirm-session-unavailable = This session has been cancelled or has already started, so the registration could not be confirmed.
+
+## Manage page
+manage-title = Your registration
+manage-your-time = In your time zone: { $time }
+manage-join = Join the webinar
+manage-calendar = Add to my calendar (.ics)
+manage-details = Your details
+manage-cancel-explain = If you can no longer attend, cancel your registration so that someone on the waiting list gets your seat.
+manage-cancel = Cancel my registration
+manage-back-to-session = Back to the session
+status-pending = Waiting for your confirmation: follow the link in our email.
+status-confirmed = You are registered: your seat is confirmed.
+status-waitlisted = You are on the waiting list. We will email you as soon as a seat is yours.
+status-cancelled = Your registration is cancelled.
+flash-confirmed = Thank you: your registration is confirmed. We have sent you an email with the calendar invitation.
+flash-waitlisted = Thank you for confirming. The session is full, so you are on the waiting list.
+flash-unchanged = Your registration was already confirmed: nothing has changed.
+flash-cancelled = Your registration has been cancelled. We have sent you a confirmation by email.
+
+## Privacy notice
+privacy-version = Version { $version }
+privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, any accessibility or interpretation needs you tell us, and when you agreed to this notice.
+privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes and the recording, and to report how many members took part. Organisers of the network's secretariat can see them.
+privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
+privacy-control = The link in each of our emails shows what we hold about you and lets you cancel your registration.
+privacy-retention = Personal details are removed after the webinar's follow-up period; counts of participation by member are kept.
+
+## Emails
+email-hello = Hello { $name },
+email-confirm-subject = Please confirm your registration: { $title }
+email-confirm-body = Thank you for registering. Please confirm that this is your email address by following the link below: your registration counts only once it is confirmed.
+email-confirm-ignore = If you did not ask to register, ignore this message: nothing happens without your confirmation.
+email-confirm-action = Confirm my registration
+email-already-subject = You are already registered: { $title }
+email-already-body = Someone, probably you, asked to register again with this email address. Nothing has changed. { $status }
+email-registered-subject = You are registered: { $title }
+email-registered-body = Your seat is confirmed. The link to join is below; please keep this email.
+email-calendar-attached = The calendar invitation is attached: open it to add the session to your calendar.
+email-promoted-subject = A seat is yours: { $title }
+email-promoted-body = Good news: a seat has become free and it is now yours. The link to join is below.
+email-waitlisted-subject = You are on the waiting list: { $title }
+email-waitlisted-body = Thank you for confirming. The session is full, so you are on the waiting list. If a seat becomes free we give it to the next person on the list and email you at once.
+email-cancelled-subject = Registration cancelled: { $title }
+email-cancelled-body = Your registration has been cancelled. If this is a mistake, you can register again while registration is open.
+email-session-label = Webinar
+email-when-label = When
+email-your-time-label = In your time zone
+email-join-label = Join
+email-details-label = Details
+email-manage-label = Manage your registration
+email-manage-action = View or cancel my registration
+email-session-action = See the session
+email-online = Online
+email-footer-manage = See, change or cancel your registration: { $link }
+email-footer-why = You receive this email because this address was used to register for a webinar.
+
+## Error pages
+error-not-found-title = Page not found
+error-not-found = The page you asked for does not exist. It may have moved, or the address may be mistyped.
+error-forbidden-title = Not allowed
+error-forbidden = This action was refused. If you were sending a form, go back, reload the page and try again.
+error-bad-request-title = Something was wrong with the request
+error-bad-request = The request could not be understood. Go back and try again.
+error-too-large = What you sent is too large.
+error-too-many-title = Too many requests
+error-too-many = Please wait a moment before trying again.
+error-unavailable-title = Temporarily unavailable
+error-unavailable = The service is busy or under maintenance. Please try again in a few minutes.
+error-internal-title = Something went wrong
+error-internal = An unexpected error occurred on our side. It has been recorded; please try again later.

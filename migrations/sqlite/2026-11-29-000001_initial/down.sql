@@ -1,0 +1,10 @@
+DROP TABLE organisers;
+DROP TABLE outbox;
+DROP TABLE registration_tokens;
+DROP TABLE registrations;
+DROP TABLE panel_entries;
+DROP TABLE speakers;
+DROP TABLE session_documents;
+DROP TABLE sessions;
+DROP TABLE series;
+DROP TABLE organisations;

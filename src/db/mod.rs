@@ -1,0 +1,213 @@
+//! The only place that knows diesel and the two backends.
+//!
+//! SQLite is the embedded default, PostgreSQL the production engine. Both are reached through
+//! one [`AnyConnection`] and one portable schema; the few places where they differ are here,
+//! each with the reason.
+
+pub mod catalogue;
+pub mod demo;
+pub mod models;
+pub mod organisers;
+pub mod outbox;
+pub mod registrations;
+pub mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseTarget;
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = Pool<AnyManager>;
+pub type DbConn = PooledConnection<AnyManager>;
+
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Opens connections by the URL's scheme. diesel's derived `establish` tries each backend in
+/// turn and hides the real error (a wrong password reads "invalid connection url"), so the
+/// backend is chosen here and libpq's or SQLite's own message is kept.
+#[derive(Debug, Clone)]
+pub struct AnyManager {
+    target: DatabaseTarget,
+}
+
+impl ManageConnection for AnyManager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        let conn = match &self.target {
+            DatabaseTarget::Postgres(url) => {
+                AnyConnection::Postgresql(diesel::PgConnection::establish(url)?)
+            }
+            DatabaseTarget::Sqlite(path) => {
+                AnyConnection::Sqlite(diesel::SqliteConnection::establish(path)?)
+            }
+        };
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// SQLite settings are per connection, so they are applied to every new one.
+#[derive(Debug)]
+struct ConnectionSetup {
+    statement_timeout_ms: u64,
+}
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        let statements: Vec<String> = match conn {
+            AnyConnection::Sqlite(_) => vec![
+                "PRAGMA journal_mode = WAL".into(),
+                "PRAGMA busy_timeout = 10000".into(),
+                "PRAGMA foreign_keys = ON".into(),
+                "PRAGMA synchronous = NORMAL".into(),
+            ],
+            AnyConnection::Postgresql(_) => {
+                vec![format!("SET statement_timeout = {}", self.statement_timeout_ms)]
+            }
+        };
+        for sql in statements {
+            diesel::sql_query(sql)
+                .execute(conn)
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_size: u32,
+    pub connect_timeout: Duration,
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_size: 16,
+            connect_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::Result<DbPool> {
+    if let DatabaseTarget::Sqlite(path) = target
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating the folder for the SQLite database {path}"))?;
+    }
+    let manager = AnyManager {
+        target: target.clone(),
+    };
+    Pool::builder()
+        .max_size(settings.max_size)
+        .min_idle(Some(1))
+        .connection_timeout(settings.connect_timeout)
+        .connection_customizer(Box::new(ConnectionSetup {
+            statement_timeout_ms: settings.statement_timeout.as_millis() as u64,
+        }))
+        .build(manager)
+        .with_context(|| format!("connecting to the database ({})", target.describe()))
+}
+
+/// Applies pending migrations; returns the versions applied.
+pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    Ok(applied.iter().map(|v| v.to_string()).collect())
+}
+
+/// Runs `f` in a transaction that holds the write lock from its first statement.
+///
+/// SQLite: diesel's `transaction` issues a deferred `BEGIN`, and a read-then-write inside it
+/// fails at once with SQLITE_BUSY instead of waiting (busy_timeout does not apply to the
+/// upgrade), so writers start with `BEGIN IMMEDIATE`. PostgreSQL: a plain `BEGIN`; rows that
+/// must be serialised are locked with [`lock_session_row`].
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The original error matters more than a failed rollback (which marks the
+            // connection broken, so the pool discards it).
+            let _ = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(err)
+        }
+    }
+}
+
+/// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
+/// `for_update` does not compile on `MultiBackend`, so it runs on the inner connection, inside
+/// the transaction begun on the outer one). SQLite needs nothing: `write_tx` holds the database
+/// write lock already.
+pub fn lock_session_row(conn: &mut AnyConnection, session_id: &str) -> QueryResult<()> {
+    use schema::sessions::dsl as s;
+    if let AnyConnection::Postgresql(pg) = conn {
+        s::sessions
+            .find(session_id)
+            .select(s::id)
+            .for_update()
+            .first::<String>(pg)?;
+    }
+    Ok(())
+}
+
+pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+/// Checks that the database answers; used by `/healthz`.
+pub fn ping(conn: &mut AnyConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
+pub fn backend_name(conn: &AnyConnection) -> &'static str {
+    match conn {
+        AnyConnection::Postgresql(_) => "postgresql",
+        AnyConnection::Sqlite(_) => "sqlite",
+    }
+}

@@ -1,0 +1,175 @@
+//! The durable email outbox. Business writes enqueue in their own transaction; the worker
+//! claims due rows with a lease in a short transaction and records the result in another.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::models::{OutboxMessage, new_id};
+use super::schema::outbox;
+use super::{AnyConnection, write_tx};
+
+/// Adds a message to the outbox. `dedupe_key` is unique: enqueueing the same key twice is a
+/// unique violation, which callers that may repeat themselves treat as "already queued".
+pub fn enqueue(
+    conn: &mut AnyConnection,
+    kind: &str,
+    registration_id: Option<&str>,
+    dedupe_key: &str,
+    payload: &str,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let id = new_id();
+    diesel::insert_into(outbox::table)
+        .values(&OutboxMessage {
+            id: id.clone(),
+            kind: kind.to_owned(),
+            registration_id: registration_id.map(str::to_owned),
+            dedupe_key: dedupe_key.to_owned(),
+            payload: payload.to_owned(),
+            status: "queued".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            locked_until: None,
+            last_error: None,
+            message_id: None,
+            sent_at: None,
+            created_at: now,
+        })
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// How many messages of `kind` were queued for a registration since `since`.
+pub fn recent_count(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    kinds: &[&str],
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::registration_id.eq(registration_id))
+        .filter(outbox::kind.eq_any(kinds))
+        .filter(outbox::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Claims up to `limit` due messages for `lease`: queued ones whose time has come, and ones
+/// left "sending" by a worker that died (lease expired). Each claim counts as an attempt.
+pub fn claim_due(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    limit: i64,
+    lease: Duration,
+) -> QueryResult<Vec<OutboxMessage>> {
+    write_tx(conn, |conn| {
+        let due = outbox::status
+            .eq("queued")
+            .and(outbox::next_attempt_at.le(now))
+            .or(outbox::status.eq("sending").and(outbox::locked_until.lt(now)));
+        let ids: Vec<String> = match conn {
+            // Several workers share one PostgreSQL: each skips rows another is claiming.
+            AnyConnection::Postgresql(pg) => outbox::table
+                .filter(due)
+                .order(outbox::next_attempt_at.asc())
+                .limit(limit)
+                .select(outbox::id)
+                .for_update()
+                .skip_locked()
+                .load(pg)?,
+            // SQLite: `write_tx` holds the database write lock, so the claim is exclusive.
+            AnyConnection::Sqlite(_) => outbox::table
+                .filter(due)
+                .order(outbox::next_attempt_at.asc())
+                .limit(limit)
+                .select(outbox::id)
+                .load(conn)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((
+                outbox::status.eq("sending"),
+                outbox::locked_until.eq(now + lease),
+                outbox::attempts.eq(outbox::attempts + 1),
+            ))
+            .execute(conn)?;
+        outbox::table
+            .filter(outbox::id.eq_any(&ids))
+            .order(outbox::next_attempt_at.asc())
+            .select(OutboxMessage::as_select())
+            .load(conn)
+    })
+}
+
+pub fn mark_sent(
+    conn: &mut AnyConnection,
+    id: &str,
+    message_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(now),
+            outbox::message_id.eq(message_id),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A transient failure: try again at `next_attempt_at`.
+pub fn mark_retry(
+    conn: &mut AnyConnection,
+    id: &str,
+    error: &str,
+    next_attempt_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("queued"),
+            outbox::next_attempt_at.eq(next_attempt_at),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(truncate(error)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A permanent failure, or the last attempt: kept with the server's answer, never retried.
+pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("failed"),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(truncate(error)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn for_registration(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+) -> QueryResult<Vec<OutboxMessage>> {
+    outbox::table
+        .filter(outbox::registration_id.eq(registration_id))
+        .order(outbox::created_at.asc())
+        .select(OutboxMessage::as_select())
+        .load(conn)
+}
+
+/// Counts by status, for health and metrics.
+pub fn depth(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i64)>> {
+    outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+fn truncate(error: &str) -> String {
+    error.chars().take(1000).collect()
+}

@@ -1,0 +1,176 @@
+//! The one portable schema, written by hand for both backends: only the SQL types that
+//! diesel's `MultiBackend` supports (text UUIDs, naive UTC timestamps, booleans, integers).
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        country -> Text,
+        focal_email -> Nullable<Text>,
+        is_demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    series (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        description -> Text,
+        is_demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        series_id -> Nullable<Text>,
+        slug -> Text,
+        title -> Text,
+        summary -> Text,
+        description -> Text,
+        language -> Text,
+        starts_at -> Timestamp,
+        timezone -> Text,
+        duration_minutes -> Integer,
+        capacity -> Integer,
+        registration_opens_at -> Nullable<Timestamp>,
+        registration_closes_at -> Nullable<Timestamp>,
+        status -> Text,
+        join_url -> Nullable<Text>,
+        recording_url -> Nullable<Text>,
+        version -> Integer,
+        is_demo -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_documents (id) {
+        id -> Text,
+        session_id -> Text,
+        title -> Text,
+        url -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    speakers (id) {
+        id -> Text,
+        name -> Text,
+        honorific -> Text,
+        position -> Text,
+        organisation -> Text,
+        bio -> Text,
+        photo_path -> Nullable<Text>,
+        is_demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    panel_entries (id) {
+        id -> Text,
+        session_id -> Text,
+        speaker_id -> Text,
+        role -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        session_id -> Text,
+        status -> Text,
+        name -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        organisation_id -> Nullable<Text>,
+        organisation_other -> Nullable<Text>,
+        position -> Text,
+        country -> Text,
+        language -> Text,
+        timezone -> Nullable<Text>,
+        needs -> Text,
+        consent_at -> Timestamp,
+        consent_version -> Text,
+        newsletter -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        waitlisted_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registration_tokens (token_hash) {
+        token_hash -> Text,
+        registration_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        registration_id -> Nullable<Text>,
+        dedupe_key -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> series (series_id));
+diesel::joinable!(session_documents -> sessions (session_id));
+diesel::joinable!(panel_entries -> sessions (session_id));
+diesel::joinable!(panel_entries -> speakers (speaker_id));
+diesel::joinable!(registrations -> sessions (session_id));
+diesel::joinable!(registrations -> organisations (organisation_id));
+diesel::joinable!(registration_tokens -> registrations (registration_id));
+diesel::joinable!(outbox -> registrations (registration_id));
+
+
+
+diesel::table! {
+    organisers (id) {
+        id -> Text,
+        email -> Text,
+        email_normalized -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    series,
+    sessions,
+    session_documents,
+    speakers,
+    panel_entries,
+    registrations,
+    registration_tokens,
+    outbox,
+    organisers,
+);

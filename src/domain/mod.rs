@@ -1,0 +1,127 @@
+//! Domain types and the parsers that turn raw input into them. No I/O here.
+
+mod registration;
+
+pub use registration::{
+    FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text,
+    parse_email,
+};
+
+/// The interface and message languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    En,
+    Fr,
+    Es,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::En, Language::Fr, Language::Es];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+            Language::Es => "es",
+        }
+    }
+
+    /// The language's own name for itself, as shown in a language switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::En => "English",
+            Language::Fr => "Français",
+            Language::Es => "Español",
+        }
+    }
+
+    /// Accepts a code or a tag with a region (`fr`, `fr-CA`, `ES`).
+    pub fn parse(tag: &str) -> Option<Language> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Language::En),
+            "fr" => Some(Language::Fr),
+            "es" => Some(Language::Es),
+            _ => None,
+        }
+    }
+
+    /// Picks the best supported language from an `Accept-Language` header, by quality.
+    pub fn negotiate(accept_language: &str) -> Option<Language> {
+        let mut best: Option<(f32, Language)> = None;
+        for part in accept_language.split(',') {
+            let mut pieces = part.split(';');
+            let Some(tag) = pieces.next() else { continue };
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Language::parse(tag)
+                && quality > 0.0
+                && best.is_none_or(|(q, _)| quality > q)
+            {
+                best = Some((quality, lang));
+            }
+        }
+        best.map(|(_, lang)| lang)
+    }
+}
+
+/// A registration's life: pending until the emailed link is followed, then confirmed while
+/// seats remain, else waitlisted; cancelled by the person (or an organiser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationStatus {
+    Pending,
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Pending => "pending",
+            RegistrationStatus::Confirmed => "confirmed",
+            RegistrationStatus::Waitlisted => "waitlisted",
+            RegistrationStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "confirmed" => Some(Self::Confirmed),
+            "waitlisted" => Some(Self::Waitlisted),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// The version of the privacy notice shown next to the consent box; stored with each consent.
+pub const CONSENT_VERSION: &str = "2026-11";
+
+/// How long after a session ends its manage links keep working (the follow-up period).
+pub const FOLLOW_UP_DAYS: i64 = 90;
+
+/// How long a confirmation link works (never past the session's start).
+pub const CONFIRM_LINK_DAYS: i64 = 7;
+
+/// At most this many confirmation or reminder-of-registration messages per registration per
+/// hour, so that the form cannot be used to flood somebody's inbox.
+pub const MAX_CONFIRMATION_MAILS_PER_HOUR: i64 = 3;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(Language::negotiate("fr-FR,fr;q=0.9,en;q=0.8"), Some(Language::Fr));
+        assert_eq!(Language::negotiate("de-DE,de;q=0.9,es;q=0.5"), Some(Language::Es));
+        assert_eq!(Language::negotiate("en;q=0.2, es;q=0.7"), Some(Language::Es));
+        assert_eq!(Language::negotiate("de, ja"), None);
+        assert_eq!(Language::negotiate(""), None);
+        assert_eq!(Language::negotiate("fr;q=0"), None);
+    }
+}

@@ -1,0 +1,313 @@
+use serde::Deserialize;
+
+use super::Language;
+
+/// A validation failure on one form field: the field's name and the message key that explains
+/// it (translated when shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: &'static str,
+    /// The length limit, for "at most N characters" messages.
+    pub limit: Option<usize>,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: &'static str) -> Self {
+        Self { field, message, limit: None }
+    }
+
+    pub fn too_long(field: &'static str, limit: usize) -> Self {
+        Self { field, message: "error-too-long", limit: Some(limit) }
+    }
+}
+
+/// The registration form exactly as posted. Every field is optional text so that a missing or
+/// odd field becomes a message next to it, never a rejected request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub organisation_other: String,
+    pub position: String,
+    pub country: String,
+    pub language: String,
+    pub timezone: String,
+    pub needs: String,
+    pub consent: Option<String>,
+    pub newsletter: Option<String>,
+    /// Honeypot: hidden from people, filled by naive bots.
+    pub website: String,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrganisationChoice {
+    /// A member government or partner from the list, by id.
+    Listed(String),
+    /// Typed by the registrant because theirs is not in the list.
+    Other(String),
+}
+
+/// A registration request after parsing: every field is clean and within bounds.
+#[derive(Debug, Clone)]
+pub struct RegistrationInput {
+    pub name: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub organisation: OrganisationChoice,
+    pub position: String,
+    pub country: String,
+    pub language: Language,
+    pub timezone: Option<String>,
+    pub needs: String,
+    pub newsletter: bool,
+}
+
+pub const NAME_MAX: usize = 120;
+pub const EMAIL_MAX: usize = 254;
+pub const ORGANISATION_MAX: usize = 160;
+pub const POSITION_MAX: usize = 160;
+pub const COUNTRY_MAX: usize = 80;
+pub const NEEDS_MAX: usize = 1000;
+
+impl RegistrationForm {
+    /// Parses the form. Collects every field's error at once, so the person fixes them in one go.
+    pub fn parse(&self) -> Result<RegistrationInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        fn check(errors: &mut Vec<FieldError>, result: Result<String, FieldError>) -> String {
+            result.unwrap_or_else(|e| {
+                errors.push(e);
+                String::new()
+            })
+        }
+
+        let name = check(&mut errors, required_line("name", &self.name, NAME_MAX, "error-name-required"));
+        let email = check(&mut errors, parse_email("email", &self.email));
+        let organisation = match self.organisation.trim() {
+            "" => {
+                errors.push(FieldError::new("organisation", "error-organisation-required"));
+                None
+            }
+            "other" => match required_line(
+                "organisation_other",
+                &self.organisation_other,
+                ORGANISATION_MAX,
+                "error-organisation-other-required",
+            ) {
+                Ok(text) => Some(OrganisationChoice::Other(text)),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            id if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
+                Some(OrganisationChoice::Listed(id.to_owned()))
+            }
+            _ => {
+                errors.push(FieldError::new("organisation", "error-organisation-unknown"));
+                None
+            }
+        };
+        let position = check(&mut errors, clean_line("position", &self.position, POSITION_MAX));
+        let country = check(&mut errors, required_line("country", &self.country, COUNTRY_MAX, "error-country-required"));
+        let language = match Language::parse(&self.language) {
+            Some(lang) if self.language.trim().len() <= 8 => Some(lang),
+            _ => {
+                errors.push(FieldError::new("language", "error-language"));
+                None
+            }
+        };
+        let timezone = match self.timezone.trim() {
+            "" => None,
+            tz => match tz.parse::<chrono_tz::Tz>() {
+                Ok(zone) => Some(zone.name().to_owned()),
+                Err(_) => {
+                    errors.push(FieldError::new("timezone", "error-timezone"));
+                    None
+                }
+            },
+        };
+        let needs = check(&mut errors, clean_text("needs", &self.needs, NEEDS_MAX));
+        if self.consent.is_none() {
+            errors.push(FieldError::new("consent", "error-consent"));
+        }
+
+        match (organisation, language) {
+            (Some(organisation), Some(language)) if errors.is_empty() => Ok(RegistrationInput {
+                name,
+                email_normalized: email.to_lowercase(),
+                email,
+                organisation,
+                position,
+                country,
+                language,
+                timezone,
+                needs,
+                newsletter: self.newsletter.is_some(),
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn is_bot(&self) -> bool {
+        !self.website.trim().is_empty()
+    }
+}
+
+/// One line of text: control characters (CR, LF, tabs, NUL) become spaces, runs of white space
+/// fold to one, and the result is trimmed. Longer than `max` characters is an error.
+pub fn clean_line(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let folded = raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if folded.chars().count() > max {
+        return Err(FieldError::too_long(field, max));
+    }
+    Ok(folded)
+}
+
+fn required_line(field: &'static str, raw: &str, max: usize, missing: &'static str) -> Result<String, FieldError> {
+    let value = clean_line(field, raw, max)?;
+    if value.is_empty() {
+        return Err(FieldError::new(field, missing));
+    }
+    Ok(value)
+}
+
+/// Free text over several lines: line breaks are kept (as `\n`), other control characters go.
+pub fn clean_text(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let text: String = raw
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| if c == '\r' { '\n' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    let text = text.trim().to_owned();
+    if text.chars().count() > max {
+        return Err(FieldError::too_long(field, max));
+    }
+    Ok(text)
+}
+
+/// An email address a mail server will accept: `local@domain.tld`, no spaces or control
+/// characters, within the lengths of RFC 5321.
+pub fn parse_email(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(field, "error-email-required"));
+    }
+    if value.chars().count() > EMAIL_MAX {
+        return Err(FieldError::too_long(field, EMAIL_MAX));
+    }
+    let invalid = || FieldError::new(field, "error-email");
+    let (local, domain) = value.rsplit_once('@').ok_or_else(invalid)?;
+    let domain_ok = domain.len() <= 253
+        && domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    if !domain_ok || !local_ok || value.parse::<lettre::Address>().is_err() {
+        return Err(invalid());
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid_form() -> RegistrationForm {
+        RegistrationForm {
+            name: "Amina Diallo".into(),
+            email: "amina.diallo@accra.gov.gh".into(),
+            organisation: "0193a1b2-0000-7000-8000-000000000001".into(),
+            country: "Ghana".into(),
+            language: "fr".into(),
+            consent: Some("on".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_parses() {
+        let input = valid_form().parse().expect("valid");
+        assert_eq!(input.name, "Amina Diallo");
+        assert_eq!(input.language, Language::Fr);
+        assert!(!input.newsletter);
+    }
+
+    #[test]
+    fn emails_are_checked_and_normalised_for_lookup() {
+        let mut form = valid_form();
+        form.email = "  Amina.Diallo@Accra.GOV.gh ".into();
+        let input = form.parse().expect("valid");
+        assert_eq!(input.email, "Amina.Diallo@Accra.GOV.gh");
+        assert_eq!(input.email_normalized, "amina.diallo@accra.gov.gh");
+
+        for bad in ["", "plainaddress", "a@b", "a b@c.org", "a@b..org", "a@-b.org", ".a@b.org", "a@b.org\r\nBcc: x@y.org", "a\0@b.org"] {
+            assert!(parse_email("email", bad).is_err(), "{bad:?} should be rejected");
+        }
+        for good in ["x@y.org", "o'brien@dublin.ie", "jo+webinar@seoul.go.kr", "ana@méxico.gob.mx"] {
+            assert!(parse_email("email", good).is_ok(), "{good:?} should be accepted");
+        }
+    }
+
+    #[test]
+    fn every_missing_field_is_reported_at_once() {
+        let errors = RegistrationForm::default().parse().expect_err("empty form");
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        for field in ["name", "email", "organisation", "country", "language", "consent"] {
+            assert!(fields.contains(&field), "{field} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn line_breaks_in_names_are_folded_and_overlong_values_refused() {
+        let mut form = valid_form();
+        form.name = "Mallory\r\nBcc: victim@example.org".into();
+        assert_eq!(form.parse().expect("valid").name, "Mallory Bcc: victim@example.org");
+
+        form.name = "x".repeat(NAME_MAX + 1);
+        let errors = form.parse().expect_err("too long");
+        assert_eq!(errors, vec![FieldError::too_long("name", NAME_MAX)]);
+    }
+
+    #[test]
+    fn other_organisation_needs_its_name() {
+        let mut form = valid_form();
+        form.organisation = "other".into();
+        let errors = form.parse().expect_err("missing other");
+        assert_eq!(errors[0].field, "organisation_other");
+        form.organisation_other = "Ciudad de Ejemplo".into();
+        assert_eq!(
+            form.parse().expect("valid").organisation,
+            OrganisationChoice::Other("Ciudad de Ejemplo".into())
+        );
+    }
+
+    #[test]
+    fn unknown_time_zones_are_refused_and_known_ones_kept() {
+        let mut form = valid_form();
+        form.timezone = "Mars/Olympus".into();
+        assert_eq!(form.parse().expect_err("bad tz")[0].field, "timezone");
+        form.timezone = "America/Mexico_City".into();
+        assert_eq!(form.parse().expect("valid").timezone.as_deref(), Some("America/Mexico_City"));
+    }
+}

@@ -1,0 +1,166 @@
+//! What each message says, in the registrant's language. The words come from the message
+//! files; the layout from `templates/emails/`.
+
+use askama::Template;
+
+use super::ics::Method;
+use crate::db::models::{Registration, Session};
+use crate::db::registrations::kinds;
+use crate::i18n::{I18n, in_zone};
+use crate::web::view::When;
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub link: bool,
+}
+
+pub struct Action {
+    pub label: String,
+    pub url: String,
+}
+
+/// A message's content, independent of format.
+pub struct EmailContent {
+    pub subject: String,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub facts: Vec<Fact>,
+    pub action: Option<Action>,
+    pub footer: Vec<String>,
+    pub calendar: Option<Method>,
+}
+
+#[derive(Template)]
+#[template(path = "emails/message.txt")]
+struct TextEmail<'a> {
+    c: &'a EmailContent,
+}
+
+#[derive(Template)]
+#[template(path = "emails/message.html")]
+struct HtmlEmail<'a> {
+    c: &'a EmailContent,
+    lang: &'a str,
+}
+
+impl EmailContent {
+    /// The plain-text and HTML bodies. HTML escapes everything a person typed.
+    pub fn render(&self, i18n: I18n) -> askama::Result<(String, String)> {
+        let text = TextEmail { c: self }.render()?;
+        let html = HtmlEmail { c: self, lang: i18n.code() }.render()?;
+        Ok((text, html))
+    }
+}
+
+pub struct MessageContext<'a> {
+    pub i18n: I18n,
+    pub registration: &'a Registration,
+    pub session: &'a Session,
+    pub session_link: String,
+    pub manage_link: String,
+    pub confirm_link: Option<String>,
+}
+
+/// Builds the content of a registration message, or `None` for an unknown kind.
+pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<EmailContent> {
+    let i18n = ctx.i18n;
+    let title = &ctx.session.title;
+    let hello = i18n.t1("email-hello", "name", &ctx.registration.name);
+    let manage = Action { label: i18n.t("email-manage-action"), url: ctx.manage_link.clone() };
+    let footer = vec![
+        i18n.t1("email-footer-manage", "link", &ctx.manage_link),
+        i18n.t("email-footer-why"),
+    ];
+    let content = |subject_key: &str, paragraphs: Vec<String>, facts: Vec<Fact>, action: Option<Action>, calendar: Option<Method>| EmailContent {
+        subject: i18n.t1(subject_key, "title", title),
+        heading: title.clone(),
+        paragraphs,
+        facts,
+        action,
+        footer: footer.clone(),
+        calendar,
+    };
+    let message = match kind {
+        kinds::CONFIRM_REQUEST => content(
+            "email-confirm-subject",
+            vec![hello, i18n.t("email-confirm-body"), i18n.t("email-confirm-ignore")],
+            session_facts(ctx, false),
+            ctx.confirm_link
+                .as_ref()
+                .map(|url| Action { label: i18n.t("email-confirm-action"), url: url.clone() }),
+            None,
+        ),
+        kinds::ALREADY_REGISTERED => content(
+            "email-already-subject",
+            vec![
+                hello,
+                i18n.t1("email-already-body", "status", i18n.t(&format!("status-{}", ctx.registration.status))),
+            ],
+            session_facts(ctx, false),
+            Some(manage),
+            None,
+        ),
+        kinds::REGISTERED => content(
+            "email-registered-subject",
+            vec![hello, i18n.t("email-registered-body"), i18n.t("email-calendar-attached")],
+            session_facts(ctx, true),
+            Some(manage),
+            Some(Method::Publish),
+        ),
+        kinds::PROMOTED => content(
+            "email-promoted-subject",
+            vec![hello, i18n.t("email-promoted-body"), i18n.t("email-calendar-attached")],
+            session_facts(ctx, true),
+            Some(manage),
+            Some(Method::Publish),
+        ),
+        kinds::WAITLISTED => content(
+            "email-waitlisted-subject",
+            vec![hello, i18n.t("email-waitlisted-body")],
+            session_facts(ctx, false),
+            Some(manage),
+            None,
+        ),
+        kinds::CANCELLED => content(
+            "email-cancelled-subject",
+            vec![hello, i18n.t("email-cancelled-body")],
+            session_facts(ctx, false),
+            Some(Action { label: i18n.t("email-session-action"), url: ctx.session_link.clone() }),
+            Some(Method::Cancel),
+        ),
+        _ => return None,
+    };
+    Some(message)
+}
+
+/// The session's facts: title, time in its zone and in the registrant's, language, and the
+/// join link for confirmed registrants.
+fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
+    let i18n = ctx.i18n;
+    let session = ctx.session;
+    let when = When::of(i18n, session);
+    let mut facts = vec![
+        Fact { label: i18n.t("email-session-label"), value: session.title.clone(), link: false },
+        Fact { label: i18n.t("email-when-label"), value: when.line(), link: false },
+    ];
+    if let Some(zone) = ctx.registration.timezone.as_deref().filter(|z| *z != session.timezone) {
+        let start = in_zone(session.starts_at, zone);
+        let end = in_zone(session.ends_at(), zone);
+        facts.push(Fact {
+            label: i18n.t("email-your-time-label"),
+            value: format!("{}, {}–{} ({})", i18n.date(&start), i18n.time(&start), i18n.time(&end), zone),
+            link: false,
+        });
+    }
+    facts.push(Fact {
+        label: i18n.t("session-language"),
+        value: i18n.t(&format!("in-language-{}", session.language)),
+        link: false,
+    });
+    if with_join && let Some(join) = &session.join_url {
+        facts.push(Fact { label: i18n.t("email-join-label"), value: join.clone(), link: true });
+    }
+    facts.push(Fact { label: i18n.t("email-details-label"), value: ctx.session_link.clone(), link: true });
+    facts
+}

@@ -1,0 +1,141 @@
+//! Outgoing email: transports (SMTP through lettre, or `.eml` files when no SMTP server is
+//! configured) and the messages, multipart text + HTML from templates.
+
+pub mod ics;
+pub mod messages;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::Settings;
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Each message becomes `<id>.eml` in a folder a newcomer can open.
+    Files(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
+}
+
+/// Why a send failed, and whether trying again can help.
+#[derive(Debug, Clone)]
+pub struct SendError {
+    pub permanent: bool,
+    pub detail: String,
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        match &settings.smtp {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                    .context("SMTP_URL")?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .pool_config(PoolConfig::new().max_size(8).idle_timeout(Duration::from_secs(60)))
+                    .build();
+                Ok(Mailer::Smtp(transport))
+            }
+            None => {
+                let dir = settings.mail_dir();
+                std::fs::create_dir_all(&dir).with_context(|| format!("creating the mail folder {}", dir.display()))?;
+                Ok(Mailer::Files(AsyncFileTransport::<Tokio1Executor>::new(&dir), dir))
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Smtp(_) => "SMTP".into(),
+            Mailer::Files(_, dir) => format!(".eml files in {}", dir.display()),
+        }
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        match self {
+            Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                detail: smtp_error_text(&e),
+            }),
+            Mailer::Files(transport, _) => transport.send(message).await.map(|_| ()).map_err(|e| SendError {
+                permanent: false,
+                detail: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// The server's own answer where there is one ("550 5.1.1 no such user"), else the error.
+fn smtp_error_text(e: &lettre::transport::smtp::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// A message ready to build: content already rendered.
+pub struct Outgoing {
+    pub to: Mailbox,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub message_id: String,
+    pub calendar: Option<(String, ics::Method)>,
+    pub list_unsubscribe: Option<String>,
+}
+
+impl Outgoing {
+    pub fn build(self, from: &Mailbox) -> anyhow::Result<Message> {
+        let mut builder = Message::builder()
+            .from(from.clone())
+            .to(self.to)
+            .subject(self.subject)
+            .message_id(Some(self.message_id))
+            .date_now();
+        if let Some(link) = self.list_unsubscribe {
+            builder = builder.header(ListUnsubscribe(format!("<{link}>")));
+        }
+        let alternative = MultiPart::alternative()
+            .singlepart(SinglePart::plain(self.text))
+            .singlepart(SinglePart::html(self.html));
+        let message = match self.calendar {
+            Some((ics, method)) => {
+                let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", method.as_str()))
+                    .context("calendar content type")?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .multipart(alternative)
+                        .singlepart(Attachment::new("invite.ics".into()).body(ics, content_type)),
+                )
+            }
+            None => builder.multipart(alternative),
+        };
+        message.context("building the message")
+    }
+}
+
+/// `List-Unsubscribe`, so mail clients offer a way out of reminders.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}

@@ -1,0 +1,239 @@
+//! The one translation layer: Fluent message files under `locales/`, one folder per language.
+//! Templates and emails ask for messages by key; nothing user-facing is written in code.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use unic_langid::langid;
+
+use crate::domain::Language;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Unicode isolation marks around arguments break plain-text emails and copy-paste.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static FR: LanguageIdentifier = langid!("fr");
+static ES: LanguageIdentifier = langid!("es");
+
+fn identifier(lang: Language) -> &'static LanguageIdentifier {
+    match lang {
+        Language::En => &EN,
+        Language::Fr => &FR,
+        Language::Es => &ES,
+    }
+}
+
+/// A value passed to a message.
+pub enum Arg<'a> {
+    Str(Cow<'a, str>),
+    Num(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(v: &'a str) -> Self {
+        Arg::Str(Cow::Borrowed(v))
+    }
+}
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(v: &'a String) -> Self {
+        Arg::Str(Cow::Borrowed(v.as_str()))
+    }
+}
+impl<'a> From<&&'a str> for Arg<'a> {
+    fn from(v: &&'a str) -> Self {
+        Arg::Str(Cow::Borrowed(v))
+    }
+}
+impl<'a> From<&&'a String> for Arg<'a> {
+    fn from(v: &&'a String) -> Self {
+        Arg::Str(Cow::Borrowed(v.as_str()))
+    }
+}
+impl From<String> for Arg<'_> {
+    fn from(v: String) -> Self {
+        Arg::Str(Cow::Owned(v))
+    }
+}
+impl From<i64> for Arg<'_> {
+    fn from(v: i64) -> Self {
+        Arg::Num(v)
+    }
+}
+impl From<&i64> for Arg<'_> {
+    fn from(v: &i64) -> Self {
+        Arg::Num(*v)
+    }
+}
+impl From<i32> for Arg<'_> {
+    fn from(v: i32) -> Self {
+        Arg::Num(i64::from(v))
+    }
+}
+impl From<&i32> for Arg<'_> {
+    fn from(v: &i32) -> Self {
+        Arg::Num(i64::from(*v))
+    }
+}
+impl From<usize> for Arg<'_> {
+    fn from(v: usize) -> Self {
+        Arg::Num(i64::try_from(v).unwrap_or(i64::MAX))
+    }
+}
+impl From<&usize> for Arg<'_> {
+    fn from(v: &usize) -> Self {
+        Arg::from(*v)
+    }
+}
+
+/// Messages in one language. Cheap to copy into every page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct I18n {
+    pub lang: Language,
+}
+
+impl I18n {
+    pub fn new(lang: Language) -> Self {
+        Self { lang }
+    }
+
+    /// The language code, for `<html lang>`.
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(identifier(self.lang), key)
+    }
+
+    pub fn t1<'a>(&self, key: &str, name: &'static str, value: impl Into<Arg<'a>>) -> String {
+        self.with_args(key, vec![(name, value.into())])
+    }
+
+    pub fn t2<'a, 'b>(
+        &self,
+        key: &str,
+        name1: &'static str,
+        value1: impl Into<Arg<'a>>,
+        name2: &'static str,
+        value2: impl Into<Arg<'b>>,
+    ) -> String {
+        let args: Vec<(&'static str, Arg<'_>)> = vec![(name1, convert(value1.into())), (name2, convert(value2.into()))];
+        self.with_args(key, args)
+    }
+
+    fn with_args(&self, key: &str, args: Vec<(&'static str, Arg<'_>)>) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue<'static>> = args
+            .into_iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Arg::Str(s) => FluentValue::from(s.into_owned()),
+                    Arg::Num(n) => FluentValue::from(n),
+                };
+                (Cow::Borrowed(name), value)
+            })
+            .collect();
+        LOCALES.lookup_with_args(identifier(self.lang), key, &map)
+    }
+
+    /// Whether `key` exists in this language itself (not through the fallback).
+    pub fn has(&self, key: &str) -> bool {
+        LOCALES.try_lookup(identifier(self.lang), key).is_some()
+    }
+
+    fn chrono_locale(&self) -> chrono::Locale {
+        match self.lang {
+            Language::En => chrono::Locale::en_GB,
+            Language::Fr => chrono::Locale::fr_FR,
+            Language::Es => chrono::Locale::es_ES,
+        }
+    }
+
+    /// A date in the reader's language, e.g. "Wednesday 22 July 2020".
+    pub fn date(&self, at: &DateTime<Tz>) -> String {
+        at.format_localized(&self.t("format-date"), self.chrono_locale()).to_string()
+    }
+
+    /// A time of day, e.g. "16:00".
+    pub fn time(&self, at: &DateTime<Tz>) -> String {
+        at.format_localized(&self.t("format-time"), self.chrono_locale()).to_string()
+    }
+
+    /// The name of a language in this language ("French", "français", "francés").
+    pub fn language_name(&self, code: &str) -> String {
+        match Language::parse(code) {
+            Some(lang) => self.t(&format!("language-{}", lang.code())),
+            None => code.to_owned(),
+        }
+    }
+}
+
+fn convert(arg: Arg<'_>) -> Arg<'static> {
+    match arg {
+        Arg::Str(s) => Arg::Str(Cow::Owned(s.into_owned())),
+        Arg::Num(n) => Arg::Num(n),
+    }
+}
+
+/// Converts a stored UTC instant into a zone, falling back to UTC for an unknown zone name.
+pub fn in_zone(at: NaiveDateTime, zone: &str) -> DateTime<Tz> {
+    let tz: Tz = zone.parse().unwrap_or(chrono_tz::UTC);
+    Utc.from_utc_datetime(&at).with_timezone(&tz)
+}
+
+/// "UTC+02:00" style offset of an instant in its zone.
+pub fn utc_offset(at: &DateTime<Tz>) -> String {
+    let secs = chrono::Offset::fix(at.offset()).local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    format!("UTC{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+}
+
+/// Every language's loaded message keys are checked by tests through this list.
+pub fn message_ids(lang: Language) -> Vec<String> {
+    let path = format!("{}/locales/{}/main.ftl", env!("CARGO_MANIFEST_DIR"), lang.code());
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let (id, _) = line.split_once(" =")?;
+            let id = id.trim();
+            (!id.is_empty() && !line.starts_with([' ', '#', '.', '*', '[']) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                .then(|| id.to_owned())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_the_way_each_language_writes_them() {
+        let at = in_zone(
+            chrono::NaiveDate::from_ymd_opt(2020, 7, 22).and_then(|d| d.and_hms_opt(14, 0, 0)).expect("date"),
+            "Europe/Madrid",
+        );
+        assert_eq!(I18n::new(Language::En).date(&at), "Wednesday 22 July 2020");
+        assert_eq!(I18n::new(Language::Fr).date(&at), "mercredi 22 juillet 2020");
+        assert_eq!(I18n::new(Language::Es).date(&at), "miércoles, 22 de julio de 2020");
+        assert_eq!(I18n::new(Language::En).time(&at), "16:00");
+        assert_eq!(utc_offset(&at), "UTC+02:00");
+    }
+
+    #[test]
+    fn plural_rules_follow_the_language() {
+        let en = I18n::new(Language::En);
+        assert_eq!(en.t1("seats-left", "count", 1), "1 seat left");
+        assert_eq!(en.t1("seats-left", "count", 5), "5 seats left");
+    }
+}

@@ -1,0 +1,12 @@
+//! Convoca: registration and running of webinars for a network of city governments.
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod email;
+pub mod i18n;
+pub mod jobs;
+pub mod security;
+pub mod startup;
+pub mod web;

@@ -1,0 +1,112 @@
+//! Builds the whole application from settings: pool, migrations, demo data, web server on
+//! its own listener (port 0 works, for tests) and the email worker.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::sync::{Notify, watch};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{self, DbPool, PoolSettings};
+use crate::email::Mailer;
+use crate::jobs::Worker;
+use crate::web::{self, AppState};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Run the email worker in this process.
+    pub worker: bool,
+    /// Load the demo data into an empty database.
+    pub demo: bool,
+    pub clock: Clock,
+    pub pool: PoolSettings,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self { worker: true, demo: true, clock: Clock::system(), pool: PoolSettings::default() }
+    }
+}
+
+pub struct Application {
+    pub address: SocketAddr,
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+    /// The same worker the process runs, for running due work on demand (tests).
+    pub worker: Worker,
+    server: actix_web::dev::Server,
+    run_worker: bool,
+}
+
+/// Opens the pool and applies pending migrations.
+pub async fn open_database(settings: &Settings, pool_settings: &PoolSettings) -> anyhow::Result<DbPool> {
+    let target = settings.database.clone();
+    let pool_settings = pool_settings.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
+        let pool = db::build_pool(&target, &pool_settings)?;
+        let mut conn = pool.get().with_context(|| format!("connecting to {}", target.describe()))?;
+        let applied = db::run_migrations(&mut conn)?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "applied migrations");
+        }
+        Ok(pool)
+    })
+    .await
+    .context("database start-up task")?
+}
+
+impl Application {
+    pub async fn build(settings: Settings, options: ServeOptions) -> anyhow::Result<Self> {
+        let pool = open_database(&settings, &options.pool).await?;
+        if options.demo {
+            let demo_pool = pool.clone();
+            let now = options.clock.now();
+            let loaded = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                let mut conn = demo_pool.get()?;
+                Ok(db::demo::load_if_empty(&mut conn, now)?)
+            })
+            .await
+            .context("demo data task")??;
+            if loaded {
+                tracing::info!("loaded the demo data into the empty database");
+            }
+        }
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding CONVOCA_BIND {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let settings = Arc::new(settings);
+        let mailer = Mailer::from_settings(&settings)?;
+        let signal = Arc::new(Notify::new());
+        let worker = Worker::new(pool.clone(), settings.clone(), options.clock.clone(), mailer, signal.clone());
+        let state = AppState {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            clock: options.clock.clone(),
+            outbox_signal: signal,
+        };
+        let server = web::server(listener, state)?;
+        Ok(Self { address, pool, settings, clock: options.clock, worker, server, run_worker: options.worker })
+    }
+
+    /// Serves until the process is told to stop (SIGTERM, SIGINT): requests in progress and
+    /// the worker's sends in progress finish first.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let worker = self.run_worker.then(|| tokio::spawn(self.worker.clone().run(stop_rx)));
+        tracing::info!(address = %self.address, base_url = %self.settings.base_url, "serving");
+        let result = self.server.await;
+        let _ = stop_tx.send(true);
+        if let Some(worker) = worker {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(30), worker).await;
+        }
+        result.context("web server")
+    }
+
+    /// Hands the server to the caller (tests spawn it), leaving the worker to be run on demand.
+    pub fn into_server(self) -> actix_web::dev::Server {
+        self.server
+    }
+}

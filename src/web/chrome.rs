@@ -1,0 +1,128 @@
+//! What every page shares: the language, the switcher, asset links, and the CSRF seed.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, body::MessageBody};
+use std::future::{Ready, ready};
+
+use super::assets;
+use crate::domain::Language;
+use crate::i18n::I18n;
+
+pub const LANGUAGE_COOKIE: &str = "convoca_lang";
+pub const CSRF_COOKIE: &str = "convoca_csrf";
+
+/// The visitor's language: their explicit choice (cookie), else `Accept-Language`, else English.
+pub fn language_of(req: &HttpRequest) -> Language {
+    if let Some(lang) = req.cookie(LANGUAGE_COOKIE).and_then(|c| Language::parse(c.value())) {
+        return lang;
+    }
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::negotiate)
+        .unwrap_or(Language::En)
+}
+
+impl FromRequest for I18n {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(I18n::new(language_of(req))))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LanguageChoice {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The parts of the layout that do not depend on the page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub css_url: &'static str,
+    pub js_url: &'static str,
+    pub languages: Vec<LanguageChoice>,
+}
+
+impl Chrome {
+    pub fn new(req: &HttpRequest, i18n: I18n) -> Self {
+        let here = match req.uri().path_and_query() {
+            Some(pq) => pq.as_str().to_owned(),
+            None => "/".into(),
+        };
+        let next: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+        Self {
+            css_url: assets::css_url(),
+            js_url: assets::js_url(),
+            languages: Language::ALL
+                .iter()
+                .map(|lang| LanguageChoice {
+                    code: lang.code(),
+                    name: lang.native_name(),
+                    href: format!("/language/{}?next={next}", lang.code()),
+                    current: *lang == i18n.lang,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl FromRequest for Chrome {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(Chrome::new(req, I18n::new(language_of(req)))))
+    }
+}
+
+/// The random value behind this visitor's CSRF tokens (kept in an HttpOnly cookie).
+#[derive(Debug, Clone)]
+pub struct CsrfSeed(pub String);
+
+impl FromRequest for CsrfSeed {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let seed = req.extensions().get::<CsrfSeed>().cloned();
+        ready(seed.ok_or_else(|| actix_web::error::ErrorInternalServerError("CSRF middleware missing")))
+    }
+}
+
+/// Gives every visitor a CSRF seed cookie; forms carry `sign(seed)`, checked on POST.
+pub async fn csrf_seed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let existing = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| crate::security::looks_like_token(v));
+    let secure = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .is_some_and(|state| state.settings.is_https());
+    let (seed, fresh) = match existing {
+        Some(seed) => (seed, false),
+        None => (crate::security::new_token(), true),
+    };
+    req.extensions_mut().insert(CsrfSeed(seed.clone()));
+    let mut res = next.call(req).await?;
+    if fresh {
+        let cookie = Cookie::build(CSRF_COOKIE, seed)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}

@@ -1,0 +1,134 @@
+//! The web application: state, middleware and routes. Handlers are thin: extract, parse, one
+//! call into `db::` off the async executor, then render or redirect.
+
+pub mod assets;
+pub mod chrome;
+pub mod errors;
+pub mod public;
+pub mod registration;
+pub mod view;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{self, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use askama::Template;
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::{AnyConnection, DbPool};
+use errors::AppError;
+
+/// Shared by every request.
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+    /// Wakes the in-process worker when a request has queued mail, so it goes out at once.
+    pub outbox_signal: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn wake_worker(&self) {
+        self.outbox_signal.notify_one();
+    }
+}
+
+/// Runs a database function on the blocking pool, with a connection from the pool.
+pub async fn run_db<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> diesel::QueryResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || -> Result<T, AppError> {
+        let mut conn = pool.get()?;
+        Ok(f(&mut conn)?)
+    })
+    .await?
+}
+
+pub fn html<T: Template>(page: T) -> Result<HttpResponse, AppError> {
+    html_with_status(page, StatusCode::OK)
+}
+
+pub fn html_with_status<T: Template>(page: T, status: StatusCode) -> Result<HttpResponse, AppError> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("rendering a page")))?;
+    Ok(HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body))
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
+    frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+fn security_headers(https: bool) -> middleware::DefaultHeaders {
+    let headers = middleware::DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if https {
+        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+    } else {
+        headers
+    }
+}
+
+/// Routes, shared by the server and anything that builds the app in-process.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(public::catalogue))
+        .route("/healthz", web::get().to(public::healthz))
+        .route("/privacy", web::get().to(public::privacy))
+        .route("/language/{code}", web::get().to(public::set_language))
+        .route("/static/{file}", web::get().to(assets::serve))
+        .route("/sessions/{slug}", web::get().to(public::session_page))
+        .route("/sessions/{slug}/register", web::get().to(registration::registration_form))
+        .route("/sessions/{slug}/register", web::post().to(registration::register))
+        .route("/sessions/{slug}/registered", web::get().to(registration::registration_received))
+        .route("/confirm/{token}", web::get().to(registration::confirm))
+        .route("/manage/{token}", web::get().to(registration::manage))
+        .route("/manage/{token}/cancel", web::post().to(registration::cancel))
+        .route("/manage/{token}/calendar.ics", web::get().to(registration::calendar));
+}
+
+/// Builds the server on an already bound listener (port 0 works, for tests).
+pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let https = state.settings.is_https();
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::FormConfig::default().limit(64 * 1024))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()))
+            .configure(routes)
+            .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
+            .wrap(middleware::from_fn(chrome::csrf_seed))
+            .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
+            .wrap(security_headers(https))
+            .wrap(middleware::Compress::default())
+            // Log the route pattern, never the path: paths carry tokens.
+            .wrap(
+                middleware::Logger::new("%{route}xi %s %Dms")
+                    .custom_request_replace("route", |req| {
+                        format!("{} {}", req.method(), req.match_pattern().unwrap_or_else(|| "-".into()))
+                    })
+                    .log_target("convoca::http"),
+            )
+    })
+    .listen(listener)?
+    .shutdown_timeout(20)
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,210 @@
+//! Public pages: the catalogue, a session, the privacy notice, the language switch, health.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::chrome::{Chrome, LANGUAGE_COOKIE};
+use super::errors::AppError;
+use super::view::{SeriesGroup, When, availability, catalogue_groups, closed_reason, paragraphs};
+use super::{AppState, html, run_db};
+use crate::db;
+use crate::domain::{CONSENT_VERSION, Language};
+use crate::i18n::I18n;
+
+#[derive(Template)]
+#[template(path = "pages/catalogue.html")]
+struct CataloguePage {
+    i18n: I18n,
+    chrome: Chrome,
+    upcoming: Vec<SeriesGroup>,
+    past: Vec<SeriesGroup>,
+}
+
+pub async fn catalogue(state: web::Data<AppState>, i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    let entries = run_db(&state, db::catalogue::catalogue).await?;
+    let (upcoming, past) = catalogue_groups(i18n, entries, state.clock.now());
+    html(CataloguePage { i18n, chrome, upcoming, past })
+}
+
+pub struct PanelMember {
+    pub name: String,
+    pub honorific: String,
+    pub role_label: String,
+    pub affiliation: String,
+    pub bio: String,
+    pub photo_url: Option<String>,
+}
+
+pub struct DocumentLink {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/session.html")]
+struct SessionPage {
+    i18n: I18n,
+    chrome: Chrome,
+    slug: String,
+    title: String,
+    series_title: Option<String>,
+    summary: String,
+    paragraphs: Vec<String>,
+    language_code: String,
+    language_label: String,
+    when: When,
+    duration_minutes: i32,
+    availability: String,
+    registration_open: bool,
+    closed_reason: String,
+    past: bool,
+    cancelled: bool,
+    panel: Vec<PanelMember>,
+    documents: Vec<DocumentLink>,
+    recording_url: Option<String>,
+}
+
+pub async fn session_page(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let detail = run_db(&state, move |conn| db::catalogue::session_by_slug(conn, &slug))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let session = &detail.session;
+    let past = now >= session.ends_at();
+    let panel = detail
+        .panel
+        .iter()
+        .map(|(entry, speaker)| PanelMember {
+            name: speaker.name.clone(),
+            honorific: speaker.honorific.clone(),
+            role_label: i18n.t(&format!("role-{}", entry.role)),
+            affiliation: [speaker.position.as_str(), speaker.organisation.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            bio: speaker.bio.clone(),
+            photo_url: speaker.photo_path.as_ref().map(|_| format!("/speakers/{}/photo", speaker.id)),
+        })
+        .collect();
+    let page = SessionPage {
+        slug: session.slug.clone(),
+        title: session.title.clone(),
+        series_title: detail.series.as_ref().map(|s| s.title.clone()),
+        summary: session.summary.clone(),
+        paragraphs: paragraphs(&session.description),
+        language_code: session.language.clone(),
+        language_label: i18n.t(&format!("in-language-{}", session.language)),
+        when: When::of(i18n, session),
+        duration_minutes: session.duration_minutes,
+        availability: availability(i18n, session, detail.confirmed, now),
+        registration_open: session.registration_open(now),
+        closed_reason: closed_reason(i18n, session, now),
+        past,
+        cancelled: session.status == "cancelled",
+        panel,
+        documents: detail
+            .documents
+            .iter()
+            .map(|d| DocumentLink { title: d.title.clone(), url: d.url.clone() })
+            .collect(),
+        // The recording is published once the session is over.
+        recording_url: session.recording_url.clone().filter(|_| past),
+        i18n,
+        chrome,
+    };
+    html(page)
+}
+
+#[derive(Template)]
+#[template(path = "pages/privacy.html")]
+struct PrivacyPage {
+    i18n: I18n,
+    chrome: Chrome,
+    version: &'static str,
+}
+
+pub async fn privacy(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    html(PrivacyPage { i18n, chrome, version: CONSENT_VERSION })
+}
+
+#[derive(serde::Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Remembers the chosen language and goes back to the page the visitor was on. Only a local
+/// path is followed, never another site.
+pub async fn set_language(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = Language::parse(&code).ok_or(AppError::NotFound)?;
+    let next = query.next.as_deref().filter(|n| is_local_path(n)).unwrap_or("/");
+    let cookie = Cookie::build(LANGUAGE_COOKIE, lang.code())
+        .path("/")
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .http_only(true)
+        .secure(state.settings.is_https())
+        .same_site(SameSite::Lax)
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next.to_owned()))
+        .cookie(cookie)
+        .finish())
+}
+
+/// A path on this site: starts with one `/`, not `//` or `/\` (which browsers treat as
+/// another host), and has no scheme or control characters.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// 200 when the app and its database answer, 503 otherwise.
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let result = web::block(move || -> anyhow::Result<&'static str> {
+        let mut conn = pool.get()?;
+        db::ping(&mut conn)?;
+        Ok(db::backend_name(&conn))
+    })
+    .await;
+    match result {
+        Ok(Ok(backend)) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(serde_json::json!({ "status": "ok", "database": backend })),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check failed");
+            HttpResponse::ServiceUnavailable()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(serde_json::json!({ "status": "unavailable" }))
+        }
+        Err(_) => HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/sessions/x?lang=fr"));
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", "/a\r\nLocation: x"] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,479 @@
+//! The attendee's path: the form, the emailed confirmation link, and the manage page.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::chrome::{Chrome, CsrfSeed};
+use super::errors::AppError;
+use super::view::When;
+use super::{AppState, html, html_with_status, run_db};
+use crate::db;
+use crate::db::catalogue::SessionDetail;
+use crate::db::models::Organisation;
+use crate::db::registrations::{CancelOutcome, ConfirmOutcome, SubmitOutcome, TokenPurpose};
+use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus};
+use crate::i18n::{I18n, in_zone};
+use crate::security::looks_like_token;
+
+pub struct FieldErrorView {
+    pub field: &'static str,
+    pub message: String,
+}
+
+pub struct LanguageOption {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/register.html")]
+struct RegisterPage {
+    i18n: I18n,
+    chrome: Chrome,
+    slug: String,
+    session_title: String,
+    when: When,
+    waitlist: bool,
+    form: RegistrationForm,
+    errors: Vec<FieldErrorView>,
+    form_problem: Option<String>,
+    csrf_token: String,
+    members: Vec<Organisation>,
+    partners: Vec<Organisation>,
+    countries: Vec<String>,
+    language_choices: Vec<LanguageOption>,
+    timezones: Vec<&'static str>,
+}
+
+impl RegisterPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/message.html")]
+pub struct MessagePage {
+    pub i18n: I18n,
+    pub chrome: Chrome,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub back_link: Option<Link>,
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+struct FormContext {
+    detail: SessionDetail,
+    organisations: Vec<Organisation>,
+}
+
+async fn load_form_context(state: &AppState, slug: String) -> Result<FormContext, AppError> {
+    let (detail, organisations) = run_db(state, move |conn| {
+        let detail = db::catalogue::session_by_slug(conn, &slug)?;
+        let organisations = db::catalogue::organisations(conn)?;
+        Ok((detail, organisations))
+    })
+    .await?;
+    let detail = detail.ok_or(AppError::NotFound)?;
+    Ok(FormContext { detail, organisations })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn register_page(
+    state: &AppState,
+    ctx: FormContext,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: &CsrfSeed,
+    form: RegistrationForm,
+    errors: &[FieldError],
+    form_problem: Option<String>,
+) -> RegisterPage {
+    let session = &ctx.detail.session;
+    let chosen_language = Language::parse(&form.language).unwrap_or(i18n.lang);
+    let mut countries: Vec<String> = ctx.organisations.iter().map(|o| o.country.clone()).collect();
+    countries.sort();
+    countries.dedup();
+    let (members, partners): (Vec<_>, Vec<_>) = ctx.organisations.into_iter().partition(|o| o.kind == "member");
+    RegisterPage {
+        slug: session.slug.clone(),
+        session_title: session.title.clone(),
+        when: When::of(i18n, session),
+        waitlist: ctx.detail.confirmed >= i64::from(session.capacity),
+        errors: errors
+            .iter()
+            .map(|e| FieldErrorView {
+                field: e.field,
+                message: match e.limit {
+                    Some(limit) => i18n.t1(e.message, "max", limit),
+                    None => i18n.t(e.message),
+                },
+            })
+            .collect(),
+        form_problem,
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        members,
+        partners,
+        countries,
+        language_choices: Language::ALL
+            .iter()
+            .map(|l| LanguageOption { code: l.code(), name: l.native_name(), current: *l == chosen_language })
+            .collect(),
+        timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect(),
+        form,
+        i18n,
+        chrome,
+    }
+}
+
+fn closed_page(i18n: I18n, chrome: Chrome, detail: &SessionDetail, status: StatusCode) -> Result<HttpResponse, AppError> {
+    html_with_status(
+        MessagePage {
+            heading: i18n.t("registration-closed"),
+            paragraphs: vec![detail.session.title.clone()],
+            back_link: Some(Link {
+                href: format!("/sessions/{}", detail.session.slug),
+                label: i18n.t("manage-back-to-session"),
+            }),
+            i18n,
+            chrome,
+        },
+        status,
+    )
+}
+
+pub async fn registration_form(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let ctx = load_form_context(&state, slug.into_inner()).await?;
+    if !ctx.detail.session.registration_open(state.clock.now()) {
+        return closed_page(i18n, chrome, &ctx.detail, StatusCode::OK);
+    }
+    let form = RegistrationForm { language: i18n.lang.code().into(), ..Default::default() };
+    html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None))
+}
+
+pub async fn register(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+    form: web::Form<RegistrationForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let ctx = load_form_context(&state, slug.into_inner()).await?;
+    let now = state.clock.now();
+    let slug = ctx.detail.session.slug.clone();
+    if !ctx.detail.session.registration_open(now) {
+        return closed_page(i18n, chrome, &ctx.detail, StatusCode::CONFLICT);
+    }
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+        // An expired or missing token: keep everything typed and ask to send it again.
+        let problem = Some(i18n.t("error-form-expired"));
+        let page = register_page(&state, ctx, i18n, chrome, &seed, form, &[], problem);
+        return html_with_status(page, StatusCode::FORBIDDEN);
+    }
+    if form.is_bot() {
+        tracing::info!("honeypot field filled; request dropped");
+        return Ok(see_other(&format!("/sessions/{slug}/registered")));
+    }
+    let input = match form.parse() {
+        Ok(input) => input,
+        Err(errors) => {
+            let page = register_page(&state, ctx, i18n, chrome, &seed, form, &errors, None);
+            return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let session_id = ctx.detail.session.id.clone();
+    let outcome = run_db(&state, move |conn| db::registrations::submit(conn, &session_id, &input, now)).await?;
+    match outcome {
+        SubmitOutcome::Accepted => {
+            state.wake_worker();
+            Ok(see_other(&format!("/sessions/{slug}/registered")))
+        }
+        SubmitOutcome::NotFound => Err(AppError::NotFound),
+        SubmitOutcome::Closed => closed_page(i18n, chrome, &ctx.detail, StatusCode::CONFLICT),
+        SubmitOutcome::UnknownOrganisation => {
+            let errors = [FieldError::new("organisation", "error-organisation-unknown")];
+            let page = register_page(&state, ctx, i18n, chrome, &seed, form, &errors, None);
+            html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// After a submission: the same words whatever happened, so the page reveals nothing about
+/// whether an address was already registered.
+pub async fn registration_received(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let detail = run_db(&state, move |conn| db::catalogue::session_by_slug(conn, &slug))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    html(MessagePage {
+        heading: i18n.t("received-title"),
+        paragraphs: vec![
+            i18n.t1("received-body", "title", &detail.session.title),
+            i18n.t("received-spam"),
+        ],
+        back_link: Some(Link {
+            href: format!("/sessions/{}", detail.session.slug),
+            label: i18n.t("manage-back-to-session"),
+        }),
+        i18n,
+        chrome,
+    })
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    html_with_status(
+        MessagePage {
+            heading: i18n.t("link-invalid-title"),
+            paragraphs: vec![i18n.t("link-invalid-body")],
+            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+            i18n,
+            chrome,
+        },
+        StatusCode::NOT_FOUND,
+    )
+}
+
+/// The emailed confirmation link. Idempotent: a second click changes nothing and sends nothing.
+pub async fn confirm(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return invalid_link_page(i18n, chrome);
+    }
+    let now = state.clock.now();
+    let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
+    let (manage_token, done) = match outcome {
+        ConfirmOutcome::Invalid => return invalid_link_page(i18n, chrome),
+        ConfirmOutcome::SessionUnavailable => {
+            return html_with_status(
+                MessagePage {
+                    heading: i18n.t("registration-closed"),
+                    paragraphs: vec![i18n.t("confirm-session-unavailable")],
+                    back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+                    i18n,
+                    chrome,
+                },
+                StatusCode::CONFLICT,
+            );
+        }
+        ConfirmOutcome::Confirmed { manage_token } => {
+            state.wake_worker();
+            (manage_token, "confirmed")
+        }
+        ConfirmOutcome::Waitlisted { manage_token } => {
+            state.wake_worker();
+            (manage_token, "waitlisted")
+        }
+        ConfirmOutcome::Unchanged { manage_token, .. } => (manage_token, "unchanged"),
+    };
+    Ok(see_other(&format!("/manage/{manage_token}?done={done}")))
+}
+
+#[derive(Template)]
+#[template(path = "pages/manage.html")]
+struct ManagePage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    flash: Option<String>,
+    status: String,
+    status_text: String,
+    session_title: String,
+    slug: String,
+    when: When,
+    local_when: Option<String>,
+    join_url: Option<String>,
+    show_calendar: bool,
+    can_cancel: bool,
+    name: String,
+    email: String,
+    organisation: String,
+    position: String,
+    country: String,
+    language_label: String,
+    needs: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ManageQuery {
+    done: Option<String>,
+}
+
+fn private(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res
+}
+
+pub async fn manage(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    query: web::Query<ManageQuery>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return invalid_link_page(i18n, chrome).map(private);
+    }
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let found = run_db(&state, move |conn| {
+        let Some((registration, session)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)? else {
+            return Ok(None);
+        };
+        let organisation = db::registrations::organisation_name(conn, &registration)?;
+        Ok(Some((registration, session, organisation)))
+    })
+    .await?;
+    let Some((registration, session, organisation)) = found else {
+        return invalid_link_page(i18n, chrome).map(private);
+    };
+    let status = RegistrationStatus::parse(&registration.status).unwrap_or(RegistrationStatus::Pending);
+    let session_cancelled = session.status == "cancelled";
+    let status_text = if session_cancelled {
+        i18n.t("session-cancelled")
+    } else {
+        i18n.t(&format!("status-{}", status.as_str()))
+    };
+    let flash = match query.done.as_deref() {
+        Some("confirmed") => Some(i18n.t("flash-confirmed")),
+        Some("waitlisted") => Some(i18n.t("flash-waitlisted")),
+        Some("unchanged") => Some(i18n.t("flash-unchanged")),
+        Some("cancelled") => Some(i18n.t("flash-cancelled")),
+        _ => None,
+    };
+    let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
+    let upcoming = now < session.ends_at() && !session_cancelled;
+    let local_when = registration
+        .timezone
+        .as_deref()
+        .filter(|tz| *tz != session.timezone)
+        .map(|tz| {
+            let at = in_zone(session.starts_at, tz);
+            format!("{} {} ({})", i18n.date(&at), i18n.time(&at), tz)
+        });
+    let page = ManagePage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        flash,
+        status: status.as_str().into(),
+        status_text,
+        session_title: session.title.clone(),
+        slug: session.slug.clone(),
+        when: When::of(i18n, &session),
+        local_when,
+        // The private join link is for confirmed registrants only.
+        join_url: session.join_url.clone().filter(|_| status == RegistrationStatus::Confirmed && upcoming),
+        show_calendar: active && upcoming,
+        can_cancel: status != RegistrationStatus::Cancelled && upcoming,
+        name: registration.name,
+        email: registration.email,
+        organisation,
+        position: registration.position,
+        country: registration.country,
+        language_label: i18n.language_name(&registration.language),
+        needs: registration.needs,
+        token,
+        i18n,
+        chrome,
+    };
+    html(page).map(private)
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<CsrfForm>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+        return Err(AppError::Forbidden);
+    }
+    if !looks_like_token(&token) {
+        return invalid_link_page(i18n, chrome).map(private);
+    }
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let outcome = run_db(&state, move |conn| {
+        let Some((registration, _)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)? else {
+            return Ok(None);
+        };
+        db::registrations::cancel(conn, &registration.id, now).map(Some)
+    })
+    .await?;
+    match outcome {
+        None => invalid_link_page(i18n, chrome).map(private),
+        Some(CancelOutcome::Cancelled { .. }) => {
+            state.wake_worker();
+            Ok(private(see_other(&format!("/manage/{token}?done=cancelled"))))
+        }
+        Some(CancelOutcome::AlreadyCancelled) => Ok(private(see_other(&format!("/manage/{token}")))),
+    }
+}
+
+/// The calendar entry for a confirmed or waitlisted registration.
+pub async fn calendar(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return Err(AppError::NotFound);
+    }
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let (registration, session) =
+        run_db(&state, move |conn| db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now))
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let status = RegistrationStatus::parse(&registration.status);
+    if !matches!(status, Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)) {
+        return Err(AppError::NotFound);
+    }
+    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    let manage_link = state.settings.link(&format!("/manage/{token}"));
+    let ics = crate::email::ics::calendar(&state.settings, i18n, &registration, &session, &manage_link, crate::email::ics::Method::Publish);
+    Ok(private(
+        HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"webinar.ics\""))
+            .body(ics),
+    ))
+}
