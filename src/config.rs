@@ -38,7 +38,9 @@ impl DatabaseTarget {
             .or_else(|| value.strip_prefix("sqlite:"))
         {
             if path.is_empty() || path == ":memory:" {
-                bail!("DATABASE_URL {value:?} names no file (an in-memory database is not shared by the pool): {expected}");
+                bail!(
+                    "DATABASE_URL {value:?} names no file (an in-memory database is not shared by the pool): {expected}"
+                );
             }
             return Ok(Self::Sqlite(path.to_owned()));
         }
@@ -80,7 +82,8 @@ impl SmtpUrl {
     pub fn parse(raw: &str) -> anyhow::Result<Self> {
         let value = raw.trim();
         let expected = "expected smtps://user:pass@host:465, smtp://user:pass@host:587?tls=required, or smtp://127.0.0.1:2525";
-        let url = Url::parse(value).map_err(|e| anyhow::anyhow!("SMTP_URL is not a URL ({e}): {expected}"))?;
+        let url =
+            Url::parse(value).map_err(|e| anyhow::anyhow!("SMTP_URL is not a URL ({e}): {expected}"))?;
         if !matches!(url.scheme(), "smtp" | "smtps") {
             bail!("SMTP_URL has the scheme {:?}: {expected}", url.scheme());
         }
@@ -108,7 +111,13 @@ impl SmtpUrl {
 impl std::fmt::Debug for SmtpUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match Url::parse(&self.0) {
-            Ok(u) => write!(f, "{}://{}:{}", u.scheme(), u.host_str().unwrap_or(""), u.port().unwrap_or(0)),
+            Ok(u) => write!(
+                f,
+                "{}://{}:{}",
+                u.scheme(),
+                u.host_str().unwrap_or(""),
+                u.port().unwrap_or(0)
+            ),
             Err(_) => f.write_str("smtp"),
         }
     }
@@ -154,22 +163,45 @@ impl Settings {
         let base_url = match raw.base_url.as_deref() {
             Some(value) => parse_base_url(value)?,
             None => {
-                let host = if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
-                let host = if bind.is_ipv6() && !bind.ip().is_unspecified() { format!("[{host}]") } else { host };
+                let host = if bind.ip().is_unspecified() {
+                    "127.0.0.1".to_owned()
+                } else {
+                    bind.ip().to_string()
+                };
+                let host = if bind.is_ipv6() && !bind.ip().is_unspecified() {
+                    format!("[{host}]")
+                } else {
+                    host
+                };
                 parse_base_url(&format!("http://{host}:{}", bind.port()))?
             }
         };
-        let smtp = raw.smtp_url.as_deref().filter(|s| !s.trim().is_empty()).map(SmtpUrl::parse).transpose()?;
+        let smtp = raw
+            .smtp_url
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(SmtpUrl::parse)
+            .transpose()?;
         let mail_from_raw = raw.mail_from.as_deref().unwrap_or("Convoca <convoca@localhost>");
         let mail_from: Mailbox = mail_from_raw.trim().parse().map_err(|e| {
             anyhow::anyhow!("CONVOCA_MAIL_FROM {mail_from_raw:?} is not an address ({e}): expected \"Name <address@domain>\" or address@domain")
         })?;
         let secret_key = match raw.secret_key.as_deref() {
             Some(key) if key.len() >= MIN_SECRET_LEN => SecretKey::from_bytes(key.as_bytes().to_vec()),
-            Some(_) => bail!("CONVOCA_SECRET_KEY is too short: expected at least {MIN_SECRET_LEN} characters of random text (e.g. `openssl rand -base64 48`)"),
+            Some(_) => bail!(
+                "CONVOCA_SECRET_KEY is too short: expected at least {MIN_SECRET_LEN} characters of random text (e.g. `openssl rand -base64 48`)"
+            ),
             None => load_or_create_secret(&data_dir)?,
         };
-        Ok(Self { database, bind, base_url, data_dir, smtp, mail_from, secret_key })
+        Ok(Self {
+            database,
+            bind,
+            base_url,
+            data_dir,
+            smtp,
+            mail_from,
+            secret_key,
+        })
     }
 
     /// Where messages go when no SMTP server is configured.
@@ -190,7 +222,9 @@ impl Settings {
 
 fn parse_base_url(value: &str) -> anyhow::Result<Url> {
     let url = Url::parse(value.trim()).map_err(|e| {
-        anyhow::anyhow!("CONVOCA_BASE_URL {value:?} is not a URL ({e}): expected e.g. https://webinars.example.org")
+        anyhow::anyhow!(
+            "CONVOCA_BASE_URL {value:?} is not a URL ({e}): expected e.g. https://webinars.example.org"
+        )
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         bail!("CONVOCA_BASE_URL {value:?}: expected an http:// or https:// address with a host");
@@ -208,11 +242,15 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretKey> {
         Ok(existing) if existing.trim().len() >= MIN_SECRET_LEN => {
             return Ok(SecretKey::from_bytes(existing.trim().as_bytes().to_vec()));
         }
-        Ok(_) => bail!("{} is shorter than {MIN_SECRET_LEN} characters: delete it to have a new one made, or set CONVOCA_SECRET_KEY", path.display()),
+        Ok(_) => bail!(
+            "{} is shorter than {MIN_SECRET_LEN} characters: delete it to have a new one made, or set CONVOCA_SECRET_KEY",
+            path.display()
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
     let secret = crate::security::new_token() + &crate::security::new_token();
     write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a new secret key");
@@ -223,7 +261,11 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretKey> {
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(content.as_bytes())
 }
 
@@ -238,10 +280,22 @@ mod tests {
 
     #[test]
     fn database_urls_select_the_engine_or_say_what_was_expected() {
-        assert!(matches!(DatabaseTarget::parse("postgres://u@h/db"), Ok(DatabaseTarget::Postgres(_))));
-        assert!(matches!(DatabaseTarget::parse("postgresql://u@h:5433/db"), Ok(DatabaseTarget::Postgres(_))));
-        assert_eq!(DatabaseTarget::parse("sqlite://data/x.db").ok(), Some(DatabaseTarget::Sqlite("data/x.db".into())));
-        assert_eq!(DatabaseTarget::parse("x.db").ok(), Some(DatabaseTarget::Sqlite("x.db".into())));
+        assert!(matches!(
+            DatabaseTarget::parse("postgres://u@h/db"),
+            Ok(DatabaseTarget::Postgres(_))
+        ));
+        assert!(matches!(
+            DatabaseTarget::parse("postgresql://u@h:5433/db"),
+            Ok(DatabaseTarget::Postgres(_))
+        ));
+        assert_eq!(
+            DatabaseTarget::parse("sqlite://data/x.db").ok(),
+            Some(DatabaseTarget::Sqlite("data/x.db".into()))
+        );
+        assert_eq!(
+            DatabaseTarget::parse("x.db").ok(),
+            Some(DatabaseTarget::Sqlite("x.db".into()))
+        );
         for bad in ["", "mysql://u@h/db", "sqlite://", "sqlite::memory:"] {
             let err = DatabaseTarget::parse(bad).expect_err(bad).to_string();
             assert!(err.contains("DATABASE_URL") && err.contains("expected"), "{err}");
@@ -253,15 +307,22 @@ mod tests {
         assert!(SmtpUrl::parse("smtp://127.0.0.1:2525").is_ok());
         assert!(SmtpUrl::parse("smtps://user:pass@mail.example.org:465").is_ok());
         assert!(SmtpUrl::parse("smtp://u:p@mail.example.org:587?tls=required").is_ok());
-        let err = SmtpUrl::parse("http://mail.example.org").expect_err("scheme").to_string();
+        let err = SmtpUrl::parse("http://mail.example.org")
+            .expect_err("scheme")
+            .to_string();
         assert!(err.contains("SMTP_URL"));
-        assert!(!format!("{:?}", SmtpUrl::parse("smtps://user:hunter2@h:465").expect("ok")).contains("hunter2"));
+        assert!(
+            !format!("{:?}", SmtpUrl::parse("smtps://user:hunter2@h:465").expect("ok")).contains("hunter2")
+        );
     }
 
     #[test]
     fn a_secret_is_generated_once_and_kept() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let raw = RawSettings { data_dir: Some(dir.path().to_string_lossy().into()), ..Default::default() };
+        let raw = RawSettings {
+            data_dir: Some(dir.path().to_string_lossy().into()),
+            ..Default::default()
+        };
         let first = Settings::from_raw(raw.clone()).expect("settings");
         let second = Settings::from_raw(raw).expect("settings");
         assert_eq!(first.secret_key.sign("t", "m"), second.secret_key.sign("t", "m"));
@@ -271,9 +332,34 @@ mod tests {
     #[test]
     fn bad_values_name_their_variable() {
         let bad = |raw: RawSettings| Settings::from_raw(raw).expect_err("bad").to_string();
-        assert!(bad(RawSettings { bind: Some("eight".into()), ..Default::default() }).contains("CONVOCA_BIND"));
-        assert!(bad(RawSettings { base_url: Some("ftp://x".into()), ..Default::default() }).contains("CONVOCA_BASE_URL"));
-        assert!(bad(RawSettings { secret_key: Some("short".into()), ..Default::default() }).contains("CONVOCA_SECRET_KEY"));
-        assert!(bad(RawSettings { mail_from: Some("not an address".into()), secret_key: Some("x".repeat(40)), ..Default::default() }).contains("CONVOCA_MAIL_FROM"));
+        assert!(
+            bad(RawSettings {
+                bind: Some("eight".into()),
+                ..Default::default()
+            })
+            .contains("CONVOCA_BIND")
+        );
+        assert!(
+            bad(RawSettings {
+                base_url: Some("ftp://x".into()),
+                ..Default::default()
+            })
+            .contains("CONVOCA_BASE_URL")
+        );
+        assert!(
+            bad(RawSettings {
+                secret_key: Some("short".into()),
+                ..Default::default()
+            })
+            .contains("CONVOCA_SECRET_KEY")
+        );
+        assert!(
+            bad(RawSettings {
+                mail_from: Some("not an address".into()),
+                secret_key: Some("x".repeat(40)),
+                ..Default::default()
+            })
+            .contains("CONVOCA_MAIL_FROM")
+        );
     }
 }

@@ -127,7 +127,8 @@ impl I18n {
         name2: &'static str,
         value2: impl Into<Arg<'b>>,
     ) -> String {
-        let args: Vec<(&'static str, Arg<'_>)> = vec![(name1, convert(value1.into())), (name2, convert(value2.into()))];
+        let args: Vec<(&'static str, Arg<'_>)> =
+            vec![(name1, convert(value1.into())), (name2, convert(value2.into()))];
         self.with_args(key, args)
     }
 
@@ -147,7 +148,16 @@ impl I18n {
 
     /// Whether `key` exists in this language itself (not through the fallback).
     pub fn has(&self, key: &str) -> bool {
-        LOCALES.try_lookup(identifier(self.lang), key).is_some()
+        let args: HashMap<Cow<'static, str>, FluentValue<'static>> = [
+            "count", "capacity", "max", "name", "title", "date", "zone", "time", "link", "status", "version",
+            "minutes",
+        ]
+        .into_iter()
+        .map(|name| (Cow::Borrowed(name), FluentValue::from(1)))
+        .collect();
+        LOCALES
+            .try_lookup_with_args(identifier(self.lang), key, &args)
+            .is_some()
     }
 
     fn chrono_locale(&self) -> chrono::Locale {
@@ -160,12 +170,14 @@ impl I18n {
 
     /// A date in the reader's language, e.g. "Wednesday 22 July 2020".
     pub fn date(&self, at: &DateTime<Tz>) -> String {
-        at.format_localized(&self.t("format-date"), self.chrono_locale()).to_string()
+        at.format_localized(&self.t("format-date"), self.chrono_locale())
+            .to_string()
     }
 
     /// A time of day, e.g. "16:00".
     pub fn time(&self, at: &DateTime<Tz>) -> String {
-        at.format_localized(&self.t("format-time"), self.chrono_locale()).to_string()
+        at.format_localized(&self.t("format-time"), self.chrono_locale())
+            .to_string()
     }
 
     /// The name of a language in this language ("French", "français", "francés").
@@ -207,8 +219,10 @@ pub fn message_ids(lang: Language) -> Vec<String> {
         .filter_map(|line| {
             let (id, _) = line.split_once(" =")?;
             let id = id.trim();
-            (!id.is_empty() && !line.starts_with([' ', '#', '.', '*', '[']) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-                .then(|| id.to_owned())
+            (!id.is_empty()
+                && !line.starts_with([' ', '#', '.', '*', '['])
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .then(|| id.to_owned())
         })
         .collect()
 }
@@ -220,12 +234,17 @@ mod tests {
     #[test]
     fn dates_are_written_the_way_each_language_writes_them() {
         let at = in_zone(
-            chrono::NaiveDate::from_ymd_opt(2020, 7, 22).and_then(|d| d.and_hms_opt(14, 0, 0)).expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2020, 7, 22)
+                .and_then(|d| d.and_hms_opt(14, 0, 0))
+                .expect("date"),
             "Europe/Madrid",
         );
         assert_eq!(I18n::new(Language::En).date(&at), "Wednesday 22 July 2020");
         assert_eq!(I18n::new(Language::Fr).date(&at), "mercredi 22 juillet 2020");
-        assert_eq!(I18n::new(Language::Es).date(&at), "miércoles, 22 de julio de 2020");
+        assert_eq!(
+            I18n::new(Language::Es).date(&at),
+            "miércoles, 22 de julio de 2020"
+        );
         assert_eq!(I18n::new(Language::En).time(&at), "16:00");
         assert_eq!(utc_offset(&at), "UTC+02:00");
     }
@@ -235,5 +254,72 @@ mod tests {
         let en = I18n::new(Language::En);
         assert_eq!(en.t1("seats-left", "count", 1), "1 seat left");
         assert_eq!(en.t1("seats-left", "count", 5), "5 seats left");
+    }
+
+    #[test]
+    fn every_language_has_exactly_the_english_messages() {
+        let english = message_ids(Language::En);
+        assert!(english.len() > 100, "the English file is read");
+        for lang in [Language::Fr, Language::Es] {
+            assert_eq!(message_ids(lang), english, "{} differs from English", lang.code());
+            for id in &english {
+                assert!(I18n::new(lang).has(id), "{id} does not load in {}", lang.code());
+            }
+        }
+    }
+
+    /// Every key named in a template or in the code exists, including the computed ones.
+    #[test]
+    fn every_key_used_exists() {
+        let english: std::collections::HashSet<String> = message_ids(Language::En).into_iter().collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for dir in ["templates", "src"] {
+            collect_files(&root.join(dir), &mut sources);
+        }
+        let mut used = std::collections::BTreeSet::new();
+        for file in sources {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for call in ["t(\"", "t1(\"", "t2(\"", "(\"error-"] {
+                for piece in text.split(call).skip(1) {
+                    let mut key: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    if call.ends_with("error-") {
+                        key.insert_str(0, "error-");
+                    }
+                    if key.contains('-') && !piece[key.len()..].starts_with('{') {
+                        used.insert(key);
+                    }
+                }
+            }
+        }
+        for prefix in ["role-", "status-", "in-language-", "language-"] {
+            let suffixes: &[&str] = match prefix {
+                "role-" => &["host", "moderator", "keynote", "speaker"],
+                "status-" => &["pending", "confirmed", "waitlisted", "cancelled"],
+                _ => &["en", "fr", "es"],
+            };
+            for suffix in suffixes {
+                used.insert(format!("{prefix}{suffix}"));
+            }
+        }
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|k| !english.contains(*k) && !k.ends_with('-'))
+            .collect();
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    fn collect_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                collect_files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
     }
 }

@@ -52,8 +52,22 @@ enum Prepared {
 }
 
 impl Worker {
-    pub fn new(pool: DbPool, settings: Arc<Settings>, clock: Clock, mailer: Mailer, signal: Arc<Notify>) -> Self {
-        Self { pool, settings, clock, mailer, signal, batch: 50, sends_in_flight: Arc::new(Semaphore::new(8)) }
+    pub fn new(
+        pool: DbPool,
+        settings: Arc<Settings>,
+        clock: Clock,
+        mailer: Mailer,
+        signal: Arc<Notify>,
+    ) -> Self {
+        Self {
+            pool,
+            settings,
+            clock,
+            mailer,
+            signal,
+            batch: 50,
+            sends_in_flight: Arc::new(Semaphore::new(8)),
+        }
     }
 
     /// Claims one batch of due messages and delivers them; returns how many were handled.
@@ -130,14 +144,24 @@ impl Worker {
             .context("prepare task")?;
         let outcome = match prepared {
             Ok(Prepared::Send(mail)) => {
-                let _permit = self.sends_in_flight.acquire().await.context("send limiter closed")?;
+                let _permit = self
+                    .sends_in_flight
+                    .acquire()
+                    .await
+                    .context("send limiter closed")?;
                 match self.mailer.send(*mail).await {
                     Ok(()) => Ok(()),
                     Err(e) => Err(e),
                 }
             }
-            Ok(Prepared::Abandon(reason)) => Err(crate::email::SendError { permanent: true, detail: reason }),
-            Err(e) => Err(crate::email::SendError { permanent: false, detail: format!("preparing the message: {e:#}") }),
+            Ok(Prepared::Abandon(reason)) => Err(crate::email::SendError {
+                permanent: true,
+                detail: reason,
+            }),
+            Err(e) => Err(crate::email::SendError {
+                permanent: false,
+                detail: format!("preparing the message: {e:#}"),
+            }),
         };
         let pool = self.pool.clone();
         let done_at = self.clock.now();
@@ -167,15 +191,26 @@ impl Worker {
 }
 
 fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
-    format!("<{outbox_id}@{}>", settings.base_url.host_str().unwrap_or("convoca.invalid"))
+    format!(
+        "<{outbox_id}@{}>",
+        settings.base_url.host_str().unwrap_or("convoca.invalid")
+    )
 }
 
 /// Renders one outbox message. Links get fresh tokens (only their hashes are stored), so the
 /// plain token exists only in the email itself.
-fn prepare(pool: &DbPool, settings: &Settings, message: &OutboxMessage, now: NaiveDateTime) -> anyhow::Result<Prepared> {
+fn prepare(
+    pool: &DbPool,
+    settings: &Settings,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> anyhow::Result<Prepared> {
     let mut conn = pool.get()?;
     let Some(registration_id) = message.registration_id.as_deref() else {
-        return Ok(Prepared::Abandon(format!("message kind {} has no recipient", message.kind)));
+        return Ok(Prepared::Abandon(format!(
+            "message kind {} has no recipient",
+            message.kind
+        )));
     };
     let Some((registration, session)) = regs::with_session(&mut conn, registration_id)? else {
         return Ok(Prepared::Abandon("the registration no longer exists".into()));
@@ -198,14 +233,23 @@ fn prepare(pool: &DbPool, settings: &Settings, message: &OutboxMessage, now: Nai
         confirm_link,
     };
     let Some(content) = registration_message(&message.kind, &ctx) else {
-        return Ok(Prepared::Abandon(format!("unknown message kind {}", message.kind)));
+        return Ok(Prepared::Abandon(format!(
+            "unknown message kind {}",
+            message.kind
+        )));
     };
     let (text, html) = content.render(i18n).context("rendering the email")?;
-    let calendar = content
-        .calendar
-        .map(|method| (ics::calendar(settings, i18n, &registration, &session, &manage_link, method), method));
+    let calendar = content.calendar.map(|method| {
+        (
+            ics::calendar(settings, i18n, &registration, &session, &manage_link, method),
+            method,
+        )
+    });
     // The name was cleaned of line breaks when it was stored; the address was validated.
-    let to = Mailbox::new(Some(registration.name.clone()), registration.email.parse().context("stored address")?);
+    let to = Mailbox::new(
+        Some(registration.name.clone()),
+        registration.email.parse().context("stored address")?,
+    );
     let outgoing = Outgoing {
         to,
         subject: content.subject,

@@ -64,7 +64,19 @@ pub fn hash_token(token: &str) -> String {
 
 /// Tokens are 43 URL-safe characters; anything else is rejected before touching the database.
 pub fn looks_like_token(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// An argon2id PHC string for a password (salted, default parameters).
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    use argon2::PasswordHasher;
+    let hash = argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+    Ok(hash.to_string())
 }
 
 #[cfg(test)]
@@ -92,13 +104,4 @@ mod tests {
         assert!(!other.verify("csrf", "abc", &sig));
         assert!(!key.verify("csrf", "abc", "not base64 !"));
     }
-}
-
-/// An argon2id PHC string for a password (salted, default parameters).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    use argon2::PasswordHasher;
-    let hash = argon2::Argon2::default()
-        .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
-    Ok(hash.to_string())
 }

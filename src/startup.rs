@@ -26,7 +26,12 @@ pub struct ServeOptions {
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        Self { worker: true, demo: true, clock: Clock::system(), pool: PoolSettings::default() }
+        Self {
+            worker: true,
+            demo: true,
+            clock: Clock::system(),
+            pool: PoolSettings::default(),
+        }
     }
 }
 
@@ -47,7 +52,9 @@ pub async fn open_database(settings: &Settings, pool_settings: &PoolSettings) ->
     let pool_settings = pool_settings.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
         let pool = db::build_pool(&target, &pool_settings)?;
-        let mut conn = pool.get().with_context(|| format!("connecting to {}", target.describe()))?;
+        let mut conn = pool
+            .get()
+            .with_context(|| format!("connecting to {}", target.describe()))?;
         let applied = db::run_migrations(&mut conn)?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied migrations");
@@ -60,6 +67,18 @@ pub async fn open_database(settings: &Settings, pool_settings: &PoolSettings) ->
 
 impl Application {
     pub async fn build(settings: Settings, options: ServeOptions) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding CONVOCA_BIND {}", settings.bind))?;
+        Self::build_with_listener(settings, options, listener).await
+    }
+
+    /// Like [`Application::build`], on a listener the caller bound (tests bind port 0 first,
+    /// so that `CONVOCA_BASE_URL` can name the real port).
+    pub async fn build_with_listener(
+        settings: Settings,
+        options: ServeOptions,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
         let pool = open_database(&settings, &options.pool).await?;
         if options.demo {
             let demo_pool = pool.clone();
@@ -74,13 +93,17 @@ impl Application {
                 tracing::info!("loaded the demo data into the empty database");
             }
         }
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("binding CONVOCA_BIND {}", settings.bind))?;
         let address = listener.local_addr()?;
         let settings = Arc::new(settings);
         let mailer = Mailer::from_settings(&settings)?;
         let signal = Arc::new(Notify::new());
-        let worker = Worker::new(pool.clone(), settings.clone(), options.clock.clone(), mailer, signal.clone());
+        let worker = Worker::new(
+            pool.clone(),
+            settings.clone(),
+            options.clock.clone(),
+            mailer,
+            signal.clone(),
+        );
         let state = AppState {
             pool: pool.clone(),
             settings: settings.clone(),
@@ -88,14 +111,24 @@ impl Application {
             outbox_signal: signal,
         };
         let server = web::server(listener, state)?;
-        Ok(Self { address, pool, settings, clock: options.clock, worker, server, run_worker: options.worker })
+        Ok(Self {
+            address,
+            pool,
+            settings,
+            clock: options.clock,
+            worker,
+            server,
+            run_worker: options.worker,
+        })
     }
 
     /// Serves until the process is told to stop (SIGTERM, SIGINT): requests in progress and
     /// the worker's sends in progress finish first.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker = self.run_worker.then(|| tokio::spawn(self.worker.clone().run(stop_rx)));
+        let worker = self
+            .run_worker
+            .then(|| tokio::spawn(self.worker.clone().run(stop_rx)));
         tracing::info!(address = %self.address, base_url = %self.settings.base_url, "serving");
         let result = self.server.await;
         let _ = stop_tx.send(true);

@@ -1,0 +1,192 @@
+## Formatos (patrones strftime de chrono)
+format-date = %A, %-d de %B de %Y
+format-time = %H:%M
+
+## Estructura de la página
+skip-to-content = Ir al contenido principal
+language-switcher = Idioma
+privacy-notice = Aviso de privacidad
+footer-tagline = Webinarios de los gobiernos miembros de la red y de sus socios.
+breadcrumb = Usted está aquí
+back-to-catalogue = Volver a todos los webinarios
+optional = (opcional)
+
+## Idiomas
+language-en = inglés
+language-fr = francés
+language-es = español
+in-language-en = en inglés
+in-language-fr = en francés
+in-language-es = en español
+
+## Catálogo
+catalogue-title = Webinarios
+catalogue-intro = Sesiones abiertas a representantes de los gobiernos miembros y de las organizaciones asociadas. Los horarios se indican en la zona horaria de cada sesión.
+catalogue-upcoming = Próximas sesiones
+catalogue-past = Sesiones anteriores
+catalogue-none-upcoming = Aún no se ha anunciado ninguna sesión próxima.
+catalogue-none-past = Todavía no hay sesiones anteriores.
+
+## Disponibilidad
+availability-cancelled = Cancelada
+availability-past = Esta sesión ya ha tenido lugar
+availability-recording = Grabación disponible
+availability-waitlist = Completa: puede inscribirse en la lista de espera
+seats-left = { $count ->
+    [one] Queda { $count } plaza
+   *[other] Quedan { $count } plazas
+}
+seats-left-of = { $count ->
+    [one] Queda { $count } de { $capacity } plazas
+   *[other] Quedan { $count } de { $capacity } plazas
+}
+registration-closed = Las inscripciones están cerradas
+registration-opens-on = Las inscripciones se abren el { $date }
+
+## Página de la sesión
+session-cancelled = Esta sesión se ha cancelado.
+session-language = Idioma
+session-when = Fecha y hora
+session-zone = Zona horaria: { $zone }
+session-your-time = En su zona horaria:
+session-duration = Duración
+duration-minutes = { $minutes ->
+    [one] { $minutes } minuto
+   *[other] { $minutes } minutos
+}
+session-seats = Plazas
+session-register = Inscribirse
+session-about = Acerca de esta sesión
+session-panel = Ponentes
+session-documents = Documentos
+session-recording = Grabación
+session-watch-recording = Ver la grabación
+speaker-photo-alt = Foto de { $name }
+role-host = Bienvenida
+role-moderator = Moderación
+role-keynote = Conferencia magistral
+role-speaker = Ponencia
+
+## Formulario de inscripción
+register-title = Inscripción: { $title }
+register-heading = Inscribirse en este webinario
+register-waitlist-note = Esta sesión está completa. Si se inscribe, pasará a la lista de espera y le avisaremos por correo electrónico en cuanto se le asigne una plaza.
+register-submit = Inscribirse
+field-name = Nombre completo
+field-email = Dirección de correo electrónico
+field-email-hint = Enviaremos un enlace a esta dirección para confirmar su inscripción.
+field-organisation = Su gobierno u organización
+field-organisation-choose = Seleccione en la lista
+organisations-members = Gobiernos miembros
+organisations-partners = Organizaciones socias
+field-organisation-other-option = Mi organización no figura en la lista
+field-organisation-other = Su organización, si no figura en la lista
+field-organisation-other-hint = Solo si eligió «Mi organización no figura en la lista».
+field-position = Cargo
+field-country = País
+field-language = Idioma de nuestros correos
+field-timezone = Su zona horaria
+field-timezone-hint = Por ejemplo, Europe/Paris o America/Mexico_City. Nuestros correos también indican la hora de la sesión en su zona horaria.
+field-needs = Necesidades de accesibilidad o de interpretación
+field-needs-hint = Por ejemplo, subtítulos, lengua de signos o interpretación a otro idioma.
+field-honeypot = Deje este campo vacío
+field-consent = Acepto que mis datos se utilicen para gestionar mi inscripción en este webinario, tal como se describe en el
+field-newsletter = Deseo recibir el boletín de la red
+
+## Validación
+error-summary-title = Hay un problema
+error-title-prefix = Error:
+error-prefix = Error:
+error-name-required = Indique su nombre completo
+error-email-required = Indique su dirección de correo electrónico
+error-email = Indique una dirección de correo electrónico con un formato válido, por ejemplo nombre@ciudad.gob
+error-organisation-required = Elija su gobierno u organización, o «Mi organización no figura en la lista»
+error-organisation-other-required = Indique el nombre de su organización
+error-organisation-unknown = Elija una organización de la lista
+error-country-required = Indique su país
+error-language = Elija inglés, francés o español
+error-timezone = Indique una zona horaria de la lista, por ejemplo Europe/Paris, o deje el campo vacío
+error-too-long = { $max ->
+    [one] Escriba como máximo { $max } carácter
+   *[other] Escriba como máximo { $max } caracteres
+}
+error-consent = Marque la casilla para aceptar el uso de sus datos; de lo contrario, no podemos completar su inscripción
+error-form-expired = Su formulario había caducado, por lo que no se envió. Revise sus respuestas a continuación y haga clic de nuevo en «Inscribirse».
+
+## Después de la inscripción
+received-title = Revise su correo electrónico
+received-body = Le hemos enviado un correo electrónico para confirmar su inscripción en «{ $title }». Ábralo y siga el enlace: su inscripción solo será válida una vez confirmada.
+received-spam = Si no recibe nada en unos minutos, revise su carpeta de correo no deseado. También puede volver a inscribirse con la misma dirección: le enviaremos de nuevo el enlace.
+link-invalid-title = Este enlace no funciona
+link-invalid-body = Es posible que haya caducado o que se haya copiado de forma incompleta. Abra el correo más reciente que le hemos enviado o vuelva a inscribirse para recibir un nuevo enlace.
+confirm-session-unavailable = Esta sesión se ha cancelado o ya ha comenzado, por lo que no se ha podido confirmar la inscripción.
+
+## Página de gestión
+manage-title = Su inscripción
+manage-your-time = En su zona horaria: { $time }
+manage-join = Unirse al webinario
+manage-calendar = Añadir a mi calendario (.ics)
+manage-details = Sus datos
+manage-cancel-explain = Si ya no puede asistir, cancele su inscripción para que otra persona de la lista de espera pueda ocupar su plaza.
+manage-cancel = Cancelar mi inscripción
+manage-back-to-session = Volver a la sesión
+status-pending = Pendiente de su confirmación: siga el enlace de nuestro correo electrónico.
+status-confirmed = Su inscripción está confirmada: tiene una plaza reservada.
+status-waitlisted = Está en la lista de espera. Le escribiremos en cuanto se le asigne una plaza.
+status-cancelled = Su inscripción está cancelada.
+flash-confirmed = Gracias: su inscripción está confirmada. Le hemos enviado un correo electrónico con la invitación para su calendario.
+flash-waitlisted = Gracias por su confirmación. La sesión está completa, por lo que está en la lista de espera.
+flash-unchanged = Su inscripción ya estaba confirmada: no ha cambiado nada.
+flash-cancelled = Su inscripción se ha cancelado. Le hemos enviado una confirmación por correo electrónico.
+
+## Aviso de privacidad
+privacy-version = Versión { $version }
+privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, dirección de correo electrónico, organización, cargo, país, idioma preferido y zona horaria, las necesidades de accesibilidad o de interpretación que nos indique y la fecha en que aceptó este aviso.
+privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios y la grabación, así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
+privacy-newsletter = Solo le enviamos el boletín si marcó esa casilla; puede darse de baja en cualquier momento.
+privacy-control = El enlace que figura en cada uno de nuestros correos le muestra los datos que conservamos sobre usted y le permite cancelar su inscripción.
+privacy-retention = Los datos personales se eliminan al terminar el período de seguimiento del webinario; se conserva el recuento de participación por miembro.
+
+## Correos electrónicos
+email-hello = Hola, { $name }:
+email-confirm-subject = Por favor, confirme su inscripción: { $title }
+email-confirm-body = Gracias por inscribirse. Le rogamos que confirme que esta es su dirección de correo electrónico siguiendo el enlace que figura a continuación: su inscripción solo será válida una vez confirmada.
+email-confirm-ignore = Si no ha solicitado inscribirse, ignore este mensaje: no ocurrirá nada sin su confirmación.
+email-confirm-action = Confirmar mi inscripción
+email-already-subject = Inscripción ya registrada: { $title }
+email-already-body = Alguien, probablemente usted, ha solicitado volver a inscribirse con esta dirección de correo electrónico. No ha cambiado nada. { $status }
+email-registered-subject = Inscripción confirmada: { $title }
+email-registered-body = Su plaza está confirmada. A continuación encontrará el enlace para unirse; le rogamos que conserve este correo.
+email-calendar-attached = Se adjunta la invitación de calendario: ábrala para añadir la sesión a su calendario.
+email-promoted-subject = Se le ha asignado una plaza: { $title }
+email-promoted-body = Buenas noticias: se ha liberado una plaza y ahora es suya. A continuación encontrará el enlace para unirse.
+email-waitlisted-subject = Está en la lista de espera: { $title }
+email-waitlisted-body = Gracias por su confirmación. La sesión está completa, por lo que está en la lista de espera. Si se libera una plaza, se la asignamos a la siguiente persona de la lista y le avisamos de inmediato por correo electrónico.
+email-cancelled-subject = Inscripción cancelada: { $title }
+email-cancelled-body = Su inscripción se ha cancelado. Si se trata de un error, puede volver a inscribirse mientras las inscripciones sigan abiertas.
+email-session-label = Webinario
+email-when-label = Fecha y hora
+email-your-time-label = En su zona horaria
+email-join-label = Enlace de acceso
+email-details-label = Detalles
+email-manage-label = Gestionar su inscripción
+email-manage-action = Ver o cancelar mi inscripción
+email-session-action = Ver la sesión
+email-online = En línea
+email-footer-manage = Consulte, modifique o cancele su inscripción: { $link }
+email-footer-why = Recibe este correo porque esta dirección se utilizó para inscribirse en un webinario.
+
+## Páginas de error
+error-not-found-title = Página no encontrada
+error-not-found = La página solicitada no existe. Es posible que se haya trasladado o que la dirección contenga un error.
+error-forbidden-title = Acción no permitida
+error-forbidden = Se ha rechazado esta acción. Si estaba enviando un formulario, vuelva atrás, recargue la página e inténtelo de nuevo.
+error-bad-request-title = La solicitud contenía un error
+error-bad-request = No se ha podido interpretar la solicitud. Vuelva atrás e inténtelo de nuevo.
+error-too-large = Los datos enviados son demasiado grandes.
+error-too-many-title = Demasiadas solicitudes
+error-too-many = Espere un momento antes de volver a intentarlo.
+error-unavailable-title = Servicio no disponible temporalmente
+error-unavailable = El servicio está saturado o en mantenimiento. Vuelva a intentarlo dentro de unos minutos.
+error-internal-title = Se ha producido un error
+error-internal = Se ha producido un error inesperado por nuestra parte. Ha quedado registrado; vuelva a intentarlo más tarde.

@@ -1,0 +1,192 @@
+## Formats (modèles strftime de chrono)
+format-date = %A %-d %B %Y
+format-time = %H:%M
+
+## Mise en page
+skip-to-content = Aller au contenu principal
+language-switcher = Langue
+privacy-notice = Politique de confidentialité
+footer-tagline = Webinaires des gouvernements membres du réseau et de ses partenaires.
+breadcrumb = Vous êtes ici
+back-to-catalogue = Retour à tous les webinaires
+optional = (facultatif)
+
+## Langues
+language-en = anglais
+language-fr = français
+language-es = espagnol
+in-language-en = en anglais
+in-language-fr = en français
+in-language-es = en espagnol
+
+## Catalogue
+catalogue-title = Webinaires
+catalogue-intro = Sessions ouvertes aux responsables des gouvernements membres et des organisations partenaires. Les horaires sont indiqués dans le fuseau horaire de chaque session.
+catalogue-upcoming = À venir
+catalogue-past = Sessions passées
+catalogue-none-upcoming = Aucune session à venir n'a encore été annoncée.
+catalogue-none-past = Aucune session passée pour le moment.
+
+## Disponibilité
+availability-cancelled = Annulée
+availability-past = Cette session a eu lieu
+availability-recording = Enregistrement disponible
+availability-waitlist = Complet : vous pouvez vous inscrire sur la liste d'attente
+seats-left = { $count ->
+    [one] { $count } place restante
+   *[other] { $count } places restantes
+}
+seats-left-of = { $count ->
+    [one] { $count } place restante sur { $capacity }
+   *[other] { $count } places restantes sur { $capacity }
+}
+registration-closed = Les inscriptions sont closes
+registration-opens-on = Ouverture des inscriptions le { $date }
+
+## Page de la session
+session-cancelled = Cette session a été annulée.
+session-language = Langue
+session-when = Date et heure
+session-zone = Fuseau horaire : { $zone }
+session-your-time = Dans votre fuseau horaire :
+session-duration = Durée
+duration-minutes = { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+session-seats = Places
+session-register = S'inscrire
+session-about = À propos de cette session
+session-panel = Intervenants
+session-documents = Documents
+session-recording = Enregistrement
+session-watch-recording = Voir l'enregistrement
+speaker-photo-alt = Photo de { $name }
+role-host = Mot d'accueil
+role-moderator = Modération
+role-keynote = Discours principal
+role-speaker = Intervention
+
+## Formulaire d'inscription
+register-title = Inscription : { $title }
+register-heading = S'inscrire à ce webinaire
+register-waitlist-note = Cette session est complète. Si vous vous inscrivez, vous rejoindrez la liste d'attente et nous vous préviendrons par courriel dès qu'une place vous sera attribuée.
+register-submit = S'inscrire
+field-name = Prénom et nom
+field-email = Adresse électronique
+field-email-hint = Nous enverrons un lien à cette adresse pour confirmer votre inscription.
+field-organisation = Votre gouvernement ou organisation
+field-organisation-choose = Choisissez dans la liste
+organisations-members = Gouvernements membres
+organisations-partners = Organisations partenaires
+field-organisation-other-option = Mon organisation ne figure pas dans la liste
+field-organisation-other = Votre organisation, si elle ne figure pas dans la liste
+field-organisation-other-hint = Uniquement si vous avez choisi « Mon organisation ne figure pas dans la liste ».
+field-position = Fonction
+field-country = Pays
+field-language = Langue de nos courriels
+field-timezone = Votre fuseau horaire
+field-timezone-hint = Par exemple Europe/Paris ou America/Mexico_City. Nos courriels indiquent aussi l'horaire de la session dans votre fuseau horaire.
+field-needs = Besoins d'accessibilité ou d'interprétation
+field-needs-hint = Par exemple sous-titrage, langue des signes ou interprétation vers une autre langue.
+field-honeypot = Laissez ce champ vide
+field-consent = J'accepte que mes données soient utilisées pour gérer mon inscription à ce webinaire, comme décrit dans la
+field-newsletter = Je souhaite recevoir la lettre d'information du réseau
+
+## Validation
+error-summary-title = Il y a un problème
+error-title-prefix = Erreur :
+error-prefix = Erreur :
+error-name-required = Saisissez vos prénom et nom
+error-email-required = Saisissez votre adresse électronique
+error-email = Saisissez une adresse électronique au bon format, par exemple nom@ville.fr
+error-organisation-required = Choisissez votre gouvernement ou organisation, ou « Mon organisation ne figure pas dans la liste »
+error-organisation-other-required = Saisissez le nom de votre organisation
+error-organisation-unknown = Choisissez une organisation dans la liste
+error-country-required = Saisissez votre pays
+error-language = Choisissez l'anglais, le français ou l'espagnol
+error-timezone = Saisissez un fuseau horaire de la liste, par exemple Europe/Paris, ou laissez ce champ vide
+error-too-long = { $max ->
+    [one] Saisissez { $max } caractère au maximum
+   *[other] Saisissez { $max } caractères au maximum
+}
+error-consent = Cochez la case pour accepter l'utilisation de vos données, faute de quoi nous ne pouvons pas vous inscrire
+error-form-expired = Votre formulaire avait expiré et n'a donc pas été envoyé. Vérifiez vos réponses ci-dessous et cliquez à nouveau sur « S'inscrire ».
+
+## Après l'inscription
+received-title = Consultez votre messagerie
+received-body = Nous vous avons envoyé un courriel pour confirmer votre inscription à « { $title } ». Ouvrez-le et suivez le lien : votre inscription n'est prise en compte qu'une fois confirmée.
+received-spam = Si rien n'arrive d'ici quelques minutes, vérifiez votre dossier de courriers indésirables. Vous pouvez aussi vous inscrire de nouveau avec la même adresse : nous vous renverrons le lien.
+link-invalid-title = Ce lien ne fonctionne pas
+link-invalid-body = Il a peut-être expiré ou été copié de façon incomplète. Ouvrez le courriel le plus récent que nous vous avons envoyé, ou inscrivez-vous de nouveau pour recevoir un nouveau lien.
+confirm-session-unavailable = Cette session a été annulée ou a déjà commencé : l'inscription n'a donc pas pu être confirmée.
+
+## Page de gestion
+manage-title = Votre inscription
+manage-your-time = Dans votre fuseau horaire : { $time }
+manage-join = Rejoindre le webinaire
+manage-calendar = Ajouter à mon agenda (.ics)
+manage-details = Vos informations
+manage-cancel-explain = Si vous ne pouvez plus participer, annulez votre inscription afin qu'une personne inscrite sur la liste d'attente puisse obtenir votre place.
+manage-cancel = Annuler mon inscription
+manage-back-to-session = Retour à la session
+status-pending = En attente de votre confirmation : suivez le lien figurant dans notre courriel.
+status-confirmed = Votre inscription est confirmée : une place vous est réservée.
+status-waitlisted = Vous êtes sur la liste d'attente. Nous vous écrirons dès qu'une place vous sera attribuée.
+status-cancelled = Votre inscription est annulée.
+flash-confirmed = Merci : votre inscription est confirmée. Nous vous avons envoyé un courriel contenant l'invitation pour votre agenda.
+flash-waitlisted = Merci de votre confirmation. La session est complète : vous êtes donc sur la liste d'attente.
+flash-unchanged = Votre inscription était déjà confirmée : rien n'a changé.
+flash-cancelled = Votre inscription a été annulée. Nous vous avons envoyé une confirmation par courriel.
+
+## Politique de confidentialité
+privacy-version = Version { $version }
+privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, les éventuels besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
+privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications et l'enregistrement, et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
+privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
+privacy-control = Le lien figurant dans chacun de nos courriels vous indique les données que nous détenons à votre sujet et vous permet d'annuler votre inscription.
+privacy-retention = Les données personnelles sont supprimées à l'issue de la période de suivi du webinaire ; seul le décompte des participations par membre est conservé.
+
+## Courriels
+email-hello = Bonjour { $name },
+email-confirm-subject = Veuillez confirmer votre inscription : { $title }
+email-confirm-body = Merci de votre inscription. Veuillez confirmer qu'il s'agit bien de votre adresse électronique en suivant le lien ci-dessous : votre inscription n'est prise en compte qu'une fois confirmée.
+email-confirm-ignore = Si vous n'avez pas demandé à vous inscrire, ne tenez pas compte de ce message : rien ne se passera sans votre confirmation.
+email-confirm-action = Confirmer mon inscription
+email-already-subject = Inscription déjà enregistrée : { $title }
+email-already-body = Quelqu'un, probablement vous-même, a demandé à s'inscrire de nouveau avec cette adresse électronique. Rien n'a changé. { $status }
+email-registered-subject = Inscription confirmée : { $title }
+email-registered-body = Votre place est confirmée. Le lien de connexion figure ci-dessous ; veuillez conserver ce courriel.
+email-calendar-attached = L'invitation pour votre agenda est jointe : ouvrez-la pour ajouter la session à votre agenda.
+email-promoted-subject = Une place vous est attribuée : { $title }
+email-promoted-body = Bonne nouvelle : une place s'est libérée et elle vous est désormais attribuée. Le lien de connexion figure ci-dessous.
+email-waitlisted-subject = Vous êtes sur la liste d'attente : { $title }
+email-waitlisted-body = Merci de votre confirmation. La session est complète : vous êtes donc sur la liste d'attente. Si une place se libère, nous l'attribuons à la personne suivante sur la liste et vous prévenons aussitôt par courriel.
+email-cancelled-subject = Inscription annulée : { $title }
+email-cancelled-body = Votre inscription a été annulée. S'il s'agit d'une erreur, vous pouvez vous inscrire de nouveau tant que les inscriptions sont ouvertes.
+email-session-label = Webinaire
+email-when-label = Date et heure
+email-your-time-label = Dans votre fuseau horaire
+email-join-label = Lien de connexion
+email-details-label = Détails
+email-manage-label = Gérer votre inscription
+email-manage-action = Consulter ou annuler mon inscription
+email-session-action = Voir la session
+email-online = En ligne
+email-footer-manage = Consulter, modifier ou annuler votre inscription : { $link }
+email-footer-why = Vous recevez ce courriel parce que cette adresse a été utilisée pour s'inscrire à un webinaire.
+
+## Pages d'erreur
+error-not-found-title = Page introuvable
+error-not-found = La page demandée n'existe pas. Elle a peut-être été déplacée, ou l'adresse comporte une faute de frappe.
+error-forbidden-title = Action non autorisée
+error-forbidden = Cette action a été refusée. Si vous envoyiez un formulaire, revenez en arrière, rechargez la page et réessayez.
+error-bad-request-title = La requête comportait une erreur
+error-bad-request = La requête n'a pas pu être comprise. Revenez en arrière et réessayez.
+error-too-large = Les données envoyées sont trop volumineuses.
+error-too-many-title = Trop de requêtes
+error-too-many = Veuillez patienter un instant avant de réessayer.
+error-unavailable-title = Service temporairement indisponible
+error-unavailable = Le service est surchargé ou en maintenance. Veuillez réessayer dans quelques minutes.
+error-internal-title = Une erreur est survenue
+error-internal = Une erreur inattendue s'est produite de notre côté. Elle a été enregistrée ; veuillez réessayer plus tard.

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::models::{Organisation, PanelEntry, Series, Session, SessionDocument, Speaker};
-use super::schema::{organisations, panel_entries, registrations, series, session_documents, sessions, speakers};
+use super::schema::{
+    organisations, panel_entries, registrations, series, session_documents, sessions, speakers,
+};
 
 /// A session with what the catalogue shows next to it.
 #[derive(Debug, Clone)]

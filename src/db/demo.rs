@@ -151,7 +151,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         updated_at: now,
     };
     for session in [&english, &french] {
-        diesel::insert_into(sessions::table).values(session).execute(conn)?;
+        diesel::insert_into(sessions::table)
+            .values(session)
+            .execute(conn)?;
     }
 
     diesel::insert_into(session_documents::table)
@@ -212,7 +214,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     );
     // One row per statement: diesel's MultiBackend has no batch insert for SQLite.
     for speaker in [&secretary_general, &arjona, &klaus, &gonzalez, &fakhari] {
-        diesel::insert_into(speakers::table).values(speaker).execute(conn)?;
+        diesel::insert_into(speakers::table)
+            .values(speaker)
+            .execute(conn)?;
     }
 
     let entry = |session: &Session, speaker: &Speaker, role: &str, position: i32| PanelEntry {
@@ -231,7 +235,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         entry(&french, &secretary_general, "host", 1),
         entry(&french, &arjona, "keynote", 2),
     ] {
-        diesel::insert_into(panel_entries::table).values(&panel_entry).execute(conn)?;
+        diesel::insert_into(panel_entries::table)
+            .values(&panel_entry)
+            .execute(conn)?;
     }
 
     // Participants of the July session: every member represented, some from the partners,
@@ -274,7 +280,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         });
     }
     for row in &rows {
-        diesel::insert_into(registrations::table).values(row).execute(conn)?;
+        diesel::insert_into(registrations::table)
+            .values(row)
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -298,7 +306,9 @@ fn insert_organisations(
         })
         .collect();
     for row in &rows {
-        diesel::insert_into(organisations::table).values(row).execute(conn)?;
+        diesel::insert_into(organisations::table)
+            .values(row)
+            .execute(conn)?;
     }
     Ok(rows.into_iter().map(|o| o.id).collect())
 }

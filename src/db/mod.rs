@@ -48,12 +48,8 @@ impl ManageConnection for AnyManager {
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
         let conn = match &self.target {
-            DatabaseTarget::Postgres(url) => {
-                AnyConnection::Postgresql(diesel::PgConnection::establish(url)?)
-            }
-            DatabaseTarget::Sqlite(path) => {
-                AnyConnection::Sqlite(diesel::SqliteConnection::establish(path)?)
-            }
+            DatabaseTarget::Postgres(url) => AnyConnection::Postgresql(diesel::PgConnection::establish(url)?),
+            DatabaseTarget::Sqlite(path) => AnyConnection::Sqlite(diesel::SqliteConnection::establish(path)?),
         };
         Ok(conn)
     }

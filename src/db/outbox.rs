@@ -151,10 +151,7 @@ pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str) -> QueryResu
         .map(|_| ())
 }
 
-pub fn for_registration(
-    conn: &mut AnyConnection,
-    registration_id: &str,
-) -> QueryResult<Vec<OutboxMessage>> {
+pub fn for_registration(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<Vec<OutboxMessage>> {
     outbox::table
         .filter(outbox::registration_id.eq(registration_id))
         .order(outbox::created_at.asc())

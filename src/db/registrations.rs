@@ -8,8 +8,8 @@ use super::models::{Registration, Session, new_id};
 use super::schema::{organisations, registration_tokens, registrations, sessions};
 use super::{AnyConnection, is_unique_violation, lock_session_row, outbox, write_tx};
 use crate::domain::{
-    CONFIRM_LINK_DAYS, CONSENT_VERSION, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR,
-    OrganisationChoice, RegistrationInput, RegistrationStatus,
+    CONFIRM_LINK_DAYS, CONSENT_VERSION, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR, OrganisationChoice,
+    RegistrationInput, RegistrationStatus,
 };
 use crate::security::{hash_token, new_token};
 
@@ -75,8 +75,8 @@ fn submit_in_tx(
     }
     let (organisation_id, organisation_other) = match &input.organisation {
         OrganisationChoice::Listed(id) => {
-            let exists: bool = diesel::select(diesel::dsl::exists(organisations::table.find(id)))
-                .get_result(conn)?;
+            let exists: bool =
+                diesel::select(diesel::dsl::exists(organisations::table.find(id))).get_result(conn)?;
             if !exists {
                 return Ok(SubmitOutcome::UnknownOrganisation);
             }
@@ -234,21 +234,24 @@ pub enum ConfirmOutcome {
     /// The link was unknown or expired.
     Invalid,
     /// The registration changed state; the outcome carries a manage token for the next page.
-    Confirmed { manage_token: String },
-    Waitlisted { manage_token: String },
+    Confirmed {
+        manage_token: String,
+    },
+    Waitlisted {
+        manage_token: String,
+    },
     /// A second click, or a registration no longer pending: nothing changed, nothing sent.
-    Unchanged { manage_token: String, status: String },
+    Unchanged {
+        manage_token: String,
+        status: String,
+    },
     /// The session was cancelled or has started: nothing changed.
     SessionUnavailable,
 }
 
 /// Follows a confirmation link. Seats are counted under the session's lock, so parallel
 /// confirmations never exceed capacity on either engine.
-pub fn confirm(
-    conn: &mut AnyConnection,
-    token: &str,
-    now: NaiveDateTime,
-) -> QueryResult<ConfirmOutcome> {
+pub fn confirm(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<ConfirmOutcome> {
     write_tx(conn, |conn| {
         let Some((registration, _)) = by_token(conn, token, TokenPurpose::Confirm, now)? else {
             return Ok(ConfirmOutcome::Invalid);

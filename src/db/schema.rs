@@ -146,8 +146,6 @@ diesel::joinable!(registrations -> organisations (organisation_id));
 diesel::joinable!(registration_tokens -> registrations (registration_id));
 diesel::joinable!(outbox -> registrations (registration_id));
 
-
-
 diesel::table! {
     organisers (id) {
         id -> Text,

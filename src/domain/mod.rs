@@ -3,8 +3,7 @@
 mod registration;
 
 pub use registration::{
-    FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text,
-    parse_email,
+    FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text, parse_email,
 };
 
 /// The interface and message languages.

@@ -14,11 +14,19 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: &'static str) -> Self {
-        Self { field, message, limit: None }
+        Self {
+            field,
+            message,
+            limit: None,
+        }
     }
 
     pub fn too_long(field: &'static str, limit: usize) -> Self {
-        Self { field, message: "error-too-long", limit: Some(limit) }
+        Self {
+            field,
+            message: "error-too-long",
+            limit: Some(limit),
+        }
     }
 }
 
@@ -84,7 +92,10 @@ impl RegistrationForm {
             })
         }
 
-        let name = check(&mut errors, required_line("name", &self.name, NAME_MAX, "error-name-required"));
+        let name = check(
+            &mut errors,
+            required_line("name", &self.name, NAME_MAX, "error-name-required"),
+        );
         let email = check(&mut errors, parse_email("email", &self.email));
         let organisation = match self.organisation.trim() {
             "" => {
@@ -112,7 +123,10 @@ impl RegistrationForm {
             }
         };
         let position = check(&mut errors, clean_line("position", &self.position, POSITION_MAX));
-        let country = check(&mut errors, required_line("country", &self.country, COUNTRY_MAX, "error-country-required"));
+        let country = check(
+            &mut errors,
+            required_line("country", &self.country, COUNTRY_MAX, "error-country-required"),
+        );
         let language = match Language::parse(&self.language) {
             Some(lang) if self.language.trim().len() <= 8 => Some(lang),
             _ => {
@@ -171,7 +185,12 @@ pub fn clean_line(field: &'static str, raw: &str, max: usize) -> Result<String, 
     Ok(folded)
 }
 
-fn required_line(field: &'static str, raw: &str, max: usize, missing: &'static str) -> Result<String, FieldError> {
+fn required_line(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    missing: &'static str,
+) -> Result<String, FieldError> {
     let value = clean_line(field, raw, max)?;
     if value.is_empty() {
         return Err(FieldError::new(field, missing));
@@ -261,10 +280,25 @@ mod tests {
         assert_eq!(input.email, "Amina.Diallo@Accra.GOV.gh");
         assert_eq!(input.email_normalized, "amina.diallo@accra.gov.gh");
 
-        for bad in ["", "plainaddress", "a@b", "a b@c.org", "a@b..org", "a@-b.org", ".a@b.org", "a@b.org\r\nBcc: x@y.org", "a\0@b.org"] {
+        for bad in [
+            "",
+            "plainaddress",
+            "a@b",
+            "a b@c.org",
+            "a@b..org",
+            "a@-b.org",
+            ".a@b.org",
+            "a@b.org\r\nBcc: x@y.org",
+            "a\0@b.org",
+        ] {
             assert!(parse_email("email", bad).is_err(), "{bad:?} should be rejected");
         }
-        for good in ["x@y.org", "o'brien@dublin.ie", "jo+webinar@seoul.go.kr", "ana@méxico.gob.mx"] {
+        for good in [
+            "x@y.org",
+            "o'brien@dublin.ie",
+            "jo+webinar@seoul.go.kr",
+            "ana@méxico.gob.mx",
+        ] {
             assert!(parse_email("email", good).is_ok(), "{good:?} should be accepted");
         }
     }
@@ -282,7 +316,10 @@ mod tests {
     fn line_breaks_in_names_are_folded_and_overlong_values_refused() {
         let mut form = valid_form();
         form.name = "Mallory\r\nBcc: victim@example.org".into();
-        assert_eq!(form.parse().expect("valid").name, "Mallory Bcc: victim@example.org");
+        assert_eq!(
+            form.parse().expect("valid").name,
+            "Mallory Bcc: victim@example.org"
+        );
 
         form.name = "x".repeat(NAME_MAX + 1);
         let errors = form.parse().expect_err("too long");
@@ -308,6 +345,9 @@ mod tests {
         form.timezone = "Mars/Olympus".into();
         assert_eq!(form.parse().expect_err("bad tz")[0].field, "timezone");
         form.timezone = "America/Mexico_City".into();
-        assert_eq!(form.parse().expect("valid").timezone.as_deref(), Some("America/Mexico_City"));
+        assert_eq!(
+            form.parse().expect("valid").timezone.as_deref(),
+            Some("America/Mexico_City")
+        );
     }
 }

@@ -60,7 +60,11 @@ pub fn calendar(
                 .filter(|_| confirmed)
                 .unwrap_or(&i18n.t("email-online")),
         )
-        .status(if method == Method::Cancel { EventStatus::Cancelled } else { EventStatus::Confirmed })
+        .status(if method == Method::Cancel {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
+        })
         .add_property("ORGANIZER", format!("mailto:{}", settings.mail_from.email));
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"))

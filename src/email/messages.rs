@@ -48,7 +48,11 @@ impl EmailContent {
     /// The plain-text and HTML bodies. HTML escapes everything a person typed.
     pub fn render(&self, i18n: I18n) -> askama::Result<(String, String)> {
         let text = TextEmail { c: self }.render()?;
-        let html = HtmlEmail { c: self, lang: i18n.code() }.render()?;
+        let html = HtmlEmail {
+            c: self,
+            lang: i18n.code(),
+        }
+        .render()?;
         Ok((text, html))
     }
 }
@@ -67,12 +71,19 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
     let i18n = ctx.i18n;
     let title = &ctx.session.title;
     let hello = i18n.t1("email-hello", "name", &ctx.registration.name);
-    let manage = Action { label: i18n.t("email-manage-action"), url: ctx.manage_link.clone() };
+    let manage = Action {
+        label: i18n.t("email-manage-action"),
+        url: ctx.manage_link.clone(),
+    };
     let footer = vec![
         i18n.t1("email-footer-manage", "link", &ctx.manage_link),
         i18n.t("email-footer-why"),
     ];
-    let content = |subject_key: &str, paragraphs: Vec<String>, facts: Vec<Fact>, action: Option<Action>, calendar: Option<Method>| EmailContent {
+    let content = |subject_key: &str,
+                   paragraphs: Vec<String>,
+                   facts: Vec<Fact>,
+                   action: Option<Action>,
+                   calendar: Option<Method>| EmailContent {
         subject: i18n.t1(subject_key, "title", title),
         heading: title.clone(),
         paragraphs,
@@ -84,18 +95,27 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
     let message = match kind {
         kinds::CONFIRM_REQUEST => content(
             "email-confirm-subject",
-            vec![hello, i18n.t("email-confirm-body"), i18n.t("email-confirm-ignore")],
+            vec![
+                hello,
+                i18n.t("email-confirm-body"),
+                i18n.t("email-confirm-ignore"),
+            ],
             session_facts(ctx, false),
-            ctx.confirm_link
-                .as_ref()
-                .map(|url| Action { label: i18n.t("email-confirm-action"), url: url.clone() }),
+            ctx.confirm_link.as_ref().map(|url| Action {
+                label: i18n.t("email-confirm-action"),
+                url: url.clone(),
+            }),
             None,
         ),
         kinds::ALREADY_REGISTERED => content(
             "email-already-subject",
             vec![
                 hello,
-                i18n.t1("email-already-body", "status", i18n.t(&format!("status-{}", ctx.registration.status))),
+                i18n.t1(
+                    "email-already-body",
+                    "status",
+                    i18n.t(&format!("status-{}", ctx.registration.status)),
+                ),
             ],
             session_facts(ctx, false),
             Some(manage),
@@ -103,14 +123,22 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
         ),
         kinds::REGISTERED => content(
             "email-registered-subject",
-            vec![hello, i18n.t("email-registered-body"), i18n.t("email-calendar-attached")],
+            vec![
+                hello,
+                i18n.t("email-registered-body"),
+                i18n.t("email-calendar-attached"),
+            ],
             session_facts(ctx, true),
             Some(manage),
             Some(Method::Publish),
         ),
         kinds::PROMOTED => content(
             "email-promoted-subject",
-            vec![hello, i18n.t("email-promoted-body"), i18n.t("email-calendar-attached")],
+            vec![
+                hello,
+                i18n.t("email-promoted-body"),
+                i18n.t("email-calendar-attached"),
+            ],
             session_facts(ctx, true),
             Some(manage),
             Some(Method::Publish),
@@ -126,7 +154,10 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
             "email-cancelled-subject",
             vec![hello, i18n.t("email-cancelled-body")],
             session_facts(ctx, false),
-            Some(Action { label: i18n.t("email-session-action"), url: ctx.session_link.clone() }),
+            Some(Action {
+                label: i18n.t("email-session-action"),
+                url: ctx.session_link.clone(),
+            }),
             Some(Method::Cancel),
         ),
         _ => return None,
@@ -141,15 +172,34 @@ fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
     let session = ctx.session;
     let when = When::of(i18n, session);
     let mut facts = vec![
-        Fact { label: i18n.t("email-session-label"), value: session.title.clone(), link: false },
-        Fact { label: i18n.t("email-when-label"), value: when.line(), link: false },
+        Fact {
+            label: i18n.t("email-session-label"),
+            value: session.title.clone(),
+            link: false,
+        },
+        Fact {
+            label: i18n.t("email-when-label"),
+            value: when.line(),
+            link: false,
+        },
     ];
-    if let Some(zone) = ctx.registration.timezone.as_deref().filter(|z| *z != session.timezone) {
+    if let Some(zone) = ctx
+        .registration
+        .timezone
+        .as_deref()
+        .filter(|z| *z != session.timezone)
+    {
         let start = in_zone(session.starts_at, zone);
         let end = in_zone(session.ends_at(), zone);
         facts.push(Fact {
             label: i18n.t("email-your-time-label"),
-            value: format!("{}, {}–{} ({})", i18n.date(&start), i18n.time(&start), i18n.time(&end), zone),
+            value: format!(
+                "{}, {}–{} ({})",
+                i18n.date(&start),
+                i18n.time(&start),
+                i18n.time(&end),
+                zone
+            ),
             link: false,
         });
     }
@@ -159,8 +209,16 @@ fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
         link: false,
     });
     if with_join && let Some(join) = &session.join_url {
-        facts.push(Fact { label: i18n.t("email-join-label"), value: join.clone(), link: true });
+        facts.push(Fact {
+            label: i18n.t("email-join-label"),
+            value: join.clone(),
+            link: true,
+        });
     }
-    facts.push(Fact { label: i18n.t("email-details-label"), value: ctx.session_link.clone(), link: true });
+    facts.push(Fact {
+        label: i18n.t("email-details-label"),
+        value: ctx.session_link.clone(),
+        link: true,
+    });
     facts
 }

@@ -36,14 +36,22 @@ impl Mailer {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
                     .context("SMTP_URL")?
                     .timeout(Some(Duration::from_secs(30)))
-                    .pool_config(PoolConfig::new().max_size(8).idle_timeout(Duration::from_secs(60)))
+                    .pool_config(
+                        PoolConfig::new()
+                            .max_size(8)
+                            .idle_timeout(Duration::from_secs(60)),
+                    )
                     .build();
                 Ok(Mailer::Smtp(transport))
             }
             None => {
                 let dir = settings.mail_dir();
-                std::fs::create_dir_all(&dir).with_context(|| format!("creating the mail folder {}", dir.display()))?;
-                Ok(Mailer::Files(AsyncFileTransport::<Tokio1Executor>::new(&dir), dir))
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating the mail folder {}", dir.display()))?;
+                Ok(Mailer::Files(
+                    AsyncFileTransport::<Tokio1Executor>::new(&dir),
+                    dir,
+                ))
             }
         }
     }
@@ -108,8 +116,11 @@ impl Outgoing {
             .singlepart(SinglePart::html(self.html));
         let message = match self.calendar {
             Some((ics, method)) => {
-                let content_type = ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", method.as_str()))
-                    .context("calendar content type")?;
+                let content_type = ContentType::parse(&format!(
+                    "text/calendar; charset=utf-8; method={}",
+                    method.as_str()
+                ))
+                .context("calendar content type")?;
                 builder.multipart(
                     MultiPart::mixed()
                         .multipart(alternative)

@@ -76,10 +76,16 @@ fn security_headers(https: bool) -> middleware::DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
         .add(("Cross-Origin-Opener-Policy", "same-origin"));
     if https {
-        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
+        headers.add((
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ))
     } else {
         headers
     }
@@ -93,13 +99,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/language/{code}", web::get().to(public::set_language))
         .route("/static/{file}", web::get().to(assets::serve))
         .route("/sessions/{slug}", web::get().to(public::session_page))
-        .route("/sessions/{slug}/register", web::get().to(registration::registration_form))
-        .route("/sessions/{slug}/register", web::post().to(registration::register))
-        .route("/sessions/{slug}/registered", web::get().to(registration::registration_received))
+        .route(
+            "/sessions/{slug}/register",
+            web::get().to(registration::registration_form),
+        )
+        .route(
+            "/sessions/{slug}/register",
+            web::post().to(registration::register),
+        )
+        .route(
+            "/sessions/{slug}/registered",
+            web::get().to(registration::registration_received),
+        )
         .route("/confirm/{token}", web::get().to(registration::confirm))
         .route("/manage/{token}", web::get().to(registration::manage))
         .route("/manage/{token}/cancel", web::post().to(registration::cancel))
-        .route("/manage/{token}/calendar.ics", web::get().to(registration::calendar));
+        .route(
+            "/manage/{token}/calendar.ics",
+            web::get().to(registration::calendar),
+        );
 }
 
 /// Builds the server on an already bound listener (port 0 works, for tests).
@@ -122,7 +140,11 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
             .wrap(
                 middleware::Logger::new("%{route}xi %s %Dms")
                     .custom_request_replace("route", |req| {
-                        format!("{} {}", req.method(), req.match_pattern().unwrap_or_else(|| "-".into()))
+                        format!(
+                            "{} {}",
+                            req.method(),
+                            req.match_pattern().unwrap_or_else(|| "-".into())
+                        )
                     })
                     .log_target("convoca::http"),
             )

@@ -22,10 +22,19 @@ struct CataloguePage {
     past: Vec<SeriesGroup>,
 }
 
-pub async fn catalogue(state: web::Data<AppState>, i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+pub async fn catalogue(
+    state: web::Data<AppState>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
     let entries = run_db(&state, db::catalogue::catalogue).await?;
     let (upcoming, past) = catalogue_groups(i18n, entries, state.clock.now());
-    html(CataloguePage { i18n, chrome, upcoming, past })
+    html(CataloguePage {
+        i18n,
+        chrome,
+        upcoming,
+        past,
+    })
 }
 
 pub struct PanelMember {
@@ -93,7 +102,10 @@ pub async fn session_page(
                 .collect::<Vec<_>>()
                 .join(", "),
             bio: speaker.bio.clone(),
-            photo_url: speaker.photo_path.as_ref().map(|_| format!("/speakers/{}/photo", speaker.id)),
+            photo_url: speaker
+                .photo_path
+                .as_ref()
+                .map(|_| format!("/speakers/{}/photo", speaker.id)),
         })
         .collect();
     let page = SessionPage {
@@ -115,7 +127,10 @@ pub async fn session_page(
         documents: detail
             .documents
             .iter()
-            .map(|d| DocumentLink { title: d.title.clone(), url: d.url.clone() })
+            .map(|d| DocumentLink {
+                title: d.title.clone(),
+                url: d.url.clone(),
+            })
             .collect(),
         // The recording is published once the session is over.
         recording_url: session.recording_url.clone().filter(|_| past),
@@ -134,7 +149,11 @@ struct PrivacyPage {
 }
 
 pub async fn privacy(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    html(PrivacyPage { i18n, chrome, version: CONSENT_VERSION })
+    html(PrivacyPage {
+        i18n,
+        chrome,
+        version: CONSENT_VERSION,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -203,7 +222,14 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert!(is_local_path("/sessions/x?lang=fr"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", "/a\r\nLocation: x"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/a\r\nLocation: x",
+        ] {
             assert!(!is_local_path(bad), "{bad:?}");
         }
     }

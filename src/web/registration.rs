@@ -49,7 +49,10 @@ struct RegisterPage {
 
 impl RegisterPage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 }
 
@@ -81,7 +84,10 @@ async fn load_form_context(state: &AppState, slug: String) -> Result<FormContext
     })
     .await?;
     let detail = detail.ok_or(AppError::NotFound)?;
-    Ok(FormContext { detail, organisations })
+    Ok(FormContext {
+        detail,
+        organisations,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -100,7 +106,8 @@ fn register_page(
     let mut countries: Vec<String> = ctx.organisations.iter().map(|o| o.country.clone()).collect();
     countries.sort();
     countries.dedup();
-    let (members, partners): (Vec<_>, Vec<_>) = ctx.organisations.into_iter().partition(|o| o.kind == "member");
+    let (members, partners): (Vec<_>, Vec<_>) =
+        ctx.organisations.into_iter().partition(|o| o.kind == "member");
     RegisterPage {
         slug: session.slug.clone(),
         session_title: session.title.clone(),
@@ -123,7 +130,11 @@ fn register_page(
         countries,
         language_choices: Language::ALL
             .iter()
-            .map(|l| LanguageOption { code: l.code(), name: l.native_name(), current: *l == chosen_language })
+            .map(|l| LanguageOption {
+                code: l.code(),
+                name: l.native_name(),
+                current: *l == chosen_language,
+            })
             .collect(),
         timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect(),
         form,
@@ -132,7 +143,12 @@ fn register_page(
     }
 }
 
-fn closed_page(i18n: I18n, chrome: Chrome, detail: &SessionDetail, status: StatusCode) -> Result<HttpResponse, AppError> {
+fn closed_page(
+    i18n: I18n,
+    chrome: Chrome,
+    detail: &SessionDetail,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     html_with_status(
         MessagePage {
             heading: i18n.t("registration-closed"),
@@ -159,7 +175,10 @@ pub async fn registration_form(
     if !ctx.detail.session.registration_open(state.clock.now()) {
         return closed_page(i18n, chrome, &ctx.detail, StatusCode::OK);
     }
-    let form = RegistrationForm { language: i18n.lang.code().into(), ..Default::default() };
+    let form = RegistrationForm {
+        language: i18n.lang.code().into(),
+        ..Default::default()
+    };
     html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None))
 }
 
@@ -178,7 +197,11 @@ pub async fn register(
     if !ctx.detail.session.registration_open(now) {
         return closed_page(i18n, chrome, &ctx.detail, StatusCode::CONFLICT);
     }
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+    if !state
+        .settings
+        .secret_key
+        .verify("csrf", &seed.0, &form.csrf_token)
+    {
         // An expired or missing token: keep everything typed and ask to send it again.
         let problem = Some(i18n.t("error-form-expired"));
         let page = register_page(&state, ctx, i18n, chrome, &seed, form, &[], problem);
@@ -196,7 +219,10 @@ pub async fn register(
         }
     };
     let session_id = ctx.detail.session.id.clone();
-    let outcome = run_db(&state, move |conn| db::registrations::submit(conn, &session_id, &input, now)).await?;
+    let outcome = run_db(&state, move |conn| {
+        db::registrations::submit(conn, &session_id, &input, now)
+    })
+    .await?;
     match outcome {
         SubmitOutcome::Accepted => {
             state.wake_worker();
@@ -250,7 +276,10 @@ fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppErro
         MessagePage {
             heading: i18n.t("link-invalid-title"),
             paragraphs: vec![i18n.t("link-invalid-body")],
-            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+            back_link: Some(Link {
+                href: "/".into(),
+                label: i18n.t("back-to-catalogue"),
+            }),
             i18n,
             chrome,
         },
@@ -278,7 +307,10 @@ pub async fn confirm(
                 MessagePage {
                     heading: i18n.t("registration-closed"),
                     paragraphs: vec![i18n.t("confirm-session-unavailable")],
-                    back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+                    back_link: Some(Link {
+                        href: "/".into(),
+                        label: i18n.t("back-to-catalogue"),
+                    }),
                     i18n,
                     chrome,
                 },
@@ -330,8 +362,14 @@ pub struct ManageQuery {
 }
 
 fn private(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
@@ -350,7 +388,9 @@ pub async fn manage(
     let now = state.clock.now();
     let lookup = token.clone();
     let found = run_db(&state, move |conn| {
-        let Some((registration, session)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)? else {
+        let Some((registration, session)) =
+            db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
+        else {
             return Ok(None);
         };
         let organisation = db::registrations::organisation_name(conn, &registration)?;
@@ -374,7 +414,10 @@ pub async fn manage(
         Some("cancelled") => Some(i18n.t("flash-cancelled")),
         _ => None,
     };
-    let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
+    let active = matches!(
+        status,
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted
+    );
     let upcoming = now < session.ends_at() && !session_cancelled;
     let local_when = registration
         .timezone
@@ -394,7 +437,10 @@ pub async fn manage(
         when: When::of(i18n, &session),
         local_when,
         // The private join link is for confirmed registrants only.
-        join_url: session.join_url.clone().filter(|_| status == RegistrationStatus::Confirmed && upcoming),
+        join_url: session
+            .join_url
+            .clone()
+            .filter(|_| status == RegistrationStatus::Confirmed && upcoming),
         show_calendar: active && upcoming,
         can_cancel: status != RegistrationStatus::Cancelled && upcoming,
         name: registration.name,
@@ -426,7 +472,11 @@ pub async fn cancel(
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+    if !state
+        .settings
+        .secret_key
+        .verify("csrf", &seed.0, &form.csrf_token)
+    {
         return Err(AppError::Forbidden);
     }
     if !looks_like_token(&token) {
@@ -435,7 +485,8 @@ pub async fn cancel(
     let now = state.clock.now();
     let lookup = token.clone();
     let outcome = run_db(&state, move |conn| {
-        let Some((registration, _)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)? else {
+        let Some((registration, _)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
+        else {
             return Ok(None);
         };
         db::registrations::cancel(conn, &registration.id, now).map(Some)
@@ -452,28 +503,45 @@ pub async fn cancel(
 }
 
 /// The calendar entry for a confirmed or waitlisted registration.
-pub async fn calendar(state: web::Data<AppState>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn calendar(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     if !looks_like_token(&token) {
         return Err(AppError::NotFound);
     }
     let now = state.clock.now();
     let lookup = token.clone();
-    let (registration, session) =
-        run_db(&state, move |conn| db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now))
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let (registration, session) = run_db(&state, move |conn| {
+        db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let status = RegistrationStatus::parse(&registration.status);
-    if !matches!(status, Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)) {
+    if !matches!(
+        status,
+        Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)
+    ) {
         return Err(AppError::NotFound);
     }
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     let manage_link = state.settings.link(&format!("/manage/{token}"));
-    let ics = crate::email::ics::calendar(&state.settings, i18n, &registration, &session, &manage_link, crate::email::ics::Method::Publish);
+    let ics = crate::email::ics::calendar(
+        &state.settings,
+        i18n,
+        &registration,
+        &session,
+        &manage_link,
+        crate::email::ics::Method::Publish,
+    );
     Ok(private(
         HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
-            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"webinar.ics\""))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"webinar.ics\"",
+            ))
             .body(ics),
     ))
 }

@@ -23,10 +23,17 @@ pub struct When {
 impl When {
     pub fn new(i18n: I18n, starts_at: NaiveDateTime, duration_minutes: i32, zone: &str) -> Self {
         let start = in_zone(starts_at, zone);
-        let end = in_zone(starts_at + chrono::Duration::minutes(i64::from(duration_minutes)), zone);
+        let end = in_zone(
+            starts_at + chrono::Duration::minutes(i64::from(duration_minutes)),
+            zone,
+        );
         let abbrev = start.format("%Z").to_string();
         // Zones without a letter abbreviation print an offset ("+04"): the offset says it all.
-        let zone_abbrev = if abbrev.starts_with(['+', '-']) { String::new() } else { abbrev };
+        let zone_abbrev = if abbrev.starts_with(['+', '-']) {
+            String::new()
+        } else {
+            abbrev
+        };
         Self {
             iso: start.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             end_iso: end.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -40,13 +47,25 @@ impl When {
     }
 
     pub fn of(i18n: I18n, session: &Session) -> Self {
-        Self::new(i18n, session.starts_at, session.duration_minutes, &session.timezone)
+        Self::new(
+            i18n,
+            session.starts_at,
+            session.duration_minutes,
+            &session.timezone,
+        )
     }
 
     /// One line for emails and plain text.
     pub fn line(&self) -> String {
-        let zone = if self.zone_abbrev.is_empty() { String::new() } else { format!(" {}", self.zone_abbrev) };
-        format!("{}, {}–{}{} ({}, {})", self.date, self.start_time, self.end_time, zone, self.offset, self.zone_name)
+        let zone = if self.zone_abbrev.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.zone_abbrev)
+        };
+        format!(
+            "{}, {}–{}{} ({}, {})",
+            self.date, self.start_time, self.end_time, zone, self.offset, self.zone_name
+        )
     }
 }
 
@@ -78,7 +97,11 @@ pub fn closed_reason(i18n: I18n, session: &Session, now: NaiveDateTime) -> Strin
     match session.registration_opens_at {
         Some(opens) if now < opens => {
             let at = in_zone(opens, &session.timezone);
-            i18n.t1("registration-opens-on", "date", format!("{} {}", i18n.date(&at), i18n.time(&at)))
+            i18n.t1(
+                "registration-opens-on",
+                "date",
+                format!("{} {}", i18n.date(&at), i18n.time(&at)),
+            )
         }
         _ => i18n.t("registration-closed"),
     }
@@ -108,7 +131,8 @@ pub fn catalogue_groups(
     entries: Vec<CatalogueEntry>,
     now: NaiveDateTime,
 ) -> (Vec<SeriesGroup>, Vec<SeriesGroup>) {
-    let (mut past, upcoming): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.session.ends_at() <= now);
+    let (mut past, upcoming): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|e| e.session.ends_at() <= now);
     past.reverse();
     let group = |entries: Vec<CatalogueEntry>| {
         let mut groups: Vec<(Option<String>, SeriesGroup)> = Vec::new();

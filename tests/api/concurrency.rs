@@ -1,0 +1,87 @@
+use convoca::db::registrations::{self, TokenPurpose};
+use convoca::domain::{Language, OrganisationChoice, RegistrationInput};
+
+use crate::helpers::{Engine, TestApp};
+use crate::on_both_engines;
+
+/// Creates `n` pending registrations and returns a confirmation link for each.
+async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec<String> {
+    let session_id = session_id.to_owned();
+    let now = app.clock.now();
+    let tokens = app
+        .db(move |conn| {
+            let session = convoca::db::catalogue::session_by_id(conn, &session_id)
+                .expect("query")
+                .expect("session");
+            (0..n)
+                .map(|i| {
+                    let email = format!("person{i}@race.example.org");
+                    let input = RegistrationInput {
+                        name: format!("Person {i}"),
+                        email: email.clone(),
+                        email_normalized: email.clone(),
+                        organisation: OrganisationChoice::Other("Race City".into()),
+                        position: String::new(),
+                        country: "Spain".into(),
+                        language: Language::En,
+                        timezone: None,
+                        needs: String::new(),
+                        newsletter: false,
+                    };
+                    registrations::submit(conn, &session.id, &input, now).expect("submit");
+                    let id: String = {
+                        use convoca::db::schema::registrations::dsl as r;
+                        use diesel::prelude::*;
+                        r::registrations
+                            .filter(r::email_normalized.eq(&email))
+                            .select(r::id)
+                            .first(conn)
+                            .expect("id")
+                    };
+                    registrations::mint_token(conn, &id, TokenPurpose::Confirm, &session, now).expect("token")
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+    tokens
+        .into_iter()
+        .map(|t| app.url(&format!("/confirm/{t}")))
+        .collect()
+}
+
+async fn parallel_confirmations_never_overbook_a_session(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("race", 5, 5).await;
+    let links = pending_registrations(&app, &session.id, 24).await;
+
+    let client = app.client();
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(links.len()));
+    let tasks: Vec<_> = links
+        .into_iter()
+        .map(|link| {
+            let client = client.clone();
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                client.get(link).send().await.expect("confirm").status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("task"));
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 303),
+        "every confirmation answered, no error: {statuses:?}"
+    );
+    assert_eq!(
+        app.count_registrations(&session.id, "confirmed").await,
+        5,
+        "exactly the capacity"
+    );
+    assert_eq!(app.count_registrations(&session.id, "waitlisted").await, 19);
+    assert_eq!(app.count_registrations(&session.id, "pending").await, 0);
+}
+
+on_both_engines!(parallel_confirmations_never_overbook_a_session);

@@ -1,0 +1,576 @@
+//! The test harness: the real app on port 0 with a fresh database per test (SQLite file, or
+//! a throwaway PostgreSQL database when TEST_DATABASE_URL is set), a real SMTP server on
+//! 127.0.0.1 inside the test, a cookie-keeping client, and a clock the test moves.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::{IpAddr, TcpListener};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use convoca::clock::Clock;
+use convoca::config::{RawSettings, Settings};
+use convoca::db::models::{Session, new_id};
+use convoca::db::{AnyConnection, DbPool};
+use convoca::jobs::Worker;
+use convoca::startup::{Application, ServeOptions};
+use diesel::prelude::*;
+use mail_parser::MimeHeaders;
+use mailin_embedded::response::OK;
+use mailin_embedded::{Handler, Response, Server, SslConfig};
+
+/// Which database engine a test runs on.
+#[derive(Debug, Clone)]
+pub enum Engine {
+    Sqlite,
+    /// The URL of a PostgreSQL database we may create other databases from.
+    Postgres(String),
+}
+
+impl Engine {
+    /// PostgreSQL when TEST_DATABASE_URL is set (CI sets it), else `None`.
+    pub fn postgres() -> Option<Engine> {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(Engine::Postgres(url)),
+            _ => {
+                eprintln!("TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped");
+                None
+            }
+        }
+    }
+}
+
+/// Generates one test per engine from an `async fn(Engine)` body.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Engine::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(engine) = $crate::helpers::Engine::postgres() {
+                        super::$name(engine).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A throwaway PostgreSQL database, dropped with the test.
+struct PgTestDb {
+    admin_url: String,
+    name: String,
+}
+
+impl PgTestDb {
+    fn create(admin_url: &str) -> (Self, String) {
+        let name = format!("convoca_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = diesel::PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create test database");
+        let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        (
+            Self {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url.to_string(),
+        )
+    }
+}
+
+impl Drop for PgTestDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = diesel::PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .execute(&mut admin);
+        }
+    }
+}
+
+/// One message as the SMTP server received it.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+impl ReceivedMail {
+    fn parsed(&self) -> mail_parser::Message<'_> {
+        mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .expect("a parsable message")
+    }
+
+    pub fn subject(&self) -> String {
+        self.parsed().subject().unwrap_or_default().to_owned()
+    }
+
+    pub fn text(&self) -> String {
+        self.parsed()
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn html(&self) -> String {
+        self.parsed()
+            .body_html(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        let parsed = self.parsed();
+        parsed.header_raw(name).map(|v| v.trim().to_owned())
+    }
+
+    /// The `.ics` attachment, if any, with its content type.
+    pub fn calendar(&self) -> Option<(String, String)> {
+        let parsed = self.parsed();
+        parsed.attachments().find_map(|part| {
+            let ct = part.content_type()?;
+            let full = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default());
+            if full != "text/calendar" {
+                return None;
+            }
+            let method = ct.attribute("method").unwrap_or_default().to_owned();
+            Some((String::from_utf8_lossy(part.contents()).into_owned(), method))
+        })
+    }
+
+    /// The first link in the text body that starts with `prefix`.
+    pub fn link(&self, prefix: &str) -> Option<String> {
+        let text = self.text();
+        let start = text.find(prefix)?;
+        let rest = &text[start..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '"')
+            .unwrap_or(rest.len());
+        Some(rest[..end].to_owned())
+    }
+}
+
+#[derive(Clone, Default)]
+struct SmtpState {
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+    /// Answers to give to the next RCPT commands instead of OK (to simulate failures).
+    rcpt_answers: Arc<Mutex<VecDeque<Response>>>,
+    sessions: Arc<Mutex<usize>>,
+}
+
+#[derive(Clone)]
+struct SmtpHandler {
+    state: SmtpState,
+    from: String,
+    to: Vec<String>,
+    data: Vec<u8>,
+    rejected: bool,
+}
+
+impl Handler for SmtpHandler {
+    fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
+        *self.state.sessions.lock().expect("lock") += 1;
+        OK
+    }
+
+    fn rcpt(&mut self, _to: &str) -> Response {
+        match self.state.rcpt_answers.lock().expect("lock").pop_front() {
+            Some(answer) => {
+                self.rejected = true;
+                answer
+            }
+            None => OK,
+        }
+    }
+
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.from = from.to_owned();
+        self.to = to.to_vec();
+        self.data.clear();
+        OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        self.state.received.lock().expect("lock").push(ReceivedMail {
+            from: std::mem::take(&mut self.from),
+            to: std::mem::take(&mut self.to),
+            raw: std::mem::take(&mut self.data),
+        });
+        OK
+    }
+}
+
+/// A real SMTP server on 127.0.0.1, in a thread of the test process.
+#[derive(Clone)]
+pub struct MailServer {
+    pub port: u16,
+    state: SmtpState,
+}
+
+impl MailServer {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
+        let port = listener.local_addr().expect("addr").port();
+        let state = SmtpState::default();
+        let handler = SmtpHandler {
+            state: state.clone(),
+            from: String::new(),
+            to: Vec::new(),
+            data: Vec::new(),
+            rejected: false,
+        };
+        let mut server = Server::new(handler);
+        server
+            .with_name("smtp.test")
+            .with_num_threads(8)
+            .with_tcp_listener(listener);
+        server.with_ssl(SslConfig::None).expect("no TLS");
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        Self { port, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.state.received.lock().expect("lock").clone()
+    }
+
+    pub fn to(&self, address: &str) -> Vec<ReceivedMail> {
+        self.received()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect()
+    }
+
+    /// The next `answers.len()` recipients get these answers instead of OK.
+    pub fn answer_next_recipients(&self, answers: Vec<Response>) {
+        self.state.rcpt_answers.lock().expect("lock").extend(answers);
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: DbPool,
+    pub clock: Clock,
+    pub worker: Worker,
+    pub mail: Option<MailServer>,
+    pub settings: Arc<Settings>,
+    pub data_dir: tempfile::TempDir,
+    _pg: Option<PgTestDb>,
+}
+
+pub struct Options {
+    pub demo: bool,
+    pub smtp: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            demo: false,
+            smtp: true,
+        }
+    }
+}
+
+/// The fixed "now" of tests unless they move the clock.
+pub fn test_now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(0)
+}
+
+impl TestApp {
+    pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with(engine, Options::default()).await
+    }
+
+    pub async fn spawn_with(engine: Engine, options: Options) -> Self {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        let (database_url, pg) = match &engine {
+            Engine::Sqlite => (
+                data_dir.path().join("test.db").to_string_lossy().into_owned(),
+                None,
+            ),
+            Engine::Postgres(admin) => {
+                let (db, url) = PgTestDb::create(admin);
+                (url, Some(db))
+            }
+        };
+        let mail = options.smtp.then(MailServer::start);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind app port");
+        let port = listener.local_addr().expect("addr").port();
+        let address = format!("http://127.0.0.1:{port}");
+        let settings = Settings::from_raw(RawSettings {
+            database_url: Some(database_url),
+            bind: Some(format!("127.0.0.1:{port}")),
+            base_url: Some(address.clone()),
+            data_dir: Some(data_dir.path().to_string_lossy().into_owned()),
+            smtp_url: mail.as_ref().map(MailServer::url),
+            mail_from: Some("Metropolis webinars <webinars@convoca.test>".into()),
+            secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
+        })
+        .expect("settings");
+        let clock = Clock::fixed(test_now());
+        let app_options = ServeOptions {
+            worker: false,
+            demo: options.demo,
+            clock: clock.clone(),
+            pool: convoca::db::PoolSettings {
+                max_size: 24,
+                ..Default::default()
+            },
+        };
+        let app = Application::build_with_listener(settings, app_options, listener)
+            .await
+            .expect("app starts");
+        let pool = app.pool.clone();
+        let worker = app.worker.clone();
+        let settings = app.settings.clone();
+        tokio::spawn(app.into_server());
+        Self {
+            address,
+            pool,
+            clock,
+            worker,
+            mail,
+            settings,
+            data_dir,
+            _pg: pg,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.address)
+        }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (tests check them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client")
+    }
+
+    /// Delivers every due email now.
+    pub async fn deliver_mail(&self) -> usize {
+        self.worker.run_until_idle().await.expect("worker runs")
+    }
+
+    /// Runs a database function (for setting up and checking state directly).
+    pub async fn db<T, F>(&self, f: F) -> T
+    where
+        F: FnOnce(&mut AnyConnection) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().expect("connection");
+            f(&mut conn)
+        })
+        .await
+        .expect("db task")
+    }
+
+    /// A published session open for registration, starting in `days` days.
+    pub async fn create_session(&self, slug: &str, capacity: i32, days: i64) -> Session {
+        let now = self.clock.now();
+        let session = Session {
+            id: new_id(),
+            series_id: None,
+            slug: slug.to_owned(),
+            title: format!("Webinar {slug}"),
+            summary: "A test session".into(),
+            description: "First paragraph.\n\nSecond paragraph.".into(),
+            language: "en".into(),
+            starts_at: now + chrono::Duration::days(days),
+            timezone: "Europe/Paris".into(),
+            duration_minutes: 90,
+            capacity,
+            registration_opens_at: None,
+            registration_closes_at: None,
+            status: "published".into(),
+            join_url: Some(format!("https://meet.example.org/{slug}")),
+            recording_url: None,
+            version: 1,
+            is_demo: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let row = session.clone();
+        self.db(move |conn| {
+            diesel::insert_into(convoca::db::schema::sessions::table)
+                .values(&row)
+                .execute(conn)
+                .expect("insert session");
+        })
+        .await;
+        session
+    }
+
+    /// A member government to pick in the form.
+    pub async fn create_member(&self, name: &str, country: &str) -> String {
+        let id = new_id();
+        let (row_id, name, country, now) =
+            (id.clone(), name.to_owned(), country.to_owned(), self.clock.now());
+        self.db(move |conn| {
+            use convoca::db::schema::organisations::dsl as o;
+            diesel::insert_into(o::organisations)
+                .values((
+                    o::id.eq(row_id),
+                    o::name.eq(name),
+                    o::kind.eq("member"),
+                    o::country.eq(country),
+                    o::is_demo.eq(false),
+                    o::created_at.eq(now),
+                ))
+                .execute(conn)
+                .expect("insert organisation");
+        })
+        .await;
+        id
+    }
+
+    /// Registration status by email, for one session.
+    pub async fn status_of(&self, session_id: &str, email: &str) -> Option<String> {
+        let (session_id, email) = (session_id.to_owned(), email.to_lowercase());
+        self.db(move |conn| {
+            use convoca::db::schema::registrations::dsl as r;
+            r::registrations
+                .filter(r::session_id.eq(session_id))
+                .filter(r::email_normalized.eq(email))
+                .select(r::status)
+                .first::<String>(conn)
+                .optional()
+                .expect("query")
+        })
+        .await
+    }
+
+    pub async fn count_registrations(&self, session_id: &str, status: &str) -> i64 {
+        let (session_id, status) = (session_id.to_owned(), status.to_owned());
+        self.db(move |conn| {
+            use convoca::db::schema::registrations::dsl as r;
+            r::registrations
+                .filter(r::session_id.eq(session_id))
+                .filter(r::status.eq(status))
+                .count()
+                .get_result::<i64>(conn)
+                .expect("count")
+        })
+        .await
+    }
+
+    pub fn mail(&self) -> &MailServer {
+        self.mail.as_ref().expect("this app has an SMTP server")
+    }
+}
+
+/// The CSRF token of the first form on a page.
+pub fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF token") + marker.len();
+    let end = html[start..].find('"').expect("token ends") + start;
+    html[start..end].to_owned()
+}
+
+/// A registration form's fields, valid unless a test changes them.
+pub fn valid_form(name: &str, email: &str, organisation_id: &str) -> Vec<(String, String)> {
+    [
+        ("name", name),
+        ("email", email),
+        ("organisation", organisation_id),
+        ("organisation_other", ""),
+        ("position", "International relations officer"),
+        ("country", "Ghana"),
+        ("language", "en"),
+        ("timezone", "Africa/Accra"),
+        ("needs", ""),
+        ("consent", "yes"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect()
+}
+
+pub fn set(form: &mut Vec<(String, String)>, key: &str, value: &str) {
+    form.retain(|(k, _)| k != key);
+    form.push((key.to_owned(), value.to_owned()));
+}
+
+impl TestApp {
+    /// Opens the form (for its CSRF cookie and token) and submits `fields`.
+    pub async fn submit_registration(
+        &self,
+        client: &reqwest::Client,
+        slug: &str,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.url(&format!("/sessions/{slug}/register")))
+            .send()
+            .await
+            .expect("form page");
+        assert_eq!(page.status(), 200, "the registration form opens");
+        let token = csrf_token(&page.text().await.expect("body"));
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token".into(), token));
+        client
+            .post(self.url(&format!("/sessions/{slug}/register")))
+            .form(&fields)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    /// Registers and confirms through the emailed link; returns the manage page URL.
+    pub async fn register_and_confirm(
+        &self,
+        slug: &str,
+        name: &str,
+        email: &str,
+        organisation_id: &str,
+    ) -> String {
+        let client = self.client();
+        let res = self
+            .submit_registration(&client, slug, &valid_form(name, email, organisation_id))
+            .await;
+        assert_eq!(res.status(), 303, "a valid registration redirects");
+        self.deliver_mail().await;
+        let confirm = self
+            .mail()
+            .to(email)
+            .iter()
+            .rev()
+            .find_map(|m| m.link(&format!("{}/confirm/", self.address)))
+            .expect("a confirmation link was mailed");
+        let res = client.get(confirm).send().await.expect("confirm");
+        assert_eq!(res.status(), 303);
+        let location = res.headers()["location"].to_str().expect("location").to_owned();
+        self.url(&location)
+    }
+}
