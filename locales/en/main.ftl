@@ -25,6 +25,8 @@ catalogue-intro = Sessions open to officials of member governments and partner o
 catalogue-upcoming = Upcoming
 catalogue-past = Past sessions
 catalogue-none-upcoming = No upcoming sessions are announced yet.
+demo-badge = Demo
+demo-notice = Demo data drawn from a news item of the Metropolis network; times and links were chosen for the demonstration.
 catalogue-none-past = No past sessions yet.
 
 ## Availability

@@ -25,6 +25,8 @@ catalogue-intro = Sesiones abiertas a representantes de los gobiernos miembros y
 catalogue-upcoming = Próximas sesiones
 catalogue-past = Sesiones anteriores
 catalogue-none-upcoming = Aún no se ha anunciado ninguna sesión próxima.
+demo-badge = Demo
+demo-notice = Datos de demostración tomados de una noticia de la red Metropolis; los horarios y los enlaces se eligieron para la demostración.
 catalogue-none-past = Todavía no hay sesiones anteriores.
 
 ## Disponibilidad

@@ -25,6 +25,8 @@ catalogue-intro = Sessions ouvertes aux responsables des gouvernements membres e
 catalogue-upcoming = À venir
 catalogue-past = Sessions passées
 catalogue-none-upcoming = Aucune session à venir n'a encore été annoncée.
+demo-badge = Démo
+demo-notice = Données de démonstration tirées d'une actualité du réseau Metropolis ; les horaires et les liens ont été choisis pour la démonstration.
 catalogue-none-past = Aucune session passée pour le moment.
 
 ## Disponibilité

@@ -73,6 +73,7 @@ struct SessionPage {
     panel: Vec<PanelMember>,
     documents: Vec<DocumentLink>,
     recording_url: Option<String>,
+    is_demo: bool,
 }
 
 pub async fn session_page(
@@ -134,6 +135,7 @@ pub async fn session_page(
             .collect(),
         // The recording is published once the session is over.
         recording_url: session.recording_url.clone().filter(|_| past),
+        is_demo: session.is_demo,
         i18n,
         chrome,
     };

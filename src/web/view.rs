@@ -116,6 +116,7 @@ pub struct Card {
     pub language_label: String,
     pub when: When,
     pub availability: String,
+    pub is_demo: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +147,7 @@ pub fn catalogue_groups(
                 language_label: i18n.t(&format!("in-language-{}", entry.session.language)),
                 when: When::of(i18n, &entry.session),
                 availability: availability(i18n, &entry.session, entry.confirmed, now),
+                is_demo: entry.session.is_demo,
             };
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, g)) => g.cards.push(card),
