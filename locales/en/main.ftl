@@ -86,6 +86,7 @@ field-organisation-other = Your organisation, if not in the list
 field-organisation-other-hint = Only if you chose "My organisation is not in the list".
 field-position = Position
 field-country = Country
+field-country-hint = Leave it empty if you chose your government or organisation from the list: we use its country.
 field-language = Language for our emails
 field-timezone = Your time zone
 field-timezone-hint = For example Europe/Paris or America/Mexico_City. Our emails show the session time in your zone too.

@@ -86,6 +86,7 @@ field-organisation-other = Su organización, si no figura en la lista
 field-organisation-other-hint = Solo si eligió «Mi organización no figura en la lista».
 field-position = Cargo
 field-country = País
+field-country-hint = Déjelo vacío si eligió su gobierno u organización de la lista: usamos su país.
 field-language = Idioma de nuestros correos
 field-timezone = Su zona horaria
 field-timezone-hint = Por ejemplo, Europe/Paris o America/Mexico_City. Nuestros correos también indican la hora de la sesión en su zona horaria.

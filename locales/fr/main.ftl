@@ -86,6 +86,7 @@ field-organisation-other = Votre organisation, si elle ne figure pas dans la lis
 field-organisation-other-hint = Uniquement si vous avez choisi « Mon organisation ne figure pas dans la liste ».
 field-position = Fonction
 field-country = Pays
+field-country-hint = Laissez ce champ vide si vous avez choisi votre gouvernement ou organisation dans la liste : nous utilisons son pays.
 field-language = Langue de nos courriels
 field-timezone = Votre fuseau horaire
 field-timezone-hint = Par exemple Europe/Paris ou America/Mexico_City. Nos courriels indiquent aussi l'horaire de la session dans votre fuseau horaire.

@@ -73,16 +73,24 @@ fn submit_in_tx(
     if !session.registration_open(now) {
         return Ok(SubmitOutcome::Closed);
     }
-    let (organisation_id, organisation_other) = match &input.organisation {
+    let (organisation_id, organisation_other, country) = match &input.organisation {
         OrganisationChoice::Listed(id) => {
-            let exists: bool =
-                diesel::select(diesel::dsl::exists(organisations::table.find(id))).get_result(conn)?;
-            if !exists {
+            let Some(org_country) = organisations::table
+                .find(id)
+                .select(organisations::country)
+                .first::<String>(conn)
+                .optional()?
+            else {
                 return Ok(SubmitOutcome::UnknownOrganisation);
-            }
-            (Some(id.clone()), None)
+            };
+            let country = if input.country.is_empty() {
+                org_country
+            } else {
+                input.country.clone()
+            };
+            (Some(id.clone()), None, country)
         }
-        OrganisationChoice::Other(text) => (None, Some(text.clone())),
+        OrganisationChoice::Other(text) => (None, Some(text.clone()), input.country.clone()),
     };
 
     let existing: Option<Registration> = registrations::table
@@ -106,7 +114,7 @@ fn submit_in_tx(
                     organisation_id,
                     organisation_other,
                     position: input.position.clone(),
-                    country: input.country.clone(),
+                    country: country.clone(),
                     language: input.language.code().into(),
                     timezone: input.timezone.clone(),
                     needs: input.needs.clone(),
@@ -136,7 +144,7 @@ fn submit_in_tx(
                             registrations::organisation_id.eq(&organisation_id),
                             registrations::organisation_other.eq(&organisation_other),
                             registrations::position.eq(&input.position),
-                            registrations::country.eq(&input.country),
+                            registrations::country.eq(&country),
                             registrations::language.eq(input.language.code()),
                             registrations::timezone.eq(&input.timezone),
                             registrations::needs.eq(&input.needs),

@@ -1,5 +1,3 @@
-use serde::Deserialize;
-
 use super::Language;
 
 /// A validation failure on one form field: the field's name and the message key that explains
@@ -32,8 +30,7 @@ impl FieldError {
 
 /// The registration form exactly as posted. Every field is optional text so that a missing or
 /// odd field becomes a message next to it, never a rejected request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default)]
 pub struct RegistrationForm {
     pub name: String,
     pub email: String,
@@ -82,6 +79,35 @@ pub const COUNTRY_MAX: usize = 80;
 pub const NEEDS_MAX: usize = 1000;
 
 impl RegistrationForm {
+    /// Builds the form from posted pairs. A repeated field keeps its first value, and unknown
+    /// fields are ignored, so an odd submission is answered with messages, not refused whole.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut form = RegistrationForm::default();
+        let mut seen = std::collections::HashSet::new();
+        for (key, value) in pairs {
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match key.as_str() {
+                "name" => form.name = value,
+                "email" => form.email = value,
+                "organisation" => form.organisation = value,
+                "organisation_other" => form.organisation_other = value,
+                "position" => form.position = value,
+                "country" => form.country = value,
+                "language" => form.language = value,
+                "timezone" => form.timezone = value,
+                "needs" => form.needs = value,
+                "consent" => form.consent = Some(value),
+                "newsletter" => form.newsletter = Some(value),
+                "website" => form.website = value,
+                "csrf_token" => form.csrf_token = value,
+                _ => {}
+            }
+        }
+        form
+    }
+
     /// Parses the form. Collects every field's error at once, so the person fixes them in one go.
     pub fn parse(&self) -> Result<RegistrationInput, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -123,10 +149,15 @@ impl RegistrationForm {
             }
         };
         let position = check(&mut errors, clean_line("position", &self.position, POSITION_MAX));
-        let country = check(
-            &mut errors,
-            required_line("country", &self.country, COUNTRY_MAX, "error-country-required"),
-        );
+        // A listed organisation knows its country, so only people from elsewhere must give one.
+        let country = if matches!(organisation, Some(OrganisationChoice::Other(_))) {
+            check(
+                &mut errors,
+                required_line("country", &self.country, COUNTRY_MAX, "error-country-required"),
+            )
+        } else {
+            check(&mut errors, clean_line("country", &self.country, COUNTRY_MAX))
+        };
         let language = match Language::parse(&self.language) {
             Some(lang) if self.language.trim().len() <= 8 => Some(lang),
             _ => {
@@ -307,7 +338,7 @@ mod tests {
     fn every_missing_field_is_reported_at_once() {
         let errors = RegistrationForm::default().parse().expect_err("empty form");
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-        for field in ["name", "email", "organisation", "country", "language", "consent"] {
+        for field in ["name", "email", "organisation", "language", "consent"] {
             assert!(fields.contains(&field), "{field} missing from {fields:?}");
         }
     }
@@ -324,6 +355,19 @@ mod tests {
         form.name = "x".repeat(NAME_MAX + 1);
         let errors = form.parse().expect_err("too long");
         assert_eq!(errors, vec![FieldError::too_long("name", NAME_MAX)]);
+    }
+
+    #[test]
+    fn the_country_is_required_only_for_an_organisation_outside_the_list() {
+        let mut form = valid_form();
+        form.country = String::new();
+        assert_eq!(form.parse().expect("listed member").country, "");
+        form.organisation = "other".into();
+        form.organisation_other = "Ciudad de Ejemplo".into();
+        assert_eq!(
+            form.parse().expect_err("no country")[0],
+            FieldError::new("country", "error-country-required")
+        );
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum AppError {
     Forbidden,
     #[error("bad request")]
     BadRequest,
+    #[error("payload too large")]
+    TooLarge,
     /// The database could not be reached in time (pool exhausted, server down).
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -50,6 +52,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

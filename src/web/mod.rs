@@ -127,7 +127,17 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .app_data(web::FormConfig::default().limit(64 * 1024))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(64 * 1024)
+                    .error_handler(|err, _| {
+                        match err {
+                            actix_web::error::UrlencodedError::Overflow { .. } => AppError::TooLarge,
+                            _ => AppError::BadRequest,
+                        }
+                        .into()
+                    }),
+            )
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()))
             .configure(routes)

@@ -188,9 +188,9 @@ pub async fn register(
     i18n: I18n,
     chrome: Chrome,
     seed: CsrfSeed,
-    form: web::Form<RegistrationForm>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let form = RegistrationForm::from_pairs(form.into_inner());
     let ctx = load_form_context(&state, slug.into_inner()).await?;
     let now = state.clock.now();
     let slug = ctx.detail.session.slug.clone();

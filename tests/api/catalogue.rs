@@ -133,6 +133,40 @@ async fn health_reports_the_database(engine: Engine) {
         Engine::Postgres(_) => "postgresql",
     };
     assert!(body.contains(expected), "{body}");
+
+    // On PostgreSQL the database can be taken away under the running app: health says so.
+    if let Engine::Postgres(admin) = engine {
+        let name = app
+            .db(|conn| {
+                use diesel::prelude::*;
+                #[derive(QueryableByName)]
+                struct Name {
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    name: String,
+                }
+                diesel::sql_query("SELECT current_database() AS name")
+                    .get_result::<Name>(conn)
+                    .expect("name")
+                    .name
+            })
+            .await;
+        tokio::task::spawn_blocking(move || {
+            use diesel::prelude::*;
+            let mut admin = diesel::PgConnection::establish(&admin).expect("admin");
+            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .expect("drop");
+        })
+        .await
+        .expect("drop task");
+        let res = app
+            .client()
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("health");
+        assert_eq!(res.status(), 503);
+    }
 }
 
 async fn every_page_carries_strict_security_headers(engine: Engine) {

@@ -619,7 +619,94 @@ async fn registration_closes_at_the_end_of_its_window(engine: Engine) {
     );
 }
 
+async fn a_member_s_country_is_used_when_none_is_given(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("country", 10, 5).await;
+    let org = app.create_member("Goyang", "Republic of Korea").await;
+    let mut form = valid_form("Min-jun Kim", "minjun@goyang.go.kr", &org);
+    set(&mut form, "country", "");
+    assert_eq!(
+        app.submit_registration(&app.client(), "country", &form)
+            .await
+            .status(),
+        303
+    );
+    let id = session.id.clone();
+    let country: String = app
+        .db(move |conn| {
+            use convoca::db::schema::registrations::dsl as r;
+            use diesel::prelude::*;
+            r::registrations
+                .filter(r::session_id.eq(id))
+                .select(r::country)
+                .first(conn)
+                .expect("country")
+        })
+        .await;
+    assert_eq!(country, "Republic of Korea");
+}
+
+async fn odd_requests_get_clear_answers_never_a_server_error(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("odd", 10, 5).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    let client = app.client();
+    let page = client
+        .get(app.url("/sessions/odd/register"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    let token = csrf_token(&page);
+    let post = |body: String, content_type: &'static str| {
+        client
+            .post(app.url("/sessions/odd/register"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let form = |extra: &str| {
+        format!("csrf_token={token}&name=A&email=a%40b.org&organisation={org}&consent=yes{extra}")
+    };
+    let cases = [
+        (form("&name=B"), "application/x-www-form-urlencoded"),
+        (form("&email=%00%0D%0A"), "application/x-www-form-urlencoded"),
+        ("%%%&&&==".to_owned(), "application/x-www-form-urlencoded"),
+        (form(""), "application/json"),
+        (
+            format!("{}&needs={}", form(""), "x".repeat(70 * 1024)),
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            form("&language=%F0%9F%98%80&timezone=Europe%2FParis%00"),
+            "application/x-www-form-urlencoded",
+        ),
+    ];
+    for (body, content_type) in cases {
+        let res = post(body.clone(), content_type).await.expect("post");
+        let status = res.status().as_u16();
+        assert!(
+            (300..500).contains(&status),
+            "{status} for {}",
+            &body[..body.len().min(80)]
+        );
+        let html = res.text().await.expect("body");
+        assert!(
+            status == 303 || html.contains("<html"),
+            "a page explains the problem ({status})"
+        );
+    }
+    assert!(
+        app.count_registrations(&session.id, "pending").await <= 1,
+        "nothing half-written"
+    );
+}
+
 on_both_engines!(
+    a_member_s_country_is_used_when_none_is_given,
+    odd_requests_get_clear_answers_never_a_server_error,
     a_registration_is_confirmed_through_the_emailed_link_and_gets_a_calendar_invite,
     following_the_confirmation_link_twice_changes_nothing_and_sends_nothing,
     registering_twice_with_the_same_email_keeps_one_registration,
