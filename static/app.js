@@ -10,8 +10,10 @@
     var start = new Date(first.getAttribute("data-local-start"));
     var end = new Date(first.getAttribute("data-local-end"));
     if (isNaN(start) || isNaN(end)) return;
-    var lang = document.documentElement.lang || "en";
+    var lang = { en: "en-GB", fr: "fr-FR", es: "es-ES" }[document.documentElement.lang] || "en-GB";
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    // Nothing to add when the visitor is in the session's own zone.
+    if (zone && zone === first.getAttribute("data-zone")) return;
     var day = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
     var time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
     label.textContent = label.getAttribute("data-local-label") + " " + day.format(start) + ", " +
