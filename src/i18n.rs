@@ -150,7 +150,7 @@ impl I18n {
     pub fn has(&self, key: &str) -> bool {
         let args: HashMap<Cow<'static, str>, FluentValue<'static>> = [
             "count", "capacity", "max", "name", "title", "date", "zone", "time", "link", "status", "version",
-            "minutes",
+            "minutes", "when",
         ]
         .into_iter()
         .map(|name| (Cow::Borrowed(name), FluentValue::from(1)))
@@ -280,7 +280,7 @@ mod tests {
         let mut used = std::collections::BTreeSet::new();
         for file in sources {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
-            for call in ["t(\"", "t1(\"", "t2(\"", "(\"error-"] {
+            for call in [".t(\"", ".t1(\"", ".t2(\"", "(\"error-"] {
                 for piece in text.split(call).skip(1) {
                     let mut key: String = piece
                         .chars()

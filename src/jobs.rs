@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::db::models::OutboxMessage;
+use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations::{self as regs, TokenPurpose};
 use crate::db::{self, DbPool};
 use crate::domain::Language;
@@ -47,8 +47,17 @@ pub struct Worker {
 /// The result of preparing one message.
 enum Prepared {
     Send(Box<Message>),
+    /// No longer wanted (the person cancelled, the session moved again): recorded, not sent.
+    Skip(String),
     /// Cannot be built (its registration is gone): recorded as failed, not retried.
     Abandon(String),
+}
+
+/// What happened to one claimed message.
+enum Outcome {
+    Sent,
+    Skipped(String),
+    Failed(crate::email::SendError),
 }
 
 impl Worker {
@@ -65,35 +74,85 @@ impl Worker {
             clock,
             mailer,
             signal,
-            batch: 50,
+            batch: 100,
             sends_in_flight: Arc::new(Semaphore::new(8)),
         }
     }
 
-    /// Claims one batch of due messages and delivers them; returns how many were handled.
+    /// Queues what the schedule makes due, claims one batch of due messages and delivers
+    /// them; returns how many messages were handled.
     pub async fn run_once(&self) -> anyhow::Result<usize> {
         let pool = self.pool.clone();
+        let settings = self.settings.clone();
         let now = self.clock.now();
         let batch = self.batch;
-        let claimed = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<OutboxMessage>> {
-            let mut conn = pool.get()?;
-            Ok(db::outbox::claim_due(&mut conn, now, batch, LEASE)?)
-        })
+        // Short transactions: schedule, claim, and prepare (token minting) in one blocking task.
+        let prepared = tokio::task::spawn_blocking(
+            move || -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
+                let mut conn = pool.get()?;
+                db::schedule::schedule_due(&mut conn, now)?;
+                let claimed = db::outbox::claim_due(&mut conn, now, batch, LEASE)?;
+                if claimed.is_empty() {
+                    return Ok(Vec::new());
+                }
+                prepare_batch(&mut conn, &settings, claimed, now)
+            },
+        )
         .await
         .context("claim task")??;
-        let count = claimed.len();
+        let count = prepared.len();
+        if count == 0 {
+            return Ok(0);
+        }
+
+        // Send outside any transaction, several at once over the pooled SMTP connections.
         let mut tasks = JoinSet::new();
-        for message in claimed {
-            let worker = self.clone();
+        for (message, prepared) in prepared {
+            let mailer = self.mailer.clone();
+            let limiter = self.sends_in_flight.clone();
             tasks.spawn(async move {
-                let id = message.id.clone();
-                if let Err(e) = worker.deliver(message).await {
-                    // The row stays "sending" and is claimed again when its lease ends.
-                    tracing::error!(outbox = %id, error = format!("{e:#}"), "could not record a delivery");
-                }
+                let outcome = match prepared {
+                    Ok(Prepared::Send(mail)) => match limiter.acquire_owned().await {
+                        Ok(_permit) => match mailer.send(*mail).await {
+                            Ok(()) => Outcome::Sent,
+                            Err(e) => Outcome::Failed(e),
+                        },
+                        Err(_) => Outcome::Failed(crate::email::SendError {
+                            permanent: false,
+                            detail: "worker stopping".into(),
+                        }),
+                    },
+                    Ok(Prepared::Skip(reason)) => Outcome::Skipped(reason),
+                    Ok(Prepared::Abandon(reason)) => Outcome::Failed(crate::email::SendError {
+                        permanent: true,
+                        detail: reason,
+                    }),
+                    Err(e) => Outcome::Failed(crate::email::SendError {
+                        permanent: false,
+                        detail: format!("preparing the message: {e:#}"),
+                    }),
+                };
+                (message, outcome)
             });
         }
-        while tasks.join_next().await.is_some() {}
+        let mut results = Vec::with_capacity(count);
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(result) => results.push(result),
+                // A panicked send leaves its row "sending"; the lease brings it back.
+                Err(e) => tracing::error!(error = %e, "a send task failed"),
+            }
+        }
+
+        let pool = self.pool.clone();
+        let settings = self.settings.clone();
+        let done_at = self.clock.now();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            record(&mut conn, &settings, results, done_at)
+        })
+        .await
+        .context("record task")??;
         Ok(count)
     }
 
@@ -133,61 +192,47 @@ impl Worker {
         }
         tracing::info!("email worker stopped");
     }
+}
 
-    async fn deliver(&self, message: OutboxMessage) -> anyhow::Result<()> {
-        let pool = self.pool.clone();
-        let settings = self.settings.clone();
-        let now = self.clock.now();
-        let to_prepare = message.clone();
-        let prepared = tokio::task::spawn_blocking(move || prepare(&pool, &settings, &to_prepare, now))
-            .await
-            .context("prepare task")?;
-        let outcome = match prepared {
-            Ok(Prepared::Send(mail)) => {
-                let _permit = self
-                    .sends_in_flight
-                    .acquire()
-                    .await
-                    .context("send limiter closed")?;
-                match self.mailer.send(*mail).await {
-                    Ok(()) => Ok(()),
-                    Err(e) => Err(e),
-                }
-            }
-            Ok(Prepared::Abandon(reason)) => Err(crate::email::SendError {
-                permanent: true,
-                detail: reason,
-            }),
-            Err(e) => Err(crate::email::SendError {
-                permanent: false,
-                detail: format!("preparing the message: {e:#}"),
-            }),
-        };
-        let pool = self.pool.clone();
-        let done_at = self.clock.now();
-        let message_id = message_id_for(&self.settings, &message.id);
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
+/// Records a batch's results in one transaction.
+fn record(
+    conn: &mut db::AnyConnection,
+    settings: &Settings,
+    results: Vec<(OutboxMessage, Outcome)>,
+    now: NaiveDateTime,
+) -> anyhow::Result<()> {
+    db::write_tx(conn, |conn| -> anyhow::Result<()> {
+        for (message, outcome) in &results {
             match outcome {
-                Ok(()) => {
-                    db::outbox::mark_sent(&mut conn, &message.id, &message_id, done_at)?;
-                    tracing::info!(outbox = %message.id, kind = %message.kind, "email sent");
+                Outcome::Sent => {
+                    db::outbox::mark_sent(conn, &message.id, &message_id_for(settings, &message.id), now)?;
                 }
-                Err(e) if e.permanent || message.attempts >= MAX_ATTEMPTS => {
-                    db::outbox::mark_failed(&mut conn, &message.id, &e.detail)?;
-                    tracing::warn!(outbox = %message.id, kind = %message.kind, attempts = message.attempts, error = %e.detail, "email failed for good");
+                Outcome::Skipped(reason) => db::outbox::mark_skipped(conn, &message.id, reason)?,
+                Outcome::Failed(e) if e.permanent || message.attempts >= MAX_ATTEMPTS => {
+                    db::outbox::mark_failed(conn, &message.id, &e.detail)?;
                 }
-                Err(e) => {
-                    let next = done_at + backoff(message.attempts);
-                    db::outbox::mark_retry(&mut conn, &message.id, &e.detail, next)?;
-                    tracing::info!(outbox = %message.id, kind = %message.kind, attempts = message.attempts, error = %e.detail, "email will be retried");
+                Outcome::Failed(e) => {
+                    db::outbox::mark_retry(conn, &message.id, &e.detail, now + backoff(message.attempts))?;
                 }
             }
-            Ok(())
-        })
-        .await
-        .context("record task")?
+        }
+        Ok(())
+    })?;
+    for (message, outcome) in &results {
+        match outcome {
+            Outcome::Sent => tracing::debug!(outbox = %message.id, kind = %message.kind, "email sent"),
+            Outcome::Skipped(reason) => {
+                tracing::info!(outbox = %message.id, kind = %message.kind, reason = %reason, "email skipped")
+            }
+            Outcome::Failed(e) if e.permanent || message.attempts >= MAX_ATTEMPTS => {
+                tracing::warn!(outbox = %message.id, kind = %message.kind, attempts = message.attempts, error = %e.detail, "email failed for good")
+            }
+            Outcome::Failed(e) => {
+                tracing::info!(outbox = %message.id, kind = %message.kind, attempts = message.attempts, error = %e.detail, "email will be retried")
+            }
+        }
     }
+    Ok(())
 }
 
 fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
@@ -197,33 +242,110 @@ fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
     )
 }
 
-/// Renders one outbox message. Links get fresh tokens (only their hashes are stored), so the
-/// plain token exists only in the email itself.
+/// Renders claimed messages. Links get fresh tokens (only their hashes are stored), minted for
+/// the whole batch in one transaction, so the plain token exists only in the email itself.
+fn prepare_batch(
+    conn: &mut db::AnyConnection,
+    settings: &Settings,
+    claimed: Vec<OutboxMessage>,
+    now: NaiveDateTime,
+) -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
+    db::write_tx(
+        conn,
+        |conn| -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
+            let mut prepared = Vec::with_capacity(claimed.len());
+            for message in claimed {
+                let result = prepare(conn, settings, &message, now);
+                // A database error spoils the transaction: give up on the batch (leases expire).
+                if let Err(e) = &result
+                    && e.downcast_ref::<diesel::result::Error>().is_some()
+                {
+                    return Err(anyhow::anyhow!("{e:#}"));
+                }
+                prepared.push((message, result));
+            }
+            Ok(prepared)
+        },
+    )
+}
+
+/// Whether a queued message is still wanted, given the registration and session as they are now.
+fn still_wanted(
+    kind: &str,
+    registration: &Registration,
+    session: &Session,
+    payload: &serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    let status = registration.status.as_str();
+    let version_ok = payload
+        .get("version")
+        .and_then(serde_json::Value::as_i64)
+        .is_none_or(|v| v == i64::from(session.version));
+    let wanted = match kind {
+        regs::kinds::CONFIRM_REQUEST => {
+            status == "pending" && session.status == "published" && now < session.starts_at
+        }
+        regs::kinds::REGISTERED | regs::kinds::PROMOTED => status == "confirmed",
+        regs::kinds::WAITLISTED => status == "waitlisted",
+        regs::kinds::REMINDER => {
+            status == "confirmed"
+                && !registration.reminders_opt_out
+                && session.status == "published"
+                && now < session.starts_at
+                && version_ok
+        }
+        regs::kinds::SESSION_UPDATED => version_ok && matches!(status, "confirmed" | "waitlisted"),
+        regs::kinds::FOLLOW_UP => status == "confirmed",
+        _ => true,
+    };
+    if wanted {
+        Ok(())
+    } else {
+        Err(format!(
+            "no longer applies (registration {status}, session {} v{})",
+            session.status, session.version
+        ))
+    }
+}
+
 fn prepare(
-    pool: &DbPool,
+    conn: &mut db::AnyConnection,
     settings: &Settings,
     message: &OutboxMessage,
     now: NaiveDateTime,
 ) -> anyhow::Result<Prepared> {
-    let mut conn = pool.get()?;
     let Some(registration_id) = message.registration_id.as_deref() else {
         return Ok(Prepared::Abandon(format!(
             "message kind {} has no recipient",
             message.kind
         )));
     };
-    let Some((registration, session)) = regs::with_session(&mut conn, registration_id)? else {
+    let Some((registration, session)) = regs::with_session(conn, registration_id)? else {
         return Ok(Prepared::Abandon("the registration no longer exists".into()));
     };
+    let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+    if let Err(reason) = still_wanted(&message.kind, &registration, &session, &payload, now) {
+        return Ok(Prepared::Skip(reason));
+    }
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
-    let manage_token = regs::mint_token(&mut conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+    let manage_token = regs::mint_token(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
     let manage_link = settings.link(&format!("/manage/{manage_token}"));
     let confirm_link = if message.kind == regs::kinds::CONFIRM_REQUEST {
-        let token = regs::mint_token(&mut conn, &registration.id, TokenPurpose::Confirm, &session, now)?;
+        let token = regs::mint_token(conn, &registration.id, TokenPurpose::Confirm, &session, now)?;
         Some(settings.link(&format!("/confirm/{token}")))
     } else {
         None
     };
+    let documents = if message.kind == regs::kinds::FOLLOW_UP {
+        db::catalogue::documents(conn, &session.id)?
+            .into_iter()
+            .map(|d| (d.title, d.url))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let reminders_off_link = format!("{manage_link}/reminders/off");
     let ctx = MessageContext {
         i18n,
         registration: &registration,
@@ -231,6 +353,9 @@ fn prepare(
         session_link: settings.link(&format!("/sessions/{}", session.slug)),
         manage_link: manage_link.clone(),
         confirm_link,
+        reminders_off_link: reminders_off_link.clone(),
+        payload: &payload,
+        documents: &documents,
     };
     let Some(content) = registration_message(&message.kind, &ctx) else {
         return Ok(Prepared::Abandon(format!(
@@ -257,7 +382,7 @@ fn prepare(
         html,
         message_id: message_id_for(settings, &message.id),
         calendar,
-        list_unsubscribe: None,
+        list_unsubscribe: (message.kind == regs::kinds::REMINDER).then_some(reminders_off_link),
     };
     Ok(Prepared::Send(Box::new(outgoing.build(&settings.mail_from)?)))
 }

@@ -193,3 +193,39 @@ error-unavailable-title = Temporarily unavailable
 error-unavailable = The service is busy or under maintenance. Please try again in a few minutes.
 error-internal-title = Something went wrong
 error-internal = An unexpected error occurred on our side. It has been recorded; please try again later.
+
+## Email engine
+time-in-days = { $count ->
+    [one] in { $count } day
+   *[other] in { $count } days
+}
+time-in-hours = { $count ->
+    [one] in { $count } hour
+   *[other] in { $count } hours
+}
+time-in-minutes = { $count ->
+    [one] in { $count } minute
+   *[other] in { $count } minutes
+}
+email-reminder-subject = Reminder: { $title } starts { $when }
+email-reminder-body = This is a reminder: "{ $title }" starts { $when }. The link to join is below.
+email-footer-reminders-off = Stop reminders for this webinar: { $link }
+email-updated-subject = New time: { $title }
+email-updated-body = The time of this webinar has changed. The new date and time are below.
+email-updated-calendar = The attached calendar entry replaces the earlier one: open it to update your calendar.
+email-session-cancelled-subject = Cancelled: { $title }
+email-session-cancelled-body = We are sorry: this webinar has been cancelled. Your registration ends with it, and the attached calendar entry removes it from your calendar.
+email-catalogue-action = See the webinars
+email-follow-up-subject = Recording and documents: { $title }
+email-follow-up-attended = Thank you for taking part. The recording and the documents of the webinar are below.
+email-follow-up-absent = We missed you at the webinar. You can watch the recording and read the documents below.
+email-follow-up-body = The recording and the documents of the webinar are now available below.
+manage-reminders-on = We send you reminders before the webinar.
+manage-reminders-off = You have stopped reminders for this webinar.
+manage-reminders-stop = Stop reminders
+manage-reminders-start = Send me reminders again
+reminders-off-title = Stop reminders
+reminders-off-body = Stop the reminder emails for "{ $title }"? You stay registered, and we still tell you if the webinar changes.
+reminders-off-confirm = Stop reminders
+flash-reminders-off = Reminders stopped. You are still registered.
+flash-reminders-on = Reminders are on again.

@@ -193,3 +193,39 @@ error-unavailable-title = Servicio no disponible temporalmente
 error-unavailable = El servicio está saturado o en mantenimiento. Vuelva a intentarlo dentro de unos minutos.
 error-internal-title = Se ha producido un error
 error-internal = Se ha producido un error inesperado por nuestra parte. Ha quedado registrado; vuelva a intentarlo más tarde.
+
+## Motor de correos
+time-in-days = { $count ->
+    [one] dentro de { $count } día
+   *[other] dentro de { $count } días
+}
+time-in-hours = { $count ->
+    [one] dentro de { $count } hora
+   *[other] dentro de { $count } horas
+}
+time-in-minutes = { $count ->
+    [one] dentro de { $count } minuto
+   *[other] dentro de { $count } minutos
+}
+email-reminder-subject = Recordatorio: «{ $title }» empieza { $when }
+email-reminder-body = Le recordamos que el webinario «{ $title }» empieza { $when }. El enlace para participar figura a continuación.
+email-footer-reminders-off = Dejar de recibir recordatorios de este webinario: { $link }
+email-updated-subject = Nuevo horario: { $title }
+email-updated-body = El horario de este webinario ha cambiado. La nueva fecha y hora figuran a continuación.
+email-updated-calendar = La invitación de calendario adjunta sustituye a la anterior: ábrala para actualizar su calendario.
+email-session-cancelled-subject = Cancelado: { $title }
+email-session-cancelled-body = Lo sentimos: este webinario ha sido cancelado. Su inscripción termina con él, y la invitación adjunta lo elimina de su calendario.
+email-catalogue-action = Ver los webinarios
+email-follow-up-subject = Grabación y documentos: { $title }
+email-follow-up-attended = Gracias por su participación. A continuación encontrará la grabación y los documentos del webinario.
+email-follow-up-absent = No pudo asistir al webinario: a continuación puede ver la grabación y leer los documentos.
+email-follow-up-body = La grabación y los documentos del webinario ya están disponibles a continuación.
+manage-reminders-on = Le enviamos recordatorios antes del webinario.
+manage-reminders-off = Ha desactivado los recordatorios de este webinario.
+manage-reminders-stop = Dejar de recibir recordatorios
+manage-reminders-start = Volver a recibir recordatorios
+reminders-off-title = Dejar de recibir recordatorios
+reminders-off-body = ¿Dejar de recibir los recordatorios de «{ $title }»? Su inscripción se mantiene y le seguiremos avisando si el webinario cambia.
+reminders-off-confirm = Dejar de recibir recordatorios
+flash-reminders-off = Recordatorios desactivados. Su inscripción se mantiene.
+flash-reminders-on = Los recordatorios vuelven a estar activos.

@@ -193,3 +193,39 @@ error-unavailable-title = Service temporairement indisponible
 error-unavailable = Le service est surchargé ou en maintenance. Veuillez réessayer dans quelques minutes.
 error-internal-title = Une erreur est survenue
 error-internal = Une erreur inattendue s'est produite de notre côté. Elle a été enregistrée ; veuillez réessayer plus tard.
+
+## Moteur d'e-mails
+time-in-days = { $count ->
+    [one] dans { $count } jour
+   *[other] dans { $count } jours
+}
+time-in-hours = { $count ->
+    [one] dans { $count } heure
+   *[other] dans { $count } heures
+}
+time-in-minutes = { $count ->
+    [one] dans { $count } minute
+   *[other] dans { $count } minutes
+}
+email-reminder-subject = Rappel : « { $title } » commence { $when }
+email-reminder-body = Petit rappel : le webinaire « { $title } » commence { $when }. Le lien pour y participer figure ci-dessous.
+email-footer-reminders-off = Ne plus recevoir de rappels pour ce webinaire : { $link }
+email-updated-subject = Nouvel horaire : { $title }
+email-updated-body = L'horaire de ce webinaire a changé. La nouvelle date et la nouvelle heure figurent ci-dessous.
+email-updated-calendar = L'invitation d'agenda jointe remplace la précédente : ouvrez-la pour mettre votre agenda à jour.
+email-session-cancelled-subject = Annulation : { $title }
+email-session-cancelled-body = Nous sommes désolés : ce webinaire est annulé. Votre inscription prend fin avec lui, et l'invitation jointe le retire de votre agenda.
+email-catalogue-action = Voir les webinaires
+email-follow-up-subject = Enregistrement et documents : { $title }
+email-follow-up-attended = Merci de votre participation. Vous trouverez ci-dessous l'enregistrement et les documents du webinaire.
+email-follow-up-absent = Vous n'avez pas pu assister au webinaire : vous pouvez en regarder l'enregistrement et lire les documents ci-dessous.
+email-follow-up-body = L'enregistrement et les documents du webinaire sont désormais disponibles ci-dessous.
+manage-reminders-on = Nous vous envoyons des rappels avant le webinaire.
+manage-reminders-off = Vous avez désactivé les rappels pour ce webinaire.
+manage-reminders-stop = Ne plus recevoir de rappels
+manage-reminders-start = Recevoir à nouveau les rappels
+reminders-off-title = Ne plus recevoir de rappels
+reminders-off-body = Ne plus recevoir les rappels pour « { $title } » ? Vous restez inscrit·e, et nous vous prévenons toujours en cas de changement.
+reminders-off-confirm = Ne plus recevoir de rappels
+flash-reminders-off = Rappels désactivés. Votre inscription est maintenue.
+flash-reminders-on = Les rappels sont réactivés.

@@ -85,11 +85,7 @@ pub fn session_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Opti
         .order((panel_entries::position.asc(), panel_entries::id.asc()))
         .select((PanelEntry::as_select(), Speaker::as_select()))
         .load(conn)?;
-    let documents = session_documents::table
-        .filter(session_documents::session_id.eq(&session.id))
-        .order((session_documents::position.asc(), session_documents::id.asc()))
-        .select(SessionDocument::as_select())
-        .load(conn)?;
+    let documents = documents(conn, &session.id)?;
     let confirmed = confirmed_count(conn, &session.id)?;
     Ok(Some(SessionDetail {
         session,
@@ -98,6 +94,14 @@ pub fn session_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Opti
         documents,
         confirmed,
     }))
+}
+
+pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<SessionDocument>> {
+    session_documents::table
+        .filter(session_documents::session_id.eq(session_id))
+        .order((session_documents::position.asc(), session_documents::id.asc()))
+        .select(SessionDocument::as_select())
+        .load(conn)
 }
 
 pub fn session_by_id(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Session>> {

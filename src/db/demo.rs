@@ -7,7 +7,8 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::models::{
-    Organisation, PanelEntry, Registration, Series, Session, SessionDocument, Speaker, new_id,
+    DEFAULT_REMINDER_OFFSETS, Organisation, PanelEntry, Registration, Series, Session, SessionDocument,
+    Speaker, new_id,
 };
 use super::schema::{
     organisations, panel_entries, registrations, series, session_documents, sessions, speakers,
@@ -122,6 +123,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         is_demo: true,
         created_at: now,
         updated_at: now,
+        reminder_offsets: DEFAULT_REMINDER_OFFSETS.into(),
+        follow_up_delay_minutes: 120,
+        approval_mode: "automatic".into(),
     };
     let french_start = local_to_utc(paris, Some(next_wednesday_after(now + Duration::days(21))), 15);
     let french = Session {
@@ -149,6 +153,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         is_demo: true,
         created_at: now,
         updated_at: now,
+        reminder_offsets: DEFAULT_REMINDER_OFFSETS.into(),
+        follow_up_delay_minutes: 120,
+        approval_mode: "automatic".into(),
     };
     for session in [&english, &french] {
         diesel::insert_into(sessions::table)
@@ -277,6 +284,9 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
             confirmed_at: Some(confirmed_at),
             waitlisted_at: None,
             cancelled_at: None,
+            // The seed's participants "listened": all of them attended.
+            attended: Some(true),
+            reminders_opt_out: false,
         });
     }
     for row in &rows {

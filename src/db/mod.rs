@@ -10,7 +10,9 @@ pub mod models;
 pub mod organisers;
 pub mod outbox;
 pub mod registrations;
+pub mod schedule;
 pub mod schema;
+pub mod sessions;
 
 use std::time::Duration;
 

@@ -51,9 +51,19 @@ pub struct Session {
     pub is_demo: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Minutes before the start at which reminders go out, comma-separated.
+    pub reminder_offsets: String,
+    pub follow_up_delay_minutes: i32,
+    /// `automatic`, or `manual` when an organiser approves each registration.
+    pub approval_mode: String,
 }
 
 impl Session {
+    /// The reminder offsets in minutes, largest (earliest reminder) first.
+    pub fn reminder_offsets(&self) -> Vec<i32> {
+        parse_offsets(&self.reminder_offsets)
+    }
+
     pub fn ends_at(&self) -> NaiveDateTime {
         self.starts_at + chrono::Duration::minutes(i64::from(self.duration_minutes))
     }
@@ -130,6 +140,9 @@ pub struct Registration {
     pub confirmed_at: Option<NaiveDateTime>,
     pub waitlisted_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
+    /// Unknown (`None`) until attendance is recorded.
+    pub attended: Option<bool>,
+    pub reminders_opt_out: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -162,4 +175,19 @@ pub struct OutboxMessage {
 
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().hyphenated().to_string()
+}
+
+/// The default schedule: 7 days, 1 day and 1 hour before the start.
+pub const DEFAULT_REMINDER_OFFSETS: &str = "10080,1440,60";
+
+/// Parses "10080, 1440,60" into positive minutes, largest first, without duplicates.
+pub fn parse_offsets(text: &str) -> Vec<i32> {
+    let mut offsets: Vec<i32> = text
+        .split(',')
+        .filter_map(|part| part.trim().parse::<i32>().ok())
+        .filter(|m| *m > 0)
+        .collect();
+    offsets.sort_unstable_by(|a, b| b.cmp(a));
+    offsets.dedup();
+    offsets
 }

@@ -151,6 +151,18 @@ pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str) -> QueryResu
         .map(|_| ())
 }
 
+/// No longer wanted when its turn came (the person cancelled, the session moved again).
+pub fn mark_skipped(conn: &mut AnyConnection, id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("skipped"),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(truncate(reason)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn for_registration(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<Vec<OutboxMessage>> {
     outbox::table
         .filter(outbox::registration_id.eq(registration_id))
@@ -169,4 +181,66 @@ pub fn depth(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i64)>> {
 
 fn truncate(error: &str) -> String {
     error.chars().take(1000).collect()
+}
+
+/// A message to queue with [`enqueue_many`].
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: &'static str,
+    pub registration_id: String,
+    pub dedupe_key: String,
+    pub payload: String,
+}
+
+/// Queues many messages at once; a message whose `dedupe_key` is already queued (or sent) is
+/// left out. Returns how many were added. Several workers may call this at the same moment:
+/// the unique key, not timing, keeps each message single.
+pub fn enqueue_many(
+    conn: &mut AnyConnection,
+    messages: &[NewMessage],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Nullable, Text, Timestamp};
+    const COLUMNS: usize = 7;
+    let mut added = 0;
+    // Diesel's MultiBackend has no ON CONFLICT builder, but both engines accept the same
+    // statement; only the placeholder syntax differs.
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    for chunk in messages.chunks(200) {
+        let mut sql = String::from(
+            "INSERT INTO outbox (id, kind, registration_id, dedupe_key, payload, next_attempt_at, created_at, \
+             status, attempts) VALUES ",
+        );
+        for (row, _) in chunk.iter().enumerate() {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for col in 0..COLUMNS {
+                if col > 0 {
+                    sql.push_str(", ");
+                }
+                if postgres {
+                    sql.push_str(&format!("${}", row * COLUMNS + col + 1));
+                } else {
+                    sql.push('?');
+                }
+            }
+            sql.push_str(", 'queued', 0)");
+        }
+        sql.push_str(" ON CONFLICT (dedupe_key) DO NOTHING");
+        let mut query = diesel::sql_query(sql).into_boxed::<super::MultiBackend>();
+        for message in chunk {
+            query = query
+                .bind::<Text, _>(new_id())
+                .bind::<Text, _>(message.kind)
+                .bind::<Nullable<Text>, _>(Some(message.registration_id.clone()))
+                .bind::<Text, _>(message.dedupe_key.clone())
+                .bind::<Text, _>(message.payload.clone())
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(now);
+        }
+        added += query.execute(conn)?;
+    }
+    Ok(added)
 }

@@ -21,6 +21,10 @@ pub mod kinds {
     pub const WAITLISTED: &str = "waitlisted";
     pub const PROMOTED: &str = "promoted";
     pub const CANCELLED: &str = "cancelled";
+    pub const REMINDER: &str = "reminder";
+    pub const SESSION_UPDATED: &str = "session_updated";
+    pub const SESSION_CANCELLED: &str = "session_cancelled";
+    pub const FOLLOW_UP: &str = "follow_up";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +130,8 @@ fn submit_in_tx(
                     confirmed_at: None,
                     waitlisted_at: None,
                     cancelled_at: None,
+                    attended: None,
+                    reminders_opt_out: false,
                 })
                 .execute(conn)?;
             (id, kinds::CONFIRM_REQUEST)
@@ -448,4 +454,20 @@ pub fn organisation_name(conn: &mut AnyConnection, registration: &Registration) 
             .unwrap_or_default()),
         None => Ok(registration.organisation_other.clone().unwrap_or_default()),
     }
+}
+
+/// Turns reminder emails for one registration off or on.
+pub fn set_reminders_opt_out(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    opt_out: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((
+            registrations::reminders_opt_out.eq(opt_out),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -46,6 +46,9 @@ diesel::table! {
         is_demo -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reminder_offsets -> Text,
+        follow_up_delay_minutes -> Integer,
+        approval_mode -> Text,
     }
 }
 
@@ -106,6 +109,17 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         waitlisted_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
+        attended -> Nullable<Bool>,
+        reminders_opt_out -> Bool,
+    }
+}
+
+diesel::table! {
+    schedule_runs (session_id, step, version) {
+        session_id -> Text,
+        step -> Text,
+        version -> Integer,
+        done_at -> Timestamp,
     }
 }
 
@@ -145,6 +159,7 @@ diesel::joinable!(registrations -> sessions (session_id));
 diesel::joinable!(registrations -> organisations (organisation_id));
 diesel::joinable!(registration_tokens -> registrations (registration_id));
 diesel::joinable!(outbox -> registrations (registration_id));
+diesel::joinable!(schedule_runs -> sessions (session_id));
 
 diesel::table! {
     organisers (id) {
@@ -171,4 +186,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     registration_tokens,
     outbox,
     organisers,
+    schedule_runs,
 );

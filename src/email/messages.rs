@@ -64,6 +64,23 @@ pub struct MessageContext<'a> {
     pub session_link: String,
     pub manage_link: String,
     pub confirm_link: Option<String>,
+    /// One-click link that stops reminders for this registration.
+    pub reminders_off_link: String,
+    /// The message's own data (a reminder's offset, the session version it was made for).
+    pub payload: &'a serde_json::Value,
+    /// The session's documents, for the follow-up.
+    pub documents: &'a [(String, String)],
+}
+
+/// "in 7 days", "tomorrow"-free and exact: days, hours or minutes, with plurals.
+pub fn relative_time(i18n: I18n, minutes: i64) -> String {
+    if minutes >= 1440 && minutes % 1440 == 0 {
+        i18n.t1("time-in-days", "count", minutes / 1440)
+    } else if minutes >= 60 && minutes % 60 == 0 {
+        i18n.t1("time-in-hours", "count", minutes / 60)
+    } else {
+        i18n.t1("time-in-minutes", "count", minutes)
+    }
 }
 
 /// Builds the content of a registration message, or `None` for an unknown kind.
@@ -160,6 +177,94 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
             }),
             Some(Method::Cancel),
         ),
+        kinds::REMINDER => {
+            let offset = ctx
+                .payload
+                .get("offset")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            let when = relative_time(i18n, offset);
+            let join = ctx.session.join_url.as_ref().map(|url| Action {
+                label: i18n.t("manage-join"),
+                url: url.clone(),
+            });
+            let mut message = content(
+                "email-reminder-subject",
+                vec![
+                    hello,
+                    i18n.t2("email-reminder-body", "title", title, "when", &when),
+                ],
+                session_facts(ctx, true),
+                join.or(Some(manage)),
+                None,
+            );
+            message.subject = i18n.t2("email-reminder-subject", "title", title, "when", &when);
+            message.footer.insert(
+                1,
+                i18n.t1("email-footer-reminders-off", "link", &ctx.reminders_off_link),
+            );
+            message
+        }
+        kinds::SESSION_UPDATED => {
+            let confirmed = ctx.registration.status == "confirmed";
+            let mut paragraphs = vec![hello, i18n.t("email-updated-body")];
+            if confirmed {
+                paragraphs.push(i18n.t("email-updated-calendar"));
+            }
+            content(
+                "email-updated-subject",
+                paragraphs,
+                session_facts(ctx, confirmed),
+                Some(manage),
+                confirmed.then_some(Method::Publish),
+            )
+        }
+        kinds::SESSION_CANCELLED => {
+            let confirmed = ctx.registration.status == "confirmed";
+            content(
+                "email-session-cancelled-subject",
+                vec![hello, i18n.t("email-session-cancelled-body")],
+                session_facts(ctx, false),
+                Some(Action {
+                    label: i18n.t("email-catalogue-action"),
+                    url: ctx.session_link.clone(),
+                }),
+                confirmed.then_some(Method::Cancel),
+            )
+        }
+        kinds::FOLLOW_UP => {
+            let body = match ctx.registration.attended {
+                Some(true) => "email-follow-up-attended",
+                Some(false) => "email-follow-up-absent",
+                None => "email-follow-up-body",
+            };
+            let mut facts = Vec::new();
+            if let Some(recording) = &ctx.session.recording_url {
+                facts.push(Fact {
+                    label: i18n.t("session-recording"),
+                    value: recording.clone(),
+                    link: true,
+                });
+            }
+            for (title, url) in ctx.documents {
+                facts.push(Fact {
+                    label: title.clone(),
+                    value: url.clone(),
+                    link: true,
+                });
+            }
+            let watch = ctx.session.recording_url.as_ref().map(|url| Action {
+                label: i18n.t("session-watch-recording"),
+                url: url.clone(),
+            });
+            content(
+                "email-follow-up-subject",
+                vec![hello, i18n.t(body)],
+                facts,
+                watch,
+                None,
+            )
+        }
         _ => return None,
     };
     Some(message)

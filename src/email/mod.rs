@@ -109,7 +109,9 @@ impl Outgoing {
             .message_id(Some(self.message_id))
             .date_now();
         if let Some(link) = self.list_unsubscribe {
-            builder = builder.header(ListUnsubscribe(format!("<{link}>")));
+            builder = builder
+                .header(ListUnsubscribe(format!("<{link}>")))
+                .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
         }
         let alternative = MultiPart::alternative()
             .singlepart(SinglePart::plain(self.text))
@@ -140,6 +142,24 @@ struct ListUnsubscribe(String);
 impl lettre::message::header::Header for ListUnsubscribe {
     fn name() -> lettre::message::header::HeaderName {
         lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post` (RFC 8058): the mail client may stop reminders with one POST.
+#[derive(Clone)]
+struct ListUnsubscribePost(String);
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
     }
 
     fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {

@@ -117,6 +117,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/manage/{token}/calendar.ics",
             web::get().to(registration::calendar),
+        )
+        .route(
+            "/manage/{token}/reminders/off",
+            web::get().to(registration::reminders_off_page),
+        )
+        .route(
+            "/manage/{token}/reminders/off",
+            web::post().to(registration::reminders_off),
+        )
+        .route(
+            "/manage/{token}/reminders/on",
+            web::post().to(registration::reminders_on),
         );
 }
 

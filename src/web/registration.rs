@@ -354,6 +354,8 @@ struct ManagePage {
     country: String,
     language_label: String,
     needs: String,
+    reminders_on: bool,
+    show_reminders: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -412,6 +414,8 @@ pub async fn manage(
         Some("waitlisted") => Some(i18n.t("flash-waitlisted")),
         Some("unchanged") => Some(i18n.t("flash-unchanged")),
         Some("cancelled") => Some(i18n.t("flash-cancelled")),
+        Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
+        Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
         _ => None,
     };
     let active = matches!(
@@ -450,6 +454,10 @@ pub async fn manage(
         country: registration.country,
         language_label: i18n.language_name(&registration.language),
         needs: registration.needs,
+        reminders_on: !registration.reminders_opt_out,
+        show_reminders: status == RegistrationStatus::Confirmed
+            && now < session.starts_at
+            && !session_cancelled,
         token,
         i18n,
         chrome,
@@ -544,4 +552,107 @@ pub async fn calendar(
             ))
             .body(ics),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "pages/reminders_off.html")]
+struct RemindersOffPage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    session_title: String,
+}
+
+/// Where a mail client without one-click support sends the person: a page with a button.
+pub async fn reminders_off_page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let Some((_, session)) = registration_for_manage_token(&state, &token).await? else {
+        return invalid_link_page(i18n, chrome).map(private);
+    };
+    html(RemindersOffPage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        session_title: session.title,
+        token,
+        i18n,
+        chrome,
+    })
+    .map(private)
+}
+
+async fn registration_for_manage_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(crate::db::models::Registration, crate::db::models::Session)>, AppError> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let token = token.to_owned();
+    run_db(state, move |conn| {
+        db::registrations::by_token(conn, &token, TokenPurpose::Manage, now)
+    })
+    .await
+}
+
+/// Stops or restarts reminders. The manage token authenticates; the page's forms also carry a
+/// CSRF token, and mail clients may post `List-Unsubscribe=One-Click` (RFC 8058) without one.
+async fn set_reminders(
+    state: web::Data<AppState>,
+    token: String,
+    seed: CsrfSeed,
+    form: Vec<(String, String)>,
+    opt_out: bool,
+) -> Result<HttpResponse, AppError> {
+    let one_click = form
+        .iter()
+        .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
+    let csrf_ok = form
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .is_some_and(|(_, v)| state.settings.secret_key.verify("csrf", &seed.0, v));
+    if !(csrf_ok || (one_click && opt_out)) {
+        return Err(AppError::Forbidden);
+    }
+    let (registration, _) = registration_for_manage_token(&state, &token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    run_db(&state, move |conn| {
+        db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
+    })
+    .await?;
+    if one_click && !csrf_ok {
+        return Ok(private(
+            HttpResponse::Ok()
+                .content_type("text/plain; charset=utf-8")
+                .body("OK"),
+        ));
+    }
+    let done = if opt_out { "reminders-off" } else { "reminders-on" };
+    Ok(private(see_other(&format!("/manage/{token}?done={done}"))))
+}
+
+pub async fn reminders_off(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    set_reminders(state, token.into_inner(), seed, form.into_inner(), true).await
+}
+
+pub async fn reminders_on(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    set_reminders(state, token.into_inner(), seed, form.into_inner(), false).await
 }

@@ -6,7 +6,7 @@ async fn the_demo_catalogue_shows_both_seed_sessions_and_the_july_panel(engine: 
         engine,
         Options {
             demo: true,
-            smtp: true,
+            ..Options::default()
         },
     )
     .await;
@@ -174,7 +174,7 @@ async fn every_page_carries_strict_security_headers(engine: Engine) {
         engine,
         Options {
             demo: true,
-            smtp: true,
+            ..Options::default()
         },
     )
     .await;
@@ -200,7 +200,7 @@ async fn the_language_switch_is_remembered_and_only_goes_back_to_local_pages(eng
         engine,
         Options {
             demo: true,
-            smtp: true,
+            ..Options::default()
         },
     )
     .await;

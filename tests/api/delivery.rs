@@ -106,8 +106,8 @@ async fn without_smtp_messages_are_written_as_eml_files(engine: Engine) {
     let app = TestApp::spawn_with(
         engine,
         Options {
-            demo: false,
             smtp: false,
+            ..Options::default()
         },
     )
     .await;

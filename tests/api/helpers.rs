@@ -225,7 +225,12 @@ pub struct MailServer {
 
 impl MailServer {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind SMTP port");
+        Self::start_on(0)
+    }
+
+    /// Starts on a given port (0: any free one), e.g. one the app was told about earlier.
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP port");
         let port = listener.local_addr().expect("addr").port();
         let state = SmtpState::default();
         let handler = SmtpHandler {
@@ -238,7 +243,7 @@ impl MailServer {
         let mut server = Server::new(handler);
         server
             .with_name("smtp.test")
-            .with_num_threads(8)
+            .with_num_threads(64)
             .with_tcp_listener(listener);
         server.with_ssl(SslConfig::None).expect("no TLS");
         std::thread::spawn(move || {
@@ -282,6 +287,8 @@ pub struct TestApp {
 pub struct Options {
     pub demo: bool,
     pub smtp: bool,
+    /// Point the app at this SMTP port without starting a server there (a server that is down).
+    pub smtp_port: Option<u16>,
 }
 
 impl Default for Options {
@@ -289,8 +296,18 @@ impl Default for Options {
         Self {
             demo: false,
             smtp: true,
+            smtp_port: None,
         }
     }
+}
+
+/// A port on 127.0.0.1 with nothing listening (yet).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 /// The fixed "now" of tests unless they move the clock.
@@ -315,7 +332,11 @@ impl TestApp {
                 (url, Some(db))
             }
         };
-        let mail = options.smtp.then(MailServer::start);
+        let mail = (options.smtp && options.smtp_port.is_none()).then(MailServer::start);
+        let smtp_url = match options.smtp_port {
+            Some(port) => Some(format!("smtp://127.0.0.1:{port}")),
+            None => mail.as_ref().map(MailServer::url),
+        };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind app port");
         let port = listener.local_addr().expect("addr").port();
         let address = format!("http://127.0.0.1:{port}");
@@ -324,7 +345,7 @@ impl TestApp {
             bind: Some(format!("127.0.0.1:{port}")),
             base_url: Some(address.clone()),
             data_dir: Some(data_dir.path().to_string_lossy().into_owned()),
-            smtp_url: mail.as_ref().map(MailServer::url),
+            smtp_url,
             mail_from: Some("Metropolis webinars <webinars@convoca.test>".into()),
             secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
         })
@@ -420,6 +441,9 @@ impl TestApp {
             is_demo: false,
             created_at: now,
             updated_at: now,
+            reminder_offsets: convoca::db::models::DEFAULT_REMINDER_OFFSETS.into(),
+            follow_up_delay_minutes: 120,
+            approval_mode: "automatic".into(),
         };
         let row = session.clone();
         self.db(move |conn| {
@@ -487,6 +511,72 @@ impl TestApp {
 
     pub fn mail(&self) -> &MailServer {
         self.mail.as_ref().expect("this app has an SMTP server")
+    }
+
+    /// Adds `n` confirmed registrations (as if they had confirmed `ago` before now).
+    pub async fn insert_confirmed(
+        &self,
+        session_id: &str,
+        n: usize,
+        language: &str,
+        ago: chrono::Duration,
+    ) -> Vec<String> {
+        let (session_id, language) = (session_id.to_owned(), language.to_owned());
+        let at = self.clock.now() - ago;
+        self.db(move |conn| {
+            use convoca::db::models::Registration;
+            use convoca::db::schema::registrations;
+            (0..n)
+                .map(|i| {
+                    let id = new_id();
+                    let email = format!("bulk{i}-{}@members.example.org", &id[id.len() - 6..]);
+                    diesel::insert_into(registrations::table)
+                        .values(&Registration {
+                            id: id.clone(),
+                            session_id: session_id.clone(),
+                            status: "confirmed".into(),
+                            name: format!("Bulk {i}"),
+                            email: email.clone(),
+                            email_normalized: email.clone(),
+                            organisation_id: None,
+                            organisation_other: Some("Somewhere".into()),
+                            position: String::new(),
+                            country: "Spain".into(),
+                            language: language.clone(),
+                            timezone: None,
+                            needs: String::new(),
+                            consent_at: at,
+                            consent_version: "test".into(),
+                            newsletter: false,
+                            created_at: at,
+                            updated_at: at,
+                            confirmed_at: Some(at),
+                            waitlisted_at: None,
+                            cancelled_at: None,
+                            attended: None,
+                            reminders_opt_out: false,
+                        })
+                        .execute(conn)
+                        .expect("insert registration");
+                    email
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Messages of one kind in the outbox, by status.
+    pub async fn outbox_statuses(&self, kind: &str) -> Vec<String> {
+        let kind = kind.to_owned();
+        self.db(move |conn| {
+            use convoca::db::schema::outbox::dsl as o;
+            o::outbox
+                .filter(o::kind.eq(kind))
+                .select(o::status)
+                .load::<String>(conn)
+                .expect("outbox")
+        })
+        .await
     }
 }
 

@@ -6,5 +6,6 @@ mod helpers;
 mod catalogue;
 mod concurrency;
 mod delivery;
+mod email_engine;
 mod migrations;
 mod registration;

@@ -120,7 +120,7 @@ CREATE TABLE outbox (
     registration_id TEXT REFERENCES registrations (id) ON DELETE CASCADE,
     dedupe_key TEXT NOT NULL UNIQUE,
     payload TEXT NOT NULL DEFAULT '{}',
-    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'skipped')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP NOT NULL,
     locked_until TIMESTAMP,

@@ -1,0 +1,145 @@
+//! The scheduler: turns the clock and each session's reminder schedule into queued messages.
+//! Every worker runs it on every tick; unique keys make a second run (or a second worker) add
+//! nothing, so a reminder is sent at most once per (registration, offset, session version).
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::models::Session;
+use super::outbox::{NewMessage, enqueue_many};
+use super::schema::{registrations, schedule_runs, sessions};
+use super::{AnyConnection, write_tx};
+use crate::db::registrations::kinds;
+use crate::domain::FOLLOW_UP_DAYS;
+
+/// A step is marked done this long after its moment, so that a confirmation committed just
+/// as the moment passed is still seen by a later tick.
+const GRACE: Duration = Duration::minutes(2);
+
+/// How far ahead reminders can be scheduled (the largest sensible offset).
+const HORIZON_DAYS: i64 = 60;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Scheduled {
+    pub reminders: usize,
+    pub follow_ups: usize,
+}
+
+pub fn schedule_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Scheduled> {
+    let candidates: Vec<Session> = sessions::table
+        .filter(sessions::status.eq("published"))
+        .filter(sessions::starts_at.gt(now - Duration::days(FOLLOW_UP_DAYS)))
+        .filter(sessions::starts_at.le(now + Duration::days(HORIZON_DAYS)))
+        .select(Session::as_select())
+        .load(conn)?;
+    let mut scheduled = Scheduled::default();
+    for session in candidates {
+        if now < session.starts_at {
+            scheduled.reminders += schedule_reminder(conn, &session, now)?;
+        } else if session.recording_url.is_some()
+            && now >= session.ends_at() + Duration::minutes(i64::from(session.follow_up_delay_minutes))
+        {
+            scheduled.follow_ups += schedule_follow_up(conn, &session, now)?;
+        }
+    }
+    Ok(scheduled)
+}
+
+fn step_done(conn: &mut AnyConnection, session: &Session, step: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        schedule_runs::table
+            .filter(schedule_runs::session_id.eq(&session.id))
+            .filter(schedule_runs::step.eq(step))
+            .filter(schedule_runs::version.eq(session.version)),
+    ))
+    .get_result(conn)
+}
+
+fn mark_step_done(
+    conn: &mut AnyConnection,
+    session: &Session,
+    step: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let inserted = diesel::insert_into(schedule_runs::table)
+        .values((
+            schedule_runs::session_id.eq(&session.id),
+            schedule_runs::step.eq(step),
+            schedule_runs::version.eq(session.version),
+            schedule_runs::done_at.eq(now),
+        ))
+        .execute(conn);
+    match inserted {
+        Err(e) if super::is_unique_violation(&e) => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+/// Only the latest reminder whose moment has passed is sent: a worker that was down, or a
+/// session moved closer, does not produce a burst of stale reminders.
+fn schedule_reminder(conn: &mut AnyConnection, session: &Session, now: NaiveDateTime) -> QueryResult<usize> {
+    let Some(offset) = session
+        .reminder_offsets()
+        .into_iter()
+        .filter(|offset| session.starts_at - Duration::minutes(i64::from(*offset)) <= now)
+        .min()
+    else {
+        return Ok(0);
+    };
+    let step = format!("reminder:{offset}");
+    if step_done(conn, session, &step)? {
+        return Ok(0);
+    }
+    let moment = session.starts_at - Duration::minutes(i64::from(offset));
+    write_tx(conn, |conn| {
+        // A reminder whose moment had passed when the person got their seat is skipped.
+        let recipients: Vec<String> = registrations::table
+            .filter(registrations::session_id.eq(&session.id))
+            .filter(registrations::status.eq("confirmed"))
+            .filter(registrations::reminders_opt_out.eq(false))
+            .filter(registrations::confirmed_at.le(moment))
+            .select(registrations::id)
+            .load(conn)?;
+        let payload = serde_json::json!({ "offset": offset, "version": session.version }).to_string();
+        let messages: Vec<NewMessage> = recipients
+            .into_iter()
+            .map(|id| NewMessage {
+                kind: kinds::REMINDER,
+                dedupe_key: format!("{}:{id}:{offset}:{}", kinds::REMINDER, session.version),
+                registration_id: id,
+                payload: payload.clone(),
+            })
+            .collect();
+        let added = enqueue_many(conn, &messages, now)?;
+        if now >= moment + GRACE {
+            mark_step_done(conn, session, &step, now)?;
+        }
+        Ok(added)
+    })
+}
+
+fn schedule_follow_up(conn: &mut AnyConnection, session: &Session, now: NaiveDateTime) -> QueryResult<usize> {
+    let step = "follow_up";
+    if step_done(conn, session, step)? {
+        return Ok(0);
+    }
+    write_tx(conn, |conn| {
+        let recipients: Vec<String> = registrations::table
+            .filter(registrations::session_id.eq(&session.id))
+            .filter(registrations::status.eq("confirmed"))
+            .select(registrations::id)
+            .load(conn)?;
+        let messages: Vec<NewMessage> = recipients
+            .into_iter()
+            .map(|id| NewMessage {
+                kind: kinds::FOLLOW_UP,
+                dedupe_key: format!("{}:{id}", kinds::FOLLOW_UP),
+                registration_id: id,
+                payload: "{}".into(),
+            })
+            .collect();
+        let added = enqueue_many(conn, &messages, now)?;
+        mark_step_done(conn, session, step, now)?;
+        Ok(added)
+    })
+}

@@ -1,0 +1,125 @@
+//! Changes to a session that registrants must hear about. Each runs in one transaction with
+//! the messages it causes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::Session;
+use super::outbox::{NewMessage, enqueue_many};
+use super::registrations::{kinds, promote_waitlisted};
+use super::schema::{registrations, sessions};
+use super::{AnyConnection, lock_session_row, write_tx};
+
+fn active_registrations(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    statuses: &[&str],
+) -> QueryResult<Vec<String>> {
+    registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq_any(statuses))
+        .select(registrations::id)
+        .load(conn)
+}
+
+fn notify(
+    conn: &mut AnyConnection,
+    kind: &'static str,
+    ids: Vec<String>,
+    version: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let payload = serde_json::json!({ "version": version }).to_string();
+    let messages: Vec<NewMessage> = ids
+        .into_iter()
+        .map(|id| NewMessage {
+            kind,
+            dedupe_key: format!("{kind}:{id}:{version}"),
+            registration_id: id,
+            payload: payload.clone(),
+        })
+        .collect();
+    enqueue_many(conn, &messages, now)
+}
+
+/// Moves a session. When the time changes, the version goes up (so calendar entries are
+/// replaced and reminders rescheduled) and confirmed and waitlisted people are told.
+pub fn reschedule(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    starts_at: NaiveDateTime,
+    duration_minutes: i32,
+    timezone: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        lock_session_row(conn, session_id)?;
+        let session: Session = sessions::table
+            .find(session_id)
+            .select(Session::as_select())
+            .first(conn)?;
+        let moved = session.starts_at != starts_at || session.duration_minutes != duration_minutes;
+        let version = if moved {
+            session.version + 1
+        } else {
+            session.version
+        };
+        diesel::update(sessions::table.find(session_id))
+            .set((
+                sessions::starts_at.eq(starts_at),
+                sessions::duration_minutes.eq(duration_minutes),
+                sessions::timezone.eq(timezone),
+                sessions::version.eq(version),
+                sessions::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if !moved || session.status != "published" {
+            return Ok(0);
+        }
+        let ids = active_registrations(conn, session_id, &["confirmed", "waitlisted"])?;
+        notify(conn, kinds::SESSION_UPDATED, ids, version, now)
+    })
+}
+
+/// Cancels a session and tells everyone who asked for a seat; calendar entries are removed.
+pub fn cancel(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        lock_session_row(conn, session_id)?;
+        let session: Session = sessions::table
+            .find(session_id)
+            .select(Session::as_select())
+            .first(conn)?;
+        if session.status == "cancelled" {
+            return Ok(0);
+        }
+        let version = session.version + 1;
+        diesel::update(sessions::table.find(session_id))
+            .set((
+                sessions::status.eq("cancelled"),
+                sessions::version.eq(version),
+                sessions::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if session.status != "published" {
+            return Ok(0);
+        }
+        let ids = active_registrations(conn, session_id, &["pending", "confirmed", "waitlisted"])?;
+        notify(conn, kinds::SESSION_CANCELLED, ids, version, now)
+    })
+}
+
+/// Changes the number of seats; raising it gives the new seats to the waiting list at once.
+pub fn set_capacity(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    capacity: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        lock_session_row(conn, session_id)?;
+        diesel::update(sessions::table.find(session_id))
+            .set((sessions::capacity.eq(capacity), sessions::updated_at.eq(now)))
+            .execute(conn)?;
+        promote_waitlisted(conn, session_id, now)
+    })
+}
