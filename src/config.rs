@@ -133,6 +133,7 @@ pub struct RawSettings {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub secret_key: Option<String>,
+    pub smtp_concurrency: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +145,8 @@ pub struct Settings {
     pub smtp: Option<SmtpUrl>,
     pub mail_from: Mailbox,
     pub secret_key: SecretKey,
+    /// How many messages the worker sends at once (and SMTP connections it keeps).
+    pub smtp_concurrency: usize,
 }
 
 const SECRET_FILE: &str = "secret.key";
@@ -193,6 +196,13 @@ impl Settings {
             ),
             None => load_or_create_secret(&data_dir)?,
         };
+        let smtp_concurrency = match raw.smtp_concurrency.as_deref().map(str::trim) {
+            None | Some("") => 32,
+            Some(value) => match value.parse::<usize>() {
+                Ok(n) if (1..=128).contains(&n) => n,
+                _ => bail!("CONVOCA_SMTP_CONCURRENCY {value:?}: expected a whole number from 1 to 128"),
+            },
+        };
         Ok(Self {
             database,
             bind,
@@ -201,6 +211,7 @@ impl Settings {
             smtp,
             mail_from,
             secret_key,
+            smtp_concurrency,
         })
     }
 

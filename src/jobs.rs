@@ -24,6 +24,8 @@ use crate::i18n::I18n;
 
 /// After this many attempts a message is marked failed for good.
 pub const MAX_ATTEMPTS: i32 = 8;
+/// Batches handled at once by one worker: while one lane sends, the other claims and renders.
+const LANES: usize = 2;
 /// How long a claim lasts; a message still "sending" after it (worker crash) is claimed again.
 pub const LEASE: Duration = Duration::minutes(5);
 
@@ -68,14 +70,18 @@ impl Worker {
         mailer: Mailer,
         signal: Arc<Notify>,
     ) -> Self {
+        let batch = i64::try_from(settings.smtp_concurrency * 10)
+            .unwrap_or(100)
+            .max(100);
+        let sends_in_flight = Arc::new(Semaphore::new(settings.smtp_concurrency));
         Self {
             pool,
             settings,
             clock,
             mailer,
             signal,
-            batch: 100,
-            sends_in_flight: Arc::new(Semaphore::new(8)),
+            batch,
+            sends_in_flight,
         }
     }
 
@@ -158,38 +164,57 @@ impl Worker {
 
     /// Runs batches until nothing is due (tests and `convoca worker --once`).
     pub async fn run_until_idle(&self) -> anyhow::Result<usize> {
-        let mut total = 0;
-        loop {
-            let n = self.run_once().await?;
-            if n == 0 {
-                return Ok(total);
-            }
-            total += n;
+        let mut lanes = JoinSet::new();
+        for _ in 0..LANES {
+            let worker = self.clone();
+            lanes.spawn(async move {
+                let mut total = 0;
+                loop {
+                    let n = worker.run_once().await?;
+                    if n == 0 {
+                        return anyhow::Ok(total);
+                    }
+                    total += n;
+                }
+            });
         }
+        let mut total = 0;
+        while let Some(lane) = lanes.join_next().await {
+            total += lane.context("worker lane")??;
+        }
+        Ok(total)
     }
 
-    /// Runs until `shutdown` turns true; a batch in progress is finished first.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    /// Runs until `shutdown` turns true; batches in progress are finished first.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
         tracing::info!(transport = %self.mailer.describe(), "email worker started");
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            let handled = match self.run_once().await {
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::warn!(error = format!("{e:#}"), "email worker could not claim work");
-                    0
+        let mut lanes = JoinSet::new();
+        for _ in 0..LANES {
+            let worker = self.clone();
+            let mut shutdown = shutdown.clone();
+            lanes.spawn(async move {
+                loop {
+                    if *shutdown.borrow() {
+                        break;
+                    }
+                    let handled = match worker.run_once().await {
+                        Ok(n) => n,
+                        Err(e) => {
+                            tracing::warn!(error = format!("{e:#}"), "email worker could not claim work");
+                            0
+                        }
+                    };
+                    if handled == 0 {
+                        tokio::select! {
+                            _ = worker.signal.notified() => {}
+                            _ = tokio::time::sleep(StdDuration::from_secs(5)) => {}
+                            _ = shutdown.changed() => {}
+                        }
+                    }
                 }
-            };
-            if handled == 0 {
-                tokio::select! {
-                    _ = self.signal.notified() => {}
-                    _ = tokio::time::sleep(StdDuration::from_secs(5)) => {}
-                    _ = shutdown.changed() => {}
-                }
-            }
+            });
         }
+        while lanes.join_next().await.is_some() {}
         tracing::info!("email worker stopped");
     }
 }

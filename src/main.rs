@@ -129,6 +129,7 @@ fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
         smtp_url: env("SMTP_URL"),
         mail_from: args.mail_from,
         secret_key: env("CONVOCA_SECRET_KEY"),
+        smtp_concurrency: env("CONVOCA_SMTP_CONCURRENCY"),
     })
 }
 

@@ -38,7 +38,7 @@ impl Mailer {
                     .timeout(Some(Duration::from_secs(30)))
                     .pool_config(
                         PoolConfig::new()
-                            .max_size(8)
+                            .max_size(u32::try_from(settings.smtp_concurrency).unwrap_or(32))
                             .idle_timeout(Duration::from_secs(60)),
                     )
                     .build();

@@ -348,6 +348,7 @@ impl TestApp {
             smtp_url,
             mail_from: Some("Metropolis webinars <webinars@convoca.test>".into()),
             secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
+            smtp_concurrency: None,
         })
         .expect("settings");
         let clock = Clock::fixed(test_now());
