@@ -39,10 +39,7 @@ impl Handler for Counter {
 }
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("BENCH_REMINDERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let n: usize = std::env::var("BENCH_REMINDERS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(run(n))
 }
@@ -52,13 +49,8 @@ async fn run(n: usize) -> anyhow::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let smtp_port = listener.local_addr()?.port();
     let mut server = Server::new(Counter(received.clone()));
-    server
-        .with_name("bench.local")
-        .with_num_threads(160)
-        .with_tcp_listener(listener);
-    server
-        .with_ssl(SslConfig::None)
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    server.with_name("bench.local").with_num_threads(160).with_tcp_listener(listener);
+    server.with_ssl(SslConfig::None).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     std::thread::spawn(move || {
         let _ = server.serve();
     });
@@ -68,9 +60,7 @@ async fn run(n: usize) -> anyhow::Result<()> {
     let throwaway = std::env::var("BENCH_DATABASE_URL").ok().map(|admin| {
         let name = format!("convoca_bench_{}", uuid::Uuid::new_v4().simple());
         let mut conn = diesel::PgConnection::establish(&admin).expect("BENCH_DATABASE_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create database");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create database");
         let mut url = url::Url::parse(&admin).expect("a URL");
         url.set_path(&name);
         (admin, name, url.to_string())
@@ -160,21 +150,12 @@ async fn run(n: usize) -> anyhow::Result<()> {
         })
     })
     .await??;
-    println!(
-        "engine: {engine}; seeded {n} confirmed registrations in {:.2?}",
-        seeded.elapsed()
-    );
+    println!("engine: {engine}; seeded {n} confirmed registrations in {:.2?}", seeded.elapsed());
 
     let settings = Arc::new(settings);
     let mailer = Mailer::from_settings(&settings)?;
     let clock = Clock::fixed(now + Duration::days(3) + Duration::minutes(1));
-    let worker = Worker::new(
-        pool,
-        settings,
-        clock,
-        mailer,
-        Arc::new(tokio::sync::Notify::new()),
-    );
+    let worker = Worker::new(pool, settings, clock, mailer, Arc::new(tokio::sync::Notify::new()));
     let started = Instant::now();
     let handled = worker.run_until_idle().await?;
     let elapsed = started.elapsed();

@@ -18,9 +18,7 @@ impl Clock {
 
     /// A clock that stands still at `at` until moved with [`Clock::set`] or [`Clock::advance`].
     pub fn fixed(at: NaiveDateTime) -> Self {
-        Self {
-            fixed: Some(Arc::new(Mutex::new(at.trunc_subsecs(6)))),
-        }
+        Self { fixed: Some(Arc::new(Mutex::new(at.trunc_subsecs(6)))) }
     }
 
     pub fn now(&self) -> NaiveDateTime {

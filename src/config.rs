@@ -33,10 +33,7 @@ impl DatabaseTarget {
             })?;
             return Ok(Self::Postgres(value.to_owned()));
         }
-        if let Some(path) = value
-            .strip_prefix("sqlite://")
-            .or_else(|| value.strip_prefix("sqlite:"))
-        {
+        if let Some(path) = value.strip_prefix("sqlite://").or_else(|| value.strip_prefix("sqlite:")) {
             if path.is_empty() || path == ":memory:" {
                 bail!(
                     "DATABASE_URL {value:?} names no file (an in-memory database is not shared by the pool): {expected}"
@@ -111,13 +108,7 @@ impl SmtpUrl {
 impl std::fmt::Debug for SmtpUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match Url::parse(&self.0) {
-            Ok(u) => write!(
-                f,
-                "{}://{}:{}",
-                u.scheme(),
-                u.host_str().unwrap_or(""),
-                u.port().unwrap_or(0)
-            ),
+            Ok(u) => write!(f, "{}://{}:{}", u.scheme(), u.host_str().unwrap_or(""), u.port().unwrap_or(0)),
             Err(_) => f.write_str("smtp"),
         }
     }
@@ -166,25 +157,15 @@ impl Settings {
         let base_url = match raw.base_url.as_deref() {
             Some(value) => parse_base_url(value)?,
             None => {
-                let host = if bind.ip().is_unspecified() {
-                    "127.0.0.1".to_owned()
-                } else {
-                    bind.ip().to_string()
-                };
-                let host = if bind.is_ipv6() && !bind.ip().is_unspecified() {
-                    format!("[{host}]")
-                } else {
-                    host
-                };
+                let host =
+                    if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
+                let host =
+                    if bind.is_ipv6() && !bind.ip().is_unspecified() { format!("[{host}]") } else { host };
                 parse_base_url(&format!("http://{host}:{}", bind.port()))?
             }
         };
-        let smtp = raw
-            .smtp_url
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(SmtpUrl::parse)
-            .transpose()?;
+        let smtp =
+            raw.smtp_url.as_deref().filter(|s| !s.trim().is_empty()).map(SmtpUrl::parse).transpose()?;
         let mail_from_raw = raw.mail_from.as_deref().unwrap_or("Convoca <convoca@localhost>");
         let mail_from: Mailbox = mail_from_raw.trim().parse().map_err(|e| {
             anyhow::anyhow!("CONVOCA_MAIL_FROM {mail_from_raw:?} is not an address ({e}): expected \"Name <address@domain>\" or address@domain")
@@ -203,16 +184,7 @@ impl Settings {
                 _ => bail!("CONVOCA_SMTP_CONCURRENCY {value:?}: expected a whole number from 1 to 128"),
             },
         };
-        Ok(Self {
-            database,
-            bind,
-            base_url,
-            data_dir,
-            smtp,
-            mail_from,
-            secret_key,
-            smtp_concurrency,
-        })
+        Ok(Self { database, bind, base_url, data_dir, smtp, mail_from, secret_key, smtp_concurrency })
     }
 
     /// Where messages go when no SMTP server is configured.
@@ -272,11 +244,7 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretKey> {
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     file.write_all(content.as_bytes())
 }
 
@@ -291,22 +259,13 @@ mod tests {
 
     #[test]
     fn database_urls_select_the_engine_or_say_what_was_expected() {
-        assert!(matches!(
-            DatabaseTarget::parse("postgres://u@h/db"),
-            Ok(DatabaseTarget::Postgres(_))
-        ));
-        assert!(matches!(
-            DatabaseTarget::parse("postgresql://u@h:5433/db"),
-            Ok(DatabaseTarget::Postgres(_))
-        ));
+        assert!(matches!(DatabaseTarget::parse("postgres://u@h/db"), Ok(DatabaseTarget::Postgres(_))));
+        assert!(matches!(DatabaseTarget::parse("postgresql://u@h:5433/db"), Ok(DatabaseTarget::Postgres(_))));
         assert_eq!(
             DatabaseTarget::parse("sqlite://data/x.db").ok(),
             Some(DatabaseTarget::Sqlite("data/x.db".into()))
         );
-        assert_eq!(
-            DatabaseTarget::parse("x.db").ok(),
-            Some(DatabaseTarget::Sqlite("x.db".into()))
-        );
+        assert_eq!(DatabaseTarget::parse("x.db").ok(), Some(DatabaseTarget::Sqlite("x.db".into())));
         for bad in ["", "mysql://u@h/db", "sqlite://", "sqlite::memory:"] {
             let err = DatabaseTarget::parse(bad).expect_err(bad).to_string();
             assert!(err.contains("DATABASE_URL") && err.contains("expected"), "{err}");
@@ -318,9 +277,7 @@ mod tests {
         assert!(SmtpUrl::parse("smtp://127.0.0.1:2525").is_ok());
         assert!(SmtpUrl::parse("smtps://user:pass@mail.example.org:465").is_ok());
         assert!(SmtpUrl::parse("smtp://u:p@mail.example.org:587?tls=required").is_ok());
-        let err = SmtpUrl::parse("http://mail.example.org")
-            .expect_err("scheme")
-            .to_string();
+        let err = SmtpUrl::parse("http://mail.example.org").expect_err("scheme").to_string();
         assert!(err.contains("SMTP_URL"));
         assert!(
             !format!("{:?}", SmtpUrl::parse("smtps://user:hunter2@h:465").expect("ok")).contains("hunter2")
@@ -330,10 +287,7 @@ mod tests {
     #[test]
     fn a_secret_is_generated_once_and_kept() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let raw = RawSettings {
-            data_dir: Some(dir.path().to_string_lossy().into()),
-            ..Default::default()
-        };
+        let raw = RawSettings { data_dir: Some(dir.path().to_string_lossy().into()), ..Default::default() };
         let first = Settings::from_raw(raw.clone()).expect("settings");
         let second = Settings::from_raw(raw).expect("settings");
         assert_eq!(first.secret_key.sign("t", "m"), second.secret_key.sign("t", "m"));
@@ -344,25 +298,15 @@ mod tests {
     fn bad_values_name_their_variable() {
         let bad = |raw: RawSettings| Settings::from_raw(raw).expect_err("bad").to_string();
         assert!(
-            bad(RawSettings {
-                bind: Some("eight".into()),
-                ..Default::default()
-            })
-            .contains("CONVOCA_BIND")
+            bad(RawSettings { bind: Some("eight".into()), ..Default::default() }).contains("CONVOCA_BIND")
         );
         assert!(
-            bad(RawSettings {
-                base_url: Some("ftp://x".into()),
-                ..Default::default()
-            })
-            .contains("CONVOCA_BASE_URL")
+            bad(RawSettings { base_url: Some("ftp://x".into()), ..Default::default() })
+                .contains("CONVOCA_BASE_URL")
         );
         assert!(
-            bad(RawSettings {
-                secret_key: Some("short".into()),
-                ..Default::default()
-            })
-            .contains("CONVOCA_SECRET_KEY")
+            bad(RawSettings { secret_key: Some("short".into()), ..Default::default() })
+                .contains("CONVOCA_SECRET_KEY")
         );
         assert!(
             bad(RawSettings {

@@ -155,9 +155,7 @@ impl I18n {
         .into_iter()
         .map(|name| (Cow::Borrowed(name), FluentValue::from(1)))
         .collect();
-        LOCALES
-            .try_lookup_with_args(identifier(self.lang), key, &args)
-            .is_some()
+        LOCALES.try_lookup_with_args(identifier(self.lang), key, &args).is_some()
     }
 
     fn chrono_locale(&self) -> chrono::Locale {
@@ -170,14 +168,12 @@ impl I18n {
 
     /// A date in the reader's language, e.g. "Wednesday 22 July 2020".
     pub fn date(&self, at: &DateTime<Tz>) -> String {
-        at.format_localized(&self.t("format-date"), self.chrono_locale())
-            .to_string()
+        at.format_localized(&self.t("format-date"), self.chrono_locale()).to_string()
     }
 
     /// A time of day, e.g. "16:00".
     pub fn time(&self, at: &DateTime<Tz>) -> String {
-        at.format_localized(&self.t("format-time"), self.chrono_locale())
-            .to_string()
+        at.format_localized(&self.t("format-time"), self.chrono_locale()).to_string()
     }
 
     /// The name of a language in this language ("French", "français", "francés").
@@ -234,17 +230,12 @@ mod tests {
     #[test]
     fn dates_are_written_the_way_each_language_writes_them() {
         let at = in_zone(
-            chrono::NaiveDate::from_ymd_opt(2020, 7, 22)
-                .and_then(|d| d.and_hms_opt(14, 0, 0))
-                .expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2020, 7, 22).and_then(|d| d.and_hms_opt(14, 0, 0)).expect("date"),
             "Europe/Madrid",
         );
         assert_eq!(I18n::new(Language::En).date(&at), "Wednesday 22 July 2020");
         assert_eq!(I18n::new(Language::Fr).date(&at), "mercredi 22 juillet 2020");
-        assert_eq!(
-            I18n::new(Language::Es).date(&at),
-            "miércoles, 22 de julio de 2020"
-        );
+        assert_eq!(I18n::new(Language::Es).date(&at), "miércoles, 22 de julio de 2020");
         assert_eq!(I18n::new(Language::En).time(&at), "16:00");
         assert_eq!(utc_offset(&at), "UTC+02:00");
     }
@@ -282,10 +273,8 @@ mod tests {
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             for call in [".t(\"", ".t1(\"", ".t2(\"", "(\"error-"] {
                 for piece in text.split(call).skip(1) {
-                    let mut key: String = piece
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                        .collect();
+                    let mut key: String =
+                        piece.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
                     if call.ends_with("error-") {
                         key.insert_str(0, "error-");
                     }
@@ -298,17 +287,16 @@ mod tests {
         for prefix in ["role-", "status-", "in-language-", "language-"] {
             let suffixes: &[&str] = match prefix {
                 "role-" => &["host", "moderator", "keynote", "speaker"],
-                "status-" => &["pending", "confirmed", "waitlisted", "cancelled"],
+                "status-" => {
+                    &["pending", "awaiting_approval", "confirmed", "waitlisted", "declined", "cancelled"]
+                }
                 _ => &["en", "fr", "es"],
             };
             for suffix in suffixes {
                 used.insert(format!("{prefix}{suffix}"));
             }
         }
-        let missing: Vec<_> = used
-            .iter()
-            .filter(|k| !english.contains(*k) && !k.ends_with('-'))
-            .collect();
+        let missing: Vec<_> = used.iter().filter(|k| !english.contains(*k) && !k.ends_with('-')).collect();
         assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
     }
 

@@ -70,19 +70,9 @@ impl Worker {
         mailer: Mailer,
         signal: Arc<Notify>,
     ) -> Self {
-        let batch = i64::try_from(settings.smtp_concurrency * 10)
-            .unwrap_or(100)
-            .max(100);
+        let batch = i64::try_from(settings.smtp_concurrency * 10).unwrap_or(100).max(100);
         let sends_in_flight = Arc::new(Semaphore::new(settings.smtp_concurrency));
-        Self {
-            pool,
-            settings,
-            clock,
-            mailer,
-            signal,
-            batch,
-            sends_in_flight,
-        }
+        Self { pool, settings, clock, mailer, signal, batch, sends_in_flight }
     }
 
     /// Queues what the schedule makes due, claims one batch of due messages and delivers
@@ -129,10 +119,9 @@ impl Worker {
                         }),
                     },
                     Ok(Prepared::Skip(reason)) => Outcome::Skipped(reason),
-                    Ok(Prepared::Abandon(reason)) => Outcome::Failed(crate::email::SendError {
-                        permanent: true,
-                        detail: reason,
-                    }),
+                    Ok(Prepared::Abandon(reason)) => {
+                        Outcome::Failed(crate::email::SendError { permanent: true, detail: reason })
+                    }
                     Err(e) => Outcome::Failed(crate::email::SendError {
                         permanent: false,
                         detail: format!("preparing the message: {e:#}"),
@@ -261,10 +250,7 @@ fn record(
 }
 
 fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
-    format!(
-        "<{outbox_id}@{}>",
-        settings.base_url.host_str().unwrap_or("convoca.invalid")
-    )
+    format!("<{outbox_id}@{}>", settings.base_url.host_str().unwrap_or("convoca.invalid"))
 }
 
 /// Renders claimed messages. Links get fresh tokens (only their hashes are stored), minted for
@@ -275,23 +261,20 @@ fn prepare_batch(
     claimed: Vec<OutboxMessage>,
     now: NaiveDateTime,
 ) -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
-    db::write_tx(
-        conn,
-        |conn| -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
-            let mut prepared = Vec::with_capacity(claimed.len());
-            for message in claimed {
-                let result = prepare(conn, settings, &message, now);
-                // A database error spoils the transaction: give up on the batch (leases expire).
-                if let Err(e) = &result
-                    && e.downcast_ref::<diesel::result::Error>().is_some()
-                {
-                    return Err(anyhow::anyhow!("{e:#}"));
-                }
-                prepared.push((message, result));
+    db::write_tx(conn, |conn| -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
+        let mut prepared = Vec::with_capacity(claimed.len());
+        for message in claimed {
+            let result = prepare(conn, settings, &message, now);
+            // A database error spoils the transaction: give up on the batch (leases expire).
+            if let Err(e) = &result
+                && e.downcast_ref::<diesel::result::Error>().is_some()
+            {
+                return Err(anyhow::anyhow!("{e:#}"));
             }
-            Ok(prepared)
-        },
-    )
+            prepared.push((message, result));
+        }
+        Ok(prepared)
+    })
 }
 
 /// Whether a queued message is still wanted, given the registration and session as they are now.
@@ -322,6 +305,8 @@ fn still_wanted(
         }
         regs::kinds::SESSION_UPDATED => version_ok && matches!(status, "confirmed" | "waitlisted"),
         regs::kinds::FOLLOW_UP => status == "confirmed",
+        regs::kinds::AWAITING_APPROVAL => status == "awaiting_approval",
+        regs::kinds::DECLINED => status == "declined",
         _ => true,
     };
     if wanted {
@@ -341,10 +326,7 @@ fn prepare(
     now: NaiveDateTime,
 ) -> anyhow::Result<Prepared> {
     let Some(registration_id) = message.registration_id.as_deref() else {
-        return Ok(Prepared::Abandon(format!(
-            "message kind {} has no recipient",
-            message.kind
-        )));
+        return Ok(Prepared::Abandon(format!("message kind {} has no recipient", message.kind)));
     };
     let Some((registration, session)) = regs::with_session(conn, registration_id)? else {
         return Ok(Prepared::Abandon("the registration no longer exists".into()));
@@ -363,10 +345,7 @@ fn prepare(
         None
     };
     let documents = if message.kind == regs::kinds::FOLLOW_UP {
-        db::catalogue::documents(conn, &session.id)?
-            .into_iter()
-            .map(|d| (d.title, d.url))
-            .collect()
+        db::catalogue::documents(conn, &session.id)?.into_iter().map(|d| (d.title, d.url)).collect()
     } else {
         Vec::new()
     };
@@ -383,23 +362,15 @@ fn prepare(
         documents: &documents,
     };
     let Some(content) = registration_message(&message.kind, &ctx) else {
-        return Ok(Prepared::Abandon(format!(
-            "unknown message kind {}",
-            message.kind
-        )));
+        return Ok(Prepared::Abandon(format!("unknown message kind {}", message.kind)));
     };
     let (text, html) = content.render(i18n).context("rendering the email")?;
-    let calendar = content.calendar.map(|method| {
-        (
-            ics::calendar(settings, i18n, &registration, &session, &manage_link, method),
-            method,
-        )
-    });
+    let calendar = content
+        .calendar
+        .map(|method| (ics::calendar(settings, i18n, &registration, &session, &manage_link, method), method));
     // The name was cleaned of line breaks when it was stored; the address was validated.
-    let to = Mailbox::new(
-        Some(registration.name.clone()),
-        registration.email.parse().context("stored address")?,
-    );
+    let to =
+        Mailbox::new(Some(registration.name.clone()), registration.email.parse().context("stored address")?);
     let outgoing = Outgoing {
         to,
         subject: content.subject,

@@ -113,10 +113,7 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
@@ -135,12 +132,7 @@ fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
 
 fn demo_enabled(args: &ServeArgs) -> bool {
     let env_off = std::env::var("CONVOCA_DEMO")
-        .map(|v| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "0" | "false" | "no" | "off"
-            )
-        })
+        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"))
         .unwrap_or(false);
     !args.no_demo && !env_off
 }
@@ -232,10 +224,7 @@ async fn add_organiser(settings: Settings, email: &str, name: &str, admin: bool)
         eprintln!("Password for {email} (at least {MIN_PASSWORD_CHARS} characters), then Enter:");
     }
     let mut password = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut password)
-        .context("reading the password from standard input")?;
+    std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     if password.chars().count() < MIN_PASSWORD_CHARS {
         bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
@@ -246,22 +235,12 @@ async fn add_organiser(settings: Settings, email: &str, name: &str, admin: bool)
     let (email_for_db, name_for_db) = (email.clone(), name.clone());
     let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<db::organisers::AddOutcome> {
         let mut conn = pool.get()?;
-        Ok(db::organisers::add(
-            &mut conn,
-            &email_for_db,
-            &name_for_db,
-            &hash,
-            admin,
-            now,
-        )?)
+        Ok(db::organisers::add(&mut conn, &email_for_db, &name_for_db, &hash, admin, now)?)
     })
     .await??;
     match outcome {
         db::organisers::AddOutcome::Added(_) => {
-            println!(
-                "added {} {name} <{email}>",
-                if admin { "administrator" } else { "organiser" }
-            );
+            println!("added {} {name} <{email}>", if admin { "administrator" } else { "organiser" });
             Ok(())
         }
         db::organisers::AddOutcome::EmailTaken => bail!("an organiser with the email {email} already exists"),

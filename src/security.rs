@@ -64,10 +64,7 @@ pub fn hash_token(token: &str) -> String {
 
 /// Tokens are 43 URL-safe characters; anything else is rejected before touching the database.
 pub fn looks_like_token(token: &str) -> bool {
-    token.len() == 43
-        && token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// An argon2id PHC string for a password (salted, default parameters).
@@ -77,6 +74,23 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .hash_password(password.as_bytes())
         .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
     Ok(hash.to_string())
+}
+
+/// Checks a password against an argon2 PHC string. Malformed hashes never match.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::{PasswordHash, PasswordVerifier};
+    match PasswordHash::new(phc) {
+        Ok(parsed) => argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash of a random password, checked when an unknown email signs in so that the answer
+/// takes as long as for a real account.
+pub fn dummy_password_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password(&new_token()).unwrap_or_default());
+    DUMMY.as_str()
 }
 
 #[cfg(test)]
@@ -91,6 +105,16 @@ mod tests {
         assert!(looks_like_token(&a));
         assert_eq!(hash_token(&a).len(), 64);
         assert_ne!(hash_token(&a), hash_token(&b));
+    }
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("correct horse battery").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterz", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        assert!(!verify_password("anything", dummy_password_hash()));
     }
 
     #[test]

@@ -26,12 +26,7 @@ pub struct ServeOptions {
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        Self {
-            worker: true,
-            demo: true,
-            clock: Clock::system(),
-            pool: PoolSettings::default(),
-        }
+        Self { worker: true, demo: true, clock: Clock::system(), pool: PoolSettings::default() }
     }
 }
 
@@ -52,9 +47,7 @@ pub async fn open_database(settings: &Settings, pool_settings: &PoolSettings) ->
     let pool_settings = pool_settings.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
         let pool = db::build_pool(&target, &pool_settings)?;
-        let mut conn = pool
-            .get()
-            .with_context(|| format!("connecting to {}", target.describe()))?;
+        let mut conn = pool.get().with_context(|| format!("connecting to {}", target.describe()))?;
         let applied = db::run_migrations(&mut conn)?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "applied migrations");
@@ -97,13 +90,8 @@ impl Application {
         let settings = Arc::new(settings);
         let mailer = Mailer::from_settings(&settings)?;
         let signal = Arc::new(Notify::new());
-        let worker = Worker::new(
-            pool.clone(),
-            settings.clone(),
-            options.clock.clone(),
-            mailer,
-            signal.clone(),
-        );
+        let worker =
+            Worker::new(pool.clone(), settings.clone(), options.clock.clone(), mailer, signal.clone());
         let state = AppState {
             pool: pool.clone(),
             settings: settings.clone(),
@@ -111,24 +99,14 @@ impl Application {
             outbox_signal: signal,
         };
         let server = web::server(listener, state)?;
-        Ok(Self {
-            address,
-            pool,
-            settings,
-            clock: options.clock,
-            worker,
-            server,
-            run_worker: options.worker,
-        })
+        Ok(Self { address, pool, settings, clock: options.clock, worker, server, run_worker: options.worker })
     }
 
     /// Serves until the process is told to stop (SIGTERM, SIGINT): requests in progress and
     /// the worker's sends in progress finish first.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker = self
-            .run_worker
-            .then(|| tokio::spawn(self.worker.clone().run(stop_rx)));
+        let worker = self.run_worker.then(|| tokio::spawn(self.worker.clone().run(stop_rx)));
         tracing::info!(address = %self.address, base_url = %self.settings.base_url, "serving");
         let result = self.server.await;
         let _ = stop_tx.send(true);

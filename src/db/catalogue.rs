@@ -31,11 +31,7 @@ pub fn catalogue(conn: &mut AnyConnection) -> QueryResult<Vec<CatalogueEntry>> {
         .into_iter()
         .map(|(session, series)| {
             let confirmed = counts.get(&session.id).copied().unwrap_or(0);
-            CatalogueEntry {
-                session,
-                series,
-                confirmed,
-            }
+            CatalogueEntry { session, series, confirmed }
         })
         .collect())
 }
@@ -87,13 +83,7 @@ pub fn session_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Opti
         .load(conn)?;
     let documents = documents(conn, &session.id)?;
     let confirmed = confirmed_count(conn, &session.id)?;
-    Ok(Some(SessionDetail {
-        session,
-        series,
-        panel,
-        documents,
-        confirmed,
-    }))
+    Ok(Some(SessionDetail { session, series, panel, documents, confirmed }))
 }
 
 pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<SessionDocument>> {
@@ -105,11 +95,7 @@ pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<
 }
 
 pub fn session_by_id(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Session>> {
-    sessions::table
-        .find(id)
-        .select(Session::as_select())
-        .first(conn)
-        .optional()
+    sessions::table.find(id).select(Session::as_select()).first(conn).optional()
 }
 
 /// Member governments first, then partners, each by name.

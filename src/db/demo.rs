@@ -46,10 +46,8 @@ pub const MEMBERS: [(&str, &str); 26] = [
     ("Tangerang Selatan", "Indonesia"),
 ];
 
-pub const PARTNERS: [(&str, &str); 2] = [
-    ("AL-LAs Project", "Mexico"),
-    ("Chicago Council on Global Affairs", "United States"),
-];
+pub const PARTNERS: [(&str, &str); 2] =
+    [("AL-LAs Project", "Mexico"), ("Chicago Council on Global Affairs", "United States")];
 
 pub const SERIES_SLUG: &str = "internationalisation-of-metropolitan-spaces";
 pub const ENGLISH_SLUG: &str = "internationalisation-and-metropolitan-spaces-2020-07-22";
@@ -158,9 +156,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         approval_mode: "automatic".into(),
     };
     for session in [&english, &french] {
-        diesel::insert_into(sessions::table)
-            .values(session)
-            .execute(conn)?;
+        diesel::insert_into(sessions::table).values(session).execute(conn)?;
     }
 
     diesel::insert_into(session_documents::table)
@@ -221,9 +217,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     );
     // One row per statement: diesel's MultiBackend has no batch insert for SQLite.
     for speaker in [&secretary_general, &arjona, &klaus, &gonzalez, &fakhari] {
-        diesel::insert_into(speakers::table)
-            .values(speaker)
-            .execute(conn)?;
+        diesel::insert_into(speakers::table).values(speaker).execute(conn)?;
     }
 
     let entry = |session: &Session, speaker: &Speaker, role: &str, position: i32| PanelEntry {
@@ -242,9 +236,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         entry(&french, &secretary_general, "host", 1),
         entry(&french, &arjona, "keynote", 2),
     ] {
-        diesel::insert_into(panel_entries::table)
-            .values(&panel_entry)
-            .execute(conn)?;
+        diesel::insert_into(panel_entries::table).values(&panel_entry).execute(conn)?;
     }
 
     // Participants of the July session: every member represented, some from the partners,
@@ -290,9 +282,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         });
     }
     for row in &rows {
-        diesel::insert_into(registrations::table)
-            .values(row)
-            .execute(conn)?;
+        diesel::insert_into(registrations::table).values(row).execute(conn)?;
     }
     Ok(())
 }
@@ -316,9 +306,7 @@ fn insert_organisations(
         })
         .collect();
     for row in &rows {
-        diesel::insert_into(organisations::table)
-            .values(row)
-            .execute(conn)?;
+        diesel::insert_into(organisations::table).values(row).execute(conn)?;
     }
     Ok(rows.into_iter().map(|o| o.id).collect())
 }
@@ -333,11 +321,7 @@ fn next_wednesday_after(at: NaiveDateTime) -> NaiveDate {
 
 /// A wall-clock hour on a date in `zone`, as naive UTC. Demo hours are never in a DST gap.
 fn local_to_utc(zone: Tz, date: Option<NaiveDate>, hour: u32) -> NaiveDateTime {
-    let local = date
-        .and_then(|d| d.and_hms_opt(hour, 0, 0))
-        .unwrap_or(chrono::DateTime::UNIX_EPOCH.naive_utc());
-    zone.from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.naive_utc())
-        .unwrap_or(local)
+    let local =
+        date.and_then(|d| d.and_hms_opt(hour, 0, 0)).unwrap_or(chrono::DateTime::UNIX_EPOCH.naive_utc());
+    zone.from_local_datetime(&local).earliest().map(|t| t.naive_utc()).unwrap_or(local)
 }

@@ -4,6 +4,7 @@
 //! one [`AnyConnection`] and one portable schema; the few places where they differ are here,
 //! each with the reason.
 
+pub mod audit;
 pub mod catalogue;
 pub mod demo;
 pub mod models;
@@ -57,10 +58,7 @@ impl ManageConnection for AnyManager {
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(diesel::r2d2::Error::QueryError)
+        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
@@ -89,9 +87,7 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSetup
             }
         };
         for sql in statements {
-            diesel::sql_query(sql)
-                .execute(conn)
-                .map_err(diesel::r2d2::Error::QueryError)?;
+            diesel::sql_query(sql).execute(conn).map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -122,9 +118,7 @@ pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::R
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating the folder for the SQLite database {path}"))?;
     }
-    let manager = AnyManager {
-        target: target.clone(),
-    };
+    let manager = AnyManager { target: target.clone() };
     Pool::builder()
         .max_size(settings.max_size)
         .min_idle(Some(1))
@@ -182,20 +176,13 @@ where
 pub fn lock_session_row(conn: &mut AnyConnection, session_id: &str) -> QueryResult<()> {
     use schema::sessions::dsl as s;
     if let AnyConnection::Postgresql(pg) = conn {
-        s::sessions
-            .find(session_id)
-            .select(s::id)
-            .for_update()
-            .first::<String>(pg)?;
+        s::sessions.find(session_id).select(s::id).for_update().first::<String>(pg)?;
     }
     Ok(())
 }
 
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
-    matches!(
-        err,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(err, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
 /// Checks that the database answers; used by `/healthz`.

@@ -182,11 +182,8 @@ pub const DEFAULT_REMINDER_OFFSETS: &str = "10080,1440,60";
 
 /// Parses "10080, 1440,60" into positive minutes, largest first, without duplicates.
 pub fn parse_offsets(text: &str) -> Vec<i32> {
-    let mut offsets: Vec<i32> = text
-        .split(',')
-        .filter_map(|part| part.trim().parse::<i32>().ok())
-        .filter(|m| *m > 0)
-        .collect();
+    let mut offsets: Vec<i32> =
+        text.split(',').filter_map(|part| part.trim().parse::<i32>().ok()).filter(|m| *m > 0).collect();
     offsets.sort_unstable_by(|a, b| b.cmp(a));
     offsets.dedup();
     offsets

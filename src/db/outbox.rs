@@ -173,10 +173,7 @@ pub fn for_registration(conn: &mut AnyConnection, registration_id: &str) -> Quer
 
 /// Counts by status, for health and metrics.
 pub fn depth(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i64)>> {
-    outbox::table
-        .group_by(outbox::status)
-        .select((outbox::status, diesel::dsl::count_star()))
-        .load(conn)
+    outbox::table.group_by(outbox::status).select((outbox::status, diesel::dsl::count_star())).load(conn)
 }
 
 fn truncate(error: &str) -> String {

@@ -25,6 +25,9 @@ pub mod kinds {
     pub const SESSION_UPDATED: &str = "session_updated";
     pub const SESSION_CANCELLED: &str = "session_cancelled";
     pub const FOLLOW_UP: &str = "follow_up";
+    pub const AWAITING_APPROVAL: &str = "awaiting_approval";
+    pub const DECLINED: &str = "declined";
+    pub const ANNOUNCEMENT: &str = "announcement";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,11 +69,8 @@ fn submit_in_tx(
     input: &RegistrationInput,
     now: NaiveDateTime,
 ) -> QueryResult<SubmitOutcome> {
-    let Some(session) = sessions::table
-        .find(session_id)
-        .select(Session::as_select())
-        .first(conn)
-        .optional()?
+    let Some(session) =
+        sessions::table.find(session_id).select(Session::as_select()).first(conn).optional()?
     else {
         return Ok(SubmitOutcome::NotFound);
     };
@@ -87,11 +87,7 @@ fn submit_in_tx(
             else {
                 return Ok(SubmitOutcome::UnknownOrganisation);
             };
-            let country = if input.country.is_empty() {
-                org_country
-            } else {
-                input.country.clone()
-            };
+            let country = if input.country.is_empty() { org_country } else { input.country.clone() };
             (Some(id.clone()), None, country)
         }
         OrganisationChoice::Other(text) => (None, Some(text.clone()), input.country.clone()),
@@ -254,6 +250,10 @@ pub enum ConfirmOutcome {
     Waitlisted {
         manage_token: String,
     },
+    /// The session's organisers approve each registration: the person waits for them.
+    AwaitingApproval {
+        manage_token: String,
+    },
     /// A second click, or a registration no longer pending: nothing changed, nothing sent.
     Unchanged {
         manage_token: String,
@@ -272,27 +272,38 @@ pub fn confirm(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Que
         };
         lock_session_row(conn, &registration.session_id)?;
         // Re-read under the lock: the state seen before it may be stale.
-        let session: Session = sessions::table
-            .find(&registration.session_id)
-            .select(Session::as_select())
-            .first(conn)?;
-        let registration: Registration = registrations::table
-            .find(&registration.id)
-            .select(Registration::as_select())
-            .first(conn)?;
+        let session: Session =
+            sessions::table.find(&registration.session_id).select(Session::as_select()).first(conn)?;
+        let registration: Registration =
+            registrations::table.find(&registration.id).select(Registration::as_select()).first(conn)?;
 
         if registration.status != RegistrationStatus::Pending.as_str() {
             let manage_token = mint_token(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
-            return Ok(ConfirmOutcome::Unchanged {
-                manage_token,
-                status: registration.status,
-            });
+            return Ok(ConfirmOutcome::Unchanged { manage_token, status: registration.status });
         }
         if !session.is_published() || now >= session.starts_at {
             return Ok(ConfirmOutcome::SessionUnavailable);
         }
         let confirmed = confirmed_seats(conn, &session.id)?;
         let manage_token = mint_token(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+        if session.approval_mode == "manual" {
+            // The address is confirmed; an organiser decides on the seat.
+            diesel::update(registrations::table.find(&registration.id))
+                .set((
+                    registrations::status.eq(RegistrationStatus::AwaitingApproval.as_str()),
+                    registrations::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+            outbox::enqueue(
+                conn,
+                kinds::AWAITING_APPROVAL,
+                Some(&registration.id),
+                &format!("{}:{}:{}", kinds::AWAITING_APPROVAL, registration.id, now),
+                "{}",
+                now,
+            )?;
+            return Ok(ConfirmOutcome::AwaitingApproval { manage_token });
+        }
         if confirmed < i64::from(session.capacity) {
             set_confirmed(conn, &registration.id, now)?;
             outbox::enqueue(
@@ -357,15 +368,11 @@ pub fn cancel(
     now: NaiveDateTime,
 ) -> QueryResult<CancelOutcome> {
     write_tx(conn, |conn| {
-        let registration: Registration = registrations::table
-            .find(registration_id)
-            .select(Registration::as_select())
-            .first(conn)?;
+        let registration: Registration =
+            registrations::table.find(registration_id).select(Registration::as_select()).first(conn)?;
         lock_session_row(conn, &registration.session_id)?;
-        let current: String = registrations::table
-            .find(registration_id)
-            .select(registrations::status)
-            .first(conn)?;
+        let current: String =
+            registrations::table.find(registration_id).select(registrations::status).first(conn)?;
         if current == RegistrationStatus::Cancelled.as_str() {
             return Ok(CancelOutcome::AlreadyCancelled);
         }
@@ -399,10 +406,7 @@ pub fn promote_waitlisted(
     session_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let session: Session = sessions::table
-        .find(session_id)
-        .select(Session::as_select())
-        .first(conn)?;
+    let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
     if !session.is_published() || now >= session.starts_at {
         return Ok(0);
     }
@@ -464,10 +468,109 @@ pub fn set_reminders_opt_out(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(registrations::table.find(registration_id))
-        .set((
-            registrations::reminders_opt_out.eq(opt_out),
-            registrations::updated_at.eq(now),
-        ))
+        .set((registrations::reminders_opt_out.eq(opt_out), registrations::updated_at.eq(now)))
         .execute(conn)
         .map(|_| ())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Give a seat (or a place on the waiting list when the session is full).
+    Approve,
+    Decline,
+    /// Move from the waiting list to a seat, even past capacity.
+    Promote,
+    Cancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionOutcome {
+    Confirmed,
+    Waitlisted,
+    Declined,
+    Cancelled,
+    /// The registration was not in a state the decision applies to.
+    NotApplicable,
+}
+
+/// An organiser's decision on one registration, with the email it causes, in one transaction.
+pub fn decide(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    decision: Decision,
+    now: NaiveDateTime,
+) -> QueryResult<DecisionOutcome> {
+    write_tx(conn, |conn| {
+        let Some(registration) = registrations::table
+            .find(registration_id)
+            .select(Registration::as_select())
+            .first(conn)
+            .optional()?
+        else {
+            return Ok(DecisionOutcome::NotApplicable);
+        };
+        lock_session_row(conn, &registration.session_id)?;
+        let session: Session =
+            sessions::table.find(&registration.session_id).select(Session::as_select()).first(conn)?;
+        let status = RegistrationStatus::parse(&registration.status);
+        let enqueue = |conn: &mut AnyConnection, kind: &str| {
+            outbox::enqueue(
+                conn,
+                kind,
+                Some(registration_id),
+                &format!("{kind}:{registration_id}:{now}"),
+                "{}",
+                now,
+            )
+            .map(|_| ())
+        };
+        use RegistrationStatus as S;
+        let outcome = match (decision, status) {
+            (Decision::Approve, Some(S::AwaitingApproval | S::Declined)) => {
+                if confirmed_seats(conn, &session.id)? < i64::from(session.capacity) {
+                    set_confirmed(conn, registration_id, now)?;
+                    enqueue(conn, kinds::REGISTERED)?;
+                    DecisionOutcome::Confirmed
+                } else {
+                    diesel::update(registrations::table.find(registration_id))
+                        .set((
+                            registrations::status.eq(S::Waitlisted.as_str()),
+                            registrations::waitlisted_at.eq(now),
+                            registrations::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    enqueue(conn, kinds::WAITLISTED)?;
+                    DecisionOutcome::Waitlisted
+                }
+            }
+            (Decision::Decline, Some(S::AwaitingApproval | S::Waitlisted | S::Pending)) => {
+                diesel::update(registrations::table.find(registration_id))
+                    .set((registrations::status.eq(S::Declined.as_str()), registrations::updated_at.eq(now)))
+                    .execute(conn)?;
+                enqueue(conn, kinds::DECLINED)?;
+                DecisionOutcome::Declined
+            }
+            (Decision::Promote, Some(S::Waitlisted | S::AwaitingApproval)) => {
+                set_confirmed(conn, registration_id, now)?;
+                enqueue(conn, kinds::PROMOTED)?;
+                DecisionOutcome::Confirmed
+            }
+            (Decision::Cancel, Some(S::Pending | S::AwaitingApproval | S::Confirmed | S::Waitlisted)) => {
+                diesel::update(registrations::table.find(registration_id))
+                    .set((
+                        registrations::status.eq(S::Cancelled.as_str()),
+                        registrations::cancelled_at.eq(now),
+                        registrations::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                if status != Some(S::Pending) {
+                    enqueue(conn, kinds::CANCELLED)?;
+                }
+                promote_waitlisted(conn, &session.id, now)?;
+                DecisionOutcome::Cancelled
+            }
+            _ => DecisionOutcome::NotApplicable,
+        };
+        Ok(outcome)
+    })
 }

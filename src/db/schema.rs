@@ -175,6 +175,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organiser_sessions (token_hash) {
+        token_hash -> Text,
+        organiser_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> Text,
+        key -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        organiser_id -> Nullable<Text>,
+        organiser_name -> Text,
+        action -> Text,
+        subject -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organiser_sessions -> organisers (organiser_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     series,
@@ -187,4 +219,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     organisers,
     schedule_runs,
+    organiser_sessions,
+    sign_in_failures,
+    audit_log,
 );

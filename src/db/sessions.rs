@@ -54,16 +54,9 @@ pub fn reschedule(
 ) -> QueryResult<usize> {
     write_tx(conn, |conn| {
         lock_session_row(conn, session_id)?;
-        let session: Session = sessions::table
-            .find(session_id)
-            .select(Session::as_select())
-            .first(conn)?;
+        let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
         let moved = session.starts_at != starts_at || session.duration_minutes != duration_minutes;
-        let version = if moved {
-            session.version + 1
-        } else {
-            session.version
-        };
+        let version = if moved { session.version + 1 } else { session.version };
         diesel::update(sessions::table.find(session_id))
             .set((
                 sessions::starts_at.eq(starts_at),
@@ -85,10 +78,7 @@ pub fn reschedule(
 pub fn cancel(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
     write_tx(conn, |conn| {
         lock_session_row(conn, session_id)?;
-        let session: Session = sessions::table
-            .find(session_id)
-            .select(Session::as_select())
-            .first(conn)?;
+        let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
         if session.status == "cancelled" {
             return Ok(0);
         }

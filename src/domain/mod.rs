@@ -71,8 +71,11 @@ impl Language {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegistrationStatus {
     Pending,
+    /// Email confirmed, waiting for an organiser (sessions with approval).
+    AwaitingApproval,
     Confirmed,
     Waitlisted,
+    Declined,
     Cancelled,
 }
 
@@ -80,17 +83,30 @@ impl RegistrationStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationStatus::Pending => "pending",
+            RegistrationStatus::AwaitingApproval => "awaiting_approval",
             RegistrationStatus::Confirmed => "confirmed",
             RegistrationStatus::Waitlisted => "waitlisted",
+            RegistrationStatus::Declined => "declined",
             RegistrationStatus::Cancelled => "cancelled",
         }
     }
 
+    pub const ALL: [RegistrationStatus; 6] = [
+        Self::Pending,
+        Self::AwaitingApproval,
+        Self::Confirmed,
+        Self::Waitlisted,
+        Self::Declined,
+        Self::Cancelled,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "pending" => Some(Self::Pending),
+            "awaiting_approval" => Some(Self::AwaitingApproval),
             "confirmed" => Some(Self::Confirmed),
             "waitlisted" => Some(Self::Waitlisted),
+            "declined" => Some(Self::Declined),
             "cancelled" => Some(Self::Cancelled),
             _ => None,
         }

@@ -12,19 +12,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: &'static str) -> Self {
-        Self {
-            field,
-            message,
-            limit: None,
-        }
+        Self { field, message, limit: None }
     }
 
     pub fn too_long(field: &'static str, limit: usize) -> Self {
-        Self {
-            field,
-            message: "error-too-long",
-            limit: Some(limit),
-        }
+        Self { field, message: "error-too-long", limit: Some(limit) }
     }
 }
 
@@ -118,10 +110,7 @@ impl RegistrationForm {
             })
         }
 
-        let name = check(
-            &mut errors,
-            required_line("name", &self.name, NAME_MAX, "error-name-required"),
-        );
+        let name = check(&mut errors, required_line("name", &self.name, NAME_MAX, "error-name-required"));
         let email = check(&mut errors, parse_email("email", &self.email));
         let organisation = match self.organisation.trim() {
             "" => {
@@ -151,10 +140,7 @@ impl RegistrationForm {
         let position = check(&mut errors, clean_line("position", &self.position, POSITION_MAX));
         // A listed organisation knows its country, so only people from elsewhere must give one.
         let country = if matches!(organisation, Some(OrganisationChoice::Other(_))) {
-            check(
-                &mut errors,
-                required_line("country", &self.country, COUNTRY_MAX, "error-country-required"),
-            )
+            check(&mut errors, required_line("country", &self.country, COUNTRY_MAX, "error-country-required"))
         } else {
             check(&mut errors, clean_line("country", &self.country, COUNTRY_MAX))
         };
@@ -270,9 +256,7 @@ pub fn parse_email(field: &'static str, raw: &str) -> Result<String, FieldError>
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     if !domain_ok || !local_ok || value.parse::<lettre::Address>().is_err() {
         return Err(invalid());
     }
@@ -324,12 +308,7 @@ mod tests {
         ] {
             assert!(parse_email("email", bad).is_err(), "{bad:?} should be rejected");
         }
-        for good in [
-            "x@y.org",
-            "o'brien@dublin.ie",
-            "jo+webinar@seoul.go.kr",
-            "ana@méxico.gob.mx",
-        ] {
+        for good in ["x@y.org", "o'brien@dublin.ie", "jo+webinar@seoul.go.kr", "ana@méxico.gob.mx"] {
             assert!(parse_email("email", good).is_ok(), "{good:?} should be accepted");
         }
     }
@@ -347,10 +326,7 @@ mod tests {
     fn line_breaks_in_names_are_folded_and_overlong_values_refused() {
         let mut form = valid_form();
         form.name = "Mallory\r\nBcc: victim@example.org".into();
-        assert_eq!(
-            form.parse().expect("valid").name,
-            "Mallory Bcc: victim@example.org"
-        );
+        assert_eq!(form.parse().expect("valid").name, "Mallory Bcc: victim@example.org");
 
         form.name = "x".repeat(NAME_MAX + 1);
         let errors = form.parse().expect_err("too long");
@@ -389,9 +365,6 @@ mod tests {
         form.timezone = "Mars/Olympus".into();
         assert_eq!(form.parse().expect_err("bad tz")[0].field, "timezone");
         form.timezone = "America/Mexico_City".into();
-        assert_eq!(
-            form.parse().expect("valid").timezone.as_deref(),
-            Some("America/Mexico_City")
-        );
+        assert_eq!(form.parse().expect("valid").timezone.as_deref(), Some("America/Mexico_City"));
     }
 }

@@ -53,18 +53,8 @@ pub fn calendar(
         .starts(Utc.from_utc_datetime(&session.starts_at))
         .ends(Utc.from_utc_datetime(&session.ends_at()))
         .url(&session_link)
-        .location(
-            session
-                .join_url
-                .as_deref()
-                .filter(|_| confirmed)
-                .unwrap_or(&i18n.t("email-online")),
-        )
-        .status(if method == Method::Cancel {
-            EventStatus::Cancelled
-        } else {
-            EventStatus::Confirmed
-        })
+        .location(session.join_url.as_deref().filter(|_| confirmed).unwrap_or(&i18n.t("email-online")))
+        .status(if method == Method::Cancel { EventStatus::Cancelled } else { EventStatus::Confirmed })
         .add_property("ORGANIZER", format!("mailto:{}", settings.mail_from.email));
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"))

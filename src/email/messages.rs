@@ -48,11 +48,7 @@ impl EmailContent {
     /// The plain-text and HTML bodies. HTML escapes everything a person typed.
     pub fn render(&self, i18n: I18n) -> askama::Result<(String, String)> {
         let text = TextEmail { c: self }.render()?;
-        let html = HtmlEmail {
-            c: self,
-            lang: i18n.code(),
-        }
-        .render()?;
+        let html = HtmlEmail { c: self, lang: i18n.code() }.render()?;
         Ok((text, html))
     }
 }
@@ -88,14 +84,8 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
     let i18n = ctx.i18n;
     let title = &ctx.session.title;
     let hello = i18n.t1("email-hello", "name", &ctx.registration.name);
-    let manage = Action {
-        label: i18n.t("email-manage-action"),
-        url: ctx.manage_link.clone(),
-    };
-    let footer = vec![
-        i18n.t1("email-footer-manage", "link", &ctx.manage_link),
-        i18n.t("email-footer-why"),
-    ];
+    let manage = Action { label: i18n.t("email-manage-action"), url: ctx.manage_link.clone() };
+    let footer = vec![i18n.t1("email-footer-manage", "link", &ctx.manage_link), i18n.t("email-footer-why")];
     let content = |subject_key: &str,
                    paragraphs: Vec<String>,
                    facts: Vec<Fact>,
@@ -112,16 +102,11 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
     let message = match kind {
         kinds::CONFIRM_REQUEST => content(
             "email-confirm-subject",
-            vec![
-                hello,
-                i18n.t("email-confirm-body"),
-                i18n.t("email-confirm-ignore"),
-            ],
+            vec![hello, i18n.t("email-confirm-body"), i18n.t("email-confirm-ignore")],
             session_facts(ctx, false),
-            ctx.confirm_link.as_ref().map(|url| Action {
-                label: i18n.t("email-confirm-action"),
-                url: url.clone(),
-            }),
+            ctx.confirm_link
+                .as_ref()
+                .map(|url| Action { label: i18n.t("email-confirm-action"), url: url.clone() }),
             None,
         ),
         kinds::ALREADY_REGISTERED => content(
@@ -140,22 +125,14 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
         ),
         kinds::REGISTERED => content(
             "email-registered-subject",
-            vec![
-                hello,
-                i18n.t("email-registered-body"),
-                i18n.t("email-calendar-attached"),
-            ],
+            vec![hello, i18n.t("email-registered-body"), i18n.t("email-calendar-attached")],
             session_facts(ctx, true),
             Some(manage),
             Some(Method::Publish),
         ),
         kinds::PROMOTED => content(
             "email-promoted-subject",
-            vec![
-                hello,
-                i18n.t("email-promoted-body"),
-                i18n.t("email-calendar-attached"),
-            ],
+            vec![hello, i18n.t("email-promoted-body"), i18n.t("email-calendar-attached")],
             session_facts(ctx, true),
             Some(manage),
             Some(Method::Publish),
@@ -171,38 +148,40 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
             "email-cancelled-subject",
             vec![hello, i18n.t("email-cancelled-body")],
             session_facts(ctx, false),
-            Some(Action {
-                label: i18n.t("email-session-action"),
-                url: ctx.session_link.clone(),
-            }),
+            Some(Action { label: i18n.t("email-session-action"), url: ctx.session_link.clone() }),
             Some(Method::Cancel),
         ),
+        kinds::AWAITING_APPROVAL => content(
+            "email-awaiting-subject",
+            vec![hello, i18n.t("email-awaiting-body")],
+            session_facts(ctx, false),
+            Some(manage),
+            None,
+        ),
+        kinds::DECLINED => content(
+            "email-declined-subject",
+            vec![hello, i18n.t("email-declined-body")],
+            session_facts(ctx, false),
+            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
+            None,
+        ),
         kinds::REMINDER => {
-            let offset = ctx
-                .payload
-                .get("offset")
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or(0);
+            let offset = ctx.payload.get("offset").and_then(serde_json::Value::as_i64).unwrap_or(0);
             let when = relative_time(i18n, offset);
-            let join = ctx.session.join_url.as_ref().map(|url| Action {
-                label: i18n.t("manage-join"),
-                url: url.clone(),
-            });
+            let join = ctx
+                .session
+                .join_url
+                .as_ref()
+                .map(|url| Action { label: i18n.t("manage-join"), url: url.clone() });
             let mut message = content(
                 "email-reminder-subject",
-                vec![
-                    hello,
-                    i18n.t2("email-reminder-body", "title", title, "when", &when),
-                ],
+                vec![hello, i18n.t2("email-reminder-body", "title", title, "when", &when)],
                 session_facts(ctx, true),
                 join.or(Some(manage)),
                 None,
             );
             message.subject = i18n.t2("email-reminder-subject", "title", title, "when", &when);
-            message.footer.insert(
-                1,
-                i18n.t1("email-footer-reminders-off", "link", &ctx.reminders_off_link),
-            );
+            message.footer.insert(1, i18n.t1("email-footer-reminders-off", "link", &ctx.reminders_off_link));
             message
         }
         kinds::SESSION_UPDATED => {
@@ -225,10 +204,7 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
                 "email-session-cancelled-subject",
                 vec![hello, i18n.t("email-session-cancelled-body")],
                 session_facts(ctx, false),
-                Some(Action {
-                    label: i18n.t("email-catalogue-action"),
-                    url: ctx.session_link.clone(),
-                }),
+                Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
                 confirmed.then_some(Method::Cancel),
             )
         }
@@ -240,30 +216,17 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
             };
             let mut facts = Vec::new();
             if let Some(recording) = &ctx.session.recording_url {
-                facts.push(Fact {
-                    label: i18n.t("session-recording"),
-                    value: recording.clone(),
-                    link: true,
-                });
+                facts.push(Fact { label: i18n.t("session-recording"), value: recording.clone(), link: true });
             }
             for (title, url) in ctx.documents {
-                facts.push(Fact {
-                    label: title.clone(),
-                    value: url.clone(),
-                    link: true,
-                });
+                facts.push(Fact { label: title.clone(), value: url.clone(), link: true });
             }
-            let watch = ctx.session.recording_url.as_ref().map(|url| Action {
-                label: i18n.t("session-watch-recording"),
-                url: url.clone(),
-            });
-            content(
-                "email-follow-up-subject",
-                vec![hello, i18n.t(body)],
-                facts,
-                watch,
-                None,
-            )
+            let watch = ctx
+                .session
+                .recording_url
+                .as_ref()
+                .map(|url| Action { label: i18n.t("session-watch-recording"), url: url.clone() });
+            content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch, None)
         }
         _ => return None,
     };
@@ -277,34 +240,15 @@ fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
     let session = ctx.session;
     let when = When::of(i18n, session);
     let mut facts = vec![
-        Fact {
-            label: i18n.t("email-session-label"),
-            value: session.title.clone(),
-            link: false,
-        },
-        Fact {
-            label: i18n.t("email-when-label"),
-            value: when.line(),
-            link: false,
-        },
+        Fact { label: i18n.t("email-session-label"), value: session.title.clone(), link: false },
+        Fact { label: i18n.t("email-when-label"), value: when.line(), link: false },
     ];
-    if let Some(zone) = ctx
-        .registration
-        .timezone
-        .as_deref()
-        .filter(|z| *z != session.timezone)
-    {
+    if let Some(zone) = ctx.registration.timezone.as_deref().filter(|z| *z != session.timezone) {
         let start = in_zone(session.starts_at, zone);
         let end = in_zone(session.ends_at(), zone);
         facts.push(Fact {
             label: i18n.t("email-your-time-label"),
-            value: format!(
-                "{}, {}–{} ({})",
-                i18n.date(&start),
-                i18n.time(&start),
-                i18n.time(&end),
-                zone
-            ),
+            value: format!("{}, {}–{} ({})", i18n.date(&start), i18n.time(&start), i18n.time(&end), zone),
             link: false,
         });
     }
@@ -314,16 +258,8 @@ fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
         link: false,
     });
     if with_join && let Some(join) = &session.join_url {
-        facts.push(Fact {
-            label: i18n.t("email-join-label"),
-            value: join.clone(),
-            link: true,
-        });
+        facts.push(Fact { label: i18n.t("email-join-label"), value: join.clone(), link: true });
     }
-    facts.push(Fact {
-        label: i18n.t("email-details-label"),
-        value: ctx.session_link.clone(),
-        link: true,
-    });
+    facts.push(Fact { label: i18n.t("email-details-label"), value: ctx.session_link.clone(), link: true });
     facts
 }

@@ -48,10 +48,7 @@ impl Mailer {
                 let dir = settings.mail_dir();
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("creating the mail folder {}", dir.display()))?;
-                Ok(Mailer::Files(
-                    AsyncFileTransport::<Tokio1Executor>::new(&dir),
-                    dir,
-                ))
+                Ok(Mailer::Files(AsyncFileTransport::<Tokio1Executor>::new(&dir), dir))
             }
         }
     }
@@ -65,14 +62,16 @@ impl Mailer {
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
-            Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(|e| SendError {
-                permanent: e.is_permanent(),
-                detail: smtp_error_text(&e),
-            }),
-            Mailer::Files(transport, _) => transport.send(message).await.map(|_| ()).map_err(|e| SendError {
-                permanent: false,
-                detail: e.to_string(),
-            }),
+            Mailer::Smtp(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError { permanent: e.is_permanent(), detail: smtp_error_text(&e) }),
+            Mailer::Files(transport, _) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError { permanent: false, detail: e.to_string() }),
         }
     }
 }
@@ -118,11 +117,9 @@ impl Outgoing {
             .singlepart(SinglePart::html(self.html));
         let message = match self.calendar {
             Some((ics, method)) => {
-                let content_type = ContentType::parse(&format!(
-                    "text/calendar; charset=utf-8; method={}",
-                    method.as_str()
-                ))
-                .context("calendar content type")?;
+                let content_type =
+                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", method.as_str()))
+                        .context("calendar content type")?;
                 builder.multipart(
                     MultiPart::mixed()
                         .multipart(alternative)

@@ -11,11 +11,7 @@ const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
 
 fn short_hash(content: &str) -> String {
-    Sha256::digest(content.as_bytes())
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(content.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 static CSS_URL: LazyLock<String> = LazyLock::new(|| format!("/static/app.css?v={}", short_hash(CSS)));

@@ -16,10 +16,7 @@ pub const CSRF_COOKIE: &str = "convoca_csrf";
 
 /// The visitor's language: their explicit choice (cookie), else `Accept-Language`, else English.
 pub fn language_of(req: &HttpRequest) -> Language {
-    if let Some(lang) = req
-        .cookie(LANGUAGE_COOKIE)
-        .and_then(|c| Language::parse(c.value()))
-    {
+    if let Some(lang) = req.cookie(LANGUAGE_COOKIE).and_then(|c| Language::parse(c.value())) {
         return lang;
     }
     req.headers()

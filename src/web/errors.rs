@@ -81,16 +81,12 @@ struct ErrorPage {
 /// Replaces the body of an error response that has no page of its own with a friendly page
 /// in the visitor's language. Responses that already carry HTML (a form with its errors) pass.
 pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.starts_with("text/html")
-                || v.starts_with("text/calendar")
-                || v.starts_with("application/json")
-                || v.starts_with("text/plain")
-        });
+    let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.starts_with("text/html")
+            || v.starts_with("text/calendar")
+            || v.starts_with("application/json")
+            || v.starts_with("text/plain")
+    });
     if is_html {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -107,25 +103,13 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         s if s.is_client_error() => ("error-bad-request-title", "error-bad-request"),
         _ => ("error-internal-title", "error-internal"),
     };
-    let page = ErrorPage {
-        heading: i18n.t(heading),
-        message: i18n.t(message),
-        i18n,
-        chrome,
-    };
+    let page = ErrorPage { heading: i18n.t(heading), message: i18n.t(message), i18n, chrome };
     let body = page.render().unwrap_or_else(|_| i18n.t(message));
     let (req, res) = res.into_parts();
     let mut res = res.set_body(body);
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    let res = ServiceResponse::new(req, res)
-        .map_into_boxed_body()
-        .map_into_right_body();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    let res = ServiceResponse::new(req, res).map_into_boxed_body().map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

@@ -57,9 +57,8 @@ pub fn html<T: Template>(page: T) -> Result<HttpResponse, AppError> {
 }
 
 pub fn html_with_status<T: Template>(page: T, status: StatusCode) -> Result<HttpResponse, AppError> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("rendering a page")))?;
+    let body =
+        page.render().map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("rendering a page")))?;
     Ok(HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -76,16 +75,10 @@ fn security_headers(https: bool) -> middleware::DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
-        .add((
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-        ))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"));
     if https {
-        headers.add((
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000; includeSubDomains",
-        ))
+        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"))
     } else {
         headers
     }
@@ -99,37 +92,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/language/{code}", web::get().to(public::set_language))
         .route("/static/{file}", web::get().to(assets::serve))
         .route("/sessions/{slug}", web::get().to(public::session_page))
-        .route(
-            "/sessions/{slug}/register",
-            web::get().to(registration::registration_form),
-        )
-        .route(
-            "/sessions/{slug}/register",
-            web::post().to(registration::register),
-        )
-        .route(
-            "/sessions/{slug}/registered",
-            web::get().to(registration::registration_received),
-        )
+        .route("/sessions/{slug}/register", web::get().to(registration::registration_form))
+        .route("/sessions/{slug}/register", web::post().to(registration::register))
+        .route("/sessions/{slug}/registered", web::get().to(registration::registration_received))
         .route("/confirm/{token}", web::get().to(registration::confirm))
         .route("/manage/{token}", web::get().to(registration::manage))
         .route("/manage/{token}/cancel", web::post().to(registration::cancel))
-        .route(
-            "/manage/{token}/calendar.ics",
-            web::get().to(registration::calendar),
-        )
-        .route(
-            "/manage/{token}/reminders/off",
-            web::get().to(registration::reminders_off_page),
-        )
-        .route(
-            "/manage/{token}/reminders/off",
-            web::post().to(registration::reminders_off),
-        )
-        .route(
-            "/manage/{token}/reminders/on",
-            web::post().to(registration::reminders_on),
-        );
+        .route("/manage/{token}/calendar.ics", web::get().to(registration::calendar))
+        .route("/manage/{token}/reminders/off", web::get().to(registration::reminders_off_page))
+        .route("/manage/{token}/reminders/off", web::post().to(registration::reminders_off))
+        .route("/manage/{token}/reminders/on", web::post().to(registration::reminders_on));
 }
 
 /// Builds the server on an already bound listener (port 0 works, for tests).
@@ -139,17 +111,13 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .app_data(
-                web::FormConfig::default()
-                    .limit(64 * 1024)
-                    .error_handler(|err, _| {
-                        match err {
-                            actix_web::error::UrlencodedError::Overflow { .. } => AppError::TooLarge,
-                            _ => AppError::BadRequest,
-                        }
-                        .into()
-                    }),
-            )
+            .app_data(web::FormConfig::default().limit(64 * 1024).error_handler(|err, _| {
+                match err {
+                    actix_web::error::UrlencodedError::Overflow { .. } => AppError::TooLarge,
+                    _ => AppError::BadRequest,
+                }
+                .into()
+            }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()))
             .configure(routes)
@@ -162,11 +130,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
             .wrap(
                 middleware::Logger::new("%{route}xi %s %Dms")
                     .custom_request_replace("route", |req| {
-                        format!(
-                            "{} {}",
-                            req.method(),
-                            req.match_pattern().unwrap_or_else(|| "-".into())
-                        )
+                        format!("{} {}", req.method(), req.match_pattern().unwrap_or_else(|| "-".into()))
                     })
                     .log_target("convoca::http"),
             )

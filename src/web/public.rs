@@ -29,12 +29,7 @@ pub async fn catalogue(
 ) -> Result<HttpResponse, AppError> {
     let entries = run_db(&state, db::catalogue::catalogue).await?;
     let (upcoming, past) = catalogue_groups(i18n, entries, state.clock.now());
-    html(CataloguePage {
-        i18n,
-        chrome,
-        upcoming,
-        past,
-    })
+    html(CataloguePage { i18n, chrome, upcoming, past })
 }
 
 pub struct PanelMember {
@@ -103,10 +98,7 @@ pub async fn session_page(
                 .collect::<Vec<_>>()
                 .join(", "),
             bio: speaker.bio.clone(),
-            photo_url: speaker
-                .photo_path
-                .as_ref()
-                .map(|_| format!("/speakers/{}/photo", speaker.id)),
+            photo_url: speaker.photo_path.as_ref().map(|_| format!("/speakers/{}/photo", speaker.id)),
         })
         .collect();
     let page = SessionPage {
@@ -128,10 +120,7 @@ pub async fn session_page(
         documents: detail
             .documents
             .iter()
-            .map(|d| DocumentLink {
-                title: d.title.clone(),
-                url: d.url.clone(),
-            })
+            .map(|d| DocumentLink { title: d.title.clone(), url: d.url.clone() })
             .collect(),
         // The recording is published once the session is over.
         recording_url: session.recording_url.clone().filter(|_| past),
@@ -151,11 +140,7 @@ struct PrivacyPage {
 }
 
 pub async fn privacy(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    html(PrivacyPage {
-        i18n,
-        chrome,
-        version: CONSENT_VERSION,
-    })
+    html(PrivacyPage { i18n, chrome, version: CONSENT_VERSION })
 }
 
 #[derive(serde::Deserialize)]
@@ -179,10 +164,7 @@ pub async fn set_language(
         .secure(state.settings.is_https())
         .same_site(SameSite::Lax)
         .finish();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, next.to_owned()))
-        .cookie(cookie)
-        .finish())
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, next.to_owned())).cookie(cookie).finish())
 }
 
 /// A path on this site: starts with one `/`, not `//` or `/\` (which browsers treat as

@@ -49,10 +49,7 @@ struct RegisterPage {
 
 impl RegisterPage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
 }
 
@@ -84,10 +81,7 @@ async fn load_form_context(state: &AppState, slug: String) -> Result<FormContext
     })
     .await?;
     let detail = detail.ok_or(AppError::NotFound)?;
-    Ok(FormContext {
-        detail,
-        organisations,
-    })
+    Ok(FormContext { detail, organisations })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -130,11 +124,7 @@ fn register_page(
         countries,
         language_choices: Language::ALL
             .iter()
-            .map(|l| LanguageOption {
-                code: l.code(),
-                name: l.native_name(),
-                current: *l == chosen_language,
-            })
+            .map(|l| LanguageOption { code: l.code(), name: l.native_name(), current: *l == chosen_language })
             .collect(),
         timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect(),
         form,
@@ -175,10 +165,7 @@ pub async fn registration_form(
     if !ctx.detail.session.registration_open(state.clock.now()) {
         return closed_page(i18n, chrome, &ctx.detail, StatusCode::OK);
     }
-    let form = RegistrationForm {
-        language: i18n.lang.code().into(),
-        ..Default::default()
-    };
+    let form = RegistrationForm { language: i18n.lang.code().into(), ..Default::default() };
     html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None))
 }
 
@@ -197,11 +184,7 @@ pub async fn register(
     if !ctx.detail.session.registration_open(now) {
         return closed_page(i18n, chrome, &ctx.detail, StatusCode::CONFLICT);
     }
-    if !state
-        .settings
-        .secret_key
-        .verify("csrf", &seed.0, &form.csrf_token)
-    {
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
         // An expired or missing token: keep everything typed and ask to send it again.
         let problem = Some(i18n.t("error-form-expired"));
         let page = register_page(&state, ctx, i18n, chrome, &seed, form, &[], problem);
@@ -219,10 +202,8 @@ pub async fn register(
         }
     };
     let session_id = ctx.detail.session.id.clone();
-    let outcome = run_db(&state, move |conn| {
-        db::registrations::submit(conn, &session_id, &input, now)
-    })
-    .await?;
+    let outcome =
+        run_db(&state, move |conn| db::registrations::submit(conn, &session_id, &input, now)).await?;
     match outcome {
         SubmitOutcome::Accepted => {
             state.wake_worker();
@@ -252,10 +233,7 @@ pub async fn registration_received(
         .ok_or(AppError::NotFound)?;
     html(MessagePage {
         heading: i18n.t("received-title"),
-        paragraphs: vec![
-            i18n.t1("received-body", "title", &detail.session.title),
-            i18n.t("received-spam"),
-        ],
+        paragraphs: vec![i18n.t1("received-body", "title", &detail.session.title), i18n.t("received-spam")],
         back_link: Some(Link {
             href: format!("/sessions/{}", detail.session.slug),
             label: i18n.t("manage-back-to-session"),
@@ -266,9 +244,7 @@ pub async fn registration_received(
 }
 
 fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_owned()))
-        .finish()
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
 }
 
 fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
@@ -276,10 +252,7 @@ fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppErro
         MessagePage {
             heading: i18n.t("link-invalid-title"),
             paragraphs: vec![i18n.t("link-invalid-body")],
-            back_link: Some(Link {
-                href: "/".into(),
-                label: i18n.t("back-to-catalogue"),
-            }),
+            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
             i18n,
             chrome,
         },
@@ -307,10 +280,7 @@ pub async fn confirm(
                 MessagePage {
                     heading: i18n.t("registration-closed"),
                     paragraphs: vec![i18n.t("confirm-session-unavailable")],
-                    back_link: Some(Link {
-                        href: "/".into(),
-                        label: i18n.t("back-to-catalogue"),
-                    }),
+                    back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
                     i18n,
                     chrome,
                 },
@@ -324,6 +294,10 @@ pub async fn confirm(
         ConfirmOutcome::Waitlisted { manage_token } => {
             state.wake_worker();
             (manage_token, "waitlisted")
+        }
+        ConfirmOutcome::AwaitingApproval { manage_token } => {
+            state.wake_worker();
+            (manage_token, "awaiting")
         }
         ConfirmOutcome::Unchanged { manage_token, .. } => (manage_token, "unchanged"),
     };
@@ -364,14 +338,8 @@ pub struct ManageQuery {
 }
 
 fn private(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    res.headers_mut().insert(
-        header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
-    );
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
     res
 }
 
@@ -412,25 +380,20 @@ pub async fn manage(
     let flash = match query.done.as_deref() {
         Some("confirmed") => Some(i18n.t("flash-confirmed")),
         Some("waitlisted") => Some(i18n.t("flash-waitlisted")),
+        Some("awaiting") => Some(i18n.t("flash-awaiting")),
         Some("unchanged") => Some(i18n.t("flash-unchanged")),
         Some("cancelled") => Some(i18n.t("flash-cancelled")),
         Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
         Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
         _ => None,
     };
-    let active = matches!(
-        status,
-        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted
-    );
+    let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
+    let can_cancel_status = !matches!(status, RegistrationStatus::Cancelled | RegistrationStatus::Declined);
     let upcoming = now < session.ends_at() && !session_cancelled;
-    let local_when = registration
-        .timezone
-        .as_deref()
-        .filter(|tz| *tz != session.timezone)
-        .map(|tz| {
-            let at = in_zone(session.starts_at, tz);
-            format!("{} {} ({})", i18n.date(&at), i18n.time(&at), tz)
-        });
+    let local_when = registration.timezone.as_deref().filter(|tz| *tz != session.timezone).map(|tz| {
+        let at = in_zone(session.starts_at, tz);
+        format!("{} {} ({})", i18n.date(&at), i18n.time(&at), tz)
+    });
     let page = ManagePage {
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
         flash,
@@ -441,12 +404,9 @@ pub async fn manage(
         when: When::of(i18n, &session),
         local_when,
         // The private join link is for confirmed registrants only.
-        join_url: session
-            .join_url
-            .clone()
-            .filter(|_| status == RegistrationStatus::Confirmed && upcoming),
+        join_url: session.join_url.clone().filter(|_| status == RegistrationStatus::Confirmed && upcoming),
         show_calendar: active && upcoming,
-        can_cancel: status != RegistrationStatus::Cancelled && upcoming,
+        can_cancel: can_cancel_status && upcoming,
         name: registration.name,
         email: registration.email,
         organisation,
@@ -480,11 +440,7 @@ pub async fn cancel(
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    if !state
-        .settings
-        .secret_key
-        .verify("csrf", &seed.0, &form.csrf_token)
-    {
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
         return Err(AppError::Forbidden);
     }
     if !looks_like_token(&token) {
@@ -521,16 +477,12 @@ pub async fn calendar(
     }
     let now = state.clock.now();
     let lookup = token.clone();
-    let (registration, session) = run_db(&state, move |conn| {
-        db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let (registration, session) =
+        run_db(&state, move |conn| db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now))
+            .await?
+            .ok_or(AppError::NotFound)?;
     let status = RegistrationStatus::parse(&registration.status);
-    if !matches!(
-        status,
-        Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)
-    ) {
+    if !matches!(status, Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)) {
         return Err(AppError::NotFound);
     }
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
@@ -546,10 +498,7 @@ pub async fn calendar(
     Ok(private(
         HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"webinar.ics\"",
-            ))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"webinar.ics\""))
             .body(ics),
     ))
 }
@@ -595,10 +544,7 @@ async fn registration_for_manage_token(
     }
     let now = state.clock.now();
     let token = token.to_owned();
-    run_db(state, move |conn| {
-        db::registrations::by_token(conn, &token, TokenPurpose::Manage, now)
-    })
-    .await
+    run_db(state, move |conn| db::registrations::by_token(conn, &token, TokenPurpose::Manage, now)).await
 }
 
 /// Stops or restarts reminders. The manage token authenticates; the page's forms also carry a
@@ -610,9 +556,7 @@ async fn set_reminders(
     form: Vec<(String, String)>,
     opt_out: bool,
 ) -> Result<HttpResponse, AppError> {
-    let one_click = form
-        .iter()
-        .any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
+    let one_click = form.iter().any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
     let csrf_ok = form
         .iter()
         .find(|(k, _)| k == "csrf_token")
@@ -620,20 +564,14 @@ async fn set_reminders(
     if !(csrf_ok || (one_click && opt_out)) {
         return Err(AppError::Forbidden);
     }
-    let (registration, _) = registration_for_manage_token(&state, &token)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     run_db(&state, move |conn| {
         db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
     })
     .await?;
     if one_click && !csrf_ok {
-        return Ok(private(
-            HttpResponse::Ok()
-                .content_type("text/plain; charset=utf-8")
-                .body("OK"),
-        ));
+        return Ok(private(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")));
     }
     let done = if opt_out { "reminders-off" } else { "reminders-on" };
     Ok(private(see_other(&format!("/manage/{token}?done={done}"))))

@@ -23,17 +23,10 @@ pub struct When {
 impl When {
     pub fn new(i18n: I18n, starts_at: NaiveDateTime, duration_minutes: i32, zone: &str) -> Self {
         let start = in_zone(starts_at, zone);
-        let end = in_zone(
-            starts_at + chrono::Duration::minutes(i64::from(duration_minutes)),
-            zone,
-        );
+        let end = in_zone(starts_at + chrono::Duration::minutes(i64::from(duration_minutes)), zone);
         let abbrev = start.format("%Z").to_string();
         // Zones without a letter abbreviation print an offset ("+04"): the offset says it all.
-        let zone_abbrev = if abbrev.starts_with(['+', '-']) {
-            String::new()
-        } else {
-            abbrev
-        };
+        let zone_abbrev = if abbrev.starts_with(['+', '-']) { String::new() } else { abbrev };
         Self {
             iso: start.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             end_iso: end.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -47,21 +40,12 @@ impl When {
     }
 
     pub fn of(i18n: I18n, session: &Session) -> Self {
-        Self::new(
-            i18n,
-            session.starts_at,
-            session.duration_minutes,
-            &session.timezone,
-        )
+        Self::new(i18n, session.starts_at, session.duration_minutes, &session.timezone)
     }
 
     /// One line for emails and plain text.
     pub fn line(&self) -> String {
-        let zone = if self.zone_abbrev.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", self.zone_abbrev)
-        };
+        let zone = if self.zone_abbrev.is_empty() { String::new() } else { format!(" {}", self.zone_abbrev) };
         format!(
             "{}, {}–{}{} ({}, {})",
             self.date, self.start_time, self.end_time, zone, self.offset, self.zone_name
@@ -97,11 +81,7 @@ pub fn closed_reason(i18n: I18n, session: &Session, now: NaiveDateTime) -> Strin
     match session.registration_opens_at {
         Some(opens) if now < opens => {
             let at = in_zone(opens, &session.timezone);
-            i18n.t1(
-                "registration-opens-on",
-                "date",
-                format!("{} {}", i18n.date(&at), i18n.time(&at)),
-            )
+            i18n.t1("registration-opens-on", "date", format!("{} {}", i18n.date(&at), i18n.time(&at)))
         }
         _ => i18n.t("registration-closed"),
     }
@@ -153,10 +133,7 @@ pub fn catalogue_groups(
                 Some((_, g)) => g.cards.push(card),
                 None => groups.push((
                     key,
-                    SeriesGroup {
-                        series_title: entry.series.map(|s| s.title),
-                        cards: vec![card],
-                    },
+                    SeriesGroup { series_title: entry.series.map(|s| s.title), cards: vec![card] },
                 )),
             }
         }
@@ -167,8 +144,5 @@ pub fn catalogue_groups(
 
 /// Text split into paragraphs at blank lines.
 pub fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n")
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect()
+    text.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()
 }

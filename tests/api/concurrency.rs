@@ -10,9 +10,8 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
     let now = app.clock.now();
     let tokens = app
         .db(move |conn| {
-            let session = convoca::db::catalogue::session_by_id(conn, &session_id)
-                .expect("query")
-                .expect("session");
+            let session =
+                convoca::db::catalogue::session_by_id(conn, &session_id).expect("query").expect("session");
             (0..n)
                 .map(|i| {
                     let email = format!("person{i}@race.example.org");
@@ -43,10 +42,7 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                 .collect::<Vec<_>>()
         })
         .await;
-    tokens
-        .into_iter()
-        .map(|t| app.url(&format!("/confirm/{t}")))
-        .collect()
+    tokens.into_iter().map(|t| app.url(&format!("/confirm/{t}"))).collect()
 }
 
 async fn parallel_confirmations_never_overbook_a_session(engine: Engine) {
@@ -71,15 +67,8 @@ async fn parallel_confirmations_never_overbook_a_session(engine: Engine) {
     for task in tasks {
         statuses.push(task.await.expect("task"));
     }
-    assert!(
-        statuses.iter().all(|s| *s == 303),
-        "every confirmation answered, no error: {statuses:?}"
-    );
-    assert_eq!(
-        app.count_registrations(&session.id, "confirmed").await,
-        5,
-        "exactly the capacity"
-    );
+    assert!(statuses.iter().all(|s| *s == 303), "every confirmation answered, no error: {statuses:?}");
+    assert_eq!(app.count_registrations(&session.id, "confirmed").await, 5, "exactly the capacity");
     assert_eq!(app.count_registrations(&session.id, "waitlisted").await, 19);
     assert_eq!(app.count_registrations(&session.id, "pending").await, 0);
 }

@@ -16,10 +16,7 @@ fn event_of(ics: &str) -> (String, u32) {
             _ => None,
         })
         .expect("an event");
-    (
-        event.get_uid().expect("uid").to_owned(),
-        event.get_sequence().expect("sequence"),
-    )
+    (event.get_uid().expect("uid").to_owned(), event.get_sequence().expect("sequence"))
 }
 
 async fn register(
@@ -37,12 +34,8 @@ async fn register(
     set(&mut form, "timezone", timezone);
     assert_eq!(app.submit_registration(&client, slug, &form).await.status(), 303);
     app.deliver_mail().await;
-    let link = app
-        .mail()
-        .to(email)
-        .last()
-        .and_then(|m| m.link(&format!("{}/confirm/", app.address)))
-        .expect("link");
+    let link =
+        app.mail().to(email).last().and_then(|m| m.link(&format!("{}/confirm/", app.address))).expect("link");
     assert_eq!(client.get(link).send().await.expect("confirm").status(), 303);
     app.deliver_mail().await;
 }
@@ -60,44 +53,15 @@ async fn reminders_follow_the_schedule_in_each_registrant_s_language(engine: Eng
     let app = TestApp::spawn(engine).await;
     let session = app.create_session("schedule", 50, 10).await;
     let org = app.create_member("Ciudad de México - CDMX", "Mexico").await;
-    register(
-        &app,
-        "schedule",
-        "Ana Torres",
-        "ana@cdmx.gob.mx",
-        &org,
-        "es",
-        "America/Mexico_City",
-    )
-    .await;
-    register(
-        &app,
-        "schedule",
-        "Claire Martin",
-        "claire@grandparis.fr",
-        &org,
-        "fr",
-        "Europe/Paris",
-    )
-    .await;
-    register(
-        &app,
-        "schedule",
-        "Tom Baker",
-        "tom@manchester.gov.uk",
-        &org,
-        "en",
-        "",
-    )
-    .await;
+    register(&app, "schedule", "Ana Torres", "ana@cdmx.gob.mx", &org, "es", "America/Mexico_City").await;
+    register(&app, "schedule", "Claire Martin", "claire@grandparis.fr", &org, "fr", "Europe/Paris").await;
+    register(&app, "schedule", "Tom Baker", "tom@manchester.gov.uk", &org, "en", "").await;
 
     // Nothing before the first moment.
-    app.clock
-        .set(session.starts_at - Duration::days(7) - Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::days(7) - Duration::minutes(1));
     assert_eq!(app.deliver_mail().await, 0);
 
-    app.clock
-        .set(session.starts_at - Duration::days(7) + Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::days(7) + Duration::minutes(1));
     assert_eq!(app.deliver_mail().await, 3, "one 7-day reminder each");
     assert_eq!(
         reminders(&app, "ana@cdmx.gob.mx"),
@@ -107,29 +71,15 @@ async fn reminders_follow_the_schedule_in_each_registrant_s_language(engine: Eng
         reminders(&app, "claire@grandparis.fr"),
         vec!["Rappel\u{a0}: « Webinar schedule » commence dans 7 jours"]
     );
-    assert_eq!(
-        reminders(&app, "tom@manchester.gov.uk"),
-        vec!["Reminder: Webinar schedule starts in 7 days"]
-    );
+    assert_eq!(reminders(&app, "tom@manchester.gov.uk"), vec!["Reminder: Webinar schedule starts in 7 days"]);
     let ana = app.mail().to("ana@cdmx.gob.mx");
     let reminder = ana.last().expect("reminder");
     let text = reminder.text();
-    assert!(
-        text.contains("America/Mexico_City"),
-        "the registrant's own zone: {text}"
-    );
+    assert!(text.contains("America/Mexico_City"), "the registrant's own zone: {text}");
     assert!(text.contains("Europe/Paris"), "and the session's zone");
-    assert!(
-        text.contains("https://meet.example.org/schedule"),
-        "the join link"
-    );
-    assert!(
-        text.contains(&format!("{}/manage/", app.address)),
-        "the manage link"
-    );
-    let unsubscribe = reminder
-        .header("List-Unsubscribe")
-        .expect("List-Unsubscribe on reminders");
+    assert!(text.contains("https://meet.example.org/schedule"), "the join link");
+    assert!(text.contains(&format!("{}/manage/", app.address)), "the manage link");
+    let unsubscribe = reminder.header("List-Unsubscribe").expect("List-Unsubscribe on reminders");
     assert!(unsubscribe.contains("/reminders/off"), "{unsubscribe}");
     assert!(reminder.header("List-Unsubscribe-Post").is_some());
 
@@ -141,11 +91,9 @@ async fn reminders_follow_the_schedule_in_each_registrant_s_language(engine: Eng
     app.clock.set(session.starts_at - Duration::hours(2));
     register(&app, "schedule", "Late Comer", "late@cdmx.gob.mx", &org, "en", "").await;
 
-    app.clock
-        .set(session.starts_at - Duration::days(1) + Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::days(1) + Duration::minutes(1));
     app.deliver_mail().await;
-    app.clock
-        .set(session.starts_at - Duration::hours(1) + Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::hours(1) + Duration::minutes(1));
     app.deliver_mail().await;
     assert_eq!(
         reminders(&app, "tom@manchester.gov.uk"),
@@ -155,21 +103,14 @@ async fn reminders_follow_the_schedule_in_each_registrant_s_language(engine: Eng
             "Reminder: Webinar schedule starts in 1 hour",
         ]
     );
-    assert_eq!(
-        reminders(&app, "late@cdmx.gob.mx"),
-        vec!["Reminder: Webinar schedule starts in 1 hour"]
-    );
+    assert_eq!(reminders(&app, "late@cdmx.gob.mx"), vec!["Reminder: Webinar schedule starts in 1 hour"]);
     assert_eq!(reminders(&app, "ana@cdmx.gob.mx").len(), 3);
 
     // A restarted worker (or a second one) finds nothing left to send.
     let restarted = app.worker.clone();
     app.clock.advance(Duration::minutes(10));
     assert_eq!(restarted.run_until_idle().await.expect("worker"), 0);
-    assert_eq!(
-        app.outbox_statuses("reminder").await.len(),
-        10,
-        "3 × 3 + 1, each exactly once"
-    );
+    assert_eq!(app.outbox_statuses("reminder").await.len(), 10, "3 × 3 + 1, each exactly once");
 }
 
 async fn a_custom_schedule_and_an_opt_out_are_respected(engine: Engine) {
@@ -186,29 +127,10 @@ async fn a_custom_schedule_and_an_opt_out_are_respected(engine: Engine) {
     })
     .await;
     let org = app.create_member("Accra", "Ghana").await;
-    register(
-        &app,
-        "custom",
-        "Kept Reminders",
-        "keep@accra.gov.gh",
-        &org,
-        "en",
-        "",
-    )
-    .await;
-    register(
-        &app,
-        "custom",
-        "No Reminders",
-        "stop@accra.gov.gh",
-        &org,
-        "en",
-        "",
-    )
-    .await;
+    register(&app, "custom", "Kept Reminders", "keep@accra.gov.gh", &org, "en", "").await;
+    register(&app, "custom", "No Reminders", "stop@accra.gov.gh", &org, "en", "").await;
 
-    app.clock
-        .set(session.starts_at - Duration::days(2) + Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::days(2) + Duration::minutes(1));
     app.deliver_mail().await;
     let first = app.mail().to("stop@accra.gov.gh");
     let reminder = first.last().expect("a 2-day reminder");
@@ -228,39 +150,17 @@ async fn a_custom_schedule_and_an_opt_out_are_respected(engine: Engine) {
     app.deliver_mail().await;
     assert_eq!(
         reminders(&app, "keep@accra.gov.gh"),
-        vec![
-            "Reminder: Webinar custom starts in 2 days",
-            "Reminder: Webinar custom starts in 30 minutes"
-        ]
+        vec!["Reminder: Webinar custom starts in 2 days", "Reminder: Webinar custom starts in 30 minutes"]
     );
-    assert_eq!(
-        reminders(&app, "stop@accra.gov.gh").len(),
-        1,
-        "no reminder after opting out"
-    );
+    assert_eq!(reminders(&app, "stop@accra.gov.gh").len(), 1, "no reminder after opting out");
 }
 
 async fn moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let session = app.create_session("moving", 50, 10).await;
     let org = app.create_member("Seoul", "Republic of Korea").await;
-    register(
-        &app,
-        "moving",
-        "Seo-yeon Lee",
-        "seoyeon@seoul.go.kr",
-        &org,
-        "en",
-        "Asia/Seoul",
-    )
-    .await;
-    let (ics, _) = app
-        .mail()
-        .to("seoyeon@seoul.go.kr")
-        .last()
-        .expect("registered")
-        .calendar()
-        .expect("ics");
+    register(&app, "moving", "Seo-yeon Lee", "seoyeon@seoul.go.kr", &org, "en", "Asia/Seoul").await;
+    let (ics, _) = app.mail().to("seoyeon@seoul.go.kr").last().expect("registered").calendar().expect("ics");
     let (uid, sequence) = event_of(&ics);
     assert_eq!(sequence, 1);
 
@@ -274,12 +174,7 @@ async fn moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders(
         .await;
     assert_eq!(notified, 1);
     app.deliver_mail().await;
-    let update = app
-        .mail()
-        .to("seoyeon@seoul.go.kr")
-        .last()
-        .expect("update")
-        .clone();
+    let update = app.mail().to("seoyeon@seoul.go.kr").last().expect("update").clone();
     assert!(update.subject().starts_with("New time"), "{}", update.subject());
     let (ics, method) = update.calendar().expect("an updated entry");
     assert_eq!(method, "PUBLISH");
@@ -287,24 +182,13 @@ async fn moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders(
     assert_eq!(new_uid, uid, "the same entry is replaced");
     assert!(new_sequence > sequence, "with a higher SEQUENCE");
     assert!(ics.contains(&new_start.format("DTSTART:%Y%m%dT%H%M%SZ").to_string()));
-    assert!(
-        ics.contains(
-            &(new_start + Duration::minutes(60))
-                .format("DTEND:%Y%m%dT%H%M%SZ")
-                .to_string()
-        )
-    );
+    assert!(ics.contains(&(new_start + Duration::minutes(60)).format("DTEND:%Y%m%dT%H%M%SZ").to_string()));
 
     // The 7-day reminder follows the new time, not the old one.
-    app.clock
-        .set(session.starts_at - Duration::days(7) + Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::days(7) + Duration::minutes(1));
     app.deliver_mail().await;
-    assert!(
-        reminders(&app, "seoyeon@seoul.go.kr").is_empty(),
-        "no reminder at the old moment"
-    );
-    app.clock
-        .set(new_start - Duration::days(7) + Duration::minutes(1));
+    assert!(reminders(&app, "seoyeon@seoul.go.kr").is_empty(), "no reminder at the old moment");
+    app.clock.set(new_start - Duration::days(7) + Duration::minutes(1));
     app.deliver_mail().await;
     assert_eq!(reminders(&app, "seoyeon@seoul.go.kr").len(), 1);
 }
@@ -313,34 +197,14 @@ async fn cancelling_a_session_removes_the_calendar_entry(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let session = app.create_session("cancelled", 50, 10).await;
     let org = app.create_member("Tehran", "Iran").await;
-    register(
-        &app,
-        "cancelled",
-        "Sara Ahmadi",
-        "sara@tehran.ir",
-        &org,
-        "fr",
-        "Asia/Tehran",
-    )
-    .await;
-    let (ics, _) = app
-        .mail()
-        .to("sara@tehran.ir")
-        .last()
-        .expect("registered")
-        .calendar()
-        .expect("ics");
+    register(&app, "cancelled", "Sara Ahmadi", "sara@tehran.ir", &org, "fr", "Asia/Tehran").await;
+    let (ics, _) = app.mail().to("sara@tehran.ir").last().expect("registered").calendar().expect("ics");
     let (uid, sequence) = event_of(&ics);
     let (id, now) = (session.id.clone(), app.clock.now());
-    app.db(move |conn| convoca::db::sessions::cancel(conn, &id, now).expect("cancel"))
-        .await;
+    app.db(move |conn| convoca::db::sessions::cancel(conn, &id, now).expect("cancel")).await;
     app.deliver_mail().await;
     let notice = app.mail().to("sara@tehran.ir").last().expect("notice").clone();
-    assert!(
-        notice.subject().starts_with("Annulation"),
-        "in the registrant's language: {}",
-        notice.subject()
-    );
+    assert!(notice.subject().starts_with("Annulation"), "in the registrant's language: {}", notice.subject());
     let (ics, method) = notice.calendar().expect("a cancel entry");
     assert_eq!(method, "CANCEL");
     assert!(ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"));
@@ -348,8 +212,7 @@ async fn cancelling_a_session_removes_the_calendar_entry(engine: Engine) {
     assert_eq!(cancel_uid, uid);
     assert!(cancel_sequence > sequence);
     // No reminder for a cancelled session.
-    app.clock
-        .set(session.starts_at - Duration::days(7) + Duration::minutes(1));
+    app.clock.set(session.starts_at - Duration::days(7) + Duration::minutes(1));
     assert_eq!(app.deliver_mail().await, 0);
 }
 
@@ -386,16 +249,9 @@ async fn the_follow_up_brings_the_recording_with_words_for_who_attended(engine: 
     app.clock.set(session.ends_at() + Duration::minutes(119));
     app.deliver_mail().await;
     let follow_ups = |email: &str| {
-        app.mail()
-            .to(email)
-            .into_iter()
-            .filter(|m| m.subject().starts_with("Recording"))
-            .collect::<Vec<_>>()
+        app.mail().to(email).into_iter().filter(|m| m.subject().starts_with("Recording")).collect::<Vec<_>>()
     };
-    assert!(
-        follow_ups("came@poa.rs.gov.br").is_empty(),
-        "not before the delay"
-    );
+    assert!(follow_ups("came@poa.rs.gov.br").is_empty(), "not before the delay");
     app.clock.set(session.ends_at() + Duration::minutes(121));
     app.deliver_mail().await;
     let came = follow_ups("came@poa.rs.gov.br");
@@ -418,21 +274,11 @@ async fn raising_the_capacity_promotes_the_waiting_list(engine: Engine) {
     let org = app.create_member("Accra", "Ghana").await;
     register(&app, "grow", "Seat Holder", "one@accra.gov.gh", &org, "en", "").await;
     register(&app, "grow", "Waiting Two", "two@accra.gov.gh", &org, "en", "").await;
-    register(
-        &app,
-        "grow",
-        "Waiting Three",
-        "three@accra.gov.gh",
-        &org,
-        "en",
-        "",
-    )
-    .await;
+    register(&app, "grow", "Waiting Three", "three@accra.gov.gh", &org, "en", "").await;
     assert_eq!(app.count_registrations(&session.id, "waitlisted").await, 2);
     let (id, now) = (session.id.clone(), app.clock.now());
-    let promoted = app
-        .db(move |conn| convoca::db::sessions::set_capacity(conn, &id, 2, now).expect("capacity"))
-        .await;
+    let promoted =
+        app.db(move |conn| convoca::db::sessions::set_capacity(conn, &id, 2, now).expect("capacity")).await;
     assert_eq!(promoted, 1);
     app.deliver_mail().await;
     assert_eq!(
@@ -440,10 +286,7 @@ async fn raising_the_capacity_promotes_the_waiting_list(engine: Engine) {
         Some("confirmed"),
         "earliest first"
     );
-    assert_eq!(
-        app.status_of(&session.id, "three@accra.gov.gh").await.as_deref(),
-        Some("waitlisted")
-    );
+    assert_eq!(app.status_of(&session.id, "three@accra.gov.gh").await.as_deref(), Some("waitlisted"));
     let last = app.mail().to("two@accra.gov.gh").last().expect("mail").clone();
     assert!(last.subject().starts_with("A seat is yours"));
     assert!(last.calendar().is_some());
@@ -451,26 +294,12 @@ async fn raising_the_capacity_promotes_the_waiting_list(engine: Engine) {
 
 async fn mail_waits_while_the_smtp_server_is_down_and_goes_out_once_it_is_back(engine: Engine) {
     let port = free_port();
-    let app = TestApp::spawn_with(
-        engine,
-        Options {
-            smtp_port: Some(port),
-            ..Options::default()
-        },
-    )
-    .await;
+    let app = TestApp::spawn_with(engine, Options { smtp_port: Some(port), ..Options::default() }).await;
     let session = app.create_session("outage", 50, 10).await;
-    let emails = app
-        .insert_confirmed(&session.id, 3, "en", Duration::days(1))
-        .await;
-    app.clock
-        .set(session.starts_at - Duration::days(7) + Duration::minutes(1));
+    let emails = app.insert_confirmed(&session.id, 3, "en", Duration::days(1)).await;
+    app.clock.set(session.starts_at - Duration::days(7) + Duration::minutes(1));
     assert_eq!(app.deliver_mail().await, 3, "three attempts");
-    assert_eq!(
-        app.outbox_statuses("reminder").await,
-        vec!["queued"; 3],
-        "kept for later"
-    );
+    assert_eq!(app.outbox_statuses("reminder").await, vec!["queued"; 3], "kept for later");
     app.clock.advance(Duration::minutes(1));
     app.deliver_mail().await;
 
@@ -489,11 +318,8 @@ async fn mail_waits_while_the_smtp_server_is_down_and_goes_out_once_it_is_back(e
 async fn two_workers_share_the_work_without_sending_anything_twice(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let session = app.create_session("shared", 500, 10).await;
-    let emails = app
-        .insert_confirmed(&session.id, 240, "en", Duration::days(1))
-        .await;
-    app.clock
-        .set(session.starts_at - Duration::days(7) + Duration::minutes(1));
+    let emails = app.insert_confirmed(&session.id, 240, "en", Duration::days(1)).await;
+    app.clock.set(session.starts_at - Duration::days(7) + Duration::minutes(1));
     let (one, two) = (app.worker.clone(), app.worker.clone());
     let (a, b) = tokio::join!(
         tokio::spawn(async move { one.run_until_idle().await.expect("worker one") }),

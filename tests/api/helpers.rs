@@ -78,13 +78,7 @@ impl PgTestDb {
             .expect("create test database");
         let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
         url.set_path(&name);
-        (
-            Self {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url.to_string(),
-        )
+        (Self { admin_url: admin_url.to_owned(), name }, url.to_string())
     }
 }
 
@@ -107,9 +101,7 @@ pub struct ReceivedMail {
 
 impl ReceivedMail {
     fn parsed(&self) -> mail_parser::Message<'_> {
-        mail_parser::MessageParser::default()
-            .parse(&self.raw)
-            .expect("a parsable message")
+        mail_parser::MessageParser::default().parse(&self.raw).expect("a parsable message")
     }
 
     pub fn subject(&self) -> String {
@@ -117,17 +109,11 @@ impl ReceivedMail {
     }
 
     pub fn text(&self) -> String {
-        self.parsed()
-            .body_text(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default()
+        self.parsed().body_text(0).map(|t| t.into_owned()).unwrap_or_default()
     }
 
     pub fn html(&self) -> String {
-        self.parsed()
-            .body_html(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default()
+        self.parsed().body_html(0).map(|t| t.into_owned()).unwrap_or_default()
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -154,9 +140,7 @@ impl ReceivedMail {
         let text = self.text();
         let start = text.find(prefix)?;
         let rest = &text[start..];
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '"')
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '"').unwrap_or(rest.len());
         Some(rest[..end].to_owned())
     }
 }
@@ -241,10 +225,7 @@ impl MailServer {
             rejected: false,
         };
         let mut server = Server::new(handler);
-        server
-            .with_name("smtp.test")
-            .with_num_threads(64)
-            .with_tcp_listener(listener);
+        server.with_name("smtp.test").with_num_threads(64).with_tcp_listener(listener);
         server.with_ssl(SslConfig::None).expect("no TLS");
         std::thread::spawn(move || {
             let _ = server.serve();
@@ -261,10 +242,7 @@ impl MailServer {
     }
 
     pub fn to(&self, address: &str) -> Vec<ReceivedMail> {
-        self.received()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
-            .collect()
+        self.received().into_iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address))).collect()
     }
 
     /// The next `answers.len()` recipients get these answers instead of OK.
@@ -293,21 +271,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self {
-            demo: false,
-            smtp: true,
-            smtp_port: None,
-        }
+        Self { demo: false, smtp: true, smtp_port: None }
     }
 }
 
 /// A port on 127.0.0.1 with nothing listening (yet).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 /// The fixed "now" of tests unless they move the clock.
@@ -323,10 +293,7 @@ impl TestApp {
     pub async fn spawn_with(engine: Engine, options: Options) -> Self {
         let data_dir = tempfile::tempdir().expect("tempdir");
         let (database_url, pg) = match &engine {
-            Engine::Sqlite => (
-                data_dir.path().join("test.db").to_string_lossy().into_owned(),
-                None,
-            ),
+            Engine::Sqlite => (data_dir.path().join("test.db").to_string_lossy().into_owned(), None),
             Engine::Postgres(admin) => {
                 let (db, url) = PgTestDb::create(admin);
                 (url, Some(db))
@@ -356,36 +323,19 @@ impl TestApp {
             worker: false,
             demo: options.demo,
             clock: clock.clone(),
-            pool: convoca::db::PoolSettings {
-                max_size: 24,
-                ..Default::default()
-            },
+            pool: convoca::db::PoolSettings { max_size: 24, ..Default::default() },
         };
-        let app = Application::build_with_listener(settings, app_options, listener)
-            .await
-            .expect("app starts");
+        let app =
+            Application::build_with_listener(settings, app_options, listener).await.expect("app starts");
         let pool = app.pool.clone();
         let worker = app.worker.clone();
         let settings = app.settings.clone();
         tokio::spawn(app.into_server());
-        Self {
-            address,
-            pool,
-            clock,
-            worker,
-            mail,
-            settings,
-            data_dir,
-            _pg: pg,
-        }
+        Self { address, pool, clock, worker, mail, settings, data_dir, _pg: pg }
     }
 
     pub fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.address)
-        }
+        if path.starts_with("http") { path.to_owned() } else { format!("{}{path}", self.address) }
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects (tests check them).
@@ -571,11 +521,7 @@ impl TestApp {
         let kind = kind.to_owned();
         self.db(move |conn| {
             use convoca::db::schema::outbox::dsl as o;
-            o::outbox
-                .filter(o::kind.eq(kind))
-                .select(o::status)
-                .load::<String>(conn)
-                .expect("outbox")
+            o::outbox.filter(o::kind.eq(kind)).select(o::status).load::<String>(conn).expect("outbox")
         })
         .await
     }
@@ -621,21 +567,13 @@ impl TestApp {
         slug: &str,
         fields: &[(String, String)],
     ) -> reqwest::Response {
-        let page = client
-            .get(self.url(&format!("/sessions/{slug}/register")))
-            .send()
-            .await
-            .expect("form page");
+        let page =
+            client.get(self.url(&format!("/sessions/{slug}/register"))).send().await.expect("form page");
         assert_eq!(page.status(), 200, "the registration form opens");
         let token = csrf_token(&page.text().await.expect("body"));
         let mut fields = fields.to_vec();
         fields.push(("csrf_token".into(), token));
-        client
-            .post(self.url(&format!("/sessions/{slug}/register")))
-            .form(&fields)
-            .send()
-            .await
-            .expect("post")
+        client.post(self.url(&format!("/sessions/{slug}/register"))).form(&fields).send().await.expect("post")
     }
 
     /// Registers and confirms through the emailed link; returns the manage page URL.
@@ -647,9 +585,7 @@ impl TestApp {
         organisation_id: &str,
     ) -> String {
         let client = self.client();
-        let res = self
-            .submit_registration(&client, slug, &valid_form(name, email, organisation_id))
-            .await;
+        let res = self.submit_registration(&client, slug, &valid_form(name, email, organisation_id)).await;
         assert_eq!(res.status(), 303, "a valid registration redirects");
         self.deliver_mail().await;
         let confirm = self

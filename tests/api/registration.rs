@@ -19,44 +19,23 @@ async fn a_registration_is_confirmed_through_the_emailed_link_and_gets_a_calenda
     assert_eq!(res.status(), 303);
     let location = res.headers()["location"].to_str().expect("location").to_owned();
     assert_eq!(location, "/sessions/climate-finance/registered");
-    let page = client
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let page = client.get(app.url(&location)).send().await.expect("page").text().await.expect("body");
     assert!(page.contains("Check your email"));
-    assert_eq!(
-        app.status_of(&session.id, "amina@accra.gov.gh").await.as_deref(),
-        Some("pending")
-    );
-    assert_eq!(
-        app.count_registrations(&session.id, "confirmed").await,
-        0,
-        "pending does not take a seat"
-    );
+    assert_eq!(app.status_of(&session.id, "amina@accra.gov.gh").await.as_deref(), Some("pending"));
+    assert_eq!(app.count_registrations(&session.id, "confirmed").await, 0, "pending does not take a seat");
 
     assert_eq!(app.deliver_mail().await, 1);
     let mails = app.mail().to("amina@accra.gov.gh");
     assert_eq!(mails.len(), 1);
     let confirmation = &mails[0];
     assert!(
-        confirmation
-            .subject()
-            .contains("Please confirm your registration"),
+        confirmation.subject().contains("Please confirm your registration"),
         "{}",
         confirmation.subject()
     );
+    assert!(confirmation.html().contains("Confirm my registration"), "HTML part");
     assert!(
-        confirmation.html().contains("Confirm my registration"),
-        "HTML part"
-    );
-    assert!(
-        confirmation
-            .header("Message-ID")
-            .is_some_and(|id| id.contains("@127.0.0.1")),
+        confirmation.header("Message-ID").is_some_and(|id| id.contains("@127.0.0.1")),
         "our own Message-ID"
     );
     let text = confirmation.text();
@@ -65,25 +44,14 @@ async fn a_registration_is_confirmed_through_the_emailed_link_and_gets_a_calenda
         text.contains("(UTC+01:00, Europe/Paris)") || text.contains("(UTC+02:00, Europe/Paris)"),
         "session time with zone: {text}"
     );
-    assert!(
-        text.contains("Africa/Accra"),
-        "and in the registrant's zone: {text}"
-    );
-    let confirm_link = confirmation
-        .link(&format!("{}/confirm/", app.address))
-        .expect("confirm link");
+    assert!(text.contains("Africa/Accra"), "and in the registrant's zone: {text}");
+    let confirm_link = confirmation.link(&format!("{}/confirm/", app.address)).expect("confirm link");
 
     let res = client.get(&confirm_link).send().await.expect("confirm");
     assert_eq!(res.status(), 303);
     let manage_path = res.headers()["location"].to_str().expect("location").to_owned();
-    assert!(
-        manage_path.starts_with("/manage/") && manage_path.ends_with("?done=confirmed"),
-        "{manage_path}"
-    );
-    assert_eq!(
-        app.status_of(&session.id, "amina@accra.gov.gh").await.as_deref(),
-        Some("confirmed")
-    );
+    assert!(manage_path.starts_with("/manage/") && manage_path.ends_with("?done=confirmed"), "{manage_path}");
+    assert_eq!(app.status_of(&session.id, "amina@accra.gov.gh").await.as_deref(), Some("confirmed"));
 
     let manage = client.get(app.url(&manage_path)).send().await.expect("manage");
     assert_eq!(manage.status(), 200);
@@ -99,16 +67,8 @@ async fn a_registration_is_confirmed_through_the_emailed_link_and_gets_a_calenda
     let mails = app.mail().to("amina@accra.gov.gh");
     assert_eq!(mails.len(), 2);
     let registered = &mails[1];
-    assert!(
-        registered.subject().starts_with("You are registered"),
-        "{}",
-        registered.subject()
-    );
-    assert!(
-        registered
-            .text()
-            .contains("https://meet.example.org/climate-finance")
-    );
+    assert!(registered.subject().starts_with("You are registered"), "{}", registered.subject());
+    assert!(registered.text().contains("https://meet.example.org/climate-finance"));
     let (ics, method) = registered.calendar().expect("an .ics attachment");
     assert_eq!(method, "PUBLISH");
     assert!(ics.contains("METHOD:PUBLISH"));
@@ -123,48 +83,22 @@ async fn a_registration_is_confirmed_through_the_emailed_link_and_gets_a_calenda
         .expect("one event");
     assert_eq!(event.get_summary(), Some("Webinar climate-finance"));
     let uid = event.get_uid().expect("UID").to_owned();
-    assert!(
-        uid.starts_with("registration-") && uid.ends_with("@127.0.0.1"),
-        "{uid}"
-    );
+    assert!(uid.starts_with("registration-") && uid.ends_with("@127.0.0.1"), "{uid}");
     let expected_start = session.starts_at.format("DTSTART:%Y%m%dT%H%M%SZ").to_string();
-    assert!(
-        ics.contains(&expected_start),
-        "UTC start {expected_start} in {ics}"
-    );
+    assert!(ics.contains(&expected_start), "UTC start {expected_start} in {ics}");
     let expected_end = session.ends_at().format("DTEND:%Y%m%dT%H%M%SZ").to_string();
     assert!(ics.contains(&expected_end), "UTC end");
     let description = event.get_description().expect("description");
-    assert!(
-        description.contains("https://meet.example.org/climate-finance"),
-        "join link in the description"
-    );
-    assert!(
-        description.contains(&format!("{}/manage/", app.address)),
-        "manage link in the description"
-    );
+    assert!(description.contains("https://meet.example.org/climate-finance"), "join link in the description");
+    assert!(description.contains(&format!("{}/manage/", app.address)), "manage link in the description");
 
     // The calendar download from the manage page carries the same UID.
     let manage_token_path = manage_path.trim_end_matches("?done=confirmed");
-    let download = client
-        .get(app.url(&format!("{manage_token_path}/calendar.ics")))
-        .send()
-        .await
-        .expect("ics");
+    let download =
+        client.get(app.url(&format!("{manage_token_path}/calendar.ics"))).send().await.expect("ics");
     assert_eq!(download.status(), 200);
-    assert!(
-        download.headers()["content-type"]
-            .to_str()
-            .expect("ct")
-            .starts_with("text/calendar")
-    );
-    assert!(
-        download
-            .text()
-            .await
-            .expect("body")
-            .contains(&format!("UID:{uid}"))
-    );
+    assert!(download.headers()["content-type"].to_str().expect("ct").starts_with("text/calendar"));
+    assert!(download.text().await.expect("body").contains(&format!("UID:{uid}")));
 }
 
 async fn following_the_confirmation_link_twice_changes_nothing_and_sends_nothing(engine: Engine) {
@@ -172,38 +106,20 @@ async fn following_the_confirmation_link_twice_changes_nothing_and_sends_nothing
     let session = app.create_session("twice", 10, 5).await;
     let org = app.create_member("Seoul", "Republic of Korea").await;
     let client = app.client();
-    app.submit_registration(
-        &client,
-        "twice",
-        &valid_form("Ji-woo Park", "jiwoo@seoul.go.kr", &org),
-    )
-    .await;
+    app.submit_registration(&client, "twice", &valid_form("Ji-woo Park", "jiwoo@seoul.go.kr", &org)).await;
     app.deliver_mail().await;
-    let link = app.mail().to("jiwoo@seoul.go.kr")[0]
-        .link(&format!("{}/confirm/", app.address))
-        .expect("link");
+    let link =
+        app.mail().to("jiwoo@seoul.go.kr")[0].link(&format!("{}/confirm/", app.address)).expect("link");
 
     let first = client.get(&link).send().await.expect("first click");
-    assert!(
-        first.headers()["location"]
-            .to_str()
-            .expect("loc")
-            .ends_with("done=confirmed")
-    );
+    assert!(first.headers()["location"].to_str().expect("loc").ends_with("done=confirmed"));
     assert_eq!(app.deliver_mail().await, 1, "one 'you are registered' message");
 
     let second = client.get(&link).send().await.expect("second click");
     assert_eq!(second.status(), 303);
     let location = second.headers()["location"].to_str().expect("loc").to_owned();
     assert!(location.ends_with("done=unchanged"), "{location}");
-    let page = client
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let page = client.get(app.url(&location)).send().await.expect("page").text().await.expect("body");
     assert!(page.contains("already confirmed"));
     assert_eq!(app.deliver_mail().await, 0, "nothing more is sent");
     assert_eq!(app.mail().to("jiwoo@seoul.go.kr").len(), 2);
@@ -227,24 +143,13 @@ async fn registering_twice_with_the_same_email_keeps_one_registration(engine: En
     let second = app.submit_registration(&app.client(), "dup", &again).await;
     assert_eq!(first.status(), 303);
     assert_eq!(second.status(), 303);
-    assert_eq!(
-        first.headers()["location"],
-        second.headers()["location"],
-        "the answer reveals nothing"
-    );
-    assert_eq!(
-        app.count_registrations(&session.id, "pending").await,
-        1,
-        "one registration, not two"
-    );
+    assert_eq!(first.headers()["location"], second.headers()["location"], "the answer reveals nothing");
+    assert_eq!(app.count_registrations(&session.id, "pending").await, 1, "one registration, not two");
 
     app.deliver_mail().await;
     let mails = app.mail().to("lucia@montevideo.gub.uy");
     assert_eq!(mails.len(), 2, "the pending confirmation is sent again");
-    assert!(
-        mails[1].text().contains("Lucía Pérez Gómez"),
-        "the newest details are kept"
-    );
+    assert!(mails[1].text().contains("Lucía Pérez Gómez"), "the newest details are kept");
     assert!(
         mails[1].subject().contains("confirme") || mails[1].subject().contains("Confirm"),
         "{}",
@@ -266,28 +171,18 @@ async fn registering_twice_with_the_same_email_keeps_one_registration(engine: En
     app.deliver_mail().await;
     let mails = app.mail().to("lucia@montevideo.gub.uy");
     let last = mails.last().expect("a message");
-    assert!(
-        last.link(&format!("{}/manage/", app.address)).is_some(),
-        "the owner gets their manage link"
-    );
+    assert!(last.link(&format!("{}/manage/", app.address)).is_some(), "the owner gets their manage link");
     assert_eq!(app.count_registrations(&session.id, "confirmed").await, 1);
     let name: String = {
         let id = session.id.clone();
         app.db(move |conn| {
             use convoca::db::schema::registrations::dsl as r;
             use diesel::prelude::*;
-            r::registrations
-                .filter(r::session_id.eq(id))
-                .select(r::name)
-                .first(conn)
-                .expect("name")
+            r::registrations.filter(r::session_id.eq(id)).select(r::name).first(conn).expect("name")
         })
         .await
     };
-    assert_eq!(
-        name, "Lucía Pérez Gómez",
-        "a confirmed registration is not overwritten by a third party"
-    );
+    assert_eq!(name, "Lucía Pérez Gómez", "a confirmed registration is not overwritten by a third party");
 }
 
 async fn a_form_with_mistakes_is_shown_again_with_messages_and_what_was_typed(engine: Engine) {
@@ -317,11 +212,7 @@ async fn a_form_with_mistakes_is_shown_again_with_messages_and_what_was_typed(en
     );
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(html.contains("<title>Error:"), "the title says there is an error");
-    assert_eq!(
-        app.count_registrations(&session.id, "pending").await,
-        0,
-        "nothing is stored"
-    );
+    assert_eq!(app.count_registrations(&session.id, "pending").await, 0, "nothing is stored");
     assert_eq!(app.deliver_mail().await, 0, "nothing is sent");
 
     let mut too_long = valid_form(&"x".repeat(121), "priya@hyderabad.gov.in", &org);
@@ -333,14 +224,8 @@ async fn a_form_with_mistakes_is_shown_again_with_messages_and_what_was_typed(en
     assert!(html.contains("Choose an organisation from the list"));
 
     let mut unknown_member = valid_form("Priya Sharma", "priya@hyderabad.gov.in", &org);
-    set(
-        &mut unknown_member,
-        "organisation",
-        "0193a1b2-0000-7000-8000-000000000999",
-    );
-    let res = app
-        .submit_registration(&client, "mistakes", &unknown_member)
-        .await;
+    set(&mut unknown_member, "organisation", "0193a1b2-0000-7000-8000-000000000999");
+    let res = app.submit_registration(&client, "mistakes", &unknown_member).await;
     assert_eq!(res.status(), 422, "a member that does not exist is refused");
 }
 
@@ -348,16 +233,9 @@ async fn hostile_input_is_stored_as_text_and_shown_escaped(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let session = app.create_session("hostile", 10, 5).await;
     let client = app.client();
-    let mut form = valid_form(
-        "<script>alert('x')</script>\r\nBcc: victim@example.org",
-        "mallory@example.org",
-        "other",
-    );
-    set(
-        &mut form,
-        "organisation_other",
-        "Robert'); DROP TABLE registrations;--",
-    );
+    let mut form =
+        valid_form("<script>alert('x')</script>\r\nBcc: victim@example.org", "mallory@example.org", "other");
+    set(&mut form, "organisation_other", "Robert'); DROP TABLE registrations;--");
     set(&mut form, "needs", "<img src=x onerror=alert(1)>\nline two");
     let res = app.submit_registration(&client, "hostile", &form).await;
     assert_eq!(res.status(), 303);
@@ -370,11 +248,8 @@ async fn hostile_input_is_stored_as_text_and_shown_escaped(engine: Engine) {
     assert!(!mails[0].html().contains("<script>"), "escaped in the HTML email");
     let link = mails[0].link(&format!("{}/confirm/", app.address)).expect("link");
     let res = client.get(&link).send().await.expect("confirm");
-    let manage = client
-        .get(app.url(res.headers()["location"].to_str().expect("loc")))
-        .send()
-        .await
-        .expect("manage");
+    let manage =
+        client.get(app.url(res.headers()["location"].to_str().expect("loc"))).send().await.expect("manage");
     assert_eq!(manage.status(), 200);
     let html = manage.text().await.expect("body");
     assert!(!html.contains("<script>alert"), "markup is not executed");
@@ -384,11 +259,7 @@ async fn hostile_input_is_stored_as_text_and_shown_escaped(engine: Engine) {
     );
     assert!(html.contains("Robert&#39;); DROP TABLE registrations;--"));
     assert!(html.contains("&#60;img src=x onerror=alert(1)&#62;"));
-    assert_eq!(
-        app.count_registrations(&session.id, "confirmed").await,
-        1,
-        "the table is still there"
-    );
+    assert_eq!(app.count_registrations(&session.id, "confirmed").await, 1, "the table is still there");
 }
 
 async fn a_full_session_waitlists_and_a_cancellation_promotes_the_earliest(engine: Engine) {
@@ -396,64 +267,27 @@ async fn a_full_session_waitlists_and_a_cancellation_promotes_the_earliest(engin
     let session = app.create_session("small", 1, 5).await;
     let org = app.create_member("Kathmandu", "Nepal").await;
 
-    let first_manage = app
-        .register_and_confirm("small", "First Person", "first@ktm.gov.np", &org)
-        .await;
+    let first_manage = app.register_and_confirm("small", "First Person", "first@ktm.gov.np", &org).await;
     app.deliver_mail().await;
-    let html = app
-        .client()
-        .get(app.url("/sessions/small"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let html =
+        app.client().get(app.url("/sessions/small")).send().await.expect("page").text().await.expect("body");
     assert!(html.contains("waiting list"), "a full session says so");
 
-    let second_manage = app
-        .register_and_confirm("small", "Second Person", "second@ktm.gov.np", &org)
-        .await;
+    let second_manage = app.register_and_confirm("small", "Second Person", "second@ktm.gov.np", &org).await;
     assert!(second_manage.ends_with("done=waitlisted"));
-    let third_manage = app
-        .register_and_confirm("small", "Third Person", "third@ktm.gov.np", &org)
-        .await;
+    let third_manage = app.register_and_confirm("small", "Third Person", "third@ktm.gov.np", &org).await;
     assert!(third_manage.ends_with("done=waitlisted"));
     app.deliver_mail().await;
-    assert!(
-        app.mail()
-            .to("second@ktm.gov.np")
-            .last()
-            .expect("mail")
-            .subject()
-            .contains("waiting list")
-    );
-    let waitlisted_page = app
-        .client()
-        .get(&second_manage)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        !waitlisted_page.contains("https://meet.example.org/small"),
-        "no join link for the waiting list"
-    );
+    assert!(app.mail().to("second@ktm.gov.np").last().expect("mail").subject().contains("waiting list"));
+    let waitlisted_page =
+        app.client().get(&second_manage).send().await.expect("page").text().await.expect("body");
+    assert!(!waitlisted_page.contains("https://meet.example.org/small"), "no join link for the waiting list");
     assert_eq!(app.count_registrations(&session.id, "confirmed").await, 1);
     assert_eq!(app.count_registrations(&session.id, "waitlisted").await, 2);
 
     // The first person cancels from their manage page.
     let client = app.client();
-    let page = client
-        .get(&first_manage)
-        .send()
-        .await
-        .expect("manage")
-        .text()
-        .await
-        .expect("body");
+    let page = client.get(&first_manage).send().await.expect("manage").text().await.expect("body");
     let token = csrf_token(&page);
     let manage_path = first_manage.trim_end_matches("?done=confirmed").to_owned();
     let res = client
@@ -463,19 +297,13 @@ async fn a_full_session_waitlists_and_a_cancellation_promotes_the_earliest(engin
         .await
         .expect("cancel");
     assert_eq!(res.status(), 303);
-    assert_eq!(
-        app.status_of(&session.id, "first@ktm.gov.np").await.as_deref(),
-        Some("cancelled")
-    );
+    assert_eq!(app.status_of(&session.id, "first@ktm.gov.np").await.as_deref(), Some("cancelled"));
     assert_eq!(
         app.status_of(&session.id, "second@ktm.gov.np").await.as_deref(),
         Some("confirmed"),
         "the earliest waitlisted is promoted"
     );
-    assert_eq!(
-        app.status_of(&session.id, "third@ktm.gov.np").await.as_deref(),
-        Some("waitlisted")
-    );
+    assert_eq!(app.status_of(&session.id, "third@ktm.gov.np").await.as_deref(), Some("waitlisted"));
 
     app.deliver_mail().await;
     let cancelled = app.mail().to("first@ktm.gov.np");
@@ -503,19 +331,10 @@ async fn a_form_without_a_valid_csrf_token_is_refused_but_keeps_what_was_typed(e
     let session = app.create_session("csrf", 10, 5).await;
     let org = app.create_member("Accra", "Ghana").await;
     let client = app.client();
-    client
-        .get(app.url("/sessions/csrf/register"))
-        .send()
-        .await
-        .expect("form");
+    client.get(app.url("/sessions/csrf/register")).send().await.expect("form");
     let mut fields = valid_form("Kwame Mensah", "kwame@accra.gov.gh", &org);
     fields.push(("csrf_token".into(), "forged-token".into()));
-    let res = client
-        .post(app.url("/sessions/csrf/register"))
-        .form(&fields)
-        .send()
-        .await
-        .expect("post");
+    let res = client.post(app.url("/sessions/csrf/register")).form(&fields).send().await.expect("post");
     assert_eq!(res.status(), 403);
     let html = res.text().await.expect("body");
     assert!(html.contains("value=\"Kwame Mensah\""), "nothing typed is lost");
@@ -527,44 +346,27 @@ async fn emailed_tokens_are_stored_only_as_hashes(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.create_session("tokens", 10, 5).await;
     let org = app.create_member("Accra", "Ghana").await;
-    app.submit_registration(
-        &app.client(),
-        "tokens",
-        &valid_form("Ama Owusu", "ama@accra.gov.gh", &org),
-    )
-    .await;
+    app.submit_registration(&app.client(), "tokens", &valid_form("Ama Owusu", "ama@accra.gov.gh", &org))
+        .await;
     app.deliver_mail().await;
-    let link = app.mail().to("ama@accra.gov.gh")[0]
-        .link(&format!("{}/confirm/", app.address))
-        .expect("link");
+    let link = app.mail().to("ama@accra.gov.gh")[0].link(&format!("{}/confirm/", app.address)).expect("link");
     let token = link.rsplit('/').next().expect("token").to_owned();
     assert!(token.len() >= 43, "at least 256 bits, base64url");
     let stored: Vec<(String, String)> = app
         .db(|conn| {
             use convoca::db::schema::registration_tokens::dsl as t;
             use diesel::prelude::*;
-            t::registration_tokens
-                .select((t::token_hash, t::purpose))
-                .load(conn)
-                .expect("tokens")
+            t::registration_tokens.select((t::token_hash, t::purpose)).load(conn).expect("tokens")
         })
         .await;
-    assert!(
-        stored.iter().all(|(hash, _)| hash != &token),
-        "the token itself is not stored"
-    );
+    assert!(stored.iter().all(|(hash, _)| hash != &token), "the token itself is not stored");
     assert!(
         stored
             .iter()
             .any(|(hash, purpose)| hash == &convoca::security::hash_token(&token) && purpose == "confirm")
     );
     // A confirmation token does not open the manage page: tokens are bound to their purpose.
-    let res = app
-        .client()
-        .get(app.url(&format!("/manage/{token}")))
-        .send()
-        .await
-        .expect("manage");
+    let res = app.client().get(app.url(&format!("/manage/{token}"))).send().await.expect("manage");
     assert_eq!(res.status(), 404);
 }
 
@@ -596,27 +398,13 @@ async fn registration_closes_at_the_end_of_its_window(engine: Engine) {
     app.clock.advance(chrono::Duration::hours(2));
     let mut fields = valid_form("Late Person", "late@accra.gov.gh", &org);
     fields.push(("csrf_token".into(), token));
-    let res = client
-        .post(app.url("/sessions/window/register"))
-        .form(&fields)
-        .send()
-        .await
-        .expect("post");
+    let res = client.post(app.url("/sessions/window/register")).form(&fields).send().await.expect("post");
     assert_eq!(res.status(), 409);
     assert!(res.text().await.expect("body").contains("Registration is closed"));
     assert_eq!(app.count_registrations(&session.id, "pending").await, 0);
-    let page = client
-        .get(app.url("/sessions/window"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        !page.contains("/sessions/window/register"),
-        "no Register link once closed"
-    );
+    let page =
+        client.get(app.url("/sessions/window")).send().await.expect("page").text().await.expect("body");
+    assert!(!page.contains("/sessions/window/register"), "no Register link once closed");
 }
 
 async fn a_member_s_country_is_used_when_none_is_given(engine: Engine) {
@@ -625,22 +413,13 @@ async fn a_member_s_country_is_used_when_none_is_given(engine: Engine) {
     let org = app.create_member("Goyang", "Republic of Korea").await;
     let mut form = valid_form("Min-jun Kim", "minjun@goyang.go.kr", &org);
     set(&mut form, "country", "");
-    assert_eq!(
-        app.submit_registration(&app.client(), "country", &form)
-            .await
-            .status(),
-        303
-    );
+    assert_eq!(app.submit_registration(&app.client(), "country", &form).await.status(), 303);
     let id = session.id.clone();
     let country: String = app
         .db(move |conn| {
             use convoca::db::schema::registrations::dsl as r;
             use diesel::prelude::*;
-            r::registrations
-                .filter(r::session_id.eq(id))
-                .select(r::country)
-                .first(conn)
-                .expect("country")
+            r::registrations.filter(r::session_id.eq(id)).select(r::country).first(conn).expect("country")
         })
         .await;
     assert_eq!(country, "Republic of Korea");
@@ -651,21 +430,11 @@ async fn odd_requests_get_clear_answers_never_a_server_error(engine: Engine) {
     let session = app.create_session("odd", 10, 5).await;
     let org = app.create_member("Accra", "Ghana").await;
     let client = app.client();
-    let page = client
-        .get(app.url("/sessions/odd/register"))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("body");
+    let page =
+        client.get(app.url("/sessions/odd/register")).send().await.expect("form").text().await.expect("body");
     let token = csrf_token(&page);
     let post = |body: String, content_type: &'static str| {
-        client
-            .post(app.url("/sessions/odd/register"))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
+        client.post(app.url("/sessions/odd/register")).header("content-type", content_type).body(body).send()
     };
     let form = |extra: &str| {
         format!("csrf_token={token}&name=A&email=a%40b.org&organisation={org}&consent=yes{extra}")
@@ -675,33 +444,17 @@ async fn odd_requests_get_clear_answers_never_a_server_error(engine: Engine) {
         (form("&email=%00%0D%0A"), "application/x-www-form-urlencoded"),
         ("%%%&&&==".to_owned(), "application/x-www-form-urlencoded"),
         (form(""), "application/json"),
-        (
-            format!("{}&needs={}", form(""), "x".repeat(70 * 1024)),
-            "application/x-www-form-urlencoded",
-        ),
-        (
-            form("&language=%F0%9F%98%80&timezone=Europe%2FParis%00"),
-            "application/x-www-form-urlencoded",
-        ),
+        (format!("{}&needs={}", form(""), "x".repeat(70 * 1024)), "application/x-www-form-urlencoded"),
+        (form("&language=%F0%9F%98%80&timezone=Europe%2FParis%00"), "application/x-www-form-urlencoded"),
     ];
     for (body, content_type) in cases {
         let res = post(body.clone(), content_type).await.expect("post");
         let status = res.status().as_u16();
-        assert!(
-            (300..500).contains(&status),
-            "{status} for {}",
-            &body[..body.len().min(80)]
-        );
+        assert!((300..500).contains(&status), "{status} for {}", &body[..body.len().min(80)]);
         let html = res.text().await.expect("body");
-        assert!(
-            status == 303 || html.contains("<html"),
-            "a page explains the problem ({status})"
-        );
+        assert!(status == 303 || html.contains("<html"), "a page explains the problem ({status})");
     }
-    assert!(
-        app.count_registrations(&session.id, "pending").await <= 1,
-        "nothing half-written"
-    );
+    assert!(app.count_registrations(&session.id, "pending").await <= 1, "nothing half-written");
 }
 
 on_both_engines!(

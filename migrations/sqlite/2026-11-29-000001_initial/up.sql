@@ -79,7 +79,7 @@ CREATE INDEX panel_entries_session_idx ON panel_entries (session_id, position);
 CREATE TABLE registrations (
     id TEXT PRIMARY KEY NOT NULL,
     session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'waitlisted', 'cancelled')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'awaiting_approval', 'confirmed', 'waitlisted', 'declined', 'cancelled')),
     name TEXT NOT NULL,
     email TEXT NOT NULL,
     email_normalized TEXT NOT NULL,
