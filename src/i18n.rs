@@ -150,7 +150,7 @@ impl I18n {
     pub fn has(&self, key: &str) -> bool {
         let args: HashMap<Cow<'static, str>, FluentValue<'static>> = [
             "count", "capacity", "max", "name", "title", "date", "zone", "time", "link", "status", "version",
-            "minutes", "when",
+            "minutes", "when", "page", "pages", "total", "members", "count2",
         ]
         .into_iter()
         .map(|name| (Cow::Borrowed(name), FluentValue::from(1)))
@@ -206,21 +206,31 @@ pub fn utc_offset(at: &DateTime<Tz>) -> String {
     format!("UTC{sign}{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
 }
 
-/// Every language's loaded message keys are checked by tests through this list.
+/// The message ids of every `.ftl` file of a language, sorted (tests compare languages).
 pub fn message_ids(lang: Language) -> Vec<String> {
-    let path = format!("{}/locales/{}/main.ftl", env!("CARGO_MANIFEST_DIR"), lang.code());
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang.code());
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+        .collect();
+    files.sort();
+    let text: String = files.iter().map(|f| std::fs::read_to_string(f).unwrap_or_default() + "\n").collect();
+    let mut ids: Vec<String> = text
         .lines()
         .filter_map(|line| {
             let (id, _) = line.split_once(" =")?;
             let id = id.trim();
             (!id.is_empty()
                 && !line.starts_with([' ', '#', '.', '*', '['])
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .then(|| id.to_owned())
         })
-        .collect()
+        .collect();
+    ids.sort();
+    ids
 }
 
 #[cfg(test)]

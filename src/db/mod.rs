@@ -4,13 +4,17 @@
 //! one [`AnyConnection`] and one portable schema; the few places where they differ are here,
 //! each with the reason.
 
+pub mod admin_registrations;
+pub mod announcements;
 pub mod audit;
 pub mod catalogue;
 pub mod demo;
+pub mod directory;
 pub mod models;
 pub mod organisers;
 pub mod outbox;
 pub mod registrations;
+pub mod reports;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;

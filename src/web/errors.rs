@@ -17,6 +17,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// The organiser area needs a signed-in organiser: go to the sign-in page, then back here.
+    #[error("sign-in required")]
+    SignInRequired(String),
     #[error("bad request")]
     BadRequest,
     #[error("payload too large")]
@@ -51,6 +54,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -63,6 +67,12 @@ impl ResponseError for AppError {
         match self {
             AppError::Unexpected(e) => tracing::error!(error = format!("{e:#}"), "request failed"),
             AppError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            AppError::SignInRequired(next) => {
+                let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                return HttpResponse::SeeOther()
+                    .insert_header((actix_web::http::header::LOCATION, format!("/admin/login?next={next}")))
+                    .finish();
+            }
             _ => {}
         }
         HttpResponse::build(self.status_code()).finish()

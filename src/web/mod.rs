@@ -1,6 +1,7 @@
 //! The web application: state, middleware and routes. Handlers are thin: extract, parse, one
 //! call into `db::` off the async executor, then render or redirect.
 
+pub mod admin;
 pub mod assets;
 pub mod chrome;
 pub mod errors;
@@ -86,6 +87,7 @@ fn security_headers(https: bool) -> middleware::DefaultHeaders {
 
 /// Routes, shared by the server and anything that builds the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(admin::routes).configure(admin::speakers::public_routes);
     cfg.route("/", web::get().to(public::catalogue))
         .route("/healthz", web::get().to(public::healthz))
         .route("/privacy", web::get().to(public::privacy))

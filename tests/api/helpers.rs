@@ -601,3 +601,49 @@ impl TestApp {
         self.url(&location)
     }
 }
+
+/// The password of every organiser the tests create.
+pub const ORGANISER_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// Creates an organiser account (`role`: "admin" or "organiser") and signs it in through
+    /// the sign-in form; returns the signed-in client.
+    pub async fn sign_in(&self, role: &str) -> reqwest::Client {
+        let email = format!("{role}-{}@secretariat.example.org", &new_id()[24..]);
+        let hash = convoca::security::hash_password(ORGANISER_PASSWORD).expect("hash");
+        let (address, now, admin) = (email.clone(), self.clock.now(), role == "admin");
+        self.db(move |conn| {
+            convoca::db::organisers::add(conn, &address, "Test Organiser", &hash, admin, now).expect("add")
+        })
+        .await;
+        let client = self.client();
+        let page = client
+            .get(self.url("/admin/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("body");
+        let res = client
+            .post(self.url("/admin/login"))
+            .form(&[
+                ("csrf_token", csrf_token(&page).as_str()),
+                ("email", email.as_str()),
+                ("password", ORGANISER_PASSWORD),
+                ("next", "/admin"),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), 303, "signed in as {role}");
+        client
+    }
+
+    /// The CSRF token on an organiser page (for posting its forms).
+    pub async fn csrf_for(&self, client: &reqwest::Client, path: &str) -> String {
+        let res = client.get(self.url(path)).send().await.expect("page");
+        assert_eq!(res.status(), 200, "{path} opens");
+        csrf_token(&res.text().await.expect("body"))
+    }
+}

@@ -1,0 +1,53 @@
+## Organiser area: layout, sign-in, accounts, audit log
+admin-area = Organisers
+admin-nav-label = Organiser area
+admin-nav-sessions = Sessions
+admin-nav-speakers = Speakers
+admin-nav-organisations = Organisations
+admin-nav-reports = Reports
+admin-nav-accounts = Accounts
+admin-nav-audit = Audit log
+admin-nav-password = Change password
+admin-nav-public = Public site
+admin-sign-in = Sign in
+admin-sign-out = Sign out
+admin-login-title = Sign in to the organiser area
+admin-password = Password
+admin-login-failed = The email address or the password is not right.
+admin-login-throttled = { $minutes ->
+    [one] Too many attempts. Try again in { $minutes } minute.
+   *[other] Too many attempts. Try again in { $minutes } minutes.
+}
+admin-password-current = Current password
+admin-password-new = New password
+admin-password-confirm = New password again
+admin-password-hint = At least { $count } characters. A sentence you can remember works well.
+admin-password-save = Change password
+admin-password-too-short = Use at least { $count } characters
+admin-password-mismatch = The two new passwords are not the same
+admin-password-wrong = The current password is not right
+admin-flash-password-changed = Your password has been changed. Sign in again with the new one.
+admin-role = Role
+admin-role-admin = Administrator
+admin-role-organiser = Organiser
+admin-actions = Actions
+admin-save = Save
+admin-account-active = Active
+admin-account-inactive = Inactive
+admin-account-you = This is you
+admin-account-new = New account
+admin-account-first-password = First password (pass it on; they can change it)
+admin-account-create = Create account
+admin-account-email-taken = An account with this email address already exists
+admin-flash-account-created = The account has been created.
+admin-flash-account-updated = The account has been updated.
+admin-audit-when = When
+admin-audit-who = Who
+admin-audit-what = Action
+admin-audit-subject = Subject
+admin-audit-details = Details
+admin-audit-empty = Nothing recorded yet.
+admin-pagination = Pages
+admin-previous = Previous
+admin-next = Next
+admin-page-of = Page { $page } of { $pages }

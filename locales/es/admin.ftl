@@ -1,0 +1,53 @@
+## Área de organizadores: diseño, acceso, cuentas, registro de acciones
+admin-area = Organizadores
+admin-nav-label = Área de organizadores
+admin-nav-sessions = Sesiones
+admin-nav-speakers = Ponentes
+admin-nav-organisations = Organizaciones
+admin-nav-reports = Informes
+admin-nav-accounts = Cuentas
+admin-nav-audit = Registro de acciones
+admin-nav-password = Cambiar la contraseña
+admin-nav-public = Sitio público
+admin-sign-in = Iniciar sesión
+admin-sign-out = Cerrar sesión
+admin-login-title = Acceso al área de organizadores
+admin-password = Contraseña
+admin-login-failed = La dirección de correo o la contraseña no son correctas.
+admin-login-throttled = { $minutes ->
+    [one] Demasiados intentos. Vuelva a intentarlo dentro de { $minutes } minuto.
+   *[other] Demasiados intentos. Vuelva a intentarlo dentro de { $minutes } minutos.
+}
+admin-password-current = Contraseña actual
+admin-password-new = Nueva contraseña
+admin-password-confirm = Nueva contraseña (de nuevo)
+admin-password-hint = Al menos { $count } caracteres. Una frase fácil de recordar funciona bien.
+admin-password-save = Cambiar la contraseña
+admin-password-too-short = Use al menos { $count } caracteres
+admin-password-mismatch = Las dos contraseñas nuevas no coinciden
+admin-password-wrong = La contraseña actual no es correcta
+admin-flash-password-changed = Su contraseña ha cambiado. Vuelva a iniciar sesión con la nueva.
+admin-role = Función
+admin-role-admin = Administración
+admin-role-organiser = Organización
+admin-actions = Acciones
+admin-save = Guardar
+admin-account-active = Activa
+admin-account-inactive = Inactiva
+admin-account-you = Es usted
+admin-account-new = Nueva cuenta
+admin-account-first-password = Primera contraseña (comuníquela; se podrá cambiar)
+admin-account-create = Crear la cuenta
+admin-account-email-taken = Ya existe una cuenta con esta dirección de correo
+admin-flash-account-created = La cuenta se ha creado.
+admin-flash-account-updated = La cuenta se ha actualizado.
+admin-audit-when = Cuándo
+admin-audit-who = Quién
+admin-audit-what = Acción
+admin-audit-subject = Objeto
+admin-audit-details = Detalles
+admin-audit-empty = Todavía no hay nada registrado.
+admin-pagination = Páginas
+admin-previous = Anterior
+admin-next = Siguiente
+admin-page-of = Página { $page } de { $pages }

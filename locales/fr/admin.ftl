@@ -1,0 +1,53 @@
+## Espace organisateurs : mise en page, connexion, comptes, journal
+admin-area = Organisateurs
+admin-nav-label = Espace organisateurs
+admin-nav-sessions = Sessions
+admin-nav-speakers = Intervenants
+admin-nav-organisations = Organisations
+admin-nav-reports = Rapports
+admin-nav-accounts = Comptes
+admin-nav-audit = Journal des actions
+admin-nav-password = Changer de mot de passe
+admin-nav-public = Site public
+admin-sign-in = Se connecter
+admin-sign-out = Se déconnecter
+admin-login-title = Connexion à l'espace organisateurs
+admin-password = Mot de passe
+admin-login-failed = L'adresse e-mail ou le mot de passe est incorrect.
+admin-login-throttled = { $minutes ->
+    [one] Trop de tentatives. Réessayez dans { $minutes } minute.
+   *[other] Trop de tentatives. Réessayez dans { $minutes } minutes.
+}
+admin-password-current = Mot de passe actuel
+admin-password-new = Nouveau mot de passe
+admin-password-confirm = Nouveau mot de passe (à nouveau)
+admin-password-hint = Au moins { $count } caractères. Une phrase facile à retenir convient bien.
+admin-password-save = Changer le mot de passe
+admin-password-too-short = Utilisez au moins { $count } caractères
+admin-password-mismatch = Les deux nouveaux mots de passe ne sont pas identiques
+admin-password-wrong = Le mot de passe actuel est incorrect
+admin-flash-password-changed = Votre mot de passe a été changé. Reconnectez-vous avec le nouveau.
+admin-role = Rôle
+admin-role-admin = Administrateur·rice
+admin-role-organiser = Organisateur·rice
+admin-actions = Actions
+admin-save = Enregistrer
+admin-account-active = Actif
+admin-account-inactive = Inactif
+admin-account-you = C'est vous
+admin-account-new = Nouveau compte
+admin-account-first-password = Premier mot de passe (à transmettre ; il pourra être changé)
+admin-account-create = Créer le compte
+admin-account-email-taken = Un compte existe déjà avec cette adresse e-mail
+admin-flash-account-created = Le compte a été créé.
+admin-flash-account-updated = Le compte a été mis à jour.
+admin-audit-when = Quand
+admin-audit-who = Qui
+admin-audit-what = Action
+admin-audit-subject = Objet
+admin-audit-details = Détails
+admin-audit-empty = Rien n'a encore été enregistré.
+admin-pagination = Pages
+admin-previous = Précédente
+admin-next = Suivante
+admin-page-of = Page { $page } sur { $pages }

@@ -1,0 +1,1 @@
+//! Queries for the organiser area (directory).
