@@ -76,26 +76,25 @@ pub fn reschedule(
 
 /// Cancels a session and tells everyone who asked for a seat; calendar entries are removed.
 pub fn cancel(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    write_tx(conn, |conn| {
-        lock_session_row(conn, session_id)?;
-        let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
-        if session.status == "cancelled" {
-            return Ok(0);
-        }
-        let version = session.version + 1;
-        diesel::update(sessions::table.find(session_id))
-            .set((
-                sessions::status.eq("cancelled"),
-                sessions::version.eq(version),
-                sessions::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        if session.status != "published" {
-            return Ok(0);
-        }
-        let ids = active_registrations(conn, session_id, &["pending", "confirmed", "waitlisted"])?;
-        notify(conn, kinds::SESSION_CANCELLED, ids, version, now)
-    })
+    write_tx(conn, |conn| cancel_in_tx(conn, session_id, now))
+}
+
+fn cancel_in_tx(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    lock_session_row(conn, session_id)?;
+    let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
+    if session.status == "cancelled" {
+        return Ok(0);
+    }
+    let version = session.version + 1;
+    diesel::update(sessions::table.find(session_id))
+        .set((sessions::status.eq("cancelled"), sessions::version.eq(version), sessions::updated_at.eq(now)))
+        .execute(conn)?;
+    if session.status != "published" {
+        return Ok(0);
+    }
+    let ids =
+        active_registrations(conn, session_id, &["pending", "awaiting_approval", "confirmed", "waitlisted"])?;
+    notify(conn, kinds::SESSION_CANCELLED, ids, version, now)
 }
 
 /// Changes the number of seats; raising it gives the new seats to the waiting list at once.
@@ -111,5 +110,387 @@ pub fn set_capacity(
             .set((sessions::capacity.eq(capacity), sessions::updated_at.eq(now)))
             .execute(conn)?;
         promote_waitlisted(conn, session_id, now)
+    })
+}
+
+// ---- Organiser area: create, edit, publish, duplicate. ----
+
+use std::collections::HashMap;
+
+use super::audit::{self, Actor};
+use super::models::{PanelEntry, Series, SessionDocument, new_id};
+use super::schema::{panel_entries, series, session_documents};
+use crate::domain::session::SessionInput;
+
+/// A session in the organiser's list, with its registrations counted by status.
+#[derive(Debug, Clone)]
+pub struct SessionOverview {
+    pub session: Session,
+    pub series_title: Option<String>,
+    pub counts: HashMap<String, i64>,
+}
+
+/// Every session, newest first, with counts: two queries whatever the number of sessions.
+pub fn overview(conn: &mut AnyConnection) -> QueryResult<Vec<SessionOverview>> {
+    let rows: Vec<(Session, Option<String>)> = sessions::table
+        .left_join(series::table)
+        .order(sessions::starts_at.desc())
+        .select((Session::as_select(), series::title.nullable()))
+        .load(conn)?;
+    let counts: Vec<(String, String, i64)> = registrations::table
+        .group_by((registrations::session_id, registrations::status))
+        .select((registrations::session_id, registrations::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut by_session: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    for (session_id, status, n) in counts {
+        by_session.entry(session_id).or_default().insert(status, n);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(session, series_title)| {
+            let counts = by_session.remove(&session.id).unwrap_or_default();
+            SessionOverview { session, series_title, counts }
+        })
+        .collect())
+}
+
+/// A URL-safe slug from the title, made unique with "-2", "-3"…
+fn unique_slug(conn: &mut AnyConnection, title: &str, starts_at: NaiveDateTime) -> QueryResult<String> {
+    let mut base = slug::slugify(title);
+    base.truncate(80);
+    let base = base.trim_end_matches('-').to_owned();
+    let base = if base.is_empty() { format!("session-{}", starts_at.format("%Y-%m-%d")) } else { base };
+    let mut candidate = base.clone();
+    for n in 2.. {
+        let taken: bool =
+            diesel::select(diesel::dsl::exists(sessions::table.filter(sessions::slug.eq(&candidate))))
+                .get_result(conn)?;
+        if !taken {
+            break;
+        }
+        candidate = format!("{base}-{n}");
+    }
+    Ok(candidate)
+}
+
+fn series_exists(conn: &mut AnyConnection, id: &Option<String>) -> QueryResult<bool> {
+    match id {
+        None => Ok(true),
+        Some(id) => diesel::select(diesel::dsl::exists(series::table.find(id))).get_result(conn),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved(String),
+    UnknownSeries,
+    NotFound,
+}
+
+/// Creates a draft session.
+pub fn create(
+    conn: &mut AnyConnection,
+    input: &SessionInput,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<SaveOutcome> {
+    write_tx(conn, |conn| {
+        if !series_exists(conn, &input.series_id)? {
+            return Ok(SaveOutcome::UnknownSeries);
+        }
+        let id = new_id();
+        let slug = unique_slug(conn, &input.title, input.starts_at)?;
+        diesel::insert_into(sessions::table)
+            .values(&Session {
+                id: id.clone(),
+                series_id: input.series_id.clone(),
+                slug: slug.clone(),
+                title: input.title.clone(),
+                summary: input.summary.clone(),
+                description: input.description.clone(),
+                language: input.language.code().into(),
+                starts_at: input.starts_at,
+                timezone: input.timezone.clone(),
+                duration_minutes: input.duration_minutes,
+                capacity: input.capacity,
+                registration_opens_at: input.registration_opens_at,
+                registration_closes_at: input.registration_closes_at,
+                status: "draft".into(),
+                join_url: input.join_url.clone(),
+                recording_url: input.recording_url.clone(),
+                version: 1,
+                is_demo: false,
+                created_at: now,
+                updated_at: now,
+                reminder_offsets: input.reminder_offsets.clone(),
+                follow_up_delay_minutes: input.follow_up_delay_minutes,
+                approval_mode: input.approval_mode.into(),
+            })
+            .execute(conn)?;
+        audit::record(conn, actor, "session.create", &input.title, &slug, now)?;
+        Ok(SaveOutcome::Saved(id))
+    })
+}
+
+/// Saves an edited session. Registrants hear about what concerns them, in the same
+/// transaction: a new time (update with a replacing calendar entry, reminders rescheduled)
+/// and new seats (the waiting list moves up).
+pub fn update(
+    conn: &mut AnyConnection,
+    id: &str,
+    input: &SessionInput,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<SaveOutcome> {
+    write_tx(conn, |conn| {
+        lock_session_row(conn, id)?;
+        let Some(before) = sessions::table.find(id).select(Session::as_select()).first(conn).optional()?
+        else {
+            return Ok(SaveOutcome::NotFound);
+        };
+        if !series_exists(conn, &input.series_id)? {
+            return Ok(SaveOutcome::UnknownSeries);
+        }
+        let moved = before.starts_at != input.starts_at || before.duration_minutes != input.duration_minutes;
+        let version = if moved { before.version + 1 } else { before.version };
+        diesel::update(sessions::table.find(id))
+            .set((
+                sessions::series_id.eq(&input.series_id),
+                sessions::title.eq(&input.title),
+                sessions::summary.eq(&input.summary),
+                sessions::description.eq(&input.description),
+                sessions::language.eq(input.language.code()),
+                sessions::starts_at.eq(input.starts_at),
+                sessions::timezone.eq(&input.timezone),
+                sessions::duration_minutes.eq(input.duration_minutes),
+                sessions::capacity.eq(input.capacity),
+                sessions::registration_opens_at.eq(input.registration_opens_at),
+                sessions::registration_closes_at.eq(input.registration_closes_at),
+                sessions::approval_mode.eq(input.approval_mode),
+                sessions::reminder_offsets.eq(&input.reminder_offsets),
+                sessions::follow_up_delay_minutes.eq(input.follow_up_delay_minutes),
+                sessions::join_url.eq(&input.join_url),
+                sessions::recording_url.eq(&input.recording_url),
+                sessions::version.eq(version),
+                sessions::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let mut details = Vec::new();
+        if moved && before.status == "published" {
+            let ids = active_registrations(conn, id, &["confirmed", "waitlisted"])?;
+            let told = notify(conn, kinds::SESSION_UPDATED, ids, version, now)?;
+            details.push(format!("moved; {told} registrants told"));
+        }
+        if input.capacity > before.capacity {
+            let promoted = promote_waitlisted(conn, id, now)?;
+            details.push(format!("capacity {} -> {}; {promoted} promoted", before.capacity, input.capacity));
+        }
+        audit::record(conn, actor, "session.update", &input.title, &details.join("; "), now)?;
+        Ok(SaveOutcome::Saved(id.to_owned()))
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Publish,
+    Unpublish,
+    Cancel,
+}
+
+/// Publishes, unpublishes (back to draft) or cancels (with notices to registrants).
+pub fn change_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    change: StatusChange,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<Option<usize>> {
+    write_tx(conn, |conn| {
+        let Some(session) = sessions::table.find(id).select(Session::as_select()).first(conn).optional()?
+        else {
+            return Ok(None);
+        };
+        if change == StatusChange::Cancel {
+            let told = cancel_in_tx(conn, id, now)?;
+            audit::record(
+                conn,
+                actor,
+                "session.cancel",
+                &session.title,
+                &format!("{told} registrants told"),
+                now,
+            )?;
+            return Ok(Some(told));
+        }
+        let (to, action) = match change {
+            StatusChange::Publish => ("published", "session.publish"),
+            _ => ("draft", "session.unpublish"),
+        };
+        if session.status == "cancelled" {
+            return Ok(Some(0));
+        }
+        diesel::update(sessions::table.find(id))
+            .set((sessions::status.eq(to), sessions::updated_at.eq(now)))
+            .execute(conn)?;
+        audit::record(conn, actor, action, &session.title, "", now)?;
+        Ok(Some(0))
+    })
+}
+
+/// Copies a session (e.g. the French session from the English one) as a draft, with its panel
+/// and documents, but none of its registrations.
+pub fn duplicate(
+    conn: &mut AnyConnection,
+    id: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    write_tx(conn, |conn| {
+        let Some(original) = sessions::table.find(id).select(Session::as_select()).first(conn).optional()?
+        else {
+            return Ok(None);
+        };
+        let new_session_id = new_id();
+        let title = format!("{} (copy)", original.title);
+        let slug = unique_slug(conn, &title, original.starts_at)?;
+        diesel::insert_into(sessions::table)
+            .values(&Session {
+                id: new_session_id.clone(),
+                slug,
+                title: title.clone(),
+                status: "draft".into(),
+                version: 1,
+                is_demo: false,
+                created_at: now,
+                updated_at: now,
+                recording_url: None,
+                ..original.clone()
+            })
+            .execute(conn)?;
+        let panel: Vec<PanelEntry> = panel_entries::table
+            .filter(panel_entries::session_id.eq(id))
+            .select(PanelEntry::as_select())
+            .load(conn)?;
+        for entry in panel {
+            diesel::insert_into(panel_entries::table)
+                .values(&PanelEntry { id: new_id(), session_id: new_session_id.clone(), ..entry })
+                .execute(conn)?;
+        }
+        let documents: Vec<SessionDocument> = session_documents::table
+            .filter(session_documents::session_id.eq(id))
+            .select(SessionDocument::as_select())
+            .load(conn)?;
+        for document in documents {
+            diesel::insert_into(session_documents::table)
+                .values(&SessionDocument { id: new_id(), session_id: new_session_id.clone(), ..document })
+                .execute(conn)?;
+        }
+        audit::record(conn, actor, "session.duplicate", &original.title, &title, now)?;
+        Ok(Some(new_session_id))
+    })
+}
+
+pub fn add_document(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    title: &str,
+    url: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let exists: bool =
+            diesel::select(diesel::dsl::exists(sessions::table.find(session_id))).get_result(conn)?;
+        if !exists {
+            return Ok(false);
+        }
+        let last: Option<i32> = session_documents::table
+            .filter(session_documents::session_id.eq(session_id))
+            .select(diesel::dsl::max(session_documents::position))
+            .first(conn)?;
+        diesel::insert_into(session_documents::table)
+            .values(&SessionDocument {
+                id: new_id(),
+                session_id: session_id.to_owned(),
+                title: title.to_owned(),
+                url: url.to_owned(),
+                position: last.unwrap_or(0) + 1,
+            })
+            .execute(conn)?;
+        audit::record(conn, actor, "document.add", title, url, now)?;
+        Ok(true)
+    })
+}
+
+pub fn remove_document(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    document_id: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let title: Option<String> = session_documents::table
+            .filter(session_documents::id.eq(document_id))
+            .filter(session_documents::session_id.eq(session_id))
+            .select(session_documents::title)
+            .first(conn)
+            .optional()?;
+        let Some(title) = title else { return Ok(false) };
+        diesel::delete(session_documents::table.find(document_id)).execute(conn)?;
+        audit::record(conn, actor, "document.remove", &title, "", now)?;
+        Ok(true)
+    })
+}
+
+pub fn all_series(conn: &mut AnyConnection) -> QueryResult<Vec<Series>> {
+    series::table.order(series::title.asc()).select(Series::as_select()).load(conn)
+}
+
+/// Creates a series, or renames one (`id` given). Returns false when the id is unknown.
+pub fn save_series(
+    conn: &mut AnyConnection,
+    id: Option<&str>,
+    title: &str,
+    description: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        match id {
+            Some(id) => {
+                let n = diesel::update(series::table.find(id))
+                    .set((series::title.eq(title), series::description.eq(description)))
+                    .execute(conn)?;
+                if n == 0 {
+                    return Ok(false);
+                }
+                audit::record(conn, actor, "series.update", title, "", now)?;
+            }
+            None => {
+                let mut base = slug::slugify(title);
+                base.truncate(80);
+                let mut candidate = if base.is_empty() { new_id() } else { base.clone() };
+                let mut n = 2;
+                while diesel::select(diesel::dsl::exists(series::table.filter(series::slug.eq(&candidate))))
+                    .get_result::<bool>(conn)?
+                {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                diesel::insert_into(series::table)
+                    .values(&Series {
+                        id: new_id(),
+                        slug: candidate,
+                        title: title.to_owned(),
+                        description: description.to_owned(),
+                        is_demo: false,
+                        created_at: now,
+                    })
+                    .execute(conn)?;
+                audit::record(conn, actor, "series.create", title, "", now)?;
+            }
+        }
+        Ok(true)
     })
 }

@@ -1,6 +1,7 @@
 //! Domain types and the parsers that turn raw input into them. No I/O here.
 
 mod registration;
+pub mod session;
 
 pub use registration::{
     FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text, parse_email,
