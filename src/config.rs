@@ -125,6 +125,7 @@ pub struct RawSettings {
     pub mail_from: Option<String>,
     pub secret_key: Option<String>,
     pub smtp_concurrency: Option<String>,
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +139,12 @@ pub struct Settings {
     pub secret_key: SecretKey,
     /// How many messages the worker sends at once (and SMTP connections it keeps).
     pub smtp_concurrency: usize,
+    /// Whether the secret came from `CONVOCA_SECRET_KEY` (not generated into the data folder).
+    pub secret_from_env: bool,
+    /// Bearer token that opens `/metrics` to non-loopback scrapers.
+    pub metrics_token: Option<String>,
+    /// Whether `CONVOCA_BASE_URL` was given (not derived from the bind address).
+    pub base_url_given: bool,
 }
 
 const SECRET_FILE: &str = "secret.key";
@@ -184,7 +191,51 @@ impl Settings {
                 _ => bail!("CONVOCA_SMTP_CONCURRENCY {value:?}: expected a whole number from 1 to 128"),
             },
         };
-        Ok(Self { database, bind, base_url, data_dir, smtp, mail_from, secret_key, smtp_concurrency })
+        let metrics_token = raw.metrics_token.filter(|t| !t.trim().is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            bail!("CONVOCA_METRICS_TOKEN is too short: expected at least 16 characters");
+        }
+        Ok(Self {
+            database,
+            bind,
+            base_url_given: raw.base_url.is_some(),
+            base_url,
+            data_dir,
+            smtp,
+            mail_from,
+            secret_from_env: raw.secret_key.is_some(),
+            secret_key,
+            smtp_concurrency,
+            metrics_token,
+        })
+    }
+
+    /// Refuses settings that are fine on a laptop but unsafe once the app listens beyond this
+    /// machine: mail that goes nowhere, a secret other instances cannot share, links built
+    /// from a guessed address.
+    pub fn check_production_safety(&self) -> anyhow::Result<()> {
+        if self.bind.ip().is_loopback() {
+            return Ok(());
+        }
+        let mut problems = Vec::new();
+        if self.smtp.is_none() {
+            problems
+                .push("SMTP_URL is not set, so emails would only be written as files under the data folder");
+        }
+        if !self.secret_from_env {
+            problems.push("CONVOCA_SECRET_KEY is not set, so a secret generated on this machine would sign cookies and tokens (instances would not share it)");
+        }
+        if !self.base_url_given {
+            problems.push("CONVOCA_BASE_URL is not set, so links in emails would point at the bind address");
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "CONVOCA_BIND {} listens beyond this machine, but:\n  - {}\nSet them (see docs/deployment.md), or bind to 127.0.0.1 for a local trial.",
+            self.bind,
+            problems.join("\n  - ")
+        )
     }
 
     /// Where messages go when no SMTP server is configured.
@@ -292,6 +343,37 @@ mod tests {
         let second = Settings::from_raw(raw).expect("settings");
         assert_eq!(first.secret_key.sign("t", "m"), second.secret_key.sign("t", "m"));
         assert_eq!(first.base_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn listening_beyond_loopback_needs_smtp_a_shared_secret_and_a_base_url() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data_dir = Some(dir.path().to_string_lossy().into_owned());
+        let local =
+            Settings::from_raw(RawSettings { data_dir: data_dir.clone(), ..Default::default() }).expect("ok");
+        assert!(local.check_production_safety().is_ok());
+        let public = Settings::from_raw(RawSettings {
+            data_dir: data_dir.clone(),
+            bind: Some("0.0.0.0:8080".into()),
+            ..Default::default()
+        })
+        .expect("ok");
+        let message = public.check_production_safety().expect_err("unsafe").to_string();
+        assert!(
+            message.contains("SMTP_URL")
+                && message.contains("CONVOCA_SECRET_KEY")
+                && message.contains("CONVOCA_BASE_URL")
+        );
+        let safe = Settings::from_raw(RawSettings {
+            data_dir,
+            bind: Some("0.0.0.0:8080".into()),
+            smtp_url: Some("smtps://u:p@mail.example.org:465".into()),
+            secret_key: Some("x".repeat(48)),
+            base_url: Some("https://webinars.example.org".into()),
+            ..Default::default()
+        })
+        .expect("ok");
+        assert!(safe.check_production_safety().is_ok());
     }
 
     #[test]

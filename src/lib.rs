@@ -7,6 +7,7 @@ pub mod domain;
 pub mod email;
 pub mod i18n;
 pub mod jobs;
+pub mod observability;
 pub mod security;
 pub mod startup;
 pub mod web;

@@ -60,8 +60,14 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// Apply pending database migrations, then exit.
+    /// Apply pending database migrations, then exit (the release step).
     Migrate,
+    /// Write a consistent copy of the SQLite database to a new file, while the app runs.
+    /// (PostgreSQL: use pg_dump; see docs/deployment.md.)
+    Backup {
+        /// The file to create; it must not exist yet.
+        path: std::path::PathBuf,
+    },
     /// Manage organiser accounts.
     #[command(subcommand)]
     Organiser(OrganiserCommand),
@@ -110,10 +116,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs go to standard error; `CONVOCA_LOG_FORMAT=json` gives one JSON object per line.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("CONVOCA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().flatten_event(true).with_current_span(true).init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Pool size and timeouts: CONVOCA_DB_POOL_SIZE, CONVOCA_DB_CONNECT_TIMEOUT and
+/// CONVOCA_DB_STATEMENT_TIMEOUT (seconds).
+fn pool_settings() -> anyhow::Result<db::PoolSettings> {
+    let number = |name: &str, default: u64, max: u64| -> anyhow::Result<u64> {
+        match std::env::var(name).ok().filter(|v| !v.trim().is_empty()) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| anyhow::anyhow!("{name} {v:?}: expected a whole number from 1 to {max}")),
+        }
+    };
+    Ok(db::PoolSettings {
+        max_size: u32::try_from(number("CONVOCA_DB_POOL_SIZE", 16, 256)?)?,
+        connect_timeout: std::time::Duration::from_secs(number("CONVOCA_DB_CONNECT_TIMEOUT", 10, 300)?),
+        statement_timeout: std::time::Duration::from_secs(number("CONVOCA_DB_STATEMENT_TIMEOUT", 30, 3600)?),
+    })
 }
 
 fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
@@ -127,6 +160,7 @@ fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
         mail_from: args.mail_from,
         secret_key: env("CONVOCA_SECRET_KEY"),
         smtp_concurrency: env("CONVOCA_SMTP_CONCURRENCY"),
+        metrics_token: env("CONVOCA_METRICS_TOKEN"),
     })
 }
 
@@ -152,7 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker { once } => {
             let settings = Arc::new(settings);
-            let pool = open_database(&settings, &Default::default()).await?;
+            let pool = open_database(&settings, &pool_settings()?).await?;
             let mailer = Mailer::from_settings(&settings)?;
             let worker = Worker::new(pool, settings, Clock::system(), mailer, Arc::new(Notify::new()));
             if once {
@@ -180,6 +214,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
             }
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let target = settings.database.clone();
+            let written = tokio::task::spawn_blocking(move || -> anyhow::Result<std::path::PathBuf> {
+                let pool = db::build_pool(&target, &Default::default())?;
+                let mut conn = pool.get()?;
+                db::backup_sqlite(&mut conn, &path)?;
+                Ok(path)
+            })
+            .await??;
+            println!("wrote a consistent copy of the database to {}", written.display());
             Ok(())
         }
         Command::Organiser(OrganiserCommand::Add { email, name, admin }) => {

@@ -1,1 +1,458 @@
-//! Queries for the organiser area (admin_registrations).
+//! Queries behind the organiser's registrations pages: live counts, the filtered list,
+//! attendance (by hand and from the video platform's export) and the CSV export.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
+
+use super::audit::{self, Actor};
+use super::models::Session;
+use super::schema::{organisations, registrations, sessions};
+use super::{AnyConnection, MultiBackend, write_tx};
+
+diesel::define_sql_function! {
+    /// SQL `lower()`: both engines have it, so search is case-insensitive on both (PostgreSQL's
+    /// `LIKE` is case-sensitive, and `ILIKE` exists only there).
+    fn lower(x: Text) -> Text;
+}
+
+diesel::define_sql_function! {
+    #[sql_name = "lower"]
+    fn lower_nullable(x: Nullable<Text>) -> Nullable<Text>;
+}
+
+/// How many `eq_any` values go in one statement (SQLite allows 32,766 bind values; PostgreSQL
+/// 65,535), with room to spare.
+const IDS_PER_STATEMENT: usize = 500;
+
+pub fn session(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Option<Session>> {
+    sessions::table.find(session_id).select(Session::as_select()).first(conn).optional()
+}
+
+/// Registrations of one session, by state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub confirmed: i64,
+    pub capacity: i64,
+    pub waitlisted: i64,
+    pub awaiting_approval: i64,
+    pub pending: i64,
+    pub cancelled: i64,
+    pub declined: i64,
+    pub attended: i64,
+}
+
+pub fn counts(conn: &mut AnyConnection, session: &Session) -> QueryResult<Counts> {
+    let groups: Vec<(String, Option<bool>, i64)> = registrations::table
+        .filter(registrations::session_id.eq(&session.id))
+        .group_by((registrations::status, registrations::attended))
+        .select((registrations::status, registrations::attended, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut counts = Counts { capacity: i64::from(session.capacity), ..Counts::default() };
+    for (status, attended, n) in groups {
+        match status.as_str() {
+            "confirmed" => counts.confirmed += n,
+            "waitlisted" => counts.waitlisted += n,
+            "awaiting_approval" => counts.awaiting_approval += n,
+            "pending" => counts.pending += n,
+            "cancelled" => counts.cancelled += n,
+            "declined" => counts.declined += n,
+            _ => {}
+        }
+        if attended == Some(true) && !matches!(status.as_str(), "cancelled" | "declined") {
+            counts.attended += n;
+        }
+    }
+    Ok(counts)
+}
+
+/// The list's search and filters, as typed (empty: not filtered).
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Part of a name, email address or organisation, any case.
+    pub q: String,
+    pub status: String,
+    /// An organisation id, or [`OTHER_ORGANISATION`] for free-text organisations.
+    pub organisation: String,
+    pub country: String,
+}
+
+/// The organisation filter's value for "typed in, not from the list".
+pub const OTHER_ORGANISATION: &str = "other";
+
+/// One line of the list.
+#[derive(Debug, Clone, Queryable)]
+pub struct ListRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub organisation_name: Option<String>,
+    pub organisation_other: Option<String>,
+    pub country: String,
+    pub language: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub attended: Option<bool>,
+}
+
+impl ListRow {
+    pub fn organisation(&self) -> &str {
+        self.organisation_name.as_deref().or(self.organisation_other.as_deref()).unwrap_or("")
+    }
+}
+
+/// `%`, `_` and the escape character itself match literally.
+pub fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+type Joined = diesel::dsl::LeftJoin<registrations::table, organisations::table>;
+
+fn filtered<'a>(
+    session_id: &'a str,
+    filters: &'a Filters,
+) -> diesel::dsl::IntoBoxed<'a, Joined, MultiBackend> {
+    let mut query = registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::session_id.eq(session_id))
+        .into_boxed::<MultiBackend>();
+    let q = filters.q.trim();
+    if !q.is_empty() {
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        query = query.filter(
+            lower(registrations::name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(registrations::email).like(pattern.clone()).escape('\\'))
+                .or(lower_nullable(organisations::name.nullable()).like(pattern.clone()).escape('\\'))
+                .or(lower_nullable(registrations::organisation_other).like(pattern).escape('\\')),
+        );
+    }
+    if !filters.status.is_empty() {
+        query = query.filter(registrations::status.eq(&filters.status));
+    }
+    if filters.organisation == OTHER_ORGANISATION {
+        query = query.filter(registrations::organisation_id.is_null());
+    } else if !filters.organisation.is_empty() {
+        query = query.filter(registrations::organisation_id.eq(&filters.organisation));
+    }
+    if !filters.country.is_empty() {
+        query = query.filter(registrations::country.eq(&filters.country));
+    }
+    query
+}
+
+/// One page of the filtered list, earliest registration first, and the number of matches.
+/// Two queries, whatever the page size.
+pub fn list(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    filters: &Filters,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<ListRow>, i64)> {
+    let total: i64 = filtered(session_id, filters).select(diesel::dsl::count_star()).first(conn)?;
+    let rows = filtered(session_id, filters)
+        .order((registrations::created_at.asc(), registrations::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((
+            registrations::id,
+            registrations::name,
+            registrations::email,
+            organisations::name.nullable(),
+            registrations::organisation_other,
+            registrations::country,
+            registrations::language,
+            registrations::status,
+            registrations::created_at,
+            registrations::attended,
+        ))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The organisations (id, name) and countries that occur among a session's registrations.
+#[derive(Debug, Clone, Default)]
+pub struct FilterChoices {
+    pub organisations: Vec<(String, String)>,
+    pub countries: Vec<String>,
+}
+
+/// What the list's filters offer.
+pub fn filter_choices(conn: &mut AnyConnection, session_id: &str) -> QueryResult<FilterChoices> {
+    let organisations: Vec<(String, String)> = registrations::table
+        .inner_join(organisations::table)
+        .filter(registrations::session_id.eq(session_id))
+        .select((organisations::id, organisations::name))
+        .distinct()
+        .order(organisations::name.asc())
+        .load(conn)?;
+    let countries: Vec<String> = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::country.ne(""))
+        .select(registrations::country)
+        .distinct()
+        .order(registrations::country.asc())
+        .load(conn)?;
+    let mut choices = FilterChoices { organisations, countries };
+    choices.organisations.sort_by_cached_key(|(_, name)| super::reports::sort_key(name));
+    choices.countries.sort_by_cached_key(|c| super::reports::sort_key(c));
+    Ok(choices)
+}
+
+/// Who a registration is, if it belongs to the session (for checks and the audit log).
+pub fn registrant(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    registration_id: &str,
+) -> QueryResult<Option<(String, String)>> {
+    registrations::table
+        .filter(registrations::id.eq(registration_id))
+        .filter(registrations::session_id.eq(session_id))
+        .select((registrations::name, registrations::email))
+        .first(conn)
+        .optional()
+}
+
+/// Marks confirmed registrations of the session as attended or absent, with an audit entry, in
+/// one transaction. Ids of other sessions or states are left alone. Returns how many changed.
+pub fn set_attendance(
+    conn: &mut AnyConnection,
+    session: &Session,
+    ids: &[String],
+    attended: bool,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        let changed = mark(conn, &session.id, ids, attended, now)?;
+        let action = if attended { "attendance.present" } else { "attendance.absent" };
+        audit::record(
+            conn,
+            actor,
+            action,
+            &session.title,
+            &format!("session={} count={changed}", session.id),
+            now,
+        )?;
+        Ok(changed)
+    })
+}
+
+fn mark(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    ids: &[String],
+    attended: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        changed += diesel::update(
+            registrations::table
+                .filter(registrations::session_id.eq(session_id))
+                .filter(registrations::status.eq("confirmed"))
+                .filter(registrations::id.eq_any(chunk)),
+        )
+        .set((registrations::attended.eq(Some(attended)), registrations::updated_at.eq(now)))
+        .execute(conn)?;
+    }
+    Ok(changed)
+}
+
+/// One data line of an attendance file: its line number in the file and the address on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceLine {
+    pub line: u64,
+    pub email: String,
+}
+
+/// A line that matched no confirmed registration of the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmatched {
+    pub line: u64,
+    pub email: String,
+    /// The state of the registration with that address, when it is not confirmed.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub lines: usize,
+    /// Confirmed registrations found in the file (each counted once).
+    pub matched: usize,
+    pub marked_absent: usize,
+    pub unmatched: Vec<Unmatched>,
+}
+
+/// Records attendance from the video platform's list: every confirmed registration whose
+/// address is on it attended; with `others_absent`, every other confirmed one did not. One
+/// transaction, with its audit entry.
+pub fn import_attendance(
+    conn: &mut AnyConnection,
+    session: &Session,
+    lines: &[AttendanceLine],
+    others_absent: bool,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<ImportReport> {
+    write_tx(conn, |conn| {
+        let known: Vec<(String, String, String)> = registrations::table
+            .filter(registrations::session_id.eq(&session.id))
+            .select((registrations::id, registrations::email_normalized, registrations::status))
+            .load(conn)?;
+        let by_email: HashMap<&str, (&str, &str)> = known
+            .iter()
+            .map(|(id, email, status)| (email.as_str(), (id.as_str(), status.as_str())))
+            .collect();
+        let mut present: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut unmatched = Vec::new();
+        for line in lines {
+            let email = normalise_email(&line.email);
+            match by_email.get(email.as_str()) {
+                Some((id, "confirmed")) => {
+                    if seen.insert(*id) {
+                        present.push((*id).to_owned());
+                    }
+                }
+                Some((_, status)) => unmatched.push(Unmatched {
+                    line: line.line,
+                    email: line.email.clone(),
+                    status: Some((*status).to_owned()),
+                }),
+                None => {
+                    unmatched.push(Unmatched { line: line.line, email: line.email.clone(), status: None })
+                }
+            }
+        }
+        mark(conn, &session.id, &present, true, now)?;
+        let absent: Vec<String> = if others_absent {
+            known
+                .iter()
+                .filter(|(id, _, status)| status == "confirmed" && !seen.contains(id.as_str()))
+                .map(|(id, _, _)| id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let marked_absent = mark(conn, &session.id, &absent, false, now)?;
+        let report = ImportReport { lines: lines.len(), matched: present.len(), marked_absent, unmatched };
+        audit::record(
+            conn,
+            actor,
+            "attendance.import",
+            &session.title,
+            &format!(
+                "session={} lines={} attended={} absent={} unmatched={}",
+                session.id,
+                report.lines,
+                report.matched,
+                report.marked_absent,
+                report.unmatched.len()
+            ),
+            now,
+        )?;
+        Ok(report)
+    })
+}
+
+/// The form of an address registrations are matched by (as stored in `email_normalized`).
+pub fn normalise_email(raw: &str) -> String {
+    raw.trim().trim_matches(|c| matches!(c, '<' | '>' | '"' | '\'')).trim().to_lowercase()
+}
+
+/// One line of the CSV export.
+#[derive(Debug, Clone, Queryable)]
+pub struct ExportRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub organisation_name: Option<String>,
+    pub organisation_other: Option<String>,
+    pub country: String,
+    pub position: String,
+    pub language: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub attended: Option<bool>,
+    pub needs: String,
+    pub newsletter: bool,
+}
+
+/// The next `limit` registrations of the session after the one with id `after`, by id (ids are
+/// UUID v7, so this is registration order): keyset pagination, so every chunk costs the same.
+pub fn export_chunk(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<ExportRow>> {
+    let mut query = registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::session_id.eq(session_id))
+        .into_boxed::<MultiBackend>();
+    if let Some(after) = after {
+        query = query.filter(registrations::id.gt(after));
+    }
+    query
+        .order(registrations::id.asc())
+        .limit(limit)
+        .select((
+            registrations::id,
+            registrations::name,
+            registrations::email,
+            organisations::name.nullable(),
+            registrations::organisation_other,
+            registrations::country,
+            registrations::position,
+            registrations::language,
+            registrations::status,
+            registrations::created_at,
+            registrations::confirmed_at,
+            registrations::attended,
+            registrations::needs,
+            registrations::newsletter,
+        ))
+        .load(conn)
+}
+
+/// Writes an audit entry on its own (for actions whose change committed in its own transaction).
+pub fn record_audit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    subject: &str,
+    details: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    write_tx(conn, |conn| audit::record(conn, actor, action, subject, details, now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_matched_literally() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("Ciudad de México"), "Ciudad de México");
+    }
+
+    #[test]
+    fn addresses_are_compared_the_way_they_are_stored() {
+        assert_eq!(normalise_email("  <Ana.Torres@CDMX.gob.mx> "), "ana.torres@cdmx.gob.mx");
+        assert_eq!(normalise_email("\"x@y.org\""), "x@y.org");
+    }
+}

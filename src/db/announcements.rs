@@ -1,1 +1,291 @@
-//! Queries for the organiser area (announcements).
+//! Announcements: one email written by an organiser, queued in the outbox for every chosen
+//! registrant of a session. There is no table of their own: each outbox message carries the
+//! announcement's id, subject and body in its payload, and its dedupe key
+//! (`announcement:<announcement id>:<registration id>`) keeps each recipient single.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::audit::{self, Actor};
+use super::models::Session;
+use super::outbox::{self, NewMessage};
+use super::registrations::kinds;
+use super::schema::{outbox as outbox_table, registrations};
+use super::{AnyConnection, MultiBackend, write_tx};
+
+/// Which registrants receive an announcement (any of the ticked groups).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Audience {
+    pub confirmed: bool,
+    pub waitlisted: bool,
+    pub attended: bool,
+    pub absent: bool,
+}
+
+impl Audience {
+    pub fn is_empty(&self) -> bool {
+        !(self.confirmed || self.waitlisted || self.attended || self.absent)
+    }
+
+    /// The groups as stored in the payload and the audit log, e.g. `confirmed,absent`.
+    pub fn describe(&self) -> String {
+        [
+            (self.confirmed, "confirmed"),
+            (self.waitlisted, "waitlisted"),
+            (self.attended, "attended"),
+            (self.absent, "absent"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
+    }
+}
+
+/// The ids of the session's registrations in the audience. Cancelled and declined
+/// registrations never are, whatever their attendance says.
+pub fn recipients(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    audience: Audience,
+) -> QueryResult<Vec<String>> {
+    if audience.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.ne_all(["cancelled", "declined"]))
+        .select(registrations::id)
+        .order(registrations::id.asc())
+        .into_boxed::<MultiBackend>();
+    // Start from "nothing" and add each group with OR.
+    let mut any: Box<
+        dyn BoxableExpression<registrations::table, MultiBackend, SqlType = diesel::sql_types::Bool>,
+    > = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+    if audience.confirmed {
+        any = Box::new(any.or(registrations::status.eq("confirmed")));
+    }
+    if audience.waitlisted {
+        any = Box::new(any.or(registrations::status.eq("waitlisted")));
+    }
+    if audience.attended {
+        any = Box::new(any.or(registrations::attended.eq(Some(true)).assume_not_null()));
+    }
+    if audience.absent {
+        any = Box::new(any.or(registrations::attended.eq(Some(false)).assume_not_null()));
+    }
+    query = query.filter(any);
+    query.load(conn)
+}
+
+/// The JSON payload of each message of an announcement.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Payload {
+    pub announcement: String,
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub audience: String,
+    #[serde(default)]
+    pub by: String,
+}
+
+/// Queues the announcement for its audience, with an audit entry, in one transaction. Sending
+/// the same announcement id again adds nobody twice. Returns how many messages were queued.
+pub fn send(
+    conn: &mut AnyConnection,
+    session: &Session,
+    payload: &Payload,
+    audience: Audience,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let json =
+        serde_json::to_string(payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    write_tx(conn, |conn| {
+        let ids = recipients(conn, &session.id, audience)?;
+        let messages: Vec<NewMessage> = ids
+            .into_iter()
+            .map(|id| NewMessage {
+                kind: kinds::ANNOUNCEMENT,
+                dedupe_key: format!("{}:{}:{id}", kinds::ANNOUNCEMENT, payload.announcement),
+                registration_id: id,
+                payload: json.clone(),
+            })
+            .collect();
+        let queued = outbox::enqueue_many(conn, &messages, now)?;
+        audit::record(
+            conn,
+            actor,
+            "announcement.send",
+            &session.title,
+            &format!(
+                "session={} announcement={} audience={} queued={queued} subject={}",
+                session.id, payload.announcement, payload.audience, payload.subject
+            ),
+            now,
+        )?;
+        Ok(queued)
+    })
+}
+
+/// One message of a past announcement.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub attempts: i32,
+}
+
+/// A past announcement with the state of each of its messages.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub id: String,
+    pub subject: String,
+    pub audience: String,
+    pub by: String,
+    pub created_at: NaiveDateTime,
+    pub deliveries: Vec<Delivery>,
+}
+
+impl Sent {
+    pub fn count(&self, status: &str) -> usize {
+        self.deliveries.iter().filter(|d| d.status == status).count()
+    }
+
+    /// Messages still on their way (queued, or being sent).
+    pub fn pending(&self) -> usize {
+        self.count("queued") + self.count("sending")
+    }
+}
+
+type HistoryRow = (String, String, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime, String, String);
+
+/// The announcement id inside a dedupe key `announcement:<announcement id>:<registration id>`.
+fn announcement_of(dedupe_key: &str) -> Option<&str> {
+    dedupe_key.strip_prefix(kinds::ANNOUNCEMENT)?.strip_prefix(':')?.split(':').next()
+}
+
+/// The session's announcements, newest first, each with its messages. Two queries: the
+/// messages, then one payload per announcement (the payloads are the same for all its
+/// messages, and the body may be long).
+pub fn history(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<Sent>> {
+    let rows: Vec<HistoryRow> = outbox_table::table
+        .inner_join(registrations::table)
+        .filter(outbox_table::kind.eq(kinds::ANNOUNCEMENT))
+        .filter(registrations::session_id.eq(session_id))
+        .order((outbox_table::created_at.desc(), registrations::name.asc(), outbox_table::id.asc()))
+        .select((
+            outbox_table::dedupe_key,
+            outbox_table::status,
+            outbox_table::last_error,
+            outbox_table::sent_at,
+            outbox_table::attempts,
+            outbox_table::created_at,
+            registrations::name,
+            registrations::email,
+        ))
+        .load(conn)?;
+    let mut order: Vec<String> = Vec::new();
+    let mut sample_keys: Vec<String> = Vec::new();
+    let mut by_id: HashMap<String, Sent> = HashMap::new();
+    for (dedupe_key, status, last_error, sent_at, attempts, created_at, name, email) in rows {
+        let Some(id) = announcement_of(&dedupe_key) else { continue };
+        let entry = by_id.entry(id.to_owned()).or_insert_with(|| {
+            order.push(id.to_owned());
+            sample_keys.push(dedupe_key.clone());
+            Sent {
+                id: id.to_owned(),
+                subject: String::new(),
+                audience: String::new(),
+                by: String::new(),
+                created_at,
+                deliveries: Vec::new(),
+            }
+        });
+        entry.deliveries.push(Delivery { name, email, status, last_error, sent_at, attempts });
+    }
+    for chunk in sample_keys.chunks(500) {
+        let payloads: Vec<String> = outbox_table::table
+            .filter(outbox_table::dedupe_key.eq_any(chunk))
+            .select(outbox_table::payload)
+            .load(conn)?;
+        for payload in payloads {
+            let Ok(payload) = serde_json::from_str::<Payload>(&payload) else { continue };
+            if let Some(sent) = by_id.get_mut(&payload.announcement) {
+                (sent.subject, sent.audience, sent.by) = (payload.subject, payload.audience, payload.by);
+            }
+        }
+    }
+    Ok(order.into_iter().filter_map(|id| by_id.remove(&id)).collect())
+}
+
+/// Puts the failed messages of one announcement of the session back in the queue (their
+/// attempts are kept, so the worker's limit still applies), with an audit entry, in one
+/// transaction. Returns how many were queued again.
+pub fn retry_failed(
+    conn: &mut AnyConnection,
+    session: &Session,
+    announcement_id: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        let failed: Vec<(String, String)> = outbox_table::table
+            .inner_join(registrations::table)
+            .filter(outbox_table::kind.eq(kinds::ANNOUNCEMENT))
+            .filter(outbox_table::status.eq("failed"))
+            .filter(registrations::session_id.eq(&session.id))
+            .select((outbox_table::id, outbox_table::dedupe_key))
+            .load(conn)?;
+        let ids: Vec<String> = failed
+            .into_iter()
+            .filter(|(_, key)| announcement_of(key) == Some(announcement_id))
+            .map(|(id, _)| id)
+            .collect();
+        let mut queued = 0;
+        for chunk in ids.chunks(500) {
+            queued += diesel::update(outbox_table::table.filter(outbox_table::id.eq_any(chunk)))
+                .set((
+                    outbox_table::status.eq("queued"),
+                    outbox_table::next_attempt_at.eq(now),
+                    outbox_table::locked_until.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            "announcement.retry",
+            &session.title,
+            &format!("session={} announcement={announcement_id} queued={queued}", session.id),
+            now,
+        )?;
+        Ok(queued)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_announcement_is_read_from_the_dedupe_key() {
+        let key = "announcement:0193a1b2-0000-7000-8000-000000000001:0193a1b2-0000-7000-8000-000000000002";
+        assert_eq!(announcement_of(key), Some("0193a1b2-0000-7000-8000-000000000001"));
+        assert_eq!(announcement_of("reminder:x:y"), None);
+    }
+
+    #[test]
+    fn the_audience_is_described_in_order() {
+        let audience = Audience { confirmed: true, absent: true, ..Audience::default() };
+        assert_eq!(audience.describe(), "confirmed,absent");
+        assert!(Audience::default().is_empty());
+    }
+}

@@ -149,12 +149,17 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
 /// SQLite: diesel's `transaction` issues a deferred `BEGIN`, and a read-then-write inside it
 /// fails at once with SQLITE_BUSY instead of waiting (busy_timeout does not apply to the
 /// upgrade), so writers start with `BEGIN IMMEDIATE`. PostgreSQL: a plain `BEGIN`; rows that
-/// must be serialised are locked with [`lock_session_row`].
+/// must be serialised are locked with [`lock_session_row`]. Called inside another `write_tx`,
+/// it joins that transaction, so changes compose into one commit.
 pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    // Already inside a write transaction (a caller composing several changes): join it.
+    if in_transaction(conn) {
+        return f(conn);
+    }
     match conn {
         AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
@@ -171,6 +176,18 @@ where
             Err(err)
         }
     }
+}
+
+fn in_transaction(conn: &mut AnyConnection) -> bool {
+    let depth = match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+        AnyConnection::Postgresql(c) => {
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+        }
+    };
+    matches!(depth, Ok(Some(_)))
 }
 
 /// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
@@ -199,4 +216,23 @@ pub fn backend_name(conn: &AnyConnection) -> &'static str {
         AnyConnection::Postgresql(_) => "postgresql",
         AnyConnection::Sqlite(_) => "sqlite",
     }
+}
+
+/// Writes a consistent copy of a SQLite database into a new file while others keep writing
+/// (`VACUUM INTO` reads one snapshot). PostgreSQL is backed up with `pg_dump` instead.
+pub fn backup_sqlite(conn: &mut AnyConnection, path: &std::path::Path) -> anyhow::Result<()> {
+    if path.exists() {
+        anyhow::bail!("{} already exists: choose a new file name", path.display());
+    }
+    let AnyConnection::Sqlite(sqlite) = conn else {
+        anyhow::bail!(
+            "the database is PostgreSQL: back it up with pg_dump, e.g. pg_dump --format=custom --file=convoca.dump \"$DATABASE_URL\""
+        );
+    };
+    let target = path.to_str().ok_or_else(|| anyhow::anyhow!("the backup path is not valid UTF-8"))?;
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(target)
+        .execute(sqlite)
+        .map_err(|e| anyhow::anyhow!("writing the backup to {}: {e}", path.display()))?;
+    Ok(())
 }

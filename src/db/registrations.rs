@@ -500,7 +500,17 @@ pub fn decide(
     decision: Decision,
     now: NaiveDateTime,
 ) -> QueryResult<DecisionOutcome> {
-    write_tx(conn, |conn| {
+    write_tx(conn, |conn| decide_in_tx(conn, registration_id, decision, now))
+}
+
+/// [`decide`] inside a write transaction the caller holds (to add its audit entry to it).
+pub fn decide_in_tx(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    decision: Decision,
+    now: NaiveDateTime,
+) -> QueryResult<DecisionOutcome> {
+    {
         let Some(registration) = registrations::table
             .find(registration_id)
             .select(Registration::as_select())
@@ -572,5 +582,5 @@ pub fn decide(
             _ => DecisionOutcome::NotApplicable,
         };
         Ok(outcome)
-    })
+    }
 }

@@ -228,6 +228,32 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
                 .map(|url| Action { label: i18n.t("session-watch-recording"), url: url.clone() });
             content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch, None)
         }
+        kinds::ANNOUNCEMENT => {
+            // An organiser's own words, from the payload; the templates escape them.
+            let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");
+            let mut paragraphs = vec![hello];
+            let mut current: Vec<&str> = Vec::new();
+            for line in text("body").lines().map(str::trim_end).chain([""]) {
+                if line.trim().is_empty() {
+                    if !current.is_empty() {
+                        paragraphs.push(current.join("\n"));
+                        current.clear();
+                    }
+                } else {
+                    current.push(line);
+                }
+            }
+            let confirmed = ctx.registration.status == "confirmed";
+            EmailContent {
+                subject: text("subject").to_owned(),
+                heading: title.clone(),
+                paragraphs,
+                facts: session_facts(ctx, confirmed),
+                action: Some(manage),
+                footer: footer.clone(),
+                calendar: None,
+            }
+        }
         _ => return None,
     };
     Some(message)

@@ -90,6 +90,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(admin::routes).configure(admin::speakers::public_routes);
     cfg.route("/", web::get().to(public::catalogue))
         .route("/healthz", web::get().to(public::healthz))
+        .route("/readyz", web::get().to(public::healthz))
+        .route("/livez", web::get().to(public::live))
+        .route("/metrics", web::get().to(crate::observability::metrics_endpoint))
         .route("/privacy", web::get().to(public::privacy))
         .route("/language/{code}", web::get().to(public::set_language))
         .route("/static/{file}", web::get().to(assets::serve))
@@ -109,6 +112,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Builds the server on an already bound listener (port 0 works, for tests).
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.is_https();
+    crate::observability::prometheus();
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -128,14 +132,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
             .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
             .wrap(security_headers(https))
             .wrap(middleware::Compress::default())
-            // Log the route pattern, never the path: paths carry tokens.
-            .wrap(
-                middleware::Logger::new("%{route}xi %s %Dms")
-                    .custom_request_replace("route", |req| {
-                        format!("{} {}", req.method(), req.match_pattern().unwrap_or_else(|| "-".into()))
-                    })
-                    .log_target("convoca::http"),
-            )
+            .wrap(middleware::from_fn(crate::observability::observe))
     })
     .listen(listener)?
     .shutdown_timeout(20)

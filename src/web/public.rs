@@ -176,7 +176,14 @@ pub fn is_local_path(path: &str) -> bool {
         && !path.chars().any(|c| c.is_control() || c == '\\')
 }
 
-/// 200 when the app and its database answer, 503 otherwise.
+/// Liveness: the process answers (no database check).
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "status": "ok" }))
+}
+
+/// 200 when the app and its database answer, 503 otherwise (also serves readiness).
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let result = web::block(move || -> anyhow::Result<&'static str> {

@@ -278,7 +278,10 @@ async fn organisers_create_publish_move_duplicate_and_cancel_a_session(engine: E
     assert_eq!(app.status_of(&session_id, "jean@grandparis.fr").await.as_deref(), Some("confirmed"));
     app.deliver_mail().await;
     let claire = app.mail().to("claire@grandparis.fr");
-    assert!(claire.iter().any(|m| m.subject().starts_with("New time")), "the confirmed registrant is told of the new time");
+    assert!(
+        claire.iter().any(|m| m.subject().starts_with("New time")),
+        "the confirmed registrant is told of the new time"
+    );
     let jean = app.mail().to("jean@grandparis.fr");
     assert!(jean.iter().any(|m| m.subject().contains("Webinar") || m.calendar().is_some()));
 

@@ -73,4 +73,34 @@ async fn parallel_confirmations_never_overbook_a_session(engine: Engine) {
     assert_eq!(app.count_registrations(&session.id, "pending").await, 0);
 }
 
-on_both_engines!(parallel_confirmations_never_overbook_a_session);
+/// 200 people confirm at the same moment for the last 10 seats.
+async fn two_hundred_confirmations_for_the_last_ten_seats(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("last-seats", 30, 5).await;
+    app.insert_confirmed(&session.id, 20, "en", chrono::Duration::hours(1)).await;
+    let links = pending_registrations(&app, &session.id, 200).await;
+    let client = app.client();
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(links.len()));
+    let tasks: Vec<_> = links
+        .into_iter()
+        .map(|link| {
+            let (client, barrier) = (client.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                client.get(link).send().await.expect("confirm").status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("task"));
+    }
+    assert!(statuses.iter().all(|s| *s == 303), "no error answered: {statuses:?}");
+    assert_eq!(app.count_registrations(&session.id, "confirmed").await, 30, "20 + the last 10 seats");
+    assert_eq!(app.count_registrations(&session.id, "waitlisted").await, 190);
+}
+
+on_both_engines!(
+    parallel_confirmations_never_overbook_a_session,
+    two_hundred_confirmations_for_the_last_ten_seats
+);

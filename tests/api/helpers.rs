@@ -225,7 +225,7 @@ impl MailServer {
             rejected: false,
         };
         let mut server = Server::new(handler);
-        server.with_name("smtp.test").with_num_threads(64).with_tcp_listener(listener);
+        server.with_name("smtp.test").with_num_threads(128).with_tcp_listener(listener);
         server.with_ssl(SslConfig::None).expect("no TLS");
         std::thread::spawn(move || {
             let _ = server.serve();
@@ -259,6 +259,7 @@ pub struct TestApp {
     pub mail: Option<MailServer>,
     pub settings: Arc<Settings>,
     pub data_dir: tempfile::TempDir,
+    pub database_url: String,
     _pg: Option<PgTestDb>,
 }
 
@@ -308,14 +309,15 @@ impl TestApp {
         let port = listener.local_addr().expect("addr").port();
         let address = format!("http://127.0.0.1:{port}");
         let settings = Settings::from_raw(RawSettings {
-            database_url: Some(database_url),
+            database_url: Some(database_url.clone()),
             bind: Some(format!("127.0.0.1:{port}")),
             base_url: Some(address.clone()),
             data_dir: Some(data_dir.path().to_string_lossy().into_owned()),
             smtp_url,
             mail_from: Some("Metropolis webinars <webinars@convoca.test>".into()),
             secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
-            smtp_concurrency: None,
+            smtp_concurrency: Some("8".into()),
+            metrics_token: None,
         })
         .expect("settings");
         let clock = Clock::fixed(test_now());
@@ -331,7 +333,7 @@ impl TestApp {
         let worker = app.worker.clone();
         let settings = app.settings.clone();
         tokio::spawn(app.into_server());
-        Self { address, pool, clock, worker, mail, settings, data_dir, _pg: pg }
+        Self { address, pool, clock, worker, mail, settings, data_dir, database_url, _pg: pg }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -645,5 +647,50 @@ impl TestApp {
         let res = client.get(self.url(path)).send().await.expect("page");
         assert_eq!(res.status(), 200, "{path} opens");
         csrf_token(&res.text().await.expect("body"))
+    }
+}
+
+impl TestApp {
+    /// A second instance of the app on the same database, SMTP server, secret and clock, as
+    /// behind a load balancer. The first instance owns (and drops) the database.
+    pub async fn another_instance(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind app port");
+        let port = listener.local_addr().expect("addr").port();
+        let address = format!("http://127.0.0.1:{port}");
+        let settings = Settings::from_raw(RawSettings {
+            database_url: Some(self.database_url.clone()),
+            bind: Some(format!("127.0.0.1:{port}")),
+            // Links in emails name one public address whichever instance writes them.
+            base_url: Some(self.address.clone()),
+            data_dir: Some(data_dir.path().to_string_lossy().into_owned()),
+            smtp_url: self.mail.as_ref().map(MailServer::url),
+            mail_from: Some("Metropolis webinars <webinars@convoca.test>".into()),
+            secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
+            smtp_concurrency: Some("8".into()),
+            metrics_token: None,
+        })
+        .expect("settings");
+        let options = ServeOptions {
+            worker: false,
+            demo: false,
+            clock: self.clock.clone(),
+            pool: convoca::db::PoolSettings { max_size: 24, ..Default::default() },
+        };
+        let app =
+            Application::build_with_listener(settings, options, listener).await.expect("second instance");
+        let (pool, worker, settings) = (app.pool.clone(), app.worker.clone(), app.settings.clone());
+        tokio::spawn(app.into_server());
+        TestApp {
+            address,
+            pool,
+            clock: self.clock.clone(),
+            worker,
+            mail: self.mail.clone(),
+            settings,
+            data_dir,
+            database_url: self.database_url.clone(),
+            _pg: None,
+        }
     }
 }

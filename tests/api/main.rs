@@ -3,9 +3,13 @@
 
 mod helpers;
 
+mod admin;
+mod admin_directory;
+mod admin_registrations;
 mod catalogue;
 mod concurrency;
 mod delivery;
 mod email_engine;
 mod migrations;
+mod operations;
 mod registration;

@@ -1,5 +1,277 @@
-//! Organiser area: announcements.
+//! Organiser area: announcements to a session's registrants, previewed before they are sent,
+//! with the delivery of each message and a way to retry the failed ones.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
+use crate::db;
+use crate::db::announcements::{Audience, Payload, Sent};
+use crate::db::models::{Session, new_id};
+use crate::domain::{clean_line, clean_text};
+use crate::i18n::I18n;
+use crate::web::errors::AppError;
+use crate::web::{AppState, html, html_with_status, run_db};
+
+pub const SUBJECT_MAX: usize = 200;
+pub const BODY_MAX: usize = 5000;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sessions/{id}/announcements", web::get().to(page))
+        .route("/sessions/{id}/announcements", web::post().to(submit))
+        .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(retry));
+}
+
+/// What the registrant will read, as the page shows it before sending.
+struct Preview {
+    subject: String,
+    paragraphs: Vec<String>,
+    recipients: usize,
+}
+
+#[derive(Template)]
+#[template(path = "admin/announcements.html")]
+struct AnnouncementsPage {
+    admin: AdminChrome,
+    session: Session,
+    subject: String,
+    body: String,
+    audience: Audience,
+    /// Chosen at preview time, so that sending twice (a double click) queues nothing twice.
+    announcement_id: String,
+    errors: Vec<(&'static str, String)>,
+    preview: Option<Preview>,
+    history: Vec<Sent>,
+}
+
+impl AnnouncementsPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    fn delivery_label(&self, status: &str) -> String {
+        delivery_label(self.admin.i18n, status)
+    }
+
+    fn audience_label(&self, audience: &str) -> String {
+        audience_label(self.admin.i18n, audience)
+    }
+}
+
+pub fn delivery_label(i18n: I18n, status: &str) -> String {
+    match status {
+        "queued" => i18n.t("admin-ann-delivery-queued"),
+        "sending" => i18n.t("admin-ann-delivery-sending"),
+        "sent" => i18n.t("admin-ann-delivery-sent"),
+        "failed" => i18n.t("admin-ann-delivery-failed"),
+        "skipped" => i18n.t("admin-ann-delivery-skipped"),
+        other => other.to_owned(),
+    }
+}
+
+/// "confirmed,absent" in words.
+fn audience_label(i18n: I18n, audience: &str) -> String {
+    audience
+        .split(',')
+        .filter_map(|group| match group {
+            "confirmed" => Some(i18n.t("admin-ann-to-confirmed")),
+            "waitlisted" => Some(i18n.t("admin-ann-to-waitlisted")),
+            "attended" => Some(i18n.t("admin-ann-to-attended")),
+            "absent" => Some(i18n.t("admin-ann-to-absent")),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Paragraphs as the email shows them: split at blank lines.
+fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in body.lines().map(str::trim_end).chain([""]) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    out
+}
+
+async fn session_and_history(state: &AppState, session_id: String) -> Result<(Session, Vec<Sent>), AppError> {
+    run_db(state, move |conn| {
+        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+            return Ok(None);
+        };
+        let history = db::announcements::history(conn, &session.id)?;
+        Ok(Some((session, history)))
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    organiser: CurrentOrganiser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (session, history) = session_and_history(&state, path.into_inner()).await?;
+    html(AnnouncementsPage {
+        admin: AdminChrome::new(&state, &req, &organiser, "sessions"),
+        session,
+        subject: String::new(),
+        body: String::new(),
+        audience: Audience { confirmed: true, ..Audience::default() },
+        announcement_id: String::new(),
+        errors: Vec::new(),
+        preview: None,
+        history,
+    })
+}
+
+/// Previews (`action=preview`) or sends (`action=send`) an announcement.
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    organiser: CurrentOrganiser,
+    path: web::Path<String>,
+    form: SignedForm,
+) -> Result<HttpResponse, AppError> {
+    let session_id = path.into_inner();
+    let sending = match form.get("action") {
+        "send" => true,
+        "preview" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
+    let i18n = admin.i18n;
+    let mut errors = Vec::new();
+    let subject = match clean_line("subject", form.get("subject"), SUBJECT_MAX) {
+        Ok(s) if !s.is_empty() => s,
+        Ok(_) => {
+            errors.push(("subject", i18n.t("admin-ann-error-subject")));
+            String::new()
+        }
+        Err(_) => {
+            errors.push(("subject", i18n.t1("error-too-long", "max", SUBJECT_MAX)));
+            String::new()
+        }
+    };
+    let body = match clean_text("body", form.get("body"), BODY_MAX) {
+        Ok(b) if !b.is_empty() => b,
+        Ok(_) => {
+            errors.push(("body", i18n.t("admin-ann-error-body")));
+            String::new()
+        }
+        Err(_) => {
+            errors.push(("body", i18n.t1("error-too-long", "max", BODY_MAX)));
+            String::new()
+        }
+    };
+    let groups = form.all("recipients");
+    let audience = Audience {
+        confirmed: groups.contains(&"confirmed"),
+        waitlisted: groups.contains(&"waitlisted"),
+        attended: groups.contains(&"attended"),
+        absent: groups.contains(&"absent"),
+    };
+    if audience.is_empty() {
+        errors.push(("recipients-confirmed", i18n.t("admin-ann-error-recipients")));
+    }
+    let announcement_id = uuid::Uuid::parse_str(form.get("announcement_id"))
+        .map(|id| id.hyphenated().to_string())
+        .unwrap_or_else(|_| new_id());
+
+    let (session, history, recipients) = {
+        let session_id = session_id.clone();
+        run_db(&state, move |conn| {
+            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+                return Ok(None);
+            };
+            let recipients = db::announcements::recipients(conn, &session.id, audience)?.len();
+            let history = db::announcements::history(conn, &session.id)?;
+            Ok(Some((session, history, recipients)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?
+    };
+    if errors.is_empty() && recipients == 0 {
+        errors.push(("recipients-confirmed", i18n.t("admin-ann-error-nobody")));
+    }
+    let mut page = AnnouncementsPage {
+        admin,
+        session,
+        // Typed values come back as typed when something is wrong.
+        subject: if errors.is_empty() { subject.clone() } else { form.get("subject").to_owned() },
+        body: if errors.is_empty() { body.clone() } else { form.get("body").to_owned() },
+        audience,
+        announcement_id: announcement_id.clone(),
+        errors,
+        preview: None,
+        history,
+    };
+    if !page.errors.is_empty() {
+        return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if !sending {
+        page.preview = Some(Preview { subject, paragraphs: paragraphs(&body), recipients });
+        return html(page);
+    }
+    let payload = Payload {
+        announcement: announcement_id,
+        subject,
+        body,
+        audience: audience.describe(),
+        by: organiser.name.clone(),
+    };
+    let (now, actor, session) = (state.clock.now(), organiser.actor(), page.session);
+    let path = format!("/admin/sessions/{}/announcements", session.id);
+    run_db(&state, move |conn| db::announcements::send(conn, &session, &payload, audience, &actor, now))
+        .await?;
+    state.wake_worker();
+    Ok(done(&path, "announcement-sent"))
+}
+
+/// Queues the failed messages of one announcement again.
+pub async fn retry(
+    state: web::Data<AppState>,
+    organiser: CurrentOrganiser,
+    path: web::Path<(String, String)>,
+    _form: SignedForm,
+) -> Result<HttpResponse, AppError> {
+    let (session_id, announcement_id) = path.into_inner();
+    let Ok(announcement_id) = uuid::Uuid::parse_str(&announcement_id).map(|id| id.hyphenated().to_string())
+    else {
+        return Err(AppError::NotFound);
+    };
+    let (now, actor) = (state.clock.now(), organiser.actor());
+    let session = run_db(&state, move |conn| {
+        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+            return Ok(None);
+        };
+        db::announcements::retry_failed(conn, &session, &announcement_id, &actor, now)?;
+        Ok(Some(session))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    state.wake_worker();
+    Ok(done(&format!("/admin/sessions/{}/announcements", session.id), "announcement-retried"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_split_at_blank_lines() {
+        assert_eq!(
+            paragraphs("First line\nsame paragraph\n\n  \nSecond\r\n\r\nThird"),
+            vec!["First line\nsame paragraph", "Second", "Third"]
+        );
+    }
+}

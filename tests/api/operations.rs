@@ -1,0 +1,169 @@
+//! Operations: several instances on one database, metrics, request ids, backups.
+
+use std::collections::HashMap;
+
+use crate::helpers::{Engine, TestApp, csrf_token, valid_form};
+use crate::on_both_engines;
+
+/// Two app instances and two workers on one database register and confirm 500 people for
+/// 100 seats, every request going to either instance.
+async fn two_instances_and_two_workers_behave_as_one_system(engine: Engine) {
+    let first = TestApp::spawn(engine).await;
+    let second = first.another_instance().await;
+    let session = first.create_session("crowded", 100, 10).await;
+    let org = first.create_member("Seoul", "Republic of Korea").await;
+    let instances = [&first, &second];
+
+    // One browser per instance; each keeps its CSRF cookie across its submissions.
+    let clients = [first.client(), second.client()];
+    let mut tokens = Vec::new();
+    for (app, client) in instances.iter().zip(&clients) {
+        let page = client
+            .get(app.url("/sessions/crowded/register"))
+            .send()
+            .await
+            .expect("form")
+            .text()
+            .await
+            .expect("body");
+        tokens.push(csrf_token(&page));
+    }
+    let people: Vec<String> = (0..500).map(|i| format!("official{i}@seoul.go.kr")).collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, email) in people.iter().enumerate() {
+        let (app, client, token) = (instances[i % 2], clients[i % 2].clone(), tokens[i % 2].clone());
+        let url = app.url("/sessions/crowded/register");
+        let mut form = valid_form(&format!("Official {i}"), email, &org);
+        form.push(("csrf_token".into(), token));
+        tasks
+            .spawn(async move { client.post(url).form(&form).send().await.expect("post").status().as_u16() });
+        if tasks.len() >= 16 {
+            assert_eq!(tasks.join_next().await.expect("task").expect("join"), 303);
+        }
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.expect("join"), 303);
+    }
+    assert_eq!(first.count_registrations(&session.id, "pending").await, 500);
+
+    // Both workers deliver the confirmation requests at the same time.
+    let (w1, w2) = (first.worker.clone(), second.worker.clone());
+    let (a, b) = tokio::join!(w1.run_until_idle(), w2.run_until_idle());
+    assert_eq!(a.expect("worker one") + b.expect("worker two"), 500);
+
+    // Everyone follows their link, half of them landing on each instance.
+    let mail = first.mail();
+    let mut requests: HashMap<String, Vec<String>> = HashMap::new();
+    let prefix = format!("{}/confirm/", first.address);
+    for message in mail.received() {
+        let link = message.link(&prefix).expect("a confirmation link");
+        for to in &message.to {
+            requests.entry(to.clone()).or_default().push(link.clone());
+        }
+    }
+    let links: Vec<String> = people
+        .iter()
+        .map(|email| {
+            let found = requests.get(email).expect("a request for everyone");
+            assert_eq!(found.len(), 1, "{email}: one confirmation request");
+            found[0].clone()
+        })
+        .collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, link) in links.into_iter().enumerate() {
+        // The link names the public address; a load balancer may send it to either instance.
+        let target = link.replace(&first.address, &instances[i % 2].address);
+        let client = instances[i % 2].client();
+        tasks.spawn(async move { client.get(target).send().await.expect("confirm").status().as_u16() });
+        if tasks.len() >= 16 {
+            assert_eq!(tasks.join_next().await.expect("task").expect("join"), 303);
+        }
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.expect("join"), 303);
+    }
+    let (a, b) = tokio::join!(w1.run_until_idle(), w2.run_until_idle());
+    assert_eq!(a.expect("worker one") + b.expect("worker two"), 500);
+
+    assert_eq!(first.count_registrations(&session.id, "confirmed").await, 100, "exactly the capacity");
+    assert_eq!(first.count_registrations(&session.id, "waitlisted").await, 400);
+    let mut per_address: HashMap<String, usize> = HashMap::new();
+    for message in mail.received() {
+        for to in message.to {
+            *per_address.entry(to).or_default() += 1;
+        }
+    }
+    assert_eq!(per_address.len(), 500);
+    assert!(per_address.values().all(|n| *n == 2), "each person got exactly a request and an answer");
+    let registered = mail.received().iter().filter(|m| m.subject().starts_with("You are registered")).count();
+    assert_eq!(registered, 100, "every confirmation email exactly once");
+}
+
+async fn metrics_and_request_ids_are_exposed(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.create_session("observed", 10, 5).await;
+    let client = app.client();
+    let res = client
+        .get(app.url("/sessions/observed"))
+        .header("x-request-id", "trace-123")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.headers()["x-request-id"], "trace-123", "a sane incoming id is kept");
+    let res =
+        client.get(app.url("/")).header("x-request-id", "bad id; with spaces").send().await.expect("home");
+    let generated = res.headers()["x-request-id"].to_str().expect("id").to_owned();
+    assert_eq!(generated.len(), 32, "a fresh id replaces an unusable one");
+
+    let metrics = client.get(app.url("/metrics")).send().await.expect("metrics");
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.expect("body");
+    assert!(text.contains("http_requests_total"), "{text}");
+    assert!(text.contains("route=\"/sessions/{slug}\""), "labelled by route pattern, not path");
+    assert!(!text.contains("/sessions/observed"), "no paths (they can carry tokens)");
+    assert!(text.contains("http_request_duration_seconds_bucket"));
+    assert!(text.contains("db_pool_connections"));
+    assert!(text.contains("outbox_messages{status=\"queued\"}"));
+    assert_eq!(client.get(app.url("/livez")).send().await.expect("live").status(), 200);
+    assert_eq!(client.get(app.url("/readyz")).send().await.expect("ready").status(), 200);
+}
+
+async fn a_backup_restores_every_registration(engine: Engine) {
+    let app = TestApp::spawn(engine.clone()).await;
+    let session = app.create_session("backed-up", 50, 5).await;
+    app.insert_confirmed(&session.id, 25, "en", chrono::Duration::hours(1)).await;
+    let path = app.data_dir.path().join("backup.db");
+    let target = path.clone();
+    let result = app.db(move |conn| convoca::db::backup_sqlite(conn, &target)).await;
+    match engine {
+        Engine::Postgres(_) => {
+            let message = result.expect_err("PostgreSQL is dumped with pg_dump").to_string();
+            assert!(message.contains("pg_dump"), "{message}");
+        }
+        Engine::Sqlite => {
+            result.expect("backup");
+            let restored = convoca::db::build_pool(
+                &convoca::config::DatabaseTarget::Sqlite(path.to_string_lossy().into_owned()),
+                &Default::default(),
+            )
+            .expect("open the backup");
+            let mut conn = restored.get().expect("connection");
+            use convoca::db::schema::registrations::dsl as r;
+            use diesel::prelude::*;
+            let count: i64 = r::registrations
+                .filter(r::session_id.eq(&session.id))
+                .count()
+                .get_result(&mut conn)
+                .expect("count");
+            assert_eq!(count, 25, "every registration is in the copy");
+            let again = app.db(move |conn| convoca::db::backup_sqlite(conn, &path)).await;
+            assert!(again.expect_err("exists").to_string().contains("already exists"), "never overwrites");
+        }
+    }
+}
+
+on_both_engines!(
+    two_instances_and_two_workers_behave_as_one_system,
+    metrics_and_request_ids_are_exposed,
+    a_backup_restores_every_registration,
+);
