@@ -3,49 +3,130 @@
 use crate::helpers::{Engine, ORGANISER_PASSWORD, TestApp, csrf_token, valid_form};
 use crate::on_both_engines;
 
-/// Every organiser route with a sample path: (method, path, admin only).
-fn routes(session_id: &str) -> Vec<(&'static str, String, bool)> {
-    let s = session_id;
+/// Ids of one of each thing the organiser routes act on.
+struct Ids {
+    session: String,
+    speaker: String,
+    organisation: String,
+    entry: String,
+    registration: String,
+}
+
+/// Every organiser route with a sample path: (method, path, admin only, multipart).
+fn routes(ids: &Ids) -> Vec<(&'static str, String, bool, bool)> {
+    let Ids { session: s, speaker: sp, organisation: o, entry: e, registration: r } = ids;
+    let announcement = "01a20000-0000-7000-8000-000000000000";
     vec![
-        ("GET", "/admin".into(), false),
-        ("GET", "/admin/sessions/new".into(), false),
-        ("POST", "/admin/sessions".into(), false),
-        ("GET", format!("/admin/sessions/{s}"), false),
-        ("POST", format!("/admin/sessions/{s}"), false),
-        ("GET", format!("/admin/sessions/{s}/edit"), false),
-        ("POST", format!("/admin/sessions/{s}/status"), false),
-        ("POST", format!("/admin/sessions/{s}/duplicate"), false),
-        ("POST", format!("/admin/sessions/{s}/documents"), false),
-        ("GET", "/admin/series".into(), false),
-        ("POST", "/admin/series".into(), false),
-        ("GET", "/admin/password".into(), false),
-        ("POST", "/admin/password".into(), false),
-        ("GET", "/admin/accounts".into(), true),
-        ("POST", "/admin/accounts".into(), true),
-        ("GET", "/admin/audit".into(), true),
-        ("GET", "/admin/speakers".into(), false),
-        ("GET", "/admin/organisations".into(), false),
-        ("GET", format!("/admin/sessions/{s}/panel"), false),
-        ("GET", format!("/admin/sessions/{s}/registrations"), false),
-        ("GET", format!("/admin/sessions/{s}/announcements"), false),
-        ("GET", "/admin/reports".into(), false),
+        ("GET", "/admin".into(), false, false),
+        ("GET", "/admin/sessions/new".into(), false, false),
+        ("POST", "/admin/sessions".into(), false, false),
+        ("GET", format!("/admin/sessions/{s}"), false, false),
+        ("POST", format!("/admin/sessions/{s}"), false, false),
+        ("GET", format!("/admin/sessions/{s}/edit"), false, false),
+        ("POST", format!("/admin/sessions/{s}/status"), false, false),
+        ("POST", format!("/admin/sessions/{s}/duplicate"), false, false),
+        ("POST", format!("/admin/sessions/{s}/documents"), false, false),
+        ("POST", format!("/admin/sessions/{s}/documents/{announcement}/delete"), false, false),
+        ("GET", "/admin/series".into(), false, false),
+        ("POST", "/admin/series".into(), false, false),
+        ("GET", "/admin/password".into(), false, false),
+        ("POST", "/admin/password".into(), false, false),
+        ("GET", "/admin/accounts".into(), true, false),
+        ("POST", "/admin/accounts".into(), true, false),
+        ("GET", "/admin/audit".into(), true, false),
+        ("GET", "/admin/speakers".into(), false, false),
+        ("POST", "/admin/speakers".into(), false, false),
+        ("GET", "/admin/speakers/new".into(), false, false),
+        ("GET", format!("/admin/speakers/{sp}"), false, false),
+        ("POST", format!("/admin/speakers/{sp}"), false, false),
+        ("POST", format!("/admin/speakers/{sp}/photo"), false, true),
+        ("POST", format!("/admin/speakers/{sp}/photo/remove"), false, false),
+        ("GET", format!("/admin/sessions/{s}/panel"), false, false),
+        ("POST", format!("/admin/sessions/{s}/panel"), false, false),
+        ("POST", format!("/admin/sessions/{s}/panel/{e}/move"), false, false),
+        ("POST", format!("/admin/sessions/{s}/panel/{e}/role"), false, false),
+        ("GET", "/admin/organisations".into(), false, false),
+        ("GET", "/admin/organisations/new".into(), true, false),
+        ("POST", "/admin/organisations".into(), true, false),
+        ("GET", format!("/admin/organisations/{o}"), true, false),
+        ("POST", format!("/admin/organisations/{o}"), true, false),
+        ("POST", "/admin/organisations/merge".into(), true, false),
+        ("GET", format!("/admin/sessions/{s}/registrations"), false, false),
+        ("GET", format!("/admin/sessions/{s}/registrations.csv"), false, false),
+        ("POST", format!("/admin/sessions/{s}/registrations/{r}/decision"), false, false),
+        ("POST", format!("/admin/sessions/{s}/attendance"), false, false),
+        ("POST", format!("/admin/sessions/{s}/attendance/import"), false, true),
+        ("GET", format!("/admin/sessions/{s}/announcements"), false, false),
+        ("POST", format!("/admin/sessions/{s}/announcements"), false, false),
+        ("POST", format!("/admin/sessions/{s}/announcements/{announcement}/retry"), false, false),
+        ("GET", "/admin/reports".into(), false, false),
+        ("GET", "/admin/reports.csv".into(), false, false),
+        // Destructive ones last: the rows above still exist while they are tried.
+        ("POST", format!("/admin/sessions/{s}/panel/{e}/remove"), false, false),
+        ("POST", format!("/admin/speakers/{sp}/delete"), false, false),
     ]
+}
+
+async fn some_of_everything(app: &TestApp) -> Ids {
+    let session = app.create_session("guarded", 10, 5).await;
+    let organisation = app.create_member("Guarded City", "Spain").await;
+    app.insert_confirmed(&session.id, 1, "en", chrono::Duration::hours(1)).await;
+    let (session_id, now) = (session.id.clone(), app.clock.now());
+    let (speaker, entry, registration) = app
+        .db(move |conn| {
+            use convoca::db::models::{PanelEntry, Speaker, new_id};
+            use convoca::db::schema::{panel_entries, registrations, speakers};
+            use diesel::prelude::*;
+            let speaker = Speaker {
+                id: new_id(),
+                name: "Guarded Speaker".into(),
+                honorific: String::new(),
+                position: String::new(),
+                organisation: String::new(),
+                bio: String::new(),
+                photo_path: None,
+                is_demo: false,
+                created_at: now,
+            };
+            diesel::insert_into(speakers::table).values(&speaker).execute(conn).expect("speaker");
+            let entry = PanelEntry {
+                id: new_id(),
+                session_id: session_id.clone(),
+                speaker_id: speaker.id.clone(),
+                role: "speaker".into(),
+                position: 1,
+            };
+            diesel::insert_into(panel_entries::table).values(&entry).execute(conn).expect("entry");
+            let registration: String = registrations::table
+                .filter(registrations::session_id.eq(&session_id))
+                .select(registrations::id)
+                .first(conn)
+                .expect("registration");
+            (speaker.id, entry.id, registration)
+        })
+        .await;
+    Ids { session: session.id, speaker, organisation, entry, registration }
 }
 
 async fn every_organiser_route_is_guarded(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let session = app.create_session("guarded", 10, 5).await;
+    let ids = some_of_everything(&app).await;
     let signed_out = app.client();
     let organiser = app.sign_in("organiser").await;
     let admin = app.sign_in("admin").await;
     let organiser_token = app.csrf_for(&organiser, "/admin").await;
     let admin_token = app.csrf_for(&admin, "/admin").await;
 
-    for (method, path, admin_only) in routes(&session.id) {
+    for (method, path, admin_only, multipart) in routes(&ids) {
         let send = |client: &reqwest::Client, token: Option<&str>| {
-            let request = match method {
-                "GET" => client.get(app.url(&path)),
-                _ => client.post(app.url(&path)).form(&[("csrf_token", token.unwrap_or("forged"))]),
+            let token = token.unwrap_or("forged");
+            let request = match (method, multipart) {
+                ("GET", _) => client.get(app.url(&path)),
+                (_, true) => client
+                    .post(app.url(&path))
+                    .header("content-type", "multipart/form-data; boundary=XyZ")
+                    .body(format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--XyZ--\r\n")),
+                _ => client.post(app.url(&path)).form(&[("csrf_token", token)]),
             };
             request.send()
         };
@@ -63,9 +144,12 @@ async fn every_organiser_route_is_guarded(engine: Engine) {
             let res = send(&admin, None).await.expect("request");
             assert_eq!(res.status(), 200, "{method} {path} as admin");
         } else {
-            // Without a valid CSRF token nothing changes.
+            // Without a valid CSRF token nothing changes. (A multipart route sent a plain
+            // form may refuse it as malformed before it reads the token.)
             let res = send(&admin, None).await.expect("request");
-            assert_eq!(res.status(), 403, "{method} {path} without CSRF token");
+            let refused =
+                if multipart { [400, 403].contains(&res.status().as_u16()) } else { res.status() == 403 };
+            assert!(refused, "{method} {path} without CSRF token: {}", res.status());
             let res = send(&organiser, Some(&organiser_token)).await.expect("request");
             let status = res.status().as_u16();
             if admin_only {
