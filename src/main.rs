@@ -175,9 +175,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = settings_from(cli.settings)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
+            settings.check_production_safety()?;
             let options = ServeOptions {
                 worker: !args.no_worker,
                 demo: demo_enabled(&args),
+                pool: pool_settings()?,
                 ..ServeOptions::default()
             };
             let app = Application::build(settings, options).await?;

@@ -7,6 +7,7 @@ mod admin;
 mod admin_directory;
 mod admin_registrations;
 mod catalogue;
+mod cli;
 mod concurrency;
 mod delivery;
 mod email_engine;

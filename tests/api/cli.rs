@@ -1,0 +1,138 @@
+//! The `convoca` command as operations use it: help, errors, organiser accounts, start-up
+//! checks and a graceful stop on SIGTERM.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::free_port;
+
+fn convoca(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_convoca"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CONVOCA_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+#[test]
+fn help_lists_the_commands_and_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = convoca(dir.path()).arg("--help").output().expect("run");
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for word in [
+        "serve",
+        "worker",
+        "migrate",
+        "organiser",
+        "backup",
+        "DATABASE_URL",
+        "CONVOCA_BIND",
+        "CONVOCA_BASE_URL",
+        "SMTP_URL",
+    ] {
+        assert!(help.contains(word), "{word} in --help");
+    }
+}
+
+#[test]
+fn a_bad_database_url_names_the_variable_and_what_was_expected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = convoca(dir.path())
+        .env("DATABASE_URL", "mysql://root@localhost/x")
+        .arg("migrate")
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("DATABASE_URL") && error.contains("expected postgres://"), "{error}");
+}
+
+#[test]
+fn organisers_are_added_with_the_password_from_standard_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let add = |password: &str| {
+        let mut child = convoca(dir.path())
+            .args([
+                "organiser",
+                "add",
+                "--email",
+                "sg@metropolis.example.org",
+                "--name",
+                "Secretariat",
+                "--admin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(password.as_bytes()).expect("write");
+        child.wait_with_output().expect("wait")
+    };
+    let short = add("short\n");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let ok = add("a long enough passphrase\n");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("added administrator"));
+    let again = add("a long enough passphrase\n");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn serving_beyond_loopback_without_production_settings_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output =
+        convoca(dir.path()).env("CONVOCA_BIND", format!("0.0.0.0:{}", free_port())).output().expect("run");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("SMTP_URL") && error.contains("CONVOCA_SECRET_KEY"), "{error}");
+}
+
+#[test]
+fn serve_starts_with_the_demo_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let mut child = convoca(dir.path())
+        .env("CONVOCA_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let ready = runtime.block_on(async {
+        while started.elapsed() < Duration::from_secs(20) {
+            if let Ok(res) = reqwest::get(&health).await
+                && res.status() == 200
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    });
+    assert!(ready, "answers /healthz");
+    let home = runtime.block_on(async {
+        reqwest::get(format!("http://127.0.0.1:{port}/")).await.expect("home").text().await.expect("body")
+    });
+    assert!(home.contains("Internationalisation des espaces métropolitains"), "demo data loaded");
+    assert!(dir.path().join("convoca.db").exists() && dir.path().join("secret.key").exists());
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(stopping.elapsed() < Duration::from_secs(30), "stops within its shutdown timeout");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean exit: {status:?}");
+}
