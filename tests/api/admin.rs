@@ -53,6 +53,7 @@ fn routes(ids: &Ids) -> Vec<(&'static str, String, bool, bool)> {
         ("POST", "/admin/organisations/merge".into(), true, false),
         ("GET", format!("/admin/sessions/{s}/registrations"), false, false),
         ("GET", format!("/admin/sessions/{s}/registrations.csv"), false, false),
+        ("GET", format!("/admin/sessions/{s}/registrations/{r}"), false, false),
         ("POST", format!("/admin/sessions/{s}/registrations/{r}/decision"), false, false),
         ("POST", format!("/admin/sessions/{s}/attendance"), false, false),
         ("POST", format!("/admin/sessions/{s}/attendance/import"), false, true),
@@ -561,7 +562,42 @@ async fn a_registration_needing_approval_waits_for_the_organiser(engine: Engine)
     assert!(last.calendar().is_some());
 }
 
+async fn an_organiser_sees_the_life_of_every_email_to_a_registrant(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("history", 10, 5).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    app.register_and_confirm("history", "Abena Mensah", "abena@accra.gov.gh", &org).await;
+    app.mail().answer_next_recipients(vec![mailin_embedded::Response::custom(
+        451,
+        "4.7.1 Greylisted, try later".into(),
+    )]);
+    app.deliver_mail().await;
+    let client = app.sign_in("organiser").await;
+    let list = client
+        .get(app.url(&format!("/admin/sessions/{}/registrations", session.id)))
+        .send()
+        .await
+        .expect("list")
+        .text()
+        .await
+        .expect("body");
+    let marker = format!("/admin/sessions/{}/registrations/", session.id);
+    let start = list.find(&marker).expect("a link to the registration");
+    let link: String = list[start..].chars().take_while(|c| *c != '"').collect();
+    let page = client.get(app.url(&link)).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("Abena Mensah") && page.contains("abena@accra.gov.gh"));
+    assert!(
+        page.contains("Confirmation request") && page.contains("Sent"),
+        "the confirmation request went out"
+    );
+    assert!(page.contains("@127.0.0.1&#62;") || page.contains("@127.0.0.1>"), "with its Message-ID");
+    assert!(page.contains("Registered, with invitation"));
+    assert!(page.contains("Greylisted, try later"), "the server's answer to the failed attempt");
+    assert!(page.contains("Queued"), "waiting for its retry");
+}
+
 on_both_engines!(
+    an_organiser_sees_the_life_of_every_email_to_a_registrant,
     every_organiser_route_is_guarded,
     sign_in_is_throttled_without_revealing_accounts,
     signing_in_sets_a_strict_cookie_and_signing_out_ends_it,

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod announcements;
 pub mod auth;
+pub mod messages;
 pub mod organisations;
 pub mod registrations;
 pub mod reports;
@@ -230,6 +231,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(registrations::routes)
             .configure(reports::routes)
             .configure(announcements::routes)
+            .configure(messages::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -1,0 +1,68 @@
+//! Organiser area: one registration's details and the life of every email sent to it.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{AdminChrome, CurrentOrganiser};
+use crate::db;
+use crate::db::models::{OutboxMessage, Registration, Session};
+use crate::web::errors::AppError;
+use crate::web::{AppState, html, run_db};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sessions/{id}/registrations/{registration}", web::get().to(registration_page));
+}
+
+#[derive(Template)]
+#[template(path = "admin/registration.html")]
+struct RegistrationPage {
+    admin: AdminChrome,
+    session: Session,
+    registration: Registration,
+    organisation: String,
+    messages: Vec<OutboxMessage>,
+}
+
+impl RegistrationPage {
+    fn kind_label(&self, kind: &str) -> String {
+        let key = format!("admin-message-kind-{kind}");
+        if self.admin.i18n.has(&key) { self.admin.i18n.t(&key) } else { kind.to_owned() }
+    }
+
+    fn registration_status(&self) -> String {
+        self.admin.i18n.t(&format!("status-{}", self.registration.status))
+    }
+
+    fn status_label(&self, status: &str) -> String {
+        self.admin.i18n.t(&format!("admin-message-status-{status}"))
+    }
+}
+
+pub async fn registration_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    organiser: CurrentOrganiser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (session_id, registration_id) = path.into_inner();
+    let found = run_db(&state, move |conn| {
+        let Some((registration, session)) = db::registrations::with_session(conn, &registration_id)? else {
+            return Ok(None);
+        };
+        if session.id != session_id {
+            return Ok(None);
+        }
+        let organisation = db::registrations::organisation_name(conn, &registration)?;
+        let messages = db::outbox::for_registration(conn, &registration.id)?;
+        Ok(Some((registration, session, organisation, messages)))
+    })
+    .await?;
+    let (registration, session, organisation, messages) = found.ok_or(AppError::NotFound)?;
+    html(RegistrationPage {
+        admin: AdminChrome::new(&state, &req, &organiser, "sessions"),
+        session,
+        registration,
+        organisation,
+        messages,
+    })
+}
