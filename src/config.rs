@@ -126,6 +126,7 @@ pub struct RawSettings {
     pub secret_key: Option<String>,
     pub smtp_concurrency: Option<String>,
     pub metrics_token: Option<String>,
+    pub retention_days: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +146,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Whether `CONVOCA_BASE_URL` was given (not derived from the bind address).
     pub base_url_given: bool,
+    /// Days after a session ends before the worker purges its registrants' personal data.
+    pub retention_days: Option<i64>,
 }
 
 const SECRET_FILE: &str = "secret.key";
@@ -195,7 +198,14 @@ impl Settings {
         if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
             bail!("CONVOCA_METRICS_TOKEN is too short: expected at least 16 characters");
         }
+        let retention_days = match raw.retention_days.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(v.parse::<i64>().ok().filter(|d| (1..=36_500).contains(d)).ok_or_else(|| {
+                anyhow::anyhow!("CONVOCA_RETENTION_DAYS {v:?}: expected a number of days from 1 to 36500")
+            })?),
+        };
         Ok(Self {
+            retention_days,
             database,
             bind,
             base_url_given: raw.base_url.is_some(),

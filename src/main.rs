@@ -68,6 +68,13 @@ enum Command {
         /// The file to create; it must not exist yet.
         path: std::path::PathBuf,
     },
+    /// Erase the personal data of registrations whose session ended more than DAYS ago
+    /// (anonymised in place: counts by member and country stay).
+    Purge {
+        /// Days after the session's end [default: CONVOCA_RETENTION_DAYS, else 730].
+        #[arg(long)]
+        days: Option<i64>,
+    },
     /// Manage organiser accounts.
     #[command(subcommand)]
     Organiser(OrganiserCommand),
@@ -161,6 +168,7 @@ fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
         secret_key: env("CONVOCA_SECRET_KEY"),
         smtp_concurrency: env("CONVOCA_SMTP_CONCURRENCY"),
         metrics_token: env("CONVOCA_METRICS_TOKEN"),
+        retention_days: env("CONVOCA_RETENTION_DAYS"),
     })
 }
 
@@ -216,6 +224,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
             }
+            Ok(())
+        }
+        Command::Purge { days } => {
+            let days = days.or(settings.retention_days).unwrap_or(730);
+            if !(1..=36_500).contains(&days) {
+                bail!("--days {days}: expected a number of days from 1 to 36500");
+            }
+            let pool = open_database(&settings, &pool_settings()?).await?;
+            let now = Clock::system().now();
+            let purged = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = pool.get()?;
+                Ok(db::privacy::purge(&mut conn, days, now)?)
+            })
+            .await??;
+            println!(
+                "erased the personal data of {purged} registration(s) of sessions that ended more than {days} days ago"
+            );
             Ok(())
         }
         Command::Backup { path } => {

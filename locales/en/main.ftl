@@ -236,3 +236,13 @@ reminders-off-body = Stop the reminder emails for "{ $title }"? You stay registe
 reminders-off-confirm = Stop reminders
 flash-reminders-off = Reminders stopped. You are still registered.
 flash-reminders-on = Reminders are on again.
+
+## Privacy: a person's own data
+privacy-your-data = Your data
+privacy-download = Download what we hold about you (JSON)
+privacy-erase-explain = You can erase your details at any time. Your registration ends, and we keep only anonymous counts (which organisation and country took part).
+privacy-erase-confirm = I understand that this cannot be undone
+privacy-erase = Erase my data
+flash-erase-unconfirmed = To erase your data, tick the box to confirm, then press the button again.
+erased-title = Your data has been erased
+erased-body = We no longer hold your name, email address or other details for this webinar, and the links in our emails no longer work.

@@ -236,3 +236,13 @@ reminders-off-body = ¿Dejar de recibir los recordatorios de «{ $title }»? Su 
 reminders-off-confirm = Dejar de recibir recordatorios
 flash-reminders-off = Recordatorios desactivados. Su inscripción se mantiene.
 flash-reminders-on = Los recordatorios vuelven a estar activos.
+
+## Privacy: a person's own data
+privacy-your-data = Sus datos
+privacy-download = Descargar lo que conservamos sobre usted (JSON)
+privacy-erase-explain = Puede borrar sus datos en cualquier momento. Su inscripción termina y solo conservamos cifras anónimas (qué organización y qué país participaron).
+privacy-erase-confirm = Entiendo que esto no se puede deshacer
+privacy-erase = Borrar mis datos
+flash-erase-unconfirmed = Para borrar sus datos, marque la casilla de confirmación y vuelva a pulsar el botón.
+erased-title = Sus datos se han borrado
+erased-body = Ya no conservamos su nombre, su dirección de correo ni sus demás datos de este webinario, y los enlaces de nuestros correos ya no funcionan.

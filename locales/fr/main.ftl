@@ -236,3 +236,13 @@ reminders-off-body = Ne plus recevoir les rappels pour « { $title } » ? Vous 
 reminders-off-confirm = Ne plus recevoir de rappels
 flash-reminders-off = Rappels désactivés. Votre inscription est maintenue.
 flash-reminders-on = Les rappels sont réactivés.
+
+## Privacy: a person's own data
+privacy-your-data = Vos données
+privacy-download = Télécharger ce que nous conservons à votre sujet (JSON)
+privacy-erase-explain = Vous pouvez effacer vos données à tout moment. Votre inscription prend fin et nous ne gardons que des chiffres anonymes (quelle organisation et quel pays ont participé).
+privacy-erase-confirm = Je comprends que cette action est définitive
+privacy-erase = Effacer mes données
+flash-erase-unconfirmed = Pour effacer vos données, cochez la case de confirmation, puis appuyez de nouveau sur le bouton.
+erased-title = Vos données ont été effacées
+erased-body = Nous ne conservons plus votre nom, votre adresse e-mail ni vos autres informations pour ce webinaire, et les liens de nos courriels ne fonctionnent plus.

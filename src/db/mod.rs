@@ -13,6 +13,7 @@ pub mod directory;
 pub mod models;
 pub mod organisers;
 pub mod outbox;
+pub mod privacy;
 pub mod registrations;
 pub mod reports;
 pub mod schedule;

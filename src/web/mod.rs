@@ -106,7 +106,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/calendar.ics", web::get().to(registration::calendar))
         .route("/manage/{token}/reminders/off", web::get().to(registration::reminders_off_page))
         .route("/manage/{token}/reminders/off", web::post().to(registration::reminders_off))
-        .route("/manage/{token}/reminders/on", web::post().to(registration::reminders_on));
+        .route("/manage/{token}/reminders/on", web::post().to(registration::reminders_on))
+        .route("/manage/{token}/data.json", web::get().to(registration::download_data))
+        .route("/manage/{token}/erase", web::post().to(registration::erase_data));
 }
 
 /// Builds the server on an already bound listener (port 0 works, for tests).

@@ -385,6 +385,7 @@ pub async fn manage(
         Some("cancelled") => Some(i18n.t("flash-cancelled")),
         Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
         Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
+        Some("erase-unconfirmed") => Some(i18n.t("flash-erase-unconfirmed")),
         _ => None,
     };
     let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
@@ -593,4 +594,52 @@ pub async fn reminders_on(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     set_reminders(state, token.into_inner(), seed, form.into_inner(), false).await
+}
+
+/// The person's data as JSON, from their manage link.
+pub async fn download_data(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let data = run_db(&state, move |conn| db::privacy::export(conn, &registration.id)).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(private(
+        HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"my-registration.json\""))
+            .body(body),
+    ))
+}
+
+/// Erases the person's data at their request (after they tick the confirmation box).
+pub async fn erase_data(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token")) {
+        return Err(AppError::Forbidden);
+    }
+    let token = token.into_inner();
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    if field("confirm") != "yes" {
+        return Ok(private(see_other(&format!("/manage/{token}?done=erase-unconfirmed#your-data"))));
+    }
+    let now = state.clock.now();
+    run_db(&state, move |conn| db::privacy::erase(conn, &registration.id, now)).await?;
+    state.wake_worker();
+    html(MessagePage {
+        heading: i18n.t("erased-title"),
+        paragraphs: vec![i18n.t("erased-body")],
+        back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+        i18n,
+        chrome,
+    })
+    .map(private)
 }

@@ -318,6 +318,7 @@ impl TestApp {
             secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
             smtp_concurrency: Some("8".into()),
             metrics_token: None,
+            retention_days: None,
         })
         .expect("settings");
         let clock = Clock::fixed(test_now());
@@ -669,6 +670,7 @@ impl TestApp {
             secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
             smtp_concurrency: Some("8".into()),
             metrics_token: None,
+            retention_days: None,
         })
         .expect("settings");
         let options = ServeOptions {

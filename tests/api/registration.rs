@@ -470,3 +470,95 @@ on_both_engines!(
     emailed_tokens_are_stored_only_as_hashes,
     registration_closes_at_the_end_of_its_window,
 );
+
+mod privacy {
+    use crate::helpers::{Engine, TestApp, csrf_token};
+    use crate::on_both_engines;
+
+    async fn a_person_downloads_then_erases_their_data_and_the_seat_goes_on(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let session = app.create_session("privacy", 1, 5).await;
+        let org = app.create_member("Bruxelles", "Belgium").await;
+        let manage = app.register_and_confirm("privacy", "Sophie Dubois", "sophie@bruxelles.be", &org).await;
+        app.register_and_confirm("privacy", "Next Person", "next@bruxelles.be", &org).await;
+        app.deliver_mail().await;
+        let manage = manage.split('?').next().expect("path").to_owned();
+        let client = app.client();
+
+        let data = client.get(format!("{manage}/data.json")).send().await.expect("download");
+        assert_eq!(data.status(), 200);
+        assert_eq!(data.headers()["cache-control"], "no-store");
+        let json: serde_json::Value = serde_json::from_str(&data.text().await.expect("body")).expect("JSON");
+        assert_eq!(json["registration"]["email"], "sophie@bruxelles.be");
+        assert_eq!(json["registration"]["organisation"], "Bruxelles");
+        assert!(json["consent"]["registration"]["notice_version"].is_string());
+        assert!(json["emails"].as_array().is_some_and(|e| e.len() >= 2), "the emails sent are listed");
+
+        let page = client.get(&manage).send().await.expect("manage").text().await.expect("body");
+        let token = csrf_token(&page);
+        let res = client
+            .post(format!("{manage}/erase"))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .expect("erase");
+        assert_eq!(res.status(), 303, "without the confirmation box nothing is erased");
+        assert_eq!(app.status_of(&session.id, "sophie@bruxelles.be").await.as_deref(), Some("confirmed"));
+        let res = client
+            .post(format!("{manage}/erase"))
+            .form(&[("csrf_token", token.as_str()), ("confirm", "yes")])
+            .send()
+            .await
+            .expect("erase");
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.expect("body").contains("Your data has been erased"));
+
+        assert_eq!(app.status_of(&session.id, "sophie@bruxelles.be").await, None, "the address is gone");
+        assert_eq!(
+            app.status_of(&session.id, "next@bruxelles.be").await.as_deref(),
+            Some("confirmed"),
+            "the seat moved on"
+        );
+        let sid = session.id.clone();
+        let (names, organisations): (Vec<String>, Vec<Option<String>>) = app
+            .db(move |conn| {
+                use convoca::db::schema::registrations::dsl as r;
+                use diesel::prelude::*;
+                r::registrations
+                    .filter(r::session_id.eq(sid))
+                    .select((r::name, r::organisation_id))
+                    .load::<(String, Option<String>)>(conn)
+                    .expect("rows")
+                    .into_iter()
+                    .unzip()
+            })
+            .await;
+        assert!(!names.iter().any(|n| n == "Sophie Dubois"));
+        assert_eq!(organisations.iter().flatten().count(), 2, "the organisation stays for the counts");
+        assert_eq!(
+            client.get(&manage).send().await.expect("manage").status(),
+            404,
+            "the link no longer works"
+        );
+    }
+
+    async fn old_registrations_are_purged_after_the_retention_period(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let session = app.create_session("old", 10, 1).await;
+        app.insert_confirmed(&session.id, 5, "en", chrono::Duration::hours(1)).await;
+        let now = app.clock.now() + chrono::Duration::days(100);
+        let purged = app.db(move |conn| convoca::db::privacy::purge(conn, 365, now).expect("purge")).await;
+        assert_eq!(purged, 0, "still within the retention period");
+        let later = app.clock.now() + chrono::Duration::days(400);
+        let purged = app.db(move |conn| convoca::db::privacy::purge(conn, 365, later).expect("purge")).await;
+        assert_eq!(purged, 5);
+        assert_eq!(app.count_registrations(&session.id, "confirmed").await, 5, "counts keep working");
+        let again = app.db(move |conn| convoca::db::privacy::purge(conn, 365, later).expect("purge")).await;
+        assert_eq!(again, 0, "nothing twice");
+    }
+
+    on_both_engines!(
+        a_person_downloads_then_erases_their_data_and_the_seat_goes_on,
+        old_registrations_are_purged_after_the_retention_period,
+    );
+}
