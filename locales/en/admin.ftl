@@ -169,3 +169,5 @@ admin-message-status-sending = Sending
 admin-message-status-sent = Sent
 admin-message-status-failed = Failed
 admin-message-status-skipped = Not sent: no longer applied
+admin-session-cancel-confirm = Yes, cancel and tell its { $count } registrants
+admin-flash-cancel-unconfirmed = To cancel the session, tick the box to confirm that its registrants will be told.

@@ -169,3 +169,5 @@ admin-message-status-sending = Enviándose
 admin-message-status-sent = Enviado
 admin-message-status-failed = Fallido
 admin-message-status-skipped = No enviado: ya no procedía
+admin-session-cancel-confirm = Sí, cancelar y avisar a sus { $count } inscritos
+admin-flash-cancel-unconfirmed = Para cancelar la sesión, marque la casilla que confirma que se avisará a sus inscritos.

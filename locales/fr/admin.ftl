@@ -169,3 +169,5 @@ admin-message-status-sending = En cours d'envoi
 admin-message-status-sent = Envoyé
 admin-message-status-failed = Échec
 admin-message-status-skipped = Non envoyé : plus d'actualité
+admin-session-cancel-confirm = Oui, annuler et prévenir ses { $count } inscrits
+admin-flash-cancel-unconfirmed = Pour annuler la session, cochez la case confirmant que ses inscrits seront prévenus.

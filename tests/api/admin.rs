@@ -413,6 +413,16 @@ async fn organisers_create_publish_move_duplicate_and_cancel_a_session(engine: E
         vec![("csrf_token", token.clone()), ("action", "cancel".into())],
     )
     .await;
+    assert!(
+        res.headers()["location"].to_str().expect("location").ends_with("cancel-unconfirmed"),
+        "one click is not enough"
+    );
+    assert_eq!(app.deliver_mail().await, 0, "nobody is told of a cancellation that did not happen");
+    let res = post(
+        format!("{session_path}/status"),
+        vec![("csrf_token", token.clone()), ("action", "cancel".into()), ("confirm", "yes".into())],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     app.deliver_mail().await;
     let last = app.mail().to("claire@grandparis.fr").last().expect("mail").clone();

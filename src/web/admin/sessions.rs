@@ -388,6 +388,10 @@ pub async fn change_status(
         "cancel" => (StatusChange::Cancel, "session-cancelled"),
         _ => return Err(AppError::BadRequest),
     };
+    // Cancelling emails every registrant: it takes a ticked box, not one stray click.
+    if change == StatusChange::Cancel && form.get("confirm") != "yes" {
+        return Ok(done(&format!("/admin/sessions/{id}"), "cancel-unconfirmed"));
+    }
     let (now, actor, target) = (state.clock.now(), organiser.actor(), id.clone());
     run_db(&state, move |conn| db::sessions::change_status(conn, &target, change, &actor, now))
         .await?
