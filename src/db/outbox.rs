@@ -39,15 +39,18 @@ pub fn enqueue(
     Ok(id)
 }
 
-/// How many messages of `kind` were queued for a registration since `since`.
-pub fn recent_count(
+/// How many messages of these kinds were queued since `since` for registrations with this
+/// (normalised) address, in any session.
+pub fn recent_count_for_address(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    email_normalized: &str,
     kinds: &[&str],
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
+    use super::schema::registrations;
     outbox::table
-        .filter(outbox::registration_id.eq(registration_id))
+        .inner_join(registrations::table)
+        .filter(registrations::email_normalized.eq(email_normalized))
         .filter(outbox::kind.eq_any(kinds))
         .filter(outbox::created_at.ge(since))
         .count()

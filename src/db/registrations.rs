@@ -167,9 +167,10 @@ fn submit_in_tx(
         }
     };
 
-    let recent = outbox::recent_count(
+    // The cap is per mailbox, across every session: the form cannot flood a victim's inbox.
+    let recent = outbox::recent_count_for_address(
         conn,
-        &registration_id,
+        &input.email_normalized,
         &[kinds::CONFIRM_REQUEST, kinds::ALREADY_REGISTERED],
         now - Duration::hours(1),
     )?;

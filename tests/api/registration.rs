@@ -471,6 +471,39 @@ on_both_engines!(
     registration_closes_at_the_end_of_its_window,
 );
 
+async fn a_flood_of_registrations_reaches_a_victim_s_inbox_at_most_three_times_an_hour(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    for n in 0..5 {
+        app.create_session(&format!("flood-{n}"), 10, 5).await;
+    }
+    let client = app.client();
+    for n in 0..5 {
+        let res = app
+            .submit_registration(
+                &client,
+                &format!("flood-{n}"),
+                &valid_form("Victim", "victim@accra.gov.gh", &org),
+            )
+            .await;
+        assert_eq!(res.status(), 303, "the page says the same each time");
+        app.submit_registration(
+            &client,
+            &format!("flood-{n}"),
+            &valid_form("Victim", "Victim@Accra.gov.gh", &org),
+        )
+        .await;
+    }
+    app.deliver_mail().await;
+    assert_eq!(app.mail().to("victim@accra.gov.gh").len(), 3, "three messages, then nothing for an hour");
+    app.clock.advance(chrono::Duration::minutes(61));
+    app.submit_registration(&client, "flood-4", &valid_form("Victim", "victim@accra.gov.gh", &org)).await;
+    app.deliver_mail().await;
+    assert_eq!(app.mail().to("victim@accra.gov.gh").len(), 4, "the person can still ask again later");
+}
+
+on_both_engines!(a_flood_of_registrations_reaches_a_victim_s_inbox_at_most_three_times_an_hour);
+
 mod privacy {
     use crate::helpers::{Engine, TestApp, csrf_token};
     use crate::on_both_engines;
