@@ -292,6 +292,9 @@ async fn changing_the_password_signs_out_everywhere(engine: Engine) {
         .await
         .expect("post");
     assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().expect("location").to_owned();
+    let login = client.get(app.url(&location)).send().await.expect("login").text().await.expect("body");
+    assert!(login.contains("Your password has been changed"), "the sign-in page says why");
     assert_eq!(client.get(app.url("/admin")).send().await.expect("admin").status(), 303, "signed out");
 }
 

@@ -23,11 +23,13 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    done: Option<String>,
 }
 
 fn safe_next(next: Option<&str>) -> String {
@@ -46,6 +48,8 @@ pub async fn login_form(
         email: String::new(),
         next: safe_next(query.next.as_deref()),
         error: None,
+        notice: (query.done.as_deref() == Some("password-changed"))
+            .then(|| i18n.t("admin-flash-password-changed")),
         i18n,
         chrome,
     })
@@ -76,6 +80,7 @@ pub async fn login(
                 email: email.clone(),
                 next: next.clone(),
                 error: Some(error),
+                notice: None,
                 i18n,
                 chrome: chrome.clone(),
             },
