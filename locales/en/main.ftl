@@ -1,6 +1,8 @@
 ## Formats (chrono strftime patterns)
 format-date = %A %-d %B %Y
 format-time = %H:%M
+# Between a label and its value ("Date: …"); French puts a no-break space before the colon.
+format-colon = { ":" }
 
 ## Layout
 skip-to-content = Skip to main content

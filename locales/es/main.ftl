@@ -1,6 +1,8 @@
 ## Formatos (patrones strftime de chrono)
 format-date = %A, %-d de %B de %Y
 format-time = %H:%M
+# Between a label and its value ("Date: …"); French puts a no-break space before the colon.
+format-colon = { ":" }
 
 ## Estructura de la página
 skip-to-content = Ir al contenido principal

@@ -1,6 +1,8 @@
 ## Formats (modèles strftime de chrono)
 format-date = %A %-d %B %Y
 format-time = %H:%M
+# Between a label and its value ("Date: …"); French puts a no-break space before the colon.
+format-colon = { " :" }
 
 ## Mise en page
 skip-to-content = Aller au contenu principal

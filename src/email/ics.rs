@@ -39,9 +39,9 @@ pub fn calendar(
     let confirmed = registration.status == "confirmed";
     let mut description = vec![session.summary.clone()];
     if let Some(join) = session.join_url.as_deref().filter(|_| confirmed) {
-        description.push(format!("{}: {join}", i18n.t("email-join-label")));
+        description.push(format!("{}{} {join}", i18n.t("email-join-label"), i18n.t("format-colon")));
     }
-    description.push(format!("{}: {manage_link}", i18n.t("email-manage-label")));
+    description.push(format!("{}{} {manage_link}", i18n.t("email-manage-label"), i18n.t("format-colon")));
     description.push(session_link.clone());
 
     let mut event = icalendar::Event::new();

@@ -35,6 +35,8 @@ pub struct EmailContent {
 #[template(path = "emails/message.txt")]
 struct TextEmail<'a> {
     c: &'a EmailContent,
+    /// "label: value" is written "label : value" in French.
+    colon: String,
 }
 
 #[derive(Template)]
@@ -47,7 +49,7 @@ struct HtmlEmail<'a> {
 impl EmailContent {
     /// The plain-text and HTML bodies. HTML escapes everything a person typed.
     pub fn render(&self, i18n: I18n) -> askama::Result<(String, String)> {
-        let text = TextEmail { c: self }.render()?;
+        let text = TextEmail { c: self, colon: i18n.t("format-colon") }.render()?;
         let html = HtmlEmail { c: self, lang: i18n.code() }.render()?;
         Ok((text, html))
     }
