@@ -127,6 +127,8 @@ pub struct RawSettings {
     pub smtp_concurrency: Option<String>,
     pub metrics_token: Option<String>,
     pub retention_days: Option<String>,
+    pub trusted_proxies: Option<String>,
+    pub registration_limit: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +150,10 @@ pub struct Settings {
     pub base_url_given: bool,
     /// Days after a session ends before the worker purges its registrants' personal data.
     pub retention_days: Option<i64>,
+    /// Proxies whose `X-Forwarded-For` is believed; from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Registration requests allowed per client address per hour.
+    pub registration_limit: i64,
 }
 
 const SECRET_FILE: &str = "secret.key";
@@ -204,7 +210,28 @@ impl Settings {
                 anyhow::anyhow!("CONVOCA_RETENTION_DAYS {v:?}: expected a number of days from 1 to 36500")
             })?),
         };
+        let trusted_proxies = match raw.trusted_proxies.as_deref() {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<std::net::IpAddr>().map_err(|_| {
+                        anyhow::anyhow!("CONVOCA_TRUSTED_PROXIES: {p:?} is not an IP address (expected e.g. 127.0.0.1,10.0.0.5)")
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?,
+        };
+        let registration_limit = match raw.registration_limit.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => 100,
+            Some(v) => v.parse::<i64>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| {
+                anyhow::anyhow!("CONVOCA_REGISTRATION_LIMIT {v:?}: expected registrations per address per hour, 1 to 1000000")
+            })?,
+        };
         Ok(Self {
+            trusted_proxies,
+            registration_limit,
             retention_days,
             database,
             bind,

@@ -169,6 +169,8 @@ fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
         smtp_concurrency: env("CONVOCA_SMTP_CONCURRENCY"),
         metrics_token: env("CONVOCA_METRICS_TOKEN"),
         retention_days: env("CONVOCA_RETENTION_DAYS"),
+        trusted_proxies: env("CONVOCA_TRUSTED_PROXIES"),
+        registration_limit: env("CONVOCA_REGISTRATION_LIMIT"),
     })
 }
 

@@ -116,6 +116,7 @@ error-too-long = { $max ->
    *[other] Use at most { $max } characters
 }
 error-consent = Tick the box to agree to the use of your details, or we cannot register you
+error-too-many-registrations = Too many registrations have come from your network in the last hour. Your answers are kept below: please try again later.
 error-form-expired = Your form had expired, so it was not sent. Check your answers below and press Register again.
 
 ## After registering

@@ -116,6 +116,7 @@ error-too-long = { $max ->
    *[other] Escriba como máximo { $max } caracteres
 }
 error-consent = Marque la casilla para aceptar el uso de sus datos; de lo contrario, no podemos completar su inscripción
+error-too-many-registrations = Han llegado demasiadas inscripciones desde su red en la última hora. Sus respuestas se conservan abajo: vuelva a intentarlo más tarde.
 error-form-expired = Su formulario había caducado, por lo que no se envió. Revise sus respuestas a continuación y haga clic de nuevo en «Inscribirse».
 
 ## Después de la inscripción

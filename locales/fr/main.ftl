@@ -116,6 +116,7 @@ error-too-long = { $max ->
    *[other] Saisissez { $max } caractères au maximum
 }
 error-consent = Cochez la case pour accepter l'utilisation de vos données, faute de quoi nous ne pouvons pas vous inscrire
+error-too-many-registrations = Trop d'inscriptions sont venues de votre réseau au cours de la dernière heure. Vos réponses sont conservées ci-dessous : réessayez plus tard.
 error-form-expired = Votre formulaire avait expiré et n'a donc pas été envoyé. Vérifiez vos réponses ci-dessous et cliquez à nouveau sur « S'inscrire ».
 
 ## Après l'inscription

@@ -14,6 +14,7 @@ pub mod models;
 pub mod organisers;
 pub mod outbox;
 pub mod privacy;
+pub mod rate;
 pub mod registrations;
 pub mod reports;
 pub mod schedule;

@@ -207,6 +207,14 @@ diesel::table! {
 
 diesel::joinable!(organiser_sessions -> organisers (organiser_id));
 
+diesel::table! {
+    rate_events (id) {
+        id -> Text,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     series,
@@ -222,4 +230,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     organiser_sessions,
     sign_in_failures,
     audit_log,
+    rate_events,
 );

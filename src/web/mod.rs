@@ -53,6 +53,29 @@ where
     .await?
 }
 
+/// The client's address: the peer, or, when the peer is a trusted proxy, the nearest address
+/// in `X-Forwarded-For` that is not itself a trusted proxy. From anyone else the header is
+/// ignored, so a client cannot choose its own address.
+pub fn client_address(req: &actix_web::HttpRequest, settings: &Settings) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    if !settings.trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded.into_iter().rev().find(|ip| !settings.trusted_proxies.contains(ip)).unwrap_or(peer).to_string()
+}
+
+/// Failed token lookups allowed per client address in ten minutes.
+pub const TOKEN_FAILURES_PER_10_MINUTES: i64 = 30;
+
 pub fn html<T: Template>(page: T) -> Result<HttpResponse, AppError> {
     html_with_status(page, StatusCode::OK)
 }
@@ -140,4 +163,47 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
     .shutdown_timeout(20)
     .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use crate::config::{RawSettings, Settings};
+    use actix_web::test::TestRequest;
+
+    fn settings(proxies: Option<&str>) -> Settings {
+        let dir = std::env::temp_dir();
+        Settings::from_raw(RawSettings {
+            data_dir: Some(dir.to_string_lossy().into_owned()),
+            secret_key: Some("x".repeat(40)),
+            trusted_proxies: proxies.map(str::to_owned),
+            ..Default::default()
+        })
+        .expect("settings")
+    }
+
+    #[test]
+    fn the_forwarded_address_is_believed_only_from_a_trusted_proxy() {
+        let peer = "10.0.0.5:4000".parse().expect("addr");
+        let forged = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("x-forwarded-for", "1.2.3.4"))
+            .to_http_request();
+        assert_eq!(client_address(&forged, &settings(None)), "10.0.0.5", "ignored from anyone");
+        let proxied = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.4"))
+            .to_http_request();
+        let trusted = settings(Some("10.0.0.5, 10.0.0.4"));
+        assert_eq!(
+            client_address(&proxied, &trusted),
+            "203.0.113.7",
+            "the nearest untrusted hop, not the spoofable first"
+        );
+        let garbage = TestRequest::default()
+            .peer_addr(peer)
+            .insert_header(("x-forwarded-for", "nonsense"))
+            .to_http_request();
+        assert_eq!(client_address(&garbage, &trusted), "10.0.0.5");
+    }
 }

@@ -1,13 +1,13 @@
 //! The attendee's path: the form, the emailed confirmation link, and the manage page.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::chrome::{Chrome, CsrfSeed};
 use super::errors::AppError;
 use super::view::When;
-use super::{AppState, html, html_with_status, run_db};
+use super::{AppState, TOKEN_FAILURES_PER_10_MINUTES, client_address, html, html_with_status, run_db};
 use crate::db;
 use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
@@ -169,7 +169,9 @@ pub async fn registration_form(
     html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None))
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     i18n: I18n,
@@ -201,6 +203,18 @@ pub async fn register(
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    // Per client address, shared by all instances: many officials of one city hall may sit
+    // behind one address, so the limit is generous (CONVOCA_REGISTRATION_LIMIT an hour).
+    let key = format!("register:{}", client_address(&req, &state.settings));
+    let limit = state.settings.registration_limit;
+    let allowed =
+        run_db(&state, move |conn| db::rate::allow(conn, &key, chrono::Duration::hours(1), limit, now))
+            .await?;
+    if !allowed {
+        let problem = Some(i18n.t("error-too-many-registrations"));
+        let page = register_page(&state, ctx, i18n, chrome, &seed, form, &[], problem);
+        return html_with_status(page, StatusCode::TOO_MANY_REQUESTS);
+    }
     let session_id = ctx.detail.session.id.clone();
     let outcome =
         run_db(&state, move |conn| db::registrations::submit(conn, &session_id, &input, now)).await?;
@@ -260,21 +274,57 @@ fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppErro
     )
 }
 
+/// Whether this client address has guessed at too many links lately.
+async fn token_attempts_exhausted(state: &AppState, key: &str) -> Result<bool, AppError> {
+    let (key, now) = (key.to_owned(), state.clock.now());
+    run_db(state, move |conn| {
+        db::rate::exceeded(conn, &key, chrono::Duration::minutes(10), TOKEN_FAILURES_PER_10_MINUTES, now)
+    })
+    .await
+}
+
+async fn record_token_failure(state: &AppState, key: String) -> Result<(), AppError> {
+    let now = state.clock.now();
+    run_db(state, move |conn| db::rate::record(conn, &key, now)).await
+}
+
+fn too_many_attempts_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    html_with_status(
+        MessagePage {
+            heading: i18n.t("error-too-many-title"),
+            paragraphs: vec![i18n.t("error-too-many")],
+            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+            i18n,
+            chrome,
+        },
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+}
+
 /// The emailed confirmation link. Idempotent: a second click changes nothing and sends nothing.
 pub async fn confirm(
+    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
+    let key = format!("token:{}", client_address(&req, &state.settings));
+    if token_attempts_exhausted(&state, &key).await? {
+        return too_many_attempts_page(i18n, chrome);
+    }
     if !looks_like_token(&token) {
+        record_token_failure(&state, key).await?;
         return invalid_link_page(i18n, chrome);
     }
     let now = state.clock.now();
     let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
     let (manage_token, done) = match outcome {
-        ConfirmOutcome::Invalid => return invalid_link_page(i18n, chrome),
+        ConfirmOutcome::Invalid => {
+            record_token_failure(&state, key).await?;
+            return invalid_link_page(i18n, chrome);
+        }
         ConfirmOutcome::SessionUnavailable => {
             return html_with_status(
                 MessagePage {
@@ -344,6 +394,7 @@ fn private(mut res: HttpResponse) -> HttpResponse {
 }
 
 pub async fn manage(
+    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
     query: web::Query<ManageQuery>,
@@ -352,7 +403,12 @@ pub async fn manage(
     seed: CsrfSeed,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
+    let key = format!("token:{}", client_address(&req, &state.settings));
+    if token_attempts_exhausted(&state, &key).await? {
+        return too_many_attempts_page(i18n, chrome).map(private);
+    }
     if !looks_like_token(&token) {
+        record_token_failure(&state, key).await?;
         return invalid_link_page(i18n, chrome).map(private);
     }
     let now = state.clock.now();
@@ -368,6 +424,7 @@ pub async fn manage(
     })
     .await?;
     let Some((registration, session, organisation)) = found else {
+        record_token_failure(&state, key).await?;
         return invalid_link_page(i18n, chrome).map(private);
     };
     let status = RegistrationStatus::parse(&registration.status).unwrap_or(RegistrationStatus::Pending);

@@ -264,6 +264,8 @@ pub struct TestApp {
 }
 
 pub struct Options {
+    /// Registrations allowed per client address per hour (tests all come from 127.0.0.1).
+    pub registration_limit: u32,
     pub demo: bool,
     pub smtp: bool,
     /// Point the app at this SMTP port without starting a server there (a server that is down).
@@ -272,7 +274,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { demo: false, smtp: true, smtp_port: None }
+        Self { registration_limit: 100_000, demo: false, smtp: true, smtp_port: None }
     }
 }
 
@@ -319,6 +321,8 @@ impl TestApp {
             smtp_concurrency: Some("8".into()),
             metrics_token: None,
             retention_days: None,
+            trusted_proxies: None,
+            registration_limit: Some(options.registration_limit.to_string()),
         })
         .expect("settings");
         let clock = Clock::fixed(test_now());
@@ -671,6 +675,8 @@ impl TestApp {
             smtp_concurrency: Some("8".into()),
             metrics_token: None,
             retention_days: None,
+            trusted_proxies: None,
+            registration_limit: Some("100000".into()),
         })
         .expect("settings");
         let options = ServeOptions {

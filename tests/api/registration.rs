@@ -502,7 +502,63 @@ async fn a_flood_of_registrations_reaches_a_victim_s_inbox_at_most_three_times_a
     assert_eq!(app.mail().to("victim@accra.gov.gh").len(), 4, "the person can still ask again later");
 }
 
-on_both_engines!(a_flood_of_registrations_reaches_a_victim_s_inbox_at_most_three_times_an_hour);
+async fn one_address_may_register_a_limited_number_of_times_an_hour(engine: Engine) {
+    let app =
+        TestApp::spawn_with(engine, crate::helpers::Options { registration_limit: 2, ..Default::default() })
+            .await;
+    let session = app.create_session("limited", 50, 5).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    let client = app.client();
+    for n in 0..2 {
+        let res = app
+            .submit_registration(
+                &client,
+                "limited",
+                &valid_form("Person", &format!("p{n}@accra.gov.gh"), &org),
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+    let res = app
+        .submit_registration(&client, "limited", &valid_form("Third Person", "p3@accra.gov.gh", &org))
+        .await;
+    assert_eq!(res.status(), 429);
+    let html = res.text().await.expect("body");
+    assert!(html.contains("Too many registrations have come from your network"));
+    assert!(html.contains("value=\"Third Person\""), "what was typed is kept");
+    assert_eq!(app.count_registrations(&session.id, "pending").await, 2);
+    app.clock.advance(chrono::Duration::minutes(61));
+    let res = app
+        .submit_registration(&client, "limited", &valid_form("Third Person", "p3@accra.gov.gh", &org))
+        .await;
+    assert_eq!(res.status(), 303, "an hour later it works again");
+}
+
+async fn guessing_links_is_slowed_down(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.create_session("guess", 10, 5).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    app.submit_registration(&app.client(), "guess", &valid_form("Real Person", "real@accra.gov.gh", &org))
+        .await;
+    app.deliver_mail().await;
+    let real =
+        app.mail().to("real@accra.gov.gh")[0].link(&format!("{}/confirm/", app.address)).expect("link");
+    let client = app.client();
+    for n in 0..30 {
+        let guess = format!("{}/confirm/{:0>43}", app.address, n);
+        assert_eq!(client.get(guess).send().await.expect("guess").status(), 404);
+    }
+    let res = client.get(&real).send().await.expect("real");
+    assert_eq!(res.status(), 429, "after 30 wrong links in ten minutes, this address waits");
+    app.clock.advance(chrono::Duration::minutes(11));
+    assert_eq!(client.get(&real).send().await.expect("real").status(), 303);
+}
+
+on_both_engines!(
+    a_flood_of_registrations_reaches_a_victim_s_inbox_at_most_three_times_an_hour,
+    one_address_may_register_a_limited_number_of_times_an_hour,
+    guessing_links_is_slowed_down,
+);
 
 mod privacy {
     use crate::helpers::{Engine, TestApp, csrf_token};
