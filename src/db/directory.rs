@@ -371,6 +371,19 @@ pub fn move_entry(
     })
 }
 
+/// One entry of a session's panel, with its session and speaker's name.
+fn panel_entry(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    entry_id: &str,
+) -> QueryResult<Option<(SessionRef, PanelEntry, String)>> {
+    let Some(session) = session_ref(conn, session_id)? else {
+        return Ok(None);
+    };
+    let found = entries_in_order(conn, session_id)?.into_iter().find(|(e, _)| e.id == entry_id);
+    Ok(found.map(|(entry, name)| (session, entry, name)))
+}
+
 /// Changes the role of one entry of a panel.
 pub fn set_panel_role(
     conn: &mut AnyConnection,
@@ -381,11 +394,7 @@ pub fn set_panel_role(
     now: NaiveDateTime,
 ) -> QueryResult<PanelChange> {
     write_tx(conn, |conn| {
-        let Some(session) = session_ref(conn, session_id)? else {
-            return Ok(PanelChange::NotFound);
-        };
-        let entries = entries_in_order(conn, session_id)?;
-        let Some((entry, name)) = entries.iter().find(|(e, _)| e.id == entry_id) else {
+        let Some((session, entry, name)) = panel_entry(conn, session_id, entry_id)? else {
             return Ok(PanelChange::NotFound);
         };
         diesel::update(panel_entries::table.find(&entry.id))
@@ -405,15 +414,11 @@ pub fn remove_from_panel(
     now: NaiveDateTime,
 ) -> QueryResult<PanelChange> {
     write_tx(conn, |conn| {
-        let Some(session) = session_ref(conn, session_id)? else {
-            return Ok(PanelChange::NotFound);
-        };
-        let entries = entries_in_order(conn, session_id)?;
-        let Some((entry, name)) = entries.iter().find(|(e, _)| e.id == entry_id) else {
+        let Some((session, entry, name)) = panel_entry(conn, session_id, entry_id)? else {
             return Ok(PanelChange::NotFound);
         };
         diesel::delete(panel_entries::table.find(&entry.id)).execute(conn)?;
-        audit::record(conn, actor, "panel.remove", &session.title, name, now)?;
+        audit::record(conn, actor, "panel.remove", &session.title, &name, now)?;
         Ok(PanelChange::Done)
     })
 }
