@@ -143,6 +143,7 @@ async fn run(n: usize) -> anyhow::Result<()> {
                         cancelled_at: None,
                         attended: None,
                         reminders_opt_out: false,
+                        listed: false,
                     })
                     .execute(conn)?;
             }

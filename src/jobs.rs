@@ -342,9 +342,11 @@ fn prepare(
     let Some(registration_id) = message.registration_id.as_deref() else {
         return Ok(Prepared::Abandon(format!("message kind {} has no recipient", message.kind)));
     };
-    let Some((registration, session)) = regs::with_session(conn, registration_id)? else {
+    let Some((registration, mut session)) = regs::with_session(conn, registration_id)? else {
         return Ok(Prepared::Abandon("the registration no longer exists".into()));
     };
+    // The session's title as the registrant reads it, in the email and the calendar entry.
+    db::catalogue::localize(conn, &mut session, &registration.language)?;
     let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
     if let Err(reason) = still_wanted(&message.kind, &registration, &session, &payload, now) {
         return Ok(Prepared::Skip(reason));

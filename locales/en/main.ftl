@@ -249,3 +249,16 @@ privacy-erase = Erase my data
 flash-erase-unconfirmed = To erase your data, tick the box to confirm, then press the button again.
 erased-title = Your data has been erased
 erased-body = We no longer hold your name, email address or other details for this webinar, and the links in our emails no longer work.
+
+# Consent per purpose
+field-listed = List my name and organisation among the participants on the session page
+manage-choices = Your choices
+manage-choices-save = Save my choices
+flash-choices-saved = Your choices are saved.
+privacy-purposes = What you agree to
+privacy-purpose-registration = Your registration (required): we use your details to run it, as described above.
+privacy-purpose-listed = Being listed (optional): if you tick that box, your name and organisation appear among the participants on the session's public page. You can withdraw at any time from your manage link.
+privacy-consent-record = We record each consent and withdrawal with the time and the version of this notice you were shown; the download from your manage link includes that record.
+session-participants = Participants
+session-participants-explain = Registered participants who chose to be listed.
+session-content-fallback = This text is not available in your language; it is shown { $language }.

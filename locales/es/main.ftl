@@ -249,3 +249,16 @@ privacy-erase = Borrar mis datos
 flash-erase-unconfirmed = Para borrar sus datos, marque la casilla de confirmación y vuelva a pulsar el botón.
 erased-title = Sus datos se han borrado
 erased-body = Ya no conservamos su nombre, su dirección de correo ni sus demás datos de este webinario, y los enlaces de nuestros correos ya no funcionan.
+
+# Consentimiento por finalidad
+field-listed = Mostrar mi nombre y mi organización entre los participantes en la página de la sesión
+manage-choices = Sus preferencias
+manage-choices-save = Guardar mis preferencias
+flash-choices-saved = Sus preferencias se han guardado.
+privacy-purposes = Lo que usted acepta
+privacy-purpose-registration = Su inscripción (obligatoria): usamos sus datos para gestionarla, como se describe arriba.
+privacy-purpose-listed = Figurar en la lista (opcional): si marca esa casilla, su nombre y su organización aparecen entre los participantes en la página pública de la sesión. Puede retirarlo en cualquier momento desde su enlace de gestión.
+privacy-consent-record = Registramos cada consentimiento y cada retirada con la hora y la versión de este aviso que se le mostró; la descarga desde su enlace de gestión incluye ese registro.
+session-participants = Participantes
+session-participants-explain = Participantes inscritos que eligieron figurar en la lista.
+session-content-fallback = Este texto no está disponible en su idioma; se muestra { $language }.

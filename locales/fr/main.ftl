@@ -249,3 +249,16 @@ privacy-erase = Effacer mes données
 flash-erase-unconfirmed = Pour effacer vos données, cochez la case de confirmation, puis appuyez de nouveau sur le bouton.
 erased-title = Vos données ont été effacées
 erased-body = Nous ne conservons plus votre nom, votre adresse e-mail ni vos autres informations pour ce webinaire, et les liens de nos courriels ne fonctionnent plus.
+
+# Consentement par finalité
+field-listed = Afficher mon nom et mon organisation parmi les participants sur la page de la session
+manage-choices = Vos choix
+manage-choices-save = Enregistrer mes choix
+flash-choices-saved = Vos choix sont enregistrés.
+privacy-purposes = Ce que vous acceptez
+privacy-purpose-registration = Votre inscription (obligatoire) : nous utilisons vos informations pour la gérer, comme décrit ci-dessus.
+privacy-purpose-listed = Figurer dans la liste (facultatif) : si vous cochez cette case, votre nom et votre organisation apparaissent parmi les participants sur la page publique de la session. Vous pouvez retirer ce choix à tout moment depuis votre lien de gestion.
+privacy-consent-record = Nous enregistrons chaque consentement et chaque retrait avec l’heure et la version de cette notice qui vous a été présentée ; le téléchargement depuis votre lien de gestion contient cet historique.
+session-participants = Participants
+session-participants-explain = Participants inscrits qui ont choisi de figurer dans la liste.
+session-content-fallback = Ce texte n’est pas disponible dans votre langue ; il est affiché { $language }.

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::models::{Organisation, PanelEntry, Series, Session, SessionDocument, Speaker};
+use super::models::{Organisation, PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker};
 use super::schema::{
-    organisations, panel_entries, registrations, series, session_documents, sessions, speakers,
+    organisations, panel_entries, registrations, series, session_documents, session_translations, sessions,
+    speakers,
 };
 
 /// A session with what the catalogue shows next to it.
@@ -16,10 +17,13 @@ pub struct CatalogueEntry {
     pub session: Session,
     pub series: Option<Series>,
     pub confirmed: i64,
+    /// The session's texts in the visitor's language, when given.
+    pub translation: Option<SessionTranslation>,
 }
 
-/// Published and cancelled sessions (drafts stay private), oldest first, with seat counts.
-pub fn catalogue(conn: &mut AnyConnection) -> QueryResult<Vec<CatalogueEntry>> {
+/// Published and cancelled sessions (drafts stay private), oldest first, with seat counts and
+/// their texts in `language`. Three queries, whatever the number of sessions.
+pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<CatalogueEntry>> {
     let rows: Vec<(Session, Option<Series>)> = sessions::table
         .left_join(series::table)
         .filter(sessions::status.ne("draft"))
@@ -27,11 +31,13 @@ pub fn catalogue(conn: &mut AnyConnection) -> QueryResult<Vec<CatalogueEntry>> {
         .select((Session::as_select(), Option::<Series>::as_select()))
         .load(conn)?;
     let counts = confirmed_counts(conn)?;
+    let mut translations = translations_into(conn, language)?;
     Ok(rows
         .into_iter()
         .map(|(session, series)| {
             let confirmed = counts.get(&session.id).copied().unwrap_or(0);
-            CatalogueEntry { session, series, confirmed }
+            let translation = translations.remove(&session.id);
+            CatalogueEntry { session, series, confirmed, translation }
         })
         .collect())
 }
@@ -61,10 +67,16 @@ pub struct SessionDetail {
     pub panel: Vec<(PanelEntry, Speaker)>,
     pub documents: Vec<SessionDocument>,
     pub confirmed: i64,
+    /// The session's texts in the visitor's language, when given.
+    pub translation: Option<SessionTranslation>,
 }
 
-/// A public (non-draft) session by slug.
-pub fn session_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<SessionDetail>> {
+/// A public (non-draft) session by slug, with its texts in `language`. Five queries.
+pub fn session_by_slug(
+    conn: &mut AnyConnection,
+    slug: &str,
+    language: &str,
+) -> QueryResult<Option<SessionDetail>> {
     let found: Option<(Session, Option<Series>)> = sessions::table
         .left_join(series::table)
         .filter(sessions::slug.eq(slug))
@@ -83,7 +95,84 @@ pub fn session_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Opti
         .load(conn)?;
     let documents = documents(conn, &session.id)?;
     let confirmed = confirmed_count(conn, &session.id)?;
-    Ok(Some(SessionDetail { session, series, panel, documents, confirmed }))
+    let translation =
+        if language == session.language { None } else { translation(conn, &session.id, language)? };
+    Ok(Some(SessionDetail { session, series, panel, documents, confirmed, translation }))
+}
+
+/// A participant who agreed to be listed on the session's page.
+#[derive(Debug, Clone)]
+pub struct ListedParticipant {
+    pub name: String,
+    pub organisation: String,
+}
+
+/// Confirmed registrants of a session who chose to be listed, by name. One query.
+pub fn listed_participants(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<ListedParticipant>> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq("confirmed"))
+        .filter(registrations::listed.eq(true))
+        .order((registrations::name.asc(), registrations::id.asc()))
+        .select((registrations::name, organisations::name.nullable(), registrations::organisation_other))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, listed, other)| ListedParticipant { name, organisation: listed.or(other).unwrap_or_default() })
+        .collect())
+}
+
+/// A session's texts in every other language it has been given.
+pub fn translations(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<SessionTranslation>> {
+    session_translations::table
+        .filter(session_translations::session_id.eq(session_id))
+        .order(session_translations::language.asc())
+        .select(SessionTranslation::as_select())
+        .load(conn)
+}
+
+/// A session's texts in one language, if it has been given them.
+pub fn translation(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    language: &str,
+) -> QueryResult<Option<SessionTranslation>> {
+    session_translations::table
+        .find((session_id, language))
+        .select(SessionTranslation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Puts a session's texts in `language` in place of its own where they were given (for
+/// emails and calendar entries in the registrant's language).
+pub fn localize(conn: &mut AnyConnection, session: &mut Session, language: &str) -> QueryResult<()> {
+    if session.language == language {
+        return Ok(());
+    }
+    if let Some(t) = translation(conn, &session.id, language)? {
+        session.title = t.title;
+        if !t.summary.is_empty() {
+            session.summary = t.summary;
+        }
+        if !t.description.is_empty() {
+            session.description = t.description;
+        }
+    }
+    Ok(())
+}
+
+/// The translations of every session into one language, by session id.
+pub fn translations_into(
+    conn: &mut AnyConnection,
+    language: &str,
+) -> QueryResult<HashMap<String, SessionTranslation>> {
+    let rows: Vec<SessionTranslation> = session_translations::table
+        .filter(session_translations::language.eq(language))
+        .select(SessionTranslation::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|t| (t.session_id.clone(), t)).collect())
 }
 
 pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<SessionDocument>> {

@@ -279,6 +279,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
             // The seed's participants "listened": all of them attended.
             attended: Some(true),
             reminders_opt_out: false,
+            listed: false,
         });
     }
     for row in &rows {

@@ -143,6 +143,32 @@ pub struct Registration {
     /// Unknown (`None`) until attendance is recorded.
     pub attended: Option<bool>,
     pub reminders_opt_out: bool,
+    /// Agreed to be listed among the session's participants (withdrawable).
+    pub listed: bool,
+}
+
+/// A session's title, summary and description in a language other than its own.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = session_translations)]
+pub struct SessionTranslation {
+    pub session_id: String,
+    pub language: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+}
+
+/// One consent given or withdrawn, for one purpose, with the notice version shown.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consents)]
+pub struct Consent {
+    pub id: String,
+    pub registration_id: String,
+    pub purpose: String,
+    pub granted: bool,
+    pub notice_version: String,
+    pub recorded_at: NaiveDateTime,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -5,10 +5,76 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::models::{Registration, Session};
+use super::models::{Consent, Registration, Session, new_id};
 use super::registrations::promote_waitlisted;
-use super::schema::{outbox, registration_tokens, registrations, sessions};
+use super::schema::{consents, outbox, registration_tokens, registrations, sessions};
 use super::{AnyConnection, lock_session_row, write_tx};
+use crate::domain::{CONSENT_VERSION, ConsentPurpose};
+
+/// Appends one consent record per purpose (given or withdrawn), with the current notice
+/// version. The history is kept: the newest record of a purpose is the person's choice.
+pub fn record_consents(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    choices: &[(ConsentPurpose, bool)],
+    source: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for (purpose, granted) in choices {
+        diesel::insert_into(consents::table)
+            .values(&Consent {
+                id: new_id(),
+                registration_id: registration_id.to_owned(),
+                purpose: purpose.as_str().into(),
+                granted: *granted,
+                notice_version: CONSENT_VERSION.into(),
+                recorded_at: now,
+                source: source.into(),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The person's optional choices from their manage page: the newsletter and being listed
+/// among the participants. Only a change is recorded as a new consent.
+pub fn set_choices(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    newsletter: bool,
+    listed: bool,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let Some((old_newsletter, old_listed)) = registrations::table
+            .find(registration_id)
+            .select((registrations::newsletter, registrations::listed))
+            .first::<(bool, bool)>(conn)
+            .optional()?
+        else {
+            return Ok(false);
+        };
+        let mut changes = Vec::new();
+        if old_newsletter != newsletter {
+            changes.push((ConsentPurpose::Newsletter, newsletter));
+        }
+        if old_listed != listed {
+            changes.push((ConsentPurpose::Listed, listed));
+        }
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        diesel::update(registrations::table.find(registration_id))
+            .set((
+                registrations::newsletter.eq(newsletter),
+                registrations::listed.eq(listed),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        record_consents(conn, registration_id, &changes, "manage page", now)?;
+        Ok(true)
+    })
+}
 
 /// Everything held about one registration, for the person's download.
 pub fn export(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<serde_json::Value> {
@@ -22,6 +88,11 @@ pub fn export(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<se
         .filter(outbox::registration_id.eq(registration_id))
         .order(outbox::created_at.asc())
         .select((outbox::kind, outbox::status, outbox::created_at, outbox::sent_at))
+        .load(conn)?;
+    let consent_history: Vec<Consent> = consents::table
+        .filter(consents::registration_id.eq(registration_id))
+        .order((consents::recorded_at.asc(), consents::id.asc()))
+        .select(Consent::as_select())
         .load(conn)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
@@ -45,6 +116,11 @@ pub fn export(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<se
         "consent": {
             "registration": { "given_at": time(registration.consent_at), "notice_version": registration.consent_version },
             "newsletter": registration.newsletter,
+            "listed_among_participants": registration.listed,
+            "history": consent_history.iter().map(|c| serde_json::json!({
+                "purpose": c.purpose, "granted": c.granted, "notice_version": c.notice_version,
+                "recorded_at": time(c.recorded_at), "how": c.source,
+            })).collect::<Vec<_>>(),
         },
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
@@ -79,6 +155,7 @@ fn anonymise(
             registrations::timezone.eq(None::<String>),
             registrations::needs.eq(""),
             registrations::newsletter.eq(false),
+            registrations::listed.eq(false),
             registrations::reminders_opt_out.eq(true),
             registrations::updated_at.eq(now),
         ))

@@ -8,7 +8,7 @@ use super::models::{Registration, Session, new_id};
 use super::schema::{organisations, registration_tokens, registrations, sessions};
 use super::{AnyConnection, is_unique_violation, lock_session_row, outbox, write_tx};
 use crate::domain::{
-    CONFIRM_LINK_DAYS, CONSENT_VERSION, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR, OrganisationChoice,
+    CONFIRM_LINK_DAYS, CONSENT_VERSION, ConsentPurpose, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR, OrganisationChoice,
     RegistrationInput, RegistrationStatus,
 };
 use crate::security::{hash_token, new_token};
@@ -128,6 +128,7 @@ fn submit_in_tx(
                     cancelled_at: None,
                     attended: None,
                     reminders_opt_out: false,
+                    listed: input.listed,
                 })
                 .execute(conn)?;
             (id, kinds::CONFIRM_REQUEST)
@@ -153,6 +154,7 @@ fn submit_in_tx(
                             registrations::consent_at.eq(now),
                             registrations::consent_version.eq(CONSENT_VERSION),
                             registrations::newsletter.eq(input.newsletter),
+                            registrations::listed.eq(input.listed),
                             registrations::updated_at.eq(now),
                             registrations::confirmed_at.eq(None::<NaiveDateTime>),
                             registrations::waitlisted_at.eq(None::<NaiveDateTime>),
@@ -166,6 +168,15 @@ fn submit_in_tx(
             }
         }
     };
+
+    if kind == kinds::CONFIRM_REQUEST {
+        let choices = [
+            (ConsentPurpose::Registration, true),
+            (ConsentPurpose::Newsletter, input.newsletter),
+            (ConsentPurpose::Listed, input.listed),
+        ];
+        super::privacy::record_consents(conn, &registration_id, &choices, "registration form", now)?;
+    }
 
     // The cap is per mailbox, across every session: the form cannot flood a victim's inbox.
     let recent = outbox::recent_count_for_address(

@@ -111,6 +111,36 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamp>,
         attended -> Nullable<Bool>,
         reminders_opt_out -> Bool,
+        listed -> Bool,
+    }
+}
+
+diesel::table! {
+    session_translations (session_id, language) {
+        session_id -> Text,
+        language -> Text,
+        title -> Text,
+        summary -> Text,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        registration_id -> Text,
+        purpose -> Text,
+        granted -> Bool,
+        notice_version -> Text,
+        recorded_at -> Timestamp,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    content_version (id) {
+        id -> Integer,
+        version -> BigInt,
     }
 }
 
@@ -158,6 +188,8 @@ diesel::joinable!(panel_entries -> speakers (speaker_id));
 diesel::joinable!(registrations -> sessions (session_id));
 diesel::joinable!(registrations -> organisations (organisation_id));
 diesel::joinable!(registration_tokens -> registrations (registration_id));
+diesel::joinable!(session_translations -> sessions (session_id));
+diesel::joinable!(consents -> registrations (registration_id));
 diesel::joinable!(outbox -> registrations (registration_id));
 diesel::joinable!(schedule_runs -> sessions (session_id));
 
@@ -231,4 +263,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_failures,
     audit_log,
     rate_events,
+    session_translations,
+    consents,
+    content_version,
 );

@@ -118,9 +118,9 @@ pub fn set_capacity(
 use std::collections::HashMap;
 
 use super::audit::{self, Actor};
-use super::models::{PanelEntry, Series, SessionDocument, new_id};
-use super::schema::{panel_entries, series, session_documents};
-use crate::domain::session::SessionInput;
+use super::models::{PanelEntry, Series, SessionDocument, SessionTranslation, new_id};
+use super::schema::{panel_entries, series, session_documents, session_translations};
+use crate::domain::session::{SessionInput, TranslationInput};
 
 /// A session in the organiser's list, with its registrations counted by status.
 #[derive(Debug, Clone)]
@@ -227,9 +227,32 @@ pub fn create(
                 approval_mode: input.approval_mode.into(),
             })
             .execute(conn)?;
+        save_translations(conn, &id, &input.translations)?;
         audit::record(conn, actor, "session.create", &input.title, &slug, now)?;
         Ok(SaveOutcome::Saved(id))
     })
+}
+
+/// Replaces a session's texts in other languages with the ones given.
+fn save_translations(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    translations: &[TranslationInput],
+) -> QueryResult<()> {
+    diesel::delete(session_translations::table.filter(session_translations::session_id.eq(session_id)))
+        .execute(conn)?;
+    for t in translations {
+        diesel::insert_into(session_translations::table)
+            .values(&SessionTranslation {
+                session_id: session_id.to_owned(),
+                language: t.language.code().into(),
+                title: t.title.clone(),
+                summary: t.summary.clone(),
+                description: t.description.clone(),
+            })
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Saves an edited session. Registrants hear about what concerns them, in the same
@@ -275,6 +298,7 @@ pub fn update(
                 sessions::updated_at.eq(now),
             ))
             .execute(conn)?;
+        save_translations(conn, id, &input.translations)?;
         let mut details = Vec::new();
         if moved && before.status == "published" {
             let ids = active_registrations(conn, id, &["confirmed", "waitlisted"])?;
@@ -383,6 +407,11 @@ pub fn duplicate(
         for document in documents {
             diesel::insert_into(session_documents::table)
                 .values(&SessionDocument { id: new_id(), session_id: new_session_id.clone(), ..document })
+                .execute(conn)?;
+        }
+        for translation in super::catalogue::translations(conn, id)? {
+            diesel::insert_into(session_translations::table)
+                .values(&SessionTranslation { session_id: new_session_id.clone(), ..translation })
                 .execute(conn)?;
         }
         audit::record(conn, actor, "session.duplicate", &original.title, &title, now)?;

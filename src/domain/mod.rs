@@ -114,8 +114,29 @@ impl RegistrationStatus {
     }
 }
 
+/// What a person consents to, each recorded separately with the notice version shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentPurpose {
+    /// Handling the registration itself (required to register).
+    Registration,
+    /// Receiving the network's newsletter (optional).
+    Newsletter,
+    /// Being listed by name and organisation among a session's participants (optional).
+    Listed,
+}
+
+impl ConsentPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registration => "registration",
+            Self::Newsletter => "newsletter",
+            Self::Listed => "listed",
+        }
+    }
+}
+
 /// The version of the privacy notice shown next to the consent box; stored with each consent.
-pub const CONSENT_VERSION: &str = "2026-11";
+pub const CONSENT_VERSION: &str = "2026-11-29";
 
 /// How long after a session ends its manage links keep working (the follow-up period).
 pub const FOLLOW_UP_DAYS: i64 = 90;

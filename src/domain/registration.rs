@@ -35,6 +35,7 @@ pub struct RegistrationForm {
     pub needs: String,
     pub consent: Option<String>,
     pub newsletter: Option<String>,
+    pub listed: Option<String>,
     /// Honeypot: hidden from people, filled by naive bots.
     pub website: String,
     pub csrf_token: String,
@@ -61,6 +62,8 @@ pub struct RegistrationInput {
     pub timezone: Option<String>,
     pub needs: String,
     pub newsletter: bool,
+    /// Agreed to be listed among the session's participants.
+    pub listed: bool,
 }
 
 pub const NAME_MAX: usize = 120;
@@ -92,6 +95,7 @@ impl RegistrationForm {
                 "needs" => form.needs = value,
                 "consent" => form.consent = Some(value),
                 "newsletter" => form.newsletter = Some(value),
+                "listed" => form.listed = Some(value),
                 "website" => form.website = value,
                 "csrf_token" => form.csrf_token = value,
                 _ => {}
@@ -178,6 +182,7 @@ impl RegistrationForm {
                 timezone,
                 needs,
                 newsletter: self.newsletter.is_some(),
+                listed: self.listed.is_some(),
             }),
             _ => Err(errors),
         }

@@ -1,6 +1,6 @@
 //! The organiser's session form, parsed into a clean [`SessionInput`].
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 use super::{FieldError, Language, clean_line, clean_text};
@@ -25,6 +25,49 @@ pub struct SessionForm {
     pub follow_up_delay: String,
     pub join_url: String,
     pub recording_url: String,
+    /// The texts in each language (the session's own language is left empty).
+    pub translations: Vec<TranslationForm>,
+}
+
+/// A session's texts in one more language, as posted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TranslationForm {
+    pub language: Option<Language>,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+}
+
+impl TranslationForm {
+    /// One empty form per language.
+    pub fn blank() -> Vec<TranslationForm> {
+        Language::ALL
+            .iter()
+            .map(|&language| TranslationForm { language: Some(language), ..Default::default() })
+            .collect()
+    }
+
+    /// The form fields of a language's texts: title, summary, description.
+    pub fn field_names(language: Language) -> [&'static str; 3] {
+        match language {
+            Language::En => ["title_en", "summary_en", "description_en"],
+            Language::Fr => ["title_fr", "summary_fr", "description_fr"],
+            Language::Es => ["title_es", "summary_es", "description_es"],
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.title.trim().is_empty() && self.summary.trim().is_empty() && self.description.trim().is_empty()
+    }
+}
+
+/// A session's texts in a language other than its own, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranslationInput {
+    pub language: Language,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +90,7 @@ pub struct SessionInput {
     pub follow_up_delay_minutes: i32,
     pub join_url: Option<String>,
     pub recording_url: Option<String>,
+    pub translations: Vec<TranslationInput>,
 }
 
 impl SessionForm {
@@ -69,7 +113,57 @@ impl SessionForm {
             follow_up_delay: get("follow_up_delay"),
             join_url: get("join_url"),
             recording_url: get("recording_url"),
+            translations: Language::ALL
+                .iter()
+                .map(|&language| {
+                    let [title, summary, description] = TranslationForm::field_names(language);
+                    TranslationForm {
+                        language: Some(language),
+                        title: get(title),
+                        summary: get(summary),
+                        description: get(description),
+                    }
+                })
+                .collect(),
         }
+    }
+
+    /// The texts in other languages; an empty language is no translation. A translation needs
+    /// at least a title, and the session's own language has its texts in the main fields.
+    fn parse_translations(
+        &self,
+        own: Option<Language>,
+        errors: &mut Vec<FieldError>,
+    ) -> Vec<TranslationInput> {
+        let mut parsed = Vec::new();
+        for form in &self.translations {
+            let Some(language) = form.language else { continue };
+            if form.is_empty() {
+                continue;
+            }
+            let [title_field, summary_field, description_field] = TranslationForm::field_names(language);
+            if own == Some(language) {
+                errors.push(FieldError::new(title_field, "admin-error-translation-own-language"));
+                continue;
+            }
+            let mut keep = |result: Result<String, FieldError>| {
+                result.unwrap_or_else(|e| {
+                    errors.push(e);
+                    String::new()
+                })
+            };
+            let title = keep(clean_line(title_field, &form.title, 200).and_then(|title| {
+                if title.is_empty() {
+                    Err(FieldError::new(title_field, "admin-error-translation-title"))
+                } else {
+                    Ok(title)
+                }
+            }));
+            let summary = keep(clean_line(summary_field, &form.summary, 500));
+            let description = keep(clean_text(description_field, &form.description, 10_000));
+            parsed.push(TranslationInput { language, title, summary, description });
+        }
+        parsed
     }
 
     pub fn parse(&self) -> Result<SessionInput, Vec<FieldError>> {
@@ -105,7 +199,7 @@ impl SessionForm {
         if zone.is_none() {
             errors.push(FieldError::new("timezone", "admin-error-timezone"));
         }
-        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").ok();
+        let date = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").ok().filter(plausible_year);
         if date.is_none() {
             errors.push(FieldError::new("date", "admin-error-date"));
         }
@@ -136,7 +230,9 @@ impl SessionForm {
             if raw.is_empty() {
                 return None;
             }
-            let local = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").ok();
+            let local = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+                .ok()
+                .filter(|t| plausible_year(&t.date()));
             match (local, zone) {
                 (Some(local), Some(z)) => match to_utc(z, local) {
                     Some(utc) => Some(utc),
@@ -184,6 +280,7 @@ impl SessionForm {
         }
         let join_url = optional_url("join_url", &self.join_url, &mut errors);
         let recording_url = optional_url("recording_url", &self.recording_url, &mut errors);
+        let translations = self.parse_translations(language, &mut errors);
         let series_id = Some(self.series_id.trim().to_owned()).filter(|s| !s.is_empty());
         if series_id.as_ref().is_some_and(|s| s.len() > 64) {
             errors.push(FieldError::new("series_id", "admin-error-series"));
@@ -214,10 +311,18 @@ impl SessionForm {
                 follow_up_delay_minutes: follow_up,
                 join_url,
                 recording_url,
+                translations,
             }),
             _ => Err(errors),
         }
     }
+}
+
+/// Years a session can be in. Dates near the ends of chrono's range (year ±262143) would make
+/// the dates derived from a session (reminders, link expiry) overflow, and years past 9999 do
+/// not fit the stored timestamp text; a typo such as "20266" is caught too.
+fn plausible_year(date: &NaiveDate) -> bool {
+    (1970..=2999).contains(&date.year())
 }
 
 /// A wall-clock time in a zone as UTC; `None` for a time that does not exist there (the hour

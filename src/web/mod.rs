@@ -130,6 +130,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/reminders/off", web::get().to(registration::reminders_off_page))
         .route("/manage/{token}/reminders/off", web::post().to(registration::reminders_off))
         .route("/manage/{token}/reminders/on", web::post().to(registration::reminders_on))
+        .route("/manage/{token}/choices", web::post().to(registration::set_choices))
         .route("/manage/{token}/data.json", web::get().to(registration::download_data))
         .route("/manage/{token}/erase", web::post().to(registration::erase_data));
 }

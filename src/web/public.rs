@@ -7,9 +7,12 @@ use askama::Template;
 
 use super::chrome::{Chrome, LANGUAGE_COOKIE};
 use super::errors::AppError;
-use super::view::{SeriesGroup, When, availability, catalogue_groups, closed_reason, paragraphs};
+use super::view::{
+    SeriesGroup, SessionTexts, When, availability, catalogue_groups, closed_reason, paragraphs,
+};
 use super::{AppState, html, run_db};
 use crate::db;
+use crate::db::catalogue::ListedParticipant;
 use crate::domain::{CONSENT_VERSION, Language};
 use crate::i18n::I18n;
 
@@ -27,7 +30,8 @@ pub async fn catalogue(
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    let entries = run_db(&state, db::catalogue::catalogue).await?;
+    let language = i18n.code();
+    let entries = run_db(&state, move |conn| db::catalogue::catalogue(conn, language)).await?;
     let (upcoming, past) = catalogue_groups(i18n, entries, state.clock.now());
     html(CataloguePage { i18n, chrome, upcoming, past })
 }
@@ -52,11 +56,9 @@ struct SessionPage {
     i18n: I18n,
     chrome: Chrome,
     slug: String,
-    title: String,
+    texts: SessionTexts,
     series_title: Option<String>,
-    summary: String,
     paragraphs: Vec<String>,
-    language_code: String,
     language_label: String,
     when: When,
     duration_minutes: i32,
@@ -69,6 +71,7 @@ struct SessionPage {
     documents: Vec<DocumentLink>,
     recording_url: Option<String>,
     is_demo: bool,
+    participants: Vec<ListedParticipant>,
 }
 
 pub async fn session_page(
@@ -78,9 +81,16 @@ pub async fn session_page(
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let detail = run_db(&state, move |conn| db::catalogue::session_by_slug(conn, &slug))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let language = i18n.code();
+    let (detail, participants) = run_db(&state, move |conn| {
+        let Some(detail) = db::catalogue::session_by_slug(conn, &slug, language)? else {
+            return Ok(None);
+        };
+        let participants = db::catalogue::listed_participants(conn, &detail.session.id)?;
+        Ok(Some((detail, participants)))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let session = &detail.session;
     let past = now >= session.ends_at();
@@ -101,13 +111,13 @@ pub async fn session_page(
             photo_url: speaker.photo_path.as_ref().map(|_| format!("/speakers/{}/photo", speaker.id)),
         })
         .collect();
+    let texts = SessionTexts::of(i18n, session, detail.translation.as_ref());
     let page = SessionPage {
         slug: session.slug.clone(),
-        title: session.title.clone(),
         series_title: detail.series.as_ref().map(|s| s.title.clone()),
-        summary: session.summary.clone(),
-        paragraphs: paragraphs(&session.description),
-        language_code: session.language.clone(),
+        paragraphs: paragraphs(&texts.description),
+        texts,
+        participants,
         language_label: i18n.t(&format!("in-language-{}", session.language)),
         when: When::of(i18n, session),
         duration_minutes: session.duration_minutes,

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::chrome::{Chrome, CsrfSeed};
 use super::errors::AppError;
-use super::view::When;
+use super::view::{SessionTexts, When};
 use super::{AppState, TOKEN_FAILURES_PER_10_MINUTES, client_address, html, html_with_status, run_db};
 use crate::db;
 use crate::db::catalogue::SessionDetail;
@@ -73,9 +73,10 @@ struct FormContext {
     organisations: Vec<Organisation>,
 }
 
-async fn load_form_context(state: &AppState, slug: String) -> Result<FormContext, AppError> {
+async fn load_form_context(state: &AppState, slug: String, i18n: I18n) -> Result<FormContext, AppError> {
+    let language = i18n.code();
     let (detail, organisations) = run_db(state, move |conn| {
-        let detail = db::catalogue::session_by_slug(conn, &slug)?;
+        let detail = db::catalogue::session_by_slug(conn, &slug, language)?;
         let organisations = db::catalogue::organisations(conn)?;
         Ok((detail, organisations))
     })
@@ -104,7 +105,7 @@ fn register_page(
         ctx.organisations.into_iter().partition(|o| o.kind == "member");
     RegisterPage {
         slug: session.slug.clone(),
-        session_title: session.title.clone(),
+        session_title: SessionTexts::of(i18n, session, ctx.detail.translation.as_ref()).title,
         when: When::of(i18n, session),
         waitlist: ctx.detail.confirmed >= i64::from(session.capacity),
         errors: errors
@@ -161,7 +162,7 @@ pub async fn registration_form(
     chrome: Chrome,
     seed: CsrfSeed,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = load_form_context(&state, slug.into_inner()).await?;
+    let ctx = load_form_context(&state, slug.into_inner(), i18n).await?;
     if !ctx.detail.session.registration_open(state.clock.now()) {
         return closed_page(i18n, chrome, &ctx.detail, StatusCode::OK);
     }
@@ -180,7 +181,7 @@ pub async fn register(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let form = RegistrationForm::from_pairs(form.into_inner());
-    let ctx = load_form_context(&state, slug.into_inner()).await?;
+    let ctx = load_form_context(&state, slug.into_inner(), i18n).await?;
     let now = state.clock.now();
     let slug = ctx.detail.session.slug.clone();
     if !ctx.detail.session.registration_open(now) {
@@ -242,12 +243,14 @@ pub async fn registration_received(
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let detail = run_db(&state, move |conn| db::catalogue::session_by_slug(conn, &slug))
+    let language = i18n.code();
+    let detail = run_db(&state, move |conn| db::catalogue::session_by_slug(conn, &slug, language))
         .await?
         .ok_or(AppError::NotFound)?;
+    let title = SessionTexts::of(i18n, &detail.session, detail.translation.as_ref()).title;
     html(MessagePage {
         heading: i18n.t("received-title"),
-        paragraphs: vec![i18n.t1("received-body", "title", &detail.session.title), i18n.t("received-spam")],
+        paragraphs: vec![i18n.t1("received-body", "title", &title), i18n.t("received-spam")],
         back_link: Some(Link {
             href: format!("/sessions/{}", detail.session.slug),
             label: i18n.t("manage-back-to-session"),
@@ -380,6 +383,9 @@ struct ManagePage {
     needs: String,
     reminders_on: bool,
     show_reminders: bool,
+    can_choose: bool,
+    newsletter: bool,
+    listed: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -412,13 +418,15 @@ pub async fn manage(
         return invalid_link_page(i18n, chrome).map(private);
     }
     let now = state.clock.now();
+    let language = i18n.code();
     let lookup = token.clone();
     let found = run_db(&state, move |conn| {
-        let Some((registration, session)) =
+        let Some((registration, mut session)) =
             db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
         else {
             return Ok(None);
         };
+        db::catalogue::localize(conn, &mut session, language)?;
         let organisation = db::registrations::organisation_name(conn, &registration)?;
         Ok(Some((registration, session, organisation)))
     })
@@ -443,6 +451,7 @@ pub async fn manage(
         Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
         Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
         Some("erase-unconfirmed") => Some(i18n.t("flash-erase-unconfirmed")),
+        Some("choices") => Some(i18n.t("flash-choices-saved")),
         _ => None,
     };
     let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
@@ -476,6 +485,9 @@ pub async fn manage(
         show_reminders: status == RegistrationStatus::Confirmed
             && now < session.starts_at
             && !session_cancelled,
+        can_choose: !matches!(status, RegistrationStatus::Declined),
+        newsletter: registration.newsletter,
+        listed: registration.listed,
         token,
         i18n,
         chrome,
@@ -651,6 +663,28 @@ pub async fn reminders_on(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     set_reminders(state, token.into_inner(), seed, form.into_inner(), false).await
+}
+
+/// The person's optional consents (newsletter, being listed), changed from the manage page.
+pub async fn set_choices(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token").unwrap_or("")) {
+        return Err(AppError::Forbidden);
+    }
+    let newsletter = field("newsletter").is_some();
+    let listed = field("listed").is_some();
+    let token = token.into_inner();
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    run_db(&state, move |conn| db::privacy::set_choices(conn, &registration.id, newsletter, listed, now))
+        .await?;
+    Ok(private(see_other(&format!("/manage/{token}?done=choices#choices"))))
 }
 
 /// The person's data as JSON, from their manage link.

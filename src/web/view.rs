@@ -3,8 +3,44 @@
 use chrono::NaiveDateTime;
 
 use crate::db::catalogue::CatalogueEntry;
-use crate::db::models::Session;
+use crate::db::models::{Session, SessionTranslation};
 use crate::i18n::{I18n, in_zone, utc_offset};
+
+/// A session's title, summary and description in the visitor's language where they were
+/// given, else in the session's own language; each with the language it is in, so pages can
+/// mark it (`lang`) and say when a text is not in the visitor's language.
+#[derive(Debug, Clone)]
+pub struct SessionTexts {
+    pub title: String,
+    pub title_lang: String,
+    pub summary: String,
+    pub summary_lang: String,
+    pub description: String,
+    pub description_lang: String,
+    /// "This text is not available in your language; it is shown in French."
+    pub fallback_note: Option<String>,
+}
+
+impl SessionTexts {
+    pub fn of(i18n: I18n, session: &Session, translation: Option<&SessionTranslation>) -> Self {
+        let own = session.language.as_str();
+        let wanted = i18n.code();
+        let pick = |translated: Option<&String>, original: &String| match translated {
+            Some(text) if !text.is_empty() => (text.clone(), wanted.to_owned()),
+            _ => (original.clone(), own.to_owned()),
+        };
+        let translation = translation.filter(|t| t.language == wanted && wanted != own);
+        let (title, title_lang) = pick(translation.map(|t| &t.title), &session.title);
+        let (summary, summary_lang) = pick(translation.map(|t| &t.summary), &session.summary);
+        let (description, description_lang) = pick(translation.map(|t| &t.description), &session.description);
+        let shown_in_other = (title_lang != wanted)
+            || (!summary.is_empty() && summary_lang != wanted)
+            || (!description.is_empty() && description_lang != wanted);
+        let fallback_note = shown_in_other
+            .then(|| i18n.t1("session-content-fallback", "language", i18n.t(&format!("in-language-{own}"))));
+        Self { title, title_lang, summary, summary_lang, description, description_lang, fallback_note }
+    }
+}
 
 /// A session's time as shown: date and times in the session's own zone, with the offset,
 /// plus ISO instants for `<time datetime>` and the script that shows the visitor's zone.
@@ -91,7 +127,9 @@ pub fn closed_reason(i18n: I18n, session: &Session, now: NaiveDateTime) -> Strin
 pub struct Card {
     pub slug: String,
     pub title: String,
+    pub title_lang: String,
     pub summary: String,
+    pub summary_lang: String,
     pub language_code: String,
     pub language_label: String,
     pub when: When,
@@ -119,10 +157,13 @@ pub fn catalogue_groups(
         let mut groups: Vec<(Option<String>, SeriesGroup)> = Vec::new();
         for entry in entries {
             let key = entry.series.as_ref().map(|s| s.id.clone());
+            let texts = SessionTexts::of(i18n, &entry.session, entry.translation.as_ref());
             let card = Card {
                 slug: entry.session.slug.clone(),
-                title: entry.session.title.clone(),
-                summary: entry.session.summary.clone(),
+                title: texts.title,
+                title_lang: texts.title_lang,
+                summary: texts.summary,
+                summary_lang: texts.summary_lang,
                 language_code: entry.session.language.clone(),
                 language_label: i18n.t(&format!("in-language-{}", entry.session.language)),
                 when: When::of(i18n, &entry.session),

@@ -581,6 +581,7 @@ async fn insert_registration(
                 cancelled_at: None,
                 attended: None,
                 reminders_opt_out: false,
+                listed: false,
             })
             .execute(conn)
             .expect("insert registration");

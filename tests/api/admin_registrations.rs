@@ -65,6 +65,7 @@ async fn add(app: &TestApp, session_id: &str, person: Person<'_>) -> String {
         cancelled_at: (person.status == "cancelled").then_some(now),
         attended: person.attended,
         reminders_opt_out: false,
+        listed: false,
     };
     app.db(move |conn| {
         diesel::insert_into(convoca::db::schema::registrations::table)

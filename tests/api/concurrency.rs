@@ -26,6 +26,7 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                         timezone: None,
                         needs: String::new(),
                         newsletter: false,
+                        listed: false,
                     };
                     registrations::submit(conn, &session.id, &input, now).expect("submit");
                     let id: String = {

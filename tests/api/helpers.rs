@@ -513,6 +513,7 @@ impl TestApp {
                             cancelled_at: None,
                             attended: None,
                             reminders_opt_out: false,
+                            listed: false,
                         })
                         .execute(conn)
                         .expect("insert registration");

@@ -9,7 +9,8 @@ use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::models::{Series, Session, SessionDocument};
 use crate::db::sessions::{SaveOutcome, SessionOverview, StatusChange};
-use crate::domain::session::{SessionForm, format_reminders};
+use crate::db::models::SessionTranslation;
+use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
 use crate::domain::{FieldError, Language, clean_line};
 use crate::i18n::{I18n, in_zone};
 use crate::web::errors::AppError;
@@ -108,6 +109,16 @@ struct FormPage {
     series: Vec<Choice>,
     languages: Vec<Choice>,
     timezones: Vec<&'static str>,
+    translations: Vec<TranslationFields>,
+}
+
+/// One language's title, summary and description fields on the session form.
+struct TranslationFields {
+    code: &'static str,
+    heading: String,
+    names: [&'static str; 3],
+    values: [String; 3],
+    errors: [Option<String>; 3],
 }
 
 impl FormPage {
@@ -137,7 +148,24 @@ fn form_page(
     all_series: Vec<Series>,
 ) -> FormPage {
     let i18n = admin.i18n;
+    let translations = form
+        .translations
+        .iter()
+        .filter_map(|t| {
+            let language = t.language?;
+            let names = TranslationForm::field_names(language);
+            let error = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
+            Some(TranslationFields {
+                code: language.code(),
+                heading: i18n.language_name(language.code()),
+                names,
+                values: [t.title.clone(), t.summary.clone(), t.description.clone()],
+                errors: names.map(error),
+            })
+        })
+        .collect();
     FormPage {
+        translations,
         series: all_series
             .into_iter()
             .map(|s| Choice { selected: s.id == form.series_id, value: s.id, label: s.title })
@@ -163,9 +191,24 @@ fn local(at: chrono::NaiveDateTime, zone: &str, format: &str) -> String {
 }
 
 /// The form filled from a stored session, times in the session's own zone.
-fn form_from(session: &Session) -> SessionForm {
+fn form_from(session: &Session, translations: &[SessionTranslation]) -> SessionForm {
     let zone = session.timezone.as_str();
+    let translations = TranslationForm::blank()
+        .into_iter()
+        .map(|blank| {
+            match translations.iter().find(|t| Some(t.language.as_str()) == blank.language.map(|l| l.code())) {
+                Some(t) => TranslationForm {
+                    title: t.title.clone(),
+                    summary: t.summary.clone(),
+                    description: t.description.clone(),
+                    ..blank
+                },
+                None => blank,
+            }
+        })
+        .collect();
     SessionForm {
+        translations,
         title: session.title.clone(),
         series_id: session.series_id.clone().unwrap_or_default(),
         summary: session.summary.clone(),
@@ -208,6 +251,7 @@ pub async fn new_form(
         capacity: "100".into(),
         reminders: "7d, 1d, 1h".into(),
         follow_up_delay: "120".into(),
+        translations: TranslationForm::blank(),
         ..Default::default()
     };
     html(form_page(admin, None, form, Vec::new(), all_series))
@@ -287,8 +331,13 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let session = load_session(&state, path.into_inner()).await?;
     let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
-    let all_series = run_db(&state, db::sessions::all_series).await?;
-    html(form_page(admin, Some(session.id.clone()), form_from(&session), Vec::new(), all_series))
+    let id = session.id.clone();
+    let (all_series, translations) = run_db(&state, move |conn| {
+        Ok((db::sessions::all_series(conn)?, db::catalogue::translations(conn, &id)?))
+    })
+    .await?;
+    let form = form_from(&session, &translations);
+    html(form_page(admin, Some(session.id.clone()), form, Vec::new(), all_series))
 }
 
 #[derive(Template)]

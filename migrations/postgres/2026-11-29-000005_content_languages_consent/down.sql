@@ -1,0 +1,15 @@
+DROP TRIGGER series_content ON series;
+DROP TRIGGER sessions_content ON sessions;
+DROP TRIGGER session_translations_content ON session_translations;
+DROP TRIGGER session_documents_content ON session_documents;
+DROP TRIGGER panel_entries_content ON panel_entries;
+DROP TRIGGER speakers_content ON speakers;
+DROP TRIGGER registrations_insert_content ON registrations;
+DROP TRIGGER registrations_status_content ON registrations;
+DROP TRIGGER registrations_listed_content ON registrations;
+DROP TRIGGER registrations_delete_content ON registrations;
+DROP FUNCTION bump_content_version();
+DROP TABLE content_version;
+DROP TABLE consents;
+ALTER TABLE registrations DROP COLUMN listed;
+DROP TABLE session_translations;
