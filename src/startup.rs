@@ -97,6 +97,7 @@ impl Application {
             settings: settings.clone(),
             clock: options.clock.clone(),
             outbox_signal: signal,
+            page_cache: Arc::default(),
         };
         let server = web::server(listener, state)?;
         Ok(Self { address, pool, settings, clock: options.clock, worker, server, run_worker: options.worker })

@@ -7,9 +7,15 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::models::{Organisation, PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker};
 use super::schema::{
-    organisations, panel_entries, registrations, series, session_documents, session_translations, sessions,
-    speakers,
+    content_version, organisations, panel_entries, registrations, series, session_documents,
+    session_translations, sessions, speakers,
 };
+
+/// The version of what public pages show, raised by triggers on every write that changes
+/// them (see the page cache). One primary-key read.
+pub fn content_version(conn: &mut AnyConnection) -> QueryResult<i64> {
+    content_version::table.find(1).select(content_version::version).first(conn)
+}
 
 /// A session with what the catalogue shows next to it.
 #[derive(Debug, Clone)]

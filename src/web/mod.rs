@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod assets;
+pub mod bench;
 pub mod chrome;
 pub mod errors;
+pub mod page_cache;
 pub mod public;
 pub mod registration;
 pub mod view;
@@ -31,6 +33,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Wakes the in-process worker when a request has queued mail, so it goes out at once.
     pub outbox_signal: Arc<Notify>,
+    /// Rendered public pages, checked against the database's content version.
+    pub page_cache: Arc<page_cache::PageCache>,
 }
 
 impl AppState {

@@ -2,11 +2,13 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDateTime;
 
 use super::chrome::{Chrome, LANGUAGE_COOKIE};
 use super::errors::AppError;
+use super::page_cache::{Rendered, next_change};
 use super::view::{
     SeriesGroup, SessionTexts, When, availability, catalogue_groups, closed_reason, paragraphs,
 };
@@ -25,15 +27,57 @@ struct CataloguePage {
     past: Vec<SeriesGroup>,
 }
 
+/// Answers from the page cache when the page was rendered at the current content version,
+/// else renders it (and keeps it when the request has no query string).
+async fn cached<F, Fut>(
+    state: &AppState,
+    req: &HttpRequest,
+    i18n: I18n,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(NaiveDateTime) -> Fut,
+    Fut: Future<Output = Result<Rendered, AppError>>,
+{
+    let now = state.clock.now();
+    if !req.query_string().is_empty() {
+        let rendered = render(now).await?;
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(rendered.body));
+    }
+    // The version is read before the data: a page is never kept under a newer version than
+    // the data it shows.
+    let version = run_db(state, db::catalogue::content_version).await?;
+    if let Some(hit) = state.page_cache.get(req.path(), i18n.lang, version, now) {
+        return Ok(hit);
+    }
+    let rendered = render(now).await?;
+    Ok(state.page_cache.put(req.path(), i18n.lang, version, now, rendered))
+}
+
+fn render<T: Template>(page: T, valid_until: Option<NaiveDateTime>) -> Result<Rendered, AppError> {
+    let body =
+        page.render().map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("rendering a page")))?;
+    Ok(Rendered { body, valid_until })
+}
+
 pub async fn catalogue(
+    req: HttpRequest,
     state: web::Data<AppState>,
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    let language = i18n.code();
-    let entries = run_db(&state, move |conn| db::catalogue::catalogue(conn, language)).await?;
-    let (upcoming, past) = catalogue_groups(i18n, entries, state.clock.now());
-    html(CataloguePage { i18n, chrome, upcoming, past })
+    let db_state = state.clone();
+    cached(&state, &req, i18n, |now| async move {
+        let language = i18n.code();
+        let entries = run_db(&db_state, move |conn| db::catalogue::catalogue(conn, language)).await?;
+        let valid_until = entries.iter().filter_map(|e| next_change(&e.session, now)).min();
+        let (upcoming, past) = catalogue_groups(i18n, entries, now);
+        render(CataloguePage { i18n, chrome, upcoming, past }, valid_until)
+    })
+    .await
 }
 
 pub struct PanelMember {
@@ -75,14 +119,25 @@ struct SessionPage {
 }
 
 pub async fn session_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    cached(&state, &req, i18n, |now| render_session_page(&state, slug, i18n, chrome, now)).await
+}
+
+async fn render_session_page(
+    state: &AppState,
+    slug: String,
+    i18n: I18n,
+    chrome: Chrome,
+    now: NaiveDateTime,
+) -> Result<Rendered, AppError> {
     let language = i18n.code();
-    let (detail, participants) = run_db(&state, move |conn| {
+    let (detail, participants) = run_db(state, move |conn| {
         let Some(detail) = db::catalogue::session_by_slug(conn, &slug, language)? else {
             return Ok(None);
         };
@@ -91,7 +146,6 @@ pub async fn session_page(
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    let now = state.clock.now();
     let session = &detail.session;
     let past = now >= session.ends_at();
     let panel = detail
@@ -138,7 +192,7 @@ pub async fn session_page(
         i18n,
         chrome,
     };
-    html(page)
+    render(page, next_change(session, now))
 }
 
 #[derive(Template)]

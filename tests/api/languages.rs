@@ -96,7 +96,11 @@ async fn a_session_is_shown_in_the_visitors_language_with_a_marked_fallback(engi
     app.deliver_mail().await;
     let mail = app.mail().to("ruth@manchester.gov.uk");
     let text = mail.last().expect("mail").text();
-    assert!(text.contains("Internationalisation of metropolitan spaces"), "{} / {text}", mail.last().expect("mail").subject());
+    assert!(
+        text.contains("Internationalisation of metropolitan spaces"),
+        "{} / {text}",
+        mail.last().expect("mail").subject()
+    );
     let confirm = mail.last().and_then(|m| m.link(&format!("{}/confirm/", app.address))).expect("link");
     registrant.get(confirm).send().await.expect("confirm");
     app.deliver_mail().await;
@@ -129,7 +133,8 @@ async fn consent_is_recorded_per_purpose_and_being_listed_can_be_withdrawn(engin
         .and_then(|m| m.link(&format!("{}/confirm/", app.address)))
         .expect("confirm link");
     let res = client.get(confirm).send().await.expect("confirm");
-    let manage = app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
+    let manage =
+        app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
 
     let (_, page) = get(&public, app.url("/sessions/listed"), "en").await;
     assert!(page.contains("Participants"), "the participants section");

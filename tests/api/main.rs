@@ -14,4 +14,5 @@ mod email_engine;
 mod languages;
 mod migrations;
 mod operations;
+mod performance;
 mod registration;
