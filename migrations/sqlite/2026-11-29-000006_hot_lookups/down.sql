@@ -1,0 +1,3 @@
+DROP INDEX outbox_registration_kind_idx;
+CREATE INDEX outbox_registration_idx ON outbox (registration_id);
+DROP INDEX registrations_email_idx;
