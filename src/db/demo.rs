@@ -8,10 +8,11 @@ use diesel::prelude::*;
 
 use super::models::{
     DEFAULT_REMINDER_OFFSETS, Organisation, PanelEntry, Registration, Series, Session, SessionDocument,
-    Speaker, new_id,
+    SessionTranslation, Speaker, new_id,
 };
 use super::schema::{
-    organisations, panel_entries, registrations, series, session_documents, sessions, speakers,
+    organisations, panel_entries, registrations, series, session_documents, session_translations, sessions,
+    speakers,
 };
 use super::{AnyConnection, write_tx};
 use crate::domain::CONSENT_VERSION;
@@ -157,6 +158,37 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     };
     for session in [&english, &french] {
         diesel::insert_into(sessions::table).values(session).execute(conn)?;
+    }
+    // The catalogue reads in three languages: titles and summaries translated, the French
+    // description left in French (shown as such) to show the fallback.
+    let translations = [
+        (&english.id, "fr", "L'internationalisation et les espaces métropolitains", ""),
+        (&english.id, "es", "La internacionalización y los espacios metropolitanos", ""),
+        (
+            &french.id,
+            "en",
+            "Internationalisation of metropolitan spaces: the session in French",
+            "To close the cycle on this topic: international action as a public policy of \
+             metropolitan governments, in French.",
+        ),
+        (
+            &french.id,
+            "es",
+            "Internacionalización de los espacios metropolitanos",
+            "Para cerrar el ciclo sobre este tema: la acción internacional como política pública \
+             de los gobiernos metropolitanos, en francés.",
+        ),
+    ];
+    for (session_id, language, title, summary) in translations {
+        diesel::insert_into(session_translations::table)
+            .values(&SessionTranslation {
+                session_id: session_id.clone(),
+                language: language.into(),
+                title: title.into(),
+                summary: summary.into(),
+                description: String::new(),
+            })
+            .execute(conn)?;
     }
 
     diesel::insert_into(session_documents::table)

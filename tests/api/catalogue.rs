@@ -9,7 +9,25 @@ async fn the_demo_catalogue_shows_both_seed_sessions_and_the_july_panel(engine: 
     assert_eq!(home.status(), 200);
     let html = home.text().await.expect("body");
     assert!(html.contains("Internationalisation of metropolitan spaces"), "series title");
-    assert!(html.contains("Internationalisation des espaces métropolitains"), "the French session is listed");
+    assert!(
+        html.contains("Internationalisation of metropolitan spaces: the session in French"),
+        "the French session is listed, its title in the reader's language"
+    );
+    let french_reader = client
+        .get(app.url("/"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("body");
+    assert!(french_reader.contains("lang=\"fr\">Internationalisation des espaces métropolitains</a>"));
+    assert!(
+        french_reader.contains("L'internationalisation et les espaces métropolitains")
+            || french_reader.contains("L&#39;internationalisation et les espaces métropolitains"),
+        "the July session in French"
+    );
     assert!(html.contains("Internationalisation and metropolitan spaces"), "the July session is listed");
     let upcoming = html.find("Upcoming").expect("upcoming section");
     let past = html.find("Past sessions").expect("past section");
