@@ -87,14 +87,15 @@ impl Worker {
             move || -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
                 let mut conn = pool.get()?;
                 db::schedule::schedule_due(&mut conn, now)?;
-                if let Some(days) = settings.retention_days
-                    && now.format("%H:%M").to_string().starts_with("03:0")
-                {
-                    // Daily between 03:00 and 03:10 UTC; purging is idempotent, so several
-                    // workers or ticks in that window do no harm.
-                    let purged = db::privacy::purge(&mut conn, days, now)?;
-                    if purged > 0 {
-                        tracing::info!(purged, days, "purged personal data past its retention");
+                // Daily between 03:00 and 03:10 UTC; both are idempotent, so several workers
+                // or ticks in that window do no harm.
+                if now.format("%H:%M").to_string().starts_with("03:0") {
+                    db::rate::trim(&mut conn, now)?;
+                    if let Some(days) = settings.retention_days {
+                        let purged = db::privacy::purge(&mut conn, days, now)?;
+                        if purged > 0 {
+                            tracing::info!(purged, days, "purged personal data past its retention");
+                        }
                     }
                 }
                 let claimed = db::outbox::claim_due(&mut conn, now, batch, LEASE)?;

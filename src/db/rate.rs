@@ -35,6 +35,12 @@ pub fn allow(
     })
 }
 
+/// Removes events older than any limit's window (a day), including those of keys (client
+/// addresses) never seen again; the worker runs it daily. Returns how many were removed.
+pub fn trim(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(rate_events::table.filter(rate_events::at.lt(now - Duration::days(1)))).execute(conn)
+}
+
 /// Whether `key` has reached `max` events in the last `window` (without recording one).
 pub fn exceeded(
     conn: &mut AnyConnection,

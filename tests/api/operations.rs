@@ -162,7 +162,38 @@ async fn a_backup_restores_every_registration(engine: Engine) {
     }
 }
 
+/// Rate-limit events of client addresses never seen again are removed by the worker's daily
+/// housekeeping, so the table does not grow with every address that ever registered.
+async fn the_worker_trims_old_rate_limit_events_daily(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.create_session("trim", 10, 30).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    let client = app.client();
+    let res = app.submit_registration(&client, "trim", &valid_form("Ama", "ama@accra.gov.gh", &org)).await;
+    assert_eq!(res.status(), 303);
+    let count = || {
+        app.db(|conn| {
+            use convoca::db::schema::rate_events;
+            use diesel::prelude::*;
+            rate_events::table.count().get_result::<i64>(conn).expect("count")
+        })
+    };
+    assert_eq!(count().await, 1, "the registration was counted for its address");
+
+    // The next day's housekeeping window, a day later: still within a day, kept.
+    let start = app.clock.now();
+    let next_three = (start + chrono::Duration::days(1)).date().and_hms_opt(3, 5, 0).expect("time");
+    app.clock.set(next_three);
+    app.deliver_mail().await;
+    let expected = if next_three - start < chrono::Duration::days(1) { 1 } else { 0 };
+    assert_eq!(count().await, expected);
+    app.clock.set(next_three + chrono::Duration::days(1));
+    app.deliver_mail().await;
+    assert_eq!(count().await, 0, "older than a day: trimmed");
+}
+
 on_both_engines!(
+    the_worker_trims_old_rate_limit_events_daily,
     two_instances_and_two_workers_behave_as_one_system,
     metrics_and_request_ids_are_exposed,
     a_backup_restores_every_registration,
