@@ -389,6 +389,8 @@ pub struct ExportRow {
     pub attended: Option<bool>,
     pub needs: String,
     pub newsletter: bool,
+    /// Agreed to be listed among the participants.
+    pub listed: bool,
 }
 
 /// The next `limit` registrations of the session after the one with id `after`, by id (ids are
@@ -424,6 +426,7 @@ pub fn export_chunk(
             registrations::attended,
             registrations::needs,
             registrations::newsletter,
+            registrations::listed,
         ))
         .load(conn)
 }

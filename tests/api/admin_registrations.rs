@@ -418,7 +418,8 @@ async fn the_csv_export_neutralises_formulas_and_keeps_accents(engine: Engine) {
             "confirmed_at",
             "attended",
             "needs",
-            "newsletter"
+            "newsletter",
+            "listed"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();

@@ -541,7 +541,7 @@ where
 
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-const EXPORT_HEADER: [&str; 12] = [
+const EXPORT_HEADER: [&str; 13] = [
     "name",
     "email",
     "organisation",
@@ -554,13 +554,14 @@ const EXPORT_HEADER: [&str; 12] = [
     "attended",
     "needs",
     "newsletter",
+    "listed",
 ];
 
 fn iso(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn export_cells(row: &ExportRow) -> [String; 12] {
+fn export_cells(row: &ExportRow) -> [String; 13] {
     let organisation = row.organisation_name.clone().or_else(|| row.organisation_other.clone());
     [
         row.name.clone(),
@@ -579,6 +580,7 @@ fn export_cells(row: &ExportRow) -> [String; 12] {
         },
         row.needs.clone(),
         if row.newsletter { "yes".into() } else { "no".into() },
+        if row.listed { "yes".into() } else { "no".into() },
     ]
 }
 
