@@ -154,6 +154,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Registration requests allowed per client address per hour.
     pub registration_limit: i64,
+    /// Serve `/_bench/reference`, the benchmark suite's reference page (`CONVOCA_BENCH_REFERENCE=1`).
+    pub bench_reference: bool,
 }
 
 const SECRET_FILE: &str = "secret.key";
@@ -229,9 +231,16 @@ impl Settings {
                 anyhow::anyhow!("CONVOCA_REGISTRATION_LIMIT {v:?}: expected registrations per address per hour, 1 to 1000000")
             })?,
         };
+        // Read here rather than through `RawSettings`: only the benchmark suite sets it.
+        let bench_reference = match std::env::var("CONVOCA_BENCH_REFERENCE").ok().as_deref().map(str::trim) {
+            None | Some("" | "0" | "false" | "no" | "off") => false,
+            Some("1" | "true" | "yes" | "on") => true,
+            Some(v) => bail!("CONVOCA_BENCH_REFERENCE {v:?}: expected 1 or 0"),
+        };
         Ok(Self {
             trusted_proxies,
             registration_limit,
+            bench_reference,
             retention_days,
             database,
             bind,

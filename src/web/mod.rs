@@ -142,6 +142,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Builds the server on an already bound listener (port 0 works, for tests).
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.is_https();
+    let bench_reference = state.settings.bench_reference;
     crate::observability::prometheus();
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -157,6 +158,11 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()))
             .configure(routes)
+            .configure(move |cfg| {
+                if bench_reference {
+                    bench::routes(cfg)
+                }
+            })
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
             .wrap(middleware::from_fn(chrome::csrf_seed))
             .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
