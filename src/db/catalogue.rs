@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::models::{Organisation, PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker};
+use super::models::{
+    Organisation, PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker,
+};
 use super::schema::{
     content_version, organisations, panel_entries, registrations, series, session_documents,
     session_translations, sessions, speakers,
@@ -114,7 +116,10 @@ pub struct ListedParticipant {
 }
 
 /// Confirmed registrants of a session who chose to be listed, by name. One query.
-pub fn listed_participants(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<ListedParticipant>> {
+pub fn listed_participants(
+    conn: &mut AnyConnection,
+    session_id: &str,
+) -> QueryResult<Vec<ListedParticipant>> {
     let rows: Vec<(String, Option<String>, Option<String>)> = registrations::table
         .left_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
@@ -125,7 +130,10 @@ pub fn listed_participants(conn: &mut AnyConnection, session_id: &str) -> QueryR
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(name, listed, other)| ListedParticipant { name, organisation: listed.or(other).unwrap_or_default() })
+        .map(|(name, listed, other)| ListedParticipant {
+            name,
+            organisation: listed.or(other).unwrap_or_default(),
+        })
         .collect())
 }
 
@@ -187,6 +195,16 @@ pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<
         .order((session_documents::position.asc(), session_documents::id.asc()))
         .select(SessionDocument::as_select())
         .load(conn)
+}
+
+/// A public (non-draft) session by slug, alone. One query.
+pub fn public_session(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Session>> {
+    sessions::table
+        .filter(sessions::slug.eq(slug))
+        .filter(sessions::status.ne("draft"))
+        .select(Session::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn session_by_id(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Session>> {

@@ -8,8 +8,8 @@ use super::models::{Registration, Session, new_id};
 use super::schema::{organisations, registration_tokens, registrations, sessions};
 use super::{AnyConnection, is_unique_violation, lock_session_row, outbox, write_tx};
 use crate::domain::{
-    CONFIRM_LINK_DAYS, CONSENT_VERSION, ConsentPurpose, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR, OrganisationChoice,
-    RegistrationInput, RegistrationStatus,
+    CONFIRM_LINK_DAYS, CONSENT_VERSION, ConsentPurpose, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR,
+    OrganisationChoice, RegistrationInput, RegistrationStatus,
 };
 use crate::security::{hash_token, new_token};
 
@@ -51,12 +51,42 @@ pub fn submit(
     input: &RegistrationInput,
     now: NaiveDateTime,
 ) -> QueryResult<SubmitOutcome> {
+    submit_within_limit(conn, session_id, input, None, now)
+        .map(|outcome| outcome.unwrap_or(SubmitOutcome::Closed))
+}
+
+/// A rate limit checked and counted in the same transaction as the request it limits.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    pub key: String,
+    pub window: Duration,
+    pub max: i64,
+}
+
+/// [`submit`], counted against `limit` in the same transaction (one commit per request);
+/// `None` when the limit is reached, and then nothing is written.
+pub fn submit_within_limit(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    input: &RegistrationInput,
+    limit: Option<&RateLimit>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<SubmitOutcome>> {
     // Two first submissions with one address can race on PostgreSQL; the loser sees the unique
-    // violation and takes the "already there" path on its second try.
+    // violation and takes the "already there" path on its second try (its rate event is
+    // rolled back with the rest and counted again).
     let mut tries = 0;
     loop {
         tries += 1;
-        match write_tx(conn, |conn| submit_in_tx(conn, session_id, input, now)) {
+        let attempt = write_tx(conn, |conn| {
+            if let Some(limit) = limit
+                && !super::rate::allow(conn, &limit.key, limit.window, limit.max, now)?
+            {
+                return Ok(None);
+            }
+            submit_in_tx(conn, session_id, input, now).map(Some)
+        });
+        match attempt {
             Err(e) if is_unique_violation(&e) && tries < 3 => continue,
             other => return other,
         }

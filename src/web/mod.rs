@@ -142,6 +142,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Builds the server on an already bound listener (port 0 works, for tests).
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.is_https();
+    // Database calls run on blocking threads and wait for a pooled connection anyway: more
+    // threads than connections only cost memory (a stack and a malloc arena each).
+    let blocking_threads = (state.pool.max_size() as usize).max(4);
     let bench_reference = state.settings.bench_reference;
     crate::observability::prometheus();
     let state = web::Data::new(state);
@@ -171,6 +174,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
             .wrap(middleware::from_fn(crate::observability::observe))
     })
     .listen(listener)?
+    .worker_max_blocking_threads(blocking_threads)
     .shutdown_timeout(20)
     .run();
     Ok(server)

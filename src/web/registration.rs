@@ -11,7 +11,8 @@ use super::{AppState, TOKEN_FAILURES_PER_10_MINUTES, client_address, html, html_
 use crate::db;
 use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
-use crate::db::registrations::{CancelOutcome, ConfirmOutcome, SubmitOutcome, TokenPurpose};
+use crate::db::models::Session;
+use crate::db::registrations::{CancelOutcome, ConfirmOutcome, RateLimit, SubmitOutcome, TokenPurpose};
 use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::security::looks_like_token;
@@ -137,15 +138,15 @@ fn register_page(
 fn closed_page(
     i18n: I18n,
     chrome: Chrome,
-    detail: &SessionDetail,
+    session: &Session,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     html_with_status(
         MessagePage {
             heading: i18n.t("registration-closed"),
-            paragraphs: vec![detail.session.title.clone()],
+            paragraphs: vec![session.title.clone()],
             back_link: Some(Link {
-                href: format!("/sessions/{}", detail.session.slug),
+                href: format!("/sessions/{}", session.slug),
                 label: i18n.t("manage-back-to-session"),
             }),
             i18n,
@@ -164,10 +165,33 @@ pub async fn registration_form(
 ) -> Result<HttpResponse, AppError> {
     let ctx = load_form_context(&state, slug.into_inner(), i18n).await?;
     if !ctx.detail.session.registration_open(state.clock.now()) {
-        return closed_page(i18n, chrome, &ctx.detail, StatusCode::OK);
+        return closed_page(i18n, chrome, &ctx.detail.session, StatusCode::OK);
     }
     let form = RegistrationForm { language: i18n.lang.code().into(), ..Default::default() };
     html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None))
+}
+
+/// The registration form shown again, with what was typed and why it was not accepted.
+struct FormAgain<'a> {
+    state: &'a AppState,
+    slug: String,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: &'a CsrfSeed,
+}
+
+impl FormAgain<'_> {
+    async fn show(
+        self,
+        form: RegistrationForm,
+        errors: &[FieldError],
+        problem: Option<String>,
+        status: StatusCode,
+    ) -> Result<HttpResponse, AppError> {
+        let ctx = load_form_context(self.state, self.slug, self.i18n).await?;
+        let page = register_page(self.state, ctx, self.i18n, self.chrome, self.seed, form, errors, problem);
+        html_with_status(page, status)
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -181,55 +205,55 @@ pub async fn register(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let form = RegistrationForm::from_pairs(form.into_inner());
-    let ctx = load_form_context(&state, slug.into_inner(), i18n).await?;
+    let slug = slug.into_inner();
+    // The session alone on the way in (one query); the form's page with its lists of
+    // organisations and zones is loaded only when it has to be shown again.
+    let lookup = slug.clone();
+    let session = run_db(&state, move |conn| db::catalogue::public_session(conn, &lookup))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
-    let slug = ctx.detail.session.slug.clone();
-    if !ctx.detail.session.registration_open(now) {
-        return closed_page(i18n, chrome, &ctx.detail, StatusCode::CONFLICT);
+    if !session.registration_open(now) {
+        return closed_page(i18n, chrome, &session, StatusCode::CONFLICT);
     }
+    let again = FormAgain { state: &state, slug, i18n, chrome, seed: &seed };
     if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
         // An expired or missing token: keep everything typed and ask to send it again.
         let problem = Some(i18n.t("error-form-expired"));
-        let page = register_page(&state, ctx, i18n, chrome, &seed, form, &[], problem);
-        return html_with_status(page, StatusCode::FORBIDDEN);
+        return again.show(form, &[], problem, StatusCode::FORBIDDEN).await;
     }
     if form.is_bot() {
         tracing::info!("honeypot field filled; request dropped");
-        return Ok(see_other(&format!("/sessions/{slug}/registered")));
+        return Ok(see_other(&format!("/sessions/{}/registered", session.slug)));
     }
     let input = match form.parse() {
         Ok(input) => input,
-        Err(errors) => {
-            let page = register_page(&state, ctx, i18n, chrome, &seed, form, &errors, None);
-            return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+        Err(errors) => return again.show(form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     // Per client address, shared by all instances: many officials of one city hall may sit
     // behind one address, so the limit is generous (CONVOCA_REGISTRATION_LIMIT an hour).
     let key = format!("register:{}", client_address(&req, &state.settings));
     let limit = state.settings.registration_limit;
-    let allowed =
-        run_db(&state, move |conn| db::rate::allow(conn, &key, chrono::Duration::hours(1), limit, now))
-            .await?;
-    if !allowed {
-        let problem = Some(i18n.t("error-too-many-registrations"));
-        let page = register_page(&state, ctx, i18n, chrome, &seed, form, &[], problem);
-        return html_with_status(page, StatusCode::TOO_MANY_REQUESTS);
-    }
-    let session_id = ctx.detail.session.id.clone();
-    let outcome =
-        run_db(&state, move |conn| db::registrations::submit(conn, &session_id, &input, now)).await?;
+    let session_id = session.id.clone();
+    let limit = RateLimit { key, window: chrono::Duration::hours(1), max: limit };
+    let outcome = run_db(&state, move |conn| {
+        db::registrations::submit_within_limit(conn, &session_id, &input, Some(&limit), now)
+    })
+    .await?;
     match outcome {
-        SubmitOutcome::Accepted => {
-            state.wake_worker();
-            Ok(see_other(&format!("/sessions/{slug}/registered")))
+        None => {
+            let problem = Some(i18n.t("error-too-many-registrations"));
+            again.show(form, &[], problem, StatusCode::TOO_MANY_REQUESTS).await
         }
-        SubmitOutcome::NotFound => Err(AppError::NotFound),
-        SubmitOutcome::Closed => closed_page(i18n, chrome, &ctx.detail, StatusCode::CONFLICT),
-        SubmitOutcome::UnknownOrganisation => {
+        Some(SubmitOutcome::Accepted) => {
+            state.wake_worker();
+            Ok(see_other(&format!("/sessions/{}/registered", session.slug)))
+        }
+        Some(SubmitOutcome::NotFound) => Err(AppError::NotFound),
+        Some(SubmitOutcome::Closed) => closed_page(i18n, again.chrome, &session, StatusCode::CONFLICT),
+        Some(SubmitOutcome::UnknownOrganisation) => {
             let errors = [FieldError::new("organisation", "error-organisation-unknown")];
-            let page = register_page(&state, ctx, i18n, chrome, &seed, form, &errors, None);
-            html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
+            again.show(form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -97,12 +97,21 @@ fn serving_beyond_loopback_without_production_settings_is_refused() {
 fn serve_starts_with_the_demo_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let mut child = convoca(dir.path())
+    let child = convoca(dir.path())
         .env("CONVOCA_BIND", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
+    // A failed assertion must not leave the server running.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = KillOnDrop(child);
     let started = Instant::now();
     let health = format!("http://127.0.0.1:{port}/healthz");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -121,14 +130,17 @@ fn serve_starts_with_the_demo_and_stops_cleanly_on_sigterm() {
     let home = runtime.block_on(async {
         reqwest::get(format!("http://127.0.0.1:{port}/")).await.expect("home").text().await.expect("body")
     });
-    assert!(home.contains("Internationalisation des espaces métropolitains"), "demo data loaded");
+    assert!(
+        home.contains("Internationalisation of metropolitan spaces: the session in French"),
+        "demo data loaded"
+    );
     assert!(dir.path().join("convoca.db").exists() && dir.path().join("secret.key").exists());
 
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let killed = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status().expect("kill");
     assert!(killed.success());
     let stopping = Instant::now();
     let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
+        if let Some(status) = child.0.try_wait().expect("wait") {
             break status;
         }
         assert!(stopping.elapsed() < Duration::from_secs(30), "stops within its shutdown timeout");
