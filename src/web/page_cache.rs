@@ -116,8 +116,9 @@ pub fn next_change(session: &Session, now: NaiveDateTime) -> Option<NaiveDateTim
 mod tests {
     use super::*;
 
-    fn at(h: u32) -> NaiveDateTime {
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 29).and_then(|d| d.and_hms_opt(h, 0, 0)).expect("time")
+    /// 29 November 2026 at 10:00 plus `m` minutes.
+    fn at(m: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 29).and_then(|d| d.and_hms_opt(10, m, 0)).expect("time")
     }
 
     fn rendered(body: &str, valid_until: Option<NaiveDateTime>) -> Rendered {
@@ -127,21 +128,21 @@ mod tests {
     #[test]
     fn an_entry_serves_only_its_version_language_and_time() {
         let cache = PageCache::default();
-        cache.put("/", Language::En, 7, at(10), rendered("en", Some(at(12))));
-        assert!(cache.get("/", Language::En, 7, at(11)).is_some());
-        assert!(cache.get("/", Language::Fr, 7, at(11)).is_none(), "other language");
-        assert!(cache.get("/", Language::En, 8, at(11)).is_none(), "content changed since");
-        assert!(cache.get("/", Language::En, 7, at(12)).is_none(), "the page changed with time");
-        assert!(cache.get("/sessions/x", Language::En, 7, at(11)).is_none(), "other page");
+        cache.put("/", Language::En, 7, at(0), rendered("en", Some(at(5))));
+        assert!(cache.get("/", Language::En, 7, at(3)).is_some());
+        assert!(cache.get("/", Language::Fr, 7, at(3)).is_none(), "other language");
+        assert!(cache.get("/", Language::En, 8, at(3)).is_none(), "content changed since");
+        assert!(cache.get("/", Language::En, 7, at(5)).is_none(), "the page changed with time");
+        assert!(cache.get("/sessions/x", Language::En, 7, at(3)).is_none(), "other page");
     }
 
     #[test]
     fn an_older_rendering_never_replaces_a_newer_one_and_age_is_capped() {
         let cache = PageCache::default();
-        cache.put("/", Language::En, 9, at(10), rendered("new", None));
-        cache.put("/", Language::En, 8, at(10), rendered("old", None));
-        assert!(cache.get("/", Language::En, 9, at(10)).is_some(), "the newer page stays");
+        cache.put("/", Language::En, 9, at(0), rendered("new", None));
+        cache.put("/", Language::En, 8, at(0), rendered("old", None));
+        assert!(cache.get("/", Language::En, 9, at(0)).is_some(), "the newer page stays");
         assert_eq!(cache.len(), 1);
-        assert!(cache.get("/", Language::En, 9, at(10) + Duration::seconds(MAX_AGE_SECONDS)).is_none());
+        assert!(cache.get("/", Language::En, 9, at(0) + Duration::seconds(MAX_AGE_SECONDS)).is_none());
     }
 }
