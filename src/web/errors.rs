@@ -1,9 +1,9 @@
 //! Errors of the web layer and the friendly pages that show them.
 
-use actix_web::body::BoxBody;
-use actix_web::dev::ServiceResponse;
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -77,6 +77,22 @@ impl ResponseError for AppError {
         }
         HttpResponse::build(self.status_code()).finish()
     }
+}
+
+/// Refuses (400) a request whose path or query string holds an encoded NUL (`%00`): no link
+/// of the site makes one, and PostgreSQL refuses NUL in text, so such a value would reach the
+/// database only to fail there with a 500. (Organiser forms are checked in `SignedForm`; the
+/// public forms clean control characters out.)
+pub async fn refuse_nul<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
+    if has_nul(req.uri().path()) || req.uri().query().is_some_and(has_nul) {
+        let res = AppError::BadRequest.error_response();
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 #[derive(Template)]

@@ -167,14 +167,15 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
                 }
             })
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
+            .wrap(middleware::from_fn(errors::refuse_nul))
             .wrap(middleware::from_fn(chrome::csrf_seed))
             .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
             .wrap(security_headers(https))
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(crate::observability::observe))
     })
-    .listen(listener)?
     .worker_max_blocking_threads(blocking_threads)
+    .listen(listener)?
     .shutdown_timeout(20)
     .run();
     Ok(server)

@@ -225,7 +225,11 @@ impl MailServer {
             rejected: false,
         };
         let mut server = Server::new(handler);
-        server.with_name("smtp.test").with_num_threads(128).with_tcp_listener(listener);
+        // One thread per open SMTP connection: an app keeps at most CONVOCA_SMTP_CONCURRENCY (8)
+        // open, so a test with two instances and workers needs a few dozen. The threads outlive
+        // the test (the server cannot be stopped): more would add up, over the suite, to the
+        // process's limit of memory maps (vm.max_map_count), and the test binary would abort.
+        server.with_name("smtp.test").with_num_threads(48).with_tcp_listener(listener);
         server.with_ssl(SslConfig::None).expect("no TLS");
         std::thread::spawn(move || {
             let _ = server.serve();

@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod delivery;
 mod email_engine;
+mod hostile;
 mod languages;
 mod migrations;
 mod operations;

@@ -119,6 +119,10 @@ impl FromRequest for SignedForm {
             if !valid {
                 return Err(AppError::Forbidden.into());
             }
+            // No typed field holds NUL, and PostgreSQL refuses it in text (a 500 otherwise).
+            if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
+                return Err(AppError::BadRequest.into());
+            }
             Ok(SignedForm(pairs))
         })
     }

@@ -7,9 +7,9 @@ use askama::Template;
 
 use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
+use crate::db::models::SessionTranslation;
 use crate::db::models::{Series, Session, SessionDocument};
 use crate::db::sessions::{SaveOutcome, SessionOverview, StatusChange};
-use crate::db::models::SessionTranslation;
 use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
 use crate::domain::{FieldError, Language, clean_line};
 use crate::i18n::{I18n, in_zone};
@@ -196,7 +196,8 @@ fn form_from(session: &Session, translations: &[SessionTranslation]) -> SessionF
     let translations = TranslationForm::blank()
         .into_iter()
         .map(|blank| {
-            match translations.iter().find(|t| Some(t.language.as_str()) == blank.language.map(|l| l.code())) {
+            match translations.iter().find(|t| Some(t.language.as_str()) == blank.language.map(|l| l.code()))
+            {
                 Some(t) => TranslationForm {
                     title: t.title.clone(),
                     summary: t.summary.clone(),
