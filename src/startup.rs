@@ -98,6 +98,12 @@ impl Application {
             clock: options.clock.clone(),
             outbox_signal: signal,
             page_cache: Arc::default(),
+            registration_queue: match settings.database {
+                crate::config::DatabaseTarget::Sqlite(_) => {
+                    Some(Arc::new(db::group_commit::RegistrationQueue::start(pool.clone())?))
+                }
+                crate::config::DatabaseTarget::Postgres(_) => None,
+            },
         };
         let server = web::server(listener, state)?;
         Ok(Self { address, pool, settings, clock: options.clock, worker, server, run_worker: options.worker })

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod demo;
 pub mod directory;
+pub mod group_commit;
 pub mod models;
 pub mod organisers;
 pub mod outbox;

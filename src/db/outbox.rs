@@ -39,19 +39,20 @@ pub fn enqueue(
     Ok(id)
 }
 
-/// How many messages of these kinds were queued since `since` for registrations with this
-/// (normalised) address, in any session.
-pub fn recent_count_for_address(
+/// Confirmation requests and "already registered" messages queued for one address since
+/// `since`, across every session (for the per-mailbox cap). A fixed statement, so it is
+/// prepared once per connection.
+pub fn recent_confirmation_mails(
     conn: &mut AnyConnection,
     email_normalized: &str,
-    kinds: &[&str],
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
+    use super::registrations::kinds;
     use super::schema::registrations;
     outbox::table
         .inner_join(registrations::table)
         .filter(registrations::email_normalized.eq(email_normalized))
-        .filter(outbox::kind.eq_any(kinds))
+        .filter(outbox::kind.eq(kinds::CONFIRM_REQUEST).or(outbox::kind.eq(kinds::ALREADY_REGISTERED)))
         .filter(outbox::created_at.ge(since))
         .count()
         .get_result(conn)

@@ -35,6 +35,8 @@ pub struct AppState {
     pub outbox_signal: Arc<Notify>,
     /// Rendered public pages, checked against the database's content version.
     pub page_cache: Arc<page_cache::PageCache>,
+    /// On SQLite, registration requests are committed in groups by one writer thread.
+    pub registration_queue: Option<Arc<crate::db::group_commit::RegistrationQueue>>,
 }
 
 impl AppState {

@@ -12,7 +12,9 @@ use crate::db;
 use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
 use crate::db::models::Session;
-use crate::db::registrations::{CancelOutcome, ConfirmOutcome, RateLimit, SubmitOutcome, TokenPurpose};
+use crate::db::registrations::{
+    CancelOutcome, ConfirmOutcome, RateLimit, Submission, SubmitOutcome, TokenPurpose,
+};
 use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::security::looks_like_token;
@@ -236,10 +238,15 @@ pub async fn register(
     let limit = state.settings.registration_limit;
     let session_id = session.id.clone();
     let limit = RateLimit { key, window: chrono::Duration::hours(1), max: limit };
-    let outcome = run_db(&state, move |conn| {
-        db::registrations::submit_within_limit(conn, &session_id, &input, Some(&limit), now)
-    })
-    .await?;
+    let outcome = match &state.registration_queue {
+        Some(queue) => queue.submit(Submission { session_id, input, limit: Some(limit), now }).await?,
+        None => {
+            run_db(&state, move |conn| {
+                db::registrations::submit_within_limit(conn, &session_id, &input, Some(&limit), now)
+            })
+            .await?
+        }
+    };
     match outcome {
         None => {
             let problem = Some(i18n.t("error-too-many-registrations"));

@@ -191,7 +191,59 @@ async fn cached_pages_follow_changes_made_through_another_instance_and_time(engi
     assert!(fr.contains("<html lang=\"fr\">"));
 }
 
+/// A rush of registrations (committed in groups on SQLite): every request answered, each
+/// registration whole (its consent and its confirmation mail), one address kept once.
+async fn a_rush_of_registrations_is_stored_whole(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("rush", 1000, 10).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    let client = app.client();
+    let page = client.get(app.url("/sessions/rush/register")).send().await.expect("form");
+    let token = crate::helpers::csrf_token(&page.text().await.expect("body"));
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..120 {
+        // Ten requests for one address among a hundred and ten distinct ones.
+        let email = if i % 12 == 0 { "same@accra.gov.gh".to_owned() } else { format!("p{i}@accra.gov.gh") };
+        let mut form = crate::helpers::valid_form(&format!("Person {i}"), &email, &org);
+        form.push(("csrf_token".into(), token.clone()));
+        let (client, url) = (client.clone(), app.url("/sessions/rush/register"));
+        requests
+            .spawn(async move { client.post(url).form(&form).send().await.expect("post").status().as_u16() });
+    }
+    let statuses = requests.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 303), "every request answered: {statuses:?}");
+    let id = session.id.clone();
+    let (registrations, consents, mails) = app
+        .db(move |conn| {
+            use convoca::db::schema::{consents, outbox, registrations};
+            let registrations: i64 = registrations::table
+                .filter(registrations::session_id.eq(&id))
+                .count()
+                .get_result(conn)
+                .expect("count");
+            let consents: i64 = consents::table
+                .inner_join(registrations::table)
+                .filter(registrations::session_id.eq(&id))
+                .filter(consents::purpose.eq("registration"))
+                .count()
+                .get_result(conn)
+                .expect("count");
+            let mails: i64 = outbox::table
+                .inner_join(registrations::table)
+                .filter(registrations::session_id.eq(&id))
+                .count()
+                .get_result(conn)
+                .expect("count");
+            (registrations, consents, mails)
+        })
+        .await;
+    assert_eq!(registrations, 111, "110 addresses and one more, kept once");
+    assert_eq!(consents, 120, "each form's consent is recorded");
+    assert_eq!(mails, 110 + 3, "a confirmation each; the repeated address capped at 3 an hour");
+}
+
 on_both_engines!(
+    a_rush_of_registrations_is_stored_whole,
     pages_load_in_a_fixed_number_of_queries_whatever_the_data,
     cached_pages_follow_changes_made_through_another_instance_and_time,
 );
