@@ -106,6 +106,7 @@ proptest! {
     fn a_clean_line_is_one_trimmed_line_within_its_limit(raw in any_length_text(), max in 0usize..300) {
         if let Ok(line) = clean_line("f", &raw, max) {
             prop_assert!(is_single_line(&line), "{line:?}");
+            prop_assert!(!line.chars().any(convoca::domain::is_invisible_trick), "{line:?}");
             prop_assert!(line.chars().count() <= max);
             prop_assert_eq!(clean_line("f", &line, max), Ok(line.clone()), "idempotent");
         } else {

@@ -4,7 +4,8 @@ mod registration;
 pub mod session;
 
 pub use registration::{
-    FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text, parse_email,
+    FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text,
+    is_invisible_trick, parse_email,
 };
 
 /// The interface and message languages.

@@ -193,11 +193,19 @@ impl RegistrationForm {
     }
 }
 
-/// One line of text: control characters (CR, LF, tabs, NUL) become spaces, runs of white space
-/// fold to one, and the result is trimmed. Longer than `max` characters is an error.
+/// Invisible characters that reorder or hide text (bidirectional overrides and isolates, the
+/// zero-width space, the byte-order mark): in a name they can make one person's entry read as
+/// another's. Zero-width joiners stay: Persian and Indic names need them.
+pub fn is_invisible_trick(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// One line of text: control characters (CR, LF, tabs, NUL) and invisible reordering
+/// characters become spaces, runs of white space fold to one, and the result is trimmed.
+/// Longer than `max` characters is an error.
 pub fn clean_line(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
     let folded = raw
-        .split(|c: char| c.is_whitespace() || c.is_control())
+        .split(|c: char| c.is_whitespace() || c.is_control() || is_invisible_trick(c))
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
@@ -282,6 +290,14 @@ mod tests {
             consent: Some("on".into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn names_lose_reordering_tricks_but_keep_joiners() {
+        // U+202E would show "Amina" reversed after it; U+200C is part of Persian spelling.
+        assert_eq!(clean_line("name", "Evil\u{202E}anima", 50).as_deref(), Ok("Evil anima"));
+        assert_eq!(clean_line("name", "\u{FEFF}Ana\u{200B}Lopez", 50).as_deref(), Ok("Ana Lopez"));
+        assert_eq!(clean_line("name", "می\u{200C}خواهم", 50).as_deref(), Ok("می\u{200C}خواهم"));
     }
 
     #[test]
