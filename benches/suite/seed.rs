@@ -526,6 +526,9 @@ fn seed_in_tx(
         .map(|(id, _, _)| id.clone())
         .ok_or_else(|| anyhow::anyhow!("no member organisation"))?;
     let (export_id, _, _, _) = sessions.last().cloned().ok_or_else(|| anyhow::anyhow!("no session"))?;
+    // A database in service has planner statistics (autovacuum gathers them on PostgreSQL,
+    // `PRAGMA optimize` on SQLite); a freshly bulk-loaded one has none until then.
+    diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(Seeded {
         hot_slug: sessions[hot].1.clone(),
         export_id,
