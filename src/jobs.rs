@@ -91,6 +91,7 @@ impl Worker {
                 // or ticks in that window do no harm.
                 if now.format("%H:%M").to_string().starts_with("03:0") {
                     db::rate::trim(&mut conn, now)?;
+                    db::optimize(&mut conn)?;
                     if let Some(days) = settings.retention_days {
                         let purged = db::privacy::purge(&mut conn, days, now)?;
                         if purged > 0 {

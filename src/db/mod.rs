@@ -229,6 +229,15 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
 }
 
 /// Checks that the database answers; used by `/healthz`.
+/// Keeps the query planner's statistics current: `PRAGMA optimize` on SQLite (cheap, it
+/// analyses only what changed enough); PostgreSQL's autovacuum does this itself.
+pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(_) => diesel::sql_query("PRAGMA optimize").execute(conn).map(|_| ()),
+        AnyConnection::Postgresql(_) => Ok(()),
+    }
+}
+
 pub fn ping(conn: &mut AnyConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }
