@@ -40,21 +40,6 @@ pub enum SubmitOutcome {
     UnknownOrganisation,
 }
 
-/// Records a registration request and queues its confirmation email.
-///
-/// The same email for the same session keeps one registration: a pending one gets its details
-/// updated and a fresh confirmation; a confirmed or waitlisted one gets a message with its
-/// manage link; a cancelled one starts again as pending.
-pub fn submit(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    input: &RegistrationInput,
-    now: NaiveDateTime,
-) -> QueryResult<SubmitOutcome> {
-    submit_within_limit(conn, session_id, input, None, now)
-        .map(|outcome| outcome.unwrap_or(SubmitOutcome::Closed))
-}
-
 /// A rate limit checked and counted in the same transaction as the request it limits.
 #[derive(Debug, Clone)]
 pub struct RateLimit {
@@ -63,8 +48,13 @@ pub struct RateLimit {
     pub max: i64,
 }
 
-/// [`submit`], counted against `limit` in the same transaction (one commit per request);
-/// `None` when the limit is reached, and then nothing is written.
+/// Records a registration request and queues its confirmation email, counted against
+/// `limit` in the same transaction (one commit per request); `None` when the limit is reached,
+/// and then nothing is written.
+///
+/// The same email for the same session keeps one registration: a pending one gets its details
+/// updated and a fresh confirmation; a confirmed or waitlisted one gets a message with its
+/// manage link; a cancelled one starts again as pending.
 pub fn submit_within_limit(
     conn: &mut AnyConnection,
     session_id: &str,

@@ -90,7 +90,8 @@ impl PageCache {
     }
 }
 
-fn page_response(body: Bytes) -> HttpResponse {
+/// A public page as served, cached or not.
+pub fn page_response(body: Bytes) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 
 use super::chrome::{Chrome, LANGUAGE_COOKIE};
 use super::errors::AppError;
-use super::page_cache::{Rendered, next_change};
+use super::page_cache::{Rendered, next_change, page_response};
 use super::view::{
     SeriesGroup, SessionTexts, When, availability, catalogue_groups, closed_reason, paragraphs,
 };
@@ -41,11 +41,7 @@ where
 {
     let now = state.clock.now();
     if !req.query_string().is_empty() {
-        let rendered = render(now).await?;
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(rendered.body));
+        return Ok(page_response(render(now).await?.body.into()));
     }
     // The version is read before the data: a page is never kept under a newer version than
     // the data it shows.

@@ -28,7 +28,7 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                         newsletter: false,
                         listed: false,
                     };
-                    registrations::submit(conn, &session.id, &input, now).expect("submit");
+                    registrations::submit_within_limit(conn, &session.id, &input, None, now).expect("submit");
                     let id: String = {
                         use convoca::db::schema::registrations::dsl as r;
                         use diesel::prelude::*;
