@@ -15,9 +15,10 @@ use std::time::Instant;
 use chrono::{Duration, SubsecRound, Utc};
 use convoca::clock::Clock;
 use convoca::config::{RawSettings, Settings};
-use convoca::db::models::{DEFAULT_REMINDER_OFFSETS, Registration, Session, new_id};
+use convoca::db::models::{DEFAULT_REMINDER_OFFSETS, Registration, RegistrationDetails, Session, new_id};
 use convoca::db::schema::{registrations, sessions};
 use convoca::db::{PoolSettings, write_tx};
+use convoca::domain::{ApprovalMode, RegistrationStatus, SessionStatus};
 use convoca::email::Mailer;
 use convoca::jobs::Worker;
 use convoca::startup::open_database;
@@ -104,7 +105,7 @@ async fn run(n: usize) -> anyhow::Result<()> {
                     capacity: i32::try_from(n)?,
                     registration_opens_at: None,
                     registration_closes_at: None,
-                    status: "published".into(),
+                    status: SessionStatus::Published,
                     join_url: Some("https://meet.example.org/bench".into()),
                     recording_url: None,
                     version: 1,
@@ -113,37 +114,26 @@ async fn run(n: usize) -> anyhow::Result<()> {
                     updated_at: now,
                     reminder_offsets: DEFAULT_REMINDER_OFFSETS.into(),
                     follow_up_delay_minutes: 120,
-                    approval_mode: "automatic".into(),
+                    approval_mode: ApprovalMode::Automatic,
                 })
                 .execute(conn)?;
             for i in 0..n {
                 let email = format!("official{i}@city{}.example.org", i % 97);
                 diesel::insert_into(registrations::table)
                     .values(&Registration {
-                        id: new_id(),
-                        session_id: seed_session.clone(),
-                        status: "confirmed".into(),
-                        name: format!("Official {i}"),
-                        email: email.clone(),
-                        email_normalized: email,
-                        organisation_id: None,
-                        organisation_other: Some("City".into()),
-                        position: String::new(),
-                        country: "Spain".into(),
-                        language: ["en", "fr", "es"][i % 3].into(),
-                        timezone: Some("America/Bogota".into()),
-                        needs: String::new(),
-                        consent_at: now,
-                        consent_version: "bench".into(),
-                        newsletter: false,
-                        created_at: now,
-                        updated_at: now,
+                        status: RegistrationStatus::Confirmed,
                         confirmed_at: Some(now),
-                        waitlisted_at: None,
-                        cancelled_at: None,
-                        attended: None,
-                        reminders_opt_out: false,
-                        listed: false,
+                        ..Registration::pending(
+                            &seed_session,
+                            RegistrationDetails {
+                                organisation_other: Some("City".into()),
+                                country: "Spain".into(),
+                                language: ["en", "fr", "es"][i % 3].into(),
+                                timezone: Some("America/Bogota".into()),
+                                ..RegistrationDetails::sample(&format!("Official {i}"), &email, now)
+                            },
+                            now,
+                        )
                     })
                     .execute(conn)?;
             }

@@ -15,9 +15,9 @@ use tokio::task::JoinSet;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::models::{OutboxMessage, Registration, Session};
-use crate::db::registrations::{self as regs, TokenPurpose};
+use crate::db::registrations as regs;
 use crate::db::{self, DbPool};
-use crate::domain::Language;
+use crate::domain::{Language, MessageKind, Situation, TokenPurpose};
 use crate::email::messages::{MessageContext, registration_message};
 use crate::email::{Mailer, Outgoing, ics};
 use crate::i18n::I18n;
@@ -294,43 +294,29 @@ fn prepare_batch(
 
 /// Whether a queued message is still wanted, given the registration and session as they are now.
 fn still_wanted(
-    kind: &str,
+    kind: MessageKind,
     registration: &Registration,
     session: &Session,
     payload: &serde_json::Value,
     now: NaiveDateTime,
 ) -> Result<(), String> {
-    let status = registration.status.as_str();
-    let version_ok = payload
+    let same_version = payload
         .get("version")
         .and_then(serde_json::Value::as_i64)
         .is_none_or(|v| v == i64::from(session.version));
-    let wanted = match kind {
-        regs::kinds::CONFIRM_REQUEST => {
-            status == "pending" && session.status == "published" && now < session.starts_at
-        }
-        regs::kinds::REGISTERED | regs::kinds::PROMOTED => status == "confirmed",
-        regs::kinds::WAITLISTED => status == "waitlisted",
-        regs::kinds::REMINDER => {
-            status == "confirmed"
-                && !registration.reminders_opt_out
-                && session.status == "published"
-                && now < session.starts_at
-                && version_ok
-        }
-        regs::kinds::SESSION_UPDATED => version_ok && matches!(status, "confirmed" | "waitlisted"),
-        regs::kinds::FOLLOW_UP => status == "confirmed",
-        regs::kinds::AWAITING_APPROVAL => status == "awaiting_approval",
-        regs::kinds::DECLINED => status == "declined",
-        regs::kinds::ANNOUNCEMENT => status != "cancelled",
-        _ => true,
+    let situation = Situation {
+        registration: registration.status,
+        reminders_opt_out: registration.reminders_opt_out,
+        session: session.status,
+        before_start: now < session.starts_at,
+        same_version,
     };
-    if wanted {
+    if kind.still_wanted(&situation) {
         Ok(())
     } else {
         Err(format!(
-            "no longer applies (registration {status}, session {} v{})",
-            session.status, session.version
+            "no longer applies (registration {}, session {} v{})",
+            registration.status, session.status, session.version
         ))
     }
 }
@@ -341,6 +327,7 @@ fn prepare(
     message: &OutboxMessage,
     now: NaiveDateTime,
 ) -> anyhow::Result<Prepared> {
+    let kind = message.kind;
     let Some(registration_id) = message.registration_id.as_deref() else {
         return Ok(Prepared::Abandon(format!("message kind {} has no recipient", message.kind)));
     };
@@ -350,19 +337,19 @@ fn prepare(
     // The session's title as the registrant reads it, in the email and the calendar entry.
     db::catalogue::localize(conn, &mut session, &registration.language)?;
     let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
-    if let Err(reason) = still_wanted(&message.kind, &registration, &session, &payload, now) {
+    if let Err(reason) = still_wanted(kind, &registration, &session, &payload, now) {
         return Ok(Prepared::Skip(reason));
     }
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
-    let manage_token = regs::mint_token(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+    let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
     let manage_link = settings.link(&format!("/manage/{manage_token}"));
-    let confirm_link = if message.kind == regs::kinds::CONFIRM_REQUEST {
-        let token = regs::mint_token(conn, &registration.id, TokenPurpose::Confirm, &session, now)?;
+    let confirm_link = if kind.carries_confirm_link() {
+        let token = db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?;
         Some(settings.link(&format!("/confirm/{token}")))
     } else {
         None
     };
-    let documents = if message.kind == regs::kinds::FOLLOW_UP {
+    let documents = if kind.carries_documents() {
         db::catalogue::documents(conn, &session.id)?.into_iter().map(|d| (d.title, d.url)).collect()
     } else {
         Vec::new()
@@ -379,9 +366,7 @@ fn prepare(
         payload: &payload,
         documents: &documents,
     };
-    let Some(content) = registration_message(&message.kind, &ctx) else {
-        return Ok(Prepared::Abandon(format!("unknown message kind {}", message.kind)));
-    };
+    let content = registration_message(kind, &ctx);
     let (text, html) = content.render(i18n).context("rendering the email")?;
     let calendar = content
         .calendar
@@ -396,7 +381,7 @@ fn prepare(
         html,
         message_id: message_id_for(settings, &message.id),
         calendar,
-        list_unsubscribe: (message.kind == regs::kinds::REMINDER).then_some(reminders_off_link),
+        list_unsubscribe: kind.has_list_unsubscribe().then_some(reminders_off_link),
     };
     Ok(Prepared::Send(Box::new(outgoing.build(&settings.mail_from)?)))
 }

@@ -96,15 +96,15 @@ pub async fn metrics_endpoint(state: web::Data<AppState>, req: HttpRequest) -> H
     metrics::gauge!("db_pool_idle_connections").set(f64::from(pool_state.idle_connections));
     metrics::gauge!("db_pool_max_size").set(f64::from(state.pool.max_size()));
     let pool = state.pool.clone();
-    let depth = web::block(move || -> anyhow::Result<Vec<(String, i64)>> {
+    let depth = web::block(move || -> anyhow::Result<Vec<(crate::domain::OutboxStatus, i64)>> {
         let mut conn = pool.get()?;
         Ok(crate::db::outbox::depth(&mut conn)?)
     })
     .await;
     if let Ok(Ok(depth)) = depth {
-        for status in ["queued", "sending", "sent", "failed", "skipped"] {
-            let n = depth.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
-            metrics::gauge!("outbox_messages", "status" => status).set(n as f64);
+        for &status in crate::domain::OutboxStatus::ALL {
+            let n = depth.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
+            metrics::gauge!("outbox_messages", "status" => status.as_str()).set(n as f64);
         }
     }
     HttpResponse::Ok()

@@ -11,6 +11,7 @@ use super::audit::{self, Actor};
 use super::models::Session;
 use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, MultiBackend, write_tx};
+use crate::domain::RegistrationStatus;
 
 diesel::define_sql_function! {
     /// SQL `lower()`: both engines have it, so search is case-insensitive on both (PostgreSQL's
@@ -45,23 +46,22 @@ pub struct Counts {
 }
 
 pub fn counts(conn: &mut AnyConnection, session: &Session) -> QueryResult<Counts> {
-    let groups: Vec<(String, Option<bool>, i64)> = registrations::table
+    let groups: Vec<(RegistrationStatus, Option<bool>, i64)> = registrations::table
         .filter(registrations::session_id.eq(&session.id))
         .group_by((registrations::status, registrations::attended))
         .select((registrations::status, registrations::attended, diesel::dsl::count_star()))
         .load(conn)?;
     let mut counts = Counts { capacity: i64::from(session.capacity), ..Counts::default() };
     for (status, attended, n) in groups {
-        match status.as_str() {
-            "confirmed" => counts.confirmed += n,
-            "waitlisted" => counts.waitlisted += n,
-            "awaiting_approval" => counts.awaiting_approval += n,
-            "pending" => counts.pending += n,
-            "cancelled" => counts.cancelled += n,
-            "declined" => counts.declined += n,
-            _ => {}
-        }
-        if attended == Some(true) && !matches!(status.as_str(), "cancelled" | "declined") {
+        *match status {
+            RegistrationStatus::Confirmed => &mut counts.confirmed,
+            RegistrationStatus::Waitlisted => &mut counts.waitlisted,
+            RegistrationStatus::AwaitingApproval => &mut counts.awaiting_approval,
+            RegistrationStatus::Pending => &mut counts.pending,
+            RegistrationStatus::Cancelled => &mut counts.cancelled,
+            RegistrationStatus::Declined => &mut counts.declined,
+        } += n;
+        if attended == Some(true) && status.is_active() {
             counts.attended += n;
         }
     }
@@ -92,7 +92,7 @@ pub struct ListRow {
     pub organisation_other: Option<String>,
     pub country: String,
     pub language: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub created_at: NaiveDateTime,
     pub attended: Option<bool>,
 }
@@ -138,7 +138,11 @@ fn filtered<'a>(
         );
     }
     if !filters.status.is_empty() {
-        query = query.filter(registrations::status.eq(&filters.status));
+        // A status the list does not know matches nothing, as a typed filter should.
+        match RegistrationStatus::parse(&filters.status) {
+            Some(status) => query = query.filter(registrations::status.eq(status)),
+            None => query = query.filter(registrations::id.is_null()),
+        }
     }
     if filters.organisation == OTHER_ORGANISATION {
         query = query.filter(registrations::organisation_id.is_null());
@@ -261,7 +265,7 @@ fn mark(
         changed += diesel::update(
             registrations::table
                 .filter(registrations::session_id.eq(session_id))
-                .filter(registrations::status.eq("confirmed"))
+                .filter(registrations::status.eq(RegistrationStatus::Confirmed))
                 .filter(registrations::id.eq_any(chunk)),
         )
         .set((registrations::attended.eq(Some(attended)), registrations::updated_at.eq(now)))
@@ -283,7 +287,7 @@ pub struct Unmatched {
     pub line: u64,
     pub email: String,
     /// The state of the registration with that address, when it is not confirmed.
-    pub status: Option<String>,
+    pub status: Option<RegistrationStatus>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -307,21 +311,19 @@ pub fn import_attendance(
     now: NaiveDateTime,
 ) -> QueryResult<ImportReport> {
     write_tx(conn, |conn| {
-        let known: Vec<(String, String, String)> = registrations::table
+        let known: Vec<(String, String, RegistrationStatus)> = registrations::table
             .filter(registrations::session_id.eq(&session.id))
             .select((registrations::id, registrations::email_normalized, registrations::status))
             .load(conn)?;
-        let by_email: HashMap<&str, (&str, &str)> = known
-            .iter()
-            .map(|(id, email, status)| (email.as_str(), (id.as_str(), status.as_str())))
-            .collect();
+        let by_email: HashMap<&str, (&str, RegistrationStatus)> =
+            known.iter().map(|(id, email, status)| (email.as_str(), (id.as_str(), *status))).collect();
         let mut present: Vec<String> = Vec::new();
         let mut seen = HashSet::new();
         let mut unmatched = Vec::new();
         for line in lines {
             let email = normalise_email(&line.email);
             match by_email.get(email.as_str()) {
-                Some((id, "confirmed")) => {
+                Some((id, RegistrationStatus::Confirmed)) => {
                     if seen.insert(*id) {
                         present.push((*id).to_owned());
                     }
@@ -329,7 +331,7 @@ pub fn import_attendance(
                 Some((_, status)) => unmatched.push(Unmatched {
                     line: line.line,
                     email: line.email.clone(),
-                    status: Some((*status).to_owned()),
+                    status: Some(*status),
                 }),
                 None => {
                     unmatched.push(Unmatched { line: line.line, email: line.email.clone(), status: None })
@@ -340,7 +342,9 @@ pub fn import_attendance(
         let absent: Vec<String> = if others_absent {
             known
                 .iter()
-                .filter(|(id, _, status)| status == "confirmed" && !seen.contains(id.as_str()))
+                .filter(|(id, _, status)| {
+                    *status == RegistrationStatus::Confirmed && !seen.contains(id.as_str())
+                })
                 .map(|(id, _, _)| id.clone())
                 .collect()
         } else {
@@ -383,7 +387,7 @@ pub struct ExportRow {
     pub country: String,
     pub position: String,
     pub language: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub created_at: NaiveDateTime,
     pub confirmed_at: Option<NaiveDateTime>,
     pub attended: Option<bool>,

@@ -11,9 +11,9 @@ use diesel::prelude::*;
 use super::audit::{self, Actor};
 use super::models::Session;
 use super::outbox::{self, NewMessage};
-use super::registrations::kinds;
 use super::schema::{outbox as outbox_table, registrations};
 use super::{AnyConnection, MultiBackend, write_tx};
+use crate::domain::{MessageKind, OutboxStatus, RegistrationStatus};
 
 /// Which registrants receive an announcement (any of the ticked groups).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub fn recipients(
     }
     let mut query = registrations::table
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.ne_all(["cancelled", "declined"]))
+        .filter(registrations::status.ne_all([RegistrationStatus::Cancelled, RegistrationStatus::Declined]))
         .select(registrations::id)
         .order(registrations::id.asc())
         .into_boxed::<MultiBackend>();
@@ -66,10 +66,10 @@ pub fn recipients(
         dyn BoxableExpression<registrations::table, MultiBackend, SqlType = diesel::sql_types::Bool>,
     > = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
     if audience.confirmed {
-        any = Box::new(any.or(registrations::status.eq("confirmed")));
+        any = Box::new(any.or(registrations::status.eq(RegistrationStatus::Confirmed)));
     }
     if audience.waitlisted {
-        any = Box::new(any.or(registrations::status.eq("waitlisted")));
+        any = Box::new(any.or(registrations::status.eq(RegistrationStatus::Waitlisted)));
     }
     if audience.attended {
         any = Box::new(any.or(registrations::attended.eq(Some(true)).assume_not_null()));
@@ -110,8 +110,8 @@ pub fn send(
         let messages: Vec<NewMessage> = ids
             .into_iter()
             .map(|id| NewMessage {
-                kind: kinds::ANNOUNCEMENT,
-                dedupe_key: format!("{}:{}:{id}", kinds::ANNOUNCEMENT, payload.announcement),
+                kind: MessageKind::Announcement,
+                dedupe_key: format!("{}:{}:{id}", MessageKind::Announcement, payload.announcement),
                 registration_id: id,
                 payload: json.clone(),
             })
@@ -137,7 +137,7 @@ pub fn send(
 pub struct Delivery {
     pub name: String,
     pub email: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub last_error: Option<String>,
     pub sent_at: Option<NaiveDateTime>,
     pub attempts: i32,
@@ -154,22 +154,42 @@ pub struct Sent {
     pub deliveries: Vec<Delivery>,
 }
 
+impl Delivery {
+    /// The server's last answer matters while the message waits for a retry or has failed.
+    pub fn shows_error(&self) -> bool {
+        matches!(self.status, OutboxStatus::Failed | OutboxStatus::Queued)
+    }
+}
+
 impl Sent {
-    pub fn count(&self, status: &str) -> usize {
+    pub fn count(&self, status: OutboxStatus) -> usize {
         self.deliveries.iter().filter(|d| d.status == status).count()
+    }
+
+    pub fn count_sent(&self) -> usize {
+        self.count(OutboxStatus::Sent)
+    }
+
+    pub fn count_failed(&self) -> usize {
+        self.count(OutboxStatus::Failed)
+    }
+
+    pub fn count_skipped(&self) -> usize {
+        self.count(OutboxStatus::Skipped)
     }
 
     /// Messages still on their way (queued, or being sent).
     pub fn pending(&self) -> usize {
-        self.count("queued") + self.count("sending")
+        self.count(OutboxStatus::Queued) + self.count(OutboxStatus::Sending)
     }
 }
 
-type HistoryRow = (String, String, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime, String, String);
+type HistoryRow =
+    (String, OutboxStatus, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime, String, String);
 
 /// The announcement id inside a dedupe key `announcement:<announcement id>:<registration id>`.
 fn announcement_of(dedupe_key: &str) -> Option<&str> {
-    dedupe_key.strip_prefix(kinds::ANNOUNCEMENT)?.strip_prefix(':')?.split(':').next()
+    dedupe_key.strip_prefix(MessageKind::Announcement.as_str())?.strip_prefix(':')?.split(':').next()
 }
 
 /// The session's announcements, newest first, each with its messages. Two queries: the
@@ -178,7 +198,7 @@ fn announcement_of(dedupe_key: &str) -> Option<&str> {
 pub fn history(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<Sent>> {
     let rows: Vec<HistoryRow> = outbox_table::table
         .inner_join(registrations::table)
-        .filter(outbox_table::kind.eq(kinds::ANNOUNCEMENT))
+        .filter(outbox_table::kind.eq(MessageKind::Announcement))
         .filter(registrations::session_id.eq(session_id))
         .order((outbox_table::created_at.desc(), registrations::name.asc(), outbox_table::id.asc()))
         .select((
@@ -239,8 +259,8 @@ pub fn retry_failed(
     write_tx(conn, |conn| {
         let failed: Vec<(String, String)> = outbox_table::table
             .inner_join(registrations::table)
-            .filter(outbox_table::kind.eq(kinds::ANNOUNCEMENT))
-            .filter(outbox_table::status.eq("failed"))
+            .filter(outbox_table::kind.eq(MessageKind::Announcement))
+            .filter(outbox_table::status.eq(OutboxStatus::Failed))
             .filter(registrations::session_id.eq(&session.id))
             .select((outbox_table::id, outbox_table::dedupe_key))
             .load(conn)?;
@@ -253,7 +273,7 @@ pub fn retry_failed(
         for chunk in ids.chunks(500) {
             queued += diesel::update(outbox_table::table.filter(outbox_table::id.eq_any(chunk)))
                 .set((
-                    outbox_table::status.eq("queued"),
+                    outbox_table::status.eq(OutboxStatus::Queued),
                     outbox_table::next_attempt_at.eq(now),
                     outbox_table::locked_until.eq(None::<NaiveDateTime>),
                 ))

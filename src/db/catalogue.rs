@@ -12,6 +12,7 @@ use super::schema::{
     content_version, organisations, panel_entries, registrations, series, session_documents,
     session_translations, sessions, speakers,
 };
+use crate::domain::{RegistrationStatus, SessionStatus};
 
 /// The version of what public pages show, raised by triggers on every write that changes
 /// them (see the page cache). One primary-key read.
@@ -34,7 +35,7 @@ pub struct CatalogueEntry {
 pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<CatalogueEntry>> {
     let rows: Vec<(Session, Option<Series>)> = sessions::table
         .left_join(series::table)
-        .filter(sessions::status.ne("draft"))
+        .filter(sessions::status.ne(SessionStatus::Draft))
         .order((sessions::starts_at.asc(), sessions::id.asc()))
         .select((Session::as_select(), Option::<Series>::as_select()))
         .load(conn)?;
@@ -52,7 +53,7 @@ pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<Ca
 
 fn confirmed_counts(conn: &mut AnyConnection) -> QueryResult<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = registrations::table
-        .filter(registrations::status.eq("confirmed"))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
         .group_by(registrations::session_id)
         .select((registrations::session_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -62,7 +63,7 @@ fn confirmed_counts(conn: &mut AnyConnection) -> QueryResult<HashMap<String, i64
 pub fn confirmed_count(conn: &mut AnyConnection, session_id: &str) -> QueryResult<i64> {
     registrations::table
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq("confirmed"))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
         .count()
         .get_result(conn)
 }
@@ -88,7 +89,7 @@ pub fn session_by_slug(
     let found: Option<(Session, Option<Series>)> = sessions::table
         .left_join(series::table)
         .filter(sessions::slug.eq(slug))
-        .filter(sessions::status.ne("draft"))
+        .filter(sessions::status.ne(SessionStatus::Draft))
         .select((Session::as_select(), Option::<Series>::as_select()))
         .first(conn)
         .optional()?;
@@ -123,7 +124,7 @@ pub fn listed_participants(
     let rows: Vec<(String, Option<String>, Option<String>)> = registrations::table
         .left_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq("confirmed"))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
         .filter(registrations::listed.eq(true))
         .order((registrations::name.asc(), registrations::id.asc()))
         .select((registrations::name, organisations::name.nullable(), registrations::organisation_other))
@@ -201,7 +202,7 @@ pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<
 pub fn public_session(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Session>> {
     sessions::table
         .filter(sessions::slug.eq(slug))
-        .filter(sessions::status.ne("draft"))
+        .filter(sessions::status.ne(SessionStatus::Draft))
         .select(Session::as_select())
         .first(conn)
         .optional()

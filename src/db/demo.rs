@@ -7,15 +7,15 @@ use chrono_tz::Tz;
 use diesel::prelude::*;
 
 use super::models::{
-    DEFAULT_REMINDER_OFFSETS, Organisation, PanelEntry, Registration, Series, Session, SessionDocument,
-    SessionTranslation, Speaker, new_id,
+    DEFAULT_REMINDER_OFFSETS, Organisation, PanelEntry, Registration, RegistrationDetails, Series, Session,
+    SessionDocument, SessionTranslation, Speaker, new_id,
 };
 use super::schema::{
     organisations, panel_entries, registrations, series, session_documents, session_translations, sessions,
     speakers,
 };
 use super::{AnyConnection, write_tx};
-use crate::domain::CONSENT_VERSION;
+use crate::domain::{ApprovalMode, OrganisationKind, PanelRole, RegistrationStatus, SessionStatus};
 
 /// The 26 members named in the seed, with their countries.
 pub const MEMBERS: [(&str, &str); 26] = [
@@ -72,8 +72,8 @@ pub fn load_if_empty(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResul
 }
 
 fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
-    let member_ids = insert_organisations(conn, now, &MEMBERS, "member")?;
-    let partner_ids = insert_organisations(conn, now, &PARTNERS, "partner")?;
+    let member_ids = insert_organisations(conn, now, &MEMBERS, OrganisationKind::Member)?;
+    let partner_ids = insert_organisations(conn, now, &PARTNERS, OrganisationKind::Partner)?;
 
     let series_id = new_id();
     diesel::insert_into(series::table)
@@ -115,7 +115,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         capacity: 100,
         registration_opens_at: None,
         registration_closes_at: None,
-        status: "published".into(),
+        status: SessionStatus::Published,
         join_url: Some("https://meet.example.org/convoca-demo/2020-07-22".into()),
         recording_url: Some("https://video.example.org/convoca-demo/internationalisation-2020-07-22".into()),
         version: 1,
@@ -124,7 +124,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         updated_at: now,
         reminder_offsets: DEFAULT_REMINDER_OFFSETS.into(),
         follow_up_delay_minutes: 120,
-        approval_mode: "automatic".into(),
+        approval_mode: ApprovalMode::Automatic,
     };
     let french_start = local_to_utc(paris, Some(next_wednesday_after(now + Duration::days(21))), 15);
     let french = Session {
@@ -145,7 +145,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         capacity: 100,
         registration_opens_at: None,
         registration_closes_at: Some(french_start - Duration::hours(1)),
-        status: "published".into(),
+        status: SessionStatus::Published,
         join_url: Some("https://meet.example.org/convoca-demo/fr".into()),
         recording_url: None,
         version: 1,
@@ -154,7 +154,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         updated_at: now,
         reminder_offsets: DEFAULT_REMINDER_OFFSETS.into(),
         follow_up_delay_minutes: 120,
-        approval_mode: "automatic".into(),
+        approval_mode: ApprovalMode::Automatic,
     };
     for session in [&english, &french] {
         diesel::insert_into(sessions::table).values(session).execute(conn)?;
@@ -252,21 +252,21 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
         diesel::insert_into(speakers::table).values(speaker).execute(conn)?;
     }
 
-    let entry = |session: &Session, speaker: &Speaker, role: &str, position: i32| PanelEntry {
+    let entry = |session: &Session, speaker: &Speaker, role: PanelRole, position: i32| PanelEntry {
         id: new_id(),
         session_id: session.id.clone(),
         speaker_id: speaker.id.clone(),
-        role: role.into(),
+        role,
         position,
     };
     for panel_entry in [
-        entry(&english, &secretary_general, "host", 1),
-        entry(&english, &arjona, "keynote", 2),
-        entry(&english, &klaus, "speaker", 3),
-        entry(&english, &gonzalez, "speaker", 4),
-        entry(&english, &fakhari, "speaker", 5),
-        entry(&french, &secretary_general, "host", 1),
-        entry(&french, &arjona, "keynote", 2),
+        entry(&english, &secretary_general, PanelRole::Host, 1),
+        entry(&english, &arjona, PanelRole::Keynote, 2),
+        entry(&english, &klaus, PanelRole::Speaker, 3),
+        entry(&english, &gonzalez, PanelRole::Speaker, 4),
+        entry(&english, &fakhari, PanelRole::Speaker, 5),
+        entry(&french, &secretary_general, PanelRole::Host, 1),
+        entry(&french, &arjona, PanelRole::Keynote, 2),
     ] {
         diesel::insert_into(panel_entries::table).values(&panel_entry).execute(conn)?;
     }
@@ -286,32 +286,21 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
             (None, Some("Other stakeholder (demo)".to_owned()), "Spain")
         };
         let email = format!("participant{:02}@demo.example.org", n + 1);
-        rows.push(Registration {
-            id: new_id(),
-            session_id: english.id.clone(),
-            status: "confirmed".into(),
-            name: format!("Demo participant {}", n + 1),
-            email_normalized: email.clone(),
-            email,
+        let details = RegistrationDetails {
             organisation_id,
             organisation_other,
             position: "International relations officer".into(),
             country: country.into(),
             language: ["en", "fr", "es"][n % 3].into(),
-            timezone: None,
-            needs: String::new(),
-            consent_at: confirmed_at,
-            consent_version: CONSENT_VERSION.into(),
             newsletter: n % 4 == 0,
-            created_at: confirmed_at,
-            updated_at: confirmed_at,
+            ..RegistrationDetails::sample(&format!("Demo participant {}", n + 1), &email, confirmed_at)
+        };
+        rows.push(Registration {
+            status: RegistrationStatus::Confirmed,
             confirmed_at: Some(confirmed_at),
-            waitlisted_at: None,
-            cancelled_at: None,
             // The seed's participants "listened": all of them attended.
             attended: Some(true),
-            reminders_opt_out: false,
-            listed: false,
+            ..Registration::pending(&english.id, details, confirmed_at)
         });
     }
     for row in &rows {
@@ -324,14 +313,14 @@ fn insert_organisations(
     conn: &mut AnyConnection,
     now: NaiveDateTime,
     list: &[(&str, &str)],
-    kind: &str,
+    kind: OrganisationKind,
 ) -> QueryResult<Vec<String>> {
     let rows: Vec<Organisation> = list
         .iter()
         .map(|(name, country)| Organisation {
             id: new_id(),
             name: (*name).into(),
-            kind: kind.into(),
+            kind,
             country: (*country).into(),
             focal_email: None,
             is_demo: true,

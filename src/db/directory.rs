@@ -15,12 +15,7 @@ use super::audit::{self, Actor};
 use super::models::{Organisation, PanelEntry, Speaker, new_id};
 use super::schema::{organisations, panel_entries, registrations, sessions, speakers};
 use super::{AnyConnection, is_unique_violation, write_tx};
-
-/// The roles a panel entry can have (the table's CHECK constraint).
-pub const PANEL_ROLES: [&str; 4] = ["host", "moderator", "keynote", "speaker"];
-
-/// The kinds of organisation (the table's CHECK constraint).
-pub const ORGANISATION_KINDS: [&str; 2] = ["member", "partner"];
+use crate::domain::{OrganisationKind, PanelRole};
 
 /// How text is compared when searching or merging: trimmed, case-insensitive.
 pub fn fold(text: &str) -> String {
@@ -289,7 +284,7 @@ pub fn add_to_panel(
     conn: &mut AnyConnection,
     session_id: &str,
     speaker_id: &str,
-    role: &str,
+    role: PanelRole,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<PanelChange> {
@@ -309,7 +304,7 @@ pub fn add_to_panel(
                 id: new_id(),
                 session_id: session_id.to_owned(),
                 speaker_id: speaker_id.to_owned(),
-                role: role.to_owned(),
+                role,
                 position: last.map_or(0, |p| p + 1),
             })
             .execute(conn)?;
@@ -389,7 +384,7 @@ pub fn set_panel_role(
     conn: &mut AnyConnection,
     session_id: &str,
     entry_id: &str,
-    role: &str,
+    role: PanelRole,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<PanelChange> {
@@ -463,7 +458,7 @@ pub fn organisation(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Or
 #[derive(Debug, Clone)]
 pub struct OrganisationInput {
     pub name: String,
-    pub kind: String,
+    pub kind: OrganisationKind,
     pub country: String,
     pub focal_email: Option<String>,
 }
@@ -499,7 +494,7 @@ pub fn create_organisation(
             .values(&Organisation {
                 id: id.clone(),
                 name: input.name.clone(),
-                kind: input.kind.clone(),
+                kind: input.kind,
                 country: input.country.clone(),
                 focal_email: input.focal_email.clone(),
                 is_demo: false,
@@ -533,7 +528,7 @@ pub fn update_organisation(
         diesel::update(organisations::table.find(id))
             .set((
                 organisations::name.eq(&input.name),
-                organisations::kind.eq(&input.kind),
+                organisations::kind.eq(input.kind),
                 organisations::country.eq(&input.country),
                 organisations::focal_email.eq(&input.focal_email),
             ))

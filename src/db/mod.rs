@@ -8,6 +8,8 @@ pub mod admin_registrations;
 pub mod announcements;
 pub mod audit;
 pub mod catalogue;
+pub mod consents;
+pub mod decisions;
 pub mod demo;
 pub mod directory;
 pub mod group_commit;
@@ -20,14 +22,18 @@ pub mod registrations;
 pub mod reports;
 pub mod schedule;
 pub mod schema;
+pub mod seats;
+pub mod session_changes;
 pub mod sessions;
+mod sql_enums;
+pub mod tokens;
 
 use std::time::Duration;
 
 use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::config::DatabaseTarget;
@@ -39,7 +45,6 @@ pub enum AnyConnection {
 }
 
 pub type DbPool = Pool<AnyManager>;
-pub type DbConn = PooledConnection<AnyManager>;
 
 pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -155,7 +160,7 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
 /// SQLite: diesel's `transaction` issues a deferred `BEGIN`, and a read-then-write inside it
 /// fails at once with SQLITE_BUSY instead of waiting (busy_timeout does not apply to the
 /// upgrade), so writers start with `BEGIN IMMEDIATE`. PostgreSQL: a plain `BEGIN`; rows that
-/// must be serialised are locked with [`lock_session_row`]. Called inside another `write_tx`,
+/// must be serialised are locked with [`seats::lock`]. Called inside another `write_tx`,
 /// it joins that transaction, so changes compose into one commit.
 pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
@@ -210,25 +215,10 @@ fn in_transaction(conn: &mut AnyConnection) -> bool {
     matches!(depth, Ok(Some(_)))
 }
 
-/// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
-/// `for_update` does not compile on `MultiBackend`, so it runs on the inner connection, inside
-/// the transaction begun on the outer one). SQLite needs nothing: `write_tx` holds the database
-/// write lock already.
-pub fn lock_session_row(conn: &mut AnyConnection, session_id: &str) -> QueryResult<()> {
-    use schema::sessions::dsl as s;
-    if let AnyConnection::Postgresql(pg) = conn {
-        // A missing session is not an error here: the caller's own lookup tells (a 404, not
-        // a 500 for a stale or made-up id).
-        s::sessions.find(session_id).select(s::id).for_update().first::<String>(pg).optional()?;
-    }
-    Ok(())
-}
-
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(err, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
-/// Checks that the database answers; used by `/healthz`.
 /// Keeps the query planner's statistics current: `PRAGMA optimize` on SQLite (cheap, it
 /// analyses only what changed enough); PostgreSQL's autovacuum does this itself.
 pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
@@ -238,6 +228,7 @@ pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
     }
 }
 
+/// Checks that the database answers; used by `/healthz`.
 pub fn ping(conn: &mut AnyConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }

@@ -1,20 +1,31 @@
-//! Rows as they are stored. Enums are kept as text in the database and mapped here.
+//! Rows as they are stored. Statuses, modes, roles and kinds are domain enums here, kept as
+//! text in the database (`sql_enums` maps them).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::*;
+use crate::domain::{
+    ApprovalMode, CONSENT_VERSION, ConsentPurpose, ConsentSource, MessageKind, OrganisationKind,
+    OutboxStatus, PanelRole, RegistrationInput, RegistrationStatus, SessionStatus,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations)]
 pub struct Organisation {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OrganisationKind,
     pub country: String,
     pub focal_email: Option<String>,
     pub is_demo: bool,
     pub created_at: NaiveDateTime,
+}
+
+impl Organisation {
+    pub fn is_member(&self) -> bool {
+        self.kind == OrganisationKind::Member
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -44,7 +55,7 @@ pub struct Session {
     pub capacity: i32,
     pub registration_opens_at: Option<NaiveDateTime>,
     pub registration_closes_at: Option<NaiveDateTime>,
-    pub status: String,
+    pub status: SessionStatus,
     pub join_url: Option<String>,
     pub recording_url: Option<String>,
     pub version: i32,
@@ -54,8 +65,7 @@ pub struct Session {
     /// Minutes before the start at which reminders go out, comma-separated.
     pub reminder_offsets: String,
     pub follow_up_delay_minutes: i32,
-    /// `automatic`, or `manual` when an organiser approves each registration.
-    pub approval_mode: String,
+    pub approval_mode: ApprovalMode,
 }
 
 impl Session {
@@ -69,7 +79,20 @@ impl Session {
     }
 
     pub fn is_published(&self) -> bool {
-        self.status == "published"
+        self.status == SessionStatus::Published
+    }
+
+    pub fn is_draft(&self) -> bool {
+        self.status == SessionStatus::Draft
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.status == SessionStatus::Cancelled
+    }
+
+    /// An organiser approves each registration.
+    pub fn needs_approval(&self) -> bool {
+        self.approval_mode == ApprovalMode::Manual
     }
 
     /// Registration is open while the session is published, has not started, and `now` is
@@ -112,7 +135,7 @@ pub struct PanelEntry {
     pub id: String,
     pub session_id: String,
     pub speaker_id: String,
-    pub role: String,
+    pub role: PanelRole,
     pub position: i32,
 }
 
@@ -121,7 +144,7 @@ pub struct PanelEntry {
 pub struct Registration {
     pub id: String,
     pub session_id: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub name: String,
     pub email: String,
     pub email_normalized: String,
@@ -147,6 +170,128 @@ pub struct Registration {
     pub listed: bool,
 }
 
+impl Registration {
+    /// A new pending registration with the given details and nothing else recorded yet. Code
+    /// that needs another status or date sets it with struct update syntax
+    /// (`Registration { status: …, ..Registration::pending(…) }`), so a new column is added
+    /// here and in [`RegistrationDetails`] only.
+    pub fn pending(session_id: &str, details: RegistrationDetails, now: NaiveDateTime) -> Self {
+        let RegistrationDetails {
+            name,
+            email,
+            email_normalized,
+            organisation_id,
+            organisation_other,
+            position,
+            country,
+            language,
+            timezone,
+            needs,
+            consent_at,
+            consent_version,
+            newsletter,
+            listed,
+        } = details;
+        Registration {
+            id: new_id(),
+            session_id: session_id.to_owned(),
+            status: RegistrationStatus::Pending,
+            name,
+            email,
+            email_normalized,
+            organisation_id,
+            organisation_other,
+            position,
+            country,
+            language,
+            timezone,
+            needs,
+            consent_at,
+            consent_version,
+            newsletter,
+            created_at: now,
+            updated_at: now,
+            confirmed_at: None,
+            waitlisted_at: None,
+            cancelled_at: None,
+            attended: None,
+            reminders_opt_out: false,
+            listed,
+        }
+    }
+}
+
+/// What the registration form sets, and a new submission of it replaces: a registration's own
+/// details, with the consents given on the form.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = registrations, treat_none_as_null = true)]
+pub struct RegistrationDetails {
+    pub name: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub organisation_id: Option<String>,
+    pub organisation_other: Option<String>,
+    pub position: String,
+    pub country: String,
+    pub language: String,
+    pub timezone: Option<String>,
+    pub needs: String,
+    pub consent_at: NaiveDateTime,
+    pub consent_version: String,
+    pub newsletter: bool,
+    pub listed: bool,
+}
+
+impl RegistrationDetails {
+    /// The details a form submission gives, with its organisation resolved (a listed one's id,
+    /// or the typed name) and the country to record.
+    pub fn from_input(
+        input: &RegistrationInput,
+        organisation_id: Option<String>,
+        organisation_other: Option<String>,
+        country: String,
+        now: NaiveDateTime,
+    ) -> Self {
+        RegistrationDetails {
+            name: input.name.clone(),
+            email: input.email.clone(),
+            email_normalized: input.email_normalized.clone(),
+            organisation_id,
+            organisation_other,
+            position: input.position.clone(),
+            country,
+            language: input.language.code().into(),
+            timezone: input.timezone.clone(),
+            needs: input.needs.clone(),
+            consent_at: now,
+            consent_version: CONSENT_VERSION.into(),
+            newsletter: input.newsletter,
+            listed: input.listed,
+        }
+    }
+
+    /// Details for tests, benchmarks and demo data: a person at an organisation typed by name,
+    /// with every optional detail empty and no optional consent.
+    pub fn sample(name: &str, email: &str, now: NaiveDateTime) -> Self {
+        RegistrationDetails {
+            name: name.to_owned(),
+            email: email.to_owned(),
+            email_normalized: email.to_lowercase(),
+            organisation_id: None,
+            organisation_other: None,
+            position: String::new(),
+            country: String::new(),
+            language: "en".into(),
+            timezone: None,
+            needs: String::new(),
+            consent_at: now,
+            consent_version: CONSENT_VERSION.into(),
+            newsletter: false,
+            listed: false,
+        }
+    }
+}
+
 /// A session's title, summary and description in a language other than its own.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = session_translations)]
@@ -164,32 +309,22 @@ pub struct SessionTranslation {
 pub struct Consent {
     pub id: String,
     pub registration_id: String,
-    pub purpose: String,
+    pub purpose: ConsentPurpose,
     pub granted: bool,
     pub notice_version: String,
     pub recorded_at: NaiveDateTime,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = registration_tokens)]
-pub struct RegistrationToken {
-    pub token_hash: String,
-    pub registration_id: String,
-    pub purpose: String,
-    pub created_at: NaiveDateTime,
-    pub expires_at: NaiveDateTime,
+    pub source: ConsentSource,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMessage {
     pub id: String,
-    pub kind: String,
+    pub kind: MessageKind,
     pub registration_id: Option<String>,
     pub dedupe_key: String,
     pub payload: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,

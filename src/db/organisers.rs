@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::models::new_id;
 use super::schema::{organiser_sessions, organisers, sign_in_failures};
 use super::{AnyConnection, is_unique_violation};
+use crate::domain::Role;
 use crate::security::{hash_token, new_token};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -16,7 +17,7 @@ pub struct Organiser {
     pub email_normalized: String,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -24,7 +25,7 @@ pub struct Organiser {
 
 impl Organiser {
     pub fn is_admin(&self) -> bool {
-        self.role == "admin"
+        self.role == Role::Admin
     }
 }
 
@@ -50,7 +51,7 @@ pub fn add(
             email_normalized: email.to_lowercase(),
             name: name.to_owned(),
             password_hash: password_hash.to_owned(),
-            role: if admin { "admin" } else { "organiser" }.into(),
+            role: if admin { Role::Admin } else { Role::Organiser },
             active: true,
             created_at: now,
             updated_at: now,
@@ -97,7 +98,7 @@ pub fn set_password(
 pub fn set_role_and_active(
     conn: &mut AnyConnection,
     id: &str,
-    role: &str,
+    role: Role,
     active: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

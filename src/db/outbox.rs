@@ -7,12 +7,13 @@ use diesel::prelude::*;
 use super::models::{OutboxMessage, new_id};
 use super::schema::outbox;
 use super::{AnyConnection, write_tx};
+use crate::domain::{MessageKind, OutboxStatus};
 
 /// Adds a message to the outbox. `dedupe_key` is unique: enqueueing the same key twice is a
 /// unique violation, which callers that may repeat themselves treat as "already queued".
 pub fn enqueue(
     conn: &mut AnyConnection,
-    kind: &str,
+    kind: MessageKind,
     registration_id: Option<&str>,
     dedupe_key: &str,
     payload: &str,
@@ -22,11 +23,11 @@ pub fn enqueue(
     diesel::insert_into(outbox::table)
         .values(&OutboxMessage {
             id: id.clone(),
-            kind: kind.to_owned(),
+            kind,
             registration_id: registration_id.map(str::to_owned),
             dedupe_key: dedupe_key.to_owned(),
             payload: payload.to_owned(),
-            status: "queued".into(),
+            status: OutboxStatus::Queued,
             attempts: 0,
             next_attempt_at: now,
             locked_until: None,
@@ -39,6 +40,30 @@ pub fn enqueue(
     Ok(id)
 }
 
+/// Queues a message of `kind` about one registration, caused by a change at `now`.
+pub fn notify(
+    conn: &mut AnyConnection,
+    kind: MessageKind,
+    registration_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    enqueue(conn, kind, Some(registration_id), &format!("{kind}:{registration_id}:{now}"), "{}", now)
+}
+
+/// Mail still to be delivered for one registration is not sent after all (its data is erased).
+pub fn skip_undelivered(conn: &mut AnyConnection, registration_id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(
+        outbox::table.filter(outbox::registration_id.eq(registration_id)).filter(outbox::status.eq_any([
+            OutboxStatus::Queued,
+            OutboxStatus::Sending,
+            OutboxStatus::Failed,
+        ])),
+    )
+    .set((outbox::status.eq(OutboxStatus::Skipped), outbox::last_error.eq(reason)))
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Confirmation requests and "already registered" messages queued for one address since
 /// `since`, across every session (for the per-mailbox cap). A fixed statement, so it is
 /// prepared once per connection.
@@ -47,12 +72,11 @@ pub fn recent_confirmation_mails(
     email_normalized: &str,
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
-    use super::registrations::kinds;
     use super::schema::registrations;
     outbox::table
         .inner_join(registrations::table)
         .filter(registrations::email_normalized.eq(email_normalized))
-        .filter(outbox::kind.eq(kinds::CONFIRM_REQUEST).or(outbox::kind.eq(kinds::ALREADY_REGISTERED)))
+        .filter(outbox::kind.eq_any([MessageKind::ConfirmRequest, MessageKind::AlreadyRegistered]))
         .filter(outbox::created_at.ge(since))
         .count()
         .get_result(conn)
@@ -68,9 +92,9 @@ pub fn claim_due(
 ) -> QueryResult<Vec<OutboxMessage>> {
     write_tx(conn, |conn| {
         let due = outbox::status
-            .eq("queued")
+            .eq(OutboxStatus::Queued)
             .and(outbox::next_attempt_at.le(now))
-            .or(outbox::status.eq("sending").and(outbox::locked_until.lt(now)));
+            .or(outbox::status.eq(OutboxStatus::Sending).and(outbox::locked_until.lt(now)));
         let ids: Vec<String> = match conn {
             // Several workers share one PostgreSQL: each skips rows another is claiming.
             AnyConnection::Postgresql(pg) => outbox::table
@@ -94,7 +118,7 @@ pub fn claim_due(
         }
         diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
             .set((
-                outbox::status.eq("sending"),
+                outbox::status.eq(OutboxStatus::Sending),
                 outbox::locked_until.eq(now + lease),
                 outbox::attempts.eq(outbox::attempts + 1),
             ))
@@ -115,7 +139,7 @@ pub fn mark_sent(
 ) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(OutboxStatus::Sent),
             outbox::sent_at.eq(now),
             outbox::message_id.eq(message_id),
             outbox::locked_until.eq(None::<NaiveDateTime>),
@@ -134,7 +158,7 @@ pub fn mark_retry(
 ) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("queued"),
+            outbox::status.eq(OutboxStatus::Queued),
             outbox::next_attempt_at.eq(next_attempt_at),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(truncate(error)),
@@ -147,7 +171,7 @@ pub fn mark_retry(
 pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("failed"),
+            outbox::status.eq(OutboxStatus::Failed),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(truncate(error)),
         ))
@@ -159,7 +183,7 @@ pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str) -> QueryResu
 pub fn mark_skipped(conn: &mut AnyConnection, id: &str, reason: &str) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("skipped"),
+            outbox::status.eq(OutboxStatus::Skipped),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(truncate(reason)),
         ))
@@ -176,7 +200,7 @@ pub fn for_registration(conn: &mut AnyConnection, registration_id: &str) -> Quer
 }
 
 /// Counts by status, for health and metrics.
-pub fn depth(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i64)>> {
+pub fn depth(conn: &mut AnyConnection) -> QueryResult<Vec<(OutboxStatus, i64)>> {
     outbox::table.group_by(outbox::status).select((outbox::status, diesel::dsl::count_star())).load(conn)
 }
 
@@ -187,7 +211,7 @@ fn truncate(error: &str) -> String {
 /// A message to queue with [`enqueue_many`].
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    pub kind: &'static str,
+    pub kind: MessageKind,
     pub registration_id: String,
     pub dedupe_key: String,
     pub payload: String,
@@ -202,7 +226,7 @@ pub fn enqueue_many(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     use diesel::sql_types::{Nullable, Text, Timestamp};
-    const COLUMNS: usize = 7;
+    const COLUMNS: usize = 8;
     let mut added = 0;
     // Diesel's MultiBackend has no ON CONFLICT builder, but both engines accept the same
     // statement; only the placeholder syntax differs.
@@ -227,7 +251,7 @@ pub fn enqueue_many(
                     sql.push('?');
                 }
             }
-            sql.push_str(", 'queued', 0)");
+            sql.push_str(", 0)");
         }
         sql.push_str(" ON CONFLICT (dedupe_key) DO NOTHING");
         let mut query = diesel::sql_query(sql).into_boxed::<super::MultiBackend>();
@@ -239,7 +263,8 @@ pub fn enqueue_many(
                 .bind::<Text, _>(message.dedupe_key.clone())
                 .bind::<Text, _>(message.payload.clone())
                 .bind::<Timestamp, _>(now)
-                .bind::<Timestamp, _>(now);
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(OutboxStatus::Queued);
         }
         added += query.execute(conn)?;
     }

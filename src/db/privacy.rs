@@ -5,36 +5,10 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::models::{Consent, Registration, Session, new_id};
-use super::registrations::promote_waitlisted;
-use super::schema::{consents, outbox, registration_tokens, registrations, sessions};
-use super::{AnyConnection, lock_session_row, write_tx};
-use crate::domain::{CONSENT_VERSION, ConsentPurpose};
-
-/// Appends one consent record per purpose (given or withdrawn), with the current notice
-/// version. The history is kept: the newest record of a purpose is the person's choice.
-pub fn record_consents(
-    conn: &mut AnyConnection,
-    registration_id: &str,
-    choices: &[(ConsentPurpose, bool)],
-    source: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    for (purpose, granted) in choices {
-        diesel::insert_into(consents::table)
-            .values(&Consent {
-                id: new_id(),
-                registration_id: registration_id.to_owned(),
-                purpose: purpose.as_str().into(),
-                granted: *granted,
-                notice_version: CONSENT_VERSION.into(),
-                recorded_at: now,
-                source: source.into(),
-            })
-            .execute(conn)?;
-    }
-    Ok(())
-}
+use super::models::{Registration, Session};
+use super::schema::{outbox, registrations, sessions};
+use super::{AnyConnection, consents, seats, tokens, write_tx};
+use crate::domain::{ConsentPurpose, ConsentSource, MessageKind, OutboxStatus, RegistrationStatus};
 
 /// The person's optional choices from their manage page: the newsletter and being listed
 /// among the participants. Only a change is recorded as a new consent.
@@ -71,7 +45,7 @@ pub fn set_choices(
                 registrations::updated_at.eq(now),
             ))
             .execute(conn)?;
-        record_consents(conn, registration_id, &changes, "manage page", now)?;
+        consents::record(conn, registration_id, &changes, ConsentSource::ManagePage, now)?;
         Ok(true)
     })
 }
@@ -84,16 +58,12 @@ pub fn export(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<se
         .select((Registration::as_select(), Session::as_select()))
         .first(conn)?;
     let organisation = super::registrations::organisation_name(conn, &registration)?;
-    let emails: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = outbox::table
+    let emails: Vec<(MessageKind, OutboxStatus, NaiveDateTime, Option<NaiveDateTime>)> = outbox::table
         .filter(outbox::registration_id.eq(registration_id))
         .order(outbox::created_at.asc())
         .select((outbox::kind, outbox::status, outbox::created_at, outbox::sent_at))
         .load(conn)?;
-    let consent_history: Vec<Consent> = consents::table
-        .filter(consents::registration_id.eq(registration_id))
-        .order((consents::recorded_at.asc(), consents::id.asc()))
-        .select(Consent::as_select())
-        .load(conn)?;
+    let consent_history = consents::history(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -139,12 +109,8 @@ fn anonymise(
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     let placeholder = format!("erased-{}@erased.invalid", registration.id);
-    let held_seat = free_seat && registration.status == "confirmed";
-    let active = free_seat
-        && matches!(
-            registration.status.as_str(),
-            "pending" | "awaiting_approval" | "confirmed" | "waitlisted"
-        );
+    let held_seat = free_seat && registration.status == RegistrationStatus::Confirmed;
+    let active = free_seat && registration.status.is_active();
     diesel::update(registrations::table.find(&registration.id))
         .set((
             registrations::name.eq("—"),
@@ -161,23 +127,12 @@ fn anonymise(
         ))
         .execute(conn)?;
     if active {
-        diesel::update(registrations::table.find(&registration.id))
-            .set((registrations::status.eq("cancelled"), registrations::cancelled_at.eq(now)))
-            .execute(conn)?;
+        seats::set_status(conn, &registration.id, RegistrationStatus::Cancelled, now)?;
     }
-    diesel::delete(
-        registration_tokens::table.filter(registration_tokens::registration_id.eq(&registration.id)),
-    )
-    .execute(conn)?;
-    diesel::update(
-        outbox::table
-            .filter(outbox::registration_id.eq(&registration.id))
-            .filter(outbox::status.eq_any(["queued", "sending", "failed"])),
-    )
-    .set((outbox::status.eq("skipped"), outbox::last_error.eq("the person's data was erased")))
-    .execute(conn)?;
+    tokens::revoke_all(conn, &registration.id)?;
+    super::outbox::skip_undelivered(conn, &registration.id, "the person's data was erased")?;
     if held_seat {
-        promote_waitlisted(conn, &registration.session_id, now)?;
+        seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }
     Ok(())
 }
@@ -193,7 +148,7 @@ pub fn erase(conn: &mut AnyConnection, registration_id: &str, now: NaiveDateTime
         else {
             return Ok(false);
         };
-        lock_session_row(conn, &registration.session_id)?;
+        seats::lock(conn, &registration.session_id)?;
         let session: Session =
             sessions::table.find(&registration.session_id).select(Session::as_select()).first(conn)?;
         // Before the session, the seat goes back; after it, the status stays for the reports.

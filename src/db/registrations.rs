@@ -4,31 +4,13 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::models::{Registration, Session, new_id};
-use super::schema::{organisations, registration_tokens, registrations, sessions};
-use super::{AnyConnection, is_unique_violation, lock_session_row, outbox, write_tx};
+use super::models::{Registration, RegistrationDetails, Session, new_id};
+use super::schema::{organisations, registrations, sessions};
+use super::{AnyConnection, consents, is_unique_violation, outbox, seats, tokens, write_tx};
 use crate::domain::{
-    CONFIRM_LINK_DAYS, CONSENT_VERSION, ConsentPurpose, FOLLOW_UP_DAYS, MAX_CONFIRMATION_MAILS_PER_HOUR,
-    OrganisationChoice, RegistrationInput, RegistrationStatus,
+    ApprovalMode, ConsentPurpose, ConsentSource, MAX_CONFIRMATION_MAILS_PER_HOUR, MessageKind,
+    OrganisationChoice, RegistrationInput, RegistrationStatus, TokenPurpose,
 };
-use crate::security::{hash_token, new_token};
-
-/// Message kinds written to the outbox by registration changes.
-pub mod kinds {
-    pub const CONFIRM_REQUEST: &str = "confirm_request";
-    pub const ALREADY_REGISTERED: &str = "already_registered";
-    pub const REGISTERED: &str = "registered";
-    pub const WAITLISTED: &str = "waitlisted";
-    pub const PROMOTED: &str = "promoted";
-    pub const CANCELLED: &str = "cancelled";
-    pub const REMINDER: &str = "reminder";
-    pub const SESSION_UPDATED: &str = "session_updated";
-    pub const SESSION_CANCELLED: &str = "session_cancelled";
-    pub const FOLLOW_UP: &str = "follow_up";
-    pub const AWAITING_APPROVAL: &str = "awaiting_approval";
-    pub const DECLINED: &str = "declined";
-    pub const ANNOUNCEMENT: &str = "announcement";
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
@@ -160,76 +142,35 @@ fn submit_in_tx(
         .first(conn)
         .optional()?;
 
+    let details = RegistrationDetails::from_input(input, organisation_id, organisation_other, country, now);
     let (registration_id, kind) = match existing {
         None => {
-            let id = new_id();
-            diesel::insert_into(registrations::table)
-                .values(&Registration {
-                    id: id.clone(),
-                    session_id: session_id.to_owned(),
-                    status: RegistrationStatus::Pending.as_str().into(),
-                    name: input.name.clone(),
-                    email: input.email.clone(),
-                    email_normalized: input.email_normalized.clone(),
-                    organisation_id,
-                    organisation_other,
-                    position: input.position.clone(),
-                    country: country.clone(),
-                    language: input.language.code().into(),
-                    timezone: input.timezone.clone(),
-                    needs: input.needs.clone(),
-                    consent_at: now,
-                    consent_version: CONSENT_VERSION.into(),
-                    newsletter: input.newsletter,
-                    created_at: now,
-                    updated_at: now,
-                    confirmed_at: None,
-                    waitlisted_at: None,
-                    cancelled_at: None,
-                    attended: None,
-                    reminders_opt_out: false,
-                    listed: input.listed,
-                })
+            let registration = Registration::pending(session_id, details, now);
+            diesel::insert_into(registrations::table).values(&registration).execute(conn)?;
+            (registration.id, MessageKind::ConfirmRequest)
+        }
+        // Details of an unconfirmed or cancelled registration follow the newest form: only the
+        // mailbox owner can confirm them, so nobody else's data is overwritten.
+        Some(existing)
+            if matches!(existing.status, RegistrationStatus::Pending | RegistrationStatus::Cancelled) =>
+        {
+            diesel::update(registrations::table.find(&existing.id))
+                .set((
+                    &details,
+                    registrations::status.eq(RegistrationStatus::Pending),
+                    registrations::updated_at.eq(now),
+                    registrations::confirmed_at.eq(None::<NaiveDateTime>),
+                    registrations::waitlisted_at.eq(None::<NaiveDateTime>),
+                    registrations::cancelled_at.eq(None::<NaiveDateTime>),
+                ))
                 .execute(conn)?;
-            (id, kinds::CONFIRM_REQUEST)
+            (existing.id, MessageKind::ConfirmRequest)
         }
-        Some(existing) => {
-            let status = RegistrationStatus::parse(&existing.status);
-            match status {
-                // Details of an unconfirmed or cancelled registration follow the newest form:
-                // only the mailbox owner can confirm them, so nobody else's data is overwritten.
-                Some(RegistrationStatus::Pending) | Some(RegistrationStatus::Cancelled) => {
-                    diesel::update(registrations::table.find(&existing.id))
-                        .set((
-                            registrations::status.eq(RegistrationStatus::Pending.as_str()),
-                            registrations::name.eq(&input.name),
-                            registrations::email.eq(&input.email),
-                            registrations::organisation_id.eq(&organisation_id),
-                            registrations::organisation_other.eq(&organisation_other),
-                            registrations::position.eq(&input.position),
-                            registrations::country.eq(&country),
-                            registrations::language.eq(input.language.code()),
-                            registrations::timezone.eq(&input.timezone),
-                            registrations::needs.eq(&input.needs),
-                            registrations::consent_at.eq(now),
-                            registrations::consent_version.eq(CONSENT_VERSION),
-                            registrations::newsletter.eq(input.newsletter),
-                            registrations::listed.eq(input.listed),
-                            registrations::updated_at.eq(now),
-                            registrations::confirmed_at.eq(None::<NaiveDateTime>),
-                            registrations::waitlisted_at.eq(None::<NaiveDateTime>),
-                            registrations::cancelled_at.eq(None::<NaiveDateTime>),
-                        ))
-                        .execute(conn)?;
-                    (existing.id, kinds::CONFIRM_REQUEST)
-                }
-                // Already in: nothing changes, the mailbox owner is sent their manage link.
-                _ => (existing.id, kinds::ALREADY_REGISTERED),
-            }
-        }
+        // Already in: nothing changes, the mailbox owner is sent their manage link.
+        Some(existing) => (existing.id, MessageKind::AlreadyRegistered),
     };
 
-    if kind == kinds::CONFIRM_REQUEST {
+    if kind == MessageKind::ConfirmRequest {
         // The consents given on the form; an optional box left empty is no consent to record.
         let choices: Vec<_> = [
             (ConsentPurpose::Registration, true),
@@ -239,7 +180,7 @@ fn submit_in_tx(
         .into_iter()
         .filter(|(_, given)| *given)
         .collect();
-        super::privacy::record_consents(conn, &registration_id, &choices, "registration form", now)?;
+        consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
     }
 
     // The cap is per mailbox, across every session: the form cannot flood a victim's inbox.
@@ -251,63 +192,6 @@ fn submit_in_tx(
         tracing::info!(registration = %registration_id, "confirmation mail held back: hourly cap reached");
     }
     Ok(SubmitOutcome::Accepted)
-}
-
-/// Creates a token for an emailed link and returns it; only its hash is stored.
-pub fn mint_token(
-    conn: &mut AnyConnection,
-    registration_id: &str,
-    purpose: TokenPurpose,
-    session: &Session,
-    now: NaiveDateTime,
-) -> QueryResult<String> {
-    let token = new_token();
-    let expires_at = match purpose {
-        TokenPurpose::Confirm => (now + Duration::days(CONFIRM_LINK_DAYS)).min(session.starts_at),
-        TokenPurpose::Manage => session.ends_at() + Duration::days(FOLLOW_UP_DAYS),
-    };
-    diesel::insert_into(registration_tokens::table)
-        .values((
-            registration_tokens::token_hash.eq(hash_token(&token)),
-            registration_tokens::registration_id.eq(registration_id),
-            registration_tokens::purpose.eq(purpose.as_str()),
-            registration_tokens::created_at.eq(now),
-            registration_tokens::expires_at.eq(expires_at),
-        ))
-        .execute(conn)?;
-    Ok(token)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenPurpose {
-    Confirm,
-    Manage,
-}
-
-impl TokenPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenPurpose::Confirm => "confirm",
-            TokenPurpose::Manage => "manage",
-        }
-    }
-}
-
-/// The registration a live token of `purpose` points to.
-pub fn by_token(
-    conn: &mut AnyConnection,
-    token: &str,
-    purpose: TokenPurpose,
-    now: NaiveDateTime,
-) -> QueryResult<Option<(Registration, Session)>> {
-    registration_tokens::table
-        .inner_join(registrations::table.inner_join(sessions::table))
-        .filter(registration_tokens::token_hash.eq(hash_token(token)))
-        .filter(registration_tokens::purpose.eq(purpose.as_str()))
-        .filter(registration_tokens::expires_at.gt(now))
-        .select((Registration::as_select(), Session::as_select()))
-        .first(conn)
-        .optional()
 }
 
 #[derive(Debug, Clone)]
@@ -328,7 +212,6 @@ pub enum ConfirmOutcome {
     /// A second click, or a registration no longer pending: nothing changed, nothing sent.
     Unchanged {
         manage_token: String,
-        status: String,
     },
     /// The session was cancelled or has started: nothing changed.
     SessionUnavailable,
@@ -338,97 +221,40 @@ pub enum ConfirmOutcome {
 /// confirmations never exceed capacity on either engine.
 pub fn confirm(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<ConfirmOutcome> {
     write_tx(conn, |conn| {
-        let Some((registration, _)) = by_token(conn, token, TokenPurpose::Confirm, now)? else {
+        let Some((registration, _)) = tokens::lookup(conn, token, TokenPurpose::Confirm, now)? else {
             return Ok(ConfirmOutcome::Invalid);
         };
-        lock_session_row(conn, &registration.session_id)?;
+        seats::lock(conn, &registration.session_id)?;
         // Re-read under the lock: the state seen before it may be stale.
         let session: Session =
             sessions::table.find(&registration.session_id).select(Session::as_select()).first(conn)?;
-        let registration: Registration =
-            registrations::table.find(&registration.id).select(Registration::as_select()).first(conn)?;
+        let status: RegistrationStatus =
+            registrations::table.find(&registration.id).select(registrations::status).first(conn)?;
 
-        if registration.status != RegistrationStatus::Pending.as_str() {
-            let manage_token = mint_token(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
-            return Ok(ConfirmOutcome::Unchanged { manage_token, status: registration.status });
+        if status != RegistrationStatus::Pending {
+            let manage_token = tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+            return Ok(ConfirmOutcome::Unchanged { manage_token });
         }
         if !session.is_published() || now >= session.starts_at {
             return Ok(ConfirmOutcome::SessionUnavailable);
         }
-        let confirmed = confirmed_seats(conn, &session.id)?;
-        let manage_token = mint_token(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
-        if session.approval_mode == "manual" {
+        let manage_token = tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+        if session.approval_mode == ApprovalMode::Manual {
             // The address is confirmed; an organiser decides on the seat.
-            diesel::update(registrations::table.find(&registration.id))
-                .set((
-                    registrations::status.eq(RegistrationStatus::AwaitingApproval.as_str()),
-                    registrations::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            outbox::enqueue(
-                conn,
-                kinds::AWAITING_APPROVAL,
-                Some(&registration.id),
-                &format!("{}:{}:{}", kinds::AWAITING_APPROVAL, registration.id, now),
-                "{}",
-                now,
-            )?;
+            seats::set_status(conn, &registration.id, RegistrationStatus::AwaitingApproval, now)?;
+            outbox::notify(conn, MessageKind::AwaitingApproval, &registration.id, now)?;
             return Ok(ConfirmOutcome::AwaitingApproval { manage_token });
         }
-        if confirmed < i64::from(session.capacity) {
-            set_confirmed(conn, &registration.id, now)?;
-            outbox::enqueue(
-                conn,
-                kinds::REGISTERED,
-                Some(&registration.id),
-                &format!("{}:{}:{}", kinds::REGISTERED, registration.id, now),
-                "{}",
-                now,
-            )?;
-            Ok(ConfirmOutcome::Confirmed { manage_token })
-        } else {
-            diesel::update(registrations::table.find(&registration.id))
-                .set((
-                    registrations::status.eq(RegistrationStatus::Waitlisted.as_str()),
-                    registrations::waitlisted_at.eq(now),
-                    registrations::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            outbox::enqueue(
-                conn,
-                kinds::WAITLISTED,
-                Some(&registration.id),
-                &format!("{}:{}:{}", kinds::WAITLISTED, registration.id, now),
-                "{}",
-                now,
-            )?;
-            Ok(ConfirmOutcome::Waitlisted { manage_token })
-        }
+        Ok(match seats::seat_or_waitlist(conn, &session, &registration.id, now)? {
+            RegistrationStatus::Confirmed => ConfirmOutcome::Confirmed { manage_token },
+            _ => ConfirmOutcome::Waitlisted { manage_token },
+        })
     })
-}
-
-fn confirmed_seats(conn: &mut AnyConnection, session_id: &str) -> QueryResult<i64> {
-    registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str()))
-        .count()
-        .get_result(conn)
-}
-
-fn set_confirmed(conn: &mut AnyConnection, registration_id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(registrations::table.find(registration_id))
-        .set((
-            registrations::status.eq(RegistrationStatus::Confirmed.as_str()),
-            registrations::confirmed_at.eq(now),
-            registrations::updated_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CancelOutcome {
-    Cancelled { promoted: usize },
+    Cancelled,
     AlreadyCancelled,
 }
 
@@ -439,71 +265,22 @@ pub fn cancel(
     now: NaiveDateTime,
 ) -> QueryResult<CancelOutcome> {
     write_tx(conn, |conn| {
-        let registration: Registration =
-            registrations::table.find(registration_id).select(Registration::as_select()).first(conn)?;
-        lock_session_row(conn, &registration.session_id)?;
-        let current: String =
+        let session_id: String =
+            registrations::table.find(registration_id).select(registrations::session_id).first(conn)?;
+        seats::lock(conn, &session_id)?;
+        let current: RegistrationStatus =
             registrations::table.find(registration_id).select(registrations::status).first(conn)?;
-        if current == RegistrationStatus::Cancelled.as_str() {
+        if current == RegistrationStatus::Cancelled {
             return Ok(CancelOutcome::AlreadyCancelled);
         }
-        diesel::update(registrations::table.find(registration_id))
-            .set((
-                registrations::status.eq(RegistrationStatus::Cancelled.as_str()),
-                registrations::cancelled_at.eq(now),
-                registrations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        seats::set_status(conn, registration_id, RegistrationStatus::Cancelled, now)?;
         // A pending request never got as far as an email about a seat, so it needs no notice.
-        if current != RegistrationStatus::Pending.as_str() {
-            outbox::enqueue(
-                conn,
-                kinds::CANCELLED,
-                Some(registration_id),
-                &format!("{}:{}:{}", kinds::CANCELLED, registration_id, now),
-                "{}",
-                now,
-            )?;
+        if current != RegistrationStatus::Pending {
+            outbox::notify(conn, MessageKind::Cancelled, registration_id, now)?;
         }
-        let promoted = promote_waitlisted(conn, &registration.session_id, now)?;
-        Ok(CancelOutcome::Cancelled { promoted })
+        seats::promote_waitlisted(conn, &session_id, now)?;
+        Ok(CancelOutcome::Cancelled)
     })
-}
-
-/// Fills free seats from the waiting list, earliest first, telling each person. Must run
-/// inside a write transaction that holds the session's lock.
-pub fn promote_waitlisted(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
-    if !session.is_published() || now >= session.starts_at {
-        return Ok(0);
-    }
-    let free = i64::from(session.capacity) - confirmed_seats(conn, session_id)?;
-    if free <= 0 {
-        return Ok(0);
-    }
-    let next: Vec<String> = registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
-        .order((registrations::waitlisted_at.asc(), registrations::id.asc()))
-        .limit(free)
-        .select(registrations::id)
-        .load(conn)?;
-    for id in &next {
-        set_confirmed(conn, id, now)?;
-        outbox::enqueue(
-            conn,
-            kinds::PROMOTED,
-            Some(id),
-            &format!("{}:{}:{}", kinds::PROMOTED, id, now),
-            "{}",
-            now,
-        )?;
-    }
-    Ok(next.len())
 }
 
 /// A registration with its session, for rendering its emails.
@@ -542,116 +319,4 @@ pub fn set_reminders_opt_out(
         .set((registrations::reminders_opt_out.eq(opt_out), registrations::updated_at.eq(now)))
         .execute(conn)
         .map(|_| ())
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// Give a seat (or a place on the waiting list when the session is full).
-    Approve,
-    Decline,
-    /// Move from the waiting list to a seat, even past capacity.
-    Promote,
-    Cancel,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DecisionOutcome {
-    Confirmed,
-    Waitlisted,
-    Declined,
-    Cancelled,
-    /// The registration was not in a state the decision applies to.
-    NotApplicable,
-}
-
-/// An organiser's decision on one registration, with the email it causes, in one transaction.
-pub fn decide(
-    conn: &mut AnyConnection,
-    registration_id: &str,
-    decision: Decision,
-    now: NaiveDateTime,
-) -> QueryResult<DecisionOutcome> {
-    write_tx(conn, |conn| decide_in_tx(conn, registration_id, decision, now))
-}
-
-/// [`decide`] inside a write transaction the caller holds (to add its audit entry to it).
-pub fn decide_in_tx(
-    conn: &mut AnyConnection,
-    registration_id: &str,
-    decision: Decision,
-    now: NaiveDateTime,
-) -> QueryResult<DecisionOutcome> {
-    {
-        let Some(registration) = registrations::table
-            .find(registration_id)
-            .select(Registration::as_select())
-            .first(conn)
-            .optional()?
-        else {
-            return Ok(DecisionOutcome::NotApplicable);
-        };
-        lock_session_row(conn, &registration.session_id)?;
-        let session: Session =
-            sessions::table.find(&registration.session_id).select(Session::as_select()).first(conn)?;
-        let status = RegistrationStatus::parse(&registration.status);
-        let enqueue = |conn: &mut AnyConnection, kind: &str| {
-            outbox::enqueue(
-                conn,
-                kind,
-                Some(registration_id),
-                &format!("{kind}:{registration_id}:{now}"),
-                "{}",
-                now,
-            )
-            .map(|_| ())
-        };
-        use RegistrationStatus as S;
-        let outcome = match (decision, status) {
-            (Decision::Approve, Some(S::AwaitingApproval | S::Declined)) => {
-                if confirmed_seats(conn, &session.id)? < i64::from(session.capacity) {
-                    set_confirmed(conn, registration_id, now)?;
-                    enqueue(conn, kinds::REGISTERED)?;
-                    DecisionOutcome::Confirmed
-                } else {
-                    diesel::update(registrations::table.find(registration_id))
-                        .set((
-                            registrations::status.eq(S::Waitlisted.as_str()),
-                            registrations::waitlisted_at.eq(now),
-                            registrations::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                    enqueue(conn, kinds::WAITLISTED)?;
-                    DecisionOutcome::Waitlisted
-                }
-            }
-            (Decision::Decline, Some(S::AwaitingApproval | S::Waitlisted | S::Pending)) => {
-                diesel::update(registrations::table.find(registration_id))
-                    .set((registrations::status.eq(S::Declined.as_str()), registrations::updated_at.eq(now)))
-                    .execute(conn)?;
-                enqueue(conn, kinds::DECLINED)?;
-                DecisionOutcome::Declined
-            }
-            (Decision::Promote, Some(S::Waitlisted | S::AwaitingApproval)) => {
-                set_confirmed(conn, registration_id, now)?;
-                enqueue(conn, kinds::PROMOTED)?;
-                DecisionOutcome::Confirmed
-            }
-            (Decision::Cancel, Some(S::Pending | S::AwaitingApproval | S::Confirmed | S::Waitlisted)) => {
-                diesel::update(registrations::table.find(registration_id))
-                    .set((
-                        registrations::status.eq(S::Cancelled.as_str()),
-                        registrations::cancelled_at.eq(now),
-                        registrations::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                if status != Some(S::Pending) {
-                    enqueue(conn, kinds::CANCELLED)?;
-                }
-                promote_waitlisted(conn, &session.id, now)?;
-                DecisionOutcome::Cancelled
-            }
-            _ => DecisionOutcome::NotApplicable,
-        };
-        Ok(outcome)
-    }
 }

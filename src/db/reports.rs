@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{organisations, registrations, series, sessions};
+use crate::domain::{OrganisationKind, RegistrationStatus};
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +30,11 @@ pub struct Line {
 
 impl Line {
     fn add(&mut self, group: &Group) {
-        if matches!(group.status.as_str(), "cancelled" | "declined") {
+        if !group.status.is_active() {
             return;
         }
         self.registered += group.count;
-        if group.status == "confirmed" {
+        if group.status == RegistrationStatus::Confirmed {
             self.confirmed += group.count;
         }
         if group.attended == Some(true) {
@@ -63,7 +64,7 @@ pub struct Report {
 pub struct Group {
     pub organisation_id: Option<String>,
     pub country: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub attended: Option<bool>,
     pub count: i64,
 }
@@ -73,7 +74,7 @@ pub struct Group {
 pub struct Organisation {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OrganisationKind,
     pub country: String,
 }
 
@@ -96,7 +97,7 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
                     registrations::attended,
                     diesel::dsl::count_star(),
                 ))
-                .load::<(Option<String>, String, String, Option<bool>, i64)>(conn)?
+                .load::<(Option<String>, String, RegistrationStatus, Option<bool>, i64)>(conn)?
         };
     }
     let groups = match scope {
@@ -106,7 +107,7 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
         }
         Scope::Session(id) => grouped!(registrations::table.filter(registrations::session_id.eq(id))),
     };
-    let organisations: Vec<(String, String, String, String)> = organisations::table
+    let organisations: Vec<(String, String, OrganisationKind, String)> = organisations::table
         .select((organisations::id, organisations::name, organisations::kind, organisations::country))
         .load(conn)?;
     let groups: Vec<Group> = groups
@@ -133,7 +134,7 @@ pub fn build(groups: &[Group], organisations: &[Organisation]) -> Report {
     let mut partners: BTreeMap<(String, String), Line> = BTreeMap::new();
     let mut countries: BTreeMap<(String, String), Line> = BTreeMap::new();
     let mut report = Report {
-        members_in_network: organisations.iter().filter(|o| o.kind == "member").count(),
+        members_in_network: organisations.iter().filter(|o| o.kind == OrganisationKind::Member).count(),
         ..Report::default()
     };
     for group in groups {
@@ -146,7 +147,7 @@ pub fn build(groups: &[Group], organisations: &[Organisation]) -> Report {
         let organisation = group.organisation_id.as_deref().and_then(|id| by_id.get(id));
         match organisation {
             Some(o) => {
-                let lines = if o.kind == "member" { &mut members } else { &mut partners };
+                let lines = if o.kind == OrganisationKind::Member { &mut members } else { &mut partners };
                 lines
                     .entry((sort_key(&o.name), o.id.clone()))
                     .or_insert_with(|| Line {
@@ -211,29 +212,26 @@ pub fn scopes(conn: &mut AnyConnection) -> QueryResult<Scopes> {
 mod tests {
     use super::*;
 
-    fn org(id: &str, kind: &str) -> Organisation {
-        Organisation { id: id.into(), name: format!("Org {id}"), kind: kind.into(), country: "Ghana".into() }
+    use OrganisationKind::{Member, Partner};
+    use RegistrationStatus::{Cancelled, Confirmed, Pending, Waitlisted};
+
+    fn org(id: &str, kind: OrganisationKind) -> Organisation {
+        Organisation { id: id.into(), name: format!("Org {id}"), kind, country: "Ghana".into() }
     }
 
-    fn group(org: Option<&str>, status: &str, attended: Option<bool>, count: i64) -> Group {
-        Group {
-            organisation_id: org.map(str::to_owned),
-            country: "Ghana".into(),
-            status: status.into(),
-            attended,
-            count,
-        }
+    fn group(org: Option<&str>, status: RegistrationStatus, attended: Option<bool>, count: i64) -> Group {
+        Group { organisation_id: org.map(str::to_owned), country: "Ghana".into(), status, attended, count }
     }
 
     #[test]
     fn members_count_by_attendance_when_it_was_recorded() {
-        let orgs = [org("a", "member"), org("b", "member"), org("c", "member"), org("p", "partner")];
+        let orgs = [org("a", Member), org("b", Member), org("c", Member), org("p", Partner)];
         let groups = [
-            group(Some("a"), "confirmed", Some(true), 2),
-            group(Some("b"), "confirmed", Some(false), 1),
-            group(Some("c"), "cancelled", Some(true), 1),
-            group(Some("p"), "confirmed", Some(true), 1),
-            group(None, "waitlisted", None, 3),
+            group(Some("a"), Confirmed, Some(true), 2),
+            group(Some("b"), Confirmed, Some(false), 1),
+            group(Some("c"), Cancelled, Some(true), 1),
+            group(Some("p"), Confirmed, Some(true), 1),
+            group(None, Waitlisted, None, 3),
         ];
         let report = build(&groups, &orgs);
         assert!(report.attendance_recorded);
@@ -254,8 +252,8 @@ mod tests {
 
     #[test]
     fn members_count_by_confirmation_when_no_attendance_was_recorded() {
-        let orgs = [org("a", "member"), org("b", "member")];
-        let groups = [group(Some("a"), "confirmed", None, 1), group(Some("b"), "pending", None, 1)];
+        let orgs = [org("a", Member), org("b", Member)];
+        let groups = [group(Some("a"), Confirmed, None, 1), group(Some("b"), Pending, None, 1)];
         let report = build(&groups, &orgs);
         assert!(!report.attendance_recorded);
         assert_eq!(report.members_taking_part, 1);

@@ -9,8 +9,7 @@ use super::models::Session;
 use super::outbox::{NewMessage, enqueue_many};
 use super::schema::{registrations, schedule_runs, sessions};
 use super::{AnyConnection, write_tx};
-use crate::db::registrations::kinds;
-use crate::domain::FOLLOW_UP_DAYS;
+use crate::domain::{FOLLOW_UP_DAYS, MessageKind, RegistrationStatus, SessionStatus};
 
 /// A step is marked done this long after its moment, so that a confirmation committed just
 /// as the moment passed is still seen by a later tick.
@@ -27,7 +26,7 @@ pub struct Scheduled {
 
 pub fn schedule_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Scheduled> {
     let candidates: Vec<Session> = sessions::table
-        .filter(sessions::status.eq("published"))
+        .filter(sessions::status.eq(SessionStatus::Published))
         .filter(sessions::starts_at.gt(now - Duration::days(FOLLOW_UP_DAYS)))
         .filter(sessions::starts_at.le(now + Duration::days(HORIZON_DAYS)))
         .select(Session::as_select())
@@ -95,7 +94,7 @@ fn schedule_reminder(conn: &mut AnyConnection, session: &Session, now: NaiveDate
         // A reminder whose moment had passed when the person got their seat is skipped.
         let recipients: Vec<String> = registrations::table
             .filter(registrations::session_id.eq(&session.id))
-            .filter(registrations::status.eq("confirmed"))
+            .filter(registrations::status.eq(RegistrationStatus::Confirmed))
             .filter(registrations::reminders_opt_out.eq(false))
             .filter(registrations::confirmed_at.le(moment))
             .select(registrations::id)
@@ -104,8 +103,8 @@ fn schedule_reminder(conn: &mut AnyConnection, session: &Session, now: NaiveDate
         let messages: Vec<NewMessage> = recipients
             .into_iter()
             .map(|id| NewMessage {
-                kind: kinds::REMINDER,
-                dedupe_key: format!("{}:{id}:{offset}:{}", kinds::REMINDER, session.version),
+                kind: MessageKind::Reminder,
+                dedupe_key: format!("{}:{id}:{offset}:{}", MessageKind::Reminder, session.version),
                 registration_id: id,
                 payload: payload.clone(),
             })
@@ -126,14 +125,14 @@ fn schedule_follow_up(conn: &mut AnyConnection, session: &Session, now: NaiveDat
     write_tx(conn, |conn| {
         let recipients: Vec<String> = registrations::table
             .filter(registrations::session_id.eq(&session.id))
-            .filter(registrations::status.eq("confirmed"))
+            .filter(registrations::status.eq(RegistrationStatus::Confirmed))
             .select(registrations::id)
             .load(conn)?;
         let messages: Vec<NewMessage> = recipients
             .into_iter()
             .map(|id| NewMessage {
-                kind: kinds::FOLLOW_UP,
-                dedupe_key: format!("{}:{id}", kinds::FOLLOW_UP),
+                kind: MessageKind::FollowUp,
+                dedupe_key: format!("{}:{id}", MessageKind::FollowUp),
                 registration_id: id,
                 payload: "{}".into(),
             })

@@ -1,133 +1,26 @@
-//! Changes to a session that registrants must hear about. Each runs in one transaction with
-//! the messages it causes.
+//! Sessions in the organiser area: the list, create, edit, publish, duplicate, documents and
+//! series. What registrants must hear of a change is in `session_changes`.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::models::Session;
-use super::outbox::{NewMessage, enqueue_many};
-use super::registrations::{kinds, promote_waitlisted};
-use super::schema::{registrations, sessions};
-use super::{AnyConnection, lock_session_row, write_tx};
-
-fn active_registrations(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    statuses: &[&str],
-) -> QueryResult<Vec<String>> {
-    registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.eq_any(statuses))
-        .select(registrations::id)
-        .load(conn)
-}
-
-fn notify(
-    conn: &mut AnyConnection,
-    kind: &'static str,
-    ids: Vec<String>,
-    version: i32,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    let payload = serde_json::json!({ "version": version }).to_string();
-    let messages: Vec<NewMessage> = ids
-        .into_iter()
-        .map(|id| NewMessage {
-            kind,
-            dedupe_key: format!("{kind}:{id}:{version}"),
-            registration_id: id,
-            payload: payload.clone(),
-        })
-        .collect();
-    enqueue_many(conn, &messages, now)
-}
-
-/// Moves a session. When the time changes, the version goes up (so calendar entries are
-/// replaced and reminders rescheduled) and confirmed and waitlisted people are told.
-pub fn reschedule(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    starts_at: NaiveDateTime,
-    duration_minutes: i32,
-    timezone: &str,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    write_tx(conn, |conn| {
-        lock_session_row(conn, session_id)?;
-        let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
-        let moved = session.starts_at != starts_at || session.duration_minutes != duration_minutes;
-        let version = if moved { session.version + 1 } else { session.version };
-        diesel::update(sessions::table.find(session_id))
-            .set((
-                sessions::starts_at.eq(starts_at),
-                sessions::duration_minutes.eq(duration_minutes),
-                sessions::timezone.eq(timezone),
-                sessions::version.eq(version),
-                sessions::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        if !moved || session.status != "published" {
-            return Ok(0);
-        }
-        let ids = active_registrations(conn, session_id, &["confirmed", "waitlisted"])?;
-        notify(conn, kinds::SESSION_UPDATED, ids, version, now)
-    })
-}
-
-/// Cancels a session and tells everyone who asked for a seat; calendar entries are removed.
-pub fn cancel(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    write_tx(conn, |conn| cancel_in_tx(conn, session_id, now))
-}
-
-fn cancel_in_tx(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    lock_session_row(conn, session_id)?;
-    let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
-    if session.status == "cancelled" {
-        return Ok(0);
-    }
-    let version = session.version + 1;
-    diesel::update(sessions::table.find(session_id))
-        .set((sessions::status.eq("cancelled"), sessions::version.eq(version), sessions::updated_at.eq(now)))
-        .execute(conn)?;
-    if session.status != "published" {
-        return Ok(0);
-    }
-    let ids =
-        active_registrations(conn, session_id, &["pending", "awaiting_approval", "confirmed", "waitlisted"])?;
-    notify(conn, kinds::SESSION_CANCELLED, ids, version, now)
-}
-
-/// Changes the number of seats; raising it gives the new seats to the waiting list at once.
-pub fn set_capacity(
-    conn: &mut AnyConnection,
-    session_id: &str,
-    capacity: i32,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    write_tx(conn, |conn| {
-        lock_session_row(conn, session_id)?;
-        diesel::update(sessions::table.find(session_id))
-            .set((sessions::capacity.eq(capacity), sessions::updated_at.eq(now)))
-            .execute(conn)?;
-        promote_waitlisted(conn, session_id, now)
-    })
-}
-
-// ---- Organiser area: create, edit, publish, duplicate. ----
-
-use std::collections::HashMap;
-
 use super::audit::{self, Actor};
-use super::models::{PanelEntry, Series, SessionDocument, SessionTranslation, new_id};
-use super::schema::{panel_entries, series, session_documents, session_translations};
+use super::models::{PanelEntry, Series, Session, SessionDocument, SessionTranslation, new_id};
+use super::schema::{
+    panel_entries, registrations, series, session_documents, session_translations, sessions,
+};
+use super::{AnyConnection, seats, session_changes, write_tx};
 use crate::domain::session::{SessionInput, TranslationInput};
+use crate::domain::{RegistrationStatus, SessionStatus};
 
 /// A session in the organiser's list, with its registrations counted by status.
 #[derive(Debug, Clone)]
 pub struct SessionOverview {
     pub session: Session,
     pub series_title: Option<String>,
-    pub counts: HashMap<String, i64>,
+    pub counts: HashMap<RegistrationStatus, i64>,
 }
 
 /// Every session, newest first, with counts: two queries whatever the number of sessions.
@@ -137,11 +30,11 @@ pub fn overview(conn: &mut AnyConnection) -> QueryResult<Vec<SessionOverview>> {
         .order(sessions::starts_at.desc())
         .select((Session::as_select(), series::title.nullable()))
         .load(conn)?;
-    let counts: Vec<(String, String, i64)> = registrations::table
+    let counts: Vec<(String, RegistrationStatus, i64)> = registrations::table
         .group_by((registrations::session_id, registrations::status))
         .select((registrations::session_id, registrations::status, diesel::dsl::count_star()))
         .load(conn)?;
-    let mut by_session: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let mut by_session: HashMap<String, HashMap<RegistrationStatus, i64>> = HashMap::new();
     for (session_id, status, n) in counts {
         by_session.entry(session_id).or_default().insert(status, n);
     }
@@ -215,7 +108,7 @@ pub fn create(
                 capacity: input.capacity,
                 registration_opens_at: input.registration_opens_at,
                 registration_closes_at: input.registration_closes_at,
-                status: "draft".into(),
+                status: SessionStatus::Draft,
                 join_url: input.join_url.clone(),
                 recording_url: input.recording_url.clone(),
                 version: 1,
@@ -224,7 +117,7 @@ pub fn create(
                 updated_at: now,
                 reminder_offsets: input.reminder_offsets.clone(),
                 follow_up_delay_minutes: input.follow_up_delay_minutes,
-                approval_mode: input.approval_mode.into(),
+                approval_mode: input.approval_mode,
             })
             .execute(conn)?;
         save_translations(conn, &id, &input.translations)?;
@@ -266,7 +159,7 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<SaveOutcome> {
     write_tx(conn, |conn| {
-        lock_session_row(conn, id)?;
+        seats::lock(conn, id)?;
         let Some(before) = sessions::table.find(id).select(Session::as_select()).first(conn).optional()?
         else {
             return Ok(SaveOutcome::NotFound);
@@ -300,13 +193,12 @@ pub fn update(
             .execute(conn)?;
         save_translations(conn, id, &input.translations)?;
         let mut details = Vec::new();
-        if moved && before.status == "published" {
-            let ids = active_registrations(conn, id, &["confirmed", "waitlisted"])?;
-            let told = notify(conn, kinds::SESSION_UPDATED, ids, version, now)?;
+        if moved && before.status == SessionStatus::Published {
+            let told = session_changes::tell_moved(conn, id, version, now)?;
             details.push(format!("moved; {told} registrants told"));
         }
         if input.capacity > before.capacity {
-            let promoted = promote_waitlisted(conn, id, now)?;
+            let promoted = seats::promote_waitlisted(conn, id, now)?;
             details.push(format!("capacity {} -> {}; {promoted} promoted", before.capacity, input.capacity));
         }
         audit::record(conn, actor, "session.update", &input.title, &details.join("; "), now)?;
@@ -335,7 +227,7 @@ pub fn change_status(
             return Ok(None);
         };
         if change == StatusChange::Cancel {
-            let told = cancel_in_tx(conn, id, now)?;
+            let told = session_changes::cancel_in_tx(conn, id, now)?;
             audit::record(
                 conn,
                 actor,
@@ -347,10 +239,10 @@ pub fn change_status(
             return Ok(Some(told));
         }
         let (to, action) = match change {
-            StatusChange::Publish => ("published", "session.publish"),
-            _ => ("draft", "session.unpublish"),
+            StatusChange::Publish => (SessionStatus::Published, "session.publish"),
+            _ => (SessionStatus::Draft, "session.unpublish"),
         };
-        if session.status == "cancelled" {
+        if session.status == SessionStatus::Cancelled {
             return Ok(Some(0));
         }
         diesel::update(sessions::table.find(id))
@@ -382,7 +274,7 @@ pub fn duplicate(
                 id: new_session_id.clone(),
                 slug,
                 title: title.clone(),
-                status: "draft".into(),
+                status: SessionStatus::Draft,
                 version: 1,
                 is_demo: false,
                 created_at: now,

@@ -1,7 +1,15 @@
 //! Domain types and the parsers that turn raw input into them. No I/O here.
 
+mod message_kind;
 mod registration;
 pub mod session;
+mod status;
+
+pub use message_kind::{CalendarMethod, MessageKind, Situation};
+pub use status::{
+    ApprovalMode, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,
+    RegistrationStatus, Role, SessionStatus, TokenPurpose,
+};
 
 pub use registration::{
     FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text,
@@ -68,74 +76,6 @@ impl Language {
     }
 }
 
-/// A registration's life: pending until the emailed link is followed, then confirmed while
-/// seats remain, else waitlisted; cancelled by the person (or an organiser).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RegistrationStatus {
-    Pending,
-    /// Email confirmed, waiting for an organiser (sessions with approval).
-    AwaitingApproval,
-    Confirmed,
-    Waitlisted,
-    Declined,
-    Cancelled,
-}
-
-impl RegistrationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrationStatus::Pending => "pending",
-            RegistrationStatus::AwaitingApproval => "awaiting_approval",
-            RegistrationStatus::Confirmed => "confirmed",
-            RegistrationStatus::Waitlisted => "waitlisted",
-            RegistrationStatus::Declined => "declined",
-            RegistrationStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub const ALL: [RegistrationStatus; 6] = [
-        Self::Pending,
-        Self::AwaitingApproval,
-        Self::Confirmed,
-        Self::Waitlisted,
-        Self::Declined,
-        Self::Cancelled,
-    ];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "pending" => Some(Self::Pending),
-            "awaiting_approval" => Some(Self::AwaitingApproval),
-            "confirmed" => Some(Self::Confirmed),
-            "waitlisted" => Some(Self::Waitlisted),
-            "declined" => Some(Self::Declined),
-            "cancelled" => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-}
-
-/// What a person consents to, each recorded separately with the notice version shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConsentPurpose {
-    /// Handling the registration itself (required to register).
-    Registration,
-    /// Receiving the network's newsletter (optional).
-    Newsletter,
-    /// Being listed by name and organisation among a session's participants (optional).
-    Listed,
-}
-
-impl ConsentPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Registration => "registration",
-            Self::Newsletter => "newsletter",
-            Self::Listed => "listed",
-        }
-    }
-}
-
 /// The version of the privacy notice shown next to the consent box; stored with each consent.
 pub const CONSENT_VERSION: &str = "2026-11-29";
 
@@ -145,8 +85,8 @@ pub const FOLLOW_UP_DAYS: i64 = 90;
 /// How long a confirmation link works (never past the session's start).
 pub const CONFIRM_LINK_DAYS: i64 = 7;
 
-/// At most this many confirmation or reminder-of-registration messages per registration per
-/// hour, so that the form cannot be used to flood somebody's inbox.
+/// At most this many confirmation or reminder-of-registration messages per mailbox per hour,
+/// across all sessions, so that the form cannot be used to flood somebody's inbox.
 pub const MAX_CONFIRMATION_MAILS_PER_HOUR: i64 = 3;
 
 #[cfg(test)]

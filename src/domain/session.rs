@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
-use super::{FieldError, Language, clean_line, clean_text};
+use super::{ApprovalMode, FieldError, Language, clean_line, clean_text};
 
 /// The form as posted: every field is text.
 #[derive(Debug, Clone, Default)]
@@ -84,7 +84,7 @@ pub struct SessionInput {
     pub capacity: i32,
     pub registration_opens_at: Option<NaiveDateTime>,
     pub registration_closes_at: Option<NaiveDateTime>,
-    pub approval_mode: &'static str,
+    pub approval_mode: ApprovalMode,
     /// Minutes before the start, normalised ("10080,1440,60").
     pub reminder_offsets: String,
     pub follow_up_delay_minutes: i32,
@@ -256,12 +256,11 @@ impl SessionForm {
             errors.push(FieldError::new("closes", "admin-error-window"));
         }
         let approval_mode = match self.approval.as_str() {
-            "manual" => "manual",
-            "" | "automatic" => "automatic",
-            _ => {
+            "" => ApprovalMode::Automatic,
+            word => ApprovalMode::parse(word).unwrap_or_else(|| {
                 errors.push(FieldError::new("approval", "admin-error-approval"));
-                "automatic"
-            }
+                ApprovalMode::Automatic
+            }),
         };
         let reminder_offsets = match parse_reminders(&self.reminders) {
             Some(offsets) => offsets,

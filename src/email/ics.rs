@@ -5,22 +5,14 @@ use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
 use crate::config::Settings;
 use crate::db::models::{Registration, Session};
+use crate::domain::{CalendarMethod, RegistrationStatus};
 use crate::i18n::I18n;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// Add or update the entry.
-    Publish,
-    /// Remove the entry (same UID).
-    Cancel,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Publish => "PUBLISH",
-            Method::Cancel => "CANCEL",
-        }
+/// The iCalendar METHOD word for a calendar part.
+pub fn method_word(method: CalendarMethod) -> &'static str {
+    match method {
+        CalendarMethod::Publish => "PUBLISH",
+        CalendarMethod::Cancel => "CANCEL",
     }
 }
 
@@ -32,11 +24,11 @@ pub fn calendar(
     registration: &Registration,
     session: &Session,
     manage_link: &str,
-    method: Method,
+    method: CalendarMethod,
 ) -> String {
     let host = settings.base_url.host_str().unwrap_or("convoca.invalid");
     let session_link = settings.link(&format!("/sessions/{}", session.slug));
-    let confirmed = registration.status == "confirmed";
+    let confirmed = registration.status == RegistrationStatus::Confirmed;
     let mut description = vec![session.summary.clone()];
     if let Some(join) = session.join_url.as_deref().filter(|_| confirmed) {
         description.push(format!("{}{} {join}", i18n.t("email-join-label"), i18n.t("format-colon")));
@@ -54,13 +46,17 @@ pub fn calendar(
         .ends(Utc.from_utc_datetime(&session.ends_at()))
         .url(&session_link)
         .location(session.join_url.as_deref().filter(|_| confirmed).unwrap_or(&i18n.t("email-online")))
-        .status(if method == Method::Cancel { EventStatus::Cancelled } else { EventStatus::Confirmed })
+        .status(if method == CalendarMethod::Cancel {
+            EventStatus::Cancelled
+        } else {
+            EventStatus::Confirmed
+        })
         .add_property("ORGANIZER", format!("mailto:{}", settings.mail_from.email));
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"))
         .append_property(Property::new("PRODID", "-//Convoca//Webinars//EN"))
         .append_property(Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(Property::new("METHOD", method.as_str()))
+        .append_property(Property::new("METHOD", method_word(method)))
         .push(event.done());
     cal.done().to_string()
 }

@@ -3,9 +3,8 @@
 
 use askama::Template;
 
-use super::ics::Method;
 use crate::db::models::{Registration, Session};
-use crate::db::registrations::kinds;
+use crate::domain::{CalendarMethod, MessageKind, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::web::view::When;
 
@@ -28,7 +27,7 @@ pub struct EmailContent {
     pub facts: Vec<Fact>,
     pub action: Option<Action>,
     pub footer: Vec<String>,
-    pub calendar: Option<Method>,
+    pub calendar: Option<CalendarMethod>,
 }
 
 #[derive(Template)]
@@ -81,37 +80,35 @@ pub fn relative_time(i18n: I18n, minutes: i64) -> String {
     }
 }
 
-/// Builds the content of a registration message, or `None` for an unknown kind.
-pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<EmailContent> {
+/// Builds the content of a registration message of `kind`.
+pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> EmailContent {
     let i18n = ctx.i18n;
     let title = &ctx.session.title;
     let hello = i18n.t1("email-hello", "name", &ctx.registration.name);
     let manage = Action { label: i18n.t("email-manage-action"), url: ctx.manage_link.clone() };
     let footer = vec![i18n.t1("email-footer-manage", "link", &ctx.manage_link), i18n.t("email-footer-why")];
-    let content = |subject_key: &str,
-                   paragraphs: Vec<String>,
-                   facts: Vec<Fact>,
-                   action: Option<Action>,
-                   calendar: Option<Method>| EmailContent {
-        subject: i18n.t1(subject_key, "title", title),
-        heading: title.clone(),
-        paragraphs,
-        facts,
-        action,
-        footer: footer.clone(),
-        calendar,
-    };
-    let message = match kind {
-        kinds::CONFIRM_REQUEST => content(
+    let calendar = kind.calendar(ctx.registration.status);
+    let confirmed = ctx.registration.status == RegistrationStatus::Confirmed;
+    let content =
+        |subject_key: &str, paragraphs: Vec<String>, facts: Vec<Fact>, action: Option<Action>| EmailContent {
+            subject: i18n.t1(subject_key, "title", title),
+            heading: title.clone(),
+            paragraphs,
+            facts,
+            action,
+            footer: footer.clone(),
+            calendar,
+        };
+    match kind {
+        MessageKind::ConfirmRequest => content(
             "email-confirm-subject",
             vec![hello, i18n.t("email-confirm-body"), i18n.t("email-confirm-ignore")],
             session_facts(ctx, false),
             ctx.confirm_link
                 .as_ref()
                 .map(|url| Action { label: i18n.t("email-confirm-action"), url: url.clone() }),
-            None,
         ),
-        kinds::ALREADY_REGISTERED => content(
+        MessageKind::AlreadyRegistered => content(
             "email-already-subject",
             vec![
                 hello,
@@ -123,51 +120,44 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
             ],
             session_facts(ctx, false),
             Some(manage),
-            None,
         ),
-        kinds::REGISTERED => content(
+        MessageKind::Registered => content(
             "email-registered-subject",
             vec![hello, i18n.t("email-registered-body"), i18n.t("email-calendar-attached")],
             session_facts(ctx, true),
             Some(manage),
-            Some(Method::Publish),
         ),
-        kinds::PROMOTED => content(
+        MessageKind::Promoted => content(
             "email-promoted-subject",
             vec![hello, i18n.t("email-promoted-body"), i18n.t("email-calendar-attached")],
             session_facts(ctx, true),
             Some(manage),
-            Some(Method::Publish),
         ),
-        kinds::WAITLISTED => content(
+        MessageKind::Waitlisted => content(
             "email-waitlisted-subject",
             vec![hello, i18n.t("email-waitlisted-body")],
             session_facts(ctx, false),
             Some(manage),
-            None,
         ),
-        kinds::CANCELLED => content(
+        MessageKind::Cancelled => content(
             "email-cancelled-subject",
             vec![hello, i18n.t("email-cancelled-body")],
             session_facts(ctx, false),
             Some(Action { label: i18n.t("email-session-action"), url: ctx.session_link.clone() }),
-            Some(Method::Cancel),
         ),
-        kinds::AWAITING_APPROVAL => content(
+        MessageKind::AwaitingApproval => content(
             "email-awaiting-subject",
             vec![hello, i18n.t("email-awaiting-body")],
             session_facts(ctx, false),
             Some(manage),
-            None,
         ),
-        kinds::DECLINED => content(
+        MessageKind::Declined => content(
             "email-declined-subject",
             vec![hello, i18n.t("email-declined-body")],
             session_facts(ctx, false),
             Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
-            None,
         ),
-        kinds::REMINDER => {
+        MessageKind::Reminder => {
             let offset = ctx.payload.get("offset").and_then(serde_json::Value::as_i64).unwrap_or(0);
             let when = relative_time(i18n, offset);
             let join = ctx
@@ -180,37 +170,25 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
                 vec![hello, i18n.t2("email-reminder-body", "title", title, "when", &when)],
                 session_facts(ctx, true),
                 join.or(Some(manage)),
-                None,
             );
             message.subject = i18n.t2("email-reminder-subject", "title", title, "when", &when);
             message.footer.insert(1, i18n.t1("email-footer-reminders-off", "link", &ctx.reminders_off_link));
             message
         }
-        kinds::SESSION_UPDATED => {
-            let confirmed = ctx.registration.status == "confirmed";
+        MessageKind::SessionUpdated => {
             let mut paragraphs = vec![hello, i18n.t("email-updated-body")];
             if confirmed {
                 paragraphs.push(i18n.t("email-updated-calendar"));
             }
-            content(
-                "email-updated-subject",
-                paragraphs,
-                session_facts(ctx, confirmed),
-                Some(manage),
-                confirmed.then_some(Method::Publish),
-            )
+            content("email-updated-subject", paragraphs, session_facts(ctx, confirmed), Some(manage))
         }
-        kinds::SESSION_CANCELLED => {
-            let confirmed = ctx.registration.status == "confirmed";
-            content(
-                "email-session-cancelled-subject",
-                vec![hello, i18n.t("email-session-cancelled-body")],
-                session_facts(ctx, false),
-                Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
-                confirmed.then_some(Method::Cancel),
-            )
-        }
-        kinds::FOLLOW_UP => {
+        MessageKind::SessionCancelled => content(
+            "email-session-cancelled-subject",
+            vec![hello, i18n.t("email-session-cancelled-body")],
+            session_facts(ctx, false),
+            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
+        ),
+        MessageKind::FollowUp => {
             let body = match ctx.registration.attended {
                 Some(true) => "email-follow-up-attended",
                 Some(false) => "email-follow-up-absent",
@@ -228,9 +206,9 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
                 .recording_url
                 .as_ref()
                 .map(|url| Action { label: i18n.t("session-watch-recording"), url: url.clone() });
-            content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch, None)
+            content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch)
         }
-        kinds::ANNOUNCEMENT => {
+        MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");
             let mut paragraphs = vec![hello];
@@ -245,7 +223,6 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
                     current.push(line);
                 }
             }
-            let confirmed = ctx.registration.status == "confirmed";
             EmailContent {
                 subject: text("subject").to_owned(),
                 heading: title.clone(),
@@ -253,12 +230,10 @@ pub fn registration_message(kind: &str, ctx: &MessageContext<'_>) -> Option<Emai
                 facts: session_facts(ctx, confirmed),
                 action: Some(manage),
                 footer: footer.clone(),
-                calendar: None,
+                calendar,
             }
         }
-        _ => return None,
-    };
-    Some(message)
+    }
 }
 
 /// The session's facts: title, time in its zone and in the registrant's, language, and the

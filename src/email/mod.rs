@@ -95,7 +95,7 @@ pub struct Outgoing {
     pub text: String,
     pub html: String,
     pub message_id: String,
-    pub calendar: Option<(String, ics::Method)>,
+    pub calendar: Option<(String, crate::domain::CalendarMethod)>,
     pub list_unsubscribe: Option<String>,
 }
 
@@ -116,14 +116,16 @@ impl Outgoing {
             .singlepart(SinglePart::plain(self.text))
             .singlepart(SinglePart::html(self.html));
         let message = match self.calendar {
-            Some((ics, method)) => {
-                let content_type =
-                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={}", method.as_str()))
-                        .context("calendar content type")?;
+            Some((calendar, method)) => {
+                let content_type = ContentType::parse(&format!(
+                    "text/calendar; charset=utf-8; method={}",
+                    ics::method_word(method)
+                ))
+                .context("calendar content type")?;
                 builder.multipart(
                     MultiPart::mixed()
                         .multipart(alternative)
-                        .singlepart(Attachment::new("invite.ics".into()).body(ics, content_type)),
+                        .singlepart(Attachment::new("invite.ics".into()).body(calendar, content_type)),
                 )
             }
             None => builder.multipart(alternative),

@@ -175,7 +175,7 @@ async fn render_session_page(
         registration_open: session.registration_open(now),
         closed_reason: closed_reason(i18n, session, now),
         past,
-        cancelled: session.status == "cancelled",
+        cancelled: session.is_cancelled(),
         panel,
         documents: detail
             .documents

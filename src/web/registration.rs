@@ -12,10 +12,8 @@ use crate::db;
 use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
 use crate::db::models::Session;
-use crate::db::registrations::{
-    CancelOutcome, ConfirmOutcome, RateLimit, Submission, SubmitOutcome, TokenPurpose,
-};
-use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus};
+use crate::db::registrations::{CancelOutcome, ConfirmOutcome, RateLimit, Submission, SubmitOutcome};
+use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus, TokenPurpose};
 use crate::i18n::{I18n, in_zone};
 use crate::security::looks_like_token;
 
@@ -104,8 +102,7 @@ fn register_page(
     let mut countries: Vec<String> = ctx.organisations.iter().map(|o| o.country.clone()).collect();
     countries.sort();
     countries.dedup();
-    let (members, partners): (Vec<_>, Vec<_>) =
-        ctx.organisations.into_iter().partition(|o| o.kind == "member");
+    let (members, partners): (Vec<_>, Vec<_>) = ctx.organisations.into_iter().partition(|o| o.is_member());
     RegisterPage {
         slug: session.slug.clone(),
         session_title: SessionTexts::of(i18n, session, ctx.detail.translation.as_ref()).title,
@@ -452,8 +449,7 @@ pub async fn manage(
     let language = i18n.code();
     let lookup = token.clone();
     let found = run_db(&state, move |conn| {
-        let Some((registration, mut session)) =
-            db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
+        let Some((registration, mut session)) = db::tokens::lookup(conn, &lookup, TokenPurpose::Manage, now)?
         else {
             return Ok(None);
         };
@@ -466,8 +462,8 @@ pub async fn manage(
         record_token_failure(&state, key).await?;
         return invalid_link_page(i18n, chrome).map(private);
     };
-    let status = RegistrationStatus::parse(&registration.status).unwrap_or(RegistrationStatus::Pending);
-    let session_cancelled = session.status == "cancelled";
+    let status = registration.status;
+    let session_cancelled = session.is_cancelled();
     let status_text = if session_cancelled {
         i18n.t("session-cancelled")
     } else {
@@ -485,8 +481,8 @@ pub async fn manage(
         Some("choices") => Some(i18n.t("flash-choices-saved")),
         _ => None,
     };
-    let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
-    let can_cancel_status = !matches!(status, RegistrationStatus::Cancelled | RegistrationStatus::Declined);
+    let active = status.holds_place();
+    let can_cancel_status = status.is_active();
     let upcoming = now < session.ends_at() && !session_cancelled;
     let local_when = registration.timezone.as_deref().filter(|tz| *tz != session.timezone).map(|tz| {
         let at = in_zone(session.starts_at, tz);
@@ -550,8 +546,7 @@ pub async fn cancel(
     let now = state.clock.now();
     let lookup = token.clone();
     let outcome = run_db(&state, move |conn| {
-        let Some((registration, _)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
-        else {
+        let Some((registration, _)) = db::tokens::lookup(conn, &lookup, TokenPurpose::Manage, now)? else {
             return Ok(None);
         };
         db::registrations::cancel(conn, &registration.id, now).map(Some)
@@ -559,7 +554,7 @@ pub async fn cancel(
     .await?;
     match outcome {
         None => invalid_link_page(i18n, chrome).map(private),
-        Some(CancelOutcome::Cancelled { .. }) => {
+        Some(CancelOutcome::Cancelled) => {
             state.wake_worker();
             Ok(private(see_other(&format!("/manage/{token}?done=cancelled"))))
         }
@@ -579,11 +574,10 @@ pub async fn calendar(
     let now = state.clock.now();
     let lookup = token.clone();
     let (registration, session) =
-        run_db(&state, move |conn| db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now))
+        run_db(&state, move |conn| db::tokens::lookup(conn, &lookup, TokenPurpose::Manage, now))
             .await?
             .ok_or(AppError::NotFound)?;
-    let status = RegistrationStatus::parse(&registration.status);
-    if !matches!(status, Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)) {
+    if !registration.status.holds_place() {
         return Err(AppError::NotFound);
     }
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
@@ -594,7 +588,7 @@ pub async fn calendar(
         &registration,
         &session,
         &manage_link,
-        crate::email::ics::Method::Publish,
+        crate::domain::CalendarMethod::Publish,
     );
     Ok(private(
         HttpResponse::Ok()
@@ -645,7 +639,7 @@ async fn registration_for_manage_token(
     }
     let now = state.clock.now();
     let token = token.to_owned();
-    run_db(state, move |conn| db::registrations::by_token(conn, &token, TokenPurpose::Manage, now)).await
+    run_db(state, move |conn| db::tokens::lookup(conn, &token, TokenPurpose::Manage, now)).await
 }
 
 /// Stops or restarts reminders. The manage token authenticates; the page's forms also carry a

@@ -91,7 +91,7 @@ impl When {
 
 /// The seat situation in words.
 pub fn availability(i18n: I18n, session: &Session, confirmed: i64, now: NaiveDateTime) -> String {
-    if session.status == "cancelled" {
+    if session.is_cancelled() {
         return i18n.t("availability-cancelled");
     }
     if now >= session.starts_at {

@@ -96,7 +96,7 @@ async fn some_of_everything(app: &TestApp) -> Ids {
                 id: new_id(),
                 session_id: session_id.clone(),
                 speaker_id: speaker.id.clone(),
-                role: "speaker".into(),
+                role: convoca::domain::PanelRole::Speaker,
                 position: 1,
             };
             diesel::insert_into(panel_entries::table).values(&entry).execute(conn).expect("entry");
@@ -561,16 +561,16 @@ async fn a_registration_needing_approval_waits_for_the_organiser(engine: Engine)
     let now = app.clock.now();
     let outcome = app
         .db(move |conn| {
-            convoca::db::registrations::decide(
+            convoca::db::decisions::decide(
                 conn,
                 &registration_id,
-                convoca::db::registrations::Decision::Approve,
+                convoca::db::decisions::Decision::Approve,
                 now,
             )
             .expect("decide")
         })
         .await;
-    assert_eq!(outcome, convoca::db::registrations::DecisionOutcome::Confirmed);
+    assert_eq!(outcome, convoca::db::decisions::DecisionOutcome::Confirmed);
     app.deliver_mail().await;
     let last = app.mail().to("yaa@accra.gov.gh").last().expect("mail").clone();
     assert!(last.subject().starts_with("You are registered"));

@@ -1,7 +1,8 @@
 //! The organiser area's directory: speakers and their photos, session panels, organisations
 //! and the merging of organisation names typed by registrants.
 
-use convoca::db::models::{Registration, new_id};
+use convoca::db::models::{Registration, RegistrationDetails, new_id};
+use convoca::domain::RegistrationStatus;
 use diesel::prelude::*;
 
 use crate::helpers::{Engine, TestApp};
@@ -555,34 +556,20 @@ async fn insert_registration(
     let (session_id, email, other, now) =
         (session_id.to_owned(), email.to_owned(), organisation_other.to_owned(), app.clock.now());
     app.db(move |conn| {
-        let id = new_id();
+        let details = RegistrationDetails {
+            organisation_other: Some(other),
+            country: "Ejemplonia".into(),
+            language: "es".into(),
+            ..RegistrationDetails::sample("Registrant", &email, now)
+        };
+        let registration = Registration {
+            status: RegistrationStatus::Confirmed,
+            confirmed_at: Some(now),
+            ..Registration::pending(&session_id, details, now)
+        };
+        let id = registration.id.clone();
         diesel::insert_into(convoca::db::schema::registrations::table)
-            .values(&Registration {
-                id: id.clone(),
-                session_id,
-                status: "confirmed".into(),
-                name: "Registrant".into(),
-                email: email.clone(),
-                email_normalized: email,
-                organisation_id: None,
-                organisation_other: Some(other),
-                position: String::new(),
-                country: "Ejemplonia".into(),
-                language: "es".into(),
-                timezone: None,
-                needs: String::new(),
-                consent_at: now,
-                consent_version: "test".into(),
-                newsletter: false,
-                created_at: now,
-                updated_at: now,
-                confirmed_at: Some(now),
-                waitlisted_at: None,
-                cancelled_at: None,
-                attended: None,
-                reminders_opt_out: false,
-                listed: false,
-            })
+            .values(&registration)
             .execute(conn)
             .expect("insert registration");
         id

@@ -2,7 +2,8 @@
 //! announcements and participation reports.
 
 use chrono::Duration;
-use convoca::db::models::{Registration, new_id};
+use convoca::db::models::{Registration, RegistrationDetails, new_id};
+use convoca::domain::RegistrationStatus;
 use diesel::prelude::*;
 use mailin_embedded::Response;
 
@@ -36,14 +37,8 @@ impl<'a> Person<'a> {
 
 async fn add(app: &TestApp, session_id: &str, person: Person<'_>) -> String {
     let now = app.clock.now();
-    let id = new_id();
-    let row = Registration {
-        id: id.clone(),
-        session_id: session_id.to_owned(),
-        status: person.status.to_owned(),
-        name: person.name.to_owned(),
-        email: person.email.to_owned(),
-        email_normalized: person.email.to_lowercase(),
+    let status = RegistrationStatus::parse(person.status).expect("a stored status word");
+    let details = RegistrationDetails {
         organisation_id: person.organisation.map(str::to_owned),
         organisation_other: if person.organisation.is_some() {
             None
@@ -52,21 +47,17 @@ async fn add(app: &TestApp, session_id: &str, person: Person<'_>) -> String {
         },
         position: "Officer".into(),
         country: person.country.to_owned(),
-        language: "en".into(),
-        timezone: None,
-        needs: String::new(),
-        consent_at: now,
-        consent_version: "test".into(),
-        newsletter: false,
-        created_at: now,
-        updated_at: now,
-        confirmed_at: (person.status == "confirmed").then_some(now),
-        waitlisted_at: (person.status == "waitlisted").then_some(now),
-        cancelled_at: (person.status == "cancelled").then_some(now),
-        attended: person.attended,
-        reminders_opt_out: false,
-        listed: false,
+        ..RegistrationDetails::sample(person.name, person.email, now)
     };
+    let row = Registration {
+        status,
+        confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
+        waitlisted_at: (status == RegistrationStatus::Waitlisted).then_some(now),
+        cancelled_at: (status == RegistrationStatus::Cancelled).then_some(now),
+        attended: person.attended,
+        ..Registration::pending(session_id, details, now)
+    };
+    let id = row.id.clone();
     app.db(move |conn| {
         diesel::insert_into(convoca::db::schema::registrations::table)
             .values(&row)

@@ -1,4 +1,5 @@
-use convoca::db::registrations::{self, TokenPurpose};
+use convoca::db::{registrations, tokens};
+use convoca::domain::TokenPurpose;
 use convoca::domain::{Language, OrganisationChoice, RegistrationInput};
 
 use crate::helpers::{Engine, TestApp};
@@ -38,7 +39,7 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                             .first(conn)
                             .expect("id")
                     };
-                    registrations::mint_token(conn, &id, TokenPurpose::Confirm, &session, now).expect("token")
+                    tokens::mint(conn, &id, TokenPurpose::Confirm, &session, now).expect("token")
                 })
                 .collect::<Vec<_>>()
         })

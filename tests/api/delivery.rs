@@ -1,3 +1,4 @@
+use convoca::domain::OutboxStatus;
 use mailin_embedded::Response;
 
 use crate::helpers::{Engine, Options, TestApp, valid_form};
@@ -27,7 +28,7 @@ async fn a_temporary_smtp_failure_is_retried_later_and_not_lost(engine: Engine) 
     assert_eq!(app.deliver_mail().await, 1, "one attempt");
     assert!(app.mail().to("kofi@accra.gov.gh").is_empty());
     let row = outbox_row(&app).await;
-    assert_eq!(row.status, "queued", "kept for a retry");
+    assert_eq!(row.status, OutboxStatus::Queued, "kept for a retry");
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.as_deref().is_some_and(|e| e.contains("451")), "{:?}", row.last_error);
     assert!(row.next_attempt_at > app.clock.now(), "retried later, not at once");
@@ -37,7 +38,7 @@ async fn a_temporary_smtp_failure_is_retried_later_and_not_lost(engine: Engine) 
     assert_eq!(app.deliver_mail().await, 1);
     assert_eq!(app.mail().to("kofi@accra.gov.gh").len(), 1, "delivered once");
     let row = outbox_row(&app).await;
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status, OutboxStatus::Sent);
     assert!(row.message_id.is_some() && row.sent_at.is_some());
 }
 
@@ -49,7 +50,7 @@ async fn a_permanent_smtp_failure_is_recorded_and_not_retried(engine: Engine) {
     app.submit_registration(&app.client(), "bounce", &valid_form("No One", "noone@accra.gov.gh", &org)).await;
     app.deliver_mail().await;
     let row = outbox_row(&app).await;
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, OutboxStatus::Failed);
     assert!(
         row.last_error.as_deref().is_some_and(|e| e.contains("550") && e.contains("No such user")),
         "{:?}",
@@ -97,7 +98,7 @@ async fn without_smtp_messages_are_written_as_eml_files(engine: Engine) {
     let parsed = mail_parser::MessageParser::default().parse(&raw).expect("parsable");
     let text = parsed.body_text(0).expect("text part");
     assert!(text.contains(&format!("{}/confirm/", app.address)), "the newcomer can follow the link");
-    assert_eq!(outbox_row(&app).await.status, "sent");
+    assert_eq!(outbox_row(&app).await.status, OutboxStatus::Sent);
 }
 
 on_both_engines!(

@@ -168,7 +168,7 @@ async fn moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders(
     let (id, now) = (session.id.clone(), app.clock.now());
     let notified = app
         .db(move |conn| {
-            convoca::db::sessions::reschedule(conn, &id, new_start, 60, "Europe/Paris", now)
+            convoca::db::session_changes::reschedule(conn, &id, new_start, 60, "Europe/Paris", now)
                 .expect("reschedule")
         })
         .await;
@@ -201,7 +201,7 @@ async fn cancelling_a_session_removes_the_calendar_entry(engine: Engine) {
     let (ics, _) = app.mail().to("sara@tehran.ir").last().expect("registered").calendar().expect("ics");
     let (uid, sequence) = event_of(&ics);
     let (id, now) = (session.id.clone(), app.clock.now());
-    app.db(move |conn| convoca::db::sessions::cancel(conn, &id, now).expect("cancel")).await;
+    app.db(move |conn| convoca::db::session_changes::cancel(conn, &id, now).expect("cancel")).await;
     app.deliver_mail().await;
     let notice = app.mail().to("sara@tehran.ir").last().expect("notice").clone();
     assert!(notice.subject().starts_with("Annulation"), "in the registrant's language: {}", notice.subject());
@@ -277,8 +277,9 @@ async fn raising_the_capacity_promotes_the_waiting_list(engine: Engine) {
     register(&app, "grow", "Waiting Three", "three@accra.gov.gh", &org, "en", "").await;
     assert_eq!(app.count_registrations(&session.id, "waitlisted").await, 2);
     let (id, now) = (session.id.clone(), app.clock.now());
-    let promoted =
-        app.db(move |conn| convoca::db::sessions::set_capacity(conn, &id, 2, now).expect("capacity")).await;
+    let promoted = app
+        .db(move |conn| convoca::db::session_changes::set_capacity(conn, &id, 2, now).expect("capacity"))
+        .await;
     assert_eq!(promoted, 1);
     app.deliver_mail().await;
     assert_eq!(

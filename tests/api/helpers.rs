@@ -396,7 +396,7 @@ impl TestApp {
             capacity,
             registration_opens_at: None,
             registration_closes_at: None,
-            status: "published".into(),
+            status: convoca::domain::SessionStatus::Published,
             join_url: Some(format!("https://meet.example.org/{slug}")),
             recording_url: None,
             version: 1,
@@ -405,7 +405,7 @@ impl TestApp {
             updated_at: now,
             reminder_offsets: convoca::db::models::DEFAULT_REMINDER_OFFSETS.into(),
             follow_up_delay_minutes: 120,
-            approval_mode: "automatic".into(),
+            approval_mode: convoca::domain::ApprovalMode::Automatic,
         };
         let row = session.clone();
         self.db(move |conn| {
@@ -486,38 +486,24 @@ impl TestApp {
         let (session_id, language) = (session_id.to_owned(), language.to_owned());
         let at = self.clock.now() - ago;
         self.db(move |conn| {
-            use convoca::db::models::Registration;
+            use convoca::db::models::{Registration, RegistrationDetails};
             use convoca::db::schema::registrations;
+            use convoca::domain::RegistrationStatus;
             (0..n)
                 .map(|i| {
                     let id = new_id();
                     let email = format!("bulk{i}-{}@members.example.org", &id[id.len() - 6..]);
+                    let details = RegistrationDetails {
+                        organisation_other: Some("Somewhere".into()),
+                        country: "Spain".into(),
+                        language: language.clone(),
+                        ..RegistrationDetails::sample(&format!("Bulk {i}"), &email, at)
+                    };
                     diesel::insert_into(registrations::table)
                         .values(&Registration {
-                            id: id.clone(),
-                            session_id: session_id.clone(),
-                            status: "confirmed".into(),
-                            name: format!("Bulk {i}"),
-                            email: email.clone(),
-                            email_normalized: email.clone(),
-                            organisation_id: None,
-                            organisation_other: Some("Somewhere".into()),
-                            position: String::new(),
-                            country: "Spain".into(),
-                            language: language.clone(),
-                            timezone: None,
-                            needs: String::new(),
-                            consent_at: at,
-                            consent_version: "test".into(),
-                            newsletter: false,
-                            created_at: at,
-                            updated_at: at,
+                            status: RegistrationStatus::Confirmed,
                             confirmed_at: Some(at),
-                            waitlisted_at: None,
-                            cancelled_at: None,
-                            attended: None,
-                            reminders_opt_out: false,
-                            listed: false,
+                            ..Registration::pending(&session_id, details, at)
                         })
                         .execute(conn)
                         .expect("insert registration");

@@ -812,7 +812,7 @@ async fn fixture(app: &TestApp) -> Fixture {
                 id: new_id(),
                 session_id: session_id.clone(),
                 speaker_id: on_panel.id.clone(),
-                role: "speaker".into(),
+                role: convoca::domain::PanelRole::Speaker,
                 position: 1,
             };
             diesel::insert_into(panel_entries::table).values(&entry).execute(conn).expect("entry");
@@ -1169,7 +1169,7 @@ async fn the_session_forms_survive_every_payload(engine: Engine) {
     .await;
     probe.resync().await;
     sweep(&mut probe, &admin, &public).await;
-    assert_eq!(fx.session.status, "published");
+    assert_eq!(fx.session.status, convoca::domain::SessionStatus::Published);
     report("session forms", &probe, true);
 }
 

@@ -79,7 +79,7 @@ async fn add_panel(app: &TestApp, session_id: &str, n: usize) {
                     id: new_id(),
                     session_id: session_id.clone(),
                     speaker_id: speaker.id,
-                    role: "speaker".into(),
+                    role: convoca::domain::PanelRole::Speaker,
                     position: i32::try_from(i).expect("small"),
                 })
                 .execute(conn)

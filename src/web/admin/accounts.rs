@@ -8,7 +8,7 @@ use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_num
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::organisers::{AddOutcome, Organiser};
-use crate::domain::{clean_line, parse_email};
+use crate::domain::{Role, clean_line, parse_email};
 use crate::security::hash_password;
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, html_with_status, run_db};
@@ -85,7 +85,7 @@ pub async fn create(
             i18n.t1("admin-password-too-short", "count", super::auth::MIN_PASSWORD_CHARS),
         ));
     }
-    let role_admin = form.get("role") == "admin";
+    let role_admin = Role::parse(form.get("role")) == Some(Role::Admin);
     let render = |admin: AdminChrome, accounts: Vec<Organiser>, errors: Vec<(&'static str, String)>| {
         html_with_status(
             AccountsPage {
@@ -111,8 +111,8 @@ pub async fn create(
         db::write_tx(conn, |conn| {
             let outcome = db::organisers::add(conn, &email_db, &name_db, &hash, role_admin, now)?;
             if let AddOutcome::Added(_) = outcome {
-                let role = if role_admin { "admin" } else { "organiser" };
-                db::audit::record(conn, &actor, "account.create", &email_db, role, now)?;
+                let role = if role_admin { Role::Admin } else { Role::Organiser };
+                db::audit::record(conn, &actor, "account.create", &email_db, role.as_str(), now)?;
             }
             Ok(outcome)
         })
@@ -139,10 +139,8 @@ pub async fn update(
     if id == organiser.id {
         return Err(AppError::BadRequest);
     }
-    let role = match form.get("role") {
-        "admin" => "admin",
-        "organiser" => "organiser",
-        _ => return Err(AppError::BadRequest),
+    let Some(role) = Role::parse(form.get("role")) else {
+        return Err(AppError::BadRequest);
     };
     let active = form.get("active") == "yes";
     let (now, actor) = (state.clock.now(), organiser.actor());

@@ -9,7 +9,7 @@ use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
-use crate::domain::{clean_line, clean_text};
+use crate::domain::{OutboxStatus, clean_line, clean_text};
 use crate::i18n::I18n;
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, html_with_status, run_db};
@@ -50,7 +50,7 @@ impl AnnouncementsPage {
         self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
     }
 
-    fn delivery_label(&self, status: &str) -> String {
+    fn delivery_label(&self, status: OutboxStatus) -> String {
         delivery_label(self.admin.i18n, status)
     }
 
@@ -59,15 +59,14 @@ impl AnnouncementsPage {
     }
 }
 
-pub fn delivery_label(i18n: I18n, status: &str) -> String {
-    match status {
-        "queued" => i18n.t("admin-ann-delivery-queued"),
-        "sending" => i18n.t("admin-ann-delivery-sending"),
-        "sent" => i18n.t("admin-ann-delivery-sent"),
-        "failed" => i18n.t("admin-ann-delivery-failed"),
-        "skipped" => i18n.t("admin-ann-delivery-skipped"),
-        other => other.to_owned(),
-    }
+pub fn delivery_label(i18n: I18n, status: OutboxStatus) -> String {
+    i18n.t(match status {
+        OutboxStatus::Queued => "admin-ann-delivery-queued",
+        OutboxStatus::Sending => "admin-ann-delivery-sending",
+        OutboxStatus::Sent => "admin-ann-delivery-sent",
+        OutboxStatus::Failed => "admin-ann-delivery-failed",
+        OutboxStatus::Skipped => "admin-ann-delivery-skipped",
+    })
 }
 
 /// "confirmed,absent" in words.

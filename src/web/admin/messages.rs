@@ -6,6 +6,7 @@ use askama::Template;
 use super::{AdminChrome, CurrentOrganiser};
 use crate::db;
 use crate::db::models::{OutboxMessage, Registration, Session};
+use crate::domain::{MessageKind, OutboxStatus};
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, run_db};
 
@@ -24,16 +25,16 @@ struct RegistrationPage {
 }
 
 impl RegistrationPage {
-    fn kind_label(&self, kind: &str) -> String {
+    fn kind_label(&self, kind: MessageKind) -> String {
         let key = format!("admin-message-kind-{kind}");
-        if self.admin.i18n.has(&key) { self.admin.i18n.t(&key) } else { kind.to_owned() }
+        if self.admin.i18n.has(&key) { self.admin.i18n.t(&key) } else { kind.to_string() }
     }
 
     fn registration_status(&self) -> String {
         self.admin.i18n.t(&format!("status-{}", self.registration.status))
     }
 
-    fn status_label(&self, status: &str) -> String {
+    fn status_label(&self, status: OutboxStatus) -> String {
         self.admin.i18n.t(&format!("admin-message-status-{status}"))
     }
 }

@@ -36,12 +36,12 @@ pub struct CurrentOrganiser {
     pub id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: crate::domain::Role,
 }
 
 impl CurrentOrganiser {
     pub fn is_admin(&self) -> bool {
-        self.role == "admin"
+        self.role == crate::domain::Role::Admin
     }
 
     /// Refuses (403) what only administrators may do.

@@ -10,10 +10,10 @@ use super::speakers::FieldErrors;
 use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::directory::{
-    FreeText, MergeOutcome, ORGANISATION_KINDS, OrganisationInput, OrganisationRow, SaveOrganisation, fold,
+    FreeText, MergeOutcome, OrganisationInput, OrganisationRow, SaveOrganisation, fold,
 };
 use crate::db::models::Organisation;
-use crate::domain::parse_email;
+use crate::domain::{OrganisationKind, parse_email};
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, html_with_status, run_db};
 
@@ -78,7 +78,8 @@ async fn list_page(
         Ok((db::directory::organisations(conn)?, db::directory::free_text_organisations(conn)?))
     })
     .await?;
-    let (members, partners) = rows.into_iter().partition(|row| row.organisation.kind == "member");
+    let (members, partners) =
+        rows.into_iter().partition(|row| row.organisation.kind == OrganisationKind::Member);
     let groups = vec![
         OrganisationGroup {
             heading_id: "members",
@@ -187,7 +188,7 @@ impl OrganisationFields {
     fn from_organisation(organisation: &Organisation) -> Self {
         Self {
             name: organisation.name.clone(),
-            kind: organisation.kind.clone(),
+            kind: organisation.kind.as_str().to_owned(),
             country: organisation.country.clone(),
             focal_email: organisation.focal_email.clone().unwrap_or_default(),
         }
@@ -196,10 +197,10 @@ impl OrganisationFields {
     fn parse(&self, admin: &AdminChrome, errors: &mut FieldErrors) -> OrganisationInput {
         let i18n = admin.i18n;
         let name = errors.line(i18n, "name", &self.name, NAME_MAX, Some("admin-org-name-required"));
-        let kind = self.kind.trim().to_owned();
-        if !ORGANISATION_KINDS.contains(&kind.as_str()) {
+        let kind = OrganisationKind::parse(self.kind.trim()).unwrap_or_else(|| {
             errors.add("kind", i18n.t("admin-org-kind-invalid"));
-        }
+            OrganisationKind::Member
+        });
         let country =
             errors.line(i18n, "country", &self.country, COUNTRY_MAX, Some("admin-org-country-required"));
         let focal_email = if self.focal_email.trim().is_empty() {
@@ -256,7 +257,7 @@ pub async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     organiser.require_admin()?;
     let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
-    let fields = OrganisationFields { kind: "member".into(), ..Default::default() };
+    let fields = OrganisationFields { kind: OrganisationKind::Member.as_str().into(), ..Default::default() };
     html(form_page(admin, None, fields, FieldErrors::default()))
 }
 

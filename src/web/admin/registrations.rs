@@ -19,8 +19,8 @@ use crate::db;
 use crate::db::admin_registrations::{
     AttendanceLine, Counts, ExportRow, Filters, ImportReport, ListRow, OTHER_ORGANISATION,
 };
+use crate::db::decisions::{Decision, DecisionOutcome};
 use crate::db::models::Session;
-use crate::db::registrations::{Decision, DecisionOutcome};
 use crate::domain::RegistrationStatus;
 use crate::i18n::I18n;
 use crate::web::chrome::CsrfSeed;
@@ -52,16 +52,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A status's short name in the organiser's language.
-pub fn status_label(i18n: I18n, status: &str) -> String {
-    match status {
-        "pending" => i18n.t("admin-reg-status-pending"),
-        "awaiting_approval" => i18n.t("admin-reg-status-awaiting-approval"),
-        "confirmed" => i18n.t("admin-reg-status-confirmed"),
-        "waitlisted" => i18n.t("admin-reg-status-waitlisted"),
-        "declined" => i18n.t("admin-reg-status-declined"),
-        "cancelled" => i18n.t("admin-reg-status-cancelled"),
-        other => other.to_owned(),
-    }
+pub fn status_label(i18n: I18n, status: RegistrationStatus) -> String {
+    i18n.t(match status {
+        RegistrationStatus::Pending => "admin-reg-status-pending",
+        RegistrationStatus::AwaitingApproval => "admin-reg-status-awaiting-approval",
+        RegistrationStatus::Confirmed => "admin-reg-status-confirmed",
+        RegistrationStatus::Waitlisted => "admin-reg-status-waitlisted",
+        RegistrationStatus::Declined => "admin-reg-status-declined",
+        RegistrationStatus::Cancelled => "admin-reg-status-cancelled",
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -166,10 +165,8 @@ struct RegistrationsPage {
 
 impl RegistrationsPage {
     fn new(admin: AdminChrome, data: ListData, filters: Filters, page: i64) -> Self {
-        let statuses = RegistrationStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), status_label(admin.i18n, s.as_str())))
-            .collect();
+        let statuses =
+            RegistrationStatus::ALL.iter().map(|&s| (s.as_str(), status_label(admin.i18n, s))).collect();
         Self {
             statuses,
             session: data.session,
@@ -193,7 +190,7 @@ impl RegistrationsPage {
         self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
     }
 
-    fn status_label(&self, status: &str) -> String {
+    fn status_label(&self, status: RegistrationStatus) -> String {
         status_label(self.admin.i18n, status)
     }
 
@@ -256,7 +253,7 @@ pub async fn decide(
         };
         // The decision, its email and the audit entry commit together.
         db::write_tx(conn, |conn| {
-            let outcome = db::registrations::decide_in_tx(conn, &registration_id, decision, now)?;
+            let outcome = db::decisions::decide_in_tx(conn, &registration_id, decision, now)?;
             if outcome != DecisionOutcome::NotApplicable {
                 let details =
                     format!("session={session_id} registration={registration_id} outcome={outcome:?}");
@@ -387,7 +384,7 @@ struct ImportPage {
 }
 
 impl ImportPage {
-    fn status_label(&self, status: &str) -> String {
+    fn status_label(&self, status: RegistrationStatus) -> String {
         status_label(self.admin.i18n, status)
     }
 }
@@ -570,7 +567,7 @@ fn export_cells(row: &ExportRow) -> [String; 13] {
         row.country.clone(),
         row.position.clone(),
         row.language.clone(),
-        row.status.clone(),
+        row.status.as_str().to_owned(),
         iso(row.created_at),
         row.confirmed_at.map(iso).unwrap_or_default(),
         match row.attended {

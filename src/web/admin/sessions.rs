@@ -11,7 +11,7 @@ use crate::db::models::SessionTranslation;
 use crate::db::models::{Series, Session, SessionDocument};
 use crate::db::sessions::{SaveOutcome, SessionOverview, StatusChange};
 use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
-use crate::domain::{FieldError, Language, clean_line};
+use crate::domain::{FieldError, Language, RegistrationStatus, SessionStatus, clean_line};
 use crate::i18n::{I18n, in_zone};
 use crate::web::errors::AppError;
 use crate::web::view::When;
@@ -41,7 +41,7 @@ pub struct SessionRow {
     pub series_title: String,
     pub when: String,
     pub language: String,
-    pub status: String,
+    pub status: SessionStatus,
     pub status_label: String,
     pub confirmed: i64,
     pub capacity: i32,
@@ -50,22 +50,22 @@ pub struct SessionRow {
     pub pending: i64,
 }
 
-fn status_label(i18n: I18n, status: &str) -> String {
+fn status_label(i18n: I18n, status: SessionStatus) -> String {
     i18n.t(&format!("admin-status-{status}"))
 }
 
 fn row(i18n: I18n, o: SessionOverview) -> SessionRow {
-    let count = |status: &str| o.counts.get(status).copied().unwrap_or(0);
+    let count = |status: RegistrationStatus| o.counts.get(&status).copied().unwrap_or(0);
     let when = When::of(i18n, &o.session);
     SessionRow {
-        confirmed: count("confirmed"),
-        waitlisted: count("waitlisted"),
-        awaiting: count("awaiting_approval"),
-        pending: count("pending"),
+        confirmed: count(RegistrationStatus::Confirmed),
+        waitlisted: count(RegistrationStatus::Waitlisted),
+        awaiting: count(RegistrationStatus::AwaitingApproval),
+        pending: count(RegistrationStatus::Pending),
         capacity: o.session.capacity,
         when: format!("{}, {} ({})", when.date, when.start_time, when.zone_name),
         language: i18n.language_name(&o.session.language),
-        status_label: status_label(i18n, &o.session.status),
+        status_label: status_label(i18n, o.session.status),
         status: o.session.status,
         series_title: o.series_title.unwrap_or_default(),
         id: o.session.id,
@@ -222,7 +222,7 @@ fn form_from(session: &Session, translations: &[SessionTranslation]) -> SessionF
         capacity: session.capacity.to_string(),
         opens: session.registration_opens_at.map(|t| local(t, zone, "%Y-%m-%dT%H:%M")).unwrap_or_default(),
         closes: session.registration_closes_at.map(|t| local(t, zone, "%Y-%m-%dT%H:%M")).unwrap_or_default(),
-        approval: session.approval_mode.clone(),
+        approval: session.approval_mode.as_str().to_owned(),
         reminders: format_reminders(&session.reminder_offsets()),
         follow_up_delay: session.follow_up_delay_minutes.to_string(),
         join_url: session.join_url.clone().unwrap_or_default(),
@@ -388,21 +388,21 @@ async fn hub_page(
     })
     .await?;
     let overview = overview.ok_or(AppError::NotFound)?;
-    let count = |status: &str| overview.counts.get(status).copied().unwrap_or(0);
+    let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
     let session = overview.session.clone();
     Ok(HubPage {
         when: When::of(i18n, &session),
         language: i18n.language_name(&session.language),
-        status_label: status_label(i18n, &session.status),
+        status_label: status_label(i18n, session.status),
         series_title: session
             .series_id
             .as_ref()
             .and_then(|sid| all_series.iter().find(|s| &s.id == sid))
             .map(|s| s.title.clone()),
-        confirmed: count("confirmed"),
-        waitlisted: count("waitlisted"),
-        awaiting: count("awaiting_approval"),
-        pending: count("pending"),
+        confirmed: count(RegistrationStatus::Confirmed),
+        waitlisted: count(RegistrationStatus::Waitlisted),
+        awaiting: count(RegistrationStatus::AwaitingApproval),
+        pending: count(RegistrationStatus::Pending),
         reminders: format_reminders(&session.reminder_offsets()),
         documents,
         doc_errors,

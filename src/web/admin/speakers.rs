@@ -15,11 +15,9 @@ use askama::Template;
 
 use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
-use crate::db::directory::{
-    DeleteSpeaker, PANEL_ROLES, PanelChange, PanelRow, SessionRef, SpeakerInput, SpeakerRow,
-};
+use crate::db::directory::{DeleteSpeaker, PanelChange, PanelRow, SessionRef, SpeakerInput, SpeakerRow};
 use crate::db::models::Speaker;
-use crate::domain::{clean_line, clean_text};
+use crate::domain::{PanelRole, clean_line, clean_text};
 use crate::i18n::I18n;
 use crate::web::chrome::CsrfSeed;
 use crate::web::errors::AppError;
@@ -636,13 +634,13 @@ struct RoleOption {
     selected: bool,
 }
 
-fn role_options(i18n: I18n, selected: &str) -> Vec<RoleOption> {
-    PANEL_ROLES
+fn role_options(i18n: I18n, selected: Option<PanelRole>) -> Vec<RoleOption> {
+    PanelRole::ALL
         .iter()
-        .map(|role| RoleOption {
-            value: role,
+        .map(|&role| RoleOption {
+            value: role.as_str(),
             label: i18n.t(&format!("role-{role}")),
-            selected: *role == selected,
+            selected: Some(role) == selected,
         })
         .collect()
 }
@@ -735,7 +733,7 @@ async fn panel_page(
             affiliation: affiliation(&row.speaker),
             first: index == 0,
             last: index + 1 == count,
-            roles: role_options(i18n, &row.entry.role),
+            roles: role_options(i18n, Some(row.entry.role)),
         })
         .collect();
     let on_panel: std::collections::HashSet<&str> = rows.iter().map(|r| r.speaker.id.as_str()).collect();
@@ -755,7 +753,7 @@ async fn panel_page(
             }
         })
         .collect();
-    let role = if form.role.is_empty() { "speaker" } else { form.role.as_str() };
+    let role = if form.role.is_empty() { Some(PanelRole::Speaker) } else { PanelRole::parse(&form.role) };
     let page = PanelPage {
         add_roles: role_options(i18n, role),
         admin,
@@ -792,21 +790,22 @@ pub async fn add_to_panel(
     let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
     let i18n = admin.i18n;
     let speaker_id = form.get("speaker").trim().to_owned();
-    let role = form.get("role").trim().to_owned();
+    let role_text = form.get("role").trim().to_owned();
+    let role = PanelRole::parse(&role_text);
     let mut errors = FieldErrors::default();
     if speaker_id.is_empty() {
         errors.add("speaker", i18n.t("admin-panel-speaker-required"));
     }
-    if !PANEL_ROLES.contains(&role.as_str()) {
+    if role.is_none() {
         errors.add("role", i18n.t("admin-panel-role-invalid"));
     }
-    let mut failed = PanelFormState { speaker: speaker_id.clone(), role: role.clone(), errors };
-    if !failed.errors.is_empty() {
+    let mut failed = PanelFormState { speaker: speaker_id.clone(), role: role_text, errors };
+    let Some(role) = role.filter(|_| failed.errors.is_empty()) else {
         return panel_page(&state, admin, session_id, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
+    };
     let (now, actor, session) = (state.clock.now(), organiser.actor(), session_id.clone());
     let outcome = run_db(&state, move |conn| {
-        db::directory::add_to_panel(conn, &session, &speaker_id, &role, &actor, now)
+        db::directory::add_to_panel(conn, &session, &speaker_id, role, &actor, now)
     })
     .await?;
     let message = match outcome {
@@ -853,16 +852,15 @@ pub async fn change_panel_role(
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, entry_id) = path.into_inner();
-    let role = form.get("role").trim().to_owned();
-    if !PANEL_ROLES.contains(&role.as_str()) {
+    let Some(role) = PanelRole::parse(form.get("role").trim()) else {
         let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
         let mut failed = PanelFormState::default();
         failed.errors.add(format!("role-{entry_id}"), admin.i18n.t("admin-panel-role-invalid"));
         return panel_page(&state, admin, session_id, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
+    };
     let (now, actor, session) = (state.clock.now(), organiser.actor(), session_id.clone());
     let outcome = run_db(&state, move |conn| {
-        db::directory::set_panel_role(conn, &session, &entry_id, &role, &actor, now)
+        db::directory::set_panel_role(conn, &session, &entry_id, role, &actor, now)
     })
     .await?;
     changed(outcome, &session_id, "panel-role")

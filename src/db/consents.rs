@@ -1,0 +1,43 @@
+//! Consents, one record per purpose given or withdrawn, with the notice version shown. The
+//! history is kept: the newest record of a purpose is the person's choice.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::models::{Consent, new_id};
+use super::schema::consents;
+use crate::domain::{CONSENT_VERSION, ConsentPurpose, ConsentSource};
+
+/// Appends one consent record per purpose (given or withdrawn), with the current notice version.
+pub fn record(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    choices: &[(ConsentPurpose, bool)],
+    source: ConsentSource,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for &(purpose, granted) in choices {
+        diesel::insert_into(consents::table)
+            .values(&Consent {
+                id: new_id(),
+                registration_id: registration_id.to_owned(),
+                purpose,
+                granted,
+                notice_version: CONSENT_VERSION.into(),
+                recorded_at: now,
+                source,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A registration's consent history, oldest first (for the person's download).
+pub fn history(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<Vec<Consent>> {
+    consents::table
+        .filter(consents::registration_id.eq(registration_id))
+        .order((consents::recorded_at.asc(), consents::id.asc()))
+        .select(Consent::as_select())
+        .load(conn)
+}

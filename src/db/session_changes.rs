@@ -1,0 +1,134 @@
+//! Changes to a session that registrants must hear about: a new time, a cancellation, new
+//! seats. Each runs in one transaction with the messages it causes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::models::Session;
+use super::outbox::{NewMessage, enqueue_many};
+use super::schema::{registrations, sessions};
+use super::{AnyConnection, seats, write_tx};
+use crate::domain::{MessageKind, RegistrationStatus, SessionStatus};
+
+/// The registrations of a session in one of `statuses`.
+fn registrations_in(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    statuses: &[RegistrationStatus],
+) -> QueryResult<Vec<String>> {
+    registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq_any(statuses))
+        .select(registrations::id)
+        .load(conn)
+}
+
+/// Queues one message of `kind` for each registration, for the session's `version`.
+fn notify(
+    conn: &mut AnyConnection,
+    kind: MessageKind,
+    ids: Vec<String>,
+    version: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let payload = serde_json::json!({ "version": version }).to_string();
+    let messages: Vec<NewMessage> = ids
+        .into_iter()
+        .map(|id| NewMessage {
+            kind,
+            dedupe_key: format!("{kind}:{id}:{version}"),
+            registration_id: id,
+            payload: payload.clone(),
+        })
+        .collect();
+    enqueue_many(conn, &messages, now)
+}
+
+/// Moves a session. When the time changes, the version goes up (so calendar entries are
+/// replaced and reminders rescheduled) and confirmed and waitlisted people are told.
+pub fn reschedule(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    starts_at: NaiveDateTime,
+    duration_minutes: i32,
+    timezone: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        seats::lock(conn, session_id)?;
+        let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
+        let moved = session.starts_at != starts_at || session.duration_minutes != duration_minutes;
+        let version = if moved { session.version + 1 } else { session.version };
+        diesel::update(sessions::table.find(session_id))
+            .set((
+                sessions::starts_at.eq(starts_at),
+                sessions::duration_minutes.eq(duration_minutes),
+                sessions::timezone.eq(timezone),
+                sessions::version.eq(version),
+                sessions::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if !moved || session.status != SessionStatus::Published {
+            return Ok(0);
+        }
+        tell_moved(conn, session_id, version, now)
+    })
+}
+
+/// Tells the people holding a seat or a place on the waiting list that the session moved to
+/// its `version`. Under the session's seat lock.
+pub fn tell_moved(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    version: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let ids =
+        registrations_in(conn, session_id, &[RegistrationStatus::Confirmed, RegistrationStatus::Waitlisted])?;
+    notify(conn, MessageKind::SessionUpdated, ids, version, now)
+}
+
+/// Cancels a session and tells everyone who asked for a seat; calendar entries are removed.
+pub fn cancel(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    write_tx(conn, |conn| cancel_in_tx(conn, session_id, now))
+}
+
+/// [`cancel`] inside the caller's write transaction.
+pub fn cancel_in_tx(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    seats::lock(conn, session_id)?;
+    let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
+    if session.status == SessionStatus::Cancelled {
+        return Ok(0);
+    }
+    let version = session.version + 1;
+    diesel::update(sessions::table.find(session_id))
+        .set((
+            sessions::status.eq(SessionStatus::Cancelled),
+            sessions::version.eq(version),
+            sessions::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if session.status != SessionStatus::Published {
+        return Ok(0);
+    }
+    let active: Vec<RegistrationStatus> =
+        RegistrationStatus::ALL.iter().copied().filter(|s| s.is_active()).collect();
+    let ids = registrations_in(conn, session_id, &active)?;
+    notify(conn, MessageKind::SessionCancelled, ids, version, now)
+}
+
+/// Changes the number of seats; raising it gives the new seats to the waiting list at once.
+pub fn set_capacity(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    capacity: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        seats::lock(conn, session_id)?;
+        diesel::update(sessions::table.find(session_id))
+            .set((sessions::capacity.eq(capacity), sessions::updated_at.eq(now)))
+            .execute(conn)?;
+        seats::promote_waitlisted(conn, session_id, now)
+    })
+}

@@ -1,0 +1,62 @@
+//! The tokens of emailed links: minted for one registration and one purpose, stored only as
+//! hashes, each with the end of its life.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::models::{Registration, Session};
+use super::schema::{registration_tokens, registrations, sessions};
+use crate::domain::{CONFIRM_LINK_DAYS, FOLLOW_UP_DAYS, TokenPurpose};
+use crate::security::{hash_token, new_token};
+
+/// Creates a token for an emailed link and returns it; only its hash is stored.
+pub fn mint(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    purpose: TokenPurpose,
+    session: &Session,
+    now: NaiveDateTime,
+) -> QueryResult<String> {
+    let token = new_token();
+    let expires_at = match purpose {
+        TokenPurpose::Confirm => (now + Duration::days(CONFIRM_LINK_DAYS)).min(session.starts_at),
+        TokenPurpose::Manage => session.ends_at() + Duration::days(FOLLOW_UP_DAYS),
+    };
+    diesel::insert_into(registration_tokens::table)
+        .values((
+            registration_tokens::token_hash.eq(hash_token(&token)),
+            registration_tokens::registration_id.eq(registration_id),
+            registration_tokens::purpose.eq(purpose),
+            registration_tokens::created_at.eq(now),
+            registration_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The registration a live token of `purpose` points to, with its session.
+pub fn lookup(
+    conn: &mut AnyConnection,
+    token: &str,
+    purpose: TokenPurpose,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(Registration, Session)>> {
+    registration_tokens::table
+        .inner_join(registrations::table.inner_join(sessions::table))
+        .filter(registration_tokens::token_hash.eq(hash_token(token)))
+        .filter(registration_tokens::purpose.eq(purpose))
+        .filter(registration_tokens::expires_at.gt(now))
+        .select((Registration::as_select(), Session::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// Ends every link of one registration (erasure).
+pub fn revoke_all(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<()> {
+    diesel::delete(
+        registration_tokens::table.filter(registration_tokens::registration_id.eq(registration_id)),
+    )
+    .execute(conn)
+    .map(|_| ())
+}

@@ -1,0 +1,169 @@
+//! The kinds of email Convoca sends. Each kind alone knows when it still applies, which links
+//! and attachments it carries; a new kind that forgets a case does not compile.
+
+use super::status::{RegistrationStatus, SessionStatus, text_enum};
+
+text_enum! {
+    /// One kind of message in the outbox, stored by its word.
+    pub enum MessageKind {
+        /// "Confirm your registration": the double opt-in link.
+        ConfirmRequest = "confirm_request",
+        /// Someone submitted the form again for an address already registered.
+        AlreadyRegistered = "already_registered",
+        /// A seat is taken: the confirmation with the calendar entry.
+        Registered = "registered",
+        Waitlisted = "waitlisted",
+        /// A seat came free for someone on the waiting list.
+        Promoted = "promoted",
+        /// The person cancelled.
+        Cancelled = "cancelled",
+        Reminder = "reminder",
+        /// The session moved, or its join information changed.
+        SessionUpdated = "session_updated",
+        SessionCancelled = "session_cancelled",
+        /// After the session: the recording and documents.
+        FollowUp = "follow_up",
+        /// Confirmed, waiting for an organiser's approval.
+        AwaitingApproval = "awaiting_approval",
+        Declined = "declined",
+        /// An organiser's own message to a session's registrants.
+        Announcement = "announcement",
+    }
+}
+
+/// How a calendar part of a message treats the entry it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarMethod {
+    /// Adds the entry, or replaces the one with the same UID.
+    Publish,
+    /// Removes the entry with the same UID.
+    Cancel,
+}
+
+/// What a queued message needs to know, when its time comes, to decide whether it still applies.
+#[derive(Debug, Clone, Copy)]
+pub struct Situation {
+    pub registration: RegistrationStatus,
+    pub reminders_opt_out: bool,
+    pub session: SessionStatus,
+    /// The session has not started yet.
+    pub before_start: bool,
+    /// The session is still at the version the message was queued for (or the message names
+    /// none).
+    pub same_version: bool,
+}
+
+impl MessageKind {
+    /// Whether a message of this kind, queued earlier, still applies as things are now.
+    pub fn still_wanted(self, now: &Situation) -> bool {
+        use RegistrationStatus as R;
+        let live_session = now.session == SessionStatus::Published && now.before_start;
+        match self {
+            Self::ConfirmRequest => now.registration == R::Pending && live_session,
+            Self::AlreadyRegistered => true,
+            Self::Registered | Self::Promoted => now.registration == R::Confirmed,
+            Self::Waitlisted => now.registration == R::Waitlisted,
+            Self::Cancelled => true,
+            Self::Reminder => {
+                now.registration == R::Confirmed && !now.reminders_opt_out && live_session && now.same_version
+            }
+            Self::SessionUpdated => now.same_version && now.registration.holds_place(),
+            Self::SessionCancelled => true,
+            Self::FollowUp => now.registration == R::Confirmed,
+            Self::AwaitingApproval => now.registration == R::AwaitingApproval,
+            Self::Declined => now.registration == R::Declined,
+            Self::Announcement => now.registration != R::Cancelled,
+        }
+    }
+
+    /// Whether the message carries a confirmation link (a fresh confirm token is minted).
+    pub fn carries_confirm_link(self) -> bool {
+        matches!(self, Self::ConfirmRequest)
+    }
+
+    /// Whether the message lists the session's documents.
+    pub fn carries_documents(self) -> bool {
+        matches!(self, Self::FollowUp)
+    }
+
+    /// Whether the message offers a one-click way to stop messages of its kind (RFC 8058).
+    pub fn has_list_unsubscribe(self) -> bool {
+        matches!(self, Self::Reminder)
+    }
+
+    /// The calendar part the message carries for a registration now in `status`, if any.
+    pub fn calendar(self, status: RegistrationStatus) -> Option<CalendarMethod> {
+        let confirmed = status == RegistrationStatus::Confirmed;
+        match self {
+            Self::Registered | Self::Promoted => Some(CalendarMethod::Publish),
+            Self::Cancelled => Some(CalendarMethod::Cancel),
+            Self::SessionUpdated => confirmed.then_some(CalendarMethod::Publish),
+            Self::SessionCancelled => confirmed.then_some(CalendarMethod::Cancel),
+            Self::ConfirmRequest
+            | Self::AlreadyRegistered
+            | Self::Waitlisted
+            | Self::Reminder
+            | Self::FollowUp
+            | Self::AwaitingApproval
+            | Self::Declined
+            | Self::Announcement => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn situation(registration: RegistrationStatus) -> Situation {
+        Situation {
+            registration,
+            reminders_opt_out: false,
+            session: SessionStatus::Published,
+            before_start: true,
+            same_version: true,
+        }
+    }
+
+    #[test]
+    fn a_reminder_is_dropped_when_it_no_longer_applies() {
+        let wanted = situation(RegistrationStatus::Confirmed);
+        assert!(MessageKind::Reminder.still_wanted(&wanted));
+        assert!(!MessageKind::Reminder.still_wanted(&Situation { reminders_opt_out: true, ..wanted }));
+        assert!(!MessageKind::Reminder.still_wanted(&Situation { same_version: false, ..wanted }));
+        assert!(!MessageKind::Reminder.still_wanted(&Situation { before_start: false, ..wanted }));
+        assert!(
+            !MessageKind::Reminder.still_wanted(&Situation { session: SessionStatus::Cancelled, ..wanted })
+        );
+        assert!(!MessageKind::Reminder.still_wanted(&situation(RegistrationStatus::Waitlisted)));
+    }
+
+    #[test]
+    fn a_confirmation_request_is_dropped_once_confirmed_or_too_late() {
+        assert!(MessageKind::ConfirmRequest.still_wanted(&situation(RegistrationStatus::Pending)));
+        assert!(!MessageKind::ConfirmRequest.still_wanted(&situation(RegistrationStatus::Confirmed)));
+        let started = Situation { before_start: false, ..situation(RegistrationStatus::Pending) };
+        assert!(!MessageKind::ConfirmRequest.still_wanted(&started));
+    }
+
+    #[test]
+    fn only_seat_holders_get_calendar_entries_on_session_changes() {
+        assert_eq!(
+            MessageKind::SessionUpdated.calendar(RegistrationStatus::Confirmed),
+            Some(CalendarMethod::Publish)
+        );
+        assert_eq!(MessageKind::SessionUpdated.calendar(RegistrationStatus::Waitlisted), None);
+        assert_eq!(
+            MessageKind::SessionCancelled.calendar(RegistrationStatus::Confirmed),
+            Some(CalendarMethod::Cancel)
+        );
+        assert_eq!(MessageKind::ConfirmRequest.calendar(RegistrationStatus::Pending), None);
+    }
+
+    #[test]
+    fn stored_kind_words_do_not_change() {
+        assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
+        assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
+        assert_eq!(MessageKind::ALL.len(), 13);
+    }
+}

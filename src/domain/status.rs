@@ -1,0 +1,210 @@
+//! The closed sets of the domain: statuses, modes, roles and kinds. Each is stored as text;
+//! the text of each value is written here once, and `db::sql_enums` maps them to columns.
+
+/// Defines an enum whose values are stored as fixed words, with `as_str`, `parse` and `ALL`.
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored word.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+
+            /// The value a stored word names, `None` for any other text.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text {
+                    $( $text => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum! {
+    /// A registration's life: pending until the emailed link is followed, then confirmed while
+    /// seats remain, else waitlisted; cancelled by the person (or an organiser).
+    pub enum RegistrationStatus {
+        Pending = "pending",
+        /// Email confirmed, waiting for an organiser (sessions with approval).
+        AwaitingApproval = "awaiting_approval",
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Declined = "declined",
+        Cancelled = "cancelled",
+    }
+}
+
+impl RegistrationStatus {
+    /// Still taking part (or waiting to): not declined and not cancelled.
+    pub fn is_active(self) -> bool {
+        !matches!(self, Self::Declined | Self::Cancelled)
+    }
+
+    /// Holds a seat, or a place in the queue for one: the people a session change concerns.
+    pub fn holds_place(self) -> bool {
+        matches!(self, Self::Confirmed | Self::Waitlisted)
+    }
+}
+
+text_enum! {
+    /// Whether a session is shown, and whether it takes place.
+    pub enum SessionStatus {
+        /// Visible to organisers only.
+        Draft = "draft",
+        Published = "published",
+        /// Shown as cancelled; takes no registrations.
+        Cancelled = "cancelled",
+    }
+}
+
+text_enum! {
+    /// How a session fills its seats.
+    pub enum ApprovalMode {
+        /// A confirmed address takes a free seat at once.
+        Automatic = "automatic",
+        /// An organiser approves each registration.
+        Manual = "manual",
+    }
+}
+
+text_enum! {
+    /// What an organiser account may do.
+    pub enum Role {
+        /// Everything, including accounts and settings.
+        Admin = "admin",
+        /// Sessions, speakers, registrations.
+        Organiser = "organiser",
+    }
+}
+
+text_enum! {
+    /// A speaker's part in a session's panel, in the order panels show them.
+    pub enum PanelRole {
+        Host = "host",
+        Moderator = "moderator",
+        Keynote = "keynote",
+        Speaker = "speaker",
+    }
+}
+
+text_enum! {
+    /// Whether an organisation is one of the network's members or a partner of it.
+    pub enum OrganisationKind {
+        Member = "member",
+        Partner = "partner",
+    }
+}
+
+text_enum! {
+    /// Where an outbox message is in its delivery.
+    pub enum OutboxStatus {
+        /// Waiting for its time (or its next attempt).
+        Queued = "queued",
+        /// Claimed by a worker, under a lease.
+        Sending = "sending",
+        Sent = "sent",
+        /// Given up: a permanent refusal, or too many attempts.
+        Failed = "failed",
+        /// No longer wanted when its time came (the person cancelled, the session moved).
+        Skipped = "skipped",
+    }
+}
+
+text_enum! {
+    /// What a person consents to, each recorded separately with the notice version shown.
+    pub enum ConsentPurpose {
+        /// Handling the registration itself (required to register).
+        Registration = "registration",
+        /// Receiving the network's newsletter (optional).
+        Newsletter = "newsletter",
+        /// Being listed by name and organisation among a session's participants (optional).
+        Listed = "listed",
+    }
+}
+
+text_enum! {
+    /// What an emailed link lets its holder do; a token serves one purpose only.
+    pub enum TokenPurpose {
+        /// Confirm the address (double opt-in).
+        Confirm = "confirm",
+        /// See, change, cancel or erase the registration.
+        Manage = "manage",
+    }
+}
+
+text_enum! {
+    /// Where a consent was given or withdrawn.
+    pub enum ConsentSource {
+        RegistrationForm = "registration form",
+        ManagePage = "manage page",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_word_reads_back_as_its_value() {
+        fn round_trip<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            as_str: fn(T) -> &'static str,
+            parse: fn(&str) -> Option<T>,
+        ) {
+            for value in all {
+                assert_eq!(parse(as_str(*value)), Some(*value));
+            }
+            assert_eq!(parse("no such word"), None);
+        }
+        round_trip(RegistrationStatus::ALL, RegistrationStatus::as_str, RegistrationStatus::parse);
+        round_trip(SessionStatus::ALL, SessionStatus::as_str, SessionStatus::parse);
+        round_trip(ApprovalMode::ALL, ApprovalMode::as_str, ApprovalMode::parse);
+        round_trip(Role::ALL, Role::as_str, Role::parse);
+        round_trip(PanelRole::ALL, PanelRole::as_str, PanelRole::parse);
+        round_trip(OrganisationKind::ALL, OrganisationKind::as_str, OrganisationKind::parse);
+        round_trip(OutboxStatus::ALL, OutboxStatus::as_str, OutboxStatus::parse);
+        round_trip(ConsentPurpose::ALL, ConsentPurpose::as_str, ConsentPurpose::parse);
+        round_trip(TokenPurpose::ALL, TokenPurpose::as_str, TokenPurpose::parse);
+        round_trip(ConsentSource::ALL, ConsentSource::as_str, ConsentSource::parse);
+    }
+
+    #[test]
+    fn the_stored_words_are_those_of_the_existing_rows() {
+        // Rows written before these enums existed carry these words: they must not change.
+        assert_eq!(RegistrationStatus::AwaitingApproval.as_str(), "awaiting_approval");
+        assert_eq!(SessionStatus::Published.as_str(), "published");
+        assert_eq!(ApprovalMode::Manual.as_str(), "manual");
+        assert_eq!(PanelRole::Keynote.as_str(), "keynote");
+        assert_eq!(OutboxStatus::Skipped.as_str(), "skipped");
+        assert_eq!(ConsentSource::ManagePage.as_str(), "manage page");
+    }
+}
