@@ -349,3 +349,12 @@ fn only_the_settings_table_reads_the_environment() {
         }
     }
 }
+
+#[test]
+fn the_readme_lists_every_setting() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    for s in SETTINGS {
+        assert!(readme.contains(&format!("| `{}`", s.env)), "{} in the README's configuration table", s.env);
+    }
+}
