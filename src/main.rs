@@ -5,49 +5,26 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tokio::sync::{Notify, watch};
 
 use convoca::clock::Clock;
-use convoca::config::{RawSettings, Settings};
+use convoca::config::{Inputs, Logging, Settings};
 use convoca::db;
 use convoca::domain::{clean_line, parse_email};
 use convoca::email::Mailer;
 use convoca::jobs::Worker;
-use convoca::startup::{Application, ServeOptions, open_database};
+use convoca::startup::{Application, ServeOptions, open_database, pool_settings};
 
 /// Webinar registration for a network of city governments.
 ///
-/// Settings come from the environment (shown in brackets) or the options below. Two more are
-/// read from the environment only, because they are secrets: SMTP_URL (unset: emails are
-/// written as .eml files under the data folder) and CONVOCA_SECRET_KEY (unset: one is
-/// generated and kept in the data folder).
+/// Every setting is an environment variable, listed after the options with its default; the
+/// options set the same settings and win over the environment.
 #[derive(Parser)]
 #[command(name = "convoca", version)]
 struct Cli {
-    #[command(flatten)]
-    settings: SettingsArgs,
     #[command(subcommand)]
     command: Option<Command>,
-}
-
-#[derive(Args)]
-struct SettingsArgs {
-    /// Database: postgres://… for PostgreSQL, or a SQLite file (default: DATA_DIR/convoca.db).
-    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
-    database_url: Option<String>,
-    /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long, env = "CONVOCA_BIND", global = true)]
-    bind: Option<String>,
-    /// Public address used in every emailed link [default: http://BIND].
-    #[arg(long, env = "CONVOCA_BASE_URL", global = true)]
-    base_url: Option<String>,
-    /// Folder for the SQLite database, the secret key and .eml files [default: ./data].
-    #[arg(long, env = "CONVOCA_DATA_DIR", global = true)]
-    data_dir: Option<String>,
-    /// Sender of emails, e.g. "Metropolis webinars <webinars@example.org>".
-    #[arg(long, env = "CONVOCA_MAIL_FROM", global = true)]
-    mail_from: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -105,8 +82,11 @@ enum OrganiserCommand {
 }
 
 fn main() -> ExitCode {
-    init_logging();
-    let cli = Cli::parse();
+    let matches = convoca::config::with_settings(Cli::command()).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // The command line wins over the environment, which wins over the defaults.
+    let inputs = Inputs::new().fill_from_command_line(&matches).fill_from_environment();
+    init_logging(&Logging::from_inputs(&inputs));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -114,7 +94,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, inputs)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("convoca: {e:#}");
@@ -124,72 +104,26 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to standard error; `CONVOCA_LOG_FORMAT=json` gives one JSON object per line.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+fn init_logging(logging: &Logging) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&logging.filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if std::env::var("CONVOCA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+    if logging.json {
         builder.json().flatten_event(true).with_current_span(true).init();
     } else {
         builder.init();
     }
 }
 
-/// Pool size and timeouts: CONVOCA_DB_POOL_SIZE, CONVOCA_DB_CONNECT_TIMEOUT and
-/// CONVOCA_DB_STATEMENT_TIMEOUT (seconds).
-fn pool_settings() -> anyhow::Result<db::PoolSettings> {
-    let number = |name: &str, default: u64, max: u64| -> anyhow::Result<u64> {
-        match std::env::var(name).ok().filter(|v| !v.trim().is_empty()) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| anyhow::anyhow!("{name} {v:?}: expected a whole number from 1 to {max}")),
-        }
-    };
-    Ok(db::PoolSettings {
-        max_size: u32::try_from(number("CONVOCA_DB_POOL_SIZE", 16, 256)?)?,
-        connect_timeout: std::time::Duration::from_secs(number("CONVOCA_DB_CONNECT_TIMEOUT", 10, 300)?),
-        statement_timeout: std::time::Duration::from_secs(number("CONVOCA_DB_STATEMENT_TIMEOUT", 30, 3600)?),
-    })
-}
-
-fn settings_from(args: SettingsArgs) -> anyhow::Result<Settings> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    Settings::from_raw(RawSettings {
-        database_url: args.database_url,
-        bind: args.bind,
-        base_url: args.base_url,
-        data_dir: args.data_dir,
-        smtp_url: env("SMTP_URL"),
-        mail_from: args.mail_from,
-        secret_key: env("CONVOCA_SECRET_KEY"),
-        smtp_concurrency: env("CONVOCA_SMTP_CONCURRENCY"),
-        metrics_token: env("CONVOCA_METRICS_TOKEN"),
-        retention_days: env("CONVOCA_RETENTION_DAYS"),
-        trusted_proxies: env("CONVOCA_TRUSTED_PROXIES"),
-        registration_limit: env("CONVOCA_REGISTRATION_LIMIT"),
-    })
-}
-
-fn demo_enabled(args: &ServeArgs) -> bool {
-    let env_off = std::env::var("CONVOCA_DEMO")
-        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"))
-        .unwrap_or(false);
-    !args.no_demo && !env_off
-}
-
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = settings_from(cli.settings)?;
+async fn run(cli: Cli, inputs: Inputs) -> anyhow::Result<()> {
+    let settings = Settings::load(&inputs)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             settings.check_production_safety()?;
             let options = ServeOptions {
                 worker: !args.no_worker,
-                demo: demo_enabled(&args),
-                pool: pool_settings()?,
+                demo: settings.demo && !args.no_demo,
+                pool: pool_settings(&settings),
                 ..ServeOptions::default()
             };
             let app = Application::build(settings, options).await?;
@@ -198,7 +132,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker { once } => {
             let settings = Arc::new(settings);
-            let pool = open_database(&settings, &pool_settings()?).await?;
+            let pool = open_database(&settings, &pool_settings(&settings)).await?;
             let mailer = Mailer::from_settings(&settings)?;
             let worker = Worker::new(pool, settings, Clock::system(), mailer, Arc::new(Notify::new()));
             if once {
@@ -233,7 +167,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !(1..=36_500).contains(&days) {
                 bail!("--days {days}: expected a number of days from 1 to 36500");
             }
-            let pool = open_database(&settings, &pool_settings()?).await?;
+            let pool = open_database(&settings, &pool_settings(&settings)).await?;
             let now = Clock::system().now();
             let purged = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;

@@ -83,7 +83,7 @@ pub async fn metrics_endpoint(state: web::Data<AppState>, req: HttpRequest) -> H
         .map(str::to_owned);
     let token_ok = match (&state.settings.metrics_token, bearer) {
         (Some(expected), Some(given)) => {
-            state.settings.secret_key.sign("metrics", expected)
+            state.settings.secret_key.sign("metrics", expected.expose())
                 == state.settings.secret_key.sign("metrics", &given)
         }
         _ => false,

@@ -41,6 +41,16 @@ pub struct Application {
     run_worker: bool,
 }
 
+/// The pool as the settings ask (`CONVOCA_DB_POOL_SIZE`, `CONVOCA_DB_CONNECT_TIMEOUT`,
+/// `CONVOCA_DB_STATEMENT_TIMEOUT`).
+pub fn pool_settings(settings: &Settings) -> PoolSettings {
+    PoolSettings {
+        max_size: settings.db_pool_size,
+        connect_timeout: settings.db_connect_timeout,
+        statement_timeout: settings.db_statement_timeout,
+    }
+}
+
 /// Opens the pool and applies pending migrations.
 pub async fn open_database(settings: &Settings, pool_settings: &PoolSettings) -> anyhow::Result<DbPool> {
     let target = settings.database.clone();

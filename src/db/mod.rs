@@ -63,7 +63,9 @@ impl ManageConnection for AnyManager {
 
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
         let conn = match &self.target {
-            DatabaseTarget::Postgres(url) => AnyConnection::Postgresql(diesel::PgConnection::establish(url)?),
+            DatabaseTarget::Postgres(url) => {
+                AnyConnection::Postgresql(diesel::PgConnection::establish(url.expose())?)
+            }
             DatabaseTarget::Sqlite(path) => AnyConnection::Sqlite(diesel::SqliteConnection::establish(path)?),
         };
         Ok(conn)

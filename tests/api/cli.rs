@@ -38,6 +38,74 @@ fn help_lists_the_commands_and_the_environment() {
 }
 
 #[test]
+fn help_lists_every_setting_of_the_table_with_its_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in [&["--help"][..], &["-h"], &["serve", "--help"], &["worker", "--help"]] {
+        let output = convoca(dir.path()).args(args).output().expect("run");
+        assert!(output.status.success());
+        let help = String::from_utf8_lossy(&output.stdout);
+        for setting in convoca::config::SETTINGS {
+            assert!(help.contains(&format!("\n  {}", setting.env)), "{} in {args:?}", setting.env);
+            assert!(
+                help.contains(&format!("[default: {}]", setting.default_shown())),
+                "the default of {} in {args:?}",
+                setting.env
+            );
+        }
+    }
+}
+
+#[test]
+fn an_option_beats_its_environment_variable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("from-the-option.db");
+    let output = convoca(dir.path())
+        .env("DATABASE_URL", "mysql://root@localhost/x")
+        .arg("migrate")
+        .arg("--database-url")
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(file.exists());
+}
+
+#[test]
+fn settings_once_read_outside_the_loader_still_say_what_was_expected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, value, expected) in [
+        ("CONVOCA_DB_POOL_SIZE", "0", "CONVOCA_DB_POOL_SIZE \"0\": expected a whole number from 1 to 256"),
+        ("CONVOCA_BENCH_REFERENCE", "maybe", "CONVOCA_BENCH_REFERENCE \"maybe\": expected 1 or 0"),
+    ] {
+        let output = convoca(dir.path()).env(name, value).args(["worker", "--once"]).output().expect("run");
+        assert!(!output.status.success());
+        let error = String::from_utf8_lossy(&output.stderr);
+        assert!(error.contains(expected), "{error}");
+    }
+}
+
+#[test]
+fn logs_follow_the_log_settings_and_never_show_a_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = convoca(dir.path())
+        .env("CONVOCA_LOG_FORMAT", "json")
+        .env("RUST_LOG", "trace")
+        .env("SMTP_URL", "smtp://mailer:smtp-hunter2@127.0.0.1:1")
+        .env("CONVOCA_METRICS_TOKEN", "metrics-hunter2-0123456789")
+        .args(["worker", "--once"])
+        .output()
+        .expect("run");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        logs.lines().any(|l| l.starts_with('{') && l.contains("generated a new secret key")),
+        "JSON lines at the level RUST_LOG asks for: {logs}"
+    );
+    let secret = std::fs::read_to_string(dir.path().join("secret.key")).expect("secret");
+    assert!(!logs.contains("hunter2") && !logs.contains(secret.trim()), "{logs}");
+}
+
+#[test]
 fn a_bad_database_url_names_the_variable_and_what_was_expected() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = convoca(dir.path())

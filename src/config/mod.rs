@@ -1,0 +1,296 @@
+//! Typed settings, from one table (`table.rs`) that lists every setting with its environment
+//! variable, default and meaning. The command line, `--help` and the loader are all built from
+//! it; the loader records where each value came from ([`Source`]). Everything is checked at
+//! start; a bad value names its variable and what was expected.
+
+mod cli;
+mod inputs;
+mod secret;
+mod table;
+mod urls;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use lettre::message::Mailbox;
+use url::Url;
+
+use crate::security::SecretKey;
+
+pub use cli::with_settings;
+pub use inputs::{Inputs, RawSettings, Source};
+pub use secret::Secret;
+pub use table::{Fallback, Key, SETTINGS, Setting, help_section, setting};
+pub use urls::{DatabaseTarget, SmtpUrl};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseTarget,
+    pub bind: SocketAddr,
+    pub base_url: Url,
+    pub data_dir: PathBuf,
+    pub smtp: Option<SmtpUrl>,
+    pub mail_from: Mailbox,
+    pub secret_key: SecretKey,
+    /// How many messages the worker sends at once (and SMTP connections it keeps).
+    pub smtp_concurrency: usize,
+    /// Bearer token that opens `/metrics` to non-loopback scrapers.
+    pub metrics_token: Option<Secret>,
+    /// Days after a session ends before the worker purges its registrants' personal data.
+    pub retention_days: Option<i64>,
+    /// Proxies whose `X-Forwarded-For` is believed; from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Registration requests allowed per client address per hour.
+    pub registration_limit: i64,
+    /// Serve `/_bench/reference`, the benchmark suite's reference page (`CONVOCA_BENCH_REFERENCE=1`).
+    pub bench_reference: bool,
+    /// Load the demo data into an empty database (`CONVOCA_DEMO`; `serve --no-demo` also stops it).
+    pub demo: bool,
+    /// Connections the database pool keeps (`CONVOCA_DB_POOL_SIZE`).
+    pub db_pool_size: u32,
+    /// How long to wait for a database connection (`CONVOCA_DB_CONNECT_TIMEOUT`).
+    pub db_connect_timeout: Duration,
+    /// How long a PostgreSQL statement may run (`CONVOCA_DB_STATEMENT_TIMEOUT`).
+    pub db_statement_timeout: Duration,
+    sources: [Source; table::COUNT],
+}
+
+/// How logs are written; read before the other settings, so that loading them can log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logging {
+    /// One JSON object per line (`CONVOCA_LOG_FORMAT=json`), else text.
+    pub json: bool,
+    /// The `RUST_LOG` filter; one that does not parse falls back to `info`.
+    pub filter: String,
+}
+
+impl Logging {
+    pub fn from_inputs(inputs: &Inputs) -> Self {
+        Self {
+            json: inputs.value(Key::LogFormat).is_some_and(|f| f.eq_ignore_ascii_case("json")),
+            filter: inputs.value(Key::LogFilter).unwrap_or("info").to_owned(),
+        }
+    }
+}
+
+const SECRET_FILE: &str = "secret.key";
+const MIN_SECRET_LEN: usize = 32;
+
+impl Settings {
+    /// Values set in code (tests, benchmarks); every other setting at its default. The
+    /// environment is not read.
+    pub fn from_raw(raw: RawSettings) -> anyhow::Result<Self> {
+        Self::load(&Inputs::from(raw))
+    }
+
+    /// Parses and checks every setting of `inputs`.
+    pub fn load(inputs: &Inputs) -> anyhow::Result<Self> {
+        let data_dir = PathBuf::from(inputs.text(Key::DataDir));
+        let database = match inputs.value(Key::DatabaseUrl) {
+            Some(url) => DatabaseTarget::parse(url)?,
+            None => DatabaseTarget::Sqlite(data_dir.join("convoca.db").to_string_lossy().into_owned()),
+        };
+        let bind_raw = inputs.text(Key::Bind);
+        let bind: SocketAddr = bind_raw.trim().parse().map_err(|_| {
+            anyhow::anyhow!("CONVOCA_BIND {bind_raw:?} is not an address: expected IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080")
+        })?;
+        let base_url = match inputs.value(Key::BaseUrl) {
+            Some(value) => parse_base_url(value)?,
+            None => {
+                let host =
+                    if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
+                let host =
+                    if bind.is_ipv6() && !bind.ip().is_unspecified() { format!("[{host}]") } else { host };
+                parse_base_url(&format!("http://{host}:{}", bind.port()))?
+            }
+        };
+        let smtp =
+            inputs.value(Key::SmtpUrl).filter(|s| !s.trim().is_empty()).map(SmtpUrl::parse).transpose()?;
+        let mail_from_raw = inputs.text(Key::MailFrom);
+        let mail_from: Mailbox = mail_from_raw.trim().parse().map_err(|e| {
+            anyhow::anyhow!("CONVOCA_MAIL_FROM {mail_from_raw:?} is not an address ({e}): expected \"Name <address@domain>\" or address@domain")
+        })?;
+        let secret_key = match inputs.value(Key::SecretKey) {
+            Some(key) if key.len() >= MIN_SECRET_LEN => SecretKey::from_bytes(key.as_bytes().to_vec()),
+            Some(_) => bail!(
+                "CONVOCA_SECRET_KEY is too short: expected at least {MIN_SECRET_LEN} characters of random text (e.g. `openssl rand -base64 48`)"
+            ),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let value = inputs.nonblank(Key::SmtpConcurrency).trim();
+        let smtp_concurrency = match value.parse::<usize>() {
+            Ok(n) if (1..=128).contains(&n) => n,
+            _ => bail!("CONVOCA_SMTP_CONCURRENCY {value:?}: expected a whole number from 1 to 128"),
+        };
+        let metrics_token = inputs.value(Key::MetricsToken).filter(|t| !t.trim().is_empty()).map(Secret::new);
+        if metrics_token.as_ref().is_some_and(|t| t.expose().len() < 16) {
+            bail!("CONVOCA_METRICS_TOKEN is too short: expected at least 16 characters");
+        }
+        let retention_days = match inputs.value(Key::RetentionDays).map(str::trim).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(v.parse::<i64>().ok().filter(|d| (1..=36_500).contains(d)).ok_or_else(|| {
+                anyhow::anyhow!("CONVOCA_RETENTION_DAYS {v:?}: expected a number of days from 1 to 36500")
+            })?),
+        };
+        let trusted_proxies = match inputs.value(Key::TrustedProxies) {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<std::net::IpAddr>().map_err(|_| {
+                        anyhow::anyhow!("CONVOCA_TRUSTED_PROXIES: {p:?} is not an IP address (expected e.g. 127.0.0.1,10.0.0.5)")
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?,
+        };
+        let limit = inputs.nonblank(Key::RegistrationLimit).trim();
+        let registration_limit =
+            limit.parse::<i64>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| {
+                anyhow::anyhow!("CONVOCA_REGISTRATION_LIMIT {limit:?}: expected registrations per address per hour, 1 to 1000000")
+            })?;
+        let bench_reference = match inputs.text(Key::BenchReference).trim() {
+            "" | "0" | "false" | "no" | "off" => false,
+            "1" | "true" | "yes" | "on" => true,
+            v => bail!("CONVOCA_BENCH_REFERENCE {v:?}: expected 1 or 0"),
+        };
+        let demo = !matches!(
+            inputs.text(Key::Demo).trim().to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        );
+        Ok(Self {
+            trusted_proxies,
+            registration_limit,
+            bench_reference,
+            retention_days,
+            database,
+            bind,
+            base_url,
+            data_dir,
+            smtp,
+            mail_from,
+            secret_key,
+            smtp_concurrency,
+            metrics_token,
+            demo,
+            db_pool_size: u32::try_from(whole_number(inputs, Key::DbPoolSize, 256)?)?,
+            db_connect_timeout: Duration::from_secs(whole_number(inputs, Key::DbConnectTimeout, 300)?),
+            db_statement_timeout: Duration::from_secs(whole_number(inputs, Key::DbStatementTimeout, 3600)?),
+            sources: inputs.sources(),
+        })
+    }
+
+    /// Where the value of `key` came from.
+    pub fn source(&self, key: Key) -> Source {
+        self.sources[key as usize]
+    }
+
+    /// Refuses settings that are fine on a laptop but unsafe once the app listens beyond this
+    /// machine: mail that goes nowhere, a secret other instances cannot share, links built
+    /// from a guessed address.
+    pub fn check_production_safety(&self) -> anyhow::Result<()> {
+        if self.bind.ip().is_loopback() {
+            return Ok(());
+        }
+        let mut problems = Vec::new();
+        if self.smtp.is_none() {
+            problems
+                .push("SMTP_URL is not set, so emails would only be written as files under the data folder");
+        }
+        if !self.source(Key::SecretKey).is_given() {
+            problems.push("CONVOCA_SECRET_KEY is not set, so a secret generated on this machine would sign cookies and tokens (instances would not share it)");
+        }
+        if !self.source(Key::BaseUrl).is_given() {
+            problems.push("CONVOCA_BASE_URL is not set, so links in emails would point at the bind address");
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "CONVOCA_BIND {} listens beyond this machine, but:\n  - {}\nSet them (see docs/deployment.md), or bind to 127.0.0.1 for a local trial.",
+            self.bind,
+            problems.join("\n  - ")
+        )
+    }
+
+    /// Where messages go when no SMTP server is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// An absolute link for an email, always from `CONVOCA_BASE_URL`, never the request's Host.
+    pub fn link(&self, path: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+}
+
+/// A whole number from 1 to `max`; blank counts as not given.
+fn whole_number(inputs: &Inputs, key: Key, max: u64) -> anyhow::Result<u64> {
+    let (name, v) = (setting(key).env, inputs.nonblank(key));
+    v.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| anyhow::anyhow!("{name} {v:?}: expected a whole number from 1 to {max}"))
+}
+
+fn parse_base_url(value: &str) -> anyhow::Result<Url> {
+    let url = Url::parse(value.trim()).map_err(|e| {
+        anyhow::anyhow!(
+            "CONVOCA_BASE_URL {value:?} is not a URL ({e}): expected e.g. https://webinars.example.org"
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        bail!("CONVOCA_BASE_URL {value:?}: expected an http:// or https:// address with a host");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        bail!("CONVOCA_BASE_URL {value:?} must not have a query or fragment");
+    }
+    Ok(url)
+}
+
+/// Reads the secret kept in the data folder, or makes one (readable by the owner only).
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretKey> {
+    let path = data_dir.join(SECRET_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(existing) if existing.trim().len() >= MIN_SECRET_LEN => {
+            return Ok(SecretKey::from_bytes(existing.trim().as_bytes().to_vec()));
+        }
+        Ok(_) => bail!(
+            "{} is shorter than {MIN_SECRET_LEN} characters: delete it to have a new one made, or set CONVOCA_SECRET_KEY",
+            path.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    let secret = crate::security::new_token() + &crate::security::new_token();
+    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(SecretKey::from_bytes(secret.into_bytes()))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests;

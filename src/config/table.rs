@@ -1,0 +1,291 @@
+//! The one list of settings. `--help`, the command-line options and the loader are all built
+//! from it, so a setting cannot be read without being documented.
+
+/// Names a setting; the position in [`SETTINGS`] is the key's number (checked at compile time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    DatabaseUrl,
+    Bind,
+    BaseUrl,
+    DataDir,
+    MailFrom,
+    SmtpUrl,
+    SecretKey,
+    SmtpConcurrency,
+    MetricsToken,
+    RetentionDays,
+    TrustedProxies,
+    RegistrationLimit,
+    DbPoolSize,
+    DbConnectTimeout,
+    DbStatementTimeout,
+    Demo,
+    LogFormat,
+    LogFilter,
+    BenchReference,
+}
+
+/// What applies when a setting is not given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// The loader parses this text as if it had been given, so help and behaviour agree.
+    Value(&'static str),
+    /// No text stands in; the loader works the value out (or goes without), as described here.
+    Described(&'static str),
+}
+
+#[derive(Debug)]
+pub struct Setting {
+    pub key: Key,
+    /// The setting's name, as a configuration file would spell it.
+    pub name: &'static str,
+    /// The environment variable.
+    pub env: &'static str,
+    /// The long command-line option, for the settings that have one. Command lines are visible
+    /// to every user of the machine, so secrets have none (`DATABASE_URL` keeps the option it
+    /// always had, for URLs without a password).
+    pub option: Option<&'static str>,
+    pub fallback: Fallback,
+    pub help: &'static str,
+    /// Held in a [`super::Secret`] once loaded; never printed.
+    pub secret: bool,
+}
+
+impl Setting {
+    /// The default as people read it in `--help` and the README.
+    pub fn default_shown(&self) -> &'static str {
+        match self.fallback {
+            Fallback::Value(v) | Fallback::Described(v) => v,
+        }
+    }
+}
+
+const fn row(
+    key: Key,
+    name: &'static str,
+    env: &'static str,
+    option: Option<&'static str>,
+    fallback: Fallback,
+    help: &'static str,
+    secret: bool,
+) -> Setting {
+    Setting { key, name, env, option, fallback, help, secret }
+}
+
+use Fallback::{Described, Value};
+
+pub const SETTINGS: &[Setting] = &[
+    row(
+        Key::DatabaseUrl,
+        "database_url",
+        "DATABASE_URL",
+        Some("database-url"),
+        Described("the SQLite file DATA_DIR/convoca.db"),
+        "Database: postgres://user:pass@host/db selects PostgreSQL; sqlite://PATH or a file path selects SQLite",
+        true,
+    ),
+    row(
+        Key::Bind,
+        "bind",
+        "CONVOCA_BIND",
+        Some("bind"),
+        Value("127.0.0.1:8080"),
+        "Address to listen on",
+        false,
+    ),
+    row(
+        Key::BaseUrl,
+        "base_url",
+        "CONVOCA_BASE_URL",
+        Some("base-url"),
+        Described("http://BIND"),
+        "Public address; every link in an email is built from it, never from the request",
+        false,
+    ),
+    row(
+        Key::DataDir,
+        "data_dir",
+        "CONVOCA_DATA_DIR",
+        Some("data-dir"),
+        Value("./data"),
+        "Folder for the SQLite database, the generated secret key and .eml files",
+        false,
+    ),
+    row(
+        Key::MailFrom,
+        "mail_from",
+        "CONVOCA_MAIL_FROM",
+        Some("mail-from"),
+        Value("Convoca <convoca@localhost>"),
+        "Sender of emails, e.g. \"Metropolis webinars <webinars@example.org>\"",
+        false,
+    ),
+    row(
+        Key::SmtpUrl,
+        "smtp_url",
+        "SMTP_URL",
+        None,
+        Described("none: emails are written as .eml files under DATA_DIR/mail"),
+        "SMTP relay: smtps://user:pass@host:465, smtp://user:pass@host:587?tls=required, or smtp://127.0.0.1:2525 (no TLS)",
+        true,
+    ),
+    row(
+        Key::SecretKey,
+        "secret_key",
+        "CONVOCA_SECRET_KEY",
+        None,
+        Described("generated once into DATA_DIR/secret.key"),
+        "Signs cookies and tokens, at least 32 characters; instances sharing a database need the same one",
+        true,
+    ),
+    row(
+        Key::SmtpConcurrency,
+        "smtp_concurrency",
+        "CONVOCA_SMTP_CONCURRENCY",
+        None,
+        Value("32"),
+        "Messages the worker sends at once (and SMTP connections it keeps), 1 to 128",
+        false,
+    ),
+    row(
+        Key::MetricsToken,
+        "metrics_token",
+        "CONVOCA_METRICS_TOKEN",
+        None,
+        Described("none: /metrics answers the loopback address only"),
+        "Bearer token that opens /metrics to other machines, at least 16 characters",
+        true,
+    ),
+    row(
+        Key::RetentionDays,
+        "retention_days",
+        "CONVOCA_RETENTION_DAYS",
+        None,
+        Described("none: personal data is kept (`convoca purge` uses 730 days)"),
+        "Days after a session ends before the worker erases its registrants' personal data, 1 to 36500",
+        false,
+    ),
+    row(
+        Key::TrustedProxies,
+        "trusted_proxies",
+        "CONVOCA_TRUSTED_PROXIES",
+        None,
+        Described("none"),
+        "Proxies whose X-Forwarded-For is believed: IP addresses, comma-separated",
+        false,
+    ),
+    row(
+        Key::RegistrationLimit,
+        "registration_limit",
+        "CONVOCA_REGISTRATION_LIMIT",
+        None,
+        Value("100"),
+        "Registrations allowed per client address per hour, 1 to 1000000",
+        false,
+    ),
+    row(
+        Key::DbPoolSize,
+        "db_pool_size",
+        "CONVOCA_DB_POOL_SIZE",
+        None,
+        Value("16"),
+        "Database connections the pool keeps, 1 to 256",
+        false,
+    ),
+    row(
+        Key::DbConnectTimeout,
+        "db_connect_timeout",
+        "CONVOCA_DB_CONNECT_TIMEOUT",
+        None,
+        Value("10"),
+        "Seconds to wait for a database connection, 1 to 300",
+        false,
+    ),
+    row(
+        Key::DbStatementTimeout,
+        "db_statement_timeout",
+        "CONVOCA_DB_STATEMENT_TIMEOUT",
+        None,
+        Value("30"),
+        "Seconds a PostgreSQL statement may run, 1 to 3600",
+        false,
+    ),
+    row(
+        Key::Demo,
+        "demo",
+        "CONVOCA_DEMO",
+        None,
+        Value("1"),
+        "0, false, no or off: serve loads no demo data into an empty database (like --no-demo)",
+        false,
+    ),
+    row(
+        Key::LogFormat,
+        "log_format",
+        "CONVOCA_LOG_FORMAT",
+        None,
+        Value("text"),
+        "json: one JSON object per log line",
+        false,
+    ),
+    row(
+        Key::LogFilter,
+        "log_filter",
+        "RUST_LOG",
+        None,
+        Value("info"),
+        "Which log lines are written, e.g. info or convoca=debug,actix_web=warn",
+        false,
+    ),
+    row(
+        Key::BenchReference,
+        "bench_reference",
+        "CONVOCA_BENCH_REFERENCE",
+        None,
+        Value("0"),
+        "1: serve /_bench/reference, the benchmark suite's reference page",
+        false,
+    ),
+];
+
+/// How many settings there are.
+pub const COUNT: usize = SETTINGS.len();
+
+// Every key has its row, at its own position.
+const _: () = {
+    let mut i = 0;
+    while i < COUNT {
+        assert!(SETTINGS[i].key as usize == i, "SETTINGS is not in the order of Key");
+        i += 1;
+    }
+};
+
+/// The row of `key`.
+pub fn setting(key: Key) -> &'static Setting {
+    &SETTINGS[key as usize]
+}
+
+/// The section of `--help` that lists every setting with its default and meaning.
+pub fn help_section() -> String {
+    let mut text = String::from(
+        "Settings, read from these environment variables (an option shown beside one sets it too, \
+         and wins); secret values are never printed:\n",
+    );
+    for s in SETTINGS {
+        text.push_str("\n  ");
+        text.push_str(s.env);
+        if let Some(option) = s.option {
+            text.push_str(", --");
+            text.push_str(option);
+        }
+        if s.secret {
+            text.push_str("  (secret)");
+        }
+        text.push_str("\n          ");
+        text.push_str(s.help);
+        text.push_str("\n          [default: ");
+        text.push_str(s.default_shown());
+        text.push_str("]\n");
+    }
+    text
+}

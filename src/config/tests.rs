@@ -1,0 +1,360 @@
+//! The loader, the table and `--help` agree; bad values say what was expected.
+
+use super::*;
+
+#[test]
+fn database_urls_select_the_engine_or_say_what_was_expected() {
+    assert!(matches!(DatabaseTarget::parse("postgres://u@h/db"), Ok(DatabaseTarget::Postgres(_))));
+    assert!(matches!(DatabaseTarget::parse("postgresql://u@h:5433/db"), Ok(DatabaseTarget::Postgres(_))));
+    assert_eq!(
+        DatabaseTarget::parse("sqlite://data/x.db").ok(),
+        Some(DatabaseTarget::Sqlite("data/x.db".into()))
+    );
+    assert_eq!(DatabaseTarget::parse("x.db").ok(), Some(DatabaseTarget::Sqlite("x.db".into())));
+    for bad in ["", "mysql://u@h/db", "sqlite://", "sqlite::memory:"] {
+        let err = DatabaseTarget::parse(bad).expect_err(bad).to_string();
+        assert!(err.contains("DATABASE_URL") && err.contains("expected"), "{err}");
+    }
+}
+
+#[test]
+fn smtp_urls_are_checked() {
+    assert!(SmtpUrl::parse("smtp://127.0.0.1:2525").is_ok());
+    assert!(SmtpUrl::parse("smtps://user:pass@mail.example.org:465").is_ok());
+    assert!(SmtpUrl::parse("smtp://u:p@mail.example.org:587?tls=required").is_ok());
+    let err = SmtpUrl::parse("http://mail.example.org").expect_err("scheme").to_string();
+    assert!(err.contains("SMTP_URL"));
+    assert!(!format!("{:?}", SmtpUrl::parse("smtps://user:hunter2@h:465").expect("ok")).contains("hunter2"));
+}
+
+#[test]
+fn a_secret_is_generated_once_and_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let raw = RawSettings { data_dir: Some(dir.path().to_string_lossy().into()), ..Default::default() };
+    let first = Settings::from_raw(raw.clone()).expect("settings");
+    let second = Settings::from_raw(raw).expect("settings");
+    assert_eq!(first.secret_key.sign("t", "m"), second.secret_key.sign("t", "m"));
+    assert_eq!(first.base_url.as_str(), "http://127.0.0.1:8080/");
+}
+
+#[test]
+fn listening_beyond_loopback_needs_smtp_a_shared_secret_and_a_base_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data_dir = Some(dir.path().to_string_lossy().into_owned());
+    let local =
+        Settings::from_raw(RawSettings { data_dir: data_dir.clone(), ..Default::default() }).expect("ok");
+    assert!(local.check_production_safety().is_ok());
+    let public = Settings::from_raw(RawSettings {
+        data_dir: data_dir.clone(),
+        bind: Some("0.0.0.0:8080".into()),
+        ..Default::default()
+    })
+    .expect("ok");
+    let message = public.check_production_safety().expect_err("unsafe").to_string();
+    assert!(
+        message.contains("SMTP_URL")
+            && message.contains("CONVOCA_SECRET_KEY")
+            && message.contains("CONVOCA_BASE_URL")
+    );
+    let safe = Settings::from_raw(RawSettings {
+        data_dir,
+        bind: Some("0.0.0.0:8080".into()),
+        smtp_url: Some("smtps://u:p@mail.example.org:465".into()),
+        secret_key: Some("x".repeat(48)),
+        base_url: Some("https://webinars.example.org".into()),
+        ..Default::default()
+    })
+    .expect("ok");
+    assert!(safe.check_production_safety().is_ok());
+}
+
+#[test]
+fn bad_values_name_their_variable() {
+    let bad = |raw: RawSettings| Settings::from_raw(raw).expect_err("bad").to_string();
+    assert!(bad(RawSettings { bind: Some("eight".into()), ..Default::default() }).contains("CONVOCA_BIND"));
+    assert!(
+        bad(RawSettings { base_url: Some("ftp://x".into()), ..Default::default() })
+            .contains("CONVOCA_BASE_URL")
+    );
+    assert!(
+        bad(RawSettings { secret_key: Some("short".into()), ..Default::default() })
+            .contains("CONVOCA_SECRET_KEY")
+    );
+    assert!(
+        bad(RawSettings {
+            mail_from: Some("not an address".into()),
+            secret_key: Some("x".repeat(40)),
+            ..Default::default()
+        })
+        .contains("CONVOCA_MAIL_FROM")
+    );
+}
+
+/// Settings as if these environment variables were set (and a secret and data folder given,
+/// so that nothing is written outside a temporary folder).
+fn from_env(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+    let dir = tempfile::tempdir()?;
+    let inputs = Inputs::new()
+        .fill(Source::Environment, |s| {
+            vars.iter().find(|(name, _)| *name == s.env).map(|(_, v)| (*v).to_owned())
+        })
+        .fill(Source::Program, |s| match s.key {
+            Key::SecretKey => Some("x".repeat(40)),
+            Key::DataDir => Some(dir.path().to_string_lossy().into_owned()),
+            _ => None,
+        });
+    Settings::load(&inputs)
+}
+
+#[test]
+fn every_setting_is_in_the_help_with_its_default_and_meaning() {
+    let help = help_section();
+    for s in SETTINGS {
+        let line = format!("\n  {}", s.env);
+        assert!(help.contains(&line), "{} in the help", s.env);
+        assert!(help.contains(s.help), "the meaning of {}", s.env);
+        assert!(help.contains(&format!("[default: {}]", s.default_shown())), "the default of {}", s.env);
+        if let Some(option) = s.option {
+            assert!(help.contains(&format!("{}, --{option}", s.env)), "--{option} beside {}", s.env);
+        }
+    }
+}
+
+#[test]
+fn the_table_names_each_setting_once_and_keeps_secrets_off_the_command_line() {
+    let mut seen = std::collections::HashSet::new();
+    for s in SETTINGS {
+        assert!(seen.insert(s.env) && seen.insert(s.name), "{} once", s.env);
+        // DATABASE_URL kept its option: it holds a password only when the server wants one.
+        let option_allowed = !s.secret || s.key == Key::DatabaseUrl;
+        assert!(option_allowed || s.option.is_none(), "{} is a secret, so it has no option", s.env);
+        if let Some(option) = s.option {
+            assert_eq!(option, s.name.replace('_', "-"), "the option of {} is its name", s.env);
+        }
+    }
+}
+
+#[test]
+fn the_environment_beats_the_default_and_its_source_is_kept() {
+    let settings =
+        from_env(&[("CONVOCA_BIND", "127.0.0.1:9090"), ("CONVOCA_DB_POOL_SIZE", "4")]).expect("ok");
+    assert_eq!(settings.bind.to_string(), "127.0.0.1:9090");
+    assert_eq!(settings.source(Key::Bind), Source::Environment);
+    assert_eq!(settings.db_pool_size, 4);
+    assert_eq!(settings.source(Key::DbPoolSize), Source::Environment);
+    assert_eq!(settings.source(Key::MailFrom), Source::Default);
+    assert_eq!(settings.mail_from.to_string(), "Convoca <convoca@localhost>");
+    assert_eq!(settings.source(Key::SecretKey), Source::Program);
+}
+
+#[test]
+fn each_layer_fills_only_what_the_layers_above_left_empty() {
+    let env = |s: &Setting| match s.key {
+        Key::Bind => Some("127.0.0.1:1".to_owned()),
+        Key::DataDir => Some("from-env".to_owned()),
+        Key::MailFrom => Some(String::new()),
+        _ => None,
+    };
+    let cli = |s: &Setting| (s.key == Key::Bind).then(|| "127.0.0.1:2".to_owned());
+    let inputs = Inputs::new().fill(Source::CommandLine, cli).fill(Source::Environment, env);
+    assert_eq!(
+        (inputs.given(Key::Bind), inputs.source(Key::Bind)),
+        (Some("127.0.0.1:2"), Source::CommandLine)
+    );
+    assert_eq!(
+        (inputs.given(Key::DataDir), inputs.source(Key::DataDir)),
+        (Some("from-env"), Source::Environment)
+    );
+    // An empty variable counts as unset, as it always has.
+    assert_eq!((inputs.given(Key::MailFrom), inputs.source(Key::MailFrom)), (None, Source::Default));
+    assert_eq!(inputs.value(Key::MailFrom), Some("Convoca <convoca@localhost>"));
+    assert_eq!(inputs.value(Key::BaseUrl), None, "a described default has no text");
+}
+
+#[test]
+fn the_command_line_options_come_from_the_table() {
+    let command = with_settings(clap::Command::new("convoca").subcommand(clap::Command::new("migrate")));
+    command.clone().debug_assert();
+    let matches = command
+        .try_get_matches_from(["convoca", "migrate", "--bind", "127.0.0.1:3", "--data-dir", "d"])
+        .expect("parses");
+    let inputs = Inputs::new().fill_from_command_line(&matches);
+    assert_eq!(inputs.given(Key::Bind), Some("127.0.0.1:3"));
+    assert_eq!(inputs.source(Key::DataDir), Source::CommandLine);
+    assert_eq!(inputs.source(Key::DatabaseUrl), Source::Default);
+}
+
+#[test]
+fn blank_or_missing_values_give_the_documented_defaults() {
+    let blank: Vec<(&str, &str)> = SETTINGS
+        .iter()
+        .filter(|s| !matches!(s.key, Key::SecretKey | Key::DataDir))
+        .filter(|s| !matches!(s.key, Key::Bind | Key::BaseUrl | Key::MailFrom | Key::DatabaseUrl))
+        .map(|s| (s.env, " "))
+        .collect();
+    for settings in [from_env(&[]).expect("defaults"), from_env(&blank).expect("blank")] {
+        assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(settings.smtp.is_none() && settings.metrics_token.is_none());
+        assert_eq!(settings.smtp_concurrency, 32);
+        assert_eq!(settings.registration_limit, 100);
+        assert_eq!(settings.retention_days, None);
+        assert!(settings.trusted_proxies.is_empty());
+        assert_eq!(settings.db_pool_size, 16);
+        assert_eq!(settings.db_connect_timeout, Duration::from_secs(10));
+        assert_eq!(settings.db_statement_timeout, Duration::from_secs(30));
+        assert!(settings.demo && !settings.bench_reference);
+    }
+    let logging = Logging::from_inputs(&Inputs::new());
+    assert_eq!(logging, Logging { json: false, filter: "info".into() });
+    assert!(!from_env(&[("CONVOCA_DEMO", "Off")]).expect("ok").demo);
+    assert!(from_env(&[("CONVOCA_BENCH_REFERENCE", "yes")]).expect("ok").bench_reference);
+}
+
+#[test]
+fn bad_values_keep_their_specific_messages() {
+    let cases = [
+        (
+            "CONVOCA_BIND",
+            "eight",
+            "CONVOCA_BIND \"eight\" is not an address: expected IP:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080",
+        ),
+        (
+            "CONVOCA_BASE_URL",
+            "ftp://x",
+            "CONVOCA_BASE_URL \"ftp://x\": expected an http:// or https:// address with a host",
+        ),
+        (
+            "CONVOCA_SMTP_CONCURRENCY",
+            "0",
+            "CONVOCA_SMTP_CONCURRENCY \"0\": expected a whole number from 1 to 128",
+        ),
+        (
+            "CONVOCA_METRICS_TOKEN",
+            "short",
+            "CONVOCA_METRICS_TOKEN is too short: expected at least 16 characters",
+        ),
+        (
+            "CONVOCA_RETENTION_DAYS",
+            " 0 ",
+            "CONVOCA_RETENTION_DAYS \"0\": expected a number of days from 1 to 36500",
+        ),
+        (
+            "CONVOCA_TRUSTED_PROXIES",
+            "10.0.0.1, nope",
+            "CONVOCA_TRUSTED_PROXIES: \"nope\" is not an IP address (expected e.g. 127.0.0.1,10.0.0.5)",
+        ),
+        (
+            "CONVOCA_REGISTRATION_LIMIT",
+            "lots",
+            "CONVOCA_REGISTRATION_LIMIT \"lots\": expected registrations per address per hour, 1 to 1000000",
+        ),
+        ("CONVOCA_DB_POOL_SIZE", "0", "CONVOCA_DB_POOL_SIZE \"0\": expected a whole number from 1 to 256"),
+        (
+            "CONVOCA_DB_CONNECT_TIMEOUT",
+            " 301",
+            "CONVOCA_DB_CONNECT_TIMEOUT \" 301\": expected a whole number from 1 to 300",
+        ),
+        (
+            "CONVOCA_DB_STATEMENT_TIMEOUT",
+            "x",
+            "CONVOCA_DB_STATEMENT_TIMEOUT \"x\": expected a whole number from 1 to 3600",
+        ),
+        ("CONVOCA_BENCH_REFERENCE", "maybe", "CONVOCA_BENCH_REFERENCE \"maybe\": expected 1 or 0"),
+        (
+            "SMTP_URL",
+            "http://mail.example.org",
+            "SMTP_URL has the scheme \"http\": expected smtps://user:pass@host:465, smtp://user:pass@host:587?tls=required, or smtp://127.0.0.1:2525",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://u@h/db",
+            "DATABASE_URL has an unsupported scheme \"mysql\": expected postgres://user@host/database, sqlite://path/to/file.db, or a file path",
+        ),
+    ];
+    for (name, value, message) in cases {
+        let error = from_env(&[(name, value)]).expect_err(name).to_string();
+        assert_eq!(error, message);
+    }
+    let short = Settings::load(
+        &Inputs::new().fill(Source::Environment, |s| (s.key == Key::SecretKey).then(|| "short".to_owned())),
+    );
+    assert_eq!(
+        short.expect_err("short").to_string(),
+        "CONVOCA_SECRET_KEY is too short: expected at least 32 characters of random text (e.g. `openssl rand -base64 48`)"
+    );
+    let from = from_env(&[("CONVOCA_MAIL_FROM", "not an address")]).expect_err("from").to_string();
+    assert!(
+        from.starts_with("CONVOCA_MAIL_FROM \"not an address\" is not an address (")
+            && from.ends_with("): expected \"Name <address@domain>\" or address@domain"),
+        "{from}"
+    );
+}
+
+#[test]
+fn secrets_are_redacted_wherever_settings_are_printed() {
+    let vars = [
+        ("SMTP_URL", "smtps://mailer:smtp-hunter2@mail.example.org:465"),
+        ("CONVOCA_METRICS_TOKEN", "metrics-hunter2-0123456789"),
+        ("DATABASE_URL", "postgres://app:db-hunter2@db.example.org/convoca"),
+        ("CONVOCA_BIND", "127.0.0.1:8081"),
+    ];
+    let settings = from_env(&vars).expect("ok");
+    let inputs = Inputs::new()
+        .fill(Source::Environment, |s| vars.iter().find(|(n, _)| *n == s.env).map(|(_, v)| (*v).to_owned()));
+    let raw = RawSettings {
+        secret_key: Some("raw-hunter2-secret-key-long-enough-0123".into()),
+        database_url: Some(vars[2].1.into()),
+        smtp_url: Some(vars[0].1.into()),
+        metrics_token: Some(vars[1].1.into()),
+        ..Default::default()
+    };
+    let secret = Secret::new("secret-hunter2");
+    for printed in [
+        format!("{settings:?}"),
+        format!("{settings:#?}"),
+        format!("{inputs:?}"),
+        format!("{raw:?}"),
+        format!("{secret:?} {secret}"),
+        settings.database.describe(),
+    ] {
+        assert!(!printed.contains("hunter2"), "{printed}");
+    }
+    assert!(format!("{inputs:?}").contains("127.0.0.1:8081"), "what is not secret is shown");
+    assert_eq!(secret.expose(), "secret-hunter2");
+    assert_eq!(settings.metrics_token.as_ref().map(Secret::expose), Some(vars[1].1));
+}
+
+#[test]
+fn only_the_settings_table_reads_the_environment() {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let allowed = src.join("config").join("inputs.rs");
+    let this = src.join("config").join("tests.rs");
+    for path in all.iter().filter(|p| **p != allowed && **p != this) {
+        let text = std::fs::read_to_string(path).expect("read");
+        for needle in ["env::var", "var_os(", "env::vars", "from_default_env", "from_env("] {
+            assert!(!text.contains(needle), "{} reads the environment ({needle})", path.display());
+        }
+    }
+}
+
+#[test]
+fn the_readme_lists_every_setting() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    for s in SETTINGS {
+        assert!(readme.contains(&format!("| `{}`", s.env)), "{} in the README's configuration table", s.env);
+    }
+}
