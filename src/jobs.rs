@@ -7,6 +7,7 @@ use std::time::Duration as StdDuration;
 
 use anyhow::Context;
 use chrono::{Duration, NaiveDateTime};
+use diesel::QueryResult;
 use lettre::Message;
 use lettre::message::Mailbox;
 use tokio::sync::{Notify, Semaphore, watch};
@@ -82,7 +83,8 @@ impl Worker {
         let settings = self.settings.clone();
         let now = self.clock.now();
         let batch = self.batch;
-        // Short transactions: schedule, claim, and prepare (token minting) in one blocking task.
+        // Short transactions: schedule, then claim the batch and mint its links in one; the
+        // emails are rendered after that commits, so no writer waits on templates.
         let prepared = tokio::task::spawn_blocking(
             move || -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
                 let mut conn = pool.get()?;
@@ -99,11 +101,15 @@ impl Worker {
                         }
                     }
                 }
-                let claimed = db::outbox::claim_due(&mut conn, now, batch, LEASE)?;
-                if claimed.is_empty() {
-                    return Ok(Vec::new());
-                }
-                prepare_batch(&mut conn, &settings, claimed, now)
+                let claimed = claim_batch(&mut conn, now, batch)?;
+                drop(conn);
+                Ok(claimed
+                    .into_iter()
+                    .map(|(message, claim)| {
+                        let prepared = render(&settings, &message, claim);
+                        (message, prepared)
+                    })
+                    .collect())
             },
         )
         .await
@@ -268,27 +274,44 @@ fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
     format!("<{outbox_id}@{}>", settings.base_url.host_str().unwrap_or("convoca.invalid"))
 }
 
-/// Renders claimed messages. Links get fresh tokens (only their hashes are stored), minted for
-/// the whole batch in one transaction, so the plain token exists only in the email itself.
-fn prepare_batch(
+/// A claimed message with everything it needs to be written, gathered in the claim's
+/// transaction.
+struct Ready {
+    kind: MessageKind,
+    registration: Registration,
+    /// In the registrant's language.
+    session: Session,
+    payload: serde_json::Value,
+    manage_token: String,
+    confirm_token: Option<String>,
+    documents: Vec<(String, String)>,
+}
+
+/// What the claim found for one message.
+enum Claim {
+    Ready(Box<Ready>),
+    /// No longer wanted: recorded, not sent.
+    Skip(String),
+    /// Cannot be built (its registration is gone): recorded as failed, not retried.
+    Abandon(String),
+}
+
+/// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
+/// links (only the hashes are stored, so the plain token exists only in the email itself).
+/// A database error rolls back the whole claim: the messages stay due.
+fn claim_batch(
     conn: &mut db::AnyConnection,
-    settings: &Settings,
-    claimed: Vec<OutboxMessage>,
     now: NaiveDateTime,
-) -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
-    db::write_tx(conn, |conn| -> anyhow::Result<Vec<(OutboxMessage, anyhow::Result<Prepared>)>> {
-        let mut prepared = Vec::with_capacity(claimed.len());
+    batch: i64,
+) -> anyhow::Result<Vec<(OutboxMessage, Claim)>> {
+    db::write_tx(conn, |conn| -> anyhow::Result<Vec<(OutboxMessage, Claim)>> {
+        let claimed = db::outbox::claim_due(conn, now, batch, LEASE)?;
+        let mut out = Vec::with_capacity(claimed.len());
         for message in claimed {
-            let result = prepare(conn, settings, &message, now);
-            // A database error spoils the transaction: give up on the batch (leases expire).
-            if let Err(e) = &result
-                && e.downcast_ref::<diesel::result::Error>().is_some()
-            {
-                return Err(anyhow::anyhow!("{e:#}"));
-            }
-            prepared.push((message, result));
+            let claim = gather(conn, &message, now)?;
+            out.push((message, claim));
         }
-        Ok(prepared)
+        Ok(out)
     })
 }
 
@@ -321,31 +344,24 @@ fn still_wanted(
     }
 }
 
-fn prepare(
-    conn: &mut db::AnyConnection,
-    settings: &Settings,
-    message: &OutboxMessage,
-    now: NaiveDateTime,
-) -> anyhow::Result<Prepared> {
+/// The reads and token inserts one message needs, inside the claim's transaction.
+fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateTime) -> QueryResult<Claim> {
     let kind = message.kind;
     let Some(registration_id) = message.registration_id.as_deref() else {
-        return Ok(Prepared::Abandon(format!("message kind {} has no recipient", message.kind)));
+        return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
     let Some((registration, mut session)) = regs::with_session(conn, registration_id)? else {
-        return Ok(Prepared::Abandon("the registration no longer exists".into()));
+        return Ok(Claim::Abandon("the registration no longer exists".into()));
     };
     // The session's title as the registrant reads it, in the email and the calendar entry.
     db::catalogue::localize(conn, &mut session, &registration.language)?;
     let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
     if let Err(reason) = still_wanted(kind, &registration, &session, &payload, now) {
-        return Ok(Prepared::Skip(reason));
+        return Ok(Claim::Skip(reason));
     }
-    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
-    let manage_link = settings.link(&format!("/manage/{manage_token}"));
-    let confirm_link = if kind.carries_confirm_link() {
-        let token = db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?;
-        Some(settings.link(&format!("/confirm/{token}")))
+    let confirm_token = if kind.carries_confirm_link() {
+        Some(db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?)
     } else {
         None
     };
@@ -354,6 +370,27 @@ fn prepare(
     } else {
         Vec::new()
     };
+    Ok(Claim::Ready(Box::new(Ready {
+        kind,
+        registration,
+        session,
+        payload,
+        manage_token,
+        confirm_token,
+        documents,
+    })))
+}
+
+/// Writes one claimed message, outside any transaction.
+fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow::Result<Prepared> {
+    let ready = match claim {
+        Claim::Ready(ready) => ready,
+        Claim::Skip(reason) => return Ok(Prepared::Skip(reason)),
+        Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
+    };
+    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
+    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    let manage_link = settings.link(&format!("/manage/{manage_token}"));
     let reminders_off_link = format!("{manage_link}/reminders/off");
     let ctx = MessageContext {
         i18n,
@@ -361,7 +398,7 @@ fn prepare(
         session: &session,
         session_link: settings.link(&format!("/sessions/{}", session.slug)),
         manage_link: manage_link.clone(),
-        confirm_link,
+        confirm_link: confirm_token.map(|token| settings.link(&format!("/confirm/{token}"))),
         reminders_off_link: reminders_off_link.clone(),
         payload: &payload,
         documents: &documents,

@@ -28,6 +28,8 @@ pub mod sessions;
 mod sql_enums;
 pub mod tokens;
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -173,21 +175,20 @@ where
     if in_transaction(conn) {
         return f(conn);
     }
-    // SQLite has one writer at a time. Writers of this process queue here and each one is
-    // woken the moment the previous one commits, instead of polling the file lock through the
-    // busy handler's growing sleeps (which cut registration throughput several times over).
-    // The busy timeout still covers writers in other processes (`convoca worker`, backups).
-    let _writer = match conn {
-        AnyConnection::Sqlite(c) => {
-            let guard = SQLITE_WRITER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-            Some(guard)
-        }
-        AnyConnection::Postgresql(c) => {
-            AnsiTransactionManager::begin_transaction(c)?;
-            None
-        }
+    // SQLite has one writer at a time. Writers of this process queue on their database's lock
+    // and each one is woken the moment the previous one commits, instead of polling the file
+    // lock through the busy handler's growing sleeps (which cut registration throughput several
+    // times over). The busy timeout still covers writers in other processes (`convoca worker`,
+    // backups).
+    let writer = match conn {
+        AnyConnection::Sqlite(c) => writer_lock(c)?,
+        AnyConnection::Postgresql(_) => None,
     };
+    let _writer = writer.as_ref().map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    match conn {
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
     match f(conn) {
         Ok(value) => {
             <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
@@ -202,8 +203,24 @@ where
     }
 }
 
-/// The queue of this process's SQLite writers (see [`write_tx`]).
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The writers' queue of the SQLite database `conn` is open on (see [`write_tx`]): one per
+/// database file, so that pools of different databases in one process (tests, benchmarks) do
+/// not wait for each other. A private in-memory database has no other writer and no queue.
+fn writer_lock(conn: &mut diesel::SqliteConnection) -> QueryResult<Option<Arc<Mutex<()>>>> {
+    #[derive(QueryableByName)]
+    struct MainFile {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    static WRITERS: LazyLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = LazyLock::new(Default::default);
+    let main = diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .get_result::<MainFile>(conn)?;
+    if main.file.is_empty() {
+        return Ok(None);
+    }
+    let mut writers = WRITERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok(Some(writers.entry(main.file).or_default().clone()))
+}
 
 fn in_transaction(conn: &mut AnyConnection) -> bool {
     let depth = match conn {
@@ -259,4 +276,23 @@ pub fn backup_sqlite(conn: &mut AnyConnection, path: &std::path::Path) -> anyhow
         .execute(sqlite)
         .map_err(|e| anyhow::anyhow!("writing the backup to {}: {e}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_writers_queue_per_database_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+        let open = |p: &str| diesel::SqliteConnection::establish(p).expect("open");
+        let (mut a1, mut a2, mut b) = (open(&path("a.db")), open(&path("a.db")), open(&path("b.db")));
+        let lock = |c: &mut diesel::SqliteConnection| writer_lock(c).expect("query").expect("a file");
+        let (a1, a2, b) = (lock(&mut a1), lock(&mut a2), lock(&mut b));
+        assert!(Arc::ptr_eq(&a1, &a2), "two connections to one file share its writers' queue");
+        assert!(!Arc::ptr_eq(&a1, &b), "another database does not wait for this one");
+        let mut memory = open(":memory:");
+        assert!(writer_lock(&mut memory).expect("query").is_none());
+    }
 }
