@@ -25,7 +25,7 @@ pub mod schema;
 pub mod seats;
 pub mod session_changes;
 pub mod sessions;
-mod sql_enums;
+mod sql_types;
 pub mod tokens;
 
 use std::collections::HashMap;

@@ -1,5 +1,5 @@
 //! Rows as they are stored. Statuses, modes, roles and kinds are domain enums here, kept as
-//! text in the database (`sql_enums` maps them).
+//! text in the database (`sql_types` maps them).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -1,10 +1,12 @@
 //! Domain types and the parsers that turn raw input into them. No I/O here.
 
+mod ids;
 mod message_kind;
 mod registration;
 pub mod session;
 mod status;
 
+pub use ids::{RegistrationId, SessionId};
 pub use message_kind::{CalendarMethod, MessageKind, Situation};
 pub use status::{
     ApprovalMode, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,

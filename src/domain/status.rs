@@ -1,5 +1,5 @@
 //! The closed sets of the domain: statuses, modes, roles and kinds. Each is stored as text;
-//! the text of each value is written here once, and `db::sql_enums` maps them to columns.
+//! the text of each value is written here once, and `db::sql_types` maps them to columns.
 
 /// Defines an enum whose values are stored as fixed words, with `as_str`, `parse` and `ALL`.
 macro_rules! text_enum {

@@ -1,6 +1,6 @@
-//! The domain's closed sets as text columns: each value is written by its word and read back
-//! through `parse`, so a row holding any other word is an error, never a silent default. This
-//! is the one place where the stored words meet the database.
+//! The domain's types as text columns, the one place where they meet the database. Closed sets
+//! (statuses, modes, roles, kinds) are written by their word and read back through `parse`, so
+//! a row holding any other word is an error, never a silent default; ids are written as text.
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
@@ -9,7 +9,7 @@ use diesel::sql_types::Text;
 
 use crate::domain::{
     ApprovalMode, ConsentPurpose, ConsentSource, MessageKind, OrganisationKind, OutboxStatus, PanelRole,
-    RegistrationStatus, Role, SessionStatus, TokenPurpose,
+    RegistrationId, RegistrationStatus, Role, SessionId, SessionStatus, TokenPurpose,
 };
 
 /// Makes a domain enum usable as a `Text` column and in filters (`column.eq(Status::X)`).
@@ -61,3 +61,38 @@ text_column!(
     ConsentSource,
     TokenPurpose,
 );
+
+/// Makes a domain id usable as a `Text` column and in filters (`column.eq(&id)`).
+macro_rules! id_column {
+    ($($ty:ident),+ $(,)?) => {$(
+        const _: () = {
+            #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+            #[diesel(foreign_derive)]
+            #[diesel(sql_type = Text)]
+            #[allow(dead_code)]
+            struct Column($ty);
+
+            impl<DB> ToSql<Text, DB> for $ty
+            where
+                DB: Backend,
+                str: ToSql<Text, DB>,
+            {
+                fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                    self.as_str().to_sql(out)
+                }
+            }
+
+            impl<DB> FromSql<Text, DB> for $ty
+            where
+                DB: Backend,
+                String: FromSql<Text, DB>,
+            {
+                fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                    String::from_sql(bytes).map($ty::from_stored)
+                }
+            }
+        };
+    )+};
+}
+
+id_column!(SessionId, RegistrationId);
