@@ -122,6 +122,7 @@ error-form-expired = Your form had expired, so it was not sent. Check your answe
 ## After registering
 received-title = Check your email
 received-body = We have sent you an email to confirm your registration to "{ $title }". Open it and follow the link: your registration counts only once it is confirmed.
+received-earlier = We sent you the email to confirm your registration to "{ $title }" a few minutes ago, and its link still works: nothing more was sent. Open that email and follow the link.
 received-spam = If nothing arrives within a few minutes, look in your spam folder. You can also register again with the same address: we will send the link again.
 link-invalid-title = This link does not work
 link-invalid-body = It may have expired or been copied incompletely. Open the most recent email we sent you, or register again to get a new link.
@@ -162,6 +163,7 @@ privacy-retention = Personal details are removed after the webinar's follow-up p
 
 ## Emails
 email-hello = Hello { $name },
+email-hello-neutral = Hello,
 email-confirm-subject = Please confirm your registration: { $title }
 email-confirm-body = Thank you for registering. Please confirm that this is your email address by following the link below: your registration counts only once it is confirmed.
 email-confirm-ignore = If you did not ask to register, ignore this message: nothing happens without your confirmation.

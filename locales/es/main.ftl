@@ -122,6 +122,7 @@ error-form-expired = Su formulario había caducado, por lo que no se envió. Rev
 ## Después de la inscripción
 received-title = Revise su correo electrónico
 received-body = Le hemos enviado un correo electrónico para confirmar su inscripción en «{ $title }». Ábralo y siga el enlace: su inscripción solo será válida una vez confirmada.
+received-earlier = Hace unos minutos le enviamos el correo electrónico para confirmar su inscripción en «{ $title }», y su enlace sigue funcionando: no se ha enviado nada más. Abra ese correo y siga el enlace.
 received-spam = Si no recibe nada en unos minutos, revise su carpeta de correo no deseado. También puede volver a inscribirse con la misma dirección: le enviaremos de nuevo el enlace.
 link-invalid-title = Este enlace no funciona
 link-invalid-body = Es posible que haya caducado o que se haya copiado de forma incompleta. Abra el correo más reciente que le hemos enviado o vuelva a inscribirse para recibir un nuevo enlace.
@@ -162,6 +163,7 @@ privacy-retention = Los datos personales se eliminan al terminar el período de 
 
 ## Correos electrónicos
 email-hello = Hola, { $name }:
+email-hello-neutral = Hola:
 email-confirm-subject = Por favor, confirme su inscripción: { $title }
 email-confirm-body = Gracias por inscribirse. Le rogamos que confirme que esta es su dirección de correo electrónico siguiendo el enlace que figura a continuación: su inscripción solo será válida una vez confirmada.
 email-confirm-ignore = Si no ha solicitado inscribirse, ignore este mensaje: no ocurrirá nada sin su confirmación.

@@ -122,6 +122,7 @@ error-form-expired = Votre formulaire avait expiré et n'a donc pas été envoy�
 ## Après l'inscription
 received-title = Consultez votre messagerie
 received-body = Nous vous avons envoyé un courriel pour confirmer votre inscription à « { $title } ». Ouvrez-le et suivez le lien : votre inscription n'est prise en compte qu'une fois confirmée.
+received-earlier = Nous vous avons envoyé il y a quelques minutes le courriel pour confirmer votre inscription à « { $title } », et son lien fonctionne toujours : rien de plus n'a été envoyé. Ouvrez ce courriel et suivez le lien.
 received-spam = Si rien n'arrive d'ici quelques minutes, vérifiez votre dossier de courriers indésirables. Vous pouvez aussi vous inscrire de nouveau avec la même adresse : nous vous renverrons le lien.
 link-invalid-title = Ce lien ne fonctionne pas
 link-invalid-body = Il a peut-être expiré ou été copié de façon incomplète. Ouvrez le courriel le plus récent que nous vous avons envoyé, ou inscrivez-vous de nouveau pour recevoir un nouveau lien.
@@ -162,6 +163,7 @@ privacy-retention = Les données personnelles sont supprimées à l'issue de la 
 
 ## Courriels
 email-hello = Bonjour { $name },
+email-hello-neutral = Bonjour,
 email-confirm-subject = Veuillez confirmer votre inscription : { $title }
 email-confirm-body = Merci de votre inscription. Veuillez confirmer qu'il s'agit bien de votre adresse électronique en suivant le lien ci-dessous : votre inscription n'est prise en compte qu'une fois confirmée.
 email-confirm-ignore = Si vous n'avez pas demandé à vous inscrire, ne tenez pas compte de ce message : rien ne se passera sans votre confirmation.

@@ -270,6 +270,40 @@ impl RegistrationDetails {
         }
     }
 
+    /// Whether `registration` already holds these details (the consent's time aside).
+    pub fn same_as(&self, registration: &Registration) -> bool {
+        // Destructured, so that a new field cannot be forgotten here.
+        let RegistrationDetails {
+            name,
+            email,
+            email_normalized,
+            organisation_id,
+            organisation_other,
+            position,
+            country,
+            language,
+            timezone,
+            needs,
+            consent_at: _,
+            consent_version,
+            newsletter,
+            listed,
+        } = self;
+        *name == registration.name
+            && *email == registration.email
+            && *email_normalized == registration.email_normalized
+            && *organisation_id == registration.organisation_id
+            && *organisation_other == registration.organisation_other
+            && *position == registration.position
+            && *country == registration.country
+            && *language == registration.language
+            && *timezone == registration.timezone
+            && *needs == registration.needs
+            && *consent_version == registration.consent_version
+            && *newsletter == registration.newsletter
+            && *listed == registration.listed
+    }
+
     /// Details for tests, benchmarks and demo data: a person at an organisation typed by name,
     /// with every optional detail empty and no optional consent.
     pub fn sample(name: &str, email: &str, now: NaiveDateTime) -> Self {

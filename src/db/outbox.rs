@@ -64,6 +64,19 @@ pub fn skip_undelivered(conn: &mut AnyConnection, registration_id: &str, reason:
     .map(|_| ())
 }
 
+/// When the newest message of `kind` for one registration was queued.
+pub fn last_queued(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    kind: MessageKind,
+) -> QueryResult<Option<NaiveDateTime>> {
+    outbox::table
+        .filter(outbox::registration_id.eq(registration_id))
+        .filter(outbox::kind.eq(kind))
+        .select(diesel::dsl::max(outbox::created_at))
+        .first(conn)
+}
+
 /// Confirmation requests and "already registered" messages queued for one address since
 /// `since`, across every session (for the per-mailbox cap). A fixed statement, so it is
 /// prepared once per connection.

@@ -17,6 +17,9 @@ pub enum SubmitOutcome {
     /// A confirmation (or, for someone already registered, a reminder with their link) is
     /// queued, or was held back by the per-hour cap. The page says the same in every case.
     Accepted,
+    /// The same form was submitted again soon after its mail: nothing more is sent, and the
+    /// link in that mail still works.
+    AlreadySent,
     NotFound,
     Closed,
     UnknownOrganisation,
@@ -145,15 +148,28 @@ fn submit_in_tx(
     let details = RegistrationDetails::from_input(input, organisation_id, organisation_other, country, now);
     let (registration_id, kind) = match existing {
         None => {
+            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
+                return Ok(held_back(None));
+            }
             let registration = Registration::pending(session_id, details, now);
             diesel::insert_into(registrations::table).values(&registration).execute(conn)?;
             (registration.id, MessageKind::ConfirmRequest)
         }
-        // Details of an unconfirmed or cancelled registration follow the newest form: only the
-        // mailbox owner can confirm them, so nobody else's data is overwritten.
+        // Details of an unconfirmed or cancelled registration follow the newest form, with a new
+        // link: only the mailbox owner can confirm them, and a link sent for other details no
+        // longer works, so nobody confirms what someone else typed.
         Some(existing)
             if matches!(existing.status, RegistrationStatus::Pending | RegistrationStatus::Cancelled) =>
         {
+            let unchanged = existing.status == RegistrationStatus::Pending && details.same_as(&existing);
+            if unchanged && recently_mailed(conn, &existing.id, MessageKind::ConfirmRequest, now)? {
+                // The same form again, soon after: the link already sent still works.
+                return Ok(SubmitOutcome::AlreadySent);
+            }
+            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
+                // Nothing changes until a new link can be sent with the new details.
+                return Ok(held_back(Some(&existing.id)));
+            }
             diesel::update(registrations::table.find(&existing.id))
                 .set((
                     &details,
@@ -164,10 +180,20 @@ fn submit_in_tx(
                     registrations::cancelled_at.eq(None::<NaiveDateTime>),
                 ))
                 .execute(conn)?;
+            tokens::revoke(conn, &existing.id, TokenPurpose::Confirm)?;
             (existing.id, MessageKind::ConfirmRequest)
         }
-        // Already in: nothing changes, the mailbox owner is sent their manage link.
-        Some(existing) => (existing.id, MessageKind::AlreadyRegistered),
+        // Already in: nothing changes, the mailbox owner is sent their manage link (once in a
+        // while: the same form submitted again and again sends it once).
+        Some(existing) => {
+            if recently_mailed(conn, &existing.id, MessageKind::AlreadyRegistered, now)? {
+                return Ok(SubmitOutcome::AlreadySent);
+            }
+            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
+                return Ok(held_back(Some(&existing.id)));
+            }
+            (existing.id, MessageKind::AlreadyRegistered)
+        }
     };
 
     if kind == MessageKind::ConfirmRequest {
@@ -182,16 +208,40 @@ fn submit_in_tx(
         .collect();
         consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
     }
-
-    // The cap is per mailbox, across every session: the form cannot flood a victim's inbox.
-    let recent = outbox::recent_confirmation_mails(conn, &input.email_normalized, now - Duration::hours(1))?;
-    if recent < MAX_CONFIRMATION_MAILS_PER_HOUR {
-        let key = format!("{kind}:{registration_id}:{}", new_id());
-        outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;
-    } else {
-        tracing::info!(registration = %registration_id, "confirmation mail held back: hourly cap reached");
-    }
+    let key = format!("{kind}:{registration_id}:{}", new_id());
+    outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;
     Ok(SubmitOutcome::Accepted)
+}
+
+/// How long a confirmation (or "already registered") mail stands for the same form submitted
+/// again: within it, nothing more is sent and the link already sent keeps working.
+pub const RESUBMISSION_WINDOW: Duration = Duration::minutes(10);
+
+/// Whether a message of `kind` was queued for the registration within [`RESUBMISSION_WINDOW`].
+fn recently_mailed(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    kind: MessageKind,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    Ok(outbox::last_queued(conn, registration_id, kind)?.is_some_and(|at| at > now - RESUBMISSION_WINDOW))
+}
+
+/// The cap is per mailbox, across every session: the form cannot flood somebody's inbox.
+fn confirmation_cap_reached(
+    conn: &mut AnyConnection,
+    email_normalized: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let recent = outbox::recent_confirmation_mails(conn, email_normalized, now - Duration::hours(1))?;
+    Ok(recent >= MAX_CONFIRMATION_MAILS_PER_HOUR)
+}
+
+/// The answer when the hourly cap holds a mail back: the page says the same as when it is sent,
+/// so the form tells nobody whether an address is registered.
+fn held_back(registration_id: Option<&str>) -> SubmitOutcome {
+    tracing::info!(registration = ?registration_id, "confirmation mail held back: hourly cap reached");
+    SubmitOutcome::Accepted
 }
 
 #[derive(Debug, Clone)]

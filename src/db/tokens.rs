@@ -52,6 +52,18 @@ pub fn lookup(
         .optional()
 }
 
+/// Ends the links of one purpose of a registration (a confirmation link sent for details that
+/// have since been replaced).
+pub fn revoke(conn: &mut AnyConnection, registration_id: &str, purpose: TokenPurpose) -> QueryResult<()> {
+    diesel::delete(
+        registration_tokens::table
+            .filter(registration_tokens::registration_id.eq(registration_id))
+            .filter(registration_tokens::purpose.eq(purpose)),
+    )
+    .execute(conn)
+    .map(|_| ())
+}
+
 /// Ends every link of one registration (erasure).
 pub fn revoke_all(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<()> {
     diesel::delete(

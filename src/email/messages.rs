@@ -100,9 +100,11 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             calendar,
         };
     match kind {
+        // Until the address is confirmed, the name is only what someone typed: it is not
+        // repeated to the mailbox.
         MessageKind::ConfirmRequest => content(
             "email-confirm-subject",
-            vec![hello, i18n.t("email-confirm-body"), i18n.t("email-confirm-ignore")],
+            vec![i18n.t("email-hello-neutral"), i18n.t("email-confirm-body"), i18n.t("email-confirm-ignore")],
             session_facts(ctx, false),
             ctx.confirm_link
                 .as_ref()

@@ -253,6 +253,9 @@ pub async fn register(
             state.wake_worker();
             Ok(see_other(&format!("/sessions/{}/registered", session.slug)))
         }
+        Some(SubmitOutcome::AlreadySent) => {
+            Ok(see_other(&format!("/sessions/{}/registered?sent=earlier", session.slug)))
+        }
         Some(SubmitOutcome::NotFound) => Err(AppError::NotFound),
         Some(SubmitOutcome::Closed) => closed_page(i18n, again.chrome, &session, StatusCode::CONFLICT),
         Some(SubmitOutcome::UnknownOrganisation) => {
@@ -264,9 +267,16 @@ pub async fn register(
 
 /// After a submission: the same words whatever happened, so the page reveals nothing about
 /// whether an address was already registered.
+#[derive(serde::Deserialize)]
+pub struct ReceivedQuery {
+    /// `earlier`: the same form came in again soon after its mail, and nothing more was sent.
+    sent: Option<String>,
+}
+
 pub async fn registration_received(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<ReceivedQuery>,
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
@@ -278,7 +288,11 @@ pub async fn registration_received(
     let title = SessionTexts::of(i18n, &detail.session, detail.translation.as_ref()).title;
     html(MessagePage {
         heading: i18n.t("received-title"),
-        paragraphs: vec![i18n.t1("received-body", "title", &title), i18n.t("received-spam")],
+        paragraphs: if query.sent.as_deref() == Some("earlier") {
+            vec![i18n.t1("received-earlier", "title", &title), i18n.t("received-spam")]
+        } else {
+            vec![i18n.t1("received-body", "title", &title), i18n.t("received-spam")]
+        },
         back_link: Some(Link {
             href: format!("/sessions/{}", detail.session.slug),
             label: i18n.t("manage-back-to-session"),
