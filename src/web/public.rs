@@ -6,13 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::chrome::{Chrome, LANGUAGE_COOKIE};
+use super::chrome::{Chrome, LANGUAGE_COOKIE, html};
 use super::errors::AppError;
 use super::page_cache::{Rendered, next_change, page_response};
+use super::state::{AppState, run_db};
 use super::view::{
     SeriesGroup, SessionTexts, When, availability, catalogue_groups, closed_reason, paragraphs,
 };
-use super::{AppState, html, run_db};
 use crate::db;
 use crate::db::catalogue::ListedParticipant;
 use crate::domain::{CONSENT_VERSION, Language};

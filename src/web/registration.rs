@@ -4,10 +4,14 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::chrome::{Chrome, CsrfSeed};
+use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
+use super::client::client_address;
 use super::errors::AppError;
+use super::state::{AppState, run_db};
 use super::view::{SessionTexts, When};
-use super::{AppState, TOKEN_FAILURES_PER_10_MINUTES, client_address, html, html_with_status, run_db};
+
+/// Failed token lookups allowed per client address in ten minutes.
+pub const TOKEN_FAILURES_PER_10_MINUTES: i64 = 30;
 use crate::db;
 use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
@@ -54,21 +58,6 @@ impl RegisterPage {
     fn error_for(&self, field: &str) -> Option<&str> {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }
-}
-
-#[derive(Template)]
-#[template(path = "pages/message.html")]
-pub struct MessagePage {
-    pub i18n: I18n,
-    pub chrome: Chrome,
-    pub heading: String,
-    pub paragraphs: Vec<String>,
-    pub back_link: Option<Link>,
-}
-
-pub struct Link {
-    pub href: String,
-    pub label: String,
 }
 
 struct FormContext {
@@ -289,10 +278,6 @@ pub async fn registration_received(
         i18n,
         chrome,
     })
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
 }
 
 fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
