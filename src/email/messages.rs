@@ -7,7 +7,7 @@ use super::ics::Method;
 use crate::db::models::{Registration, Session};
 use crate::db::registrations::kinds;
 use crate::i18n::{I18n, in_zone};
-use crate::web::view::When;
+use crate::when::When;
 
 pub struct Fact {
     pub label: String,

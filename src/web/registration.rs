@@ -8,7 +8,7 @@ use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status,
 use super::client::client_address;
 use super::errors::AppError;
 use super::state::{AppState, run_db};
-use super::view::{SessionTexts, When};
+use super::view::SessionTexts;
 
 /// Failed token lookups allowed per client address in ten minutes.
 pub const TOKEN_FAILURES_PER_10_MINUTES: i64 = 30;
@@ -22,6 +22,7 @@ use crate::db::registrations::{
 use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::security::looks_like_token;
+use crate::when::When;
 
 pub struct FieldErrorView {
     pub field: &'static str,
