@@ -9,6 +9,7 @@ pub mod bench;
 pub mod chrome;
 pub mod client;
 pub mod errors;
+pub mod manage;
 pub mod metrics;
 pub mod page_cache;
 pub mod public;
@@ -41,14 +42,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sessions/{slug}/register", web::get().to(registration::registration_form))
         .route("/sessions/{slug}/register", web::post().to(registration::register))
         .route("/sessions/{slug}/registered", web::get().to(registration::registration_received))
-        .route("/confirm/{token}", web::get().to(registration::confirm))
-        .route("/manage/{token}", web::get().to(registration::manage))
-        .route("/manage/{token}/cancel", web::post().to(registration::cancel))
-        .route("/manage/{token}/calendar.ics", web::get().to(registration::calendar))
-        .route("/manage/{token}/reminders/off", web::get().to(registration::reminders_off_page))
-        .route("/manage/{token}/reminders/off", web::post().to(registration::reminders_off))
-        .route("/manage/{token}/reminders/on", web::post().to(registration::reminders_on))
-        .route("/manage/{token}/choices", web::post().to(registration::set_choices))
-        .route("/manage/{token}/data.json", web::get().to(registration::download_data))
-        .route("/manage/{token}/erase", web::post().to(registration::erase_data));
+        .route("/confirm/{token}", web::get().to(manage::confirm))
+        .route("/manage/{token}", web::get().to(manage::manage))
+        .route("/manage/{token}/cancel", web::post().to(manage::cancel))
+        .route("/manage/{token}/calendar.ics", web::get().to(manage::calendar))
+        .route("/manage/{token}/reminders/off", web::get().to(manage::reminders_off_page))
+        .route("/manage/{token}/reminders/off", web::post().to(manage::reminders_off))
+        .route("/manage/{token}/reminders/on", web::post().to(manage::reminders_on))
+        .route("/manage/{token}/choices", web::post().to(manage::set_choices))
+        .route("/manage/{token}/data.json", web::get().to(manage::download_data))
+        .route("/manage/{token}/erase", web::post().to(manage::erase_data));
 }

@@ -1,0 +1,491 @@
+//! What the emailed links open: the confirmation link, and the manage page with its forms
+//! (cancel, choices, reminders, erasure) and downloads (calendar entry, the person's data).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
+use super::client::client_address;
+use super::errors::AppError;
+use super::state::{AppState, run_db};
+use crate::db;
+use crate::db::registrations::{CancelOutcome, ConfirmOutcome, TokenPurpose};
+use crate::domain::{Language, RegistrationStatus};
+use crate::i18n::{I18n, in_zone};
+use crate::security::looks_like_token;
+use crate::when::When;
+
+/// Failed token lookups allowed per client address in ten minutes.
+pub const TOKEN_FAILURES_PER_10_MINUTES: i64 = 30;
+
+fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    html_with_status(
+        MessagePage {
+            heading: i18n.t("link-invalid-title"),
+            paragraphs: vec![i18n.t("link-invalid-body")],
+            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+            i18n,
+            chrome,
+        },
+        StatusCode::NOT_FOUND,
+    )
+}
+
+/// Whether this client address has guessed at too many links lately.
+async fn token_attempts_exhausted(state: &AppState, key: &str) -> Result<bool, AppError> {
+    let (key, now) = (key.to_owned(), state.clock.now());
+    run_db(state, move |conn| {
+        db::rate::exceeded(conn, &key, chrono::Duration::minutes(10), TOKEN_FAILURES_PER_10_MINUTES, now)
+    })
+    .await
+}
+
+async fn record_token_failure(state: &AppState, key: String) -> Result<(), AppError> {
+    let now = state.clock.now();
+    run_db(state, move |conn| db::rate::record(conn, &key, now)).await
+}
+
+fn too_many_attempts_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
+    html_with_status(
+        MessagePage {
+            heading: i18n.t("error-too-many-title"),
+            paragraphs: vec![i18n.t("error-too-many")],
+            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+            i18n,
+            chrome,
+        },
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+}
+
+/// The emailed confirmation link. Idempotent: a second click changes nothing and sends nothing.
+pub async fn confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let key = format!("token:{}", client_address(&req, &state.settings));
+    if token_attempts_exhausted(&state, &key).await? {
+        return too_many_attempts_page(i18n, chrome);
+    }
+    if !looks_like_token(&token) {
+        record_token_failure(&state, key).await?;
+        return invalid_link_page(i18n, chrome);
+    }
+    let now = state.clock.now();
+    let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
+    let (manage_token, done) = match outcome {
+        ConfirmOutcome::Invalid => {
+            record_token_failure(&state, key).await?;
+            return invalid_link_page(i18n, chrome);
+        }
+        ConfirmOutcome::SessionUnavailable => {
+            return html_with_status(
+                MessagePage {
+                    heading: i18n.t("registration-closed"),
+                    paragraphs: vec![i18n.t("confirm-session-unavailable")],
+                    back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+                    i18n,
+                    chrome,
+                },
+                StatusCode::CONFLICT,
+            );
+        }
+        ConfirmOutcome::Confirmed { manage_token } => {
+            state.wake_worker();
+            (manage_token, "confirmed")
+        }
+        ConfirmOutcome::Waitlisted { manage_token } => {
+            state.wake_worker();
+            (manage_token, "waitlisted")
+        }
+        ConfirmOutcome::AwaitingApproval { manage_token } => {
+            state.wake_worker();
+            (manage_token, "awaiting")
+        }
+        ConfirmOutcome::Unchanged { manage_token, .. } => (manage_token, "unchanged"),
+    };
+    Ok(see_other(&format!("/manage/{manage_token}?done={done}")))
+}
+
+#[derive(Template)]
+#[template(path = "pages/manage.html")]
+struct ManagePage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    flash: Option<String>,
+    status: String,
+    status_text: String,
+    session_title: String,
+    slug: String,
+    when: When,
+    local_when: Option<String>,
+    join_url: Option<String>,
+    show_calendar: bool,
+    can_cancel: bool,
+    name: String,
+    email: String,
+    organisation: String,
+    position: String,
+    country: String,
+    language_label: String,
+    needs: String,
+    reminders_on: bool,
+    show_reminders: bool,
+    can_choose: bool,
+    newsletter: bool,
+    listed: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ManageQuery {
+    done: Option<String>,
+}
+
+fn private(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res
+}
+
+pub async fn manage(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    query: web::Query<ManageQuery>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let key = format!("token:{}", client_address(&req, &state.settings));
+    if token_attempts_exhausted(&state, &key).await? {
+        return too_many_attempts_page(i18n, chrome).map(private);
+    }
+    if !looks_like_token(&token) {
+        record_token_failure(&state, key).await?;
+        return invalid_link_page(i18n, chrome).map(private);
+    }
+    let now = state.clock.now();
+    let language = i18n.code();
+    let lookup = token.clone();
+    let found = run_db(&state, move |conn| {
+        let Some((registration, mut session)) =
+            db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
+        else {
+            return Ok(None);
+        };
+        db::catalogue::localize(conn, &mut session, language)?;
+        let organisation = db::registrations::organisation_name(conn, &registration)?;
+        Ok(Some((registration, session, organisation)))
+    })
+    .await?;
+    let Some((registration, session, organisation)) = found else {
+        record_token_failure(&state, key).await?;
+        return invalid_link_page(i18n, chrome).map(private);
+    };
+    let status = RegistrationStatus::parse(&registration.status).unwrap_or(RegistrationStatus::Pending);
+    let session_cancelled = session.status == "cancelled";
+    let status_text = if session_cancelled {
+        i18n.t("session-cancelled")
+    } else {
+        i18n.t(&format!("status-{}", status.as_str()))
+    };
+    let flash = match query.done.as_deref() {
+        Some("confirmed") => Some(i18n.t("flash-confirmed")),
+        Some("waitlisted") => Some(i18n.t("flash-waitlisted")),
+        Some("awaiting") => Some(i18n.t("flash-awaiting")),
+        Some("unchanged") => Some(i18n.t("flash-unchanged")),
+        Some("cancelled") => Some(i18n.t("flash-cancelled")),
+        Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
+        Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
+        Some("erase-unconfirmed") => Some(i18n.t("flash-erase-unconfirmed")),
+        Some("choices") => Some(i18n.t("flash-choices-saved")),
+        _ => None,
+    };
+    let active = matches!(status, RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
+    let can_cancel_status = !matches!(status, RegistrationStatus::Cancelled | RegistrationStatus::Declined);
+    let upcoming = now < session.ends_at() && !session_cancelled;
+    let local_when = registration.timezone.as_deref().filter(|tz| *tz != session.timezone).map(|tz| {
+        let at = in_zone(session.starts_at, tz);
+        format!("{} {} ({})", i18n.date(&at), i18n.time(&at), tz)
+    });
+    let page = ManagePage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        flash,
+        status: status.as_str().into(),
+        status_text,
+        session_title: session.title.clone(),
+        slug: session.slug.clone(),
+        when: When::of(i18n, &session),
+        local_when,
+        // The private join link is for confirmed registrants only.
+        join_url: session.join_url.clone().filter(|_| status == RegistrationStatus::Confirmed && upcoming),
+        show_calendar: active && upcoming,
+        can_cancel: can_cancel_status && upcoming,
+        name: registration.name,
+        email: registration.email,
+        organisation,
+        position: registration.position,
+        country: registration.country,
+        language_label: i18n.language_name(&registration.language),
+        needs: registration.needs,
+        reminders_on: !registration.reminders_opt_out,
+        show_reminders: status == RegistrationStatus::Confirmed
+            && now < session.starts_at
+            && !session_cancelled,
+        can_choose: !matches!(status, RegistrationStatus::Declined),
+        newsletter: registration.newsletter,
+        listed: registration.listed,
+        token,
+        i18n,
+        chrome,
+    };
+    html(page).map(private)
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<CsrfForm>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+        return Err(AppError::Forbidden);
+    }
+    if !looks_like_token(&token) {
+        return invalid_link_page(i18n, chrome).map(private);
+    }
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let outcome = run_db(&state, move |conn| {
+        let Some((registration, _)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
+        else {
+            return Ok(None);
+        };
+        db::registrations::cancel(conn, &registration.id, now).map(Some)
+    })
+    .await?;
+    match outcome {
+        None => invalid_link_page(i18n, chrome).map(private),
+        Some(CancelOutcome::Cancelled { .. }) => {
+            state.wake_worker();
+            Ok(private(see_other(&format!("/manage/{token}?done=cancelled"))))
+        }
+        Some(CancelOutcome::AlreadyCancelled) => Ok(private(see_other(&format!("/manage/{token}")))),
+    }
+}
+
+/// The calendar entry for a confirmed or waitlisted registration.
+pub async fn calendar(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if !looks_like_token(&token) {
+        return Err(AppError::NotFound);
+    }
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let (registration, session) =
+        run_db(&state, move |conn| db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now))
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let status = RegistrationStatus::parse(&registration.status);
+    if !matches!(status, Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)) {
+        return Err(AppError::NotFound);
+    }
+    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    let manage_link = state.settings.link(&format!("/manage/{token}"));
+    let ics = crate::email::ics::calendar(
+        &state.settings,
+        i18n,
+        &registration,
+        &session,
+        &manage_link,
+        crate::email::ics::Method::Publish,
+    );
+    Ok(private(
+        HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"webinar.ics\""))
+            .body(ics),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "pages/reminders_off.html")]
+struct RemindersOffPage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    session_title: String,
+}
+
+/// Where a mail client without one-click support sends the person: a page with a button.
+pub async fn reminders_off_page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let Some((_, session)) = registration_for_manage_token(&state, &token).await? else {
+        return invalid_link_page(i18n, chrome).map(private);
+    };
+    html(RemindersOffPage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        session_title: session.title,
+        token,
+        i18n,
+        chrome,
+    })
+    .map(private)
+}
+
+async fn registration_for_manage_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(crate::db::models::Registration, crate::db::models::Session)>, AppError> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let token = token.to_owned();
+    run_db(state, move |conn| db::registrations::by_token(conn, &token, TokenPurpose::Manage, now)).await
+}
+
+/// Stops or restarts reminders. The manage token authenticates; the page's forms also carry a
+/// CSRF token, and mail clients may post `List-Unsubscribe=One-Click` (RFC 8058) without one.
+async fn set_reminders(
+    state: web::Data<AppState>,
+    token: String,
+    seed: CsrfSeed,
+    form: Vec<(String, String)>,
+    opt_out: bool,
+) -> Result<HttpResponse, AppError> {
+    let one_click = form.iter().any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
+    let csrf_ok = form
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .is_some_and(|(_, v)| state.settings.secret_key.verify("csrf", &seed.0, v));
+    if !(csrf_ok || (one_click && opt_out)) {
+        return Err(AppError::Forbidden);
+    }
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    run_db(&state, move |conn| {
+        db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
+    })
+    .await?;
+    if one_click && !csrf_ok {
+        return Ok(private(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")));
+    }
+    let done = if opt_out { "reminders-off" } else { "reminders-on" };
+    Ok(private(see_other(&format!("/manage/{token}?done={done}"))))
+}
+
+pub async fn reminders_off(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    set_reminders(state, token.into_inner(), seed, form.into_inner(), true).await
+}
+
+pub async fn reminders_on(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    set_reminders(state, token.into_inner(), seed, form.into_inner(), false).await
+}
+
+/// The person's optional consents (newsletter, being listed), changed from the manage page.
+pub async fn set_choices(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token").unwrap_or("")) {
+        return Err(AppError::Forbidden);
+    }
+    let newsletter = field("newsletter").is_some();
+    let listed = field("listed").is_some();
+    let token = token.into_inner();
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    run_db(&state, move |conn| db::privacy::set_choices(conn, &registration.id, newsletter, listed, now))
+        .await?;
+    Ok(private(see_other(&format!("/manage/{token}?done=choices#choices"))))
+}
+
+/// The person's data as JSON, from their manage link.
+pub async fn download_data(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let data = run_db(&state, move |conn| db::privacy::export(conn, &registration.id)).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(private(
+        HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"my-registration.json\""))
+            .body(body),
+    ))
+}
+
+/// Erases the person's data at their request (after they tick the confirmation box).
+pub async fn erase_data(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token")) {
+        return Err(AppError::Forbidden);
+    }
+    let token = token.into_inner();
+    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    if field("confirm") != "yes" {
+        return Ok(private(see_other(&format!("/manage/{token}?done=erase-unconfirmed#your-data"))));
+    }
+    let now = state.clock.now();
+    run_db(&state, move |conn| db::privacy::erase(conn, &registration.id, now)).await?;
+    state.wake_worker();
+    html(MessagePage {
+        heading: i18n.t("erased-title"),
+        paragraphs: vec![i18n.t("erased-body")],
+        back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+        i18n,
+        chrome,
+    })
+    .map(private)
+}
