@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
-use super::client::client_address;
+use super::client::rate_key;
 use super::errors::AppError;
 use super::state::{AppState, run_db};
 use super::view::SessionTexts;
@@ -217,9 +217,10 @@ pub async fn register(
         Ok(input) => input,
         Err(errors) => return again.show(form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
-    // Per client address, shared by all instances: many officials of one city hall may sit
-    // behind one address, so the limit is generous (CONVOCA_REGISTRATION_LIMIT an hour).
-    let key = format!("register:{}", client_address(&req, &state.settings));
+    // Per client address (an IPv6 client per /64), shared by all instances: many officials of
+    // one city hall may sit behind one address, so the limit is generous
+    // (CONVOCA_REGISTRATION_LIMIT an hour).
+    let key = rate_key("register", &req, &state.settings);
     let limit = state.settings.registration_limit;
     let session_id = session.id.clone();
     let limit = RateLimit { key, window: chrono::Duration::hours(1), max: limit };
