@@ -2,87 +2,30 @@
 //! (cancel, choices, reminders, erasure) and downloads (calendar entry, the person's data).
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
-use super::client::client_address;
 use super::errors::AppError;
+use super::links::{LinkToken, ManageLink, private};
 use super::state::{AppState, run_db};
 use crate::db;
-use crate::db::registrations::{CancelOutcome, ConfirmOutcome, TokenPurpose};
+use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
 use crate::domain::{Language, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
-use crate::security::looks_like_token;
 use crate::when::When;
-
-/// Failed token lookups allowed per client address in ten minutes.
-pub const TOKEN_FAILURES_PER_10_MINUTES: i64 = 30;
-
-fn invalid_link_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    html_with_status(
-        MessagePage {
-            heading: i18n.t("link-invalid-title"),
-            paragraphs: vec![i18n.t("link-invalid-body")],
-            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
-            i18n,
-            chrome,
-        },
-        StatusCode::NOT_FOUND,
-    )
-}
-
-/// Whether this client address has guessed at too many links lately.
-async fn token_attempts_exhausted(state: &AppState, key: &str) -> Result<bool, AppError> {
-    let (key, now) = (key.to_owned(), state.clock.now());
-    run_db(state, move |conn| {
-        db::rate::exceeded(conn, &key, chrono::Duration::minutes(10), TOKEN_FAILURES_PER_10_MINUTES, now)
-    })
-    .await
-}
-
-async fn record_token_failure(state: &AppState, key: String) -> Result<(), AppError> {
-    let now = state.clock.now();
-    run_db(state, move |conn| db::rate::record(conn, &key, now)).await
-}
-
-fn too_many_attempts_page(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    html_with_status(
-        MessagePage {
-            heading: i18n.t("error-too-many-title"),
-            paragraphs: vec![i18n.t("error-too-many")],
-            back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
-            i18n,
-            chrome,
-        },
-        StatusCode::TOO_MANY_REQUESTS,
-    )
-}
 
 /// The emailed confirmation link. Idempotent: a second click changes nothing and sends nothing.
 pub async fn confirm(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: LinkToken,
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let key = format!("token:{}", client_address(&req, &state.settings));
-    if token_attempts_exhausted(&state, &key).await? {
-        return too_many_attempts_page(i18n, chrome);
-    }
-    if !looks_like_token(&token) {
-        record_token_failure(&state, key).await?;
-        return invalid_link_page(i18n, chrome);
-    }
-    let now = state.clock.now();
+    let (token, now) = (link.as_str().to_owned(), state.clock.now());
     let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
     let (manage_token, done) = match outcome {
-        ConfirmOutcome::Invalid => {
-            record_token_failure(&state, key).await?;
-            return invalid_link_page(i18n, chrome);
-        }
+        ConfirmOutcome::Invalid => return link.refused(&state).await,
         ConfirmOutcome::SessionUnavailable => {
             return html_with_status(
                 MessagePage {
@@ -148,48 +91,23 @@ pub struct ManageQuery {
     done: Option<String>,
 }
 
-fn private(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
-    res
-}
-
 pub async fn manage(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     query: web::Query<ManageQuery>,
     i18n: I18n,
     chrome: Chrome,
     seed: CsrfSeed,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let key = format!("token:{}", client_address(&req, &state.settings));
-    if token_attempts_exhausted(&state, &key).await? {
-        return too_many_attempts_page(i18n, chrome).map(private);
-    }
-    if !looks_like_token(&token) {
-        record_token_failure(&state, key).await?;
-        return invalid_link_page(i18n, chrome).map(private);
-    }
     let now = state.clock.now();
     let language = i18n.code();
-    let lookup = token.clone();
-    let found = run_db(&state, move |conn| {
-        let Some((registration, mut session)) =
-            db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
-        else {
-            return Ok(None);
-        };
+    let ManageLink { token, registration, mut session } = link;
+    let (registration, session, organisation) = run_db(&state, move |conn| {
         db::catalogue::localize(conn, &mut session, language)?;
         let organisation = db::registrations::organisation_name(conn, &registration)?;
-        Ok(Some((registration, session, organisation)))
+        Ok((registration, session, organisation))
     })
     .await?;
-    let Some((registration, session, organisation)) = found else {
-        record_token_failure(&state, key).await?;
-        return invalid_link_page(i18n, chrome).map(private);
-    };
     let status = RegistrationStatus::parse(&registration.status).unwrap_or(RegistrationStatus::Pending);
     let session_cancelled = session.status == "cancelled";
     let status_text = if session_cancelled {
@@ -258,54 +176,28 @@ pub struct CsrfForm {
 
 pub async fn cancel(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     seed: CsrfSeed,
     form: web::Form<CsrfForm>,
-    i18n: I18n,
-    chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
     if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
         return Err(AppError::Forbidden);
     }
-    if !looks_like_token(&token) {
-        return invalid_link_page(i18n, chrome).map(private);
-    }
+    let ManageLink { token, registration, .. } = link;
     let now = state.clock.now();
-    let lookup = token.clone();
-    let outcome = run_db(&state, move |conn| {
-        let Some((registration, _)) = db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now)?
-        else {
-            return Ok(None);
-        };
-        db::registrations::cancel(conn, &registration.id, now).map(Some)
-    })
-    .await?;
+    let outcome = run_db(&state, move |conn| db::registrations::cancel(conn, &registration.id, now)).await?;
     match outcome {
-        None => invalid_link_page(i18n, chrome).map(private),
-        Some(CancelOutcome::Cancelled { .. }) => {
+        CancelOutcome::Cancelled { .. } => {
             state.wake_worker();
             Ok(private(see_other(&format!("/manage/{token}?done=cancelled"))))
         }
-        Some(CancelOutcome::AlreadyCancelled) => Ok(private(see_other(&format!("/manage/{token}")))),
+        CancelOutcome::AlreadyCancelled => Ok(private(see_other(&format!("/manage/{token}")))),
     }
 }
 
 /// The calendar entry for a confirmed or waitlisted registration.
-pub async fn calendar(
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    if !looks_like_token(&token) {
-        return Err(AppError::NotFound);
-    }
-    let now = state.clock.now();
-    let lookup = token.clone();
-    let (registration, session) =
-        run_db(&state, move |conn| db::registrations::by_token(conn, &lookup, TokenPurpose::Manage, now))
-            .await?
-            .ok_or(AppError::NotFound)?;
+pub async fn calendar(state: web::Data<AppState>, link: ManageLink) -> Result<HttpResponse, AppError> {
+    let ManageLink { token, registration, session } = link;
     let status = RegistrationStatus::parse(&registration.status);
     if !matches!(status, Some(RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted)) {
         return Err(AppError::NotFound);
@@ -341,42 +233,26 @@ struct RemindersOffPage {
 /// Where a mail client without one-click support sends the person: a page with a button.
 pub async fn reminders_off_page(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     i18n: I18n,
     chrome: Chrome,
     seed: CsrfSeed,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let Some((_, session)) = registration_for_manage_token(&state, &token).await? else {
-        return invalid_link_page(i18n, chrome).map(private);
-    };
     html(RemindersOffPage {
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
-        session_title: session.title,
-        token,
+        session_title: link.session.title,
+        token: link.token,
         i18n,
         chrome,
     })
     .map(private)
 }
 
-async fn registration_for_manage_token(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<(crate::db::models::Registration, crate::db::models::Session)>, AppError> {
-    if !looks_like_token(token) {
-        return Ok(None);
-    }
-    let now = state.clock.now();
-    let token = token.to_owned();
-    run_db(state, move |conn| db::registrations::by_token(conn, &token, TokenPurpose::Manage, now)).await
-}
-
 /// Stops or restarts reminders. The manage token authenticates; the page's forms also carry a
 /// CSRF token, and mail clients may post `List-Unsubscribe=One-Click` (RFC 8058) without one.
 async fn set_reminders(
     state: web::Data<AppState>,
-    token: String,
+    link: ManageLink,
     seed: CsrfSeed,
     form: Vec<(String, String)>,
     opt_out: bool,
@@ -389,7 +265,7 @@ async fn set_reminders(
     if !(csrf_ok || (one_click && opt_out)) {
         return Err(AppError::Forbidden);
     }
-    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let ManageLink { token, registration, .. } = link;
     let now = state.clock.now();
     run_db(&state, move |conn| {
         db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
@@ -404,26 +280,26 @@ async fn set_reminders(
 
 pub async fn reminders_off(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     seed: CsrfSeed,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    set_reminders(state, token.into_inner(), seed, form.into_inner(), true).await
+    set_reminders(state, link, seed, form.into_inner(), true).await
 }
 
 pub async fn reminders_on(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     seed: CsrfSeed,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    set_reminders(state, token.into_inner(), seed, form.into_inner(), false).await
+    set_reminders(state, link, seed, form.into_inner(), false).await
 }
 
 /// The person's optional consents (newsletter, being listed), changed from the manage page.
 pub async fn set_choices(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     seed: CsrfSeed,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
@@ -434,8 +310,7 @@ pub async fn set_choices(
     }
     let newsletter = field("newsletter").is_some();
     let listed = field("listed").is_some();
-    let token = token.into_inner();
-    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let ManageLink { token, registration, .. } = link;
     let now = state.clock.now();
     run_db(&state, move |conn| db::privacy::set_choices(conn, &registration.id, newsletter, listed, now))
         .await?;
@@ -443,11 +318,8 @@ pub async fn set_choices(
 }
 
 /// The person's data as JSON, from their manage link.
-pub async fn download_data(
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+pub async fn download_data(state: web::Data<AppState>, link: ManageLink) -> Result<HttpResponse, AppError> {
+    let registration = link.registration;
     let data = run_db(&state, move |conn| db::privacy::export(conn, &registration.id)).await?;
     let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Unexpected(e.into()))?;
     Ok(private(
@@ -461,7 +333,7 @@ pub async fn download_data(
 /// Erases the person's data at their request (after they tick the confirmation box).
 pub async fn erase_data(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    link: ManageLink,
     seed: CsrfSeed,
     form: web::Form<Vec<(String, String)>>,
     i18n: I18n,
@@ -472,8 +344,7 @@ pub async fn erase_data(
     if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token")) {
         return Err(AppError::Forbidden);
     }
-    let token = token.into_inner();
-    let (registration, _) = registration_for_manage_token(&state, &token).await?.ok_or(AppError::NotFound)?;
+    let ManageLink { token, registration, .. } = link;
     if field("confirm") != "yes" {
         return Ok(private(see_other(&format!("/manage/{token}?done=erase-unconfirmed#your-data"))));
     }

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod chrome;
 pub mod client;
 pub mod errors;
+pub mod links;
 pub mod manage;
 pub mod metrics;
 pub mod page_cache;
@@ -23,7 +24,6 @@ use actix_web::web;
 // The toolbox once lived here; these keep the organiser area's and start-up's imports working
 // until they import from the modules themselves.
 pub use chrome::{html, html_with_status};
-pub use client::client_address;
 pub use server::server;
 pub use state::{AppState, run_db};
 
