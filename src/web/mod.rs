@@ -19,12 +19,14 @@ pub mod server;
 pub mod state;
 pub mod view;
 
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
 use actix_web::web;
 
 // The toolbox once lived here; these keep the organiser area's and start-up's imports working
 // until they import from the modules themselves.
 pub use chrome::{html, html_with_status};
-pub use server::server;
 pub use state::{AppState, run_db};
 
 /// Routes, shared by the server and anything that builds the app in-process.
@@ -52,4 +54,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/choices", web::post().to(manage::set_choices))
         .route("/manage/{token}/data.json", web::get().to(manage::download_data))
         .route("/manage/{token}/erase", web::post().to(manage::erase_data));
+}
+
+/// The server for these routes on an already bound listener (port 0 works, for tests).
+pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    server::build(listener, state, routes)
 }

@@ -1,5 +1,5 @@
 //! The HTTP server: the app's middleware stack, extractor limits and security headers around
-//! the routes of `web::routes`.
+//! the routes it is given (`web::routes`).
 
 use std::net::TcpListener;
 
@@ -10,7 +10,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 
 use super::errors::{self, AppError};
 use super::state::AppState;
-use super::{bench, chrome, routes};
+use super::{bench, chrome};
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
@@ -31,8 +31,12 @@ fn security_headers(https: bool) -> middleware::DefaultHeaders {
     }
 }
 
-/// Builds the server on an already bound listener (port 0 works, for tests).
-pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+/// Builds the server for `routes` on an already bound listener (port 0 works, for tests).
+pub fn build(
+    listener: TcpListener,
+    state: AppState,
+    routes: fn(&mut web::ServiceConfig),
+) -> std::io::Result<Server> {
     let https = state.settings.is_https();
     // Database calls run on blocking threads and wait for a pooled connection anyway: more
     // threads than connections only cost memory (a stack and a malloc arena each).
@@ -61,7 +65,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<Server>
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
             .wrap(middleware::from_fn(errors::refuse_nul))
             .wrap(middleware::from_fn(chrome::csrf_seed))
-            .wrap(ErrorHandlers::new().default_handler(errors::render_error_page))
+            .wrap(ErrorHandlers::new().default_handler(chrome::render_error_page))
             .wrap(security_headers(https))
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(crate::observability::observe))
