@@ -11,3 +11,4 @@ pub mod observability;
 pub mod security;
 pub mod startup;
 pub mod web;
+pub mod when;

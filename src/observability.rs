@@ -1,4 +1,5 @@
-//! Request ids, request logs without personal data, and Prometheus metrics.
+//! Request ids, request logs without personal data, and the Prometheus registry. Knows
+//! nothing of the web application's state: the `/metrics` handler lives in `web::metrics`.
 
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -7,11 +8,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, web};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tracing::Instrument;
-
-use crate::web::AppState;
 
 /// The process-wide metrics registry (one per process, shared by every app it runs).
 pub fn prometheus() -> &'static PrometheusHandle {
@@ -69,46 +67,4 @@ pub async fn observe(
         res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
-}
-
-/// Prometheus metrics. Open to loopback clients; others need `Authorization: Bearer` with
-/// `CONVOCA_METRICS_TOKEN`.
-pub async fn metrics_endpoint(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let loopback = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
-    let token_ok = match (&state.settings.metrics_token, bearer) {
-        (Some(expected), Some(given)) => {
-            state.settings.secret_key.sign("metrics", expected.expose())
-                == state.settings.secret_key.sign("metrics", &given)
-        }
-        _ => false,
-    };
-    if !loopback && !token_ok {
-        return HttpResponse::Forbidden().finish();
-    }
-    let pool_state = state.pool.state();
-    metrics::gauge!("db_pool_connections").set(f64::from(pool_state.connections));
-    metrics::gauge!("db_pool_idle_connections").set(f64::from(pool_state.idle_connections));
-    metrics::gauge!("db_pool_max_size").set(f64::from(state.pool.max_size()));
-    let pool = state.pool.clone();
-    let depth = web::block(move || -> anyhow::Result<Vec<(crate::domain::OutboxStatus, i64)>> {
-        let mut conn = pool.get()?;
-        Ok(crate::db::outbox::depth(&mut conn)?)
-    })
-    .await;
-    if let Ok(Ok(depth)) = depth {
-        for &status in crate::domain::OutboxStatus::ALL {
-            let n = depth.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
-            metrics::gauge!("outbox_messages", "status" => status.as_str()).set(n as f64);
-        }
-    }
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(prometheus().render())
 }

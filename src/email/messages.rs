@@ -6,7 +6,7 @@ use askama::Template;
 use crate::db::models::{Registration, Session};
 use crate::domain::{CalendarMethod, MessageKind, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
-use crate::web::view::When;
+use crate::when::When;
 
 pub struct Fact {
     pub label: String,

@@ -6,8 +6,9 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::chrome::html;
 use super::errors::AppError;
-use super::{AppState, html, run_db};
+use super::state::{AppState, run_db};
 use crate::db;
 
 #[derive(Template)]

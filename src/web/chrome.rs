@@ -1,13 +1,17 @@
-//! What every page shares: the language, the switcher, asset links, and the CSRF seed.
+//! What every page shares: the language, the switcher, asset links, the CSRF seed, the
+//! response a page is sent in, the plain message page, and the friendly page for an error.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
-use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, body::MessageBody};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, body::MessageBody};
+use askama::Template;
 use std::future::{Ready, ready};
 
 use super::assets;
+use super::errors::AppError;
+use super::state::AppState;
 use crate::domain::Language;
 use crate::i18n::I18n;
 
@@ -106,9 +110,8 @@ pub async fn csrf_seed(
         .cookie(CSRF_COOKIE)
         .map(|c| c.value().to_owned())
         .filter(|v| crate::security::looks_like_token(v));
-    let secure = req
-        .app_data::<actix_web::web::Data<super::AppState>>()
-        .is_some_and(|state| state.settings.is_https());
+    let secure =
+        req.app_data::<actix_web::web::Data<AppState>>().is_some_and(|state| state.settings.is_https());
     let (seed, fresh) = match existing {
         Some(seed) => (seed, false),
         None => (crate::security::new_token(), true),
@@ -125,4 +128,85 @@ pub async fn csrf_seed(
         res.response_mut().add_cookie(&cookie)?;
     }
     Ok(res)
+}
+
+/// A page as a 200 response.
+pub fn html<T: Template>(page: T) -> Result<HttpResponse, AppError> {
+    html_with_status(page, StatusCode::OK)
+}
+
+/// A page as a response with `status`.
+pub fn html_with_status<T: Template>(page: T, status: StatusCode) -> Result<HttpResponse, AppError> {
+    let body =
+        page.render().map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("rendering a page")))?;
+    Ok(HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(body))
+}
+
+/// The answer to a successful POST (post/redirect/get), or a redirect to the next page.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
+}
+
+/// A heading, a few paragraphs and where to go next.
+#[derive(Template)]
+#[template(path = "pages/message.html")]
+pub struct MessagePage {
+    pub i18n: I18n,
+    pub chrome: Chrome,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub back_link: Option<Link>,
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+struct ErrorPage {
+    i18n: I18n,
+    chrome: Chrome,
+    heading: String,
+    message: String,
+}
+
+/// Replaces the body of an error response that has no page of its own with a friendly page
+/// in the visitor's language. Responses that already carry HTML (a form with its errors) pass.
+pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.starts_with("text/html")
+            || v.starts_with("text/calendar")
+            || v.starts_with("application/json")
+            || v.starts_with("text/plain")
+    });
+    if is_html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let i18n = I18n::new(language_of(res.request()));
+    let chrome = Chrome::new(res.request(), i18n);
+    let (heading, message) = match status {
+        StatusCode::NOT_FOUND => ("error-not-found-title", "error-not-found"),
+        StatusCode::FORBIDDEN => ("error-forbidden-title", "error-forbidden"),
+        StatusCode::METHOD_NOT_ALLOWED => ("error-not-found-title", "error-not-found"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("error-bad-request-title", "error-too-large"),
+        StatusCode::TOO_MANY_REQUESTS => ("error-too-many-title", "error-too-many"),
+        StatusCode::SERVICE_UNAVAILABLE => ("error-unavailable-title", "error-unavailable"),
+        s if s.is_client_error() => ("error-bad-request-title", "error-bad-request"),
+        _ => ("error-internal-title", "error-internal"),
+    };
+    let page = ErrorPage { heading: i18n.t(heading), message: i18n.t(message), i18n, chrome };
+    let body = page.render().unwrap_or_else(|_| i18n.t(message));
+    let (req, res) = res.into_parts();
+    let mut res = res.set_body(body);
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html; charset=utf-8"));
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    let res = ServiceResponse::new(req, res).map_into_boxed_body().map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
 }

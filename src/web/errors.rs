@@ -1,14 +1,11 @@
-//! Errors of the web layer and the friendly pages that show them.
+//! Errors of the web layer: what the visitor is told, as a status (the friendly page that
+//! shows it is rendered by `chrome::render_error_page`).
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{StatusCode, header};
-use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
-use askama::Template;
-
-use super::chrome::{Chrome, language_of};
-use crate::i18n::I18n;
 
 /// What can go wrong in a handler, by what the visitor should be told.
 #[derive(Debug, thiserror::Error)]
@@ -93,49 +90,4 @@ pub async fn refuse_nul<B: MessageBody + 'static>(
         return Ok(req.into_response(res).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
-}
-
-#[derive(Template)]
-#[template(path = "pages/error.html")]
-struct ErrorPage {
-    i18n: I18n,
-    chrome: Chrome,
-    heading: String,
-    message: String,
-}
-
-/// Replaces the body of an error response that has no page of its own with a friendly page
-/// in the visitor's language. Responses that already carry HTML (a form with its errors) pass.
-pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        v.starts_with("text/html")
-            || v.starts_with("text/calendar")
-            || v.starts_with("application/json")
-            || v.starts_with("text/plain")
-    });
-    if is_html {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let i18n = I18n::new(language_of(res.request()));
-    let chrome = Chrome::new(res.request(), i18n);
-    let (heading, message) = match status {
-        StatusCode::NOT_FOUND => ("error-not-found-title", "error-not-found"),
-        StatusCode::FORBIDDEN => ("error-forbidden-title", "error-forbidden"),
-        StatusCode::METHOD_NOT_ALLOWED => ("error-not-found-title", "error-not-found"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("error-bad-request-title", "error-too-large"),
-        StatusCode::TOO_MANY_REQUESTS => ("error-too-many-title", "error-too-many"),
-        StatusCode::SERVICE_UNAVAILABLE => ("error-unavailable-title", "error-unavailable"),
-        s if s.is_client_error() => ("error-bad-request-title", "error-bad-request"),
-        _ => ("error-internal-title", "error-internal"),
-    };
-    let page = ErrorPage { heading: i18n.t(heading), message: i18n.t(message), i18n, chrome };
-    let body = page.render().unwrap_or_else(|_| i18n.t(message));
-    let (req, res) = res.into_parts();
-    let mut res = res.set_body(body);
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/html; charset=utf-8"));
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    let res = ServiceResponse::new(req, res).map_into_boxed_body().map_into_right_body();
-    Ok(ErrorHandlerResponse::Response(res))
 }

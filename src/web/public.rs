@@ -6,17 +6,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::chrome::{Chrome, LANGUAGE_COOKIE};
+use super::chrome::{Chrome, LANGUAGE_COOKIE, html};
 use super::errors::AppError;
 use super::page_cache::{Rendered, next_change, page_response};
-use super::view::{
-    SeriesGroup, SessionTexts, When, availability, catalogue_groups, closed_reason, paragraphs,
-};
-use super::{AppState, html, run_db};
+use super::state::{AppState, run_db};
+use super::view::{SeriesGroup, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs};
 use crate::db;
 use crate::db::catalogue::ListedParticipant;
 use crate::domain::{CONSENT_VERSION, Language};
 use crate::i18n::I18n;
+use crate::when::When;
 
 #[derive(Template)]
 #[template(path = "pages/catalogue.html")]

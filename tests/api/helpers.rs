@@ -274,11 +274,14 @@ pub struct Options {
     pub smtp: bool,
     /// Point the app at this SMTP port without starting a server there (a server that is down).
     pub smtp_port: Option<u16>,
+    /// `CONVOCA_TRUSTED_PROXIES`: with "127.0.0.1", a test speaks as any client through
+    /// `X-Forwarded-For`.
+    pub trusted_proxies: Option<&'static str>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { registration_limit: 100_000, demo: false, smtp: true, smtp_port: None }
+        Self { registration_limit: 100_000, demo: false, smtp: true, smtp_port: None, trusted_proxies: None }
     }
 }
 
@@ -325,7 +328,7 @@ impl TestApp {
             smtp_concurrency: Some("8".into()),
             metrics_token: None,
             retention_days: None,
-            trusted_proxies: None,
+            trusted_proxies: options.trusted_proxies.map(str::to_owned),
             registration_limit: Some(options.registration_limit.to_string()),
         })
         .expect("settings");

@@ -1729,6 +1729,7 @@ async fn every_path_and_query_parameter_survives_every_payload(engine: Engine) {
         ("POST", "/manage/{x}/cancel".into(), String::new()),
         ("POST", "/manage/{x}/reminders/off".into(), String::new()),
         ("POST", "/manage/{x}/reminders/on".into(), String::new()),
+        ("POST", "/manage/{x}/choices".into(), "newsletter=yes".into()),
         ("POST", "/manage/{x}/erase".into(), "confirm=yes".into()),
     ];
     fuzz_paths(&mut probe, &public, &public_token, &token_routes).await;

@@ -13,6 +13,7 @@ mod delivery;
 mod email_engine;
 mod hostile;
 mod languages;
+mod links;
 mod migrations;
 mod operations;
 mod performance;

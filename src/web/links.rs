@@ -1,0 +1,157 @@
+//! Emailed-link tokens: one gate for every route an emailed link opens.
+//!
+//! A token is checked for its shape before the database is touched; a client network that has
+//! guessed wrong too often lately is refused before its token is even looked up; a lookup
+//! that finds nothing counts as a guess. Every refusal answers the same page ("this link does
+//! not work", and where to go next): 404 for a malformed, unknown or expired link, 429 with
+//! `Retry-After` while the guesses are exhausted.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::Duration;
+
+use super::chrome::{Chrome, html_with_status, language_of};
+use super::client::rate_key;
+use super::errors::AppError;
+use super::state::{AppState, run_db};
+use crate::db;
+use crate::db::models::{Registration, Session};
+use crate::domain::TokenPurpose;
+use crate::i18n::I18n;
+use crate::security::looks_like_token;
+
+/// Wrong links allowed per client network (IPv4 address, IPv6 /64) in [`GUESS_WINDOW_SECONDS`].
+pub const GUESSES_PER_WINDOW: i64 = 30;
+pub const GUESS_WINDOW_SECONDS: i64 = 600;
+
+/// The `{token}` of an emailed link's path, well formed, from a client that has guesses left.
+/// It has not been looked up: the handler looks it up for its own purpose and answers
+/// [`LinkToken::refused`] when that finds nothing. Routes of the manage link take
+/// [`ManageLink`], which does the lookup too.
+pub struct LinkToken {
+    token: String,
+    key: String,
+    i18n: I18n,
+    chrome: Chrome,
+}
+
+impl LinkToken {
+    pub fn as_str(&self) -> &str {
+        &self.token
+    }
+
+    async fn check(req: &HttpRequest) -> Result<Self, actix_web::Error> {
+        let state = app_state(req)?;
+        let i18n = I18n::new(language_of(req));
+        let link = LinkToken {
+            token: req.match_info().get("token").unwrap_or_default().to_owned(),
+            key: rate_key("token", req, &state.settings),
+            i18n,
+            chrome: Chrome::new(req, i18n),
+        };
+        let (key, now) = (link.key.clone(), state.clock.now());
+        let window = Duration::seconds(GUESS_WINDOW_SECONDS);
+        let exhausted =
+            run_db(&state, move |conn| db::rate::exceeded(conn, &key, window, GUESSES_PER_WINDOW, now))
+                .await?;
+        if exhausted {
+            return Err(into_error(link.page(StatusCode::TOO_MANY_REQUESTS)));
+        }
+        if !looks_like_token(&link.token) {
+            return Err(into_error(link.refused(&state).await));
+        }
+        Ok(link)
+    }
+
+    /// The lookup found nothing: counts the guess against this client and answers the page.
+    pub async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
+        let (key, now) = (self.key.clone(), state.clock.now());
+        run_db(state, move |conn| db::rate::record(conn, &key, now)).await?;
+        self.page(StatusCode::NOT_FOUND)
+    }
+
+    fn page(&self, status: StatusCode) -> Result<HttpResponse, AppError> {
+        let wait = status == StatusCode::TOO_MANY_REQUESTS;
+        let page = LinkInvalidPage { i18n: self.i18n, chrome: self.chrome.clone(), wait };
+        let mut res = private(html_with_status(page, status)?);
+        if wait {
+            // No guess is counted while refused, so the window is the longest wait there is.
+            res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(GUESS_WINDOW_SECONDS));
+        }
+        Ok(res)
+    }
+}
+
+impl FromRequest for LinkToken {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { LinkToken::check(&req).await })
+    }
+}
+
+/// A live manage link: its token, and the registration and session it opens.
+pub struct ManageLink {
+    pub token: String,
+    pub registration: Registration,
+    pub session: Session,
+}
+
+impl FromRequest for ManageLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let link = LinkToken::check(&req).await?;
+            let state = app_state(&req)?;
+            let (token, now) = (link.token.clone(), state.clock.now());
+            let found =
+                run_db(&state, move |conn| db::tokens::lookup(conn, &token, TokenPurpose::Manage, now))
+                    .await?;
+            match found {
+                Some((registration, session)) => Ok(ManageLink { token: link.token, registration, session }),
+                None => Err(into_error(link.refused(&state).await)),
+            }
+        })
+    }
+}
+
+/// "This link does not work", with the way on; `wait` adds "wait before trying again".
+#[derive(Template)]
+#[template(path = "pages/link_invalid.html")]
+struct LinkInvalidPage {
+    i18n: I18n,
+    chrome: Chrome,
+    wait: bool,
+}
+
+/// Pages and files opened by an emailed link: never stored by a cache, and the link (which
+/// is the key to the registration) never sent on as a referrer.
+pub fn private(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    res
+}
+
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("the application state is not registered")))
+}
+
+/// An extractor's refusal: the rendered page as the error's response.
+fn into_error(page: Result<HttpResponse, AppError>) -> actix_web::Error {
+    match page {
+        Ok(res) => actix_web::error::InternalError::from_response("emailed link refused", res).into(),
+        Err(e) => e.into(),
+    }
+}

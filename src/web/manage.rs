@@ -1,0 +1,361 @@
+//! What the emailed links open: the confirmation link, and the manage page with its forms
+//! (cancel, choices, reminders, erasure) and downloads (calendar entry, the person's data).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
+use super::errors::AppError;
+use super::links::{LinkToken, ManageLink, private};
+use super::state::{AppState, run_db};
+use crate::db;
+use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
+use crate::domain::{Language, RegistrationStatus};
+use crate::i18n::{I18n, in_zone};
+use crate::when::When;
+
+/// The emailed confirmation link. Idempotent: a second click changes nothing and sends nothing.
+pub async fn confirm(
+    state: web::Data<AppState>,
+    link: LinkToken,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let (token, now) = (link.as_str().to_owned(), state.clock.now());
+    let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
+    let (manage_token, done) = match outcome {
+        ConfirmOutcome::Invalid => return link.refused(&state).await,
+        ConfirmOutcome::SessionUnavailable => {
+            return html_with_status(
+                MessagePage {
+                    heading: i18n.t("registration-closed"),
+                    paragraphs: vec![i18n.t("confirm-session-unavailable")],
+                    back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+                    i18n,
+                    chrome,
+                },
+                StatusCode::CONFLICT,
+            );
+        }
+        ConfirmOutcome::Confirmed { manage_token } => {
+            state.wake_worker();
+            (manage_token, "confirmed")
+        }
+        ConfirmOutcome::Waitlisted { manage_token } => {
+            state.wake_worker();
+            (manage_token, "waitlisted")
+        }
+        ConfirmOutcome::AwaitingApproval { manage_token } => {
+            state.wake_worker();
+            (manage_token, "awaiting")
+        }
+        ConfirmOutcome::Unchanged { manage_token, .. } => (manage_token, "unchanged"),
+    };
+    Ok(see_other(&format!("/manage/{manage_token}?done={done}")))
+}
+
+#[derive(Template)]
+#[template(path = "pages/manage.html")]
+struct ManagePage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    flash: Option<String>,
+    status: String,
+    status_text: String,
+    session_title: String,
+    slug: String,
+    when: When,
+    local_when: Option<String>,
+    join_url: Option<String>,
+    show_calendar: bool,
+    can_cancel: bool,
+    name: String,
+    email: String,
+    organisation: String,
+    position: String,
+    country: String,
+    language_label: String,
+    needs: String,
+    reminders_on: bool,
+    show_reminders: bool,
+    can_choose: bool,
+    newsletter: bool,
+    listed: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ManageQuery {
+    done: Option<String>,
+}
+
+pub async fn manage(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    query: web::Query<ManageQuery>,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
+    let language = i18n.code();
+    let ManageLink { token, registration, mut session } = link;
+    let (registration, session, organisation) = run_db(&state, move |conn| {
+        db::catalogue::localize(conn, &mut session, language)?;
+        let organisation = db::registrations::organisation_name(conn, &registration)?;
+        Ok((registration, session, organisation))
+    })
+    .await?;
+    let status = registration.status;
+    let session_cancelled = session.is_cancelled();
+    let status_text = if session_cancelled {
+        i18n.t("session-cancelled")
+    } else {
+        i18n.t(&format!("status-{}", status.as_str()))
+    };
+    let flash = match query.done.as_deref() {
+        Some("confirmed") => Some(i18n.t("flash-confirmed")),
+        Some("waitlisted") => Some(i18n.t("flash-waitlisted")),
+        Some("awaiting") => Some(i18n.t("flash-awaiting")),
+        Some("unchanged") => Some(i18n.t("flash-unchanged")),
+        Some("cancelled") => Some(i18n.t("flash-cancelled")),
+        Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
+        Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
+        Some("erase-unconfirmed") => Some(i18n.t("flash-erase-unconfirmed")),
+        Some("choices") => Some(i18n.t("flash-choices-saved")),
+        _ => None,
+    };
+    let active = status.holds_place();
+    let can_cancel_status = status.is_active();
+    let upcoming = now < session.ends_at() && !session_cancelled;
+    let local_when = registration.timezone.as_deref().filter(|tz| *tz != session.timezone).map(|tz| {
+        let at = in_zone(session.starts_at, tz);
+        format!("{} {} ({})", i18n.date(&at), i18n.time(&at), tz)
+    });
+    let page = ManagePage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        flash,
+        status: status.as_str().into(),
+        status_text,
+        session_title: session.title.clone(),
+        slug: session.slug.clone(),
+        when: When::of(i18n, &session),
+        local_when,
+        // The private join link is for confirmed registrants only.
+        join_url: session.join_url.clone().filter(|_| status == RegistrationStatus::Confirmed && upcoming),
+        show_calendar: active && upcoming,
+        can_cancel: can_cancel_status && upcoming,
+        name: registration.name,
+        email: registration.email,
+        organisation,
+        position: registration.position,
+        country: registration.country,
+        language_label: i18n.language_name(&registration.language),
+        needs: registration.needs,
+        reminders_on: !registration.reminders_opt_out,
+        show_reminders: status == RegistrationStatus::Confirmed
+            && now < session.starts_at
+            && !session_cancelled,
+        can_choose: !matches!(status, RegistrationStatus::Declined),
+        newsletter: registration.newsletter,
+        listed: registration.listed,
+        token,
+        i18n,
+        chrome,
+    };
+    html(page).map(private)
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    seed: CsrfSeed,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, AppError> {
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+        return Err(AppError::Forbidden);
+    }
+    let ManageLink { token, registration, .. } = link;
+    let now = state.clock.now();
+    let outcome = run_db(&state, move |conn| db::registrations::cancel(conn, &registration.id, now)).await?;
+    match outcome {
+        CancelOutcome::Cancelled => {
+            state.wake_worker();
+            Ok(private(see_other(&format!("/manage/{token}?done=cancelled"))))
+        }
+        CancelOutcome::AlreadyCancelled => Ok(private(see_other(&format!("/manage/{token}")))),
+    }
+}
+
+/// The calendar entry for a confirmed or waitlisted registration.
+pub async fn calendar(state: web::Data<AppState>, link: ManageLink) -> Result<HttpResponse, AppError> {
+    let ManageLink { token, registration, session } = link;
+    if !registration.status.holds_place() {
+        return Err(AppError::NotFound);
+    }
+    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    let manage_link = state.settings.link(&format!("/manage/{token}"));
+    let ics = crate::email::ics::calendar(
+        &state.settings,
+        i18n,
+        &registration,
+        &session,
+        &manage_link,
+        crate::domain::CalendarMethod::Publish,
+    );
+    Ok(private(
+        HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"webinar.ics\""))
+            .body(ics),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "pages/reminders_off.html")]
+struct RemindersOffPage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    session_title: String,
+}
+
+/// Where a mail client without one-click support sends the person: a page with a button.
+pub async fn reminders_off_page(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    html(RemindersOffPage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        session_title: link.session.title,
+        token: link.token,
+        i18n,
+        chrome,
+    })
+    .map(private)
+}
+
+/// Stops or restarts reminders. The manage token authenticates; the page's forms also carry a
+/// CSRF token, and mail clients may post `List-Unsubscribe=One-Click` (RFC 8058) without one.
+async fn set_reminders(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    seed: CsrfSeed,
+    form: Vec<(String, String)>,
+    opt_out: bool,
+) -> Result<HttpResponse, AppError> {
+    let one_click = form.iter().any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
+    let csrf_ok = form
+        .iter()
+        .find(|(k, _)| k == "csrf_token")
+        .is_some_and(|(_, v)| state.settings.secret_key.verify("csrf", &seed.0, v));
+    if !(csrf_ok || (one_click && opt_out)) {
+        return Err(AppError::Forbidden);
+    }
+    let ManageLink { token, registration, .. } = link;
+    let now = state.clock.now();
+    run_db(&state, move |conn| {
+        db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
+    })
+    .await?;
+    if one_click && !csrf_ok {
+        return Ok(private(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")));
+    }
+    let done = if opt_out { "reminders-off" } else { "reminders-on" };
+    Ok(private(see_other(&format!("/manage/{token}?done={done}"))))
+}
+
+pub async fn reminders_off(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    set_reminders(state, link, seed, form.into_inner(), true).await
+}
+
+pub async fn reminders_on(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    set_reminders(state, link, seed, form.into_inner(), false).await
+}
+
+/// The person's optional consents (newsletter, being listed), changed from the manage page.
+pub async fn set_choices(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token").unwrap_or("")) {
+        return Err(AppError::Forbidden);
+    }
+    let newsletter = field("newsletter").is_some();
+    let listed = field("listed").is_some();
+    let ManageLink { token, registration, .. } = link;
+    let now = state.clock.now();
+    run_db(&state, move |conn| db::privacy::set_choices(conn, &registration.id, newsletter, listed, now))
+        .await?;
+    Ok(private(see_other(&format!("/manage/{token}?done=choices#choices"))))
+}
+
+/// The person's data as JSON, from their manage link.
+pub async fn download_data(state: web::Data<AppState>, link: ManageLink) -> Result<HttpResponse, AppError> {
+    let registration = link.registration;
+    let data = run_db(&state, move |conn| db::privacy::export(conn, &registration.id)).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(private(
+        HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"my-registration.json\""))
+            .body(body),
+    ))
+}
+
+/// Erases the person's data at their request (after they tick the confirmation box).
+pub async fn erase_data(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    seed: CsrfSeed,
+    form: web::Form<Vec<(String, String)>>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
+    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token")) {
+        return Err(AppError::Forbidden);
+    }
+    let ManageLink { token, registration, .. } = link;
+    if field("confirm") != "yes" {
+        return Ok(private(see_other(&format!("/manage/{token}?done=erase-unconfirmed#your-data"))));
+    }
+    let now = state.clock.now();
+    run_db(&state, move |conn| db::privacy::erase(conn, &registration.id, now)).await?;
+    state.wake_worker();
+    html(MessagePage {
+        heading: i18n.t("erased-title"),
+        paragraphs: vec![i18n.t("erased-body")],
+        back_link: Some(Link { href: "/".into(), label: i18n.t("back-to-catalogue") }),
+        i18n,
+        chrome,
+    })
+    .map(private)
+}
