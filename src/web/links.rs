@@ -29,11 +29,10 @@ use crate::security::looks_like_token;
 pub const GUESSES_PER_WINDOW: i64 = 30;
 pub const GUESS_WINDOW_SECONDS: i64 = 600;
 
-/// The `{token}` of an emailed link's path, well formed, from a client that has guesses left.
-/// It has not been looked up: the handler looks it up for its own purpose and answers
-/// [`LinkToken::refused`] when that finds nothing. Routes of the manage link take
-/// [`ManageLink`], which does the lookup too.
-pub struct LinkToken {
+/// The `{token}` of an emailed link's path, well formed, from a client that has guesses left;
+/// not yet looked up. Routes take [`ManageLink`] or [`ConfirmLink`], which look it up for their
+/// purpose.
+struct LinkToken {
     token: String,
     key: String,
     i18n: I18n,
@@ -41,10 +40,6 @@ pub struct LinkToken {
 }
 
 impl LinkToken {
-    pub fn as_str(&self) -> &str {
-        &self.token
-    }
-
     async fn check(req: &HttpRequest) -> Result<Self, actix_web::Error> {
         let state = app_state(req)?;
         let i18n = I18n::new(language_of(req));
@@ -69,7 +64,7 @@ impl LinkToken {
     }
 
     /// The lookup found nothing: counts the guess against this client and answers the page.
-    pub async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
+    async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
         let (key, now) = (self.key.clone(), state.clock.now());
         run_db(state, move |conn| db::rate::record(conn, &key, now)).await?;
         self.page(StatusCode::NOT_FOUND)
@@ -87,13 +82,19 @@ impl LinkToken {
     }
 }
 
-impl FromRequest for LinkToken {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { LinkToken::check(&req).await })
+/// Checks the `{token}` of the request's path ([`LinkToken::check`]) and looks it up for
+/// `purpose`; a token that finds nothing counts as a guess and answers the refusal page.
+async fn open(
+    req: &HttpRequest,
+    purpose: TokenPurpose,
+) -> Result<(LinkToken, Registration, Session), actix_web::Error> {
+    let link = LinkToken::check(req).await?;
+    let state = app_state(req)?;
+    let (token, now) = (link.token.clone(), state.clock.now());
+    let found = run_db(&state, move |conn| db::tokens::lookup(conn, &token, purpose, now)).await?;
+    match found {
+        Some((registration, session)) => Ok((link, registration, session)),
+        None => Err(into_error(link.refused(&state).await)),
     }
 }
 
@@ -111,16 +112,39 @@ impl FromRequest for ManageLink {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let link = LinkToken::check(&req).await?;
-            let state = app_state(&req)?;
-            let (token, now) = (link.token.clone(), state.clock.now());
-            let found =
-                run_db(&state, move |conn| db::tokens::lookup(conn, &token, TokenPurpose::Manage, now))
-                    .await?;
-            match found {
-                Some((registration, session)) => Ok(ManageLink { token: link.token, registration, session }),
-                None => Err(into_error(link.refused(&state).await)),
-            }
+            let (link, registration, session) = open(&req, TokenPurpose::Manage).await?;
+            Ok(ManageLink { token: link.token, registration, session })
+        })
+    }
+}
+
+/// A live confirmation link, with the registration and session it is for.
+pub struct ConfirmLink {
+    link: LinkToken,
+    pub registration: Registration,
+    pub session: Session,
+}
+
+impl ConfirmLink {
+    pub fn token(&self) -> &str {
+        &self.link.token
+    }
+
+    /// The link stopped working between its lookup and its use: the refusal page.
+    pub async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
+        self.link.refused(state).await
+    }
+}
+
+impl FromRequest for ConfirmLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (link, registration, session) = open(&req, TokenPurpose::Confirm).await?;
+            Ok(ConfirmLink { link, registration, session })
         })
     }
 }

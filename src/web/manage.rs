@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
 use super::errors::AppError;
-use super::links::{LinkToken, ManageLink, private};
+use super::links::{ConfirmLink, ManageLink, private};
 use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
@@ -15,14 +15,62 @@ use crate::domain::{Language, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
-/// The emailed confirmation link. Idempotent: a second click changes nothing and sends nothing.
+#[derive(Template)]
+#[template(path = "pages/confirm.html")]
+struct ConfirmPage {
+    i18n: I18n,
+    chrome: Chrome,
+    token: String,
+    csrf_token: String,
+    session_title: String,
+    when: When,
+    /// Still to be confirmed (else: confirmed already, the button opens the registration).
+    pending: bool,
+}
+
+/// The emailed confirmation link opens a page with one button and changes nothing: link
+/// scanners, which open every link of an incoming mail, cannot confirm on the person's behalf.
+pub async fn confirm_page(
+    state: web::Data<AppState>,
+    link: ConfirmLink,
+    i18n: I18n,
+    chrome: Chrome,
+    seed: CsrfSeed,
+) -> Result<HttpResponse, AppError> {
+    let token = link.token().to_owned();
+    let ConfirmLink { registration, mut session, .. } = link;
+    let language = i18n.code();
+    let session = run_db(&state, move |conn| {
+        db::catalogue::localize(conn, &mut session, language)?;
+        Ok(session)
+    })
+    .await?;
+    html(ConfirmPage {
+        csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
+        session_title: session.title.clone(),
+        when: When::of(i18n, &session),
+        pending: registration.status == RegistrationStatus::Pending,
+        token,
+        i18n,
+        chrome,
+    })
+    .map(private)
+}
+
+/// Follows the confirmation page's button. Idempotent: a second press changes nothing and sends
+/// nothing.
 pub async fn confirm(
     state: web::Data<AppState>,
-    link: LinkToken,
+    link: ConfirmLink,
+    seed: CsrfSeed,
+    form: web::Form<CsrfForm>,
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    let (token, now) = (link.as_str().to_owned(), state.clock.now());
+    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+        return Err(AppError::Forbidden);
+    }
+    let (token, now) = (link.token().to_owned(), state.clock.now());
     let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
     let (manage_token, done) = match outcome {
         ConfirmOutcome::Invalid => return link.refused(&state).await,
@@ -50,9 +98,9 @@ pub async fn confirm(
             state.wake_worker();
             (manage_token, "awaiting")
         }
-        ConfirmOutcome::Unchanged { manage_token, .. } => (manage_token, "unchanged"),
+        ConfirmOutcome::Unchanged { manage_token } => (manage_token, "unchanged"),
     };
-    Ok(see_other(&format!("/manage/{manage_token}?done={done}")))
+    Ok(private(see_other(&format!("/manage/{manage_token}?done={done}"))))
 }
 
 #[derive(Template)]
