@@ -9,11 +9,12 @@ pub mod announcements;
 pub mod audit;
 pub mod catalogue;
 pub mod demo;
-pub mod directory;
 pub mod group_commit;
 pub mod models;
+pub mod organisations;
 pub mod organisers;
 pub mod outbox;
+pub mod panels;
 pub mod privacy;
 pub mod rate;
 pub mod registrations;
@@ -21,6 +22,7 @@ pub mod reports;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;
+pub mod speakers;
 
 use std::time::Duration;
 

@@ -9,10 +9,10 @@ use askama::Template;
 use super::speakers::FieldErrors;
 use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
-use crate::db::directory::{
+use crate::db::models::Organisation;
+use crate::db::organisations::{
     FreeText, MergeOutcome, ORGANISATION_KINDS, OrganisationInput, OrganisationRow, SaveOrganisation, fold,
 };
-use crate::db::models::Organisation;
 use crate::domain::parse_email;
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, html_with_status, run_db};
@@ -75,7 +75,7 @@ async fn list_page(
     failed: Option<FailedMerge>,
 ) -> Result<OrganisationsPage, AppError> {
     let (rows, texts): (Vec<OrganisationRow>, Vec<FreeText>) = run_db(state, |conn| {
-        Ok((db::directory::organisations(conn)?, db::directory::free_text_organisations(conn)?))
+        Ok((db::organisations::organisations(conn)?, db::organisations::free_text_organisations(conn)?))
     })
     .await?;
     let (members, partners) = rows.into_iter().partition(|row| row.organisation.kind == "member");
@@ -150,7 +150,7 @@ pub async fn merge(
         let (now, actor, merged_text, target) =
             (state.clock.now(), organiser.actor(), text.clone(), organisation_id.clone());
         let outcome = run_db(&state, move |conn| {
-            db::directory::merge_free_text(conn, &merged_text, &target, &actor, now)
+            db::organisations::merge_free_text(conn, &merged_text, &target, &actor, now)
         })
         .await?;
         match outcome {
@@ -246,7 +246,7 @@ fn form_page(
 }
 
 async fn load_organisation(state: &AppState, id: String) -> Result<Organisation, AppError> {
-    run_db(state, move |conn| db::directory::organisation(conn, &id)).await?.ok_or(AppError::NotFound)
+    run_db(state, move |conn| db::organisations::organisation(conn, &id)).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn new_form(
@@ -274,7 +274,8 @@ pub async fn create(
     if errors.is_empty() {
         let (now, actor) = (state.clock.now(), organiser.actor());
         let outcome =
-            run_db(&state, move |conn| db::directory::create_organisation(conn, &input, &actor, now)).await?;
+            run_db(&state, move |conn| db::organisations::create_organisation(conn, &input, &actor, now))
+                .await?;
         match outcome {
             SaveOrganisation::Saved(_) => return Ok(done("/admin/organisations", "organisation-created")),
             SaveOrganisation::NameTaken => errors.add("name", admin.i18n.t("admin-org-name-taken")),
@@ -312,9 +313,10 @@ pub async fn update(
     let input = fields.parse(&admin, &mut errors);
     if errors.is_empty() {
         let (now, actor, id) = (state.clock.now(), organiser.actor(), organisation.id.clone());
-        let outcome =
-            run_db(&state, move |conn| db::directory::update_organisation(conn, &id, &input, &actor, now))
-                .await?;
+        let outcome = run_db(&state, move |conn| {
+            db::organisations::update_organisation(conn, &id, &input, &actor, now)
+        })
+        .await?;
         match outcome {
             SaveOrganisation::Saved(_) => return Ok(done("/admin/organisations", "organisation-updated")),
             SaveOrganisation::NameTaken => errors.add("name", admin.i18n.t("admin-org-name-taken")),

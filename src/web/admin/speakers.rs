@@ -15,10 +15,9 @@ use askama::Template;
 
 use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
-use crate::db::directory::{
-    DeleteSpeaker, PANEL_ROLES, PanelChange, PanelRow, SessionRef, SpeakerInput, SpeakerRow,
-};
 use crate::db::models::Speaker;
+use crate::db::panels::{PANEL_ROLES, PanelChange, PanelRow};
+use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
 use crate::domain::{clean_line, clean_text};
 use crate::i18n::I18n;
 use crate::web::chrome::CsrfSeed;
@@ -184,7 +183,7 @@ pub async fn list(
     let page = page_number(query.page.as_deref());
     let needle = q.clone();
     let (rows, total) = run_db(&state, move |conn| {
-        db::directory::speakers_page(conn, &needle, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        db::speakers::speakers_page(conn, &needle, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     })
     .await?;
     html(SpeakersPage {
@@ -232,7 +231,7 @@ async fn edit_page(
     errors: FieldErrors,
 ) -> Result<SpeakerFormPage, AppError> {
     let id = speaker.id.clone();
-    let panels = run_db(state, move |conn| db::directory::panels_of(conn, &id)).await?;
+    let panels = run_db(state, move |conn| db::speakers::panels_of(conn, &id)).await?;
     Ok(SpeakerFormPage {
         heading: admin.i18n.t1("admin-speaker-edit-title", "name", &speaker.name),
         admin,
@@ -245,7 +244,7 @@ async fn edit_page(
 }
 
 async fn load_speaker(state: &AppState, id: String) -> Result<Speaker, AppError> {
-    run_db(state, move |conn| db::directory::speaker(conn, &id)).await?.ok_or(AppError::NotFound)
+    run_db(state, move |conn| db::speakers::speaker(conn, &id)).await?.ok_or(AppError::NotFound)
 }
 
 fn unprocessable(page: SpeakerFormPage) -> Result<HttpResponse, AppError> {
@@ -275,7 +274,7 @@ pub async fn create(
         return unprocessable(new_speaker_page(admin, fields, errors));
     }
     let (now, actor) = (state.clock.now(), organiser.actor());
-    let id = run_db(&state, move |conn| db::directory::create_speaker(conn, &input, &actor, now)).await?;
+    let id = run_db(&state, move |conn| db::speakers::create_speaker(conn, &input, &actor, now)).await?;
     Ok(done(&format!("/admin/speakers/{id}"), "speaker-created"))
 }
 
@@ -307,7 +306,7 @@ pub async fn update(
     }
     let (now, actor, id) = (state.clock.now(), organiser.actor(), speaker.id);
     let found =
-        run_db(&state, move |conn| db::directory::update_speaker(conn, &id, &input, &actor, now)).await?;
+        run_db(&state, move |conn| db::speakers::update_speaker(conn, &id, &input, &actor, now)).await?;
     if !found {
         return Err(AppError::NotFound);
     }
@@ -325,7 +324,7 @@ pub async fn delete(
     let id = path.into_inner();
     let (now, actor, speaker_id) = (state.clock.now(), organiser.actor(), id.clone());
     let outcome =
-        run_db(&state, move |conn| db::directory::delete_speaker(conn, &speaker_id, &actor, now)).await?;
+        run_db(&state, move |conn| db::speakers::delete_speaker(conn, &speaker_id, &actor, now)).await?;
     match outcome {
         DeleteSpeaker::Deleted { photo_path } => {
             if let Some(stored) = photo_path {
@@ -567,7 +566,7 @@ pub async fn upload_photo(
     let (now, actor, id, stored) =
         (state.clock.now(), organiser.actor(), speaker.id.clone(), relative.clone());
     let previous =
-        run_db(&state, move |conn| db::directory::set_photo(conn, &id, Some(&stored), &actor, now)).await?;
+        run_db(&state, move |conn| db::speakers::set_photo(conn, &id, Some(&stored), &actor, now)).await?;
     match previous {
         None => {
             remove_photo_file(&state.settings.data_dir, &speaker.id, relative).await;
@@ -591,7 +590,7 @@ pub async fn remove_photo(
     let id = path.into_inner();
     let (now, actor, speaker_id) = (state.clock.now(), organiser.actor(), id.clone());
     let previous =
-        run_db(&state, move |conn| db::directory::set_photo(conn, &speaker_id, None, &actor, now)).await?;
+        run_db(&state, move |conn| db::speakers::set_photo(conn, &speaker_id, None, &actor, now)).await?;
     let Some(previous) = previous else {
         return Err(AppError::NotFound);
     };
@@ -608,7 +607,7 @@ pub async fn photo(state: web::Data<AppState>, path: web::Path<String>) -> Resul
         return Err(AppError::NotFound);
     }
     let speaker_id = id.clone();
-    let stored = run_db(&state, move |conn| db::directory::photo_path(conn, &speaker_id))
+    let stored = run_db(&state, move |conn| db::speakers::photo_path(conn, &speaker_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let kind = stored_photo_kind(&id, &stored).ok_or(AppError::NotFound)?;
@@ -719,7 +718,7 @@ async fn panel_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (found, speakers) = run_db(state, move |conn| {
-        Ok((db::directory::panel(conn, &session_id)?, db::directory::all_speakers(conn)?))
+        Ok((db::panels::panel(conn, &session_id)?, db::speakers::all_speakers(conn)?))
     })
     .await?;
     let (session, rows): (SessionRef, Vec<PanelRow>) = found.ok_or(AppError::NotFound)?;
@@ -805,10 +804,9 @@ pub async fn add_to_panel(
         return panel_page(&state, admin, session_id, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (now, actor, session) = (state.clock.now(), organiser.actor(), session_id.clone());
-    let outcome = run_db(&state, move |conn| {
-        db::directory::add_to_panel(conn, &session, &speaker_id, &role, &actor, now)
-    })
-    .await?;
+    let outcome =
+        run_db(&state, move |conn| db::panels::add_to_panel(conn, &session, &speaker_id, &role, &actor, now))
+            .await?;
     let message = match outcome {
         PanelChange::Done => return Ok(done(&panel_url(&session_id), "panel-added")),
         PanelChange::NotFound => return Err(AppError::NotFound),
@@ -840,7 +838,7 @@ pub async fn move_in_panel(
     };
     let (now, actor, session) = (state.clock.now(), organiser.actor(), session_id.clone());
     let outcome =
-        run_db(&state, move |conn| db::directory::move_entry(conn, &session, &entry_id, up, &actor, now))
+        run_db(&state, move |conn| db::panels::move_entry(conn, &session, &entry_id, up, &actor, now))
             .await?;
     changed(outcome, &session_id, "panel-moved")
 }
@@ -861,10 +859,9 @@ pub async fn change_panel_role(
         return panel_page(&state, admin, session_id, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (now, actor, session) = (state.clock.now(), organiser.actor(), session_id.clone());
-    let outcome = run_db(&state, move |conn| {
-        db::directory::set_panel_role(conn, &session, &entry_id, &role, &actor, now)
-    })
-    .await?;
+    let outcome =
+        run_db(&state, move |conn| db::panels::set_panel_role(conn, &session, &entry_id, &role, &actor, now))
+            .await?;
     changed(outcome, &session_id, "panel-role")
 }
 
@@ -877,7 +874,7 @@ pub async fn remove_from_panel(
     let (session_id, entry_id) = path.into_inner();
     let (now, actor, session) = (state.clock.now(), organiser.actor(), session_id.clone());
     let outcome =
-        run_db(&state, move |conn| db::directory::remove_from_panel(conn, &session, &entry_id, &actor, now))
+        run_db(&state, move |conn| db::panels::remove_from_panel(conn, &session, &entry_id, &actor, now))
             .await?;
     changed(outcome, &session_id, "panel-removed")
 }
