@@ -6,6 +6,7 @@ pub mod assets;
 pub mod bench;
 pub mod chrome;
 pub mod errors;
+pub mod forms;
 pub mod page_cache;
 pub mod public;
 pub mod registration;

@@ -6,6 +6,7 @@ use askama::Template;
 
 use super::chrome::{Chrome, CsrfSeed};
 use super::errors::AppError;
+use super::forms::FieldErrors;
 use super::view::{SessionTexts, When};
 use super::{AppState, TOKEN_FAILURES_PER_10_MINUTES, client_address, html, html_with_status, run_db};
 use crate::db;
@@ -18,11 +19,6 @@ use crate::db::registrations::{
 use crate::domain::{FieldError, Language, RegistrationForm, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::security::looks_like_token;
-
-pub struct FieldErrorView {
-    pub field: &'static str,
-    pub message: String,
-}
 
 pub struct LanguageOption {
     pub code: &'static str,
@@ -40,7 +36,7 @@ struct RegisterPage {
     when: When,
     waitlist: bool,
     form: RegistrationForm,
-    errors: Vec<FieldErrorView>,
+    errors: FieldErrors,
     form_problem: Option<String>,
     csrf_token: String,
     members: Vec<Organisation>,
@@ -48,12 +44,6 @@ struct RegisterPage {
     countries: Vec<String>,
     language_choices: Vec<LanguageOption>,
     timezones: Vec<&'static str>,
-}
-
-impl RegisterPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-    }
 }
 
 #[derive(Template)]
@@ -111,16 +101,7 @@ fn register_page(
         session_title: SessionTexts::of(i18n, session, ctx.detail.translation.as_ref()).title,
         when: When::of(i18n, session),
         waitlist: ctx.detail.confirmed >= i64::from(session.capacity),
-        errors: errors
-            .iter()
-            .map(|e| FieldErrorView {
-                field: e.field,
-                message: match e.limit {
-                    Some(limit) => i18n.t1(e.message, "max", limit),
-                    None => i18n.t(e.message),
-                },
-            })
-            .collect(),
+        errors: FieldErrors::from_domain(errors, i18n),
         form_problem,
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
         members,

@@ -8,9 +8,10 @@ use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_num
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::organisers::{AddOutcome, Organiser};
-use crate::domain::{clean_line, parse_email};
+use crate::domain::parse_email;
 use crate::security::hash_password;
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::{AppState, html, html_with_status, run_db};
 
 #[derive(Template)]
@@ -19,16 +20,10 @@ struct AccountsPage {
     admin: AdminChrome,
     accounts: Vec<Organiser>,
     self_id: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     name: String,
     email: String,
     admin_role: bool,
-}
-
-impl AccountsPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
 }
 
 pub async fn list(
@@ -42,7 +37,7 @@ pub async fn list(
         admin: AdminChrome::new(&state, &req, &organiser, "accounts"),
         accounts,
         self_id: organiser.id.clone(),
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
         name: String::new(),
         email: String::new(),
         admin_role: false,
@@ -59,34 +54,18 @@ pub async fn create(
     organiser.require_admin()?;
     let admin = AdminChrome::new(&state, &req, &organiser, "accounts");
     let i18n = admin.i18n;
-    let mut errors = Vec::new();
-    let name = match clean_line("name", form.get("name"), 120) {
-        Ok(n) if !n.is_empty() => n,
-        Ok(_) => {
-            errors.push(("name", i18n.t("error-name-required")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("name", i18n.t1("error-too-long", "max", 120usize)));
-            String::new()
-        }
-    };
-    let email = match parse_email("email", form.get("email")) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(("email", i18n.t(e.message)));
-            String::new()
-        }
-    };
+    let mut errors = FieldErrors::default();
+    let name = errors.line(i18n, "name", form.get("name"), 120, Some("error-name-required"));
+    let email = parse_email("email", form.get("email")).unwrap_or_else(|e| {
+        errors.add_domain(&e, i18n);
+        String::new()
+    });
     let password = form.get("password").to_owned();
     if password.chars().count() < super::auth::MIN_PASSWORD_CHARS || password.chars().count() > 1000 {
-        errors.push((
-            "password",
-            i18n.t1("admin-password-too-short", "count", super::auth::MIN_PASSWORD_CHARS),
-        ));
+        errors.add("password", i18n.t1("admin-password-too-short", "count", super::auth::MIN_PASSWORD_CHARS));
     }
     let role_admin = form.get("role") == "admin";
-    let render = |admin: AdminChrome, accounts: Vec<Organiser>, errors: Vec<(&'static str, String)>| {
+    let render = |admin: AdminChrome, accounts: Vec<Organiser>, errors: FieldErrors| {
         html_with_status(
             AccountsPage {
                 admin,
@@ -122,7 +101,9 @@ pub async fn create(
         AddOutcome::Added(_) => Ok(done("/admin/accounts", "account-created")),
         AddOutcome::EmailTaken => {
             let accounts = run_db(&state, db::organisers::list).await?;
-            render(admin, accounts, vec![("email", i18n.t("admin-account-email-taken"))])
+            let mut errors = FieldErrors::default();
+            errors.add("email", i18n.t("admin-account-email-taken"));
+            render(admin, accounts, errors)
         }
     }
 }

@@ -9,9 +9,9 @@ use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
-use crate::domain::{clean_line, clean_text};
 use crate::i18n::I18n;
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::{AppState, html, html_with_status, run_db};
 
 pub const SUBJECT_MAX: usize = 200;
@@ -40,16 +40,12 @@ struct AnnouncementsPage {
     audience: Audience,
     /// Chosen at preview time, so that sending twice (a double click) queues nothing twice.
     announcement_id: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     preview: Option<Preview>,
     history: Vec<Sent>,
 }
 
 impl AnnouncementsPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-
     fn delivery_label(&self, status: &str) -> String {
         delivery_label(self.admin.i18n, status)
     }
@@ -128,7 +124,7 @@ pub async fn page(
         body: String::new(),
         audience: Audience { confirmed: true, ..Audience::default() },
         announcement_id: String::new(),
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
         preview: None,
         history,
     })
@@ -150,29 +146,10 @@ pub async fn submit(
     };
     let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
     let i18n = admin.i18n;
-    let mut errors = Vec::new();
-    let subject = match clean_line("subject", form.get("subject"), SUBJECT_MAX) {
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            errors.push(("subject", i18n.t("admin-ann-error-subject")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("subject", i18n.t1("error-too-long", "max", SUBJECT_MAX)));
-            String::new()
-        }
-    };
-    let body = match clean_text("body", form.get("body"), BODY_MAX) {
-        Ok(b) if !b.is_empty() => b,
-        Ok(_) => {
-            errors.push(("body", i18n.t("admin-ann-error-body")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("body", i18n.t1("error-too-long", "max", BODY_MAX)));
-            String::new()
-        }
-    };
+    let mut errors = FieldErrors::default();
+    let subject =
+        errors.line(i18n, "subject", form.get("subject"), SUBJECT_MAX, Some("admin-ann-error-subject"));
+    let body = errors.text(i18n, "body", form.get("body"), BODY_MAX, Some("admin-ann-error-body"));
     let groups = form.all("recipients");
     let audience = Audience {
         confirmed: groups.contains(&"confirmed"),
@@ -181,7 +158,7 @@ pub async fn submit(
         absent: groups.contains(&"absent"),
     };
     if audience.is_empty() {
-        errors.push(("recipients-confirmed", i18n.t("admin-ann-error-recipients")));
+        errors.add("recipients-confirmed", i18n.t("admin-ann-error-recipients"));
     }
     let announcement_id = uuid::Uuid::parse_str(form.get("announcement_id"))
         .map(|id| id.hyphenated().to_string())
@@ -201,7 +178,7 @@ pub async fn submit(
         .ok_or(AppError::NotFound)?
     };
     if errors.is_empty() && recipients == 0 {
-        errors.push(("recipients-confirmed", i18n.t("admin-ann-error-nobody")));
+        errors.add("recipients-confirmed", i18n.t("admin-ann-error-nobody"));
     }
     let mut page = AnnouncementsPage {
         admin,

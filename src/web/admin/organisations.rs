@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::speakers::FieldErrors;
 use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::models::Organisation;
@@ -15,6 +14,7 @@ use crate::db::organisations::{
 };
 use crate::domain::parse_email;
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::{AppState, html, html_with_status, run_db};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -208,11 +208,7 @@ impl OrganisationFields {
             match parse_email("focal_email", &self.focal_email) {
                 Ok(email) => Some(email),
                 Err(e) => {
-                    let message = match e.limit {
-                        Some(max) => i18n.t1(e.message, "max", max),
-                        None => i18n.t(e.message),
-                    };
-                    errors.add("focal_email", message);
+                    errors.add_domain(&e, i18n);
                     None
                 }
             }

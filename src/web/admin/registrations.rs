@@ -25,6 +25,7 @@ use crate::domain::RegistrationStatus;
 use crate::i18n::I18n;
 use crate::web::chrome::CsrfSeed;
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::{AppState, html, html_with_status, run_db};
 
 /// The largest attendance file accepted.
@@ -158,7 +159,7 @@ struct RegistrationsPage {
     statuses: Vec<(&'static str, String)>,
     page: i64,
     pages: i64,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     /// Rows ticked when a bulk form came back with an error.
     selected: Vec<String>,
     others_absent: bool,
@@ -182,15 +183,11 @@ impl RegistrationsPage {
             countries: data.countries,
             page,
             pages: ((data.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
             selected: Vec::new(),
             others_absent: false,
             admin,
         }
-    }
-
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
     }
 
     fn status_label(&self, status: &str) -> String {
@@ -303,7 +300,7 @@ pub async fn bulk_attendance(
         let (data, filters) = load_list(&state, session_id, filters, page).await?;
         let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
         let mut page = RegistrationsPage::new(admin, data, filters, page);
-        page.errors.push(("attendance-selection", page.admin.i18n.t("admin-reg-error-select")));
+        page.errors.add("attendance-selection", page.admin.i18n.t("admin-reg-error-select"));
         return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let (now, actor) = (state.clock.now(), organiser.actor());
@@ -421,7 +418,7 @@ pub async fn import_attendance(
         Err(message) => {
             let (data, filters) = load_list(&state, session_id, Filters::default(), 1).await?;
             let mut page = RegistrationsPage::new(admin, data, filters, 1);
-            page.errors.push(("attendance-file", message));
+            page.errors.add("attendance-file", message);
             page.others_absent = upload.others_absent;
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }

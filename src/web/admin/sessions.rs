@@ -11,9 +11,10 @@ use crate::db::models::SessionTranslation;
 use crate::db::models::{Series, Session, SessionDocument};
 use crate::db::sessions::{SaveOutcome, SessionOverview, StatusChange};
 use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
-use crate::domain::{FieldError, Language, clean_line};
+use crate::domain::{Language, clean_line};
 use crate::i18n::{I18n, in_zone};
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::view::When;
 use crate::web::{AppState, html, html_with_status, run_db};
 
@@ -105,7 +106,7 @@ struct FormPage {
     /// `None` for a new session.
     session_id: Option<String>,
     form: SessionForm,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     series: Vec<Choice>,
     languages: Vec<Choice>,
     timezones: Vec<&'static str>,
@@ -121,30 +122,11 @@ struct TranslationFields {
     errors: [Option<String>; 3],
 }
 
-impl FormPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-}
-
-fn messages(i18n: I18n, errors: &[FieldError]) -> Vec<(&'static str, String)> {
-    errors
-        .iter()
-        .map(|e| {
-            let message = match e.limit {
-                Some(limit) => i18n.t1(e.message, "max", limit),
-                None => i18n.t(e.message),
-            };
-            (e.field, message)
-        })
-        .collect()
-}
-
 fn form_page(
     admin: AdminChrome,
     session_id: Option<String>,
     form: SessionForm,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     all_series: Vec<Series>,
 ) -> FormPage {
     let i18n = admin.i18n;
@@ -154,7 +136,7 @@ fn form_page(
         .filter_map(|t| {
             let language = t.language?;
             let names = TranslationForm::field_names(language);
-            let error = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|(_, m)| m.clone());
+            let error = |name: &str| errors.get(name).map(str::to_owned);
             Some(TranslationFields {
                 code: language.code(),
                 heading: i18n.language_name(language.code()),
@@ -255,7 +237,7 @@ pub async fn new_form(
         translations: TranslationForm::blank(),
         ..Default::default()
     };
-    html(form_page(admin, None, form, Vec::new(), all_series))
+    html(form_page(admin, None, form, FieldErrors::default(), all_series))
 }
 
 async fn save(
@@ -272,7 +254,8 @@ async fn save(
         Ok(input) => input,
         Err(errors) => {
             let all_series = run_db(&state, db::sessions::all_series).await?;
-            let page = form_page(admin, id, session_form, messages(i18n, &errors), all_series);
+            let page =
+                form_page(admin, id, session_form, FieldErrors::from_domain(&errors, i18n), all_series);
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
@@ -292,7 +275,8 @@ async fn save(
         SaveOutcome::NotFound => Err(AppError::NotFound),
         SaveOutcome::UnknownSeries => {
             let all_series = run_db(&state, db::sessions::all_series).await?;
-            let errors = vec![("series_id", i18n.t("admin-error-series"))];
+            let mut errors = FieldErrors::default();
+            errors.add("series_id", i18n.t("admin-error-series"));
             html_with_status(
                 form_page(admin, id, session_form, errors, all_series),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -338,7 +322,7 @@ pub async fn edit_form(
     })
     .await?;
     let form = form_from(&session, &translations);
-    html(form_page(admin, Some(session.id.clone()), form, Vec::new(), all_series))
+    html(form_page(admin, Some(session.id.clone()), form, FieldErrors::default(), all_series))
 }
 
 #[derive(Template)]
@@ -356,15 +340,10 @@ struct HubPage {
     pending: i64,
     documents: Vec<SessionDocument>,
     reminders: String,
-    doc_errors: Vec<(&'static str, String)>,
+    /// The mistakes of the document form.
+    errors: FieldErrors,
     doc_title: String,
     doc_url: String,
-}
-
-impl HubPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.doc_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
 }
 
 async fn hub_page(
@@ -372,7 +351,7 @@ async fn hub_page(
     req: &HttpRequest,
     organiser: &CurrentOrganiser,
     id: String,
-    doc_errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     doc_title: String,
     doc_url: String,
 ) -> Result<HubPage, AppError> {
@@ -405,7 +384,7 @@ async fn hub_page(
         pending: count("pending"),
         reminders: format_reminders(&session.reminder_offsets()),
         documents,
-        doc_errors,
+        errors,
         doc_title,
         doc_url,
         session,
@@ -420,8 +399,16 @@ pub async fn hub(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     html(
-        hub_page(&state, &req, &organiser, path.into_inner(), Vec::new(), String::new(), String::new())
-            .await?,
+        hub_page(
+            &state,
+            &req,
+            &organiser,
+            path.into_inner(),
+            FieldErrors::default(),
+            String::new(),
+            String::new(),
+        )
+        .await?,
     )
 }
 
@@ -472,24 +459,15 @@ pub async fn add_document(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let i18n = I18n::new(crate::web::chrome::language_of(&req));
-    let mut errors = Vec::new();
-    let title = match clean_line("doc_title", form.get("doc_title"), 200) {
-        Ok(t) if !t.is_empty() => t,
-        Ok(_) => {
-            errors.push(("doc_title", i18n.t("admin-error-title-required")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("doc_title", i18n.t1("error-too-long", "max", 200usize)));
-            String::new()
-        }
-    };
+    let mut errors = FieldErrors::default();
+    let title =
+        errors.line(i18n, "doc_title", form.get("doc_title"), 200, Some("admin-error-title-required"));
     let url = form.get("doc_url").trim().to_owned();
     let valid_url = url::Url::parse(&url)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
         && url.len() <= 500;
     if !valid_url {
-        errors.push(("doc_url", i18n.t("admin-error-url")));
+        errors.add("doc_url", i18n.t("admin-error-url"));
     }
     if !errors.is_empty() {
         let page = hub_page(&state, &req, &organiser, id, errors, form.get("doc_title").into(), url).await?;
@@ -527,7 +505,7 @@ pub async fn remove_document(
 struct SeriesPage {
     admin: AdminChrome,
     series: Vec<Series>,
-    error: Option<String>,
+    errors: FieldErrors,
     title: String,
 }
 
@@ -538,7 +516,7 @@ pub async fn series_list(
 ) -> Result<HttpResponse, AppError> {
     let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
     let series = run_db(&state, db::sessions::all_series).await?;
-    html(SeriesPage { admin, series, error: None, title: String::new() })
+    html(SeriesPage { admin, series, errors: FieldErrors::default(), title: String::new() })
 }
 
 async fn store_series(
@@ -554,12 +532,14 @@ async fn store_series(
     let description = crate::domain::clean_text("description", form.get("description"), 2000).ok();
     let (Some(title), Some(description)) = (title, description) else {
         let series = run_db(&state, db::sessions::all_series).await?;
-        let page = SeriesPage {
-            admin,
-            series,
-            error: Some(i18n.t("admin-error-series-title")),
-            title: form.get("title").to_owned(),
+        // The summary links to the title field of the form that was sent.
+        let field = match &id {
+            Some(id) => format!("title-{id}"),
+            None => "title".to_owned(),
         };
+        let mut errors = FieldErrors::default();
+        errors.add(field, i18n.t("admin-error-series-title"));
+        let page = SeriesPage { admin, series, errors, title: form.get("title").to_owned() };
         return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let (now, actor) = (state.clock.now(), organiser.actor());

@@ -18,10 +18,10 @@ use crate::db;
 use crate::db::models::Speaker;
 use crate::db::panels::{PANEL_ROLES, PanelChange, PanelRow};
 use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
-use crate::domain::{clean_line, clean_text};
 use crate::i18n::I18n;
 use crate::web::chrome::CsrfSeed;
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::{AppState, html, html_with_status, run_db};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -43,63 +43,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Public routes this module serves (speaker photos).
 pub fn public_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/speakers/{id}/photo", web::get().to(photo));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Form errors, shared with the organisations pages
-
-/// The messages of a failed form, in the order of its fields: shown in the error summary (each
-/// linking to its field by id) and next to the field.
-#[derive(Debug, Clone, Default)]
-pub struct FieldErrors(Vec<(String, String)>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: impl Into<String>, message: String) {
-        self.0.push((field.into(), message));
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
-    }
-
-    pub fn all(&self) -> &[(String, String)] {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// A one-line field, whitespace folded. `required` is the message key for an empty value.
-    pub fn line(
-        &mut self,
-        i18n: I18n,
-        field: &'static str,
-        raw: &str,
-        max: usize,
-        required: Option<&str>,
-    ) -> String {
-        match clean_line(field, raw, max) {
-            Ok(value) => {
-                if let (true, Some(key)) = (value.is_empty(), required) {
-                    self.add(field, i18n.t(key));
-                }
-                value
-            }
-            Err(_) => {
-                self.add(field, i18n.t1("error-too-long", "max", max));
-                String::new()
-            }
-        }
-    }
-
-    /// Free text over several lines.
-    pub fn text(&mut self, i18n: I18n, field: &'static str, raw: &str, max: usize) -> String {
-        clean_text(field, raw, max).unwrap_or_else(|_| {
-            self.add(field, i18n.t1("error-too-long", "max", max));
-            String::new()
-        })
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +92,7 @@ impl SpeakerFields {
             honorific: errors.line(i18n, "honorific", &self.honorific, HONORIFIC_MAX, None),
             position: errors.line(i18n, "position", &self.position, POSITION_MAX, None),
             organisation: errors.line(i18n, "organisation", &self.organisation, ORGANISATION_MAX, None),
-            bio: errors.text(i18n, "bio", &self.bio, BIO_MAX),
+            bio: errors.text(i18n, "bio", &self.bio, BIO_MAX, None),
         }
     }
 }
