@@ -7,6 +7,7 @@ pub mod bench;
 pub mod chrome;
 pub mod errors;
 pub mod forms;
+pub mod multipart;
 pub mod page_cache;
 pub mod public;
 pub mod registration;

@@ -1,13 +1,10 @@
 //! Organiser area: a session's registrations (counts, search, decisions), attendance (by hand
 //! and from the video platform's list) and the CSV export.
 
-use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use actix_multipart::form::{Limits, MultipartCollect, MultipartForm, MultipartFormConfig, State};
-use actix_multipart::{Field, MultipartError};
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::{StatusCode, header};
 use actix_web::web::Bytes;
@@ -23,9 +20,9 @@ use crate::db::models::Session;
 use crate::db::registrations::{Decision, DecisionOutcome};
 use crate::domain::RegistrationStatus;
 use crate::i18n::I18n;
-use crate::web::chrome::CsrfSeed;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
+use crate::web::multipart::{self, Upload};
 use crate::web::{AppState, html, html_with_status, run_db};
 
 /// The largest attendance file accepted.
@@ -40,16 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sessions/{id}/registrations.csv", web::get().to(export_csv))
         .route("/sessions/{id}/registrations/{registration}/decision", web::post().to(decide))
         .route("/sessions/{id}/attendance", web::post().to(bulk_attendance))
-        .service(
-            web::resource("/sessions/{id}/attendance/import")
-                .app_data(MultipartFormConfig::default().error_handler(|err, _| match err {
-                    MultipartError::Payload(actix_web::error::PayloadError::Overflow) => {
-                        AppError::TooLarge.into()
-                    }
-                    _ => AppError::BadRequest.into(),
-                }))
-                .route(web::post().to(import_attendance)),
-        );
+        .route("/sessions/{id}/attendance/import", web::post().to(import_attendance));
 }
 
 /// A status's short name in the organiser's language.
@@ -319,60 +307,13 @@ pub async fn bulk_attendance(
 }
 
 /// The attendance upload: the CSRF token, the file, and whether to mark the others absent.
-/// Read by hand because [`SignedForm`] reads only urlencoded bodies.
-pub struct AttendanceUpload {
-    csrf_token: String,
-    /// `None`: no file was chosen; `Some(None)`: it was larger than [`MAX_ATTENDANCE_FILE`].
-    file: Option<Option<Bytes>>,
-    others_absent: bool,
-}
-
-impl MultipartCollect for AttendanceUpload {
-    fn limit(_field_name: &str) -> Option<usize> {
-        None
-    }
-
-    fn handle_field<'t>(
-        req: &'t HttpRequest,
-        mut field: Field,
-        _limits: &'t mut Limits,
-        state: &'t mut State,
-    ) -> Pin<Box<dyn Future<Output = Result<(), MultipartError>> + 't>> {
-        Box::pin(async move {
-            // A body announced as far larger than any accepted file is refused before reading.
-            let announced = req
-                .headers()
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<usize>().ok());
-            if announced.is_some_and(|n| n > 2 * MAX_ATTENDANCE_FILE) {
-                return Err(MultipartError::Payload(actix_web::error::PayloadError::Overflow));
-            }
-            let name = field.name().unwrap_or_default().to_owned();
-            let limit = if name == "file" { MAX_ATTENDANCE_FILE } else { 4096 };
-            let value: Option<Bytes> = match field.bytes(limit).await {
-                Ok(Ok(bytes)) => Some(bytes),
-                Ok(Err(e)) => return Err(e),
-                Err(_) => None,
-            };
-            state.0.entry(name).or_insert_with(|| Box::new(value) as Box<dyn Any>);
-            Ok(())
-        })
-    }
-
-    fn from_state(mut state: State) -> Result<Self, MultipartError> {
-        let mut take = |name: &str| -> Option<Option<Bytes>> {
-            state.0.remove(name).and_then(|value| value.downcast::<Option<Bytes>>().ok()).map(|value| *value)
-        };
-        let text = |value: Option<Option<Bytes>>| -> String {
-            value.flatten().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
-        };
-        let csrf_token = text(take("csrf_token"));
-        let others_absent = !text(take("others_absent")).is_empty();
-        let file = take("file").filter(|f| f.as_ref().is_none_or(|b| !b.is_empty()));
-        Ok(Self { csrf_token, file, others_absent })
-    }
-}
+/// A larger file is still read to its end (up to twice the limit), so that the page can say why.
+const ATTENDANCE_FORM: multipart::Limits = multipart::Limits {
+    max_parts: 6,
+    max_body_bytes: 2 * MAX_ATTENDANCE_FILE,
+    max_text_bytes: 4096,
+    files: &[("file", MAX_ATTENDANCE_FILE)],
+};
 
 #[derive(Template)]
 #[template(path = "admin/registrations_import.html")]
@@ -394,21 +335,18 @@ pub async fn import_attendance(
     state: web::Data<AppState>,
     req: HttpRequest,
     organiser: CurrentOrganiser,
-    seed: CsrfSeed,
     path: web::Path<String>,
-    upload: MultipartForm<AttendanceUpload>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let upload = upload.into_inner();
-    if !state.settings.secret_key.verify("csrf", &seed.0, &upload.csrf_token) {
-        return Err(AppError::Forbidden);
-    }
+    let mut upload = multipart::read_signed(&req, payload.into_inner(), &ATTENDANCE_FORM).await?;
+    let others_absent = !upload.text("others_absent").is_empty();
     let session_id = path.into_inner();
     let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
     let i18n = admin.i18n;
-    let parsed = match &upload.file {
-        None => Err(i18n.t("admin-import-error-no-file")),
-        Some(None) => Err(i18n.t1("admin-import-error-too-large", "max", 5)),
-        Some(Some(bytes)) => parse_attendance(bytes).map_err(|problem| match problem {
+    let parsed = match upload.take_file("file") {
+        Upload::Missing => Err(i18n.t("admin-import-error-no-file")),
+        Upload::TooLarge => Err(i18n.t1("admin-import-error-too-large", "max", 5)),
+        Upload::File(bytes) => parse_attendance(&bytes).map_err(|problem| match problem {
             CsvProblem::NoEmailColumn => i18n.t("admin-import-error-no-email-column"),
             CsvProblem::Unreadable => i18n.t("admin-import-error-unreadable"),
         }),
@@ -419,11 +357,11 @@ pub async fn import_attendance(
             let (data, filters) = load_list(&state, session_id, Filters::default(), 1).await?;
             let mut page = RegistrationsPage::new(admin, data, filters, 1);
             page.errors.add("attendance-file", message);
-            page.others_absent = upload.others_absent;
+            page.others_absent = others_absent;
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let (now, actor, others_absent) = (state.clock.now(), organiser.actor(), upload.others_absent);
+    let (now, actor) = (state.clock.now(), organiser.actor());
     let result = run_db(&state, move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);

@@ -1,16 +1,10 @@
 //! Organiser area: the speaker directory, speaker photos (uploaded here, served publicly), and
 //! the panel of each session.
 
-use std::any::Any;
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 
-use actix_multipart::form::{Limits, MultipartCollect, MultipartForm, State};
-use actix_multipart::{Field, MultipartError};
 use actix_web::http::{StatusCode, header};
-use actix_web::web::Bytes;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
@@ -19,9 +13,9 @@ use crate::db::models::Speaker;
 use crate::db::panels::{PANEL_ROLES, PanelChange, PanelRow};
 use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
 use crate::i18n::I18n;
-use crate::web::chrome::CsrfSeed;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
+use crate::web::multipart::{self, Upload};
 use crate::web::{AppState, html, html_with_status, run_db};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -295,10 +289,14 @@ pub async fn delete(
 
 /// The largest photo accepted.
 pub const PHOTO_MAX_BYTES: usize = 2 * 1024 * 1024;
-/// Upload requests declaring a larger body are refused before it is read.
-const UPLOAD_BODY_MAX: u64 = 32 * 1024 * 1024;
-/// The other fields of the upload form (the CSRF token) are small.
-const TEXT_FIELD_MAX_BYTES: usize = 4096;
+/// The photo form: its CSRF token and the file. A larger photo is still read to its end (up to
+/// the body limit), so that the page can say it is too large.
+const PHOTO_FORM: multipart::Limits = multipart::Limits {
+    max_parts: 4,
+    max_body_bytes: 32 * 1024 * 1024,
+    max_text_bytes: 4096,
+    files: &[("photo", PHOTO_MAX_BYTES)],
+};
 
 /// The picture formats accepted for photos, recognised by their first bytes (never by the
 /// file name or the content type the browser sends).
@@ -392,98 +390,22 @@ async fn remove_photo_file(data_dir: &Path, speaker_id: &str, stored: String) {
     }
 }
 
-/// A field of the upload form, read whole, or `None` when it was larger than its limit (it
-/// was then read to its end and dropped).
-struct ReadField(Option<Bytes>);
-
-enum Upload {
-    Missing,
-    TooLarge,
-    File(Bytes),
-}
-
-/// The photo form (multipart): its CSRF token and the file.
-struct PhotoForm {
-    csrf_token: String,
-    photo: Upload,
-}
-
-impl MultipartCollect for PhotoForm {
-    fn limit(_field_name: &str) -> Option<usize> {
-        None
-    }
-
-    fn handle_field<'t>(
-        _req: &'t HttpRequest,
-        mut field: Field,
-        _limits: &'t mut Limits,
-        state: &'t mut State,
-    ) -> Pin<Box<dyn Future<Output = Result<(), MultipartError>> + 't>> {
-        Box::pin(async move {
-            let name = field.name().unwrap_or_default().to_owned();
-            let limit = if name == "photo" { PHOTO_MAX_BYTES } else { TEXT_FIELD_MAX_BYTES };
-            // A field over its limit is drained, not refused: the page then says why.
-            let read = match field.bytes(limit).await {
-                Ok(Ok(bytes)) => ReadField(Some(bytes)),
-                Ok(Err(e)) => return Err(e),
-                Err(_) => ReadField(None),
-            };
-            if name == "photo" || name == "csrf_token" {
-                state.entry(name).or_insert_with(|| Box::new(read) as Box<dyn Any>);
-            }
-            Ok(())
-        })
-    }
-
-    fn from_state(mut state: State) -> Result<Self, MultipartError> {
-        let mut take =
-            |name: &str| state.remove(name).and_then(|b| b.downcast::<ReadField>().ok()).map(|b| b.0);
-        let csrf_token = take("csrf_token")
-            .flatten()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        let photo = match take("photo") {
-            None => Upload::Missing,
-            Some(None) => Upload::TooLarge,
-            Some(Some(bytes)) if bytes.is_empty() => Upload::Missing,
-            Some(Some(bytes)) => Upload::File(bytes),
-        };
-        Ok(PhotoForm { csrf_token, photo })
-    }
-}
-
-/// Receives a photo (multipart form; its CSRF token is a field, checked here since
-/// [`SignedForm`] reads urlencoded bodies only).
+/// Receives a photo (a multipart form: its CSRF token and the file).
 pub async fn upload_photo(
     state: web::Data<AppState>,
     req: HttpRequest,
     organiser: CurrentOrganiser,
-    seed: CsrfSeed,
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > UPLOAD_BODY_MAX) {
-        return Err(AppError::TooLarge);
-    }
-    let form = MultipartForm::<PhotoForm>::from_request(&req, &mut payload.into_inner())
-        .await
-        .map_err(|_| AppError::BadRequest)?
-        .into_inner();
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
-        return Err(AppError::Forbidden);
-    }
+    let mut form = multipart::read_signed(&req, payload.into_inner(), &PHOTO_FORM).await?;
     let speaker = load_speaker(&state, path.into_inner()).await?;
     if !is_plain_id(&speaker.id) {
         return Err(AppError::NotFound);
     }
     let admin = AdminChrome::new(&state, &req, &organiser, "speakers");
     let i18n = admin.i18n;
-    let checked = match form.photo {
+    let checked = match form.take_file("photo") {
         Upload::Missing => Err(i18n.t("admin-speaker-photo-missing")),
         Upload::TooLarge => {
             Err(i18n.t1("admin-speaker-photo-too-large", "max", PHOTO_MAX_BYTES / (1024 * 1024)))
