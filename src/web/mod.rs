@@ -5,10 +5,12 @@ pub mod admin;
 pub mod assets;
 pub mod bench;
 pub mod chrome;
+pub mod csv;
 pub mod errors;
 pub mod forms;
 pub mod multipart;
 pub mod page_cache;
+pub mod photos;
 pub mod public;
 pub mod registration;
 pub mod view;
@@ -118,7 +120,7 @@ fn security_headers(https: bool) -> middleware::DefaultHeaders {
 
 /// Routes, shared by the server and anything that builds the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(admin::routes).configure(admin::speakers::public_routes);
+    cfg.configure(admin::routes).configure(photos::public_routes);
     cfg.route("/", web::get().to(public::catalogue))
         .route("/healthz", web::get().to(public::healthz))
         .route("/readyz", web::get().to(public::healthz))

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
+use super::context::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::organisers::{AddOutcome, Organiser};

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
@@ -16,12 +16,6 @@ use crate::web::{AppState, html, html_with_status, run_db};
 
 pub const SUBJECT_MAX: usize = 200;
 pub const BODY_MAX: usize = 5000;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions/{id}/announcements", web::get().to(page))
-        .route("/sessions/{id}/announcements", web::post().to(submit))
-        .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(retry));
-}
 
 /// What the registrant will read, as the page shows it before sending.
 struct Preview {

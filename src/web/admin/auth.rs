@@ -5,7 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{ADMIN_COOKIE, AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{ADMIN_COOKIE, AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::i18n::I18n;
 use crate::security::{dummy_password_hash, hash_password, verify_password};

@@ -3,15 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser};
+use super::context::{AdminChrome, CurrentOrganiser};
 use crate::db;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, run_db};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions/{id}/registrations/{registration}", web::get().to(registration_page));
-}
 
 #[derive(Template)]
 #[template(path = "admin/registration.html")]

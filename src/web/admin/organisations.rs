@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{AdminChrome, CurrentOrganiser, SignedForm, done};
 use crate::db;
 use crate::db::models::Organisation;
 use crate::db::organisations::{
@@ -16,15 +16,6 @@ use crate::domain::parse_email;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
 use crate::web::{AppState, html, html_with_status, run_db};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/organisations", web::get().to(list))
-        .route("/organisations", web::post().to(create))
-        .route("/organisations/new", web::get().to(new_form))
-        .route("/organisations/merge", web::post().to(merge))
-        .route("/organisations/{id}", web::get().to(edit_form))
-        .route("/organisations/{id}", web::post().to(update));
-}
 
 pub const NAME_MAX: usize = 160;
 pub const COUNTRY_MAX: usize = 80;

@@ -6,16 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::registrations::{UTF8_BOM, csv_bytes};
-use super::{AdminChrome, CurrentOrganiser};
+use super::context::{AdminChrome, CurrentOrganiser};
 use crate::db;
 use crate::db::reports::{Line, Report, Scope};
+use crate::web::csv::{UTF8_BOM, csv_bytes};
 use crate::web::errors::AppError;
 use crate::web::{AppState, html, run_db};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/reports", web::get().to(report)).route("/reports.csv", web::get().to(report_csv));
-}
 
 #[derive(serde::Deserialize)]
 pub struct ReportQuery {
