@@ -1,10 +1,10 @@
 //! Organiser accounts and the audit log: administrators only.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::context::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
+use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::organisers::{AddOutcome, Organiser};
@@ -12,7 +12,7 @@ use crate::domain::parse_email;
 use crate::security::hash_password;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{AppState, html, html_with_status, run_db};
+use crate::web::{html, html_with_status};
 
 #[derive(Template)]
 #[template(path = "admin/accounts.html")]
@@ -26,17 +26,13 @@ struct AccountsPage {
     admin_role: bool,
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let accounts = run_db(&state, db::organisers::list).await?;
+pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let accounts = cx.read(db::organisers::list).await?;
     html(AccountsPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "accounts"),
+        admin: cx.chrome("accounts"),
         accounts,
-        self_id: organiser.id.clone(),
+        self_id: cx.organiser.id.clone(),
         errors: FieldErrors::default(),
         name: String::new(),
         email: String::new(),
@@ -45,14 +41,9 @@ pub async fn list(
 }
 
 /// Creates an account with a first password the administrator passes on; the person changes it.
-pub async fn create(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "accounts");
+pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let admin = cx.chrome("accounts");
     let i18n = admin.i18n;
     let mut errors = FieldErrors::default();
     let name = errors.line(i18n, "name", form.get("name"), 120, Some("error-name-required"));
@@ -70,7 +61,7 @@ pub async fn create(
             AccountsPage {
                 admin,
                 accounts,
-                self_id: organiser.id.clone(),
+                self_id: cx.organiser.id.clone(),
                 errors,
                 name: form.get("name").to_owned(),
                 email: form.get("email").to_owned(),
@@ -80,27 +71,27 @@ pub async fn create(
         )
     };
     if !errors.is_empty() {
-        let accounts = run_db(&state, db::organisers::list).await?;
+        let accounts = cx.read(db::organisers::list).await?;
         return render(admin, accounts, errors);
     }
     let hash = web::block(move || hash_password(&password)).await?.map_err(AppError::Unexpected)?;
-    let (now, actor) = (state.clock.now(), organiser.actor());
     let (email_db, name_db) = (email.clone(), name.clone());
-    let outcome = run_db(&state, move |conn| {
-        db::write_tx(conn, |conn| {
-            let outcome = db::organisers::add(conn, &email_db, &name_db, &hash, role_admin, now)?;
-            if let AddOutcome::Added(_) = outcome {
-                let role = if role_admin { "admin" } else { "organiser" };
-                db::audit::record(conn, &actor, "account.create", &email_db, role, now)?;
-            }
-            Ok(outcome)
+    let outcome = cx
+        .write(move |conn, actor, now| {
+            db::write_tx(conn, |conn| {
+                let outcome = db::organisers::add(conn, &email_db, &name_db, &hash, role_admin, now)?;
+                if let AddOutcome::Added(_) = outcome {
+                    let role = if role_admin { "admin" } else { "organiser" };
+                    db::audit::record(conn, actor, "account.create", &email_db, role, now)?;
+                }
+                Ok(outcome)
+            })
         })
-    })
-    .await?;
+        .await?;
     match outcome {
         AddOutcome::Added(_) => Ok(done("/admin/accounts", "account-created")),
         AddOutcome::EmailTaken => {
-            let accounts = run_db(&state, db::organisers::list).await?;
+            let accounts = cx.read(db::organisers::list).await?;
             let mut errors = FieldErrors::default();
             errors.add("email", i18n.t("admin-account-email-taken"));
             render(admin, accounts, errors)
@@ -110,14 +101,13 @@ pub async fn create(
 
 /// Changes an account's role or turns it off. Administrators cannot lock themselves out.
 pub async fn update(
-    state: web::Data<AppState>,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<String>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
+    cx.require_admin()?;
     let id = path.into_inner();
-    if id == organiser.id {
+    if id == cx.organiser.id {
         return Err(AppError::BadRequest);
     }
     let role = match form.get("role") {
@@ -126,22 +116,18 @@ pub async fn update(
         _ => return Err(AppError::BadRequest),
     };
     let active = form.get("active") == "yes";
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let found = run_db(&state, move |conn| {
+    cx.change(move |conn, actor, now| {
         db::write_tx(conn, |conn| {
             let Some(account) = db::organisers::by_id(conn, &id)? else {
                 return Ok(false);
             };
             db::organisers::set_role_and_active(conn, &id, role, active, now)?;
             let details = format!("role={role} active={active}");
-            db::audit::record(conn, &actor, "account.update", &account.email, &details, now)?;
+            db::audit::record(conn, actor, "account.update", &account.email, &details, now)?;
             Ok(true)
         })
     })
     .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
     Ok(done("/admin/accounts", "account-updated"))
 }
 
@@ -159,18 +145,13 @@ pub struct PageQuery {
     page: Option<String>,
 }
 
-pub async fn audit_log(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
+pub async fn audit_log(cx: AdminContext, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
     let page = page_number(query.page.as_deref());
     let (entries, total) =
-        run_db(&state, move |conn| db::audit::page(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)).await?;
+        cx.read(move |conn| db::audit::page(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)).await?;
     html(AuditPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "audit"),
+        admin: cx.chrome("audit"),
         entries,
         page,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),

@@ -2,17 +2,17 @@
 //! with the delivery of each message and a way to retry the failed ones.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::context::{AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
 use crate::i18n::I18n;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{AppState, html, html_with_status, run_db};
+use crate::web::{html, html_with_status};
 
 pub const SUBJECT_MAX: usize = 200;
 pub const BODY_MAX: usize = 5000;
@@ -92,27 +92,24 @@ fn paragraphs(body: &str) -> Vec<String> {
     out
 }
 
-async fn session_and_history(state: &AppState, session_id: String) -> Result<(Session, Vec<Sent>), AppError> {
-    run_db(state, move |conn| {
+async fn session_and_history(
+    cx: &AdminContext,
+    session_id: String,
+) -> Result<(Session, Vec<Sent>), AppError> {
+    cx.find(move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);
         };
         let history = db::announcements::history(conn, &session.id)?;
         Ok(Some((session, history)))
     })
-    .await?
-    .ok_or(AppError::NotFound)
+    .await
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let (session, history) = session_and_history(&state, path.into_inner()).await?;
+pub async fn page(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (session, history) = session_and_history(&cx, path.into_inner()).await?;
     html(AnnouncementsPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "sessions"),
+        admin: cx.chrome("sessions"),
         session,
         subject: String::new(),
         body: String::new(),
@@ -126,9 +123,7 @@ pub async fn page(
 
 /// Previews (`action=preview`) or sends (`action=send`) an announcement.
 pub async fn submit(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<String>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -138,7 +133,7 @@ pub async fn submit(
         "preview" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
+    let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
     let mut errors = FieldErrors::default();
     let subject =
@@ -158,9 +153,8 @@ pub async fn submit(
         .map(|id| id.hyphenated().to_string())
         .unwrap_or_else(|_| new_id());
 
-    let (session, history, recipients) = {
-        let session_id = session_id.clone();
-        run_db(&state, move |conn| {
+    let (session, history, recipients) = cx
+        .find(move |conn| {
             let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
                 return Ok(None);
             };
@@ -168,9 +162,7 @@ pub async fn submit(
             let history = db::announcements::history(conn, &session.id)?;
             Ok(Some((session, history, recipients)))
         })
-        .await?
-        .ok_or(AppError::NotFound)?
-    };
+        .await?;
     if errors.is_empty() && recipients == 0 {
         errors.add("recipients-confirmed", i18n.t("admin-ann-error-nobody"));
     }
@@ -198,20 +190,19 @@ pub async fn submit(
         subject,
         body,
         audience: audience.describe(),
-        by: organiser.name.clone(),
+        by: cx.organiser.name.clone(),
     };
-    let (now, actor, session) = (state.clock.now(), organiser.actor(), page.session);
+    let session = page.session;
     let path = format!("/admin/sessions/{}/announcements", session.id);
-    run_db(&state, move |conn| db::announcements::send(conn, &session, &payload, audience, &actor, now))
+    cx.write(move |conn, actor, now| db::announcements::send(conn, &session, &payload, audience, actor, now))
         .await?;
-    state.wake_worker();
+    cx.state.wake_worker();
     Ok(done(&path, "announcement-sent"))
 }
 
 /// Queues the failed messages of one announcement again.
 pub async fn retry(
-    state: web::Data<AppState>,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<(String, String)>,
     _form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -220,17 +211,16 @@ pub async fn retry(
     else {
         return Err(AppError::NotFound);
     };
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let session = run_db(&state, move |conn| {
-        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-            return Ok(None);
-        };
-        db::announcements::retry_failed(conn, &session, &announcement_id, &actor, now)?;
-        Ok(Some(session))
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
-    state.wake_worker();
+    let session = cx
+        .change(move |conn, actor, now| {
+            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+                return Ok(None);
+            };
+            db::announcements::retry_failed(conn, &session, &announcement_id, actor, now)?;
+            Ok(Some(session))
+        })
+        .await?;
+    cx.state.wake_worker();
     Ok(done(&format!("/admin/sessions/{}/announcements", session.id), "announcement-retried"))
 }
 

@@ -5,7 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::context::{ADMIN_COOKIE, AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{ADMIN_COOKIE, AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::i18n::I18n;
 use crate::security::{dummy_password_hash, hash_password, verify_password};
@@ -150,32 +150,19 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-pub async fn password_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-) -> Result<HttpResponse, AppError> {
-    html(PasswordPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "password"),
-        errors: FieldErrors::default(),
-    })
+pub async fn password_form(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    html(PasswordPage { admin: cx.chrome("password"), errors: FieldErrors::default() })
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-pub async fn change_password(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    let admin = AdminChrome::new(&state, &req, &organiser, "password");
+pub async fn change_password(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    let admin = cx.chrome("password");
     let i18n = admin.i18n;
     let current = form.get("current").to_owned();
     let new = form.get("new").to_owned();
-    let id = organiser.id.clone();
-    let account =
-        run_db(&state, move |conn| db::organisers::by_id(conn, &id)).await?.ok_or(AppError::NotFound)?;
+    let id = cx.organiser.id.clone();
+    let account = cx.find(move |conn| db::organisers::by_id(conn, &id)).await?;
     let hash = account.password_hash.clone();
     let mut errors = FieldErrors::default();
     if !web::block(move || verify_password(&current, &hash)).await? {
@@ -193,12 +180,10 @@ pub async fn change_password(
         return html_with_status(PasswordPage { admin, errors }, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let hash = web::block(move || hash_password(&new)).await?.map_err(AppError::Unexpected)?;
-    let now = state.clock.now();
-    let actor = organiser.actor();
-    run_db(&state, move |conn| {
+    cx.write(move |conn, actor, now| {
         db::write_tx(conn, |conn| {
             db::organisers::set_password(conn, &account.id, &hash, now)?;
-            db::audit::record(conn, &actor, "password.change", &account.email, "", now)
+            db::audit::record(conn, actor, "password.change", &account.email, "", now)
         })
     })
     .await?;
