@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use chrono::Duration;
 use convoca::domain::session::{SessionForm, format_reminders, parse_reminders};
 use convoca::domain::{Language, RegistrationForm, clean_line, clean_text, parse_email};
-use convoca::web::admin::page_number;
-use convoca::web::admin::registrations::{neutralise, parse_attendance};
+use convoca::web::admin::context::page_number;
+use convoca::web::csv::{neutralise, parse_attendance};
 use convoca::web::public::is_local_path;
 use proptest::prelude::*;
 

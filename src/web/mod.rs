@@ -8,11 +8,15 @@ pub mod assets;
 pub mod bench;
 pub mod chrome;
 pub mod client;
+pub mod csv;
 pub mod errors;
+pub mod forms;
 pub mod links;
 pub mod manage;
 pub mod metrics;
+pub mod multipart;
 pub mod page_cache;
+pub mod photos;
 pub mod public;
 pub mod registration;
 pub mod server;
@@ -31,7 +35,7 @@ pub use state::{AppState, run_db};
 
 /// Routes, shared by the server and anything that builds the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(admin::routes).configure(admin::speakers::public_routes);
+    cfg.configure(admin::routes).configure(photos::public_routes);
     cfg.route("/", web::get().to(public::catalogue))
         .route("/healthz", web::get().to(public::healthz))
         .route("/readyz", web::get().to(public::healthz))

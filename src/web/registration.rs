@@ -8,6 +8,7 @@ use askama::Template;
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
 use super::client::rate_key;
 use super::errors::AppError;
+use super::forms::FieldErrors;
 use super::state::{AppState, run_db};
 use super::view::SessionTexts;
 use crate::db;
@@ -18,11 +19,6 @@ use crate::db::registrations::{RateLimit, Submission, SubmitOutcome};
 use crate::domain::{FieldError, Language, RegistrationForm};
 use crate::i18n::I18n;
 use crate::when::When;
-
-pub struct FieldErrorView {
-    pub field: &'static str,
-    pub message: String,
-}
 
 pub struct LanguageOption {
     pub code: &'static str,
@@ -40,7 +36,7 @@ struct RegisterPage {
     when: When,
     waitlist: bool,
     form: RegistrationForm,
-    errors: Vec<FieldErrorView>,
+    errors: FieldErrors,
     form_problem: Option<String>,
     csrf_token: String,
     members: Vec<Organisation>,
@@ -48,12 +44,6 @@ struct RegisterPage {
     countries: Vec<String>,
     language_choices: Vec<LanguageOption>,
     timezones: Vec<&'static str>,
-}
-
-impl RegisterPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-    }
 }
 
 struct FormContext {
@@ -95,16 +85,7 @@ fn register_page(
         session_title: SessionTexts::of(i18n, session, ctx.detail.translation.as_ref()).title,
         when: When::of(i18n, session),
         waitlist: ctx.detail.confirmed >= i64::from(session.capacity),
-        errors: errors
-            .iter()
-            .map(|e| FieldErrorView {
-                field: e.field,
-                message: match e.limit {
-                    Some(limit) => i18n.t1(e.message, "max", limit),
-                    None => i18n.t(e.message),
-                },
-            })
-            .collect(),
+        errors: FieldErrors::from_domain(errors, i18n),
         form_problem,
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
         members,

@@ -6,6 +6,7 @@ mod helpers;
 mod admin;
 mod admin_directory;
 mod admin_registrations;
+mod admin_uploads;
 mod catalogue;
 mod cli;
 mod concurrency;

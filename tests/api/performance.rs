@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use convoca::db::models::{PanelEntry, Speaker, new_id};
-use convoca::db::{AnyConnection, admin_registrations, catalogue, directory};
+use convoca::db::{AnyConnection, admin_registrations, catalogue, panels};
 use diesel::connection::{Connection, InstrumentationEvent};
 use diesel::prelude::*;
 
@@ -41,7 +41,7 @@ async fn page_queries(app: &TestApp, session_id: &str, slug: &str) -> [usize; 4]
             catalogue::listed_participants(conn, &detail.session.id).expect("participants");
         });
         let panel = count_queries(conn, |conn| {
-            directory::panel(conn, &session_id).expect("panel").expect("found");
+            panels::panel(conn, &session_id).expect("panel").expect("found");
         });
         let registrations = count_queries(conn, |conn| {
             let session = admin_registrations::session(conn, &session_id).expect("query").expect("found");

@@ -1,17 +1,18 @@
 //! Organiser accounts and the audit log: administrators only.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
+use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::db::organisers::{AddOutcome, Organiser};
-use crate::domain::{Role, clean_line, parse_email};
+use crate::domain::{Role, parse_email};
 use crate::security::hash_password;
 use crate::web::errors::AppError;
-use crate::web::{AppState, html, html_with_status, run_db};
+use crate::web::forms::FieldErrors;
+use crate::web::{html, html_with_status};
 
 #[derive(Template)]
 #[template(path = "admin/accounts.html")]
@@ -19,30 +20,20 @@ struct AccountsPage {
     admin: AdminChrome,
     accounts: Vec<Organiser>,
     self_id: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     name: String,
     email: String,
     admin_role: bool,
 }
 
-impl AccountsPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-}
-
-pub async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let accounts = run_db(&state, db::organisers::list).await?;
+pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let accounts = cx.read(db::organisers::list).await?;
     html(AccountsPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "accounts"),
+        admin: cx.chrome("accounts"),
         accounts,
-        self_id: organiser.id.clone(),
-        errors: Vec::new(),
+        self_id: cx.organiser.id.clone(),
+        errors: FieldErrors::default(),
         name: String::new(),
         email: String::new(),
         admin_role: false,
@@ -50,48 +41,27 @@ pub async fn list(
 }
 
 /// Creates an account with a first password the administrator passes on; the person changes it.
-pub async fn create(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "accounts");
+pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let admin = cx.chrome("accounts");
     let i18n = admin.i18n;
-    let mut errors = Vec::new();
-    let name = match clean_line("name", form.get("name"), 120) {
-        Ok(n) if !n.is_empty() => n,
-        Ok(_) => {
-            errors.push(("name", i18n.t("error-name-required")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("name", i18n.t1("error-too-long", "max", 120usize)));
-            String::new()
-        }
-    };
-    let email = match parse_email("email", form.get("email")) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(("email", i18n.t(e.message)));
-            String::new()
-        }
-    };
+    let mut errors = FieldErrors::default();
+    let name = errors.line(i18n, "name", form.get("name"), 120, Some("error-name-required"));
+    let email = parse_email("email", form.get("email")).unwrap_or_else(|e| {
+        errors.add_domain(&e, i18n);
+        String::new()
+    });
     let password = form.get("password").to_owned();
     if password.chars().count() < super::auth::MIN_PASSWORD_CHARS || password.chars().count() > 1000 {
-        errors.push((
-            "password",
-            i18n.t1("admin-password-too-short", "count", super::auth::MIN_PASSWORD_CHARS),
-        ));
+        errors.add("password", i18n.t1("admin-password-too-short", "count", super::auth::MIN_PASSWORD_CHARS));
     }
     let role_admin = Role::parse(form.get("role")) == Some(Role::Admin);
-    let render = |admin: AdminChrome, accounts: Vec<Organiser>, errors: Vec<(&'static str, String)>| {
+    let render = |admin: AdminChrome, accounts: Vec<Organiser>, errors: FieldErrors| {
         html_with_status(
             AccountsPage {
                 admin,
                 accounts,
-                self_id: organiser.id.clone(),
+                self_id: cx.organiser.id.clone(),
                 errors,
                 name: form.get("name").to_owned(),
                 email: form.get("email").to_owned(),
@@ -101,64 +71,61 @@ pub async fn create(
         )
     };
     if !errors.is_empty() {
-        let accounts = run_db(&state, db::organisers::list).await?;
+        let accounts = cx.read(db::organisers::list).await?;
         return render(admin, accounts, errors);
     }
     let hash = web::block(move || hash_password(&password)).await?.map_err(AppError::Unexpected)?;
-    let (now, actor) = (state.clock.now(), organiser.actor());
     let (email_db, name_db) = (email.clone(), name.clone());
-    let outcome = run_db(&state, move |conn| {
-        db::write_tx(conn, |conn| {
-            let outcome = db::organisers::add(conn, &email_db, &name_db, &hash, role_admin, now)?;
-            if let AddOutcome::Added(_) = outcome {
-                let role = if role_admin { Role::Admin } else { Role::Organiser };
-                db::audit::record(conn, &actor, "account.create", &email_db, role.as_str(), now)?;
-            }
-            Ok(outcome)
+    let outcome = cx
+        .write(move |conn, actor, now| {
+            db::write_tx(conn, |conn| {
+                let outcome = db::organisers::add(conn, &email_db, &name_db, &hash, role_admin, now)?;
+                if let AddOutcome::Added(_) = outcome {
+                    let role = if role_admin { Role::Admin } else { Role::Organiser }.as_str();
+                    db::audit::record(conn, actor, "account.create", &email_db, role, now)?;
+                }
+                Ok(outcome)
+            })
         })
-    })
-    .await?;
+        .await?;
     match outcome {
         AddOutcome::Added(_) => Ok(done("/admin/accounts", "account-created")),
         AddOutcome::EmailTaken => {
-            let accounts = run_db(&state, db::organisers::list).await?;
-            render(admin, accounts, vec![("email", i18n.t("admin-account-email-taken"))])
+            let accounts = cx.read(db::organisers::list).await?;
+            let mut errors = FieldErrors::default();
+            errors.add("email", i18n.t("admin-account-email-taken"));
+            render(admin, accounts, errors)
         }
     }
 }
 
 /// Changes an account's role or turns it off. Administrators cannot lock themselves out.
 pub async fn update(
-    state: web::Data<AppState>,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<String>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
+    cx.require_admin()?;
     let id = path.into_inner();
-    if id == organiser.id {
+    if id == cx.organiser.id {
         return Err(AppError::BadRequest);
     }
     let Some(role) = Role::parse(form.get("role")) else {
         return Err(AppError::BadRequest);
     };
     let active = form.get("active") == "yes";
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let found = run_db(&state, move |conn| {
+    cx.change(move |conn, actor, now| {
         db::write_tx(conn, |conn| {
             let Some(account) = db::organisers::by_id(conn, &id)? else {
                 return Ok(false);
             };
             db::organisers::set_role_and_active(conn, &id, role, active, now)?;
             let details = format!("role={role} active={active}");
-            db::audit::record(conn, &actor, "account.update", &account.email, &details, now)?;
+            db::audit::record(conn, actor, "account.update", &account.email, &details, now)?;
             Ok(true)
         })
     })
     .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
     Ok(done("/admin/accounts", "account-updated"))
 }
 
@@ -176,18 +143,13 @@ pub struct PageQuery {
     page: Option<String>,
 }
 
-pub async fn audit_log(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
+pub async fn audit_log(cx: AdminContext, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
     let page = page_number(query.page.as_deref());
     let (entries, total) =
-        run_db(&state, move |conn| db::audit::page(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)).await?;
+        cx.read(move |conn| db::audit::page(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)).await?;
     html(AuditPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "audit"),
+        admin: cx.chrome("audit"),
         entries,
         page,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),

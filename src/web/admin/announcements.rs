@@ -2,26 +2,21 @@
 //! with the delivery of each message and a way to retry the failed ones.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
-use crate::domain::{OutboxStatus, clean_line, clean_text};
+use crate::domain::OutboxStatus;
 use crate::i18n::I18n;
 use crate::web::errors::AppError;
-use crate::web::{AppState, html, html_with_status, run_db};
+use crate::web::forms::FieldErrors;
+use crate::web::{html, html_with_status};
 
 pub const SUBJECT_MAX: usize = 200;
 pub const BODY_MAX: usize = 5000;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions/{id}/announcements", web::get().to(page))
-        .route("/sessions/{id}/announcements", web::post().to(submit))
-        .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(retry));
-}
 
 /// What the registrant will read, as the page shows it before sending.
 struct Preview {
@@ -40,16 +35,12 @@ struct AnnouncementsPage {
     audience: Audience,
     /// Chosen at preview time, so that sending twice (a double click) queues nothing twice.
     announcement_id: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     preview: Option<Preview>,
     history: Vec<Sent>,
 }
 
 impl AnnouncementsPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-
     fn delivery_label(&self, status: OutboxStatus) -> String {
         delivery_label(self.admin.i18n, status)
     }
@@ -101,33 +92,30 @@ fn paragraphs(body: &str) -> Vec<String> {
     out
 }
 
-async fn session_and_history(state: &AppState, session_id: String) -> Result<(Session, Vec<Sent>), AppError> {
-    run_db(state, move |conn| {
+async fn session_and_history(
+    cx: &AdminContext,
+    session_id: String,
+) -> Result<(Session, Vec<Sent>), AppError> {
+    cx.find(move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);
         };
         let history = db::announcements::history(conn, &session.id)?;
         Ok(Some((session, history)))
     })
-    .await?
-    .ok_or(AppError::NotFound)
+    .await
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let (session, history) = session_and_history(&state, path.into_inner()).await?;
+pub async fn page(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (session, history) = session_and_history(&cx, path.into_inner()).await?;
     html(AnnouncementsPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "sessions"),
+        admin: cx.chrome("sessions"),
         session,
         subject: String::new(),
         body: String::new(),
         audience: Audience { confirmed: true, ..Audience::default() },
         announcement_id: String::new(),
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
         preview: None,
         history,
     })
@@ -135,9 +123,7 @@ pub async fn page(
 
 /// Previews (`action=preview`) or sends (`action=send`) an announcement.
 pub async fn submit(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<String>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -147,31 +133,12 @@ pub async fn submit(
         "preview" => false,
         _ => return Err(AppError::BadRequest),
     };
-    let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
+    let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let mut errors = Vec::new();
-    let subject = match clean_line("subject", form.get("subject"), SUBJECT_MAX) {
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            errors.push(("subject", i18n.t("admin-ann-error-subject")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("subject", i18n.t1("error-too-long", "max", SUBJECT_MAX)));
-            String::new()
-        }
-    };
-    let body = match clean_text("body", form.get("body"), BODY_MAX) {
-        Ok(b) if !b.is_empty() => b,
-        Ok(_) => {
-            errors.push(("body", i18n.t("admin-ann-error-body")));
-            String::new()
-        }
-        Err(_) => {
-            errors.push(("body", i18n.t1("error-too-long", "max", BODY_MAX)));
-            String::new()
-        }
-    };
+    let mut errors = FieldErrors::default();
+    let subject =
+        errors.line(i18n, "subject", form.get("subject"), SUBJECT_MAX, Some("admin-ann-error-subject"));
+    let body = errors.text(i18n, "body", form.get("body"), BODY_MAX, Some("admin-ann-error-body"));
     let groups = form.all("recipients");
     let audience = Audience {
         confirmed: groups.contains(&"confirmed"),
@@ -180,15 +147,14 @@ pub async fn submit(
         absent: groups.contains(&"absent"),
     };
     if audience.is_empty() {
-        errors.push(("recipients-confirmed", i18n.t("admin-ann-error-recipients")));
+        errors.add("recipients-confirmed", i18n.t("admin-ann-error-recipients"));
     }
     let announcement_id = uuid::Uuid::parse_str(form.get("announcement_id"))
         .map(|id| id.hyphenated().to_string())
         .unwrap_or_else(|_| new_id());
 
-    let (session, history, recipients) = {
-        let session_id = session_id.clone();
-        run_db(&state, move |conn| {
+    let (session, history, recipients) = cx
+        .find(move |conn| {
             let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
                 return Ok(None);
             };
@@ -196,11 +162,9 @@ pub async fn submit(
             let history = db::announcements::history(conn, &session.id)?;
             Ok(Some((session, history, recipients)))
         })
-        .await?
-        .ok_or(AppError::NotFound)?
-    };
+        .await?;
     if errors.is_empty() && recipients == 0 {
-        errors.push(("recipients-confirmed", i18n.t("admin-ann-error-nobody")));
+        errors.add("recipients-confirmed", i18n.t("admin-ann-error-nobody"));
     }
     let mut page = AnnouncementsPage {
         admin,
@@ -226,20 +190,19 @@ pub async fn submit(
         subject,
         body,
         audience: audience.describe(),
-        by: organiser.name.clone(),
+        by: cx.organiser.name.clone(),
     };
-    let (now, actor, session) = (state.clock.now(), organiser.actor(), page.session);
+    let session = page.session;
     let path = format!("/admin/sessions/{}/announcements", session.id);
-    run_db(&state, move |conn| db::announcements::send(conn, &session, &payload, audience, &actor, now))
+    cx.write(move |conn, actor, now| db::announcements::send(conn, &session, &payload, audience, actor, now))
         .await?;
-    state.wake_worker();
+    cx.state.wake_worker();
     Ok(done(&path, "announcement-sent"))
 }
 
 /// Queues the failed messages of one announcement again.
 pub async fn retry(
-    state: web::Data<AppState>,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<(String, String)>,
     _form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -248,17 +211,16 @@ pub async fn retry(
     else {
         return Err(AppError::NotFound);
     };
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let session = run_db(&state, move |conn| {
-        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-            return Ok(None);
-        };
-        db::announcements::retry_failed(conn, &session, &announcement_id, &actor, now)?;
-        Ok(Some(session))
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
-    state.wake_worker();
+    let session = cx
+        .change(move |conn, actor, now| {
+            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+                return Ok(None);
+            };
+            db::announcements::retry_failed(conn, &session, &announcement_id, actor, now)?;
+            Ok(Some(session))
+        })
+        .await?;
+    cx.state.wake_worker();
     Ok(done(&format!("/admin/sessions/{}/announcements", session.id), "announcement-retried"))
 }
 

@@ -5,12 +5,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{ADMIN_COOKIE, AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{ADMIN_COOKIE, AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::i18n::I18n;
 use crate::security::{dummy_password_hash, hash_password, verify_password};
 use crate::web::chrome::{Chrome, CsrfSeed};
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 use crate::web::public::is_local_path;
 use crate::web::{AppState, html, html_with_status, run_db};
 
@@ -22,7 +23,7 @@ struct LoginPage {
     csrf_token: String,
     email: String,
     next: String,
-    error: Option<String>,
+    errors: FieldErrors,
     notice: Option<String>,
 }
 
@@ -47,7 +48,7 @@ pub async fn login_form(
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
         email: String::new(),
         next: safe_next(query.next.as_deref()),
-        error: None,
+        errors: FieldErrors::default(),
         notice: (query.done.as_deref() == Some("password-changed"))
             .then(|| i18n.t("admin-flash-password-changed")),
         i18n,
@@ -74,12 +75,14 @@ pub async fn login(
         format!("address:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
     ];
     let page = |error: String, status: StatusCode| {
+        let mut errors = FieldErrors::default();
+        errors.add_general(error);
         html_with_status(
             LoginPage {
                 csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
                 email: email.clone(),
                 next: next.clone(),
-                error: Some(error),
+                errors,
                 notice: None,
                 i18n,
                 chrome: chrome.clone(),
@@ -144,61 +147,43 @@ pub async fn logout(
 #[template(path = "admin/password.html")]
 struct PasswordPage {
     admin: AdminChrome,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
 }
 
-impl PasswordPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-}
-
-pub async fn password_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-) -> Result<HttpResponse, AppError> {
-    html(PasswordPage { admin: AdminChrome::new(&state, &req, &organiser, "password"), errors: Vec::new() })
+pub async fn password_form(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    html(PasswordPage { admin: cx.chrome("password"), errors: FieldErrors::default() })
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-pub async fn change_password(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    let admin = AdminChrome::new(&state, &req, &organiser, "password");
+pub async fn change_password(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    let admin = cx.chrome("password");
     let i18n = admin.i18n;
     let current = form.get("current").to_owned();
     let new = form.get("new").to_owned();
-    let mut errors = Vec::new();
+    let id = cx.organiser.id.clone();
+    let account = cx.find(move |conn| db::organisers::by_id(conn, &id)).await?;
+    let hash = account.password_hash.clone();
+    let mut errors = FieldErrors::default();
+    if !web::block(move || verify_password(&current, &hash)).await? {
+        errors.add("current", i18n.t("admin-password-wrong"));
+    }
     if new.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(("new", i18n.t1("admin-password-too-short", "count", MIN_PASSWORD_CHARS)));
+        errors.add("new", i18n.t1("admin-password-too-short", "count", MIN_PASSWORD_CHARS));
     } else if new.chars().count() > 1000 {
-        errors.push(("new", i18n.t1("error-too-long", "max", 1000usize)));
+        errors.add("new", i18n.t1("error-too-long", "max", 1000usize));
     }
     if form.get("confirm") != new {
-        errors.push(("confirm", i18n.t("admin-password-mismatch")));
-    }
-    let id = organiser.id.clone();
-    let account =
-        run_db(&state, move |conn| db::organisers::by_id(conn, &id)).await?.ok_or(AppError::NotFound)?;
-    let hash = account.password_hash.clone();
-    if !web::block(move || verify_password(&current, &hash)).await? {
-        errors.insert(0, ("current", i18n.t("admin-password-wrong")));
+        errors.add("confirm", i18n.t("admin-password-mismatch"));
     }
     if !errors.is_empty() {
         return html_with_status(PasswordPage { admin, errors }, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let hash = web::block(move || hash_password(&new)).await?.map_err(AppError::Unexpected)?;
-    let now = state.clock.now();
-    let actor = organiser.actor();
-    run_db(&state, move |conn| {
+    cx.write(move |conn, actor, now| {
         db::write_tx(conn, |conn| {
             db::organisers::set_password(conn, &account.id, &hash, now)?;
-            db::audit::record(conn, &actor, "password.change", &account.email, "", now)
+            db::audit::record(conn, actor, "password.change", &account.email, "", now)
         })
     })
     .await?;

@@ -1,18 +1,14 @@
 //! Organiser area: one registration's details and the life of every email sent to it.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser};
+use super::context::{AdminChrome, AdminContext};
 use crate::db;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::domain::{MessageKind, OutboxStatus};
 use crate::web::errors::AppError;
-use crate::web::{AppState, html, run_db};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions/{id}/registrations/{registration}", web::get().to(registration_page));
-}
+use crate::web::html;
 
 #[derive(Template)]
 #[template(path = "admin/registration.html")]
@@ -40,30 +36,23 @@ impl RegistrationPage {
 }
 
 pub async fn registration_page(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, registration_id) = path.into_inner();
-    let found = run_db(&state, move |conn| {
-        let Some((registration, session)) = db::registrations::with_session(conn, &registration_id)? else {
-            return Ok(None);
-        };
-        if session.id != session_id {
-            return Ok(None);
-        }
-        let organisation = db::registrations::organisation_name(conn, &registration)?;
-        let messages = db::outbox::for_registration(conn, &registration.id)?;
-        Ok(Some((registration, session, organisation, messages)))
-    })
-    .await?;
-    let (registration, session, organisation, messages) = found.ok_or(AppError::NotFound)?;
-    html(RegistrationPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "sessions"),
-        session,
-        registration,
-        organisation,
-        messages,
-    })
+    let (registration, session, organisation, messages) = cx
+        .find(move |conn| {
+            let Some((registration, session)) = db::registrations::with_session(conn, &registration_id)?
+            else {
+                return Ok(None);
+            };
+            if session.id != session_id {
+                return Ok(None);
+            }
+            let organisation = db::registrations::organisation_name(conn, &registration)?;
+            let messages = db::outbox::for_registration(conn, &registration.id)?;
+            Ok(Some((registration, session, organisation, messages)))
+        })
+        .await?;
+    html(RegistrationPage { admin: cx.chrome("sessions"), session, registration, organisation, messages })
 }

@@ -1,225 +1,32 @@
 //! The organiser area under `/admin`. Every route needs a signed-in organiser (else: the
 //! sign-in page), admin-only routes refuse organisers (403), every state change needs a valid
-//! CSRF token (403), and nothing here is cacheable.
+//! CSRF token (403), and nothing here is cacheable. What the handlers share is in [`context`].
 
 pub mod accounts;
 pub mod announcements;
+pub mod attendance;
 pub mod auth;
+pub mod context;
 pub mod messages;
 pub mod organisations;
+pub mod panels;
 pub mod registrations;
 pub mod reports;
+pub mod series;
+pub mod session_hub;
 pub mod sessions;
 pub mod speakers;
 
-use std::future::Future;
-use std::pin::Pin;
+use actix_web::{HttpResponse, web};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
-use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use crate::web::errors::AppError;
 
-use super::AppState;
-use super::chrome::{Chrome, CsrfSeed};
-use super::errors::AppError;
-use crate::db;
-use crate::db::audit::Actor;
-use crate::i18n::I18n;
-
-pub const ADMIN_COOKIE: &str = "convoca_admin";
-
-/// The signed-in organiser.
-#[derive(Debug, Clone)]
-pub struct CurrentOrganiser {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub role: crate::domain::Role,
-}
-
-impl CurrentOrganiser {
-    pub fn is_admin(&self) -> bool {
-        self.role == crate::domain::Role::Admin
-    }
-
-    /// Refuses (403) what only administrators may do.
-    pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
-    }
-
-    pub fn actor(&self) -> Actor {
-        Actor { id: self.id.clone(), name: self.name.clone() }
-    }
-}
-
-impl FromRequest for CurrentOrganiser {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req.cookie(ADMIN_COOKIE).map(|c| c.value().to_owned());
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let next =
-            req.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/admin".into());
-        Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no app state")))?;
-            let sign_in = AppError::SignInRequired(next);
-            let Some(token) = token.filter(|t| crate::security::looks_like_token(t)) else {
-                return Err(sign_in);
-            };
-            let now = state.clock.now();
-            let found =
-                super::run_db(&state, move |conn| db::organisers::by_session(conn, &token, now)).await?;
-            match found {
-                Some(o) => Ok(CurrentOrganiser { id: o.id, name: o.name, email: o.email, role: o.role }),
-                None => Err(sign_in),
-            }
-        })
-    }
-}
-
-/// A posted form whose CSRF token has been checked. Fields are looked up by name; a repeated
-/// field keeps its first value (use [`SignedForm::all`] for lists such as checkboxes).
-#[derive(Debug, Clone, Default)]
-pub struct SignedForm(pub Vec<(String, String)>);
-
-impl SignedForm {
-    pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == name)
-    }
-}
-
-impl FromRequest for SignedForm {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
-        let seed = req.extensions().get::<CsrfSeed>().cloned();
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let pairs = form.await?.into_inner();
-            let valid = match (seed, state) {
-                (Some(seed), Some(state)) => pairs
-                    .iter()
-                    .find(|(k, _)| k == "csrf_token")
-                    .is_some_and(|(_, token)| state.settings.secret_key.verify("csrf", &seed.0, token)),
-                _ => false,
-            };
-            if !valid {
-                return Err(AppError::Forbidden.into());
-            }
-            // No typed field holds NUL, and PostgreSQL refuses it in text (a 500 otherwise).
-            if pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')) {
-                return Err(AppError::BadRequest.into());
-            }
-            Ok(SignedForm(pairs))
-        })
-    }
-}
-
-/// A link in the organiser area's navigation.
-#[derive(Debug, Clone)]
-pub struct NavItem {
-    pub href: &'static str,
-    pub label: String,
-    pub current: bool,
-}
-
-/// What every organiser page shares: the layout, the navigation, the CSRF token.
-#[derive(Debug, Clone)]
-pub struct AdminChrome {
-    pub i18n: I18n,
-    pub chrome: Chrome,
-    pub organiser_name: String,
-    pub is_admin: bool,
-    pub csrf_token: String,
-    pub nav: Vec<NavItem>,
-    pub flash: Option<String>,
-}
-
-impl AdminChrome {
-    pub fn new(state: &AppState, req: &HttpRequest, organiser: &CurrentOrganiser, section: &str) -> Self {
-        let i18n = I18n::new(super::chrome::language_of(req));
-        let seed = req.extensions().get::<CsrfSeed>().cloned().unwrap_or(CsrfSeed(String::new()));
-        let mut nav = vec![
-            ("/admin", "admin-nav-sessions", "sessions"),
-            ("/admin/speakers", "admin-nav-speakers", "speakers"),
-            ("/admin/organisations", "admin-nav-organisations", "organisations"),
-            ("/admin/reports", "admin-nav-reports", "reports"),
-        ];
-        if organiser.is_admin() {
-            nav.push(("/admin/accounts", "admin-nav-accounts", "accounts"));
-            nav.push(("/admin/audit", "admin-nav-audit", "audit"));
-        }
-        nav.push(("/admin/password", "admin-nav-password", "password"));
-        let flash = web::Query::<FlashQuery>::from_query(req.query_string())
-            .ok()
-            .and_then(|q| q.into_inner().done)
-            .filter(|key| key.len() < 40 && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
-            .map(|key| format!("admin-flash-{key}"))
-            .filter(|key| i18n.has(key))
-            .map(|key| i18n.t(&key));
-        Self {
-            chrome: Chrome::new(req, i18n),
-            organiser_name: organiser.name.clone(),
-            is_admin: organiser.is_admin(),
-            csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
-            nav: nav
-                .into_iter()
-                .map(|(href, key, id)| NavItem { href, label: i18n.t(key), current: id == section })
-                .collect(),
-            flash,
-            i18n,
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct FlashQuery {
-    done: Option<String>,
-}
-
-/// A redirect after a successful POST (post/redirect/get), with a flash message key.
-pub fn done(location: &str, flash: &str) -> HttpResponse {
-    let separator = if location.contains('?') { '&' } else { '?' };
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("{location}{separator}done={flash}")))
-        .finish()
-}
-
-/// Nothing in the organiser area may be stored by a browser or proxy.
-pub async fn no_store(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
-    let mut res = next.call(req).await?;
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    Ok(res)
-}
-
-/// Page offset helpers for lists.
-pub const PAGE_SIZE: i64 = 50;
-
-pub fn page_number(raw: Option<&str>) -> i64 {
-    raw.and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1 && *p <= 100_000).unwrap_or(1)
-}
-
-/// The organiser area's routes. Feature modules add theirs in [`routes`].
+/// Every route of the organiser area.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
-            .wrap(actix_web::middleware::from_fn(no_store))
+            .wrap(actix_web::middleware::from_fn(context::no_store))
+            // Signing in and accounts
             .route("/login", web::get().to(auth::login_form))
             .route("/login", web::post().to(auth::login))
             .route("/logout", web::post().to(auth::logout))
@@ -229,13 +36,58 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/accounts", web::post().to(accounts::create))
             .route("/accounts/{id}", web::post().to(accounts::update))
             .route("/audit", web::get().to(accounts::audit_log))
-            .configure(sessions::routes)
-            .configure(speakers::routes)
-            .configure(organisations::routes)
-            .configure(registrations::routes)
-            .configure(reports::routes)
-            .configure(announcements::routes)
-            .configure(messages::routes)
+            // Sessions and series
+            .route("", web::get().to(sessions::list))
+            .route("/", web::get().to(sessions::list))
+            .route("/sessions/new", web::get().to(sessions::new_form))
+            .route("/sessions", web::post().to(sessions::create))
+            .route("/sessions/{id}", web::get().to(session_hub::hub))
+            .route("/sessions/{id}", web::post().to(sessions::update))
+            .route("/sessions/{id}/edit", web::get().to(sessions::edit_form))
+            .route("/sessions/{id}/status", web::post().to(session_hub::change_status))
+            .route("/sessions/{id}/duplicate", web::post().to(session_hub::duplicate))
+            .route("/sessions/{id}/documents", web::post().to(session_hub::add_document))
+            .route("/sessions/{id}/documents/{document}/delete", web::post().to(session_hub::remove_document))
+            .route("/series", web::get().to(series::list))
+            .route("/series", web::post().to(series::create))
+            .route("/series/{id}", web::post().to(series::update))
+            // Speakers and panels
+            .route("/speakers", web::get().to(speakers::list))
+            .route("/speakers", web::post().to(speakers::create))
+            .route("/speakers/new", web::get().to(speakers::new_form))
+            .route("/speakers/{id}", web::get().to(speakers::edit_form))
+            .route("/speakers/{id}", web::post().to(speakers::update))
+            .route("/speakers/{id}/delete", web::post().to(speakers::delete))
+            .route("/speakers/{id}/photo", web::post().to(speakers::upload_photo))
+            .route("/speakers/{id}/photo/remove", web::post().to(speakers::remove_photo))
+            .route("/sessions/{id}/panel", web::get().to(panels::panel))
+            .route("/sessions/{id}/panel", web::post().to(panels::add_to_panel))
+            .route("/sessions/{id}/panel/{entry}/move", web::post().to(panels::move_in_panel))
+            .route("/sessions/{id}/panel/{entry}/role", web::post().to(panels::change_panel_role))
+            .route("/sessions/{id}/panel/{entry}/remove", web::post().to(panels::remove_from_panel))
+            // Organisations
+            .route("/organisations", web::get().to(organisations::list))
+            .route("/organisations", web::post().to(organisations::create))
+            .route("/organisations/new", web::get().to(organisations::new_form))
+            .route("/organisations/merge", web::post().to(organisations::merge))
+            .route("/organisations/{id}", web::get().to(organisations::edit_form))
+            .route("/organisations/{id}", web::post().to(organisations::update))
+            // Registrations, attendance, messages
+            .route("/sessions/{id}/registrations", web::get().to(registrations::list))
+            .route("/sessions/{id}/registrations.csv", web::get().to(registrations::export_csv))
+            .route("/sessions/{id}/registrations/{registration}", web::get().to(messages::registration_page))
+            .route(
+                "/sessions/{id}/registrations/{registration}/decision",
+                web::post().to(registrations::decide),
+            )
+            .route("/sessions/{id}/attendance", web::post().to(attendance::bulk_attendance))
+            .route("/sessions/{id}/attendance/import", web::post().to(attendance::import_attendance))
+            // Reports and announcements
+            .route("/reports", web::get().to(reports::report))
+            .route("/reports.csv", web::get().to(reports::report_csv))
+            .route("/sessions/{id}/announcements", web::get().to(announcements::page))
+            .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
+            .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -3,28 +3,19 @@
 //! administrators create, change or merge.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::speakers::FieldErrors;
-use super::{AdminChrome, CurrentOrganiser, SignedForm, done};
+use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
-use crate::db::directory::{
+use crate::db::models::Organisation;
+use crate::db::organisations::{
     FreeText, MergeOutcome, OrganisationInput, OrganisationRow, SaveOrganisation, fold,
 };
-use crate::db::models::Organisation;
 use crate::domain::{OrganisationKind, parse_email};
 use crate::web::errors::AppError;
-use crate::web::{AppState, html, html_with_status, run_db};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/organisations", web::get().to(list))
-        .route("/organisations", web::post().to(create))
-        .route("/organisations/new", web::get().to(new_form))
-        .route("/organisations/merge", web::post().to(merge))
-        .route("/organisations/{id}", web::get().to(edit_form))
-        .route("/organisations/{id}", web::post().to(update));
-}
+use crate::web::forms::FieldErrors;
+use crate::web::{html, html_with_status};
 
 pub const NAME_MAX: usize = 160;
 pub const COUNTRY_MAX: usize = 80;
@@ -70,16 +61,16 @@ struct FailedMerge {
 }
 
 async fn list_page(
-    state: &AppState,
+    cx: &AdminContext,
     admin: AdminChrome,
     failed: Option<FailedMerge>,
 ) -> Result<OrganisationsPage, AppError> {
-    let (rows, texts): (Vec<OrganisationRow>, Vec<FreeText>) = run_db(state, |conn| {
-        Ok((db::directory::organisations(conn)?, db::directory::free_text_organisations(conn)?))
-    })
-    .await?;
-    let (members, partners) =
-        rows.into_iter().partition(|row| row.organisation.kind == OrganisationKind::Member);
+    let (rows, texts): (Vec<OrganisationRow>, Vec<FreeText>) = cx
+        .read(|conn| {
+            Ok((db::organisations::organisations(conn)?, db::organisations::free_text_organisations(conn)?))
+        })
+        .await?;
+    let (members, partners) = rows.into_iter().partition(|row| row.organisation.is_member());
     let groups = vec![
         OrganisationGroup {
             heading_id: "members",
@@ -116,25 +107,16 @@ async fn list_page(
     Ok(OrganisationsPage { admin, groups, free_texts, errors })
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-) -> Result<HttpResponse, AppError> {
-    let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
-    html(list_page(&state, admin, None).await?)
+pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    let admin = cx.chrome("organisations");
+    html(list_page(&cx, admin, None).await?)
 }
 
 /// Points every registration that typed this organisation name (trimmed, whatever the case)
 /// at a member or partner.
-pub async fn merge(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
+pub async fn merge(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let admin = cx.chrome("organisations");
     let i18n = admin.i18n;
     let text: String = form.get("text").trim().chars().take(FREE_TEXT_MAX + 1).collect();
     let organisation_id = form.get("organisation").trim().to_owned();
@@ -148,19 +130,19 @@ pub async fn merge(
     } else if organisation_id.is_empty() {
         Some(fail(i18n.t("admin-merge-organisation-required")))
     } else {
-        let (now, actor, merged_text, target) =
-            (state.clock.now(), organiser.actor(), text.clone(), organisation_id.clone());
-        let outcome = run_db(&state, move |conn| {
-            db::directory::merge_free_text(conn, &merged_text, &target, &actor, now)
-        })
-        .await?;
+        let (merged_text, target) = (text.clone(), organisation_id.clone());
+        let outcome = cx
+            .write(move |conn, actor, now| {
+                db::organisations::merge_free_text(conn, &merged_text, &target, actor, now)
+            })
+            .await?;
         match outcome {
             MergeOutcome::Merged { .. } => return Ok(done("/admin/organisations", "merged")),
             MergeOutcome::NothingToMerge => Some(fail(i18n.t("admin-merge-nothing"))),
             MergeOutcome::UnknownOrganisation => Some(fail(i18n.t("admin-merge-organisation-required"))),
         }
     };
-    html_with_status(list_page(&state, admin, failed).await?, StatusCode::UNPROCESSABLE_ENTITY)
+    html_with_status(list_page(&cx, admin, failed).await?, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,11 +191,7 @@ impl OrganisationFields {
             match parse_email("focal_email", &self.focal_email) {
                 Ok(email) => Some(email),
                 Err(e) => {
-                    let message = match e.limit {
-                        Some(max) => i18n.t1(e.message, "max", max),
-                        None => i18n.t(e.message),
-                    };
-                    errors.add("focal_email", message);
+                    errors.add_domain(&e, i18n);
                     None
                 }
             }
@@ -246,36 +224,27 @@ fn form_page(
     OrganisationFormPage { admin, organisation_id: existing.map(|o| o.id.clone()), heading, fields, errors }
 }
 
-async fn load_organisation(state: &AppState, id: String) -> Result<Organisation, AppError> {
-    run_db(state, move |conn| db::directory::organisation(conn, &id)).await?.ok_or(AppError::NotFound)
+async fn load_organisation(cx: &AdminContext, id: String) -> Result<Organisation, AppError> {
+    cx.find(move |conn| db::organisations::organisation(conn, &id)).await
 }
 
-pub async fn new_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
+pub async fn new_form(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let admin = cx.chrome("organisations");
     let fields = OrganisationFields { kind: OrganisationKind::Member.as_str().into(), ..Default::default() };
     html(form_page(admin, None, fields, FieldErrors::default()))
 }
 
-pub async fn create(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
+pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let admin = cx.chrome("organisations");
     let fields = OrganisationFields::from_form(&form);
     let mut errors = FieldErrors::default();
     let input = fields.parse(&admin, &mut errors);
     if errors.is_empty() {
-        let (now, actor) = (state.clock.now(), organiser.actor());
-        let outcome =
-            run_db(&state, move |conn| db::directory::create_organisation(conn, &input, &actor, now)).await?;
+        let outcome = cx
+            .write(move |conn, actor, now| db::organisations::create_organisation(conn, &input, actor, now))
+            .await?;
         match outcome {
             SaveOrganisation::Saved(_) => return Ok(done("/admin/organisations", "organisation-created")),
             SaveOrganisation::NameTaken => errors.add("name", admin.i18n.t("admin-org-name-taken")),
@@ -285,37 +254,32 @@ pub async fn create(
     html_with_status(form_page(admin, None, fields, errors), StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-pub async fn edit_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let organisation = load_organisation(&state, path.into_inner()).await?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
+pub async fn edit_form(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let organisation = load_organisation(&cx, path.into_inner()).await?;
+    let admin = cx.chrome("organisations");
     let fields = OrganisationFields::from_organisation(&organisation);
     html(form_page(admin, Some(&organisation), fields, FieldErrors::default()))
 }
 
 pub async fn update(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<String>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
-    organiser.require_admin()?;
-    let organisation = load_organisation(&state, path.into_inner()).await?;
-    let admin = AdminChrome::new(&state, &req, &organiser, "organisations");
+    cx.require_admin()?;
+    let organisation = load_organisation(&cx, path.into_inner()).await?;
+    let admin = cx.chrome("organisations");
     let fields = OrganisationFields::from_form(&form);
     let mut errors = FieldErrors::default();
     let input = fields.parse(&admin, &mut errors);
     if errors.is_empty() {
-        let (now, actor, id) = (state.clock.now(), organiser.actor(), organisation.id.clone());
-        let outcome =
-            run_db(&state, move |conn| db::directory::update_organisation(conn, &id, &input, &actor, now))
-                .await?;
+        let id = organisation.id.clone();
+        let outcome = cx
+            .write(move |conn, actor, now| {
+                db::organisations::update_organisation(conn, &id, &input, actor, now)
+            })
+            .await?;
         match outcome {
             SaveOrganisation::Saved(_) => return Ok(done("/admin/organisations", "organisation-updated")),
             SaveOrganisation::NameTaken => errors.add("name", admin.i18n.t("admin-org-name-taken")),

@@ -1,55 +1,24 @@
-//! Organiser area: a session's registrations (counts, search, decisions), attendance (by hand
-//! and from the video platform's list) and the CSV export.
+//! Organiser area: a session's registrations (counts, search, decisions) and their CSV export.
+//! Attendance is in [`super::attendance`].
 
-use std::any::Any;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use actix_multipart::form::{Limits, MultipartCollect, MultipartForm, MultipartFormConfig, State};
-use actix_multipart::{Field, MultipartError};
-use actix_web::body::{BodySize, MessageBody};
-use actix_web::http::{StatusCode, header};
-use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{AdminChrome, CurrentOrganiser, PAGE_SIZE, SignedForm, done, page_number};
+use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
-use crate::db::admin_registrations::{
-    AttendanceLine, Counts, ExportRow, Filters, ImportReport, ListRow, OTHER_ORGANISATION,
-};
+use crate::db::admin_registrations::{Counts, ExportRow, Filters, ListRow, OTHER_ORGANISATION};
 use crate::db::decisions::{Decision, DecisionOutcome};
 use crate::db::models::Session;
 use crate::domain::RegistrationStatus;
 use crate::i18n::I18n;
-use crate::web::chrome::CsrfSeed;
+use crate::web::csv::CsvStream;
 use crate::web::errors::AppError;
-use crate::web::{AppState, html, html_with_status, run_db};
+use crate::web::forms::FieldErrors;
+use crate::web::{html, run_db};
 
-/// The largest attendance file accepted.
-pub const MAX_ATTENDANCE_FILE: usize = 5 * 1024 * 1024;
 /// Registrations per chunk of the CSV export.
 const EXPORT_CHUNK: i64 = 1000;
-/// The most rows one bulk attendance form may tick.
-const MAX_BULK: usize = 1000;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions/{id}/registrations", web::get().to(list))
-        .route("/sessions/{id}/registrations.csv", web::get().to(export_csv))
-        .route("/sessions/{id}/registrations/{registration}/decision", web::post().to(decide))
-        .route("/sessions/{id}/attendance", web::post().to(bulk_attendance))
-        .service(
-            web::resource("/sessions/{id}/attendance/import")
-                .app_data(MultipartFormConfig::default().error_handler(|err, _| match err {
-                    MultipartError::Payload(actix_web::error::PayloadError::Overflow) => {
-                        AppError::TooLarge.into()
-                    }
-                    _ => AppError::BadRequest.into(),
-                }))
-                .route(web::post().to(import_attendance)),
-        );
-}
 
 /// A status's short name in the organiser's language.
 pub fn status_label(i18n: I18n, status: RegistrationStatus) -> String {
@@ -73,7 +42,7 @@ pub struct ListQuery {
 }
 
 /// Filters from a query string or a form's hidden fields; unknown values are dropped.
-fn filters_from(q: &str, status: &str, organisation: &str, country: &str) -> Filters {
+pub(super) fn filters_from(q: &str, status: &str, organisation: &str, country: &str) -> Filters {
     let status = RegistrationStatus::parse(status).map(|s| s.as_str().to_owned()).unwrap_or_default();
     Filters {
         q: q.trim().chars().take(200).collect(),
@@ -112,7 +81,7 @@ fn filter_query(filters: &Filters, page: i64) -> String {
 }
 
 /// What the list page shows, loaded in a fixed number of queries.
-struct ListData {
+pub(super) struct ListData {
     session: Session,
     counts: Counts,
     rows: Vec<ListRow>,
@@ -121,13 +90,13 @@ struct ListData {
     countries: Vec<String>,
 }
 
-async fn load_list(
-    state: &AppState,
+pub(super) async fn load_list(
+    cx: &AdminContext,
     session_id: String,
     filters: Filters,
     page: i64,
 ) -> Result<(ListData, Filters), AppError> {
-    run_db(state, move |conn| {
+    cx.find(move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);
         };
@@ -138,13 +107,12 @@ async fn load_list(
         let (organisations, countries) = (choices.organisations, choices.countries);
         Ok(Some((ListData { session, counts, rows, total, organisations, countries }, filters)))
     })
-    .await?
-    .ok_or(AppError::NotFound)
+    .await
 }
 
 #[derive(Template)]
 #[template(path = "admin/registrations.html")]
-struct RegistrationsPage {
+pub(super) struct RegistrationsPage {
     admin: AdminChrome,
     session: Session,
     counts: Counts,
@@ -157,14 +125,14 @@ struct RegistrationsPage {
     statuses: Vec<(&'static str, String)>,
     page: i64,
     pages: i64,
-    errors: Vec<(&'static str, String)>,
+    pub(super) errors: FieldErrors,
     /// Rows ticked when a bulk form came back with an error.
     selected: Vec<String>,
-    others_absent: bool,
+    pub(super) others_absent: bool,
 }
 
 impl RegistrationsPage {
-    fn new(admin: AdminChrome, data: ListData, filters: Filters, page: i64) -> Self {
+    pub(super) fn new(admin: AdminChrome, data: ListData, filters: Filters, page: i64) -> Self {
         let statuses =
             RegistrationStatus::ALL.iter().map(|&s| (s.as_str(), status_label(admin.i18n, s))).collect();
         Self {
@@ -179,15 +147,11 @@ impl RegistrationsPage {
             countries: data.countries,
             page,
             pages: ((data.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
             selected: Vec::new(),
             others_absent: false,
             admin,
         }
-    }
-
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
     }
 
     fn status_label(&self, status: RegistrationStatus) -> String {
@@ -204,9 +168,7 @@ impl RegistrationsPage {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -218,21 +180,23 @@ pub async fn list(
         query.country.as_deref().unwrap_or(""),
     );
     let page = page_number(query.page.as_deref());
-    let (data, filters) = load_list(&state, path.into_inner(), filters, page).await?;
-    html(RegistrationsPage::new(AdminChrome::new(&state, &req, &organiser, "sessions"), data, filters, page))
+    let (data, filters) = load_list(&cx, path.into_inner(), filters, page).await?;
+    html(RegistrationsPage::new(cx.chrome("sessions"), data, filters, page))
+}
+
+/// The filters of the list the organiser came from, from the hidden fields of a form.
+pub(super) fn filters_of(form: &SignedForm) -> Filters {
+    filters_from(form.get("q"), form.get("status"), form.get("organisation"), form.get("country"))
 }
 
 /// The list the organiser came from, from the hidden fields of a row or bulk form.
-fn back_from(session_id: &str, form: &SignedForm) -> String {
-    let filters =
-        filters_from(form.get("q"), form.get("status"), form.get("organisation"), form.get("country"));
-    list_path(session_id, &filters, page_number(Some(form.get("page"))))
+pub(super) fn back_from(session_id: &str, form: &SignedForm) -> String {
+    list_path(session_id, &filters_of(form), page_number(Some(form.get("page"))))
 }
 
 /// Approve, decline, promote or cancel one registration; the registrant is emailed.
 pub async fn decide(
-    state: web::Data<AppState>,
-    organiser: CurrentOrganiser,
+    cx: AdminContext,
     path: web::Path<(String, String)>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
@@ -245,25 +209,24 @@ pub async fn decide(
         _ => return Err(AppError::BadRequest),
     };
     let back = back_from(&session_id, &form);
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let outcome = run_db(&state, move |conn| {
-        let Some((_, email)) = db::admin_registrations::registrant(conn, &session_id, &registration_id)?
-        else {
-            return Ok(None);
-        };
-        // The decision, its email and the audit entry commit together.
-        db::write_tx(conn, |conn| {
-            let outcome = db::decisions::decide_in_tx(conn, &registration_id, decision, now)?;
-            if outcome != DecisionOutcome::NotApplicable {
-                let details =
-                    format!("session={session_id} registration={registration_id} outcome={outcome:?}");
-                db::admin_registrations::record_audit(conn, &actor, action, &email, &details, now)?;
-            }
-            Ok(Some(outcome))
+    let outcome = cx
+        .change(move |conn, actor, now| {
+            let Some((_, email)) = db::admin_registrations::registrant(conn, &session_id, &registration_id)?
+            else {
+                return Ok(None);
+            };
+            // The decision, its email and the audit entry commit together.
+            db::write_tx(conn, |conn| {
+                let outcome = db::decisions::decide_in_tx(conn, &registration_id, decision, now)?;
+                if outcome != DecisionOutcome::NotApplicable {
+                    let details =
+                        format!("session={session_id} registration={registration_id} outcome={outcome:?}");
+                    db::admin_registrations::record_audit(conn, actor, action, &email, &details, now)?;
+                }
+                Ok(Some(outcome))
+            })
         })
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
+        .await?;
     let flash = match outcome {
         DecisionOutcome::Confirmed => "registration-confirmed",
         DecisionOutcome::Waitlisted => "registration-waitlisted",
@@ -272,273 +235,12 @@ pub async fn decide(
         DecisionOutcome::NotApplicable => "registration-unchanged",
     };
     if outcome != DecisionOutcome::NotApplicable {
-        state.wake_worker();
+        cx.state.wake_worker();
     }
     Ok(done(&back, flash))
 }
 
-/// Marks the ticked (confirmed) registrations as attended or absent.
-pub async fn bulk_attendance(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    path: web::Path<String>,
-    form: SignedForm,
-) -> Result<HttpResponse, AppError> {
-    let session_id = path.into_inner();
-    let attended = match form.get("attended") {
-        "yes" => true,
-        "no" => false,
-        _ => return Err(AppError::BadRequest),
-    };
-    let ids: Vec<String> = form.all("registration").into_iter().map(str::to_owned).take(MAX_BULK).collect();
-    let back = back_from(&session_id, &form);
-    if ids.is_empty() {
-        let filters =
-            filters_from(form.get("q"), form.get("status"), form.get("organisation"), form.get("country"));
-        let page = page_number(Some(form.get("page")));
-        let (data, filters) = load_list(&state, session_id, filters, page).await?;
-        let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
-        let mut page = RegistrationsPage::new(admin, data, filters, page);
-        page.errors.push(("attendance-selection", page.admin.i18n.t("admin-reg-error-select")));
-        return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let found = run_db(&state, move |conn| {
-        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-            return Ok(false);
-        };
-        db::admin_registrations::set_attendance(conn, &session, &ids, attended, &actor, now)?;
-        Ok(true)
-    })
-    .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
-    Ok(done(&back, "attendance-saved"))
-}
-
-/// The attendance upload: the CSRF token, the file, and whether to mark the others absent.
-/// Read by hand because [`SignedForm`] reads only urlencoded bodies.
-pub struct AttendanceUpload {
-    csrf_token: String,
-    /// `None`: no file was chosen; `Some(None)`: it was larger than [`MAX_ATTENDANCE_FILE`].
-    file: Option<Option<Bytes>>,
-    others_absent: bool,
-}
-
-impl MultipartCollect for AttendanceUpload {
-    fn limit(_field_name: &str) -> Option<usize> {
-        None
-    }
-
-    fn handle_field<'t>(
-        req: &'t HttpRequest,
-        mut field: Field,
-        _limits: &'t mut Limits,
-        state: &'t mut State,
-    ) -> Pin<Box<dyn Future<Output = Result<(), MultipartError>> + 't>> {
-        Box::pin(async move {
-            // A body announced as far larger than any accepted file is refused before reading.
-            let announced = req
-                .headers()
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<usize>().ok());
-            if announced.is_some_and(|n| n > 2 * MAX_ATTENDANCE_FILE) {
-                return Err(MultipartError::Payload(actix_web::error::PayloadError::Overflow));
-            }
-            let name = field.name().unwrap_or_default().to_owned();
-            let limit = if name == "file" { MAX_ATTENDANCE_FILE } else { 4096 };
-            let value: Option<Bytes> = match field.bytes(limit).await {
-                Ok(Ok(bytes)) => Some(bytes),
-                Ok(Err(e)) => return Err(e),
-                Err(_) => None,
-            };
-            state.0.entry(name).or_insert_with(|| Box::new(value) as Box<dyn Any>);
-            Ok(())
-        })
-    }
-
-    fn from_state(mut state: State) -> Result<Self, MultipartError> {
-        let mut take = |name: &str| -> Option<Option<Bytes>> {
-            state.0.remove(name).and_then(|value| value.downcast::<Option<Bytes>>().ok()).map(|value| *value)
-        };
-        let text = |value: Option<Option<Bytes>>| -> String {
-            value.flatten().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
-        };
-        let csrf_token = text(take("csrf_token"));
-        let others_absent = !text(take("others_absent")).is_empty();
-        let file = take("file").filter(|f| f.as_ref().is_none_or(|b| !b.is_empty()));
-        Ok(Self { csrf_token, file, others_absent })
-    }
-}
-
-#[derive(Template)]
-#[template(path = "admin/registrations_import.html")]
-struct ImportPage {
-    admin: AdminChrome,
-    session: Session,
-    report: ImportReport,
-    others_absent: bool,
-}
-
-impl ImportPage {
-    fn status_label(&self, status: RegistrationStatus) -> String {
-        status_label(self.admin.i18n, status)
-    }
-}
-
-/// Records attendance from the video platform's CSV, then shows what matched and what did not.
-pub async fn import_attendance(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    seed: CsrfSeed,
-    path: web::Path<String>,
-    upload: MultipartForm<AttendanceUpload>,
-) -> Result<HttpResponse, AppError> {
-    let upload = upload.into_inner();
-    if !state.settings.secret_key.verify("csrf", &seed.0, &upload.csrf_token) {
-        return Err(AppError::Forbidden);
-    }
-    let session_id = path.into_inner();
-    let admin = AdminChrome::new(&state, &req, &organiser, "sessions");
-    let i18n = admin.i18n;
-    let parsed = match &upload.file {
-        None => Err(i18n.t("admin-import-error-no-file")),
-        Some(None) => Err(i18n.t1("admin-import-error-too-large", "max", 5)),
-        Some(Some(bytes)) => parse_attendance(bytes).map_err(|problem| match problem {
-            CsvProblem::NoEmailColumn => i18n.t("admin-import-error-no-email-column"),
-            CsvProblem::Unreadable => i18n.t("admin-import-error-unreadable"),
-        }),
-    };
-    let lines = match parsed {
-        Ok(lines) => lines,
-        Err(message) => {
-            let (data, filters) = load_list(&state, session_id, Filters::default(), 1).await?;
-            let mut page = RegistrationsPage::new(admin, data, filters, 1);
-            page.errors.push(("attendance-file", message));
-            page.others_absent = upload.others_absent;
-            return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-    };
-    let (now, actor, others_absent) = (state.clock.now(), organiser.actor(), upload.others_absent);
-    let result = run_db(&state, move |conn| {
-        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-            return Ok(None);
-        };
-        let report =
-            db::admin_registrations::import_attendance(conn, &session, &lines, others_absent, &actor, now)?;
-        Ok(Some((session, report)))
-    })
-    .await?;
-    let Some((session, report)) = result else {
-        return Err(AppError::NotFound);
-    };
-    html(ImportPage { admin, session, report, others_absent })
-}
-
-/// Why an attendance file could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CsvProblem {
-    /// No header row names an email column.
-    NoEmailColumn,
-    Unreadable,
-}
-
-/// Header names of the email column in the exports of common video platforms.
-const EMAIL_HEADERS: [&str; 10] = [
-    "email",
-    "e-mail",
-    "user email",
-    "correo",
-    "courriel",
-    "attendee email",
-    "email address",
-    "e-mail address",
-    "correo electrónico",
-    "adresse e-mail",
-];
-
-/// Reads the addresses out of an attendance CSV: UTF-8 with or without BOM, separated by commas
-/// or semicolons (or tabs), the email column found by its header, which may follow a few lines
-/// of meeting summary (as in Zoom's reports). Each data line keeps its line number.
-pub fn parse_attendance(bytes: &[u8]) -> Result<Vec<AttendanceLine>, CsvProblem> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-    if bytes.contains(&0) {
-        return Err(CsvProblem::Unreadable);
-    }
-    for delimiter in [b',', b';', b'\t'] {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(bytes);
-        let mut column: Option<usize> = None;
-        let mut lines = Vec::new();
-        // The reader's own line numbers lag behind after CRLF endings, so lines are counted
-        // here from each record's byte offset (past the line breaks that precede it).
-        let (mut counted_to, mut line) = (0usize, 1u64);
-        for record in reader.byte_records() {
-            let Ok(record) = record else { return Err(CsvProblem::Unreadable) };
-            let mut start =
-                record.position().map(|p| p.byte()).and_then(|b| usize::try_from(b).ok()).unwrap_or(0);
-            while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-                start += 1;
-            }
-            if start > counted_to {
-                line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
-                counted_to = start;
-            }
-            let cells: Vec<String> =
-                record.iter().map(|cell| String::from_utf8_lossy(cell).trim().to_owned()).collect();
-            match column {
-                None => {
-                    column = cells.iter().position(|cell| {
-                        let header = cell.trim_matches('"').trim().to_lowercase();
-                        EMAIL_HEADERS.contains(&header.as_str())
-                    });
-                }
-                Some(c) => {
-                    if cells.iter().all(String::is_empty) {
-                        continue;
-                    }
-                    let email = cells.get(c).cloned().unwrap_or_default();
-                    lines.push(AttendanceLine { line, email });
-                }
-            }
-        }
-        if column.is_some() {
-            return Ok(lines);
-        }
-    }
-    Err(CsvProblem::NoEmailColumn)
-}
-
-/// A cell a spreadsheet would run as a formula starts with a quote instead.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
-}
-
-/// Writes CSV rows (each cell neutralised) into bytes.
-pub fn csv_bytes<I, R>(rows: I) -> Result<Vec<u8>, AppError>
-where
-    I: IntoIterator<Item = R>,
-    R: IntoIterator,
-    R::Item: AsRef<str>,
-{
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    for row in rows {
-        let cells: Vec<String> = row.into_iter().map(|c| neutralise(c.as_ref())).collect();
-        writer.write_record(&cells).map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
-    }
-    writer.into_inner().map_err(|e| AppError::Unexpected(anyhow::anyhow!("writing CSV: {e}")))
-}
-
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-const EXPORT_HEADER: [&str; 13] = [
+const EXPORT_HEADER: &[&str] = &[
     "name",
     "email",
     "organisation",
@@ -558,9 +260,9 @@ fn iso(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn export_cells(row: &ExportRow) -> [String; 13] {
+fn export_cells(row: &ExportRow) -> Vec<String> {
     let organisation = row.organisation_name.clone().or_else(|| row.organisation_other.clone());
-    [
+    vec![
         row.name.clone(),
         row.email.clone(),
         organisation.unwrap_or_default(),
@@ -581,109 +283,39 @@ fn export_cells(row: &ExportRow) -> [String; 13] {
     ]
 }
 
-type Fetch = Pin<Box<dyn Future<Output = Result<Vec<ExportRow>, AppError>>>>;
-
-/// The export as a streamed body: chunks of [`EXPORT_CHUNK`] registrations, each read with a
-/// keyset query when the previous one has been sent, so memory stays flat however long the list.
-struct ExportBody {
-    state: web::Data<AppState>,
-    session_id: String,
-    after: Option<String>,
-    started: bool,
-    finished: bool,
-    fetch: Option<Fetch>,
-}
-
-impl MessageBody for ExportBody {
-    type Error = AppError;
-
-    fn size(&self) -> BodySize {
-        BodySize::Stream
-    }
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, AppError>>> {
-        let this = self.get_mut();
-        if this.finished {
-            return Poll::Ready(None);
-        }
-        let fetch = this.fetch.get_or_insert_with(|| {
-            let (state, session_id, after) =
-                (this.state.clone(), this.session_id.clone(), this.after.clone());
-            Box::pin(async move {
-                run_db(&state, move |conn| {
-                    db::admin_registrations::export_chunk(conn, &session_id, after.as_deref(), EXPORT_CHUNK)
-                })
-                .await
-            })
-        });
-        let rows = match fetch.as_mut().poll(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(Err(e)) => {
-                this.finished = true;
-                return Poll::Ready(Some(Err(e)));
-            }
-            Poll::Ready(Ok(rows)) => rows,
-        };
-        this.fetch = None;
-        this.finished = i64::try_from(rows.len()).unwrap_or(0) < EXPORT_CHUNK;
-        this.after = rows.last().map(|r| r.id.clone()).or(this.after.take());
-        let mut chunk = Vec::new();
-        if !this.started {
-            this.started = true;
-            chunk.extend_from_slice(UTF8_BOM);
-            match csv_bytes([EXPORT_HEADER]) {
-                Ok(header) => chunk.extend(header),
-                Err(e) => return Poll::Ready(Some(Err(e))),
-            }
-        }
-        match csv_bytes(rows.iter().map(export_cells)) {
-            Ok(body) => chunk.extend(body),
-            Err(e) => {
-                this.finished = true;
-                return Poll::Ready(Some(Err(e)));
-            }
-        }
-        if chunk.is_empty() {
-            return Poll::Ready(None);
-        }
-        Poll::Ready(Some(Ok(Bytes::from(chunk))))
-    }
-}
-
 /// Every registration of the session as CSV (streamed), for a spreadsheet.
-pub async fn export_csv(
-    state: web::Data<AppState>,
-    organiser: CurrentOrganiser,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn export_csv(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
-    let (now, actor) = (state.clock.now(), organiser.actor());
-    let session = run_db(&state, move |conn| {
-        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-            return Ok(None);
-        };
-        // Personal data leaving the app: who took it, and when.
-        let details = format!("session={}", session.id);
-        db::admin_registrations::record_audit(
-            conn,
-            &actor,
-            "registrations.export",
-            &session.title,
-            &details,
-            now,
-        )?;
-        Ok(Some(session))
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let body = ExportBody {
-        state: state.clone(),
-        session_id: session.id.clone(),
-        after: None,
-        started: false,
-        finished: false,
-        fetch: None,
-    };
+    let session = cx
+        .change(move |conn, actor, now| {
+            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+                return Ok(None);
+            };
+            // Personal data leaving the app: who took it, and when.
+            let details = format!("session={}", session.id);
+            db::admin_registrations::record_audit(
+                conn,
+                actor,
+                "registrations.export",
+                &session.title,
+                &details,
+                now,
+            )?;
+            Ok(Some(session))
+        })
+        .await?;
+    let (state, id) = (cx.state.clone(), session.id.clone());
+    let fetch = Box::new(move |after: Option<String>| {
+        let (state, id) = (state.clone(), id.clone());
+        Box::pin(async move {
+            run_db(&state, move |conn| {
+                db::admin_registrations::export_chunk(conn, &id, after.as_deref(), EXPORT_CHUNK)
+            })
+            .await
+        }) as _
+    });
+    let body =
+        CsvStream::new(EXPORT_HEADER, EXPORT_CHUNK as usize, fetch, |row| row.id.clone(), export_cells);
     // The header carries only characters that need no quoting rules.
     let name: String =
         session.slug.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(100).collect();
@@ -694,43 +326,4 @@ pub async fn export_csv(
             format!("attachment; filename=\"registrations-{name}.csv\""),
         ))
         .body(body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
-        for risky in ["+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(neutralise(risky).starts_with('\''), "{risky:?}");
-        }
-        assert_eq!(neutralise("Ciudad de México"), "Ciudad de México");
-    }
-
-    #[test]
-    fn the_email_column_is_found_by_its_header_with_any_separator() {
-        let comma = "\u{feff}Name,User Email,Duration\r\nAna,ana@cdmx.gob.mx,30\r\n\r\nTom,TOM@x.org,5\r\n";
-        let lines = parse_attendance(comma.as_bytes()).expect("parsed");
-        assert_eq!(
-            lines,
-            vec![
-                AttendanceLine { line: 2, email: "ana@cdmx.gob.mx".into() },
-                AttendanceLine { line: 4, email: "TOM@x.org".into() },
-            ]
-        );
-        let semicolon = "Nom;Courriel\nClaire;claire@grandparis.fr\n";
-        assert_eq!(parse_attendance(semicolon.as_bytes()).expect("parsed")[0].email, "claire@grandparis.fr");
-        let zoom =
-            "Meeting ID,Topic\n123,Webinar\n\nName (Original Name),Attendee Email\nSeo,seo@seoul.go.kr\n";
-        let lines = parse_attendance(zoom.as_bytes()).expect("parsed");
-        assert_eq!(lines, vec![AttendanceLine { line: 5, email: "seo@seoul.go.kr".into() }]);
-    }
-
-    #[test]
-    fn a_file_without_an_email_column_is_refused() {
-        assert_eq!(parse_attendance(b"Name,Duration\nAna,30\n"), Err(CsvProblem::NoEmailColumn));
-        assert_eq!(parse_attendance(b"\x00\x01"), Err(CsvProblem::Unreadable));
-    }
 }

@@ -2,20 +2,16 @@
 //! session, a series or everything, on screen and as CSV.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use super::registrations::{UTF8_BOM, csv_bytes};
-use super::{AdminChrome, CurrentOrganiser};
+use super::context::{AdminChrome, AdminContext};
 use crate::db;
 use crate::db::reports::{Line, Report, Scope};
+use crate::web::csv::{UTF8_BOM, csv_bytes};
 use crate::web::errors::AppError;
-use crate::web::{AppState, html, run_db};
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/reports", web::get().to(report)).route("/reports.csv", web::get().to(report_csv));
-}
+use crate::web::html;
 
 #[derive(serde::Deserialize)]
 pub struct ReportQuery {
@@ -43,8 +39,8 @@ struct Loaded {
     title: Option<String>,
 }
 
-async fn load(state: &AppState, scope: Scope) -> Result<Loaded, AppError> {
-    run_db(state, move |conn| {
+async fn load(cx: &AdminContext, scope: Scope) -> Result<Loaded, AppError> {
+    cx.find(move |conn| {
         let db::reports::Scopes { series, sessions } = db::reports::scopes(conn)?;
         let title = match &scope {
             Scope::All => None,
@@ -60,8 +56,7 @@ async fn load(state: &AppState, scope: Scope) -> Result<Loaded, AppError> {
         let report = db::reports::report(conn, &scope)?;
         Ok(Some(Loaded { report, series, sessions, title }))
     })
-    .await?
-    .ok_or(AppError::NotFound)
+    .await
 }
 
 #[derive(Template)]
@@ -92,21 +87,16 @@ fn scope_query(scope: &Scope) -> String {
     query.finish()
 }
 
-pub async fn report(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    organiser: CurrentOrganiser,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, AppError> {
+pub async fn report(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<HttpResponse, AppError> {
     let scope = query.scope();
-    let loaded = load(&state, scope.clone()).await?;
+    let loaded = load(&cx, scope.clone()).await?;
     let (selected_series, selected_session) = match &scope {
         Scope::All => (String::new(), String::new()),
         Scope::Series(id) => (id.clone(), String::new()),
         Scope::Session(id) => (String::new(), id.clone()),
     };
     html(ReportPage {
-        admin: AdminChrome::new(&state, &req, &organiser, "reports"),
+        admin: cx.chrome("reports"),
         report: loaded.report,
         series: loaded.series,
         sessions: loaded.sessions,
@@ -129,13 +119,9 @@ fn csv_line(section: &str, line: &Line) -> Vec<String> {
 }
 
 /// The report as CSV: one line per member, partner, "other" and country, then the total.
-pub async fn report_csv(
-    state: web::Data<AppState>,
-    _organiser: CurrentOrganiser,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, AppError> {
+pub async fn report_csv(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<HttpResponse, AppError> {
     let scope = query.scope();
-    let loaded = load(&state, scope).await?;
+    let loaded = load(&cx, scope).await?;
     let report = &loaded.report;
     let mut rows: Vec<Vec<String>> = vec![
         ["section", "name", "country", "registered", "confirmed", "attended"].map(str::to_owned).to_vec(),
