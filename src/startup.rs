@@ -12,7 +12,8 @@ use crate::config::Settings;
 use crate::db::{self, DbPool, PoolSettings};
 use crate::email::Mailer;
 use crate::jobs::Worker;
-use crate::web::{self, AppState};
+use crate::web;
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {

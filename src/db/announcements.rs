@@ -13,7 +13,7 @@ use super::models::Session;
 use super::outbox::{self, NewMessage};
 use super::schema::{outbox as outbox_table, registrations};
 use super::{AnyConnection, MultiBackend, write_tx};
-use crate::domain::{MessageKind, OutboxStatus, RegistrationStatus};
+use crate::domain::{AudienceGroup, MessageKind, OutboxStatus, RegistrationStatus};
 
 /// Which registrants receive an announcement (any of the ticked groups).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,17 +29,27 @@ impl Audience {
         !(self.confirmed || self.waitlisted || self.attended || self.absent)
     }
 
+    /// The audience of the groups ticked.
+    pub fn of(groups: &[AudienceGroup]) -> Self {
+        Audience {
+            confirmed: groups.contains(&AudienceGroup::Confirmed),
+            waitlisted: groups.contains(&AudienceGroup::Waitlisted),
+            attended: groups.contains(&AudienceGroup::Attended),
+            absent: groups.contains(&AudienceGroup::Absent),
+        }
+    }
+
     /// The groups as stored in the payload and the audit log, e.g. `confirmed,absent`.
     pub fn describe(&self) -> String {
         [
-            (self.confirmed, "confirmed"),
-            (self.waitlisted, "waitlisted"),
-            (self.attended, "attended"),
-            (self.absent, "absent"),
+            (self.confirmed, AudienceGroup::Confirmed),
+            (self.waitlisted, AudienceGroup::Waitlisted),
+            (self.attended, AudienceGroup::Attended),
+            (self.absent, AudienceGroup::Absent),
         ]
         .iter()
         .filter(|(on, _)| *on)
-        .map(|(_, name)| *name)
+        .map(|(_, group)| group.as_str())
         .collect::<Vec<_>>()
         .join(",")
     }

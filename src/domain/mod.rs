@@ -8,8 +8,9 @@ mod status;
 
 pub use ids::{RegistrationId, SessionId};
 pub use message_kind::{CalendarMethod, MessageKind, Situation};
+pub(crate) use status::text_enum;
 pub use status::{
-    ApprovalMode, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,
+    ApprovalMode, AudienceGroup, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,
     RegistrationStatus, Role, SessionStatus, TokenPurpose,
 };
 

@@ -162,6 +162,18 @@ text_enum! {
 }
 
 text_enum! {
+    /// A group of a session's registrants an announcement can be sent to.
+    pub enum AudienceGroup {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        /// Confirmed, and recorded as having attended.
+        Attended = "attended",
+        /// Confirmed, and recorded as absent.
+        Absent = "absent",
+    }
+}
+
+text_enum! {
     /// Where a consent was given or withdrawn.
     pub enum ConsentSource {
         RegistrationForm = "registration form",
@@ -194,6 +206,7 @@ mod tests {
         round_trip(OutboxStatus::ALL, OutboxStatus::as_str, OutboxStatus::parse);
         round_trip(ConsentPurpose::ALL, ConsentPurpose::as_str, ConsentPurpose::parse);
         round_trip(TokenPurpose::ALL, TokenPurpose::as_str, TokenPurpose::parse);
+        round_trip(AudienceGroup::ALL, AudienceGroup::as_str, AudienceGroup::parse);
         round_trip(ConsentSource::ALL, ConsentSource::as_str, ConsentSource::parse);
     }
 

@@ -15,6 +15,42 @@ use crate::domain::{Language, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
+crate::domain::text_enum! {
+    /// What the manage page says it just did, named in the `done` parameter of its address.
+    pub enum Notice {
+        Confirmed = "confirmed",
+        Waitlisted = "waitlisted",
+        Awaiting = "awaiting",
+        Unchanged = "unchanged",
+        Cancelled = "cancelled",
+        RemindersOff = "reminders-off",
+        RemindersOn = "reminders-on",
+        EraseUnconfirmed = "erase-unconfirmed",
+        Choices = "choices",
+    }
+}
+
+impl Notice {
+    fn message_key(self) -> &'static str {
+        match self {
+            Notice::Confirmed => "flash-confirmed",
+            Notice::Waitlisted => "flash-waitlisted",
+            Notice::Awaiting => "flash-awaiting",
+            Notice::Unchanged => "flash-unchanged",
+            Notice::Cancelled => "flash-cancelled",
+            Notice::RemindersOff => "flash-reminders-off",
+            Notice::RemindersOn => "flash-reminders-on",
+            Notice::EraseUnconfirmed => "flash-erase-unconfirmed",
+            Notice::Choices => "flash-choices-saved",
+        }
+    }
+}
+
+/// The manage page after a change, saying what was done; `anchor` scrolls to its section.
+fn back_to_manage(token: &str, done: Notice, anchor: &str) -> HttpResponse {
+    private(see_other(&format!("/manage/{token}?done={done}{anchor}")))
+}
+
 #[derive(Template)]
 #[template(path = "pages/confirm.html")]
 struct ConfirmPage {
@@ -88,19 +124,19 @@ pub async fn confirm(
         }
         ConfirmOutcome::Confirmed { manage_token } => {
             state.wake_worker();
-            (manage_token, "confirmed")
+            (manage_token, Notice::Confirmed)
         }
         ConfirmOutcome::Waitlisted { manage_token } => {
             state.wake_worker();
-            (manage_token, "waitlisted")
+            (manage_token, Notice::Waitlisted)
         }
         ConfirmOutcome::AwaitingApproval { manage_token } => {
             state.wake_worker();
-            (manage_token, "awaiting")
+            (manage_token, Notice::Awaiting)
         }
-        ConfirmOutcome::Unchanged { manage_token } => (manage_token, "unchanged"),
+        ConfirmOutcome::Unchanged { manage_token } => (manage_token, Notice::Unchanged),
     };
-    Ok(private(see_other(&format!("/manage/{manage_token}?done={done}"))))
+    Ok(back_to_manage(&manage_token, done, ""))
 }
 
 #[derive(Template)]
@@ -163,18 +199,7 @@ pub async fn manage(
     } else {
         i18n.t(&format!("status-{}", status.as_str()))
     };
-    let flash = match query.done.as_deref() {
-        Some("confirmed") => Some(i18n.t("flash-confirmed")),
-        Some("waitlisted") => Some(i18n.t("flash-waitlisted")),
-        Some("awaiting") => Some(i18n.t("flash-awaiting")),
-        Some("unchanged") => Some(i18n.t("flash-unchanged")),
-        Some("cancelled") => Some(i18n.t("flash-cancelled")),
-        Some("reminders-off") => Some(i18n.t("flash-reminders-off")),
-        Some("reminders-on") => Some(i18n.t("flash-reminders-on")),
-        Some("erase-unconfirmed") => Some(i18n.t("flash-erase-unconfirmed")),
-        Some("choices") => Some(i18n.t("flash-choices-saved")),
-        _ => None,
-    };
+    let flash = query.done.as_deref().and_then(Notice::parse).map(|notice| i18n.t(notice.message_key()));
     let active = status.holds_place();
     let can_cancel_status = status.is_active();
     let upcoming = now < session.ends_at() && !session_cancelled;
@@ -237,7 +262,7 @@ pub async fn cancel(
     match outcome {
         CancelOutcome::Cancelled => {
             state.wake_worker();
-            Ok(private(see_other(&format!("/manage/{token}?done=cancelled"))))
+            Ok(back_to_manage(&token, Notice::Cancelled, ""))
         }
         CancelOutcome::AlreadyCancelled => Ok(private(see_other(&format!("/manage/{token}")))),
     }
@@ -321,8 +346,7 @@ async fn set_reminders(
     if one_click && !csrf_ok {
         return Ok(private(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")));
     }
-    let done = if opt_out { "reminders-off" } else { "reminders-on" };
-    Ok(private(see_other(&format!("/manage/{token}?done={done}"))))
+    Ok(back_to_manage(&token, if opt_out { Notice::RemindersOff } else { Notice::RemindersOn }, ""))
 }
 
 pub async fn reminders_off(
@@ -361,7 +385,7 @@ pub async fn set_choices(
     let now = state.clock.now();
     run_db(&state, move |conn| db::privacy::set_choices(conn, &registration.id, newsletter, listed, now))
         .await?;
-    Ok(private(see_other(&format!("/manage/{token}?done=choices#choices"))))
+    Ok(back_to_manage(&token, Notice::Choices, "#choices"))
 }
 
 /// The person's data as JSON, from their manage link.
@@ -393,7 +417,7 @@ pub async fn erase_data(
     }
     let ManageLink { token, registration, .. } = link;
     if field("confirm") != "yes" {
-        return Ok(private(see_other(&format!("/manage/{token}?done=erase-unconfirmed#your-data"))));
+        return Ok(back_to_manage(&token, Notice::EraseUnconfirmed, "#your-data"));
     }
     let now = state.clock.now();
     run_db(&state, move |conn| db::privacy::erase(conn, &registration.id, now)).await?;

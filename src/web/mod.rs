@@ -28,10 +28,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::web;
 
-// The toolbox once lived here; these keep the organiser area's and start-up's imports working
-// until they import from the modules themselves.
-pub use chrome::{html, html_with_status};
-pub use state::{AppState, run_db};
+use state::AppState;
 
 /// Routes, shared by the server and anything that builds the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use super::errors::AppError;
-use super::{AppState, run_db};
+use super::state::{AppState, run_db};
 use crate::db;
 
 /// The largest photo accepted.

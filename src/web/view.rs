@@ -5,8 +5,7 @@ use chrono::NaiveDateTime;
 use crate::db::catalogue::CatalogueEntry;
 use crate::db::models::{Session, SessionTranslation};
 use crate::i18n::{I18n, in_zone};
-// `When` was defined here; the organiser area still names it by this path.
-pub use crate::when::When;
+use crate::when::When;
 
 /// A session's title, summary and description in the visitor's language where they were
 /// given, else in the session's own language; each with the language it is in, so pages can

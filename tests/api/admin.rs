@@ -537,7 +537,7 @@ async fn a_registration_needing_approval_waits_for_the_organiser(engine: Engine)
         .await;
     app.deliver_mail().await;
     let link = app.mail().to("yaa@accra.gov.gh")[0].link(&format!("{}/confirm/", app.address)).expect("link");
-    let res = client.get(link).send().await.expect("confirm");
+    let res = crate::helpers::confirm(&client, &link).await;
     assert!(res.headers()["location"].to_str().expect("loc").ends_with("done=awaiting"));
     assert_eq!(app.status_of(&session.id, "yaa@accra.gov.gh").await.as_deref(), Some("awaiting_approval"));
     app.deliver_mail().await;

@@ -53,6 +53,8 @@ async fn parallel_confirmations_never_overbook_a_session(engine: Engine) {
     let links = pending_registrations(&app, &session.id, 24).await;
 
     let client = app.client();
+    // One visit first, so that every page below is signed for the same CSRF cookie.
+    client.get(app.url("/")).send().await.expect("catalogue");
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(links.len()));
     let tasks: Vec<_> = links
         .into_iter()
@@ -60,8 +62,10 @@ async fn parallel_confirmations_never_overbook_a_session(engine: Engine) {
             let client = client.clone();
             let barrier = barrier.clone();
             tokio::spawn(async move {
+                // The page first (it changes nothing), then everyone presses the button at once.
+                let form = crate::helpers::confirmation_form(&client, &link).await;
                 barrier.wait().await;
-                client.get(link).send().await.expect("confirm").status().as_u16()
+                client.post(link).form(&form).send().await.expect("confirm").status().as_u16()
             })
         })
         .collect();
@@ -82,14 +86,18 @@ async fn two_hundred_confirmations_for_the_last_ten_seats(engine: Engine) {
     app.insert_confirmed(&session.id, 20, "en", chrono::Duration::hours(1)).await;
     let links = pending_registrations(&app, &session.id, 200).await;
     let client = app.client();
+    // One visit first, so that every page below is signed for the same CSRF cookie.
+    client.get(app.url("/")).send().await.expect("catalogue");
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(links.len()));
     let tasks: Vec<_> = links
         .into_iter()
         .map(|link| {
             let (client, barrier) = (client.clone(), barrier.clone());
             tokio::spawn(async move {
+                // The page first (it changes nothing), then everyone presses the button at once.
+                let form = crate::helpers::confirmation_form(&client, &link).await;
                 barrier.wait().await;
-                client.get(link).send().await.expect("confirm").status().as_u16()
+                client.post(link).form(&form).send().await.expect("confirm").status().as_u16()
             })
         })
         .collect();

@@ -529,6 +529,28 @@ impl TestApp {
 }
 
 /// The CSRF token of the first form on a page.
+/// The CSRF token of the confirmation page an emailed confirmation link opens (the link itself
+/// changes nothing; the page's button confirms).
+pub async fn confirmation_form(client: &reqwest::Client, link: &str) -> Vec<(String, String)> {
+    let page = client.get(link).send().await.expect("confirmation page");
+    assert_eq!(page.status(), 200, "a confirmation link opens its page");
+    let html = page.text().await.expect("body");
+    assert!(
+        html.contains(&format!(
+            "action=\"{}\"",
+            link.rsplit_once("/confirm/").map(|(_, t)| format!("/confirm/{t}")).unwrap_or_default()
+        )),
+        "the page's button posts to the link"
+    );
+    vec![("csrf_token".to_owned(), csrf_token(&html))]
+}
+
+/// Follows an emailed confirmation link as a person does: opens the page, presses its button.
+pub async fn confirm(client: &reqwest::Client, link: &str) -> reqwest::Response {
+    let form = confirmation_form(client, link).await;
+    client.post(link).form(&form).send().await.expect("confirm")
+}
+
 pub fn csrf_token(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker).expect("page has a CSRF token") + marker.len();
@@ -589,14 +611,14 @@ impl TestApp {
         let res = self.submit_registration(&client, slug, &valid_form(name, email, organisation_id)).await;
         assert_eq!(res.status(), 303, "a valid registration redirects");
         self.deliver_mail().await;
-        let confirm = self
+        let link = self
             .mail()
             .to(email)
             .iter()
             .rev()
             .find_map(|m| m.link(&format!("{}/confirm/", self.address)))
             .expect("a confirmation link was mailed");
-        let res = client.get(confirm).send().await.expect("confirm");
+        let res = confirm(&client, &link).await;
         assert_eq!(res.status(), 303);
         let location = res.headers()["location"].to_str().expect("location").to_owned();
         self.url(&location)

@@ -5,8 +5,9 @@ use crate::helpers::{Engine, Options, TestApp, csrf_token};
 use crate::on_both_engines;
 
 /// Every route an emailed link opens: method, path after the token, form body.
-const TOKEN_ROUTES: [(&str, &str, &str); 10] = [
+const TOKEN_ROUTES: [(&str, &str, &str); 11] = [
     ("GET", "/confirm/{t}", ""),
+    ("POST", "/confirm/{t}", ""),
     ("GET", "/manage/{t}", ""),
     ("GET", "/manage/{t}/calendar.ics", ""),
     ("GET", "/manage/{t}/data.json", ""),
@@ -95,10 +96,11 @@ async fn every_token_route_answers_the_same_page_when_the_link_does_not_work(eng
         .link(&format!("{}/confirm/", app.address))
         .and_then(|l| l.rsplit('/').next().map(str::to_owned))
         .expect("confirm token");
-    let visitor = Visitor::new(&app, "203.0.113.10").await;
-    // Malformed, well formed but unknown, and a live token of the other purpose.
+    // Malformed, well formed but unknown, and a live token of the other purpose; each route
+    // from its own address, so that the guesses of one do not exhaust another's.
     let unknown = "A".repeat(43);
-    for (method, path, body) in TOKEN_ROUTES {
+    for (n, (method, path, body)) in TOKEN_ROUTES.into_iter().enumerate() {
+        let visitor = Visitor::new(&app, &format!("203.0.113.{}", 100 + n)).await;
         let what = format!("{method} {path}");
         assert_link_page(visitor.send((method, path, body), "not-a-token").await, 404, &what).await;
         assert_link_page(visitor.send((method, path, body), &unknown).await, 404, &what).await;

@@ -10,6 +10,7 @@ mod admin_uploads;
 mod catalogue;
 mod cli;
 mod concurrency;
+mod confirmation;
 mod delivery;
 mod email_engine;
 mod hostile;

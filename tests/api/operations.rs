@@ -74,7 +74,7 @@ async fn two_instances_and_two_workers_behave_as_one_system(engine: Engine) {
         // The link names the public address; a load balancer may send it to either instance.
         let target = link.replace(&first.address, &instances[i % 2].address);
         let client = instances[i % 2].client();
-        tasks.spawn(async move { client.get(target).send().await.expect("confirm").status().as_u16() });
+        tasks.spawn(async move { crate::helpers::confirm(&client, &target).await.status().as_u16() });
         if tasks.len() >= 16 {
             assert_eq!(tasks.join_next().await.expect("task").expect("join"), 303);
         }

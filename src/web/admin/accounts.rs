@@ -10,9 +10,9 @@ use crate::db::audit::AuditEntry;
 use crate::db::organisers::{AddOutcome, Organiser};
 use crate::domain::{Role, parse_email};
 use crate::security::hash_password;
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{html, html_with_status};
 
 #[derive(Template)]
 #[template(path = "admin/accounts.html")]

@@ -9,11 +9,11 @@ use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
-use crate::domain::OutboxStatus;
+use crate::domain::{AudienceGroup, OutboxStatus};
 use crate::i18n::I18n;
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{html, html_with_status};
 
 pub const SUBJECT_MAX: usize = 200;
 pub const BODY_MAX: usize = 5000;
@@ -64,12 +64,14 @@ pub fn delivery_label(i18n: I18n, status: OutboxStatus) -> String {
 fn audience_label(i18n: I18n, audience: &str) -> String {
     audience
         .split(',')
-        .filter_map(|group| match group {
-            "confirmed" => Some(i18n.t("admin-ann-to-confirmed")),
-            "waitlisted" => Some(i18n.t("admin-ann-to-waitlisted")),
-            "attended" => Some(i18n.t("admin-ann-to-attended")),
-            "absent" => Some(i18n.t("admin-ann-to-absent")),
-            _ => None,
+        .filter_map(AudienceGroup::parse)
+        .map(|group| {
+            i18n.t(match group {
+                AudienceGroup::Confirmed => "admin-ann-to-confirmed",
+                AudienceGroup::Waitlisted => "admin-ann-to-waitlisted",
+                AudienceGroup::Attended => "admin-ann-to-attended",
+                AudienceGroup::Absent => "admin-ann-to-absent",
+            })
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -140,12 +142,8 @@ pub async fn submit(
         errors.line(i18n, "subject", form.get("subject"), SUBJECT_MAX, Some("admin-ann-error-subject"));
     let body = errors.text(i18n, "body", form.get("body"), BODY_MAX, Some("admin-ann-error-body"));
     let groups = form.all("recipients");
-    let audience = Audience {
-        confirmed: groups.contains(&"confirmed"),
-        waitlisted: groups.contains(&"waitlisted"),
-        attended: groups.contains(&"attended"),
-        absent: groups.contains(&"absent"),
-    };
+    let groups: Vec<AudienceGroup> = groups.into_iter().filter_map(AudienceGroup::parse).collect();
+    let audience = Audience::of(&groups);
     if audience.is_empty() {
         errors.add("recipients-confirmed", i18n.t("admin-ann-error-recipients"));
     }

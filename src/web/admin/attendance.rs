@@ -11,10 +11,10 @@ use crate::db;
 use crate::db::admin_registrations::{Filters, ImportReport};
 use crate::db::models::Session;
 use crate::domain::RegistrationStatus;
+use crate::web::chrome::{html, html_with_status};
 use crate::web::csv::{CsvProblem, parse_attendance};
 use crate::web::errors::AppError;
 use crate::web::multipart::{self, Upload};
-use crate::web::{html, html_with_status};
 
 /// The largest attendance file accepted.
 pub const MAX_ATTENDANCE_FILE: usize = 5 * 1024 * 1024;

@@ -10,10 +10,11 @@ use crate::db;
 use crate::i18n::I18n;
 use crate::security::{dummy_password_hash, hash_password, verify_password};
 use crate::web::chrome::{Chrome, CsrfSeed};
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
 use crate::web::public::is_local_path;
-use crate::web::{AppState, html, html_with_status, run_db};
+use crate::web::state::{AppState, run_db};
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]

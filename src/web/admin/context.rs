@@ -20,7 +20,7 @@ use crate::db::audit::Actor;
 use crate::i18n::I18n;
 use crate::web::chrome::{Chrome, CsrfSeed};
 use crate::web::errors::AppError;
-use crate::web::{AppState, run_db};
+use crate::web::state::{AppState, run_db};
 
 pub const ADMIN_COOKIE: &str = "convoca_admin";
 

@@ -7,8 +7,8 @@ use super::context::{AdminChrome, AdminContext};
 use crate::db;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::domain::{MessageKind, OutboxStatus};
+use crate::web::chrome::html;
 use crate::web::errors::AppError;
-use crate::web::html;
 
 #[derive(Template)]
 #[template(path = "admin/registration.html")]

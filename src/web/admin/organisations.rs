@@ -13,9 +13,9 @@ use crate::db::organisations::{
     FreeText, MergeOutcome, OrganisationInput, OrganisationRow, SaveOrganisation, fold,
 };
 use crate::domain::{OrganisationKind, parse_email};
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{html, html_with_status};
 
 pub const NAME_MAX: usize = 160;
 pub const COUNTRY_MAX: usize = 80;

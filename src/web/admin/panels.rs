@@ -12,9 +12,9 @@ use crate::db::panels::{PanelChange, PanelRow};
 use crate::db::speakers::SessionRef;
 use crate::domain::PanelRole;
 use crate::i18n::I18n;
+use crate::web::chrome::html_with_status;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::html_with_status;
 
 /// A choice in a role select.
 #[derive(Debug, Clone)]

@@ -12,10 +12,11 @@ use crate::db::decisions::{Decision, DecisionOutcome};
 use crate::db::models::Session;
 use crate::domain::RegistrationStatus;
 use crate::i18n::I18n;
+use crate::web::chrome::html;
 use crate::web::csv::CsvStream;
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{html, run_db};
+use crate::web::state::run_db;
 
 /// Registrations per chunk of the CSV export.
 const EXPORT_CHUNK: i64 = 1000;

@@ -9,9 +9,9 @@ use chrono::NaiveDateTime;
 use super::context::{AdminChrome, AdminContext};
 use crate::db;
 use crate::db::reports::{Line, Report, Scope};
+use crate::web::chrome::html;
 use crate::web::csv::{UTF8_BOM, csv_bytes};
 use crate::web::errors::AppError;
-use crate::web::html;
 
 #[derive(serde::Deserialize)]
 pub struct ReportQuery {

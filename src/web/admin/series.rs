@@ -8,9 +8,9 @@ use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::db::models::Series;
 use crate::domain::{clean_line, clean_text};
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::{html, html_with_status};
 
 #[derive(Template)]
 #[template(path = "admin/series.html")]

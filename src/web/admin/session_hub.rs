@@ -10,12 +10,12 @@ use super::sessions::status_label;
 use crate::db;
 use crate::db::models::{Session, SessionDocument};
 use crate::db::sessions::StatusChange;
-use crate::domain::session::format_reminders;
 use crate::domain::RegistrationStatus;
+use crate::domain::session::format_reminders;
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::view::When;
-use crate::web::{html, html_with_status};
+use crate::when::When;
 
 #[derive(Template)]
 #[template(path = "admin/session.html")]

@@ -12,10 +12,10 @@ use crate::db::sessions::{SaveOutcome, SessionOverview};
 use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
 use crate::domain::{Language, RegistrationStatus, SessionStatus};
 use crate::i18n::{I18n, in_zone};
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
-use crate::web::view::When;
-use crate::web::{html, html_with_status};
+use crate::when::When;
 
 pub struct SessionRow {
     pub id: String,

@@ -10,11 +10,11 @@ use crate::db;
 use crate::db::models::Speaker;
 use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
 use crate::i18n::I18n;
+use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
 use crate::web::multipart::{self, Upload};
 use crate::web::photos::{self, ImageKind, PHOTO_MAX_BYTES};
-use crate::web::{html, html_with_status};
 
 pub const NAME_MAX: usize = 120;
 pub const HONORIFIC_MAX: usize = 40;
