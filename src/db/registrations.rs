@@ -138,12 +138,21 @@ fn submit_in_tx(
         OrganisationChoice::Other(text) => (None, Some(text.clone()), input.country.clone()),
     };
 
-    let existing: Option<Registration> = registrations::table
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::email_normalized.eq(&input.email_normalized))
-        .select(Registration::as_select())
-        .first(conn)
-        .optional()?;
+    let find = |conn: &mut AnyConnection| {
+        registrations::table
+            .filter(registrations::session_id.eq(session_id))
+            .filter(registrations::email_normalized.eq(&input.email_normalized))
+            .select(Registration::as_select())
+            .first::<Registration>(conn)
+            .optional()
+    };
+    let mut existing = find(conn)?;
+    if let Some(found) = &existing {
+        // Submissions for one address queue here, so each one sees what the one before wrote
+        // (its details, its mail against the hourly cap) before deciding.
+        lock_registration_row(conn, &found.id)?;
+        existing = find(conn)?;
+    }
 
     let details = RegistrationDetails::from_input(input, organisation_id, organisation_other, country, now);
     let (registration_id, kind) = match existing {
@@ -211,6 +220,21 @@ fn submit_in_tx(
     let key = format!("{kind}:{registration_id}:{}", new_id());
     outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;
     Ok(SubmitOutcome::Accepted)
+}
+
+/// Serialises the writers of one registration on PostgreSQL (a row lock, taken on the inner
+/// connection inside the transaction begun on the outer one, as `seats::lock` does). SQLite
+/// needs nothing: `write_tx` holds the database's write lock.
+fn lock_registration_row(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        registrations::table
+            .find(registration_id)
+            .select(registrations::id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?;
+    }
+    Ok(())
 }
 
 /// How long a confirmation (or "already registered") mail stands for the same form submitted

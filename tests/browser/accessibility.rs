@@ -103,6 +103,10 @@ async fn audit_registration_pages(
     app.deliver_mail().await;
     let mail = app.mail().to(email).pop().expect("the confirmation email");
     browser.open(&mail.link(&format!("{}/confirm/", app.address)).expect("confirm link")).await;
+    assert_eq!(browser.text("h1").await, en("confirm-page-title"));
+    audit.check(browser, "confirm your registration").await;
+    browser.assert_fits_width().await;
+    browser.press(&en("email-confirm-action")).await;
     assert_eq!(browser.text("p.status").await, en("status-confirmed"));
     audit.check(browser, "registration confirmed").await;
     browser.assert_fits_width().await;
