@@ -327,6 +327,7 @@ impl TestApp {
             retention_days: None,
             trusted_proxies: None,
             registration_limit: Some(options.registration_limit.to_string()),
+            organizer_email: Some("secretariat@convoca.test".into()),
         })
         .expect("settings");
         let clock = Clock::fixed(test_now());
@@ -668,6 +669,7 @@ impl TestApp {
             retention_days: None,
             trusted_proxies: None,
             registration_limit: Some("100000".into()),
+            organizer_email: Some("secretariat@convoca.test".into()),
         })
         .expect("settings");
         let options = ServeOptions {
