@@ -13,6 +13,7 @@ pub mod decisions;
 pub mod demo;
 pub mod directory;
 pub mod group_commit;
+pub mod invitations;
 pub mod models;
 pub mod organisers;
 pub mod outbox;

@@ -573,23 +573,19 @@ pub async fn calendar(
     }
     let now = state.clock.now();
     let lookup = token.clone();
-    let (registration, session) =
-        run_db(&state, move |conn| db::tokens::lookup(conn, &lookup, TokenPurpose::Manage, now))
-            .await?
-            .ok_or(AppError::NotFound)?;
-    if !registration.status.holds_place() {
-        return Err(AppError::NotFound);
-    }
-    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
-    let manage_link = state.settings.link(&format!("/manage/{token}"));
-    let ics = crate::email::ics::calendar(
-        &state.settings,
-        i18n,
-        &registration,
-        &session,
-        &manage_link,
-        crate::domain::CalendarMethod::Publish,
-    );
+    let (registration, session) = run_db(&state, move |conn| {
+        let Some((registration, mut session)) = db::tokens::lookup(conn, &lookup, TokenPurpose::Manage, now)?
+        else {
+            return Ok(None);
+        };
+        db::catalogue::localize(conn, &mut session, &registration.language)?;
+        Ok(Some((registration, session)))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    // Only a seat holder has an invitation (current SEQUENCE, in the registrant's language).
+    let ics =
+        crate::email::ics::download(&state.settings, &registration, &session).ok_or(AppError::NotFound)?;
     Ok(private(
         HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
