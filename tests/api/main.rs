@@ -12,6 +12,7 @@ mod concurrency;
 mod delivery;
 mod email_engine;
 mod hostile;
+mod invitations;
 mod languages;
 mod migrations;
 mod operations;
