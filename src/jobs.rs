@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::db::invitations;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations as regs;
 use crate::db::{self, DbPool};
@@ -327,12 +328,15 @@ fn still_wanted(
         .get("version")
         .and_then(serde_json::Value::as_i64)
         .is_none_or(|v| v == i64::from(session.version));
+    let latest_calendar =
+        invitations::sequence_of(payload).is_none_or(|sent| sent >= registration.calendar_sequence);
     let situation = Situation {
         registration: registration.status,
         reminders_opt_out: registration.reminders_opt_out,
         session: session.status,
         before_start: now < session.starts_at,
         same_version,
+        latest_calendar,
     };
     if kind.still_wanted(&situation) {
         Ok(())
@@ -390,6 +394,13 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
     };
     let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    // The calendar part was decided when the message was queued, with the SEQUENCE it sends;
+    // an invitation goes only to someone who still holds the seat.
+    let calendar = invitations::sequence_of(&payload).and_then(|sequence| {
+        let method = kind.calendar_method()?;
+        let ics = ics::calendar(settings, i18n, &registration, &session, method, sequence)?;
+        Some((ics, method))
+    });
     let manage_link = settings.link(&format!("/manage/{manage_token}"));
     let reminders_off_link = format!("{manage_link}/reminders/off");
     let ctx = MessageContext {
@@ -402,12 +413,10 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         reminders_off_link: reminders_off_link.clone(),
         payload: &payload,
         documents: &documents,
+        calendar: calendar.as_ref().map(|(_, method)| *method),
     };
     let content = registration_message(kind, &ctx);
     let (text, html) = content.render(i18n).context("rendering the email")?;
-    let calendar = content
-        .calendar
-        .map(|method| (ics::calendar(settings, i18n, &registration, &session, &manage_link, method), method));
     // The name was cleaned of line breaks when it was stored; the address was validated.
     let to =
         Mailbox::new(Some(registration.name.clone()), registration.email.parse().context("stored address")?);

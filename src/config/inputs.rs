@@ -143,6 +143,7 @@ pub struct RawSettings {
     pub retention_days: Option<String>,
     pub trusted_proxies: Option<String>,
     pub registration_limit: Option<String>,
+    pub organizer_email: Option<String>,
 }
 
 impl From<RawSettings> for Inputs {
@@ -161,6 +162,7 @@ impl From<RawSettings> for Inputs {
             Key::RetentionDays => raw.retention_days.take(),
             Key::TrustedProxies => raw.trusted_proxies.take(),
             Key::RegistrationLimit => raw.registration_limit.take(),
+            Key::OrganizerEmail => raw.organizer_email.take(),
             Key::DbPoolSize
             | Key::DbConnectTimeout
             | Key::DbStatementTimeout

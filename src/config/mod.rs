@@ -33,6 +33,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub smtp: Option<SmtpUrl>,
     pub mail_from: Mailbox,
+    /// The ORGANIZER of calendar invitations: the sender's name with the organiser mailbox
+    /// (`CONVOCA_ORGANIZER_EMAIL`, else the sender's address).
+    pub organizer: Mailbox,
     pub secret_key: SecretKey,
     /// How many messages the worker sends at once (and SMTP connections it keeps).
     pub smtp_concurrency: usize,
@@ -112,6 +115,16 @@ impl Settings {
         let mail_from: Mailbox = mail_from_raw.trim().parse().map_err(|e| {
             anyhow::anyhow!("CONVOCA_MAIL_FROM {mail_from_raw:?} is not an address ({e}): expected \"Name <address@domain>\" or address@domain")
         })?;
+        let organizer_email = match inputs.value(Key::OrganizerEmail).map(str::trim).filter(|v| !v.is_empty())
+        {
+            None => mail_from.email.clone(),
+            Some(v) => v.parse::<lettre::Address>().map_err(|e| {
+                anyhow::anyhow!(
+                    "CONVOCA_ORGANIZER_EMAIL {v:?} is not an address ({e}): expected address@domain"
+                )
+            })?,
+        };
+        let organizer = Mailbox::new(mail_from.name.clone(), organizer_email);
         let secret_key = match inputs.value(Key::SecretKey) {
             Some(key) if key.len() >= MIN_SECRET_LEN => SecretKey::from_bytes(key.as_bytes().to_vec()),
             Some(_) => bail!(
@@ -172,6 +185,7 @@ impl Settings {
             data_dir,
             smtp,
             mail_from,
+            organizer,
             secret_key,
             smtp_concurrency,
             metrics_token,

@@ -23,6 +23,7 @@ pub enum Key {
     LogFormat,
     LogFilter,
     BenchReference,
+    OrganizerEmail,
 }
 
 /// What applies when a setting is not given.
@@ -244,6 +245,15 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Value("0"),
         "1: serve /_bench/reference, the benchmark suite's reference page",
+        false,
+    ),
+    row(
+        Key::OrganizerEmail,
+        "organizer_email",
+        "CONVOCA_ORGANIZER_EMAIL",
+        None,
+        Described("the address of CONVOCA_MAIL_FROM"),
+        "Organiser mailbox of calendar invitations (ORGANIZER, with the sender's name), e.g. webinars@example.org",
         false,
     ),
 ];

@@ -358,3 +358,19 @@ fn the_readme_lists_every_setting() {
         assert!(readme.contains(&format!("| `{}`", s.env)), "{} in the README's configuration table", s.env);
     }
 }
+
+#[test]
+fn the_calendar_organiser_is_the_sender_unless_a_mailbox_is_given() {
+    let default =
+        from_env(&[("CONVOCA_MAIL_FROM", "Metropolis webinars <webinars@example.org>")]).expect("ok");
+    assert_eq!(default.organizer.to_string(), "Metropolis webinars <webinars@example.org>");
+    let given = from_env(&[
+        ("CONVOCA_MAIL_FROM", "Metropolis webinars <no-reply@example.org>"),
+        ("CONVOCA_ORGANIZER_EMAIL", "secretariat@example.org"),
+    ])
+    .expect("ok");
+    assert_eq!(given.organizer.to_string(), "Metropolis webinars <secretariat@example.org>");
+    assert_eq!(given.mail_from.email.to_string(), "no-reply@example.org", "the sender stays");
+    let bad = from_env(&[("CONVOCA_ORGANIZER_EMAIL", "secretariat")]).expect_err("bad").to_string();
+    assert!(bad.starts_with("CONVOCA_ORGANIZER_EMAIL \"secretariat\" is not an address ("), "{bad}");
+}

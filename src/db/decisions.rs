@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::models::Session;
 use super::schema::{registrations, sessions};
-use super::{AnyConnection, outbox, seats, write_tx};
+use super::{AnyConnection, invitations, outbox, seats, write_tx};
 use crate::domain::{MessageKind, RegistrationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +73,19 @@ pub fn decide_in_tx(
         }
         (Decision::Promote, S::Waitlisted | S::AwaitingApproval) => {
             seats::set_status(conn, registration_id, S::Confirmed, now)?;
-            outbox::notify(conn, MessageKind::Promoted, registration_id, now)?;
+            invitations::notify(conn, MessageKind::Promoted, registration_id, true, now)?;
             DecisionOutcome::Confirmed
         }
         (Decision::Cancel, S::Pending | S::AwaitingApproval | S::Confirmed | S::Waitlisted) => {
             seats::set_status(conn, registration_id, S::Cancelled, now)?;
             if status != S::Pending {
-                outbox::notify(conn, MessageKind::Cancelled, registration_id, now)?;
+                invitations::notify(
+                    conn,
+                    MessageKind::Cancelled,
+                    registration_id,
+                    status == S::Confirmed,
+                    now,
+                )?;
             }
             seats::promote_waitlisted(conn, &session.id, now)?;
             DecisionOutcome::Cancelled

@@ -12,6 +12,7 @@ pub mod consents;
 pub mod decisions;
 pub mod demo;
 pub mod group_commit;
+pub mod invitations;
 pub mod models;
 pub mod organisations;
 pub mod organisers;

@@ -168,6 +168,9 @@ pub struct Registration {
     pub reminders_opt_out: bool,
     /// Agreed to be listed among the session's participants (withdrawable).
     pub listed: bool,
+    /// The SEQUENCE of the registration's calendar entry (RFC 5546): raised for every message
+    /// with a calendar part, over the registration's whole life. Not personal data.
+    pub calendar_sequence: i32,
 }
 
 impl Registration {
@@ -217,6 +220,7 @@ impl Registration {
             attended: None,
             reminders_opt_out: false,
             listed,
+            calendar_sequence: 0,
         }
     }
 }

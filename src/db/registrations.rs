@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::models::{Registration, RegistrationDetails, Session, new_id};
 use super::schema::{organisations, registrations, sessions};
-use super::{AnyConnection, consents, is_unique_violation, outbox, seats, tokens, write_tx};
+use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
 use crate::domain::{
     ApprovalMode, ConsentPurpose, ConsentSource, MAX_CONFIRMATION_MAILS_PER_HOUR, MessageKind,
     OrganisationChoice, RegistrationInput, RegistrationStatus, TokenPurpose,
@@ -348,9 +348,11 @@ pub fn cancel(
             return Ok(CancelOutcome::AlreadyCancelled);
         }
         seats::set_status(conn, registration_id, RegistrationStatus::Cancelled, now)?;
-        // A pending request never got as far as an email about a seat, so it needs no notice.
+        // A pending request never got as far as an email about a seat, so it needs no notice;
+        // only a seat holder has a calendar entry to remove.
         if current != RegistrationStatus::Pending {
-            outbox::notify(conn, MessageKind::Cancelled, registration_id, now)?;
+            let held_seat = current == RegistrationStatus::Confirmed;
+            invitations::notify(conn, MessageKind::Cancelled, registration_id, held_seat, now)?;
         }
         seats::promote_waitlisted(conn, &session_id, now)?;
         Ok(CancelOutcome::Cancelled)

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::models::Session;
 use super::schema::{registrations, sessions};
-use super::{AnyConnection, outbox};
+use super::{AnyConnection, invitations};
 use crate::domain::{MessageKind, RegistrationStatus};
 
 /// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
@@ -71,7 +71,7 @@ pub fn seat_or_waitlist(
         (RegistrationStatus::Waitlisted, MessageKind::Waitlisted)
     };
     set_status(conn, registration_id, status, now)?;
-    outbox::notify(conn, kind, registration_id, now)?;
+    invitations::notify(conn, kind, registration_id, status == RegistrationStatus::Confirmed, now)?;
     Ok(status)
 }
 
@@ -99,7 +99,7 @@ pub fn promote_waitlisted(
         .load(conn)?;
     for id in &next {
         set_status(conn, id, RegistrationStatus::Confirmed, now)?;
-        outbox::notify(conn, MessageKind::Promoted, id, now)?;
+        invitations::notify(conn, MessageKind::Promoted, id, true, now)?;
     }
     Ok(next.len())
 }

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::invitations::notify_session_change;
 use super::models::Session;
-use super::outbox::{NewMessage, enqueue_many};
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, seats, write_tx};
-use crate::domain::{MessageKind, RegistrationStatus, SessionStatus};
+use crate::domain::{MessageKind, RegistrationStatus, SessionChange, SessionStatus};
 
 /// The registrations of a session in one of `statuses`.
 fn registrations_in(
@@ -21,27 +21,6 @@ fn registrations_in(
         .filter(registrations::status.eq_any(statuses))
         .select(registrations::id)
         .load(conn)
-}
-
-/// Queues one message of `kind` for each registration, for the session's `version`.
-fn notify(
-    conn: &mut AnyConnection,
-    kind: MessageKind,
-    ids: Vec<String>,
-    version: i32,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    let payload = serde_json::json!({ "version": version }).to_string();
-    let messages: Vec<NewMessage> = ids
-        .into_iter()
-        .map(|id| NewMessage {
-            kind,
-            dedupe_key: format!("{kind}:{id}:{version}"),
-            registration_id: id,
-            payload: payload.clone(),
-        })
-        .collect();
-    enqueue_many(conn, &messages, now)
 }
 
 /// Moves a session. When the time changes, the version goes up (so calendar entries are
@@ -76,7 +55,7 @@ pub fn reschedule(
 }
 
 /// Tells the people holding a seat or a place on the waiting list that the session moved to
-/// its `version`. Under the session's seat lock.
+/// its `version`; seat holders get the replacing calendar entry. Under the session's seat lock.
 pub fn tell_moved(
     conn: &mut AnyConnection,
     session_id: &str,
@@ -85,7 +64,41 @@ pub fn tell_moved(
 ) -> QueryResult<usize> {
     let ids =
         registrations_in(conn, session_id, &[RegistrationStatus::Confirmed, RegistrationStatus::Waitlisted])?;
-    notify(conn, MessageKind::SessionUpdated, ids, version, now)
+    notify_session_change(
+        conn,
+        session_id,
+        MessageKind::SessionUpdated,
+        Some(SessionChange::Moved),
+        ids,
+        version,
+        now,
+    )
+}
+
+/// Tells seat holders that what their calendar entry shows changed without a move (the join
+/// information, or the title in their language): an update with the replacing entry. Only
+/// the registrations whose language is in `languages` are told, all of them when it is `None`.
+/// Waitlisted people hold no entry and do not see the join information, so they hear nothing.
+/// Under the session's seat lock.
+pub fn tell_changed(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    version: i32,
+    languages: Option<&[String]>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let confirmed: Vec<(String, String)> = registrations::table
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
+        .select((registrations::id, registrations::language))
+        .load(conn)?;
+    let ids = confirmed
+        .into_iter()
+        .filter(|(_, language)| languages.is_none_or(|wanted| wanted.contains(language)))
+        .map(|(id, _)| id)
+        .collect();
+    let change = Some(SessionChange::Details);
+    notify_session_change(conn, session_id, MessageKind::SessionUpdated, change, ids, version, now)
 }
 
 /// Cancels a session and tells everyone who asked for a seat; calendar entries are removed.
@@ -114,7 +127,7 @@ pub fn cancel_in_tx(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTi
     let active: Vec<RegistrationStatus> =
         RegistrationStatus::ALL.iter().copied().filter(|s| s.is_active()).collect();
     let ids = registrations_in(conn, session_id, &active)?;
-    notify(conn, MessageKind::SessionCancelled, ids, version, now)
+    notify_session_change(conn, session_id, MessageKind::SessionCancelled, None, ids, version, now)
 }
 
 /// Changes the number of seats; raising it gives the new seats to the waiting list at once.

@@ -148,9 +148,58 @@ fn save_translations(
     Ok(())
 }
 
+/// The title a registrant reading `language` sees (as `catalogue::localize` gives it).
+fn title_in<'a>(
+    language: &str,
+    own_language: &str,
+    title: &'a str,
+    translations: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> &'a str {
+    if language == own_language {
+        return title;
+    }
+    translations.into_iter().find(|(l, _)| *l == language).map_or(title, |(_, t)| t)
+}
+
+/// The languages of the session's seat holders whose calendar title differs between `before`
+/// (with its stored translations) and the edit `input`.
+fn languages_with_new_title(
+    conn: &mut AnyConnection,
+    before: &Session,
+    input: &SessionInput,
+) -> QueryResult<Vec<String>> {
+    let old_translations = super::catalogue::translations(conn, &before.id)?;
+    let languages: Vec<String> = registrations::table
+        .filter(registrations::session_id.eq(&before.id))
+        .filter(registrations::status.eq(RegistrationStatus::Confirmed))
+        .select(registrations::language)
+        .distinct()
+        .load(conn)?;
+    Ok(languages
+        .into_iter()
+        .filter(|language| {
+            let old = title_in(
+                language,
+                &before.language,
+                &before.title,
+                old_translations.iter().map(|t| (t.language.as_str(), t.title.as_str())),
+            );
+            let new = title_in(
+                language,
+                input.language.code(),
+                &input.title,
+                input.translations.iter().map(|t| (t.language.code(), t.title.as_str())),
+            );
+            old != new
+        })
+        .collect())
+}
+
 /// Saves an edited session. Registrants hear about what concerns them, in the same
-/// transaction: a new time (update with a replacing calendar entry, reminders rescheduled)
-/// and new seats (the waiting list moves up).
+/// transaction: a new time (update with a replacing calendar entry, reminders rescheduled),
+/// a new join link or a new title in their language (seat holders: an update with the
+/// replacing entry; reminders stay as they are), and new seats (the waiting list moves up).
+/// Nothing the calendar entry does not show (capacity, description, summary) sends an update.
 pub fn update(
     conn: &mut AnyConnection,
     id: &str,
@@ -169,6 +218,12 @@ pub fn update(
         }
         let moved = before.starts_at != input.starts_at || before.duration_minutes != input.duration_minutes;
         let version = if moved { before.version + 1 } else { before.version };
+        let new_join = before.join_url != input.join_url;
+        let new_titles = if moved || new_join || before.status != SessionStatus::Published {
+            Vec::new()
+        } else {
+            languages_with_new_title(conn, &before, input)?
+        };
         diesel::update(sessions::table.find(id))
             .set((
                 sessions::series_id.eq(&input.series_id),
@@ -193,9 +248,17 @@ pub fn update(
             .execute(conn)?;
         save_translations(conn, id, &input.translations)?;
         let mut details = Vec::new();
-        if moved && before.status == SessionStatus::Published {
-            let told = session_changes::tell_moved(conn, id, version, now)?;
-            details.push(format!("moved; {told} registrants told"));
+        if before.status == SessionStatus::Published {
+            if moved {
+                let told = session_changes::tell_moved(conn, id, version, now)?;
+                details.push(format!("moved; {told} registrants told"));
+            } else if new_join {
+                let told = session_changes::tell_changed(conn, id, version, None, now)?;
+                details.push(format!("new join link; {told} registrants told"));
+            } else if !new_titles.is_empty() {
+                let told = session_changes::tell_changed(conn, id, version, Some(&new_titles), now)?;
+                details.push(format!("new title; {told} registrants told"));
+            }
         }
         if input.capacity > before.capacity {
             let promoted = seats::promote_waitlisted(conn, id, now)?;

@@ -31,11 +31,23 @@ text_enum! {
     }
 }
 
-/// How a calendar part of a message treats the entry it names.
+text_enum! {
+    /// What a session update tells its registrants, recorded in the message's payload.
+    pub enum SessionChange {
+        /// A new start or duration.
+        Moved = "moved",
+        /// What a seat holder's calendar entry shows changed without a move: the join
+        /// information or the title in their language.
+        Details = "details",
+    }
+}
+
+/// How a calendar part of a message treats the entry it names (the iTIP method, RFC 5546).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalendarMethod {
-    /// Adds the entry, or replaces the one with the same UID.
-    Publish,
+    /// An invitation: adds the entry, or replaces the one with the same UID and a lower
+    /// SEQUENCE.
+    Request,
     /// Removes the entry with the same UID.
     Cancel,
 }
@@ -51,6 +63,9 @@ pub struct Situation {
     /// The session is still at the version the message was queued for (or the message names
     /// none).
     pub same_version: bool,
+    /// No calendar part was queued for the registration after this message's one (or the
+    /// message carries none).
+    pub latest_calendar: bool,
 }
 
 impl MessageKind {
@@ -67,7 +82,8 @@ impl MessageKind {
             Self::Reminder => {
                 now.registration == R::Confirmed && !now.reminders_opt_out && live_session && now.same_version
             }
-            Self::SessionUpdated => now.same_version && now.registration.holds_place(),
+            // A later update carries the entry as it is now; this one would only repeat it.
+            Self::SessionUpdated => now.same_version && now.latest_calendar && now.registration.holds_place(),
             Self::SessionCancelled => true,
             Self::FollowUp => now.registration == R::Confirmed,
             Self::AwaitingApproval => now.registration == R::AwaitingApproval,
@@ -91,14 +107,19 @@ impl MessageKind {
         matches!(self, Self::Reminder)
     }
 
-    /// The calendar part the message carries for a registration now in `status`, if any.
-    pub fn calendar(self, status: RegistrationStatus) -> Option<CalendarMethod> {
-        let confirmed = status == RegistrationStatus::Confirmed;
+    /// The calendar part a message of this kind carries, decided when it is queued: only a
+    /// registrant who holds an invitation (a seat, or one held until the change the message
+    /// reports) has a calendar entry to add, replace or remove. Waitlisted and pending people
+    /// get none.
+    pub fn calendar(self, holds_invitation: bool) -> Option<CalendarMethod> {
+        self.calendar_method().filter(|_| holds_invitation)
+    }
+
+    /// The method of the calendar part of this kind, for someone who holds an invitation.
+    pub fn calendar_method(self) -> Option<CalendarMethod> {
         match self {
-            Self::Registered | Self::Promoted => Some(CalendarMethod::Publish),
-            Self::Cancelled => Some(CalendarMethod::Cancel),
-            Self::SessionUpdated => confirmed.then_some(CalendarMethod::Publish),
-            Self::SessionCancelled => confirmed.then_some(CalendarMethod::Cancel),
+            Self::Registered | Self::Promoted | Self::SessionUpdated => Some(CalendarMethod::Request),
+            Self::Cancelled | Self::SessionCancelled => Some(CalendarMethod::Cancel),
             Self::ConfirmRequest
             | Self::AlreadyRegistered
             | Self::Waitlisted
@@ -122,6 +143,7 @@ mod tests {
             session: SessionStatus::Published,
             before_start: true,
             same_version: true,
+            latest_calendar: true,
         }
     }
 
@@ -147,17 +169,34 @@ mod tests {
     }
 
     #[test]
-    fn only_seat_holders_get_calendar_entries_on_session_changes() {
-        assert_eq!(
-            MessageKind::SessionUpdated.calendar(RegistrationStatus::Confirmed),
-            Some(CalendarMethod::Publish)
-        );
-        assert_eq!(MessageKind::SessionUpdated.calendar(RegistrationStatus::Waitlisted), None);
-        assert_eq!(
-            MessageKind::SessionCancelled.calendar(RegistrationStatus::Confirmed),
-            Some(CalendarMethod::Cancel)
-        );
-        assert_eq!(MessageKind::ConfirmRequest.calendar(RegistrationStatus::Pending), None);
+    fn only_invitation_holders_get_calendar_parts() {
+        assert_eq!(MessageKind::Registered.calendar(true), Some(CalendarMethod::Request));
+        assert_eq!(MessageKind::Promoted.calendar(true), Some(CalendarMethod::Request));
+        assert_eq!(MessageKind::SessionUpdated.calendar(true), Some(CalendarMethod::Request));
+        assert_eq!(MessageKind::SessionUpdated.calendar(false), None, "waitlisted: no entry");
+        assert_eq!(MessageKind::SessionCancelled.calendar(true), Some(CalendarMethod::Cancel));
+        assert_eq!(MessageKind::Cancelled.calendar(true), Some(CalendarMethod::Cancel));
+        assert_eq!(MessageKind::Cancelled.calendar(false), None, "a waitlisted person cancels");
+        for kind in MessageKind::ALL {
+            if !matches!(
+                kind,
+                MessageKind::Registered
+                    | MessageKind::Promoted
+                    | MessageKind::SessionUpdated
+                    | MessageKind::Cancelled
+                    | MessageKind::SessionCancelled
+            ) {
+                assert_eq!(kind.calendar(true), None, "{kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_update_superseded_by_a_later_calendar_part_is_dropped() {
+        let wanted = situation(RegistrationStatus::Confirmed);
+        assert!(MessageKind::SessionUpdated.still_wanted(&wanted));
+        assert!(!MessageKind::SessionUpdated.still_wanted(&Situation { latest_calendar: false, ..wanted }));
+        assert!(MessageKind::Registered.still_wanted(&Situation { latest_calendar: false, ..wanted }));
     }
 
     #[test]

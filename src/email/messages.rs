@@ -4,7 +4,7 @@
 use askama::Template;
 
 use crate::db::models::{Registration, Session};
-use crate::domain::{CalendarMethod, MessageKind, RegistrationStatus};
+use crate::domain::{CalendarMethod, MessageKind, RegistrationStatus, SessionChange};
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
@@ -67,6 +67,8 @@ pub struct MessageContext<'a> {
     pub payload: &'a serde_json::Value,
     /// The session's documents, for the follow-up.
     pub documents: &'a [(String, String)],
+    /// The calendar part the message carries, decided when it was queued.
+    pub calendar: Option<CalendarMethod>,
 }
 
 /// "in 7 days", "tomorrow"-free and exact: days, hours or minutes, with plurals.
@@ -87,7 +89,9 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
     let hello = i18n.t1("email-hello", "name", &ctx.registration.name);
     let manage = Action { label: i18n.t("email-manage-action"), url: ctx.manage_link.clone() };
     let footer = vec![i18n.t1("email-footer-manage", "link", &ctx.manage_link), i18n.t("email-footer-why")];
-    let calendar = kind.calendar(ctx.registration.status);
+    let calendar = ctx.calendar;
+    // What the calendar part does, said in words: replies from a calendar change nothing.
+    let calendar_note = |key: &str| calendar.map(|_| i18n.t(key));
     let confirmed = ctx.registration.status == RegistrationStatus::Confirmed;
     let content =
         |subject_key: &str, paragraphs: Vec<String>, facts: Vec<Fact>, action: Option<Action>| EmailContent {
@@ -125,13 +129,21 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         ),
         MessageKind::Registered => content(
             "email-registered-subject",
-            vec![hello, i18n.t("email-registered-body"), i18n.t("email-calendar-attached")],
+            [
+                vec![hello, i18n.t("email-registered-body")],
+                calendar_note("email-calendar-invitation").into_iter().collect(),
+            ]
+            .concat(),
             session_facts(ctx, true),
             Some(manage),
         ),
         MessageKind::Promoted => content(
             "email-promoted-subject",
-            vec![hello, i18n.t("email-promoted-body"), i18n.t("email-calendar-attached")],
+            [
+                vec![hello, i18n.t("email-promoted-body")],
+                calendar_note("email-calendar-invitation").into_iter().collect(),
+            ]
+            .concat(),
             session_facts(ctx, true),
             Some(manage),
         ),
@@ -143,7 +155,11 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         ),
         MessageKind::Cancelled => content(
             "email-cancelled-subject",
-            vec![hello, i18n.t("email-cancelled-body")],
+            [
+                vec![hello, i18n.t("email-cancelled-body")],
+                calendar_note("email-calendar-removed").into_iter().collect(),
+            ]
+            .concat(),
             session_facts(ctx, false),
             Some(Action { label: i18n.t("email-session-action"), url: ctx.session_link.clone() }),
         ),
@@ -178,15 +194,21 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             message
         }
         MessageKind::SessionUpdated => {
-            let mut paragraphs = vec![hello, i18n.t("email-updated-body")];
-            if confirmed {
-                paragraphs.push(i18n.t("email-updated-calendar"));
-            }
-            content("email-updated-subject", paragraphs, session_facts(ctx, confirmed), Some(manage))
+            let (subject, body) = match crate::db::invitations::change_of(ctx.payload) {
+                SessionChange::Moved => ("email-updated-subject", "email-updated-body"),
+                SessionChange::Details => ("email-changed-subject", "email-changed-body"),
+            };
+            let mut paragraphs = vec![hello, i18n.t(body)];
+            paragraphs.extend(calendar_note("email-updated-calendar"));
+            content(subject, paragraphs, session_facts(ctx, confirmed), Some(manage))
         }
         MessageKind::SessionCancelled => content(
             "email-session-cancelled-subject",
-            vec![hello, i18n.t("email-session-cancelled-body")],
+            [
+                vec![hello, i18n.t("email-session-cancelled-body")],
+                calendar_note("email-calendar-removed").into_iter().collect(),
+            ]
+            .concat(),
             session_facts(ctx, false),
             Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
         ),

@@ -116,16 +116,26 @@ impl Outgoing {
             .singlepart(SinglePart::plain(self.text))
             .singlepart(SinglePart::html(self.html));
         let message = match self.calendar {
+            // iMIP (RFC 6047): the calendar is the third alternative of the body, inline, with
+            // its method in the content type, which is where Outlook looks for a meeting request
+            // ([MS-OXCMAIL] 2.1.3.3.8.2; a text/calendar attachment is only a file to it). The
+            // copy attached as a file is for clients that show no invitation; its type is not
+            // text/calendar, so no client takes it for a second scheduling message.
             Some((calendar, method)) => {
-                let content_type = ContentType::parse(&format!(
+                let inline = ContentType::parse(&format!(
                     "text/calendar; charset=utf-8; method={}",
                     ics::method_word(method)
                 ))
                 .context("calendar content type")?;
+                let file = ContentType::parse("application/ics; name=\"invite.ics\"")
+                    .context("calendar file type")?;
                 builder.multipart(
                     MultiPart::mixed()
-                        .multipart(alternative)
-                        .singlepart(Attachment::new("invite.ics".into()).body(calendar, content_type)),
+                        .multipart(
+                            alternative
+                                .singlepart(SinglePart::builder().header(inline).body(calendar.clone())),
+                        )
+                        .singlepart(Attachment::new("invite.ics".into()).body(calendar, file)),
                 )
             }
             None => builder.multipart(alternative),

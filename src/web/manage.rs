@@ -11,7 +11,7 @@ use super::links::{ConfirmLink, ManageLink, private};
 use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
-use crate::domain::{Language, RegistrationStatus};
+use crate::domain::RegistrationStatus;
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
@@ -269,21 +269,34 @@ pub async fn cancel(
 }
 
 /// The calendar entry for a confirmed or waitlisted registration.
-pub async fn calendar(state: web::Data<AppState>, link: ManageLink) -> Result<HttpResponse, AppError> {
-    let ManageLink { token, registration, session } = link;
-    if !registration.status.holds_place() {
-        return Err(AppError::NotFound);
-    }
-    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
-    let manage_link = state.settings.link(&format!("/manage/{token}"));
-    let ics = crate::email::ics::calendar(
-        &state.settings,
-        i18n,
-        &registration,
-        &session,
-        &manage_link,
-        crate::domain::CalendarMethod::Publish,
-    );
+pub async fn calendar(
+    state: web::Data<AppState>,
+    link: ManageLink,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let ManageLink { token, registration, mut session } = link;
+    let language = registration.language.clone();
+    let session = run_db(&state, move |conn| {
+        db::catalogue::localize(conn, &mut session, &language)?;
+        Ok(session)
+    })
+    .await?;
+    // Only a seat holder has an invitation (its current SEQUENCE, in the registrant's language);
+    // a person waiting for a seat is told so, with the way back.
+    let Some(ics) = crate::email::ics::download(&state.settings, &registration, &session) else {
+        return html_with_status(
+            MessagePage {
+                heading: i18n.t("calendar-no-seat-title"),
+                paragraphs: vec![i18n.t("calendar-no-seat-body")],
+                back_link: Some(Link { href: format!("/manage/{token}"), label: i18n.t("manage-title") }),
+                i18n,
+                chrome,
+            },
+            StatusCode::NOT_FOUND,
+        )
+        .map(private);
+    };
     Ok(private(
         HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))

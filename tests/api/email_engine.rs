@@ -177,7 +177,7 @@ async fn moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders(
     let update = app.mail().to("seoyeon@seoul.go.kr").last().expect("update").clone();
     assert!(update.subject().starts_with("New time"), "{}", update.subject());
     let (ics, method) = update.calendar().expect("an updated entry");
-    assert_eq!(method, "PUBLISH");
+    assert_eq!(method, "REQUEST");
     let (new_uid, new_sequence) = event_of(&ics);
     assert_eq!(new_uid, uid, "the same entry is replaced");
     assert!(new_sequence > sequence, "with a higher SEQUENCE");

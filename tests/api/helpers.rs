@@ -121,18 +121,59 @@ impl ReceivedMail {
         parsed.header_raw(name).map(|v| v.trim().to_owned())
     }
 
-    /// The `.ics` attachment, if any, with its content type.
+    /// The iMIP calendar part (RFC 6047: `text/calendar` with a `method` parameter), wherever
+    /// it sits, with that method; [`ReceivedMail::mime_tree`] tells where.
     pub fn calendar(&self) -> Option<(String, String)> {
         let parsed = self.parsed();
-        parsed.attachments().find_map(|part| {
+        parsed.parts.iter().find_map(|part| {
             let ct = part.content_type()?;
             let full = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default());
-            if full != "text/calendar" {
+            if !full.eq_ignore_ascii_case("text/calendar") {
                 return None;
             }
-            let method = ct.attribute("method").unwrap_or_default().to_owned();
+            let method = ct.attribute("method")?.to_owned();
             Some((String::from_utf8_lossy(part.contents()).into_owned(), method))
         })
+    }
+
+    /// The `invite.ics` file attached, if any.
+    pub fn calendar_file(&self) -> Option<String> {
+        let parsed = self.parsed();
+        parsed.parts.iter().find_map(|part| {
+            let disposition = part.content_disposition()?;
+            (disposition.is_attachment() && disposition.attribute("filename") == Some("invite.ics"))
+                .then(|| String::from_utf8_lossy(part.contents()).into_owned())
+        })
+    }
+
+    /// The MIME structure as received, one part a line, indented by depth: its type (with a
+    /// `method` parameter when it has one) and, for an attachment, `attachment <filename>`.
+    pub fn mime_tree(&self) -> Vec<String> {
+        fn walk(message: &mail_parser::Message<'_>, id: u32, depth: usize, out: &mut Vec<String>) {
+            let Some(part) = message.part(id) else { return };
+            let mut line = "  ".repeat(depth);
+            if let Some(ct) = part.content_type() {
+                line.push_str(&format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_lowercase());
+                if let Some(method) = ct.attribute("method") {
+                    line.push_str(&format!("; method={method}"));
+                }
+            } else {
+                line.push_str("text/plain");
+            }
+            if let Some(d) = part.content_disposition().filter(|d| d.is_attachment()) {
+                line.push_str(&format!(" attachment {}", d.attribute("filename").unwrap_or_default()));
+            }
+            out.push(line);
+            if let mail_parser::PartType::Multipart(children) = &part.body {
+                for child in children {
+                    walk(message, *child, depth + 1, out);
+                }
+            }
+        }
+        let parsed = self.parsed();
+        let mut out = Vec::new();
+        walk(&parsed, 0, 0, &mut out);
+        out
     }
 
     /// The first link in the text body that starts with `prefix`.
@@ -330,6 +371,7 @@ impl TestApp {
             retention_days: None,
             trusted_proxies: options.trusted_proxies.map(str::to_owned),
             registration_limit: Some(options.registration_limit.to_string()),
+            organizer_email: Some("secretariat@convoca.test".into()),
         })
         .expect("settings");
         let clock = Clock::fixed(test_now());
@@ -693,6 +735,7 @@ impl TestApp {
             retention_days: None,
             trusted_proxies: None,
             registration_limit: Some("100000".into()),
+            organizer_email: Some("secretariat@convoca.test".into()),
         })
         .expect("settings");
         let options = ServeOptions {

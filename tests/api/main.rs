@@ -14,6 +14,7 @@ mod confirmation;
 mod delivery;
 mod email_engine;
 mod hostile;
+mod invitations;
 mod languages;
 mod links;
 mod migrations;
