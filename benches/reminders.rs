@@ -15,7 +15,7 @@ use std::time::Instant;
 use chrono::{Duration, SubsecRound, Utc};
 use convoca::clock::Clock;
 use convoca::config::{RawSettings, Settings};
-use convoca::db::models::{DEFAULT_REMINDER_OFFSETS, Registration, RegistrationDetails, Session, new_id};
+use convoca::db::models::{DEFAULT_REMINDER_OFFSETS, Registration, RegistrationDetails, Session};
 use convoca::db::schema::{registrations, sessions};
 use convoca::db::{PoolSettings, write_tx};
 use convoca::domain::{ApprovalMode, RegistrationStatus, SessionStatus};
@@ -82,7 +82,7 @@ async fn run(n: usize) -> anyhow::Result<()> {
     let engine = settings.database.describe();
     let pool = open_database(&settings, &PoolSettings::default()).await?;
     let now = Utc::now().naive_utc().trunc_subsecs(6);
-    let session_id = new_id();
+    let session_id = convoca::domain::SessionId::new();
 
     let seed_pool = pool.clone();
     let seed_session = session_id.clone();

@@ -351,7 +351,7 @@ fn still_wanted(
 /// The reads and token inserts one message needs, inside the claim's transaction.
 fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateTime) -> QueryResult<Claim> {
     let kind = message.kind;
-    let Some(registration_id) = message.registration_id.as_deref() else {
+    let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
     let Some((registration, mut session)) = regs::with_session(conn, registration_id)? else {

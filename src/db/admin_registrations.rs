@@ -11,7 +11,7 @@ use super::audit::{self, Actor};
 use super::models::Session;
 use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, MultiBackend, write_tx};
-use crate::domain::RegistrationStatus;
+use crate::domain::{RegistrationId, RegistrationStatus, SessionId};
 
 diesel::define_sql_function! {
     /// SQL `lower()`: both engines have it, so search is case-insensitive on both (PostgreSQL's
@@ -28,7 +28,7 @@ diesel::define_sql_function! {
 /// 65,535), with room to spare.
 const IDS_PER_STATEMENT: usize = 500;
 
-pub fn session(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Option<Session>> {
+pub fn session(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<Option<Session>> {
     sessions::table.find(session_id).select(Session::as_select()).first(conn).optional()
 }
 
@@ -159,7 +159,7 @@ fn filtered<'a>(
 /// Two queries, whatever the page size.
 pub fn list(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     filters: &Filters,
     offset: i64,
     limit: i64,
@@ -193,7 +193,7 @@ pub struct FilterChoices {
 }
 
 /// What the list's filters offer.
-pub fn filter_choices(conn: &mut AnyConnection, session_id: &str) -> QueryResult<FilterChoices> {
+pub fn filter_choices(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<FilterChoices> {
     let organisations: Vec<(String, String)> = registrations::table
         .inner_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
@@ -217,8 +217,8 @@ pub fn filter_choices(conn: &mut AnyConnection, session_id: &str) -> QueryResult
 /// Who a registration is, if it belongs to the session (for checks and the audit log).
 pub fn registrant(
     conn: &mut AnyConnection,
-    session_id: &str,
-    registration_id: &str,
+    session_id: &SessionId,
+    registration_id: &RegistrationId,
 ) -> QueryResult<Option<(String, String)>> {
     registrations::table
         .filter(registrations::id.eq(registration_id))
@@ -255,7 +255,7 @@ pub fn set_attendance(
 
 fn mark(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     ids: &[String],
     attended: bool,
     now: NaiveDateTime,
@@ -401,7 +401,7 @@ pub struct ExportRow {
 /// UUID v7, so this is registration order): keyset pagination, so every chunk costs the same.
 pub fn export_chunk(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {

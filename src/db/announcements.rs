@@ -13,7 +13,7 @@ use super::models::Session;
 use super::outbox::{self, NewMessage};
 use super::schema::{outbox as outbox_table, registrations};
 use super::{AnyConnection, MultiBackend, write_tx};
-use crate::domain::{AudienceGroup, MessageKind, OutboxStatus, RegistrationStatus};
+use crate::domain::{AudienceGroup, MessageKind, OutboxStatus, RegistrationStatus, SessionId};
 
 /// Which registrants receive an announcement (any of the ticked groups).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl Audience {
 /// registrations never are, whatever their attendance says.
 pub fn recipients(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     audience: Audience,
 ) -> QueryResult<Vec<String>> {
     if audience.is_empty() {
@@ -205,7 +205,7 @@ fn announcement_of(dedupe_key: &str) -> Option<&str> {
 /// The session's announcements, newest first, each with its messages. Two queries: the
 /// messages, then one payload per announcement (the payloads are the same for all its
 /// messages, and the body may be long).
-pub fn history(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<Sent>> {
+pub fn history(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<Vec<Sent>> {
     let rows: Vec<HistoryRow> = outbox_table::table
         .inner_join(registrations::table)
         .filter(outbox_table::kind.eq(MessageKind::Announcement))

@@ -12,7 +12,7 @@ use super::schema::{
     content_version, organisations, panel_entries, registrations, series, session_documents,
     session_translations, sessions, speakers,
 };
-use crate::domain::{RegistrationStatus, SessionStatus};
+use crate::domain::{RegistrationStatus, SessionId, SessionStatus};
 
 /// The version of what public pages show, raised by triggers on every write that changes
 /// them (see the page cache). One primary-key read.
@@ -44,8 +44,8 @@ pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<Ca
     Ok(rows
         .into_iter()
         .map(|(session, series)| {
-            let confirmed = counts.get(&session.id).copied().unwrap_or(0);
-            let translation = translations.remove(&session.id);
+            let confirmed = counts.get(session.id.as_str()).copied().unwrap_or(0);
+            let translation = translations.remove(session.id.as_str());
             CatalogueEntry { session, series, confirmed, translation }
         })
         .collect())
@@ -60,7 +60,7 @@ fn confirmed_counts(conn: &mut AnyConnection) -> QueryResult<HashMap<String, i64
     Ok(rows.into_iter().collect())
 }
 
-pub fn confirmed_count(conn: &mut AnyConnection, session_id: &str) -> QueryResult<i64> {
+pub fn confirmed_count(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<i64> {
     registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.eq(RegistrationStatus::Confirmed))
@@ -119,7 +119,7 @@ pub struct ListedParticipant {
 /// Confirmed registrants of a session who chose to be listed, by name. One query.
 pub fn listed_participants(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
 ) -> QueryResult<Vec<ListedParticipant>> {
     let rows: Vec<(String, Option<String>, Option<String>)> = registrations::table
         .left_join(organisations::table)
@@ -139,7 +139,10 @@ pub fn listed_participants(
 }
 
 /// A session's texts in every other language it has been given.
-pub fn translations(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<SessionTranslation>> {
+pub fn translations(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+) -> QueryResult<Vec<SessionTranslation>> {
     session_translations::table
         .filter(session_translations::session_id.eq(session_id))
         .order(session_translations::language.asc())
@@ -150,7 +153,7 @@ pub fn translations(conn: &mut AnyConnection, session_id: &str) -> QueryResult<V
 /// A session's texts in one language, if it has been given them.
 pub fn translation(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     language: &str,
 ) -> QueryResult<Option<SessionTranslation>> {
     session_translations::table
@@ -187,10 +190,10 @@ pub fn translations_into(
         .filter(session_translations::language.eq(language))
         .select(SessionTranslation::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(|t| (t.session_id.clone(), t)).collect())
+    Ok(rows.into_iter().map(|t| (t.session_id.to_string(), t)).collect())
 }
 
-pub fn documents(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<SessionDocument>> {
+pub fn documents(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<Vec<SessionDocument>> {
     session_documents::table
         .filter(session_documents::session_id.eq(session_id))
         .order((session_documents::position.asc(), session_documents::id.asc()))

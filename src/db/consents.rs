@@ -7,12 +7,12 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::models::{Consent, new_id};
 use super::schema::consents;
-use crate::domain::{CONSENT_VERSION, ConsentPurpose, ConsentSource};
+use crate::domain::{CONSENT_VERSION, ConsentPurpose, ConsentSource, RegistrationId};
 
 /// Appends one consent record per purpose (given or withdrawn), with the current notice version.
 pub fn record(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     choices: &[(ConsentPurpose, bool)],
     source: ConsentSource,
     now: NaiveDateTime,
@@ -34,7 +34,7 @@ pub fn record(
 }
 
 /// A registration's consent history, oldest first (for the person's download).
-pub fn history(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<Vec<Consent>> {
+pub fn history(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<Vec<Consent>> {
     consents::table
         .filter(consents::registration_id.eq(registration_id))
         .order((consents::recorded_at.asc(), consents::id.asc()))

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, invitations, outbox, seats, write_tx};
-use crate::domain::{MessageKind, RegistrationStatus};
+use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -32,7 +32,7 @@ pub enum DecisionOutcome {
 /// An organiser's decision on one registration, with the email it causes, in one transaction.
 pub fn decide(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     decision: Decision,
     now: NaiveDateTime,
 ) -> QueryResult<DecisionOutcome> {
@@ -42,7 +42,7 @@ pub fn decide(
 /// [`decide`] inside a write transaction the caller holds (to add its audit entry to it).
 pub fn decide_in_tx(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     decision: Decision,
     now: NaiveDateTime,
 ) -> QueryResult<DecisionOutcome> {
@@ -50,7 +50,7 @@ pub fn decide_in_tx(
     let Some(session_id) = registrations::table
         .find(registration_id)
         .select(registrations::session_id)
-        .first::<String>(conn)
+        .first::<SessionId>(conn)
         .optional()?
     else {
         return Ok(DecisionOutcome::NotApplicable);

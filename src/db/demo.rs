@@ -15,7 +15,9 @@ use super::schema::{
     speakers,
 };
 use super::{AnyConnection, write_tx};
-use crate::domain::{ApprovalMode, OrganisationKind, PanelRole, RegistrationStatus, SessionStatus};
+use crate::domain::{
+    ApprovalMode, OrganisationKind, PanelRole, RegistrationStatus, SessionId, SessionStatus,
+};
 
 /// The 26 members named in the seed, with their countries.
 pub const MEMBERS: [(&str, &str); 26] = [
@@ -93,7 +95,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     let paris: Tz = chrono_tz::Europe::Paris;
     let july_start = local_to_utc(madrid, NaiveDate::from_ymd_opt(2020, 7, 22), 16);
     let english = Session {
-        id: new_id(),
+        id: SessionId::new(),
         series_id: Some(series_id.clone()),
         slug: ENGLISH_SLUG.into(),
         title: "Internationalisation and metropolitan spaces".into(),
@@ -128,7 +130,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     };
     let french_start = local_to_utc(paris, Some(next_wednesday_after(now + Duration::days(21))), 15);
     let french = Session {
-        id: new_id(),
+        id: SessionId::new(),
         series_id: Some(series_id),
         slug: FRENCH_SLUG.into(),
         title: "Internationalisation des espaces métropolitains".into(),

@@ -15,10 +15,10 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::outbox::{self, NewMessage};
 use super::schema::registrations;
-use crate::domain::{MessageKind, RegistrationStatus, SessionChange};
+use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionChange, SessionId};
 
 /// Raises one registration's SEQUENCE and returns the new value.
-pub fn raise_sequence(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<i32> {
+pub fn raise_sequence(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<i32> {
     diesel::update(registrations::table.find(registration_id))
         .set(registrations::calendar_sequence.eq(registrations::calendar_sequence + 1))
         .returning(registrations::calendar_sequence)
@@ -30,7 +30,7 @@ pub fn raise_sequence(conn: &mut AnyConnection, registration_id: &str) -> QueryR
 /// session's seat lock.
 pub fn raise_confirmed_sequences(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     ids: Option<&[String]>,
 ) -> QueryResult<Vec<(String, i32)>> {
     let confirmed = registrations::table
@@ -85,7 +85,7 @@ pub fn sequence_of(payload: &serde_json::Value) -> Option<i32> {
 pub fn notify(
     conn: &mut AnyConnection,
     kind: MessageKind,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     holds_invitation: bool,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
@@ -106,7 +106,7 @@ pub fn notify(
 /// were queued. Under the session's seat lock.
 pub fn notify_session_change(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     kind: MessageKind,
     change: Option<SessionChange>,
     ids: Vec<String>,

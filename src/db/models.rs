@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::schema::*;
 use crate::domain::{
     ApprovalMode, CONSENT_VERSION, ConsentPurpose, ConsentSource, MessageKind, OrganisationKind,
-    OutboxStatus, PanelRole, RegistrationInput, RegistrationStatus, SessionStatus,
+    OutboxStatus, PanelRole, RegistrationId, RegistrationInput, RegistrationStatus, SessionId, SessionStatus,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -42,7 +42,7 @@ pub struct Series {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
 pub struct Session {
-    pub id: String,
+    pub id: SessionId,
     pub series_id: Option<String>,
     pub slug: String,
     pub title: String,
@@ -109,7 +109,7 @@ impl Session {
 #[diesel(table_name = session_documents)]
 pub struct SessionDocument {
     pub id: String,
-    pub session_id: String,
+    pub session_id: SessionId,
     pub title: String,
     pub url: String,
     pub position: i32,
@@ -133,7 +133,7 @@ pub struct Speaker {
 #[diesel(table_name = panel_entries)]
 pub struct PanelEntry {
     pub id: String,
-    pub session_id: String,
+    pub session_id: SessionId,
     pub speaker_id: String,
     pub role: PanelRole,
     pub position: i32,
@@ -142,8 +142,8 @@ pub struct PanelEntry {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = registrations)]
 pub struct Registration {
-    pub id: String,
-    pub session_id: String,
+    pub id: RegistrationId,
+    pub session_id: SessionId,
     pub status: RegistrationStatus,
     pub name: String,
     pub email: String,
@@ -178,7 +178,7 @@ impl Registration {
     /// that needs another status or date sets it with struct update syntax
     /// (`Registration { status: …, ..Registration::pending(…) }`), so a new column is added
     /// here and in [`RegistrationDetails`] only.
-    pub fn pending(session_id: &str, details: RegistrationDetails, now: NaiveDateTime) -> Self {
+    pub fn pending(session_id: &SessionId, details: RegistrationDetails, now: NaiveDateTime) -> Self {
         let RegistrationDetails {
             name,
             email,
@@ -196,8 +196,8 @@ impl Registration {
             listed,
         } = details;
         Registration {
-            id: new_id(),
-            session_id: session_id.to_owned(),
+            id: RegistrationId::new(),
+            session_id: session_id.clone(),
             status: RegistrationStatus::Pending,
             name,
             email,
@@ -334,7 +334,7 @@ impl RegistrationDetails {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = session_translations)]
 pub struct SessionTranslation {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub language: String,
     pub title: String,
     pub summary: String,
@@ -346,7 +346,7 @@ pub struct SessionTranslation {
 #[diesel(table_name = consents)]
 pub struct Consent {
     pub id: String,
-    pub registration_id: String,
+    pub registration_id: RegistrationId,
     pub purpose: ConsentPurpose,
     pub granted: bool,
     pub notice_version: String,
@@ -359,7 +359,7 @@ pub struct Consent {
 pub struct OutboxMessage {
     pub id: String,
     pub kind: MessageKind,
-    pub registration_id: Option<String>,
+    pub registration_id: Option<RegistrationId>,
     pub dedupe_key: String,
     pub payload: String,
     pub status: OutboxStatus,

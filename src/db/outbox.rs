@@ -7,14 +7,14 @@ use diesel::prelude::*;
 use super::models::{OutboxMessage, new_id};
 use super::schema::outbox;
 use super::{AnyConnection, write_tx};
-use crate::domain::{MessageKind, OutboxStatus};
+use crate::domain::{MessageKind, OutboxStatus, RegistrationId};
 
 /// Adds a message to the outbox. `dedupe_key` is unique: enqueueing the same key twice is a
 /// unique violation, which callers that may repeat themselves treat as "already queued".
 pub fn enqueue(
     conn: &mut AnyConnection,
     kind: MessageKind,
-    registration_id: Option<&str>,
+    registration_id: Option<&RegistrationId>,
     dedupe_key: &str,
     payload: &str,
     now: NaiveDateTime,
@@ -24,7 +24,7 @@ pub fn enqueue(
         .values(&OutboxMessage {
             id: id.clone(),
             kind,
-            registration_id: registration_id.map(str::to_owned),
+            registration_id: registration_id.cloned(),
             dedupe_key: dedupe_key.to_owned(),
             payload: payload.to_owned(),
             status: OutboxStatus::Queued,
@@ -44,14 +44,18 @@ pub fn enqueue(
 pub fn notify(
     conn: &mut AnyConnection,
     kind: MessageKind,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
     enqueue(conn, kind, Some(registration_id), &format!("{kind}:{registration_id}:{now}"), "{}", now)
 }
 
 /// Mail still to be delivered for one registration is not sent after all (its data is erased).
-pub fn skip_undelivered(conn: &mut AnyConnection, registration_id: &str, reason: &str) -> QueryResult<()> {
+pub fn skip_undelivered(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+    reason: &str,
+) -> QueryResult<()> {
     diesel::update(
         outbox::table.filter(outbox::registration_id.eq(registration_id)).filter(outbox::status.eq_any([
             OutboxStatus::Queued,
@@ -67,7 +71,7 @@ pub fn skip_undelivered(conn: &mut AnyConnection, registration_id: &str, reason:
 /// When the newest message of `kind` for one registration was queued.
 pub fn last_queued(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     kind: MessageKind,
 ) -> QueryResult<Option<NaiveDateTime>> {
     outbox::table
@@ -204,7 +208,10 @@ pub fn mark_skipped(conn: &mut AnyConnection, id: &str, reason: &str) -> QueryRe
         .map(|_| ())
 }
 
-pub fn for_registration(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<Vec<OutboxMessage>> {
+pub fn for_registration(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+) -> QueryResult<Vec<OutboxMessage>> {
     outbox::table
         .filter(outbox::registration_id.eq(registration_id))
         .order(outbox::created_at.asc())

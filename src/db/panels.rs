@@ -9,7 +9,7 @@ use super::models::{PanelEntry, Speaker, new_id};
 use super::schema::{panel_entries, sessions, speakers};
 use super::speakers::{SessionRef, speaker};
 use super::{AnyConnection, is_unique_violation, write_tx};
-use crate::domain::PanelRole;
+use crate::domain::{PanelRole, SessionId};
 
 /// One person on a panel, in order.
 #[derive(Debug, Clone)]
@@ -19,7 +19,10 @@ pub struct PanelRow {
 }
 
 /// A session and its panel in order, or `None` when there is no such session.
-pub fn panel(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Option<(SessionRef, Vec<PanelRow>)>> {
+pub fn panel(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+) -> QueryResult<Option<(SessionRef, Vec<PanelRow>)>> {
     let Some(session) = session_ref(conn, session_id)? else {
         return Ok(None);
     };
@@ -35,7 +38,7 @@ pub fn panel(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Option<(
     Ok(Some((session, rows)))
 }
 
-fn session_ref(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Option<SessionRef>> {
+fn session_ref(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<Option<SessionRef>> {
     let row: Option<(String, String, String)> = sessions::table
         .find(session_id)
         .select((sessions::id, sessions::slug, sessions::title))
@@ -57,7 +60,7 @@ pub enum PanelChange {
 /// Adds a speaker at the end of a session's panel.
 pub fn add_to_panel(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     speaker_id: &str,
     role: PanelRole,
     actor: &Actor,
@@ -94,7 +97,10 @@ pub fn add_to_panel(
 }
 
 /// The entries of a panel in order, with the speaker's name, for changing them.
-fn entries_in_order(conn: &mut AnyConnection, session_id: &str) -> QueryResult<Vec<(PanelEntry, String)>> {
+fn entries_in_order(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+) -> QueryResult<Vec<(PanelEntry, String)>> {
     panel_entries::table
         .inner_join(speakers::table)
         .filter(panel_entries::session_id.eq(session_id))
@@ -107,7 +113,7 @@ fn entries_in_order(conn: &mut AnyConnection, session_id: &str) -> QueryResult<V
 /// with the two neighbours swapped, so that entries sharing a position (older data) move too.
 pub fn move_entry(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     entry_id: &str,
     up: bool,
     actor: &Actor,
@@ -144,7 +150,7 @@ pub fn move_entry(
 /// One entry of a session's panel, with its session and speaker's name.
 fn panel_entry(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     entry_id: &str,
 ) -> QueryResult<Option<(SessionRef, PanelEntry, String)>> {
     let Some(session) = session_ref(conn, session_id)? else {
@@ -157,7 +163,7 @@ fn panel_entry(
 /// Changes the role of one entry of a panel.
 pub fn set_panel_role(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     entry_id: &str,
     role: PanelRole,
     actor: &Actor,
@@ -178,7 +184,7 @@ pub fn set_panel_role(
 /// Takes one entry off a panel (the speaker stays in the directory).
 pub fn remove_from_panel(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     entry_id: &str,
     actor: &Actor,
     now: NaiveDateTime,

@@ -8,13 +8,15 @@ use diesel::prelude::*;
 use super::models::{Registration, Session};
 use super::schema::{outbox, registrations, sessions};
 use super::{AnyConnection, consents, seats, tokens, write_tx};
-use crate::domain::{ConsentPurpose, ConsentSource, MessageKind, OutboxStatus, RegistrationStatus};
+use crate::domain::{
+    ConsentPurpose, ConsentSource, MessageKind, OutboxStatus, RegistrationId, RegistrationStatus,
+};
 
 /// The person's optional choices from their manage page: the newsletter and being listed
 /// among the participants. Only a change is recorded as a new consent.
 pub fn set_choices(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     newsletter: bool,
     listed: bool,
     now: NaiveDateTime,
@@ -51,7 +53,7 @@ pub fn set_choices(
 }
 
 /// Everything held about one registration, for the person's download.
-pub fn export(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<serde_json::Value> {
+pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<serde_json::Value> {
     let (registration, session): (Registration, Session) = registrations::table
         .inner_join(sessions::table)
         .filter(registrations::id.eq(registration_id))
@@ -138,7 +140,11 @@ fn anonymise(
 }
 
 /// Erases one person's registration at their request.
-pub fn erase(conn: &mut AnyConnection, registration_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn erase(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     write_tx(conn, |conn| {
         let Some(registration) = registrations::table
             .find(registration_id)

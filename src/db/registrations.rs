@@ -9,7 +9,7 @@ use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
 use crate::domain::{
     ApprovalMode, ConsentPurpose, ConsentSource, MAX_CONFIRMATION_MAILS_PER_HOUR, MessageKind,
-    OrganisationChoice, RegistrationInput, RegistrationStatus, TokenPurpose,
+    OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId, TokenPurpose,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub struct RateLimit {
 /// manage link; a cancelled one starts again as pending.
 pub fn submit_within_limit(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     input: &RegistrationInput,
     limit: Option<&RateLimit>,
     now: NaiveDateTime,
@@ -71,7 +71,7 @@ pub fn submit_within_limit(
 /// One registration request waiting for [`submit_batch`].
 #[derive(Debug, Clone)]
 pub struct Submission {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub input: RegistrationInput,
     pub limit: Option<RateLimit>,
     pub now: NaiveDateTime,
@@ -110,7 +110,7 @@ pub fn submit_batch(
 
 fn submit_in_tx(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     input: &RegistrationInput,
     now: NaiveDateTime,
 ) -> QueryResult<SubmitOutcome> {
@@ -225,7 +225,7 @@ fn submit_in_tx(
 /// Serialises the writers of one registration on PostgreSQL (a row lock, taken on the inner
 /// connection inside the transaction begun on the outer one, as `seats::lock` does). SQLite
 /// needs nothing: `write_tx` holds the database's write lock.
-fn lock_registration_row(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<()> {
+fn lock_registration_row(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         registrations::table
             .find(registration_id)
@@ -244,7 +244,7 @@ pub const RESUBMISSION_WINDOW: Duration = Duration::minutes(10);
 /// Whether a message of `kind` was queued for the registration within [`RESUBMISSION_WINDOW`].
 fn recently_mailed(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     kind: MessageKind,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -263,7 +263,7 @@ fn confirmation_cap_reached(
 
 /// The answer when the hourly cap holds a mail back: the page says the same as when it is sent,
 /// so the form tells nobody whether an address is registered.
-fn held_back(registration_id: Option<&str>) -> SubmitOutcome {
+fn held_back(registration_id: Option<&RegistrationId>) -> SubmitOutcome {
     tracing::info!(registration = ?registration_id, "confirmation mail held back: hourly cap reached");
     SubmitOutcome::Accepted
 }
@@ -335,11 +335,11 @@ pub enum CancelOutcome {
 /// Cancels a registration; a seat it held goes to the earliest person on the waiting list.
 pub fn cancel(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     now: NaiveDateTime,
 ) -> QueryResult<CancelOutcome> {
     write_tx(conn, |conn| {
-        let session_id: String =
+        let session_id: SessionId =
             registrations::table.find(registration_id).select(registrations::session_id).first(conn)?;
         seats::lock(conn, &session_id)?;
         let current: RegistrationStatus =
@@ -362,7 +362,7 @@ pub fn cancel(
 /// A registration with its session, for rendering its emails.
 pub fn with_session(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
 ) -> QueryResult<Option<(Registration, Session)>> {
     registrations::table
         .inner_join(sessions::table)
@@ -387,7 +387,7 @@ pub fn organisation_name(conn: &mut AnyConnection, registration: &Registration) 
 /// Turns reminder emails for one registration off or on.
 pub fn set_reminders_opt_out(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     opt_out: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

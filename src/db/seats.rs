@@ -7,13 +7,13 @@ use diesel::prelude::*;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, invitations};
-use crate::domain::{MessageKind, RegistrationStatus};
+use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionId};
 
 /// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
 /// `for_update` does not compile on `MultiBackend`, so it runs on the inner connection, inside
 /// the transaction begun on the outer one). SQLite needs nothing: `write_tx` holds the database
 /// write lock already.
-pub fn lock(conn: &mut AnyConnection, session_id: &str) -> QueryResult<()> {
+pub fn lock(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         // A missing session is not an error here: the caller's own lookup tells (a 404, not
         // a 500 for a stale or made-up id).
@@ -23,7 +23,7 @@ pub fn lock(conn: &mut AnyConnection, session_id: &str) -> QueryResult<()> {
 }
 
 /// Seats taken. Exact only under [`lock`].
-pub fn confirmed(conn: &mut AnyConnection, session_id: &str) -> QueryResult<i64> {
+pub fn confirmed(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<i64> {
     registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.eq(RegistrationStatus::Confirmed))
@@ -34,7 +34,7 @@ pub fn confirmed(conn: &mut AnyConnection, session_id: &str) -> QueryResult<i64>
 /// Moves a registration to `status`, stamping the time that status records.
 pub fn set_status(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     status: RegistrationStatus,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -62,7 +62,7 @@ pub fn set_status(
 pub fn seat_or_waitlist(
     conn: &mut AnyConnection,
     session: &Session,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     now: NaiveDateTime,
 ) -> QueryResult<RegistrationStatus> {
     let (status, kind) = if confirmed(conn, &session.id)? < i64::from(session.capacity) {
@@ -79,7 +79,7 @@ pub fn seat_or_waitlist(
 /// inside a write transaction that holds the session's [`lock`].
 pub fn promote_waitlisted(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
@@ -90,7 +90,7 @@ pub fn promote_waitlisted(
     if free <= 0 {
         return Ok(0);
     }
-    let next: Vec<String> = registrations::table
+    let next: Vec<RegistrationId> = registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .order((registrations::waitlisted_at.asc(), registrations::id.asc()))

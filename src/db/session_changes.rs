@@ -8,12 +8,12 @@ use super::invitations::notify_session_change;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, seats, write_tx};
-use crate::domain::{MessageKind, RegistrationStatus, SessionChange, SessionStatus};
+use crate::domain::{MessageKind, RegistrationStatus, SessionChange, SessionId, SessionStatus};
 
 /// The registrations of a session in one of `statuses`.
 fn registrations_in(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     statuses: &[RegistrationStatus],
 ) -> QueryResult<Vec<String>> {
     registrations::table
@@ -27,7 +27,7 @@ fn registrations_in(
 /// replaced and reminders rescheduled) and confirmed and waitlisted people are told.
 pub fn reschedule(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     starts_at: NaiveDateTime,
     duration_minutes: i32,
     timezone: &str,
@@ -58,7 +58,7 @@ pub fn reschedule(
 /// its `version`; seat holders get the replacing calendar entry. Under the session's seat lock.
 pub fn tell_moved(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     version: i32,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -82,7 +82,7 @@ pub fn tell_moved(
 /// Under the session's seat lock.
 pub fn tell_changed(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     version: i32,
     languages: Option<&[String]>,
     now: NaiveDateTime,
@@ -102,12 +102,16 @@ pub fn tell_changed(
 }
 
 /// Cancels a session and tells everyone who asked for a seat; calendar entries are removed.
-pub fn cancel(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn cancel(conn: &mut AnyConnection, session_id: &SessionId, now: NaiveDateTime) -> QueryResult<usize> {
     write_tx(conn, |conn| cancel_in_tx(conn, session_id, now))
 }
 
 /// [`cancel`] inside the caller's write transaction.
-pub fn cancel_in_tx(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn cancel_in_tx(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     seats::lock(conn, session_id)?;
     let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
     if session.status == SessionStatus::Cancelled {
@@ -133,7 +137,7 @@ pub fn cancel_in_tx(conn: &mut AnyConnection, session_id: &str, now: NaiveDateTi
 /// Changes the number of seats; raising it gives the new seats to the waiting list at once.
 pub fn set_capacity(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     capacity: i32,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {

@@ -13,7 +13,7 @@ use super::schema::{
 };
 use super::{AnyConnection, seats, session_changes, write_tx};
 use crate::domain::session::{SessionInput, TranslationInput};
-use crate::domain::{RegistrationStatus, SessionStatus};
+use crate::domain::{RegistrationStatus, SessionId, SessionStatus};
 
 /// A session in the organiser's list, with its registrations counted by status.
 #[derive(Debug, Clone)]
@@ -30,11 +30,11 @@ pub fn overview(conn: &mut AnyConnection) -> QueryResult<Vec<SessionOverview>> {
         .order(sessions::starts_at.desc())
         .select((Session::as_select(), series::title.nullable()))
         .load(conn)?;
-    let counts: Vec<(String, RegistrationStatus, i64)> = registrations::table
+    let counts: Vec<(SessionId, RegistrationStatus, i64)> = registrations::table
         .group_by((registrations::session_id, registrations::status))
         .select((registrations::session_id, registrations::status, diesel::dsl::count_star()))
         .load(conn)?;
-    let mut by_session: HashMap<String, HashMap<RegistrationStatus, i64>> = HashMap::new();
+    let mut by_session: HashMap<SessionId, HashMap<RegistrationStatus, i64>> = HashMap::new();
     for (session_id, status, n) in counts {
         by_session.entry(session_id).or_default().insert(status, n);
     }
@@ -75,7 +75,7 @@ fn series_exists(conn: &mut AnyConnection, id: &Option<String>) -> QueryResult<b
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveOutcome {
-    Saved(String),
+    Saved(SessionId),
     UnknownSeries,
     NotFound,
 }
@@ -91,7 +91,7 @@ pub fn create(
         if !series_exists(conn, &input.series_id)? {
             return Ok(SaveOutcome::UnknownSeries);
         }
-        let id = new_id();
+        let id = SessionId::new();
         let slug = unique_slug(conn, &input.title, input.starts_at)?;
         diesel::insert_into(sessions::table)
             .values(&Session {
@@ -129,7 +129,7 @@ pub fn create(
 /// Replaces a session's texts in other languages with the ones given.
 fn save_translations(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     translations: &[TranslationInput],
 ) -> QueryResult<()> {
     diesel::delete(session_translations::table.filter(session_translations::session_id.eq(session_id)))
@@ -137,7 +137,7 @@ fn save_translations(
     for t in translations {
         diesel::insert_into(session_translations::table)
             .values(&SessionTranslation {
-                session_id: session_id.to_owned(),
+                session_id: session_id.clone(),
                 language: t.language.code().into(),
                 title: t.title.clone(),
                 summary: t.summary.clone(),
@@ -202,7 +202,7 @@ fn languages_with_new_title(
 /// Nothing the calendar entry does not show (capacity, description, summary) sends an update.
 pub fn update(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &SessionId,
     input: &SessionInput,
     actor: &Actor,
     now: NaiveDateTime,
@@ -265,7 +265,7 @@ pub fn update(
             details.push(format!("capacity {} -> {}; {promoted} promoted", before.capacity, input.capacity));
         }
         audit::record(conn, actor, "session.update", &input.title, &details.join("; "), now)?;
-        Ok(SaveOutcome::Saved(id.to_owned()))
+        Ok(SaveOutcome::Saved(id.clone()))
     })
 }
 
@@ -279,7 +279,7 @@ pub enum StatusChange {
 /// Publishes, unpublishes (back to draft) or cancels (with notices to registrants).
 pub fn change_status(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &SessionId,
     change: StatusChange,
     actor: &Actor,
     now: NaiveDateTime,
@@ -320,16 +320,16 @@ pub fn change_status(
 /// and documents, but none of its registrations.
 pub fn duplicate(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &SessionId,
     actor: &Actor,
     now: NaiveDateTime,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<SessionId>> {
     write_tx(conn, |conn| {
         let Some(original) = sessions::table.find(id).select(Session::as_select()).first(conn).optional()?
         else {
             return Ok(None);
         };
-        let new_session_id = new_id();
+        let new_session_id = SessionId::new();
         let title = format!("{} (copy)", original.title);
         let slug = unique_slug(conn, &title, original.starts_at)?;
         diesel::insert_into(sessions::table)
@@ -376,7 +376,7 @@ pub fn duplicate(
 
 pub fn add_document(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     title: &str,
     url: &str,
     actor: &Actor,
@@ -408,7 +408,7 @@ pub fn add_document(
 
 pub fn remove_document(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     document_id: &str,
     actor: &Actor,
     now: NaiveDateTime,

@@ -7,13 +7,13 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::models::{Registration, Session};
 use super::schema::{registration_tokens, registrations, sessions};
-use crate::domain::{CONFIRM_LINK_DAYS, FOLLOW_UP_DAYS, TokenPurpose};
+use crate::domain::{CONFIRM_LINK_DAYS, FOLLOW_UP_DAYS, RegistrationId, TokenPurpose};
 use crate::security::{hash_token, new_token};
 
 /// Creates a token for an emailed link and returns it; only its hash is stored.
 pub fn mint(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     purpose: TokenPurpose,
     session: &Session,
     now: NaiveDateTime,
@@ -54,7 +54,11 @@ pub fn lookup(
 
 /// Ends the links of one purpose of a registration (a confirmation link sent for details that
 /// have since been replaced).
-pub fn revoke(conn: &mut AnyConnection, registration_id: &str, purpose: TokenPurpose) -> QueryResult<()> {
+pub fn revoke(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+    purpose: TokenPurpose,
+) -> QueryResult<()> {
     diesel::delete(
         registration_tokens::table
             .filter(registration_tokens::registration_id.eq(registration_id))
@@ -65,7 +69,7 @@ pub fn revoke(conn: &mut AnyConnection, registration_id: &str, purpose: TokenPur
 }
 
 /// Ends every link of one registration (erasure).
-pub fn revoke_all(conn: &mut AnyConnection, registration_id: &str) -> QueryResult<()> {
+pub fn revoke_all(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<()> {
     diesel::delete(
         registration_tokens::table.filter(registration_tokens::registration_id.eq(registration_id)),
     )

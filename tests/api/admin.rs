@@ -108,7 +108,7 @@ async fn some_of_everything(app: &TestApp) -> Ids {
             (speaker.id, entry.id, registration)
         })
         .await;
-    Ids { session: session.id, speaker, organisation, entry, registration }
+    Ids { session: session.id.to_string(), speaker, organisation, entry, registration }
 }
 
 async fn every_organiser_route_is_guarded(engine: Engine) {
@@ -563,7 +563,7 @@ async fn a_registration_needing_approval_waits_for_the_organiser(engine: Engine)
         .db(move |conn| {
             convoca::db::decisions::decide(
                 conn,
-                &registration_id,
+                &convoca::domain::RegistrationId::parse(&registration_id).expect("an id"),
                 convoca::db::decisions::Decision::Approve,
                 now,
             )

@@ -565,14 +565,14 @@ async fn insert_registration(
         let registration = Registration {
             status: RegistrationStatus::Confirmed,
             confirmed_at: Some(now),
-            ..Registration::pending(&session_id, details, now)
+            ..Registration::pending(&crate::helpers::sid(&session_id), details, now)
         };
         let id = registration.id.clone();
         diesel::insert_into(convoca::db::schema::registrations::table)
             .values(&registration)
             .execute(conn)
             .expect("insert registration");
-        id
+        id.to_string()
     })
     .await
 }

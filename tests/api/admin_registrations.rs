@@ -55,7 +55,7 @@ async fn add(app: &TestApp, session_id: &str, person: Person<'_>) -> String {
         waitlisted_at: (status == RegistrationStatus::Waitlisted).then_some(now),
         cancelled_at: (status == RegistrationStatus::Cancelled).then_some(now),
         attended: person.attended,
-        ..Registration::pending(session_id, details, now)
+        ..Registration::pending(&crate::helpers::sid(session_id), details, now)
     };
     let id = row.id.clone();
     app.db(move |conn| {
@@ -65,7 +65,7 @@ async fn add(app: &TestApp, session_id: &str, person: Person<'_>) -> String {
             .expect("insert registration")
     })
     .await;
-    id
+    id.to_string()
 }
 
 async fn registration_id(app: &TestApp, session_id: &str, email: &str) -> String {

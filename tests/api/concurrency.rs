@@ -30,7 +30,7 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                         listed: false,
                     };
                     registrations::submit_within_limit(conn, &session.id, &input, None, now).expect("submit");
-                    let id: String = {
+                    let id: convoca::domain::RegistrationId = {
                         use convoca::db::schema::registrations::dsl as r;
                         use diesel::prelude::*;
                         r::registrations

@@ -428,7 +428,7 @@ impl TestApp {
     pub async fn create_session(&self, slug: &str, capacity: i32, days: i64) -> Session {
         let now = self.clock.now();
         let session = Session {
-            id: new_id(),
+            id: convoca::domain::SessionId::new(),
             series_id: None,
             slug: slug.to_owned(),
             title: format!("Webinar {slug}"),
@@ -548,7 +548,7 @@ impl TestApp {
                         .values(&Registration {
                             status: RegistrationStatus::Confirmed,
                             confirmed_at: Some(at),
-                            ..Registration::pending(&session_id, details, at)
+                            ..Registration::pending(&sid(&session_id), details, at)
                         })
                         .execute(conn)
                         .expect("insert registration");
@@ -591,6 +591,11 @@ pub async fn confirmation_form(client: &reqwest::Client, link: &str) -> Vec<(Str
 pub async fn confirm(client: &reqwest::Client, link: &str) -> reqwest::Response {
     let form = confirmation_form(client, link).await;
     client.post(link).form(&form).send().await.expect("confirm")
+}
+
+/// A session id a test holds as text, as the app's type.
+pub fn sid(text: &str) -> convoca::domain::SessionId {
+    convoca::domain::SessionId::parse(text).expect("a session id")
 }
 
 pub fn csrf_token(html: &str) -> String {

@@ -138,7 +138,7 @@ async fn save(app: &TestApp, session_id: &str, input: &SessionInput) {
             }
         };
         let actor = Actor { id: organiser, name: "Editor".into() };
-        convoca::db::sessions::update(conn, &id, &input, &actor, now).expect("update")
+        convoca::db::sessions::update(conn, &crate::helpers::sid(&id), &input, &actor, now).expect("update")
     })
     .await;
 }
@@ -305,7 +305,7 @@ async fn a_new_title_tells_only_the_seat_holders_who_read_it(engine: Engine) {
         assert_eq!(app.submit_registration(&client, "titles", &form).await.status(), 303);
         app.deliver_mail().await;
         let link = app.mail().to(email).last().and_then(|m| m.link(&format!("{}/confirm/", app.address)));
-        client.get(link.expect("confirm link")).send().await.expect("confirm");
+        crate::helpers::confirm(&client, &link.expect("confirm link")).await;
         app.deliver_mail().await;
     }
     let before =

@@ -30,7 +30,7 @@ fn count_queries(conn: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection)) -
 /// Queries sent by the catalogue, a session page, an organiser's panel page and the first
 /// page of an organiser's registrations list, in that order.
 async fn page_queries(app: &TestApp, session_id: &str, slug: &str) -> [usize; 4] {
-    let (session_id, slug) = (session_id.to_owned(), slug.to_owned());
+    let (session_id, slug) = (crate::helpers::sid(session_id), slug.to_owned());
     app.db(move |conn| {
         let catalogue = count_queries(conn, |conn| {
             let entries = catalogue::catalogue(conn, "fr").expect("catalogue");
@@ -56,7 +56,7 @@ async fn page_queries(app: &TestApp, session_id: &str, slug: &str) -> [usize; 4]
 
 /// Adds `n` speakers to a session's panel.
 async fn add_panel(app: &TestApp, session_id: &str, n: usize) {
-    let (session_id, now) = (session_id.to_owned(), app.clock.now());
+    let (session_id, now) = (crate::helpers::sid(session_id), app.clock.now());
     app.db(move |conn| {
         for i in 0..n {
             let speaker = Speaker {

@@ -9,7 +9,7 @@ use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
 use crate::db::announcements::{Audience, Payload, Sent};
 use crate::db::models::{Session, new_id};
-use crate::domain::{AudienceGroup, OutboxStatus};
+use crate::domain::{AudienceGroup, OutboxStatus, SessionId};
 use crate::i18n::I18n;
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
@@ -96,7 +96,7 @@ fn paragraphs(body: &str) -> Vec<String> {
 
 async fn session_and_history(
     cx: &AdminContext,
-    session_id: String,
+    session_id: SessionId,
 ) -> Result<(Session, Vec<Sent>), AppError> {
     cx.find(move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
@@ -108,7 +108,7 @@ async fn session_and_history(
     .await
 }
 
-pub async fn page(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn page(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
     let (session, history) = session_and_history(&cx, path.into_inner()).await?;
     html(AnnouncementsPage {
         admin: cx.chrome("sessions"),
@@ -126,7 +126,7 @@ pub async fn page(cx: AdminContext, path: web::Path<String>) -> Result<HttpRespo
 /// Previews (`action=preview`) or sends (`action=send`) an announcement.
 pub async fn submit(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
@@ -201,7 +201,7 @@ pub async fn submit(
 /// Queues the failed messages of one announcement again.
 pub async fn retry(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, String)>,
     _form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, announcement_id) = path.into_inner();

@@ -10,7 +10,7 @@ use super::registrations::{RegistrationsPage, back_from, filters_of, load_list, 
 use crate::db;
 use crate::db::admin_registrations::{Filters, ImportReport};
 use crate::db::models::Session;
-use crate::domain::RegistrationStatus;
+use crate::domain::{RegistrationStatus, SessionId};
 use crate::web::chrome::{html, html_with_status};
 use crate::web::csv::{CsvProblem, parse_attendance};
 use crate::web::errors::AppError;
@@ -24,7 +24,7 @@ const MAX_BULK: usize = 1000;
 /// Marks the ticked (confirmed) registrations as attended or absent.
 pub async fn bulk_attendance(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
@@ -80,7 +80,7 @@ impl ImportPage {
 /// Records attendance from the video platform's CSV, then shows what matched and what did not.
 pub async fn import_attendance(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let mut upload = multipart::read_signed(&cx.req, payload.into_inner(), &ATTENDANCE_FORM).await?;

@@ -6,7 +6,7 @@ use askama::Template;
 use super::context::{AdminChrome, AdminContext};
 use crate::db;
 use crate::db::models::{OutboxMessage, Registration, Session};
-use crate::domain::{MessageKind, OutboxStatus};
+use crate::domain::{MessageKind, OutboxStatus, RegistrationId, SessionId};
 use crate::web::chrome::html;
 use crate::web::errors::AppError;
 
@@ -37,7 +37,7 @@ impl RegistrationPage {
 
 pub async fn registration_page(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, RegistrationId)>,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, registration_id) = path.into_inner();
     let (registration, session, organisation, messages) = cx

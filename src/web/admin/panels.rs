@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::models::Speaker;
 use crate::db::panels::{PanelChange, PanelRow};
 use crate::db::speakers::SessionRef;
-use crate::domain::PanelRole;
+use crate::domain::{PanelRole, SessionId};
 use crate::i18n::I18n;
 use crate::web::chrome::html_with_status;
 use crate::web::errors::AppError;
@@ -101,7 +101,7 @@ fn affiliation(speaker: &Speaker) -> String {
 
 async fn panel_page(
     cx: &AdminContext,
-    session_id: String,
+    session_id: SessionId,
     form: PanelFormState,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -166,13 +166,13 @@ impl Found for PanelChange {
     }
 }
 
-pub async fn panel(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn panel(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
     panel_page(&cx, path.into_inner(), PanelFormState::default(), StatusCode::OK).await
 }
 
 pub async fn add_to_panel(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
@@ -209,7 +209,7 @@ pub async fn add_to_panel(
 
 pub async fn move_in_panel(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, String)>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, entry_id) = path.into_inner();
@@ -226,7 +226,7 @@ pub async fn move_in_panel(
 
 pub async fn change_panel_role(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, String)>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, entry_id) = path.into_inner();
@@ -245,7 +245,7 @@ pub async fn change_panel_role(
 
 pub async fn remove_from_panel(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, String)>,
     _form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, entry_id) = path.into_inner();

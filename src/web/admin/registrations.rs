@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::admin_registrations::{Counts, ExportRow, Filters, ListRow, OTHER_ORGANISATION};
 use crate::db::decisions::{Decision, DecisionOutcome};
 use crate::db::models::Session;
-use crate::domain::RegistrationStatus;
+use crate::domain::{RegistrationId, RegistrationStatus, SessionId};
 use crate::i18n::I18n;
 use crate::web::chrome::html;
 use crate::web::csv::CsvStream;
@@ -93,7 +93,7 @@ pub(super) struct ListData {
 
 pub(super) async fn load_list(
     cx: &AdminContext,
-    session_id: String,
+    session_id: SessionId,
     filters: Filters,
     page: i64,
 ) -> Result<(ListData, Filters), AppError> {
@@ -170,7 +170,7 @@ impl RegistrationsPage {
 
 pub async fn list(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
@@ -198,7 +198,7 @@ pub(super) fn back_from(session_id: &str, form: &SignedForm) -> String {
 /// Approve, decline, promote or cancel one registration; the registrant is emailed.
 pub async fn decide(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, RegistrationId)>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, registration_id) = path.into_inner();
@@ -285,7 +285,7 @@ fn export_cells(row: &ExportRow) -> Vec<String> {
 }
 
 /// Every registration of the session as CSV (streamed), for a spreadsheet.
-pub async fn export_csv(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn export_csv(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
     let session = cx
         .change(move |conn, actor, now| {

@@ -10,8 +10,8 @@ use super::sessions::status_label;
 use crate::db;
 use crate::db::models::{Session, SessionDocument};
 use crate::db::sessions::StatusChange;
-use crate::domain::RegistrationStatus;
 use crate::domain::session::format_reminders;
+use crate::domain::{RegistrationStatus, SessionId};
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
@@ -40,7 +40,7 @@ struct HubPage {
 
 async fn hub_page(
     cx: &AdminContext,
-    id: String,
+    id: SessionId,
     errors: FieldErrors,
     doc_title: String,
     doc_url: String,
@@ -82,13 +82,13 @@ async fn hub_page(
     })
 }
 
-pub async fn hub(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn hub(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
     html(hub_page(&cx, path.into_inner(), FieldErrors::default(), String::new(), String::new()).await?)
 }
 
 pub async fn change_status(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -110,7 +110,7 @@ pub async fn change_status(
 
 pub async fn duplicate(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     _form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -120,7 +120,7 @@ pub async fn duplicate(
 
 pub async fn add_document(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -147,7 +147,7 @@ pub async fn add_document(
 
 pub async fn remove_document(
     cx: AdminContext,
-    path: web::Path<(String, String)>,
+    path: web::Path<(SessionId, String)>,
     _form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let (id, document) = path.into_inner();

@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::models::{Series, Session, SessionTranslation};
 use crate::db::sessions::{SaveOutcome, SessionOverview};
 use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
-use crate::domain::{Language, RegistrationStatus, SessionStatus};
+use crate::domain::{Language, RegistrationStatus, SessionId, SessionStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
@@ -18,7 +18,7 @@ use crate::web::forms::FieldErrors;
 use crate::when::When;
 
 pub struct SessionRow {
-    pub id: String,
+    pub id: SessionId,
     pub slug: String,
     pub title: String,
     pub series_title: String,
@@ -82,7 +82,7 @@ pub struct Choice {
 struct FormPage {
     admin: AdminChrome,
     /// `None` for a new session.
-    session_id: Option<String>,
+    session_id: Option<SessionId>,
     form: SessionForm,
     errors: FieldErrors,
     series: Vec<Choice>,
@@ -102,7 +102,7 @@ struct TranslationFields {
 
 fn form_page(
     admin: AdminChrome,
-    session_id: Option<String>,
+    session_id: Option<SessionId>,
     form: SessionForm,
     errors: FieldErrors,
     all_series: Vec<Series>,
@@ -213,7 +213,7 @@ pub async fn new_form(cx: AdminContext, query: web::Query<NewQuery>) -> Result<H
     html(form_page(admin, None, form, FieldErrors::default(), all_series))
 }
 
-async fn save(cx: AdminContext, form: SignedForm, id: Option<String>) -> Result<HttpResponse, AppError> {
+async fn save(cx: AdminContext, form: SignedForm, id: Option<SessionId>) -> Result<HttpResponse, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
     let session_form = SessionForm::from_pairs(|name| form.get(name).to_owned());
@@ -256,13 +256,13 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
 
 pub async fn update(
     cx: AdminContext,
-    path: web::Path<String>,
+    path: web::Path<SessionId>,
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     save(cx, form, Some(path.into_inner())).await
 }
 
-pub async fn edit_form(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit_form(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let session = cx.find(move |conn| db::catalogue::session_by_id(conn, &id)).await?;
     let id = session.id.clone();
