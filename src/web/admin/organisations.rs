@@ -211,6 +211,13 @@ struct OrganisationFormPage {
     errors: FieldErrors,
 }
 
+impl OrganisationFormPage {
+    /// The kind as typed names a partner (anything else shows "member", the first choice).
+    fn is_partner(&self) -> bool {
+        OrganisationKind::parse(self.fields.kind.trim()) == Some(OrganisationKind::Partner)
+    }
+}
+
 fn form_page(
     admin: AdminChrome,
     existing: Option<&Organisation>,

@@ -10,7 +10,7 @@ use crate::db;
 use crate::db::models::{Series, Session, SessionTranslation};
 use crate::db::sessions::{SaveOutcome, SessionOverview};
 use crate::domain::session::{SessionForm, TranslationForm, format_reminders};
-use crate::domain::{Language, RegistrationStatus, SessionId, SessionStatus};
+use crate::domain::{ApprovalMode, Language, RegistrationStatus, SessionId, SessionStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
@@ -89,6 +89,13 @@ struct FormPage {
     languages: Vec<Choice>,
     timezones: Vec<&'static str>,
     translations: Vec<TranslationFields>,
+}
+
+impl FormPage {
+    /// The approval mode as typed is manual (anything else shows automatic).
+    fn manual_approval(&self) -> bool {
+        ApprovalMode::parse(self.form.approval.trim()) == Some(ApprovalMode::Manual)
+    }
 }
 
 /// One language's title, summary and description fields on the session form.
