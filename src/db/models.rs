@@ -168,6 +168,8 @@ pub struct Registration {
     pub reminders_opt_out: bool,
     /// Agreed to be listed among the session's participants (withdrawable).
     pub listed: bool,
+    /// Stopped the organisers' announcements (takes effect on messages not yet sent).
+    pub announcements_opt_out: bool,
 }
 
 impl Registration {
@@ -217,6 +219,7 @@ impl Registration {
             attended: None,
             reminders_opt_out: false,
             listed,
+            announcements_opt_out: false,
         }
     }
 }

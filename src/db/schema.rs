@@ -112,6 +112,7 @@ diesel::table! {
         attended -> Nullable<Bool>,
         reminders_opt_out -> Bool,
         listed -> Bool,
+        announcements_opt_out -> Bool,
     }
 }
 

@@ -5,7 +5,7 @@ mod registration;
 pub mod session;
 mod status;
 
-pub use message_kind::{CalendarMethod, MessageKind, Situation};
+pub use message_kind::{CalendarMethod, MailingList, MessageKind, Situation};
 pub use status::{
     ApprovalMode, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,
     RegistrationStatus, Role, SessionStatus, TokenPurpose,
