@@ -2,6 +2,7 @@
 //! call into `db::` off the async executor, then render or redirect.
 
 pub mod admin;
+pub mod announcements_opt_out;
 pub mod assets;
 pub mod bench;
 pub mod chrome;
@@ -136,6 +137,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/reminders/off", web::get().to(registration::reminders_off_page))
         .route("/manage/{token}/reminders/off", web::post().to(registration::reminders_off))
         .route("/manage/{token}/reminders/on", web::post().to(registration::reminders_on))
+        .route(
+            "/manage/{token}/announcements/off",
+            web::get().to(announcements_opt_out::announcements_off_page),
+        )
+        .route("/manage/{token}/announcements/off", web::post().to(announcements_opt_out::announcements_off))
+        .route("/manage/{token}/announcements/on", web::post().to(announcements_opt_out::announcements_on))
         .route("/manage/{token}/choices", web::post().to(registration::set_choices))
         .route("/manage/{token}/data.json", web::get().to(registration::download_data))
         .route("/manage/{token}/erase", web::post().to(registration::erase_data));

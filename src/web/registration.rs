@@ -411,6 +411,7 @@ struct ManagePage {
     needs: String,
     reminders_on: bool,
     show_reminders: bool,
+    announcements_on: bool,
     can_choose: bool,
     newsletter: bool,
     listed: bool,
@@ -509,6 +510,7 @@ pub async fn manage(
         language_label: i18n.language_name(&registration.language),
         needs: registration.needs,
         reminders_on: !registration.reminders_opt_out,
+        announcements_on: !registration.announcements_opt_out,
         show_reminders: status == RegistrationStatus::Confirmed
             && now < session.starts_at
             && !session_cancelled,
