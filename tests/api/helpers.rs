@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use convoca::clock::Clock;
-use convoca::config::{RawSettings, Settings};
+use convoca::config::{Inputs, RawSettings, Settings, Source};
 use convoca::db::models::{Session, new_id};
 use convoca::db::{AnyConnection, DbPool};
 use convoca::jobs::Worker;
@@ -274,11 +274,13 @@ pub struct Options {
     pub smtp: bool,
     /// Point the app at this SMTP port without starting a server there (a server that is down).
     pub smtp_port: Option<u16>,
+    /// More settings, by environment variable name (e.g. `CONVOCA_DKIM_KEY_FILE`).
+    pub settings: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { registration_limit: 100_000, demo: false, smtp: true, smtp_port: None }
+        Self { registration_limit: 100_000, demo: false, smtp: true, smtp_port: None, settings: Vec::new() }
     }
 }
 
@@ -314,7 +316,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind app port");
         let port = listener.local_addr().expect("addr").port();
         let address = format!("http://127.0.0.1:{port}");
-        let settings = Settings::from_raw(RawSettings {
+        let raw = RawSettings {
             database_url: Some(database_url.clone()),
             bind: Some(format!("127.0.0.1:{port}")),
             base_url: Some(address.clone()),
@@ -327,8 +329,12 @@ impl TestApp {
             retention_days: None,
             trusted_proxies: None,
             registration_limit: Some(options.registration_limit.to_string()),
-        })
-        .expect("settings");
+        };
+        let extra = options.settings;
+        let inputs = Inputs::from(raw).fill(Source::Program, |s| {
+            extra.iter().find(|(name, _)| *name == s.env).map(|(_, value)| value.clone())
+        });
+        let settings = Settings::load(&inputs).expect("settings");
         let clock = Clock::fixed(test_now());
         let app_options = ServeOptions {
             worker: false,

@@ -9,6 +9,7 @@ mod admin_registrations;
 mod catalogue;
 mod cli;
 mod concurrency;
+mod deliverability;
 mod delivery;
 mod email_engine;
 mod hostile;
