@@ -20,6 +20,7 @@ use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations as regs;
 use crate::db::{self, DbPool};
 use crate::domain::{Language, MessageKind, Situation, TokenPurpose};
+use crate::email::headers::ListHeaders;
 use crate::email::messages::{MessageContext, registration_message};
 use crate::email::{Mailer, Outgoing, ics};
 use crate::i18n::I18n;
@@ -333,6 +334,7 @@ fn still_wanted(
     let situation = Situation {
         registration: registration.status,
         reminders_opt_out: registration.reminders_opt_out,
+        announcements_opt_out: registration.announcements_opt_out,
         session: session.status,
         before_start: now < session.starts_at,
         same_version,
@@ -427,9 +429,11 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         html,
         message_id: message_id_for(settings, &message.id),
         calendar,
-        list_unsubscribe: kind.has_list_unsubscribe().then_some(reminders_off_link),
+        list: kind
+            .list()
+            .map(|list| ListHeaders { list, unsubscribe: format!("{manage_link}/{}", list.stop_path()) }),
     };
-    Ok(Prepared::Send(Box::new(outgoing.build(&settings.mail_from)?)))
+    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ flash-cancelled = Your registration has been cancelled. We have sent you a confi
 ## Privacy notice
 privacy-version = Version { $version }
 privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, any accessibility or interpretation needs you tell us, and when you agreed to this notice.
-privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes and the recording, and to report how many members took part. Organisers of the network's secretariat can see them.
+privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes, the organisers' announcements about the webinar and the recording (each reminder and announcement has a link that stops them), and to report how many members took part. Organisers of the network's secretariat can see them.
 privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
 privacy-control = The link in each of our emails shows what we hold about you and lets you cancel your registration.
 privacy-retention = Personal details are removed after the webinar's follow-up period; counts of participation by member are kept.
@@ -276,3 +276,13 @@ privacy-consent-record = We record each consent and withdrawal with the time and
 session-participants = Participants
 session-participants-explain = Registered participants who chose to be listed.
 session-content-fallback = This text is not available in your language; it is shown { $language }.
+
+## Announcements: stopping and restarting them
+email-footer-announcements-off = Stop the organisers' announcements for this webinar: { $link }
+manage-announcements-on = The organisers may send you announcements about this webinar.
+manage-announcements-off = You have stopped the organisers' announcements for this webinar.
+manage-announcements-stop = Stop announcements
+manage-announcements-start = Send me announcements again
+announcements-off-title = Stop announcements
+announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
+announcements-off-confirm = Stop announcements

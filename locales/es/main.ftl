@@ -163,7 +163,7 @@ flash-cancelled = Su inscripción se ha cancelado. Le hemos enviado una confirma
 ## Aviso de privacidad
 privacy-version = Versión { $version }
 privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, dirección de correo electrónico, organización, cargo, país, idioma preferido y zona horaria, las necesidades de accesibilidad o de interpretación que nos indique y la fecha en que aceptó este aviso.
-privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios y la grabación, así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
+privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios, los anuncios de la organización sobre el webinario y la grabación (cada recordatorio y cada anuncio incluye un enlace para detenerlos), así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
 privacy-newsletter = Solo le enviamos el boletín si marcó esa casilla; puede darse de baja en cualquier momento.
 privacy-control = El enlace que figura en cada uno de nuestros correos le muestra los datos que conservamos sobre usted y le permite cancelar su inscripción.
 privacy-retention = Los datos personales se eliminan al terminar el período de seguimiento del webinario; se conserva el recuento de participación por miembro.
@@ -276,3 +276,13 @@ privacy-consent-record = Registramos cada consentimiento y cada retirada con la 
 session-participants = Participantes
 session-participants-explain = Participantes inscritos que eligieron figurar en la lista.
 session-content-fallback = Este texto no está disponible en su idioma; se muestra { $language }.
+
+## Anuncios: detenerlos y reanudarlos
+email-footer-announcements-off = Dejar de recibir los anuncios de la organización sobre este webinario: { $link }
+manage-announcements-on = La organización puede enviarle anuncios sobre este webinario.
+manage-announcements-off = Ha detenido los anuncios de la organización sobre este webinario.
+manage-announcements-stop = Dejar de recibir anuncios
+manage-announcements-start = Volver a recibir anuncios
+announcements-off-title = Dejar de recibir anuncios
+announcements-off-body = ¿Dejar de recibir los anuncios de la organización sobre «{ $title }»? Su inscripción se mantiene y le seguiremos enviando la confirmación, los recordatorios y cualquier cambio del webinario.
+announcements-off-confirm = Dejar de recibir anuncios

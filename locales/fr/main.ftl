@@ -163,7 +163,7 @@ flash-cancelled = Votre inscription a été annulée. Nous vous avons envoyé un
 ## Politique de confidentialité
 privacy-version = Version { $version }
 privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, les éventuels besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
-privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications et l'enregistrement, et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
+privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications, les annonces des organisateurs au sujet du webinaire et l'enregistrement (chaque rappel et chaque annonce contient un lien pour les arrêter), et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
 privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
 privacy-control = Le lien figurant dans chacun de nos courriels vous indique les données que nous détenons à votre sujet et vous permet d'annuler votre inscription.
 privacy-retention = Les données personnelles sont supprimées à l'issue de la période de suivi du webinaire ; seul le décompte des participations par membre est conservé.
@@ -276,3 +276,13 @@ privacy-consent-record = Nous enregistrons chaque consentement et chaque retrait
 session-participants = Participants
 session-participants-explain = Participants inscrits qui ont choisi de figurer dans la liste.
 session-content-fallback = Ce texte n’est pas disponible dans votre langue ; il est affiché { $language }.
+
+## Annonces : les arrêter et les reprendre
+email-footer-announcements-off = Ne plus recevoir les annonces des organisateurs pour ce webinaire : { $link }
+manage-announcements-on = Les organisateurs peuvent vous envoyer des annonces au sujet de ce webinaire.
+manage-announcements-off = Vous avez arrêté les annonces des organisateurs pour ce webinaire.
+manage-announcements-stop = Ne plus recevoir d'annonces
+manage-announcements-start = Recevoir à nouveau les annonces
+announcements-off-title = Ne plus recevoir d'annonces
+announcements-off-body = Ne plus recevoir les annonces des organisateurs pour « { $title } » ? Vous restez inscrit·e, et nous vous envoyons toujours la confirmation, les rappels et tout changement du webinaire.
+announcements-off-confirm = Ne plus recevoir d'annonces

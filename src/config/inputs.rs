@@ -169,7 +169,11 @@ impl From<RawSettings> for Inputs {
             | Key::Demo
             | Key::LogFormat
             | Key::LogFilter
-            | Key::BenchReference => None,
+            | Key::BenchReference
+            | Key::MailReplyTo
+            | Key::DkimKeyFile
+            | Key::DkimSelector
+            | Key::DkimDomain => None,
         })
     }
 }

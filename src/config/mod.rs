@@ -17,6 +17,7 @@ use anyhow::{Context, bail};
 use lettre::message::Mailbox;
 use url::Url;
 
+use crate::email::dkim::DkimSigner;
 use crate::security::SecretKey;
 
 pub use cli::with_settings;
@@ -57,6 +58,10 @@ pub struct Settings {
     pub db_connect_timeout: Duration,
     /// How long a PostgreSQL statement may run (`CONVOCA_DB_STATEMENT_TIMEOUT`).
     pub db_statement_timeout: Duration,
+    /// Where replies go (`CONVOCA_MAIL_REPLY_TO`); none: to the sender.
+    pub mail_reply_to: Option<Mailbox>,
+    /// Signs every message (`CONVOCA_DKIM_KEY_FILE`, `CONVOCA_DKIM_SELECTOR`, `CONVOCA_DKIM_DOMAIN`).
+    pub dkim: Option<DkimSigner>,
     sources: [Source; table::COUNT],
 }
 
@@ -125,6 +130,20 @@ impl Settings {
             })?,
         };
         let organizer = Mailbox::new(mail_from.name.clone(), organizer_email);
+        if is_local_domain(mail_from.email.domain()) && !is_loopback_host(&base_url) {
+            bail!(
+                "CONVOCA_MAIL_FROM {mail_from_raw:?} is an address at {}, which mail servers elsewhere refuse or cannot answer, but CONVOCA_BASE_URL {} is a public address: set CONVOCA_MAIL_FROM to an address of your own domain, e.g. \"Metropolis webinars <webinars@example.org>\"",
+                mail_from.email.domain(),
+                base_url.as_str().trim_end_matches('/')
+            );
+        }
+        let mail_reply_to = match inputs.value(Key::MailReplyTo).map(str::trim).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => Some(v.parse::<Mailbox>().map_err(|e| {
+                anyhow::anyhow!("CONVOCA_MAIL_REPLY_TO {v:?} is not an address ({e}): expected \"Name <address@domain>\" or address@domain")
+            })?),
+        };
+        let dkim = load_dkim(inputs, &mail_from)?;
         let secret_key = match inputs.value(Key::SecretKey) {
             Some(key) if key.len() >= MIN_SECRET_LEN => SecretKey::from_bytes(key.as_bytes().to_vec()),
             Some(_) => bail!(
@@ -193,6 +212,8 @@ impl Settings {
             db_pool_size: u32::try_from(whole_number(inputs, Key::DbPoolSize, 256)?)?,
             db_connect_timeout: Duration::from_secs(whole_number(inputs, Key::DbConnectTimeout, 300)?),
             db_statement_timeout: Duration::from_secs(whole_number(inputs, Key::DbStatementTimeout, 3600)?),
+            mail_reply_to,
+            dkim,
             sources: inputs.sources(),
         })
     }
@@ -269,6 +290,90 @@ fn parse_base_url(value: &str) -> anyhow::Result<Url> {
         bail!("CONVOCA_BASE_URL {value:?} must not have a query or fragment");
     }
     Ok(url)
+}
+
+/// The DKIM signer, when a key file is set: the key file and the selector come together, and
+/// a key that cannot be read or used stops the start with a message naming the setting.
+fn load_dkim(inputs: &Inputs, mail_from: &Mailbox) -> anyhow::Result<Option<DkimSigner>> {
+    let given = |key| inputs.value(key).map(str::trim).filter(|v| !v.is_empty());
+    let (file, selector) = match (given(Key::DkimKeyFile), given(Key::DkimSelector)) {
+        (None, None) => {
+            if given(Key::DkimDomain).is_some() {
+                bail!(
+                    "CONVOCA_DKIM_DOMAIN is set but CONVOCA_DKIM_KEY_FILE is not: set the key file and CONVOCA_DKIM_SELECTOR to sign messages, or unset CONVOCA_DKIM_DOMAIN"
+                );
+            }
+            return Ok(None);
+        }
+        (Some(_), None) => bail!(
+            "CONVOCA_DKIM_KEY_FILE is set but CONVOCA_DKIM_SELECTOR is not: set the selector whose TXT record (SELECTOR._domainkey.DOMAIN) holds the public key"
+        ),
+        (None, Some(_)) => bail!(
+            "CONVOCA_DKIM_SELECTOR is set but CONVOCA_DKIM_KEY_FILE is not: set the PEM file of the private key"
+        ),
+        (Some(file), Some(selector)) => (file, selector),
+    };
+    if !crate::email::dkim::is_dns_name(selector) {
+        bail!(
+            "CONVOCA_DKIM_SELECTOR {selector:?}: expected a DNS label such as convoca2026 (letters, digits, hyphens)"
+        );
+    }
+    let domain = match given(Key::DkimDomain) {
+        Some(d) => d.trim_end_matches('.').to_ascii_lowercase(),
+        None => crate::email::dkim::default_domain(mail_from),
+    };
+    if !crate::email::dkim::is_dns_name(&domain) {
+        bail!("CONVOCA_DKIM_DOMAIN {domain:?}: expected a domain name such as example.org");
+    }
+    let pem = std::fs::read_to_string(file).map_err(|e| {
+        anyhow::anyhow!("CONVOCA_DKIM_KEY_FILE {file:?} cannot be read ({e}): expected a PEM private key file readable by this user")
+    })?;
+    let signer = DkimSigner::new(&pem, selector, &domain)
+        .map_err(|e| anyhow::anyhow!("CONVOCA_DKIM_KEY_FILE {file:?} cannot sign: {e}"))?;
+    let from_domain = crate::email::dkim::default_domain(mail_from);
+    if from_domain != domain && !from_domain.ends_with(&format!(".{domain}")) {
+        tracing::warn!(
+            dkim_domain = %domain,
+            sender_domain = %from_domain,
+            "CONVOCA_DKIM_DOMAIN is neither the sender's domain nor a parent of it: DMARC alignment needs the same organisational domain"
+        );
+    }
+    warn_if_readable_by_others(Path::new(file));
+    Ok(Some(signer))
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+        tracing::warn!(path = %path.display(), "the DKIM key file is readable by other users: chmod 600 it");
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_path: &Path) {}
+
+/// A mail domain that exists only on this machine.
+fn is_local_domain(domain: &str) -> bool {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    domain == "localhost"
+        || domain.ends_with(".localhost")
+        || domain == "localhost.localdomain"
+        || domain
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether the base URL names this machine only (a local trial).
+fn is_loopback_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => is_local_domain(d),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => true,
+    }
 }
 
 /// Reads the secret kept in the data folder, or makes one (readable by the owner only).

@@ -24,6 +24,10 @@ pub enum Key {
     LogFilter,
     BenchReference,
     OrganizerEmail,
+    MailReplyTo,
+    DkimKeyFile,
+    DkimSelector,
+    DkimDomain,
 }
 
 /// What applies when a setting is not given.
@@ -254,6 +258,42 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Described("the address of CONVOCA_MAIL_FROM"),
         "Organiser mailbox of calendar invitations (ORGANIZER, with the sender's name), e.g. webinars@example.org",
+        false,
+    ),
+    row(
+        Key::MailReplyTo,
+        "mail_reply_to",
+        "CONVOCA_MAIL_REPLY_TO",
+        Some("mail-reply-to"),
+        Described("none: replies go to CONVOCA_MAIL_FROM"),
+        "Where replies to emails go (Reply-To), e.g. \"Secretariat <secretariat@example.org>\"",
+        false,
+    ),
+    row(
+        Key::DkimKeyFile,
+        "dkim_key_file",
+        "CONVOCA_DKIM_KEY_FILE",
+        None,
+        Described("none: messages are not DKIM-signed"),
+        "PEM file of the DKIM private key (RSA of 1024 bits or more, PKCS#1 or PKCS#8; or Ed25519, PKCS#8), read at start; its contents are never printed. Needs CONVOCA_DKIM_SELECTOR",
+        false,
+    ),
+    row(
+        Key::DkimSelector,
+        "dkim_selector",
+        "CONVOCA_DKIM_SELECTOR",
+        None,
+        Described("none"),
+        "DKIM selector (s=): the public key is published as a TXT record at SELECTOR._domainkey.DOMAIN",
+        false,
+    ),
+    row(
+        Key::DkimDomain,
+        "dkim_domain",
+        "CONVOCA_DKIM_DOMAIN",
+        None,
+        Described("the domain of CONVOCA_MAIL_FROM"),
+        "DKIM signing domain (d=); for DMARC it must be the sender's domain or a parent of it",
         false,
     ),
 ];

@@ -62,10 +62,90 @@ fn listening_beyond_loopback_needs_smtp_a_shared_secret_and_a_base_url() {
         smtp_url: Some("smtps://u:p@mail.example.org:465".into()),
         secret_key: Some("x".repeat(48)),
         base_url: Some("https://webinars.example.org".into()),
+        mail_from: Some("Metropolis webinars <webinars@example.org>".into()),
         ..Default::default()
     })
     .expect("ok");
     assert!(safe.check_production_safety().is_ok());
+}
+
+#[test]
+fn a_localhost_sender_is_refused_whenever_the_base_url_is_public() {
+    let public = from_env(&[("CONVOCA_BASE_URL", "https://webinars.example.org")]).expect_err("localhost");
+    let message = public.to_string();
+    assert!(
+        message.starts_with("CONVOCA_MAIL_FROM \"Convoca <convoca@localhost>\" is an address at localhost")
+            && message.contains("https://webinars.example.org"),
+        "{message}"
+    );
+    for base in
+        ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://app.localhost"]
+    {
+        assert!(from_env(&[("CONVOCA_BASE_URL", base)]).is_ok(), "{base} is this machine");
+    }
+    for from in ["w@[127.0.0.1]", "w@mail.localhost", "w@LOCALHOST"] {
+        let err =
+            from_env(&[("CONVOCA_BASE_URL", "https://webinars.example.org"), ("CONVOCA_MAIL_FROM", from)])
+                .expect_err(from);
+        assert!(err.to_string().starts_with("CONVOCA_MAIL_FROM"), "{err}");
+    }
+    let behind_proxy = from_env(&[
+        ("CONVOCA_BIND", "127.0.0.1:8080"),
+        ("CONVOCA_BASE_URL", "https://webinars.example.org"),
+        ("CONVOCA_MAIL_FROM", "Metropolis webinars <webinars@example.org>"),
+    ]);
+    assert!(behind_proxy.is_ok());
+}
+
+#[test]
+fn a_reply_to_is_a_mailbox_checked_at_start() {
+    let settings =
+        from_env(&[("CONVOCA_MAIL_REPLY_TO", "Secretariat <secretariat@example.org>")]).expect("ok");
+    assert_eq!(
+        settings.mail_reply_to.map(|m| m.email.to_string()).as_deref(),
+        Some("secretariat@example.org")
+    );
+    let err = from_env(&[("CONVOCA_MAIL_REPLY_TO", "not an address")]).expect_err("bad").to_string();
+    assert!(err.starts_with("CONVOCA_MAIL_REPLY_TO \"not an address\" is not an address"), "{err}");
+}
+
+#[test]
+fn dkim_settings_come_together_and_a_bad_key_names_its_variable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("missing.pem");
+    let missing = missing.to_string_lossy();
+    let err = |vars: &[(&str, &str)]| from_env(vars).expect_err("refused").to_string();
+    assert!(
+        err(&[("CONVOCA_DKIM_SELECTOR", "s1")])
+            .starts_with("CONVOCA_DKIM_SELECTOR is set but CONVOCA_DKIM_KEY_FILE is not")
+    );
+    assert!(
+        err(&[("CONVOCA_DKIM_KEY_FILE", &missing)])
+            .starts_with("CONVOCA_DKIM_KEY_FILE is set but CONVOCA_DKIM_SELECTOR is not")
+    );
+    assert!(
+        err(&[("CONVOCA_DKIM_DOMAIN", "example.org")])
+            .starts_with("CONVOCA_DKIM_DOMAIN is set but CONVOCA_DKIM_KEY_FILE is not")
+    );
+    let unreadable = err(&[("CONVOCA_DKIM_KEY_FILE", &missing), ("CONVOCA_DKIM_SELECTOR", "s1")]);
+    assert!(
+        unreadable.starts_with(&format!("CONVOCA_DKIM_KEY_FILE {missing:?} cannot be read")),
+        "{unreadable}"
+    );
+    let bad = dir.path().join("bad.pem");
+    std::fs::write(&bad, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
+        .expect("write");
+    let bad = bad.to_string_lossy();
+    let unparsable = err(&[("CONVOCA_DKIM_KEY_FILE", &bad), ("CONVOCA_DKIM_SELECTOR", "s1")]);
+    assert!(
+        unparsable.starts_with(&format!("CONVOCA_DKIM_KEY_FILE {bad:?} cannot sign: the PEM does not parse")),
+        "{unparsable}"
+    );
+    assert!(
+        err(&[("CONVOCA_DKIM_KEY_FILE", &bad), ("CONVOCA_DKIM_SELECTOR", "s 1")])
+            .starts_with("CONVOCA_DKIM_SELECTOR \"s 1\"")
+    );
+    assert!(from_env(&[]).expect("no DKIM").dkim.is_none());
 }
 
 #[test]

@@ -56,7 +56,8 @@ impl Audience {
 }
 
 /// The ids of the session's registrations in the audience. Cancelled and declined
-/// registrations never are, whatever their attendance says.
+/// registrations never are, whatever their attendance says, nor those who stopped
+/// announcements.
 pub fn recipients(
     conn: &mut AnyConnection,
     session_id: &SessionId,
@@ -68,6 +69,7 @@ pub fn recipients(
     let mut query = registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.ne_all([RegistrationStatus::Cancelled, RegistrationStatus::Declined]))
+        .filter(registrations::announcements_opt_out.eq(false))
         .select(registrations::id)
         .order(registrations::id.asc())
         .into_boxed::<MultiBackend>();
@@ -89,6 +91,19 @@ pub fn recipients(
     }
     query = query.filter(any);
     query.load(conn)
+}
+
+/// Stops (or restarts) the organisers' announcements to one registration.
+pub fn set_opt_out(
+    conn: &mut AnyConnection,
+    registration_id: &str,
+    opt_out: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(registrations::table.find(registration_id))
+        .set((registrations::announcements_opt_out.eq(opt_out), registrations::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The JSON payload of each message of an announcement.

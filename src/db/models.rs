@@ -171,6 +171,8 @@ pub struct Registration {
     /// The SEQUENCE of the registration's calendar entry (RFC 5546): raised for every message
     /// with a calendar part, over the registration's whole life. Not personal data.
     pub calendar_sequence: i32,
+    /// Stopped the organisers' announcements (takes effect on messages not yet sent).
+    pub announcements_opt_out: bool,
 }
 
 impl Registration {
@@ -221,6 +223,7 @@ impl Registration {
             reminders_opt_out: false,
             listed,
             calendar_sequence: 0,
+            announcements_opt_out: false,
         }
     }
 }

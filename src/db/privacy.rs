@@ -81,6 +81,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
             "accessibility_or_interpretation_needs": registration.needs,
             "attended": registration.attended,
             "reminders": !registration.reminders_opt_out,
+            "announcements": !registration.announcements_opt_out,
             "registered_at": time(registration.created_at),
             "confirmed_at": registration.confirmed_at.map(time),
             "cancelled_at": registration.cancelled_at.map(time),
@@ -125,6 +126,7 @@ fn anonymise(
             registrations::newsletter.eq(false),
             registrations::listed.eq(false),
             registrations::reminders_opt_out.eq(true),
+            registrations::announcements_opt_out.eq(true),
             registrations::updated_at.eq(now),
         ))
         .execute(conn)?;

@@ -113,6 +113,7 @@ diesel::table! {
         reminders_opt_out -> Bool,
         listed -> Bool,
         calendar_sequence -> Integer,
+        announcements_opt_out -> Bool,
     }
 }
 

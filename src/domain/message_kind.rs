@@ -52,11 +52,38 @@ pub enum CalendarMethod {
     Cancel,
 }
 
+/// A kind of message a registrant can stop with one click (RFC 8058) and take back on the
+/// manage page; each is its own list (RFC 2919 `List-Id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailingList {
+    Reminders,
+    Announcements,
+}
+
+impl MailingList {
+    /// The list's label, the first part of its `List-Id`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reminders => "reminders",
+            Self::Announcements => "announcements",
+        }
+    }
+
+    /// The path under the registration's manage link that stops the list.
+    pub fn stop_path(self) -> &'static str {
+        match self {
+            Self::Reminders => "reminders/off",
+            Self::Announcements => "announcements/off",
+        }
+    }
+}
+
 /// What a queued message needs to know, when its time comes, to decide whether it still applies.
 #[derive(Debug, Clone, Copy)]
 pub struct Situation {
     pub registration: RegistrationStatus,
     pub reminders_opt_out: bool,
+    pub announcements_opt_out: bool,
     pub session: SessionStatus,
     /// The session has not started yet.
     pub before_start: bool,
@@ -88,7 +115,7 @@ impl MessageKind {
             Self::FollowUp => now.registration == R::Confirmed,
             Self::AwaitingApproval => now.registration == R::AwaitingApproval,
             Self::Declined => now.registration == R::Declined,
-            Self::Announcement => now.registration != R::Cancelled,
+            Self::Announcement => now.registration != R::Cancelled && !now.announcements_opt_out,
         }
     }
 
@@ -104,7 +131,26 @@ impl MessageKind {
 
     /// Whether the message offers a one-click way to stop messages of its kind (RFC 8058).
     pub fn has_list_unsubscribe(self) -> bool {
-        matches!(self, Self::Reminder)
+        self.list().is_some()
+    }
+
+    /// The list the message belongs to, which the registrant can stop.
+    pub fn list(self) -> Option<MailingList> {
+        match self {
+            Self::Reminder => Some(MailingList::Reminders),
+            Self::Announcement => Some(MailingList::Announcements),
+            Self::ConfirmRequest
+            | Self::AlreadyRegistered
+            | Self::Registered
+            | Self::Waitlisted
+            | Self::Promoted
+            | Self::Cancelled
+            | Self::SessionUpdated
+            | Self::SessionCancelled
+            | Self::FollowUp
+            | Self::AwaitingApproval
+            | Self::Declined => None,
+        }
     }
 
     /// The calendar part a message of this kind carries, decided when it is queued: only a
@@ -140,6 +186,7 @@ mod tests {
         Situation {
             registration,
             reminders_opt_out: false,
+            announcements_opt_out: false,
             session: SessionStatus::Published,
             before_start: true,
             same_version: true,
@@ -158,6 +205,20 @@ mod tests {
             !MessageKind::Reminder.still_wanted(&Situation { session: SessionStatus::Cancelled, ..wanted })
         );
         assert!(!MessageKind::Reminder.still_wanted(&situation(RegistrationStatus::Waitlisted)));
+    }
+
+    #[test]
+    fn reminders_and_announcements_are_lists_with_their_own_way_out() {
+        assert_eq!(MessageKind::Reminder.list(), Some(MailingList::Reminders));
+        assert_eq!(MessageKind::Announcement.list(), Some(MailingList::Announcements));
+        assert!(MessageKind::Announcement.has_list_unsubscribe());
+        assert!(!MessageKind::Registered.has_list_unsubscribe());
+        assert_ne!(MailingList::Reminders.stop_path(), MailingList::Announcements.stop_path());
+        let wanted = situation(RegistrationStatus::Confirmed);
+        assert!(MessageKind::Announcement.still_wanted(&wanted));
+        let opted_out = Situation { announcements_opt_out: true, ..wanted };
+        assert!(!MessageKind::Announcement.still_wanted(&opted_out));
+        assert!(MessageKind::Reminder.still_wanted(&opted_out), "each list stops on its own");
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod session;
 mod status;
 
 pub use ids::{RegistrationId, SessionId};
-pub use message_kind::{CalendarMethod, MessageKind, SessionChange, Situation};
+pub use message_kind::{CalendarMethod, MailingList, MessageKind, SessionChange, Situation};
 pub(crate) use status::text_enum;
 pub use status::{
     ApprovalMode, AudienceGroup, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,

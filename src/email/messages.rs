@@ -4,7 +4,7 @@
 use askama::Template;
 
 use crate::db::models::{Registration, Session};
-use crate::domain::{CalendarMethod, MessageKind, RegistrationStatus, SessionChange};
+use crate::domain::{CalendarMethod, MailingList, MessageKind, RegistrationStatus, SessionChange};
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
@@ -247,13 +247,16 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
                     current.push(line);
                 }
             }
+            let stop = format!("{}/{}", ctx.manage_link, MailingList::Announcements.stop_path());
+            let mut footer = footer.clone();
+            footer.insert(1, i18n.t1("email-footer-announcements-off", "link", &stop));
             EmailContent {
                 subject: text("subject").to_owned(),
                 heading: title.clone(),
                 paragraphs,
                 facts: session_facts(ctx, confirmed),
                 action: Some(manage),
-                footer: footer.clone(),
+                footer,
                 calendar,
             }
         }

@@ -1,6 +1,8 @@
 //! Outgoing email: transports (SMTP through lettre, or `.eml` files when no SMTP server is
 //! configured) and the messages, multipart text + HTML from templates.
 
+pub mod dkim;
+pub mod headers;
 pub mod ics;
 pub mod messages;
 
@@ -96,22 +98,18 @@ pub struct Outgoing {
     pub html: String,
     pub message_id: String,
     pub calendar: Option<(String, crate::domain::CalendarMethod)>,
-    pub list_unsubscribe: Option<String>,
+    pub list: Option<headers::ListHeaders>,
 }
 
 impl Outgoing {
-    pub fn build(self, from: &Mailbox) -> anyhow::Result<Message> {
+    pub fn build(self, settings: &Settings) -> anyhow::Result<Message> {
         let mut builder = Message::builder()
-            .from(from.clone())
+            .from(settings.mail_from.clone())
             .to(self.to)
             .subject(self.subject)
             .message_id(Some(self.message_id))
             .date_now();
-        if let Some(link) = self.list_unsubscribe {
-            builder = builder
-                .header(ListUnsubscribe(format!("<{link}>")))
-                .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
-        }
+        builder = headers::automated(builder, settings, self.list.as_ref());
         let alternative = MultiPart::alternative()
             .singlepart(SinglePart::plain(self.text))
             .singlepart(SinglePart::html(self.html));
@@ -140,42 +138,10 @@ impl Outgoing {
             }
             None => builder.multipart(alternative),
         };
-        message.context("building the message")
-    }
-}
-
-/// `List-Unsubscribe`, so mail clients offer a way out of reminders.
-#[derive(Clone)]
-struct ListUnsubscribe(String);
-
-impl lettre::message::header::Header for ListUnsubscribe {
-    fn name() -> lettre::message::header::HeaderName {
-        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
-    }
-
-    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self(s.to_owned()))
-    }
-
-    fn display(&self) -> lettre::message::header::HeaderValue {
-        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
-    }
-}
-
-/// `List-Unsubscribe-Post` (RFC 8058): the mail client may stop reminders with one POST.
-#[derive(Clone)]
-struct ListUnsubscribePost(String);
-
-impl lettre::message::header::Header for ListUnsubscribePost {
-    fn name() -> lettre::message::header::HeaderName {
-        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
-    }
-
-    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self(s.to_owned()))
-    }
-
-    fn display(&self) -> lettre::message::header::HeaderValue {
-        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+        let message = message.context("building the message")?;
+        match &settings.dkim {
+            Some(signer) => signer.sign(message),
+            None => Ok(message),
+        }
     }
 }

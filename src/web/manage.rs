@@ -8,6 +8,7 @@ use askama::Template;
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
 use super::errors::AppError;
 use super::links::{ConfirmLink, ManageLink, private};
+use super::one_click::OptOutForm;
 use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
@@ -164,6 +165,7 @@ struct ManagePage {
     language_label: String,
     needs: String,
     reminders_on: bool,
+    announcements_on: bool,
     show_reminders: bool,
     can_choose: bool,
     newsletter: bool,
@@ -228,6 +230,7 @@ pub async fn manage(
         language_label: i18n.language_name(&registration.language),
         needs: registration.needs,
         reminders_on: !registration.reminders_opt_out,
+        announcements_on: !registration.announcements_opt_out,
         show_reminders: status == RegistrationStatus::Confirmed
             && now < session.starts_at
             && !session_cancelled,
@@ -338,16 +341,10 @@ pub async fn reminders_off_page(
 async fn set_reminders(
     state: web::Data<AppState>,
     link: ManageLink,
-    seed: CsrfSeed,
-    form: Vec<(String, String)>,
+    form: OptOutForm,
     opt_out: bool,
 ) -> Result<HttpResponse, AppError> {
-    let one_click = form.iter().any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
-    let csrf_ok = form
-        .iter()
-        .find(|(k, _)| k == "csrf_token")
-        .is_some_and(|(_, v)| state.settings.secret_key.verify("csrf", &seed.0, v));
-    if !(csrf_ok || (one_click && opt_out)) {
+    if !form.allows(opt_out) {
         return Err(AppError::Forbidden);
     }
     let ManageLink { token, registration, .. } = link;
@@ -356,28 +353,24 @@ async fn set_reminders(
         db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
     })
     .await?;
-    if one_click && !csrf_ok {
-        return Ok(private(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("OK")));
-    }
-    Ok(back_to_manage(&token, if opt_out { Notice::RemindersOff } else { Notice::RemindersOn }, ""))
+    let notice = if opt_out { Notice::RemindersOff } else { Notice::RemindersOn };
+    Ok(private(form.mail_client_answer().unwrap_or_else(|| back_to_manage(&token, notice, ""))))
 }
 
 pub async fn reminders_off(
     state: web::Data<AppState>,
     link: ManageLink,
-    seed: CsrfSeed,
-    form: web::Form<Vec<(String, String)>>,
+    form: OptOutForm,
 ) -> Result<HttpResponse, AppError> {
-    set_reminders(state, link, seed, form.into_inner(), true).await
+    set_reminders(state, link, form, true).await
 }
 
 pub async fn reminders_on(
     state: web::Data<AppState>,
     link: ManageLink,
-    seed: CsrfSeed,
-    form: web::Form<Vec<(String, String)>>,
+    form: OptOutForm,
 ) -> Result<HttpResponse, AppError> {
-    set_reminders(state, link, seed, form.into_inner(), false).await
+    set_reminders(state, link, form, false).await
 }
 
 /// The person's optional consents (newsletter, being listed), changed from the manage page.

@@ -4,6 +4,7 @@
 //! every page shares), `errors`, `links` (emailed-link tokens), `server` (the middleware).
 
 pub mod admin;
+pub mod announcements_opt_out;
 pub mod assets;
 pub mod bench;
 pub mod chrome;
@@ -15,6 +16,7 @@ pub mod links;
 pub mod manage;
 pub mod metrics;
 pub mod multipart;
+pub mod one_click;
 pub mod page_cache;
 pub mod photos;
 pub mod public;
@@ -54,6 +56,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/reminders/off", web::get().to(manage::reminders_off_page))
         .route("/manage/{token}/reminders/off", web::post().to(manage::reminders_off))
         .route("/manage/{token}/reminders/on", web::post().to(manage::reminders_on))
+        .route(
+            "/manage/{token}/announcements/off",
+            web::get().to(announcements_opt_out::announcements_off_page),
+        )
+        .route("/manage/{token}/announcements/off", web::post().to(announcements_opt_out::announcements_off))
+        .route("/manage/{token}/announcements/on", web::post().to(announcements_opt_out::announcements_on))
         .route("/manage/{token}/choices", web::post().to(manage::set_choices))
         .route("/manage/{token}/data.json", web::get().to(manage::download_data))
         .route("/manage/{token}/erase", web::post().to(manage::erase_data));

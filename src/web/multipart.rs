@@ -103,6 +103,34 @@ pub async fn read<S>(
 where
     S: Stream<Item = Result<Bytes, PayloadError>> + Unpin + 'static,
 {
+    read_with(headers, body, limits, Some(&valid_token)).await
+}
+
+/// The text fields of a small multipart form that need not carry a CSRF token (a mail client's
+/// one-click unsubscribe, RFC 8058), within the same limits; a `csrf_token` sent is kept among
+/// the fields for the caller to check. No file is accepted.
+pub async fn read_text<S>(
+    headers: &HeaderMap,
+    body: S,
+    limits: &Limits,
+) -> Result<Vec<(String, String)>, AppError>
+where
+    S: Stream<Item = Result<Bytes, PayloadError>> + Unpin + 'static,
+{
+    read_with(headers, body, limits, None).await.map(|form| form.text)
+}
+
+/// Reads the form; with `valid_token`, its CSRF token must be there and valid (checked as soon
+/// as it arrives), else the token is an ordinary text field.
+async fn read_with<S>(
+    headers: &HeaderMap,
+    body: S,
+    limits: &Limits,
+    valid_token: Option<&dyn Fn(&str) -> bool>,
+) -> Result<SignedMultipart, AppError>
+where
+    S: Stream<Item = Result<Bytes, PayloadError>> + Unpin + 'static,
+{
     // A body announced as larger than the limit is refused before any of it is read; the
     // count below holds whatever was announced.
     let declared = headers
@@ -144,7 +172,9 @@ where
             continue;
         }
         let value = read_field(&mut field, limits.max_text_bytes).await.map_err(fail)?;
-        if name == CSRF_FIELD {
+        if let Some(valid_token) = valid_token
+            && name == CSRF_FIELD
+        {
             // One token, checked as soon as it arrives: a forged one stops the reading.
             let token = value.map(|b| String::from_utf8_lossy(&b).into_owned());
             if signed || !token.is_some_and(|t| valid_token(&t)) {
@@ -160,7 +190,7 @@ where
         }
         form.text.push((name, String::from_utf8_lossy(&value).into_owned()));
     }
-    if !signed {
+    if valid_token.is_some() && !signed {
         return Err(AppError::Forbidden);
     }
     Ok(form)

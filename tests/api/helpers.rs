@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use convoca::clock::Clock;
-use convoca::config::{RawSettings, Settings};
+use convoca::config::{Inputs, RawSettings, Settings, Source};
 use convoca::db::models::{Session, new_id};
 use convoca::db::{AnyConnection, DbPool};
 use convoca::jobs::Worker;
@@ -318,11 +318,20 @@ pub struct Options {
     /// `CONVOCA_TRUSTED_PROXIES`: with "127.0.0.1", a test speaks as any client through
     /// `X-Forwarded-For`.
     pub trusted_proxies: Option<&'static str>,
+    /// More settings, by environment variable name (e.g. `CONVOCA_DKIM_KEY_FILE`).
+    pub settings: Vec<(&'static str, String)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { registration_limit: 100_000, demo: false, smtp: true, smtp_port: None, trusted_proxies: None }
+        Self {
+            registration_limit: 100_000,
+            demo: false,
+            smtp: true,
+            smtp_port: None,
+            trusted_proxies: None,
+            settings: Vec::new(),
+        }
     }
 }
 
@@ -358,7 +367,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind app port");
         let port = listener.local_addr().expect("addr").port();
         let address = format!("http://127.0.0.1:{port}");
-        let settings = Settings::from_raw(RawSettings {
+        let raw = RawSettings {
             database_url: Some(database_url.clone()),
             bind: Some(format!("127.0.0.1:{port}")),
             base_url: Some(address.clone()),
@@ -372,8 +381,12 @@ impl TestApp {
             trusted_proxies: options.trusted_proxies.map(str::to_owned),
             registration_limit: Some(options.registration_limit.to_string()),
             organizer_email: Some("secretariat@convoca.test".into()),
-        })
-        .expect("settings");
+        };
+        let extra = options.settings;
+        let inputs = Inputs::from(raw).fill(Source::Program, |s| {
+            extra.iter().find(|(name, _)| *name == s.env).map(|(_, value)| value.clone())
+        });
+        let settings = Settings::load(&inputs).expect("settings");
         let clock = Clock::fixed(test_now());
         let app_options = ServeOptions {
             worker: false,

@@ -11,6 +11,7 @@ mod catalogue;
 mod cli;
 mod concurrency;
 mod confirmation;
+mod deliverability;
 mod delivery;
 mod email_engine;
 mod hostile;
