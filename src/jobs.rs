@@ -410,6 +410,7 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         registration: &registration,
         session: &session,
         session_link: settings.link(&format!("/sessions/{}", session.slug)),
+        catalogue_link: settings.link("/"),
         manage_link: manage_link.clone(),
         confirm_link: confirm_token.map(|token| settings.link(&format!("/confirm/{token}"))),
         reminders_off_link: reminders_off_link.clone(),

@@ -194,7 +194,6 @@ email-join-label = Join
 email-details-label = Details
 email-manage-label = Manage your registration
 email-manage-action = View or cancel my registration
-email-session-action = See the session
 email-online = Online
 email-footer-manage = See, change or cancel your registration: { $link }
 email-footer-why = You receive this email because this address was used to register for a webinar.

@@ -194,7 +194,6 @@ email-join-label = Enlace de acceso
 email-details-label = Detalles
 email-manage-label = Gestionar su inscripción
 email-manage-action = Ver o cancelar mi inscripción
-email-session-action = Ver la sesión
 email-online = En línea
 email-footer-manage = Consulte, modifique o cancele su inscripción: { $link }
 email-footer-why = Recibe este correo porque esta dirección se utilizó para inscribirse en un webinario.

@@ -194,7 +194,6 @@ email-join-label = Lien de connexion
 email-details-label = Détails
 email-manage-label = Gérer votre inscription
 email-manage-action = Consulter ou annuler mon inscription
-email-session-action = Voir la session
 email-online = En ligne
 email-footer-manage = Consulter, modifier ou annuler votre inscription : { $link }
 email-footer-why = Vous recevez ce courriel parce que cette adresse a été utilisée pour s'inscrire à un webinaire.

@@ -59,6 +59,8 @@ pub struct MessageContext<'a> {
     pub registration: &'a Registration,
     pub session: &'a Session,
     pub session_link: String,
+    /// The catalogue, for messages about a seat that is gone (cancelled, declined).
+    pub catalogue_link: String,
     pub manage_link: String,
     pub confirm_link: Option<String>,
     /// One-click link that stops reminders for this registration.
@@ -161,7 +163,7 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             ]
             .concat(),
             session_facts(ctx, false),
-            Some(Action { label: i18n.t("email-session-action"), url: ctx.session_link.clone() }),
+            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.catalogue_link.clone() }),
         ),
         MessageKind::AwaitingApproval => content(
             "email-awaiting-subject",
@@ -173,7 +175,7 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             "email-declined-subject",
             vec![hello, i18n.t("email-declined-body")],
             session_facts(ctx, false),
-            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
+            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.catalogue_link.clone() }),
         ),
         MessageKind::Reminder => {
             let offset = ctx.payload.get("offset").and_then(serde_json::Value::as_i64).unwrap_or(0);
@@ -210,7 +212,7 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             ]
             .concat(),
             session_facts(ctx, false),
-            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.session_link.clone() }),
+            Some(Action { label: i18n.t("email-catalogue-action"), url: ctx.catalogue_link.clone() }),
         ),
         MessageKind::FollowUp => {
             let body = match ctx.registration.attended {

@@ -98,6 +98,20 @@ async fn a_french_speaker_registers_confirms_and_cancels_on_a_phone() {
     );
     let manage_link = registered.link(&format!("{}/manage/", app.address)).expect("a manage link");
 
+    // The HTML part of both mails fits a phone, 390 and 320 pixels wide: long links wrap, nothing
+    // scrolls sideways.
+    let mails_dir = tempfile::tempdir().expect("a folder for the mails");
+    for (name, mail) in [("confirmation", &mails[0]), ("registered", registered)] {
+        let file = mails_dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, mail.html()).expect("write the mail");
+        for width in [390, 320] {
+            browser.resize(width, 844).await;
+            browser.open(&format!("file://{}", file.display())).await;
+            browser.assert_fits_width().await;
+        }
+    }
+    browser.resize(390, 844).await;
+
     browser.open(&format!("/sessions/{FRENCH_SLUG}")).await;
     assert_eq!(browser.text("dl.facts dd:nth-of-type(4)").await, seats_left(99), "one seat taken");
 
