@@ -335,7 +335,39 @@ async fn two_workers_share_the_work_without_sending_anything_twice(engine: Engin
     }
 }
 
+/// A mail client's one-click stop of reminders, posted as multipart/form-data (RFC 8058 allows
+/// either encoding), without cookies.
+async fn the_reminders_one_click_stop_takes_multipart(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("one-click", 10, 3).await;
+    let org = app.create_member("Accra", "Ghana").await;
+    app.register_and_confirm("one-click", "Ama Owusu", "ama@accra.gov.gh", &org).await;
+    app.deliver_mail().await;
+    app.clock.set(session.starts_at - Duration::days(1) + Duration::minutes(1));
+    app.deliver_mail().await;
+    let reminder = app.mail().to("ama@accra.gov.gh").last().expect("a reminder").clone();
+    let header = reminder.header("List-Unsubscribe").expect("List-Unsubscribe");
+    let link = header.trim_start_matches('<').trim_end_matches('>').to_owned();
+    let boundary = "convoca-one-click";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--{boundary}--\r\n"
+    );
+    let res = reqwest::Client::new()
+        .post(&link)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("one click");
+    assert_eq!(res.status(), 200);
+    app.clock.set(session.starts_at - Duration::hours(1) + Duration::minutes(1));
+    app.deliver_mail().await;
+    let after = app.mail().to("ama@accra.gov.gh");
+    assert_eq!(after.last().map(|m| m.subject()), Some(reminder.subject()), "no reminder after the stop");
+}
+
 on_both_engines!(
+    the_reminders_one_click_stop_takes_multipart,
     reminders_follow_the_schedule_in_each_registrant_s_language,
     a_custom_schedule_and_an_opt_out_are_respected,
     moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders,

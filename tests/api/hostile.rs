@@ -1734,6 +1734,10 @@ async fn every_path_and_query_parameter_survives_every_payload(engine: Engine) {
         ("POST", "/manage/{x}/cancel".into(), String::new()),
         ("POST", "/manage/{x}/reminders/off".into(), String::new()),
         ("POST", "/manage/{x}/reminders/on".into(), String::new()),
+        ("GET", "/manage/{x}/announcements/off".into(), String::new()),
+        ("POST", "/manage/{x}/announcements/off".into(), "List-Unsubscribe=One-Click".into()),
+        ("POST", "/manage/{x}/announcements/on".into(), String::new()),
+        ("POST", "/confirm/{x}".into(), String::new()),
         ("POST", "/manage/{x}/choices".into(), "newsletter=yes".into()),
         ("POST", "/manage/{x}/erase".into(), "confirm=yes".into()),
     ];

@@ -5,7 +5,7 @@ use crate::helpers::{Engine, Options, TestApp, csrf_token};
 use crate::on_both_engines;
 
 /// Every route an emailed link opens: method, path after the token, form body.
-const TOKEN_ROUTES: [(&str, &str, &str); 11] = [
+const TOKEN_ROUTES: [(&str, &str, &str); 14] = [
     ("GET", "/confirm/{t}", ""),
     ("POST", "/confirm/{t}", ""),
     ("GET", "/manage/{t}", ""),
@@ -15,6 +15,9 @@ const TOKEN_ROUTES: [(&str, &str, &str); 11] = [
     ("POST", "/manage/{t}/cancel", ""),
     ("POST", "/manage/{t}/reminders/off", ""),
     ("POST", "/manage/{t}/reminders/on", ""),
+    ("GET", "/manage/{t}/announcements/off", ""),
+    ("POST", "/manage/{t}/announcements/off", ""),
+    ("POST", "/manage/{t}/announcements/on", ""),
     ("POST", "/manage/{t}/choices", "newsletter=yes"),
     ("POST", "/manage/{t}/erase", "confirm=yes"),
 ];
