@@ -66,6 +66,26 @@ pub struct RegistrationInput {
     pub listed: bool,
 }
 
+impl RegistrationInput {
+    /// A valid submission for tests and benchmarks: a person at an organisation typed by name,
+    /// in English, with every optional detail empty; set what matters with struct update syntax.
+    pub fn sample(name: &str, email: &str, organisation: &str) -> Self {
+        RegistrationInput {
+            name: name.to_owned(),
+            email: email.to_owned(),
+            email_normalized: email.to_lowercase(),
+            organisation: OrganisationChoice::Other(organisation.to_owned()),
+            position: String::new(),
+            country: String::new(),
+            language: Language::En,
+            timezone: None,
+            needs: String::new(),
+            newsletter: false,
+            listed: false,
+        }
+    }
+}
+
 pub const NAME_MAX: usize = 120;
 pub const EMAIL_MAX: usize = 254;
 pub const ORGANISATION_MAX: usize = 160;

@@ -1,6 +1,6 @@
 use convoca::db::{registrations, tokens};
+use convoca::domain::RegistrationInput;
 use convoca::domain::TokenPurpose;
-use convoca::domain::{Language, OrganisationChoice, RegistrationInput};
 
 use crate::helpers::{Engine, TestApp};
 use crate::on_both_engines;
@@ -17,17 +17,8 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                 .map(|i| {
                     let email = format!("person{i}@race.example.org");
                     let input = RegistrationInput {
-                        name: format!("Person {i}"),
-                        email: email.clone(),
-                        email_normalized: email.clone(),
-                        organisation: OrganisationChoice::Other("Race City".into()),
-                        position: String::new(),
                         country: "Spain".into(),
-                        language: Language::En,
-                        timezone: None,
-                        needs: String::new(),
-                        newsletter: false,
-                        listed: false,
+                        ..RegistrationInput::sample(&format!("Person {i}"), &email, "Race City")
                     };
                     registrations::submit_within_limit(conn, &session.id, &input, None, now).expect("submit");
                     let id: convoca::domain::RegistrationId = {
