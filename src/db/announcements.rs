@@ -13,7 +13,9 @@ use super::models::Session;
 use super::outbox::{self, NewMessage};
 use super::schema::{outbox as outbox_table, registrations};
 use super::{AnyConnection, MultiBackend, write_tx};
-use crate::domain::{AudienceGroup, MessageKind, OutboxStatus, RegistrationStatus, SessionId};
+use crate::domain::{
+    AudienceGroup, MessageKind, OutboxStatus, RegistrationId, RegistrationStatus, SessionId,
+};
 
 /// Which registrants receive an announcement (any of the ticked groups).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -96,7 +98,7 @@ pub fn recipients(
 /// Stops (or restarts) the organisers' announcements to one registration.
 pub fn set_opt_out(
     conn: &mut AnyConnection,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     opt_out: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {

@@ -12,9 +12,10 @@ use crate::domain::{
     RegistrationId, RegistrationStatus, Role, SessionId, SessionStatus, TokenPurpose,
 };
 
-/// Makes a domain enum usable as a `Text` column and in filters (`column.eq(Status::X)`).
+/// Makes a domain type usable as a `Text` column and in filters (`column.eq(value)`): written
+/// by `as_str`, read back by the expression given (`word` is the stored text).
 macro_rules! text_column {
-    ($($ty:ident),+ $(,)?) => {$(
+    (@one $ty:ident, |$word:ident| $read:expr) => {
         const _: () = {
             // diesel's derives, applied to the domain type from here (`foreign_derive`).
             #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
@@ -39,17 +40,23 @@ macro_rules! text_column {
                 String: FromSql<Text, DB>,
             {
                 fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                    let word = String::from_sql(bytes)?;
-                    $ty::parse(&word)
-                        .ok_or_else(|| format!("unknown {} {word:?} in the database", stringify!($ty)).into())
+                    let $word = String::from_sql(bytes)?;
+                    $read
                 }
             }
         };
-    )+};
+    };
+    (words: $($ty:ident),+ ; ids: $($id:ident),+ $(,)?) => {
+        // A closed set: any other stored word is an error, never a silent default.
+        $(text_column!(@one $ty, |word| $ty::parse(&word)
+            .ok_or_else(|| format!("unknown {} {word:?} in the database", stringify!($ty)).into()));)+
+        // Ids: only ids are written there.
+        $(text_column!(@one $id, |word| Ok($id::from_stored(word)));)+
+    };
 }
 
 text_column!(
-    RegistrationStatus,
+    words: RegistrationStatus,
     SessionStatus,
     ApprovalMode,
     Role,
@@ -59,40 +66,32 @@ text_column!(
     MessageKind,
     ConsentPurpose,
     ConsentSource,
-    TokenPurpose,
+    TokenPurpose;
+    ids: SessionId,
+    RegistrationId,
 );
 
-/// Makes a domain id usable as a `Text` column and in filters (`column.eq(&id)`).
-macro_rules! id_column {
-    ($($ty:ident),+ $(,)?) => {$(
-        const _: () = {
-            #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
-            #[diesel(foreign_derive)]
-            #[diesel(sql_type = Text)]
-            #[allow(dead_code)]
-            struct Column($ty);
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
 
-            impl<DB> ToSql<Text, DB> for $ty
-            where
-                DB: Backend,
-                str: ToSql<Text, DB>,
-            {
-                fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                    self.as_str().to_sql(out)
-                }
-            }
+    use super::*;
 
-            impl<DB> FromSql<Text, DB> for $ty
-            where
-                DB: Backend,
-                String: FromSql<Text, DB>,
-            {
-                fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                    String::from_sql(bytes).map($ty::from_stored)
-                }
-            }
-        };
-    )+};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        status: RegistrationStatus,
+    }
+
+    #[test]
+    fn a_status_round_trips_and_an_unknown_word_is_an_error_not_a_default() {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").expect("sqlite");
+        let row: Row = diesel::sql_query("SELECT ? AS status")
+            .bind::<Text, _>(RegistrationStatus::AwaitingApproval)
+            .get_result(&mut conn)
+            .expect("a known word");
+        assert_eq!(row.status, RegistrationStatus::AwaitingApproval);
+        let unknown = diesel::sql_query("SELECT 'maybe' AS status").get_result::<Row>(&mut conn);
+        assert!(unknown.is_err(), "a word the domain does not know is refused");
+    }
 }
-
-id_column!(SessionId, RegistrationId);

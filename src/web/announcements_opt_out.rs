@@ -8,8 +8,8 @@ use askama::Template;
 use super::chrome::{Chrome, CsrfSeed, html, see_other};
 use super::errors::AppError;
 use super::links::{ManageLink, private};
-use super::one_click::OptOutForm;
-use super::state::{AppState, run_db};
+use super::one_click::{OptOutForm, set_stopped};
+use super::state::AppState;
 use crate::db;
 use crate::i18n::I18n;
 
@@ -63,16 +63,8 @@ async fn set_announcements(
     state: web::Data<AppState>,
     link: ManageLink,
     form: OptOutForm,
-    opt_out: bool,
+    stop: bool,
 ) -> Result<HttpResponse, AppError> {
-    if !form.allows(opt_out) {
-        return Err(AppError::Forbidden);
-    }
-    let ManageLink { token, registration, .. } = link;
-    let now = state.clock.now();
-    run_db(&state, move |conn| db::announcements::set_opt_out(conn, &registration.id, opt_out, now)).await?;
-    Ok(private(
-        form.mail_client_answer()
-            .unwrap_or_else(|| see_other(&format!("/manage/{token}?done=choices#announcements"))),
-    ))
+    let back = |token: &str| see_other(&format!("/manage/{token}?done=choices#announcements"));
+    set_stopped(&state, link, form, stop, db::announcements::set_opt_out, back).await
 }

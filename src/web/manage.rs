@@ -8,7 +8,7 @@ use askama::Template;
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
 use super::errors::AppError;
 use super::links::{ConfirmLink, ManageLink, private};
-use super::one_click::OptOutForm;
+use super::one_click::{OptOutForm, set_stopped};
 use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
@@ -342,19 +342,11 @@ async fn set_reminders(
     state: web::Data<AppState>,
     link: ManageLink,
     form: OptOutForm,
-    opt_out: bool,
+    stop: bool,
 ) -> Result<HttpResponse, AppError> {
-    if !form.allows(opt_out) {
-        return Err(AppError::Forbidden);
-    }
-    let ManageLink { token, registration, .. } = link;
-    let now = state.clock.now();
-    run_db(&state, move |conn| {
-        db::registrations::set_reminders_opt_out(conn, &registration.id, opt_out, now)
-    })
-    .await?;
-    let notice = if opt_out { Notice::RemindersOff } else { Notice::RemindersOn };
-    Ok(private(form.mail_client_answer().unwrap_or_else(|| back_to_manage(&token, notice, ""))))
+    let notice = if stop { Notice::RemindersOff } else { Notice::RemindersOn };
+    let back = |token: &str| back_to_manage(token, notice, "");
+    set_stopped(&state, link, form, stop, db::registrations::set_reminders_opt_out, back).await
 }
 
 pub async fn reminders_off(
