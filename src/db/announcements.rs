@@ -13,9 +13,7 @@ use super::models::Session;
 use super::outbox::{self, NewMessage};
 use super::schema::{outbox as outbox_table, registrations};
 use super::{AnyConnection, MultiBackend, write_tx};
-use crate::domain::{
-    AudienceGroup, MessageKind, OutboxStatus, RegistrationId, RegistrationStatus, SessionId,
-};
+use crate::domain::{AudienceGroup, MessageKind, OutboxStatus, RegistrationStatus, SessionId};
 
 /// Which registrants receive an announcement (any of the ticked groups).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -93,19 +91,6 @@ pub fn recipients(
     }
     query = query.filter(any);
     query.load(conn)
-}
-
-/// Stops (or restarts) the organisers' announcements to one registration.
-pub fn set_opt_out(
-    conn: &mut AnyConnection,
-    registration_id: &RegistrationId,
-    opt_out: bool,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(registrations::table.find(registration_id))
-        .set((registrations::announcements_opt_out.eq(opt_out), registrations::updated_at.eq(now)))
-        .execute(conn)
-        .map(|_| ())
 }
 
 /// The JSON payload of each message of an announcement.

@@ -8,7 +8,7 @@ use super::models::{Registration, RegistrationDetails, Session, new_id};
 use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
 use crate::domain::{
-    ApprovalMode, ConsentPurpose, ConsentSource, MAX_CONFIRMATION_MAILS_PER_HOUR, MessageKind,
+    ApprovalMode, ConsentPurpose, ConsentSource, MAX_CONFIRMATION_MAILS_PER_HOUR, MailingList, MessageKind,
     OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId, TokenPurpose,
 };
 
@@ -384,15 +384,24 @@ pub fn organisation_name(conn: &mut AnyConnection, registration: &Registration) 
     }
 }
 
-/// Turns reminder emails for one registration off or on.
-pub fn set_reminders_opt_out(
+/// Stops (or restarts) one kind of mail to one registration: reminders, or the organisers'
+/// announcements.
+pub fn set_stopped(
     conn: &mut AnyConnection,
     registration_id: &RegistrationId,
-    opt_out: bool,
+    list: MailingList,
+    stopped: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(registrations::table.find(registration_id))
-        .set((registrations::reminders_opt_out.eq(opt_out), registrations::updated_at.eq(now)))
-        .execute(conn)
-        .map(|_| ())
+    let target = registrations::table.find(registration_id);
+    let changed_at = registrations::updated_at.eq(now);
+    match list {
+        MailingList::Reminders => diesel::update(target)
+            .set((registrations::reminders_opt_out.eq(stopped), changed_at))
+            .execute(conn),
+        MailingList::Announcements => diesel::update(target)
+            .set((registrations::announcements_opt_out.eq(stopped), changed_at))
+            .execute(conn),
+    }
+    .map(|_| ())
 }

@@ -10,7 +10,7 @@ use super::errors::AppError;
 use super::links::{ManageLink, private};
 use super::one_click::{OptOutForm, set_stopped};
 use super::state::AppState;
-use crate::db;
+use crate::domain::MailingList;
 use crate::i18n::I18n;
 
 #[derive(Template)]
@@ -66,5 +66,5 @@ async fn set_announcements(
     stop: bool,
 ) -> Result<HttpResponse, AppError> {
     let back = |token: &str| see_other(&format!("/manage/{token}?done=choices#announcements"));
-    set_stopped(&state, link, form, stop, db::announcements::set_opt_out, back).await
+    set_stopped(&state, link, form, MailingList::Announcements, stop, back).await
 }

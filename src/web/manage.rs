@@ -12,7 +12,7 @@ use super::one_click::{OptOutForm, set_stopped};
 use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::registrations::{CancelOutcome, ConfirmOutcome};
-use crate::domain::RegistrationStatus;
+use crate::domain::{MailingList, RegistrationStatus};
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
@@ -346,7 +346,7 @@ async fn set_reminders(
 ) -> Result<HttpResponse, AppError> {
     let notice = if stop { Notice::RemindersOff } else { Notice::RemindersOn };
     let back = |token: &str| back_to_manage(token, notice, "");
-    set_stopped(&state, link, form, stop, db::registrations::set_reminders_opt_out, back).await
+    set_stopped(&state, link, form, MailingList::Reminders, stop, back).await
 }
 
 pub async fn reminders_off(

@@ -9,15 +9,13 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 
-use chrono::NaiveDateTime;
-
 use super::chrome::CsrfSeed;
 use super::errors::AppError;
 use super::links::{ManageLink, private};
 use super::multipart::{self, CSRF_FIELD, Limits};
 use super::state::{AppState, run_db};
-use crate::db::AnyConnection;
-use crate::domain::RegistrationId;
+use crate::db;
+use crate::domain::MailingList;
 
 /// A one-click post is two short fields; anything bigger is not one.
 const LIMITS: Limits = Limits { max_parts: 8, max_body_bytes: 4096, max_text_bytes: 256, files: &[] };
@@ -79,27 +77,23 @@ impl FromRequest for OptOutForm {
     }
 }
 
-/// Stops (or restarts) one kind of mail for the registration of a manage link: `store` records
-/// the choice; the mail client gets its plain answer, our page's button goes `back` (given the
-/// manage token) to the manage page.
-pub async fn set_stopped<F>(
+/// Stops (or restarts) one kind of mail for the registration of a manage link; the mail
+/// client gets its plain answer, our page's button goes `back` (given the manage token) to the
+/// manage page.
+pub async fn set_stopped(
     state: &AppState,
     link: ManageLink,
     form: OptOutForm,
+    list: MailingList,
     stop: bool,
-    store: F,
     back: impl FnOnce(&str) -> HttpResponse,
-) -> Result<HttpResponse, AppError>
-where
-    F: FnOnce(&mut AnyConnection, &RegistrationId, bool, NaiveDateTime) -> diesel::QueryResult<()>
-        + Send
-        + 'static,
-{
+) -> Result<HttpResponse, AppError> {
     if !form.allows(stop) {
         return Err(AppError::Forbidden);
     }
     let ManageLink { token, registration, .. } = link;
     let now = state.clock.now();
-    run_db(state, move |conn| store(conn, &registration.id, stop, now)).await?;
+    run_db(state, move |conn| db::registrations::set_stopped(conn, &registration.id, list, stop, now))
+        .await?;
     Ok(private(form.mail_client_answer().unwrap_or_else(|| back(&token))))
 }
