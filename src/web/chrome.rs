@@ -18,8 +18,14 @@ use crate::i18n::I18n;
 pub const LANGUAGE_COOKIE: &str = "convoca_lang";
 pub const CSRF_COOKIE: &str = "convoca_csrf";
 
+/// Marks a request whose response depends on the negotiated language (see [`vary_on_language`]).
+#[derive(Debug, Clone, Copy)]
+struct LanguageNegotiated;
+
 /// The visitor's language: their explicit choice (cookie), else `Accept-Language`, else English.
+/// The response then varies with both headers, which [`vary_on_language`] tells caches.
 pub fn language_of(req: &HttpRequest) -> Language {
+    req.extensions_mut().insert(LanguageNegotiated);
     if let Some(lang) = req.cookie(LANGUAGE_COOKIE).and_then(|c| Language::parse(c.value())) {
         return lang;
     }
@@ -52,6 +58,7 @@ pub struct LanguageChoice {
 pub struct Chrome {
     pub css_url: &'static str,
     pub js_url: &'static str,
+    pub icon_url: &'static str,
     pub languages: Vec<LanguageChoice>,
 }
 
@@ -65,6 +72,7 @@ impl Chrome {
         Self {
             css_url: assets::css_url(),
             js_url: assets::js_url(),
+            icon_url: assets::icon_url(),
             languages: Language::ALL
                 .iter()
                 .map(|lang| LanguageChoice {
@@ -126,6 +134,21 @@ pub async fn csrf_seed(
             .same_site(SameSite::Lax)
             .finish();
         res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+/// Adds `Vary: Accept-Language, Cookie` to every response whose content used [`language_of`]
+/// (RFC 9110 §12.5.5), so a shared cache never serves one visitor's language to another.
+pub async fn vary_on_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    if res.request().extensions().contains::<LanguageNegotiated>() {
+        let headers = res.headers_mut();
+        headers.append(header::VARY, header::HeaderValue::from_static("Accept-Language"));
+        headers.append(header::VARY, header::HeaderValue::from_static("Cookie"));
     }
     Ok(res)
 }

@@ -43,6 +43,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/privacy", web::get().to(public::privacy))
         .route("/language/{code}", web::get().to(public::set_language))
         .route("/static/{file}", web::get().to(assets::serve))
+        .route("/favicon.ico", web::get().to(assets::favicon))
+        .route("/robots.txt", web::get().to(assets::robots))
         .route("/sessions/{slug}", web::get().to(public::session_page))
         .route("/sessions/{slug}/register", web::get().to(registration::registration_form))
         .route("/sessions/{slug}/register", web::post().to(registration::register))

@@ -65,6 +65,7 @@ pub fn build(
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
             .wrap(middleware::from_fn(errors::refuse_nul))
             .wrap(middleware::from_fn(chrome::csrf_seed))
+            .wrap(middleware::from_fn(chrome::vary_on_language))
             .wrap(ErrorHandlers::new().default_handler(chrome::render_error_page))
             .wrap(security_headers(https))
             .wrap(middleware::Compress::default())

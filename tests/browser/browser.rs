@@ -401,6 +401,28 @@ impl Browser {
     pub async fn has(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()
     }
+
+    /// The computed `display` of each of `selectors` once the page's print rules apply: every
+    /// rule inside an `@media print` block is copied into the screen's style sheet (through the
+    /// CSSOM, which the Content-Security-Policy allows), so the browser computes the printed page.
+    pub async fn printed_display(&self, selectors: &[&str]) -> Vec<String> {
+        let script = r#"
+            const printed = [];
+            for (const sheet of document.styleSheets)
+              for (const rule of sheet.cssRules)
+                if (rule instanceof CSSMediaRule && rule.media.mediaText.includes('print'))
+                  for (const inner of rule.cssRules) printed.push(inner.cssText);
+            const target = document.styleSheets[0];
+            for (const text of printed) target.insertRule(text, target.cssRules.length);
+            return arguments[0].map(s => {
+              const el = document.querySelector(s);
+              return el ? getComputedStyle(el).display : 'missing';
+            });
+        "#;
+        let value =
+            self.client.execute(script, vec![serde_json::json!(selectors)]).await.expect("print rules");
+        serde_json::from_value(value).expect("a list of display values")
+    }
 }
 
 async fn connect(port: u16, capabilities: serde_json::Map<String, Value>, log: &Path) -> Client {

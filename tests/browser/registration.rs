@@ -37,6 +37,12 @@ async fn a_french_speaker_registers_confirms_and_cancels_on_a_phone() {
     let local = browser.text(".local-time").await;
     assert!(local.starts_with(&fr("session-your-time")) && local.contains("Europe/Brussels"), "{local}");
     browser.assert_fits_width().await;
+    // Printed, the page is the session alone: no header, language switcher or footer.
+    assert_eq!(
+        browser.printed_display(&[".site-header", "nav.languages", ".site-footer", "main", "main h1"]).await,
+        ["none", "none", "none", "block", "block"],
+    );
+    browser.open(&format!("/sessions/{FRENCH_SLUG}")).await;
 
     browser.click_link(&fr("session-register")).await;
     assert_eq!(browser.text("h1").await, fr("register-heading"));
