@@ -22,3 +22,4 @@ mod migrations;
 mod operations;
 mod performance;
 mod registration;
+mod sign_in;

@@ -317,7 +317,8 @@ pub async fn password_form(cx: AdminContext) -> Result<HttpResponse, AppError> {
 }
 
 /// Asks the current password again, and a second-factor code when one is enrolled
-/// (re-authentication, ASVS 4.0.3 3.7.1); messages go next to `current` and `code`.
+/// (re-authentication, ASVS 4.0.3 3.7.1); messages go next to `current` and `code`. Call it
+/// after the form's other checks: the code is not spent when `errors` already holds some.
 pub async fn reauthenticate(
     state: &AppState,
     account: &Organiser,
@@ -330,7 +331,8 @@ pub async fn reauthenticate(
         errors.add("current", i18n.t("admin-password-wrong"));
         return Ok(());
     }
-    if account.has_second_factor() {
+    // A code is spent only by a form that is otherwise right.
+    if account.has_second_factor() && errors.is_empty() {
         match check_code(state, account, form.get("code")).await? {
             CodeCheck::Accepted { .. } => {}
             other => errors.add("code", i18n.t(other.message_key())),
@@ -352,10 +354,7 @@ pub async fn change_password(cx: AdminContext, form: SignedForm) -> Result<HttpR
     if form.get("confirm") != new {
         errors.add("confirm", i18n.t("admin-password-mismatch"));
     }
-    // The current password (and code) last, so that a code is not spent on a form refused.
-    if errors.is_empty() {
-        reauthenticate(&cx.state, &account, &form, &mut errors, i18n).await?;
-    }
+    reauthenticate(&cx.state, &account, &form, &mut errors, i18n).await?;
     if !errors.is_empty() {
         let asks_code = account.has_second_factor();
         return html_with_status(PasswordPage { admin, errors, asks_code }, StatusCode::UNPROCESSABLE_ENTITY);
