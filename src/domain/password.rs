@@ -23,7 +23,11 @@ pub fn is_common(password: &str) -> bool {
 pub fn check_new_password(field: &'static str, password: &str) -> Result<(), FieldError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(FieldError { field, message: "admin-password-too-short", limit: Some(MIN_PASSWORD_CHARS) });
+        return Err(FieldError {
+            field,
+            message: "admin-password-too-short",
+            limit: Some(MIN_PASSWORD_CHARS),
+        });
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(FieldError::too_long(field, MAX_PASSWORD_CHARS));

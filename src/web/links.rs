@@ -56,7 +56,12 @@ impl LinkToken {
                 .await?;
         if exhausted {
             let route = req.match_pattern().unwrap_or_default();
-            crate::web::admin::security_log::note(&state, crate::domain::SecurityEvent::LinkGuessRefused, &route).await;
+            crate::web::admin::security_log::note(
+                &state,
+                crate::domain::SecurityEvent::LinkGuessRefused,
+                &route,
+            )
+            .await;
             return Err(into_error(link.page(StatusCode::TOO_MANY_REQUESTS)));
         }
         if !looks_like_token(&link.token) {

@@ -39,7 +39,12 @@ async fn add_account(app: &TestApp, email: &'static str, admin: bool) -> String 
     .await
 }
 
-async fn try_password(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+async fn try_password(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     let page = client.get(app.url("/admin/login")).send().await.expect("page").text().await.expect("body");
     client
         .post(app.url("/admin/login"))
@@ -113,11 +118,14 @@ async fn an_attacker_elsewhere_cannot_lock_the_real_organiser_out(engine: Engine
     // A stranger (no device cookie, or a forged one) trying that account is slowed too ...
     let stranger = browser_at("192.0.2.50", "Another browser");
     assert_eq!(try_password(&app, &stranger, TARGET, ORGANISER_PASSWORD).await.status(), 429);
-    let forged = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let res = forged.get(app.url("/admin/login")).header("x-forwarded-for", "192.0.2.51").send().await.expect("page");
+    let forged =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let res = forged
+        .get(app.url("/admin/login"))
+        .header("x-forwarded-for", "192.0.2.51")
+        .send()
+        .await
+        .expect("page");
     let seed = res
         .headers()
         .get_all("set-cookie")
@@ -131,7 +139,10 @@ async fn an_attacker_elsewhere_cannot_lock_the_real_organiser_out(engine: Engine
     let res = forged
         .post(app.url("/admin/login"))
         .header("x-forwarded-for", "192.0.2.51")
-        .header("cookie", format!("convoca_csrf={seed}; convoca_device={id}.aaaaaaaaaaaaaaaaaaaaaa.bm90IGEgc2lnbmF0dXJl"))
+        .header(
+            "cookie",
+            format!("convoca_csrf={seed}; convoca_device={id}.aaaaaaaaaaaaaaaaaaaaaa.bm90IGEgc2lnbmF0dXJl"),
+        )
         .form(&[
             ("csrf_token", csrf_token(&page).as_str()),
             ("email", TARGET),
@@ -195,7 +206,13 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     &html[from..to]
 }
 
-async fn post(client: &reqwest::Client, app: &TestApp, path: &str, page: &str, form: &[(&str, &str)]) -> reqwest::Response {
+async fn post(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    page: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     let token = app.csrf_for(client, page).await;
     let mut fields = vec![("csrf_token", token.as_str())];
     fields.extend_from_slice(form);
@@ -208,23 +225,45 @@ async fn the_second_factor_is_enrolled_asked_at_sign_in_and_each_code_works_once
     let browser = browser_at("198.51.100.7", "Firefox");
     assert_eq!(try_password(&app, &browser, TARGET, ORGANISER_PASSWORD).await.status(), 303);
 
-    let page = browser.get(app.url("/admin/two-factor")).send().await.expect("page").text().await.expect("body");
+    let page =
+        browser.get(app.url("/admin/two-factor")).send().await.expect("page").text().await.expect("body");
     assert!(page.contains("<svg"), "a QR code drawn inline (no script, no outside image)");
     let secret = between(&page, "<code id=\"totp-secret\">", "</code>").to_owned();
     assert_eq!(secret.len(), 32, "160 bits in base32: {secret}");
 
     // Bad input: a wrong code, and a wrong password; nothing is turned on.
-    let res = post(&browser, &app, "/admin/two-factor", "/admin/two-factor", &[("current", ORGANISER_PASSWORD), ("code", "000000")]).await;
+    let res = post(
+        &browser,
+        &app,
+        "/admin/two-factor",
+        "/admin/two-factor",
+        &[("current", ORGANISER_PASSWORD), ("code", "000000")],
+    )
+    .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.expect("body").contains("This code is not right"));
     let now = now_seconds(&app);
-    let res = post(&browser, &app, "/admin/two-factor", "/admin/two-factor", &[("current", "not it"), ("code", &code_at(&secret, now))]).await;
+    let res = post(
+        &browser,
+        &app,
+        "/admin/two-factor",
+        "/admin/two-factor",
+        &[("current", "not it"), ("code", &code_at(&secret, now))],
+    )
+    .await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.expect("body");
     assert!(html.contains("The current password is not right"));
     assert!(html.contains(&secret), "the same secret is offered again");
 
-    let res = post(&browser, &app, "/admin/two-factor", "/admin/two-factor", &[("current", ORGANISER_PASSWORD), ("code", &code_at(&secret, now))]).await;
+    let res = post(
+        &browser,
+        &app,
+        "/admin/two-factor",
+        "/admin/two-factor",
+        &[("current", ORGANISER_PASSWORD), ("code", &code_at(&secret, now))],
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.expect("body");
     let codes: Vec<String> = between(&html, "<ul id=\"recovery-codes\">", "</ul>")
@@ -249,7 +288,16 @@ async fn the_second_factor_is_enrolled_asked_at_sign_in_and_each_code_works_once
     assert!(!signed_in(&app, &browser).await, "not signed in with the password alone");
     let code_form = |code: String| {
         let (browser, app) = (browser.clone(), &app);
-        async move { post(&browser, app, "/admin/login/code", "/admin/login/code", &[("code", &code), ("next", "/admin")]).await }
+        async move {
+            post(
+                &browser,
+                app,
+                "/admin/login/code",
+                "/admin/login/code",
+                &[("code", &code), ("next", "/admin")],
+            )
+            .await
+        }
     };
     let res = code_form(code_at(&secret, now)).await;
     assert_eq!(res.status(), 422, "the code used for enrolment cannot be used again");
@@ -275,16 +323,36 @@ async fn the_second_factor_is_enrolled_asked_at_sign_in_and_each_code_works_once
     // Turning it off needs the password and a code.
     app.clock.advance(Span::seconds(90));
     let now = now_seconds(&app);
-    let res = post(&browser, &app, "/admin/two-factor/disable", "/admin/two-factor", &[("current", ORGANISER_PASSWORD), ("code", "")]).await;
+    let res = post(
+        &browser,
+        &app,
+        "/admin/two-factor/disable",
+        "/admin/two-factor",
+        &[("current", ORGANISER_PASSWORD), ("code", "")],
+    )
+    .await;
     assert_eq!(res.status(), 422);
-    let res = post(&browser, &app, "/admin/two-factor/disable", "/admin/two-factor", &[("current", ORGANISER_PASSWORD), ("code", &code_at(&secret, now))]).await;
+    let res = post(
+        &browser,
+        &app,
+        "/admin/two-factor/disable",
+        "/admin/two-factor",
+        &[("current", ORGANISER_PASSWORD), ("code", &code_at(&secret, now))],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     sign_out(&app, &browser).await;
     let res = try_password(&app, &browser, TARGET, ORGANISER_PASSWORD).await;
     assert_eq!(res.headers()["location"], "/admin", "no code asked any more");
 
     let kinds: Vec<String> = security_events(&app).await.into_iter().map(|(a, _, _)| a).collect();
-    for kind in ["two_factor.enrol", "two_factor.recovery_code_used", "sign_in.second_factor_failure", "two_factor.disable", "sign_out"] {
+    for kind in [
+        "two_factor.enrol",
+        "two_factor.recovery_code_used",
+        "sign_in.second_factor_failure",
+        "two_factor.disable",
+        "sign_out",
+    ] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} recorded: {kinds:?}");
     }
 }
@@ -295,14 +363,17 @@ async fn administrators_can_require_a_second_factor_of_everyone(engine: Engine) 
     add_account(&app, "colleague@secretariat.example.org", false).await;
     let admin = browser_at("198.51.100.7", "Admin");
     assert_eq!(try_password(&app, &admin, TARGET, ORGANISER_PASSWORD).await.status(), 303);
-    let res = post(&admin, &app, "/admin/accounts/policy", "/admin/accounts", &[("require_second_factor", "yes")]).await;
+    let res =
+        post(&admin, &app, "/admin/accounts/policy", "/admin/accounts", &[("require_second_factor", "yes")])
+            .await;
     assert_eq!(res.status(), 303);
 
     let colleague = browser_at("198.51.100.8", "Colleague");
     let res = try_password(&app, &colleague, "colleague@secretariat.example.org", ORGANISER_PASSWORD).await;
     assert_eq!(res.headers()["location"], "/admin/two-factor", "sent to enrol right after the password");
     assert!(!signed_in(&app, &colleague).await, "and can do nothing else first");
-    let page = colleague.get(app.url("/admin/two-factor")).send().await.expect("page").text().await.expect("body");
+    let page =
+        colleague.get(app.url("/admin/two-factor")).send().await.expect("page").text().await.expect("body");
     assert!(page.contains("Administrators require a second factor"));
     let secret = between(&page, "<code id=\"totp-secret\">", "</code>").to_owned();
     let code = code_at(&secret, now_seconds(&app));
@@ -321,14 +392,24 @@ async fn new_passwords_must_be_long_and_uncommon_and_the_form_keeps_none(engine:
     let change = |current: &'static str, new: &'static str| {
         let (browser, app) = (browser.clone(), &app);
         async move {
-            post(&browser, app, "/admin/password", "/admin/password", &[("current", current), ("new", new), ("confirm", new)]).await
+            post(
+                &browser,
+                app,
+                "/admin/password",
+                "/admin/password",
+                &[("current", current), ("new", new), ("confirm", new)],
+            )
+            .await
         }
     };
     let res = change(ORGANISER_PASSWORD, "1qaz2wsx3edc").await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.expect("body");
     assert!(html.contains("one of the most common"), "ASVS 2.1.7");
-    assert!(!html.contains("1qaz2wsx3edc") && !html.contains(ORGANISER_PASSWORD), "no password kept in the form");
+    assert!(
+        !html.contains("1qaz2wsx3edc") && !html.contains(ORGANISER_PASSWORD),
+        "no password kept in the form"
+    );
     let res = change(ORGANISER_PASSWORD, "eleven char").await;
     assert!(res.text().await.expect("body").contains("Use at least 12 characters"));
     let long: &'static str = Box::leak("long words ".repeat(12).into_boxed_str());
@@ -354,8 +435,11 @@ async fn one_sees_ones_sessions_and_signs_out_the_others(engine: Engine) {
     for b in [&laptop, &phone, &tablet] {
         assert_eq!(try_password(&app, b, TARGET, ORGANISER_PASSWORD).await.status(), 303);
     }
-    let page = laptop.get(app.url("/admin/signed-in")).send().await.expect("page").text().await.expect("body");
-    for seen in ["Laptop Firefox", "Phone Safari", "Tablet Chrome", "198.51.100.7", "2001:db8:5:6::9", "This browser"] {
+    let page =
+        laptop.get(app.url("/admin/signed-in")).send().await.expect("page").text().await.expect("body");
+    for seen in
+        ["Laptop Firefox", "Phone Safari", "Tablet Chrome", "198.51.100.7", "2001:db8:5:6::9", "This browser"]
+    {
         assert!(page.contains(seen), "{seen} listed");
     }
     assert_eq!(page.matches("class=\"signed-in-session\"").count(), 3);
@@ -372,7 +456,10 @@ async fn one_sees_ones_sessions_and_signs_out_the_others(engine: Engine) {
     // Someone else's session cannot be named.
     add_account(&app, "other@secretariat.example.org", false).await;
     let other = browser_at("198.51.100.20", "Other");
-    assert_eq!(try_password(&app, &other, "other@secretariat.example.org", ORGANISER_PASSWORD).await.status(), 303);
+    assert_eq!(
+        try_password(&app, &other, "other@secretariat.example.org", ORGANISER_PASSWORD).await.status(),
+        303
+    );
     let theirs: String = app
         .db(|conn| {
             use convoca::db::schema::organiser_sessions::dsl as s;
@@ -400,13 +487,20 @@ async fn security_events_are_logged_and_administrators_filter_them(engine: Engin
     assert_eq!(try_password(&app, &stranger, TARGET, "a wrong password").await.status(), 401);
     assert_eq!(try_password(&app, &admin, TARGET, ORGANISER_PASSWORD).await.status(), 303);
     // A state change without a valid CSRF token.
-    let res = admin.post(app.url("/admin/series")).form(&[("csrf_token", "forged")]).send().await.expect("post");
+    let res =
+        admin.post(app.url("/admin/series")).form(&[("csrf_token", "forged")]).send().await.expect("post");
     assert_eq!(res.status(), 403);
     // Guessing emailed links until refused.
     let guesser = browser_at("203.0.113.6", "Guesser");
     let mut status = 0;
     for n in 0..40 {
-        status = guesser.get(app.url(&format!("/manage/{}", "x".repeat(40) + &format!("{n:03}")))).send().await.expect("guess").status().as_u16();
+        status = guesser
+            .get(app.url(&format!("/manage/{}", "x".repeat(40) + &format!("{n:03}"))))
+            .send()
+            .await
+            .expect("guess")
+            .status()
+            .as_u16();
         if status == 429 {
             break;
         }
@@ -431,7 +525,9 @@ async fn security_events_are_logged_and_administrators_filter_them(engine: Engin
     let link = events.iter().find(|(a, _, _)| a == "link_guess.refused").expect("link guess");
     assert_eq!(link.1, "/manage/{token}", "the route, never the token");
     assert!(!link.2.contains("203.0.113.6"), "never a registrant's address");
-    assert!(events.iter().all(|(_, s, d)| !s.contains("a wrong password") && !d.contains("a wrong password")));
+    assert!(
+        events.iter().all(|(_, s, d)| !s.contains("a wrong password") && !d.contains("a wrong password"))
+    );
 }
 
 on_both_engines!(

@@ -81,7 +81,9 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
         errors.add_domain(&e, i18n);
     }
     let role_admin = Role::parse(form.get("role")) == Some(Role::Admin);
-    let render = |admin: AdminChrome, (accounts, required, asks_code): (Vec<Organiser>, bool, bool), errors: FieldErrors| {
+    let render = |admin: AdminChrome,
+                  (accounts, required, asks_code): (Vec<Organiser>, bool, bool),
+                  errors: FieldErrors| {
         html_with_status(
             AccountsPage {
                 admin,
@@ -226,7 +228,10 @@ pub async fn audit_log(cx: AdminContext, query: web::Query<AuditQuery>) -> Resul
     let filter = AuditFilter { event, organiser_id: account.clone() };
     let ((entries, total), accounts) = cx
         .read(move |conn| {
-            Ok((db::audit::page(conn, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?, db::organisers::list(conn)?))
+            Ok((
+                db::audit::page(conn, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?,
+                db::organisers::list(conn)?,
+            ))
         })
         .await?;
     let event = event.map(SecurityEvent::as_str).unwrap_or_default().to_owned();

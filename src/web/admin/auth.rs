@@ -105,7 +105,12 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 }
 
 /// Who is trying to sign in to `account` (a normalised email) from this request.
-pub fn attempt_of(req: &HttpRequest, state: &AppState, account: &str, organiser: Option<&Organiser>) -> Attempt {
+pub fn attempt_of(
+    req: &HttpRequest,
+    state: &AppState,
+    account: &str,
+    organiser: Option<&Organiser>,
+) -> Attempt {
     Attempt {
         account: account.to_owned(),
         address: rate_key("sign-in", req, &state.settings),
@@ -187,7 +192,14 @@ pub async fn login(
     let waiting = run_db(&state, move |conn| {
         let until = db::sign_in_throttle::wait_until(conn, &check, now)?;
         if until.is_some() {
-            db::audit::security(conn, SecurityEvent::SignInThrottled, known.as_ref(), &subject, &details, now)?;
+            db::audit::security(
+                conn,
+                SecurityEvent::SignInThrottled,
+                known.as_ref(),
+                &subject,
+                &details,
+                now,
+            )?;
         }
         Ok(until)
     })
@@ -208,7 +220,14 @@ pub async fn login(
         run_db(&state, move |conn| {
             db::write_tx(conn, |conn| {
                 db::sign_in_throttle::record_failure(conn, &attempt, now)?;
-                db::audit::security(conn, SecurityEvent::SignInFailed, known.as_ref(), &subject, &address, now)
+                db::audit::security(
+                    conn,
+                    SecurityEvent::SignInFailed,
+                    known.as_ref(),
+                    &subject,
+                    &address,
+                    now,
+                )
             })
         })
         .await?;
@@ -226,7 +245,8 @@ pub async fn login(
         return complete_sign_in(&state, &req, &organiser, &attempt, None, &next).await;
     }
     let (id, origin) = (organiser.id.clone(), origin_of(&req, &state));
-    let token = run_db(&state, move |conn| db::organisers::start_session(conn, &id, stage, &origin, now)).await?;
+    let token =
+        run_db(&state, move |conn| db::organisers::start_session(conn, &id, stage, &origin, now)).await?;
     let location = match stage {
         SignInStage::SecondFactor => format!("/admin/login/code?next={}", encode(&next)),
         _ => "/admin/two-factor".to_owned(),
@@ -260,8 +280,7 @@ pub async fn complete_sign_in(
             if let Some(pending) = &pending_token {
                 db::organisers::end_session(conn, pending)?;
             }
-            let token =
-                db::organisers::start_session(conn, &actor.id, SignInStage::Complete, &origin, now)?;
+            let token = db::organisers::start_session(conn, &actor.id, SignInStage::Complete, &origin, now)?;
             let details = origin.client_address.clone();
             db::audit::security(conn, SecurityEvent::SignIn, Some(&actor), &subject, &details, now)?;
             Ok(token)
@@ -286,7 +305,14 @@ pub async fn logout(
             db::write_tx(conn, |conn| {
                 if let Some((organiser, _)) = db::organisers::by_session_at_any_stage(conn, &token, now)? {
                     let actor = actor_of(&organiser);
-                    db::audit::security(conn, SecurityEvent::SignOut, Some(&actor), &organiser.email, "", now)?;
+                    db::audit::security(
+                        conn,
+                        SecurityEvent::SignOut,
+                        Some(&actor),
+                        &organiser.email,
+                        "",
+                        now,
+                    )?;
                 }
                 db::organisers::end_session(conn, &token)
             })

@@ -10,8 +10,7 @@ use crate::web::state::{AppState, run_db};
 /// not answered: the refusal stands either way.
 pub async fn note(state: &AppState, event: SecurityEvent, subject: &str) {
     let (subject, now) = (subject.to_owned(), state.clock.now());
-    let recorded =
-        run_db(state, move |conn| db::audit::security(conn, event, None, &subject, "", now)).await;
+    let recorded = run_db(state, move |conn| db::audit::security(conn, event, None, &subject, "", now)).await;
     if let Err(e) = recorded {
         tracing::warn!(event = event.as_str(), error = %e, "security event not recorded");
     }

@@ -51,7 +51,9 @@ fn unix_seconds(state: &AppState) -> u64 {
 /// What a code given for the second factor turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeCheck {
-    Accepted { recovery: bool },
+    Accepted {
+        recovery: bool,
+    },
     Wrong,
     /// A right TOTP code whose time step was used before.
     Reused,
@@ -129,7 +131,8 @@ impl FromRequest for SignInInProgress {
             };
             let (now, lookup) = (state.clock.now(), token.clone());
             let found =
-                run_db(&state, move |conn| db::organisers::by_session_at_any_stage(conn, &lookup, now)).await?;
+                run_db(&state, move |conn| db::organisers::by_session_at_any_stage(conn, &lookup, now))
+                    .await?;
             let (organiser, stage) = found.ok_or(sign_in)?;
             Ok(SignInInProgress { organiser, stage, token })
         })
@@ -203,7 +206,9 @@ pub async fn submit_code(
         )
     };
     let check = attempt.clone();
-    if let Some(until) = run_db(&state, move |conn| db::sign_in_throttle::wait_until(conn, &check, now)).await? {
+    if let Some(until) =
+        run_db(&state, move |conn| db::sign_in_throttle::wait_until(conn, &check, now)).await?
+    {
         let mut errors = FieldErrors::default();
         errors.add("code", throttled_message(i18n, until, now));
         return Ok(retry_after(page(errors, StatusCode::TOO_MANY_REQUESTS)?, until, now));
@@ -218,7 +223,14 @@ pub async fn submit_code(
             run_db(&state, move |conn| {
                 db::write_tx(conn, |conn| {
                     db::sign_in_throttle::record_failure(conn, &attempt, now)?;
-                    db::audit::security(conn, SecurityEvent::SecondFactorFailed, Some(&actor), &email, "", now)
+                    db::audit::security(
+                        conn,
+                        SecurityEvent::SecondFactorFailed,
+                        Some(&actor),
+                        &email,
+                        "",
+                        now,
+                    )
                 })
             })
             .await?;
@@ -261,7 +273,8 @@ fn new_recovery_code() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut bytes = [0u8; 10];
     fill_random(&mut bytes);
-    let chars: String = bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect();
+    let chars: String =
+        bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect();
     format!("{}-{}", &chars[..5], &chars[5..])
 }
 
@@ -376,7 +389,14 @@ pub async fn enrol(
         db::write_tx(conn, |conn| {
             let enabled = db::two_factor::enable(conn, &actor.id, &secret, step, &stored, now)?;
             if enabled {
-                db::audit::security(conn, SecurityEvent::SecondFactorEnrolled, Some(&actor), &email, "", now)?;
+                db::audit::security(
+                    conn,
+                    SecurityEvent::SecondFactorEnrolled,
+                    Some(&actor),
+                    &email,
+                    "",
+                    now,
+                )?;
                 if pending.stage == SignInStage::Enrolment {
                     db::organisers::set_stage(conn, &pending.token, SignInStage::Complete, now)?;
                 }
