@@ -219,7 +219,7 @@ async fn shutdown_signal() {
     }
 }
 
-const MIN_PASSWORD_CHARS: usize = 12;
+use convoca::domain::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, is_common};
 
 async fn add_organiser(settings: Settings, email: &str, name: &str, admin: bool) -> anyhow::Result<()> {
     let email = parse_email("email", email)
@@ -237,6 +237,12 @@ async fn add_organiser(settings: Settings, email: &str, name: &str, admin: bool)
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     if password.chars().count() < MIN_PASSWORD_CHARS {
         bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
+    }
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        bail!("the password must have at most {MAX_PASSWORD_CHARS} characters");
+    }
+    if is_common(&password) {
+        bail!("this password is one of the 100,000 most common; choose another");
     }
     let hash = tokio::task::spawn_blocking(move || convoca::security::hash_password(&password)).await??;
     let pool = open_database(&settings, &Default::default()).await?;

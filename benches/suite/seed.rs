@@ -518,7 +518,9 @@ fn seed_in_tx(
         organisers::AddOutcome::Added(id) => id,
         organisers::AddOutcome::EmailTaken => anyhow::bail!("the database was not empty"),
     };
-    let admin_token = organisers::start_session(conn, &organiser_id, now)?;
+    let origin = organisers::SessionOrigin { user_agent: String::new(), client_address: String::new() };
+    let stage = convoca::domain::SignInStage::Complete;
+    let admin_token = organisers::start_session(conn, &organiser_id, stage, &origin, now)?;
 
     let organisation_id = organisations
         .iter()

@@ -23,7 +23,7 @@ admin-password-new = New password
 admin-password-confirm = New password again
 admin-password-hint = At least { $count } characters. A sentence you can remember works well.
 admin-password-save = Change password
-admin-password-too-short = Use at least { $count } characters
+admin-password-too-short = Use at least { $max } characters
 admin-password-mismatch = The two new passwords are not the same
 admin-password-wrong = The current password is not right
 admin-flash-password-changed = Your password has been changed. Sign in again with the new one.
@@ -176,3 +176,47 @@ admin-session-translations = In other languages
 admin-session-translations-hint = Give the title, summary and description in the languages people read on the catalogue. Leave the session's own language and any language without a translation empty: visitors then see the text in the session's language, marked as such.
 admin-error-translation-title = Give a title in this language, or leave its summary and description empty too.
 admin-error-translation-own-language = This is the session's own language: its texts go in the fields above.
+
+## Account security: sign-in steps, second factor, signed-in sessions, security log
+admin-login-throttled-at = You can try again from { $time }.
+admin-password-common = This password is one of the most common ones; choose another
+admin-code-title = Your second factor
+admin-code = Code from your authenticator app, or a recovery code
+admin-code-hint = Six digits from the app, or one of your recovery codes (each works once).
+admin-code-from-app = The six-digit code your app shows now
+admin-code-wrong = This code is not right; check the code your app shows now
+admin-code-reused = This code has been used already; wait for the next one
+admin-recovery-code-used = This recovery code has been used already; each works once
+admin-two-factor-title = Second factor
+admin-two-factor-scan = Scan this QR code with an authenticator app (or type the key below), then give the code it shows.
+admin-two-factor-secret = Key to type instead:
+admin-two-factor-enrol = Turn on the second factor
+admin-two-factor-enrolled = The second factor is on.
+admin-recovery-codes-once = Keep these recovery codes somewhere safe: each signs you in once if you lose your phone, and they are shown only now.
+admin-two-factor-on = { $count ->
+    [one] The second factor is on. { $count } recovery code is left.
+   *[other] The second factor is on. { $count } recovery codes are left.
+}
+admin-two-factor-disable = Turn off the second factor
+admin-two-factor-required = Administrators require a second factor for every account. Set it up to continue.
+admin-flash-two-factor-enrolled = The second factor is on.
+admin-flash-two-factor-disabled = The second factor is off.
+admin-nav-two-factor = Second factor
+admin-nav-signed-in = Signed-in devices
+admin-session-started = Signed in
+admin-session-last-seen = Last used
+admin-session-browser = Browser
+admin-session-address = Address
+admin-session-this-one = This browser
+admin-session-end = Sign out
+admin-session-end-elsewhere = Sign out everywhere else
+admin-flash-session-ended = That session has been signed out.
+admin-flash-sessions-ended = Every other session has been signed out.
+admin-policy = Account policy
+admin-policy-require-second-factor = Require a second factor for every account
+admin-flash-policy-updated = The account policy has been saved.
+admin-audit-event = Event
+admin-audit-every-event = Every event
+admin-audit-account = Account
+admin-audit-every-account = Every account
+admin-audit-filter = Show

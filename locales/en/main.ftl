@@ -285,3 +285,4 @@ manage-announcements-start = Send me announcements again
 announcements-off-title = Stop announcements
 announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
 announcements-off-confirm = Stop announcements
+privacy-organiser-security = Organisers' accounts: each signed-in session keeps when it began and was last used, the browser's name and the address it came from, shown to the organiser on their own list and removed when the session ends or expires; the security log keeps sign-ins, failed attempts and account changes with the organiser's email and the address of the sign-in, for administrators. Registrants' addresses are never kept there.

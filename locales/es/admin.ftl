@@ -23,7 +23,7 @@ admin-password-new = Nueva contraseña
 admin-password-confirm = Nueva contraseña (de nuevo)
 admin-password-hint = Al menos { $count } caracteres. Una frase fácil de recordar funciona bien.
 admin-password-save = Cambiar la contraseña
-admin-password-too-short = Use al menos { $count } caracteres
+admin-password-too-short = Use al menos { $max } caracteres
 admin-password-mismatch = Las dos contraseñas nuevas no coinciden
 admin-password-wrong = La contraseña actual no es correcta
 admin-flash-password-changed = Su contraseña ha cambiado. Vuelva a iniciar sesión con la nueva.
@@ -176,3 +176,47 @@ admin-session-translations = En otros idiomas
 admin-session-translations-hint = Indique el título, el resumen y la descripción en los idiomas en que se lee el catálogo. Deje vacíos el idioma propio de la sesión y cualquier idioma sin traducción: los visitantes verán entonces el texto en el idioma de la sesión, indicado como tal.
 admin-error-translation-title = Indique un título en este idioma, o deje también vacíos su resumen y su descripción.
 admin-error-translation-own-language = Es el idioma propio de la sesión: sus textos van en los campos de arriba.
+
+## Seguridad de las cuentas: pasos de acceso, segundo factor, sesiones, registro de seguridad
+admin-login-throttled-at = Podrá intentarlo de nuevo a partir de las { $time }.
+admin-password-common = Esta contraseña es una de las más comunes; elija otra
+admin-code-title = Su segundo factor
+admin-code = Código de su aplicación de autenticación, o código de recuperación
+admin-code-hint = Seis dígitos de la aplicación, o uno de sus códigos de recuperación (cada uno sirve una vez).
+admin-code-from-app = El código de seis dígitos que muestra su aplicación
+admin-code-wrong = Este código no es correcto; compruebe el código que muestra su aplicación
+admin-code-reused = Este código ya se ha usado; espere al siguiente
+admin-recovery-code-used = Este código de recuperación ya se ha usado; cada uno sirve una sola vez
+admin-two-factor-title = Segundo factor
+admin-two-factor-scan = Escanee este código QR con una aplicación de autenticación (o escriba la clave de abajo) y dé el código que muestra.
+admin-two-factor-secret = Clave para escribir en su lugar:
+admin-two-factor-enrol = Activar el segundo factor
+admin-two-factor-enrolled = El segundo factor está activado.
+admin-recovery-codes-once = Guarde estos códigos de recuperación en un lugar seguro: cada uno le permite entrar una vez si pierde su teléfono, y solo se muestran ahora.
+admin-two-factor-on = { $count ->
+    [one] El segundo factor está activado. Queda { $count } código de recuperación.
+   *[other] El segundo factor está activado. Quedan { $count } códigos de recuperación.
+}
+admin-two-factor-disable = Desactivar el segundo factor
+admin-two-factor-required = Los administradores exigen un segundo factor en cada cuenta. Configúrelo para continuar.
+admin-flash-two-factor-enrolled = El segundo factor está activado.
+admin-flash-two-factor-disabled = El segundo factor está desactivado.
+admin-nav-two-factor = Segundo factor
+admin-nav-signed-in = Dispositivos conectados
+admin-session-started = Inicio de sesión
+admin-session-last-seen = Último uso
+admin-session-browser = Navegador
+admin-session-address = Dirección
+admin-session-this-one = Este navegador
+admin-session-end = Cerrar sesión
+admin-session-end-elsewhere = Cerrar sesión en todos los demás
+admin-flash-session-ended = Esa sesión se ha cerrado.
+admin-flash-sessions-ended = Se han cerrado todas las demás sesiones.
+admin-policy = Normas de las cuentas
+admin-policy-require-second-factor = Exigir un segundo factor en cada cuenta
+admin-flash-policy-updated = Las normas de las cuentas se han guardado.
+admin-audit-event = Evento
+admin-audit-every-event = Todos los eventos
+admin-audit-account = Cuenta
+admin-audit-every-account = Todas las cuentas
+admin-audit-filter = Mostrar

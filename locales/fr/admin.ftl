@@ -23,7 +23,7 @@ admin-password-new = Nouveau mot de passe
 admin-password-confirm = Nouveau mot de passe (à nouveau)
 admin-password-hint = Au moins { $count } caractères. Une phrase facile à retenir convient bien.
 admin-password-save = Changer le mot de passe
-admin-password-too-short = Utilisez au moins { $count } caractères
+admin-password-too-short = Utilisez au moins { $max } caractères
 admin-password-mismatch = Les deux nouveaux mots de passe ne sont pas identiques
 admin-password-wrong = Le mot de passe actuel est incorrect
 admin-flash-password-changed = Votre mot de passe a été changé. Reconnectez-vous avec le nouveau.
@@ -176,3 +176,47 @@ admin-session-translations = Dans d’autres langues
 admin-session-translations-hint = Indiquez le titre, le résumé et la description dans les langues de lecture du catalogue. Laissez vides la langue propre de la session et toute langue sans traduction : les visiteurs voient alors le texte dans la langue de la session, signalé comme tel.
 admin-error-translation-title = Indiquez un titre dans cette langue, ou laissez aussi vides son résumé et sa description.
 admin-error-translation-own-language = C’est la langue de la session : ses textes vont dans les champs ci-dessus.
+
+## Sécurité des comptes : étapes de connexion, second facteur, sessions, journal de sécurité
+admin-login-throttled-at = Vous pourrez réessayer à partir de { $time }.
+admin-password-common = Ce mot de passe fait partie des plus courants ; choisissez-en un autre
+admin-code-title = Votre second facteur
+admin-code = Code de votre application d’authentification, ou code de secours
+admin-code-hint = Six chiffres donnés par l’application, ou l’un de vos codes de secours (chacun sert une fois).
+admin-code-from-app = Le code à six chiffres que montre votre application
+admin-code-wrong = Ce code n’est pas le bon ; vérifiez le code que montre votre application
+admin-code-reused = Ce code a déjà servi ; attendez le suivant
+admin-recovery-code-used = Ce code de secours a déjà servi ; chacun ne sert qu’une fois
+admin-two-factor-title = Second facteur
+admin-two-factor-scan = Scannez ce code QR avec une application d’authentification (ou saisissez la clé ci-dessous), puis donnez le code qu’elle affiche.
+admin-two-factor-secret = Clé à saisir à la place :
+admin-two-factor-enrol = Activer le second facteur
+admin-two-factor-enrolled = Le second facteur est activé.
+admin-recovery-codes-once = Gardez ces codes de secours en lieu sûr : chacun vous connecte une fois si vous perdez votre téléphone, et ils ne sont montrés que maintenant.
+admin-two-factor-on = { $count ->
+    [one] Le second facteur est activé. Il reste { $count } code de secours.
+   *[other] Le second facteur est activé. Il reste { $count } codes de secours.
+}
+admin-two-factor-disable = Désactiver le second facteur
+admin-two-factor-required = Les administrateurs exigent un second facteur pour chaque compte. Configurez-le pour continuer.
+admin-flash-two-factor-enrolled = Le second facteur est activé.
+admin-flash-two-factor-disabled = Le second facteur est désactivé.
+admin-nav-two-factor = Second facteur
+admin-nav-signed-in = Appareils connectés
+admin-session-started = Connexion
+admin-session-last-seen = Dernière activité
+admin-session-browser = Navigateur
+admin-session-address = Adresse
+admin-session-this-one = Ce navigateur
+admin-session-end = Déconnecter
+admin-session-end-elsewhere = Déconnecter partout ailleurs
+admin-flash-session-ended = Cette session a été déconnectée.
+admin-flash-sessions-ended = Toutes les autres sessions ont été déconnectées.
+admin-policy = Règles des comptes
+admin-policy-require-second-factor = Exiger un second facteur pour chaque compte
+admin-flash-policy-updated = Les règles des comptes ont été enregistrées.
+admin-audit-event = Événement
+admin-audit-every-event = Tous les événements
+admin-audit-account = Compte
+admin-audit-every-account = Tous les comptes
+admin-audit-filter = Afficher

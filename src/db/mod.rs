@@ -27,9 +27,11 @@ pub mod schema;
 pub mod seats;
 pub mod session_changes;
 pub mod sessions;
+pub mod sign_in_throttle;
 pub mod speakers;
 mod sql_types;
 pub mod tokens;
+pub mod two_factor;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};

@@ -1,12 +1,12 @@
-//! Organiser accounts, their sign-in sessions and the throttling of failed sign-ins.
+//! Organiser accounts and their sign-in sessions (the throttle is `db::sign_in_throttle`).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::models::new_id;
-use super::schema::{organiser_sessions, organisers, sign_in_failures};
+use super::schema::{organiser_sessions, organisers};
 use super::{AnyConnection, is_unique_violation};
-use crate::domain::Role;
+use crate::domain::{Role, SignInStage};
 use crate::security::{hash_token, new_token};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -21,11 +21,21 @@ pub struct Organiser {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The second factor's secret (base32), once enrolled.
+    pub totp_secret: Option<String>,
+    /// A secret shown for enrolment and not yet confirmed by a code.
+    pub totp_pending_secret: Option<String>,
+    /// The last time step whose code was accepted: a code is good once.
+    pub totp_last_step: Option<i64>,
 }
 
 impl Organiser {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    pub fn has_second_factor(&self) -> bool {
+        self.totp_secret.is_some()
     }
 }
 
@@ -55,6 +65,9 @@ pub fn add(
             active: true,
             created_at: now,
             updated_at: now,
+            totp_secret: None,
+            totp_pending_secret: None,
+            totp_last_step: None,
         })
         .execute(conn);
     match result {
@@ -116,20 +129,35 @@ pub fn set_role_and_active(
 pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 
-/// Starts a signed-in session; returns the cookie's token (only its hash is stored).
+/// Where a sign-in session comes from, as the organiser's session list shows it.
+#[derive(Debug, Clone)]
+pub struct SessionOrigin {
+    pub user_agent: String,
+    pub client_address: String,
+}
+
+/// Starts a session at `stage` (complete, or waiting for the second factor or its
+/// enrolment); returns the cookie's token (only its hash is stored).
 pub fn start_session(
     conn: &mut AnyConnection,
     organiser_id: &str,
+    stage: SignInStage,
+    origin: &SessionOrigin,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
     let token = new_token();
+    // A session waiting for its second factor lasts minutes, not hours.
+    let lifetime = if stage == SignInStage::Complete { ABSOLUTE_TIMEOUT } else { PENDING_TIMEOUT };
     diesel::insert_into(organiser_sessions::table)
         .values((
             organiser_sessions::token_hash.eq(hash_token(&token)),
             organiser_sessions::organiser_id.eq(organiser_id),
             organiser_sessions::created_at.eq(now),
             organiser_sessions::last_seen_at.eq(now),
-            organiser_sessions::expires_at.eq(now + ABSOLUTE_TIMEOUT),
+            organiser_sessions::expires_at.eq(now + lifetime),
+            organiser_sessions::stage.eq(stage),
+            organiser_sessions::user_agent.eq(origin.user_agent.chars().take(300).collect::<String>()),
+            organiser_sessions::client_address.eq(&origin.client_address),
         ))
         .execute(conn)?;
     // Old sessions are cleaned up as new ones start.
@@ -137,23 +165,37 @@ pub fn start_session(
     Ok(token)
 }
 
-/// The active organiser behind a session token, if the session is live; touches it.
+/// How long a sign-in may wait for its second factor (or its enrolment).
+pub const PENDING_TIMEOUT: Duration = Duration::minutes(15);
+
+/// The active organiser behind a complete session's token, if the session is live; touches it.
 pub fn by_session(
     conn: &mut AnyConnection,
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Organiser>> {
+    Ok(by_session_at_any_stage(conn, token, now)?
+        .filter(|(_, stage)| *stage == SignInStage::Complete)
+        .map(|(organiser, _)| organiser))
+}
+
+/// The active organiser behind a live session's token and how far that sign-in has got.
+pub fn by_session_at_any_stage(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(Organiser, SignInStage)>> {
     let hash = hash_token(token);
-    let found: Option<(NaiveDateTime, Organiser)> = organiser_sessions::table
+    let found: Option<(NaiveDateTime, SignInStage, Organiser)> = organiser_sessions::table
         .inner_join(organisers::table)
         .filter(organiser_sessions::token_hash.eq(&hash))
         .filter(organiser_sessions::expires_at.gt(now))
         .filter(organiser_sessions::last_seen_at.gt(now - IDLE_TIMEOUT))
         .filter(organisers::active.eq(true))
-        .select((organiser_sessions::last_seen_at, Organiser::as_select()))
+        .select((organiser_sessions::last_seen_at, organiser_sessions::stage, Organiser::as_select()))
         .first(conn)
         .optional()?;
-    let Some((last_seen, organiser)) = found else {
+    let Some((last_seen, stage, organiser)) = found else {
         return Ok(None);
     };
     // Write at most once a minute, not on every request.
@@ -162,60 +204,82 @@ pub fn by_session(
             .set(organiser_sessions::last_seen_at.eq(now))
             .execute(conn)?;
     }
-    Ok(Some(organiser))
+    Ok(Some((organiser, stage)))
+}
+
+/// Moves a pending sign-in to `stage`; a session that completes gets the full lifetime.
+pub fn set_stage(
+    conn: &mut AnyConnection,
+    token: &str,
+    stage: SignInStage,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let lifetime = if stage == SignInStage::Complete { ABSOLUTE_TIMEOUT } else { PENDING_TIMEOUT };
+    diesel::update(organiser_sessions::table.find(hash_token(token)))
+        .set((organiser_sessions::stage.eq(stage), organiser_sessions::expires_at.eq(now + lifetime)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn end_session(conn: &mut AnyConnection, token: &str) -> QueryResult<()> {
     diesel::delete(organiser_sessions::table.find(hash_token(token))).execute(conn).map(|_| ())
 }
 
-/// Failed sign-ins counted over this window.
-pub const FAILURE_WINDOW: Duration = Duration::minutes(30);
-/// Tries allowed before sign-ins for that key are delayed.
-pub const FREE_TRIES: i64 = 10;
+/// One of an organiser's live sessions, as their session list shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ActiveSession {
+    /// The hash of its token: names it in forms without being the token.
+    pub handle: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub user_agent: String,
+    pub client_address: String,
+}
 
-/// When the next sign-in for any of `keys` may be tried: after 10 failures in the window,
-/// each further failure doubles the wait (1, 2, 4 … minutes, at most 60).
-pub fn throttled_until(
+/// An organiser's complete, live sessions, the most recently used first.
+pub fn active_sessions(
     conn: &mut AnyConnection,
-    keys: &[String],
+    organiser_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<NaiveDateTime>> {
-    let mut until: Option<NaiveDateTime> = None;
-    for key in keys {
-        let recent: Vec<NaiveDateTime> = sign_in_failures::table
-            .filter(sign_in_failures::key.eq(key))
-            .filter(sign_in_failures::failed_at.gt(now - FAILURE_WINDOW))
-            .order(sign_in_failures::failed_at.desc())
-            .select(sign_in_failures::failed_at)
-            .load(conn)?;
-        let count = i64::try_from(recent.len()).unwrap_or(i64::MAX);
-        if count >= FREE_TRIES {
-            let wait = Duration::minutes((1i64 << (count - FREE_TRIES).min(6)).min(60));
-            let next = recent[0] + wait;
-            if next > now && until.is_none_or(|u| next > u) {
-                until = Some(next);
-            }
-        }
-    }
-    Ok(until)
+) -> QueryResult<Vec<ActiveSession>> {
+    organiser_sessions::table
+        .filter(organiser_sessions::organiser_id.eq(organiser_id))
+        .filter(organiser_sessions::stage.eq(SignInStage::Complete))
+        .filter(organiser_sessions::expires_at.gt(now))
+        .filter(organiser_sessions::last_seen_at.gt(now - IDLE_TIMEOUT))
+        .order(organiser_sessions::last_seen_at.desc())
+        .select((
+            organiser_sessions::token_hash,
+            organiser_sessions::created_at,
+            organiser_sessions::last_seen_at,
+            organiser_sessions::user_agent,
+            organiser_sessions::client_address,
+        ))
+        .load(conn)
 }
 
-pub fn record_failure(conn: &mut AnyConnection, keys: &[String], now: NaiveDateTime) -> QueryResult<()> {
-    for key in keys {
-        diesel::insert_into(sign_in_failures::table)
-            .values((
-                sign_in_failures::id.eq(new_id()),
-                sign_in_failures::key.eq(key),
-                sign_in_failures::failed_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    diesel::delete(sign_in_failures::table.filter(sign_in_failures::failed_at.lt(now - Duration::days(1))))
-        .execute(conn)?;
-    Ok(())
+/// The handle ([`ActiveSession::handle`]) of the session behind `token`.
+pub fn session_handle(token: &str) -> String {
+    hash_token(token)
 }
 
-pub fn clear_failures(conn: &mut AnyConnection, key: &str) -> QueryResult<()> {
-    diesel::delete(sign_in_failures::table.filter(sign_in_failures::key.eq(key))).execute(conn).map(|_| ())
+/// Ends one of the organiser's own sessions; whether there was one.
+pub fn end_own_session(conn: &mut AnyConnection, organiser_id: &str, handle: &str) -> QueryResult<bool> {
+    diesel::delete(
+        organiser_sessions::table
+            .filter(organiser_sessions::organiser_id.eq(organiser_id))
+            .filter(organiser_sessions::token_hash.eq(handle)),
+    )
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// Ends every session of the organiser but the one behind `keep` (sign out elsewhere).
+pub fn end_other_sessions(conn: &mut AnyConnection, organiser_id: &str, keep: &str) -> QueryResult<usize> {
+    diesel::delete(
+        organiser_sessions::table
+            .filter(organiser_sessions::organiser_id.eq(organiser_id))
+            .filter(organiser_sessions::token_hash.ne(hash_token(keep))),
+    )
+    .execute(conn)
 }

@@ -206,6 +206,9 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        totp_secret -> Nullable<Text>,
+        totp_pending_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -216,6 +219,9 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
+        stage -> Text,
+        user_agent -> Text,
+        client_address -> Text,
     }
 }
 
@@ -242,6 +248,24 @@ diesel::table! {
 diesel::joinable!(organiser_sessions -> organisers (organiser_id));
 
 diesel::table! {
+    organiser_recovery_codes (id) {
+        id -> Text,
+        organiser_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_policy (id) {
+        id -> Integer,
+        require_second_factor -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     rate_events (id) {
         id -> Text,
         key -> Text,
@@ -265,6 +289,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_failures,
     audit_log,
     rate_events,
+    organiser_recovery_codes,
+    account_policy,
     session_translations,
     consents,
     content_version,

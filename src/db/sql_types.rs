@@ -9,7 +9,8 @@ use diesel::sql_types::Text;
 
 use crate::domain::{
     ApprovalMode, ConsentPurpose, ConsentSource, MessageKind, OrganisationKind, OutboxStatus, PanelRole,
-    RegistrationId, RegistrationStatus, Role, SessionId, SessionStatus, TokenPurpose,
+    RegistrationId, RegistrationStatus, Role, SecurityEvent, SessionId, SessionStatus, SignInStage,
+    TokenPurpose,
 };
 
 /// Makes a domain type usable as a `Text` column and in filters (`column.eq(value)`): written
@@ -66,7 +67,9 @@ text_column!(
     MessageKind,
     ConsentPurpose,
     ConsentSource,
-    TokenPurpose;
+    TokenPurpose,
+    SignInStage,
+    SecurityEvent;
     ids: SessionId,
     RegistrationId,
 );

@@ -2,6 +2,7 @@
 
 mod ids;
 mod message_kind;
+pub mod password;
 mod registration;
 pub mod session;
 mod status;
@@ -11,7 +12,7 @@ pub use message_kind::{CalendarMethod, MailingList, MessageKind, SessionChange, 
 pub(crate) use status::text_enum;
 pub use status::{
     ApprovalMode, AudienceGroup, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,
-    RegistrationStatus, Role, SessionStatus, TokenPurpose,
+    RegistrationStatus, Role, SecurityEvent, SessionStatus, SignInStage, TokenPurpose,
 };
 
 pub use registration::{

@@ -181,6 +181,35 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// How far a signed-in session has got: complete, or past the password and waiting for
+    /// the second factor, or past the password and obliged to enrol one first.
+    pub enum SignInStage {
+        Complete = "complete",
+        SecondFactor = "second_factor",
+        Enrolment = "enrolment",
+    }
+}
+
+text_enum! {
+    /// The security events of the organiser area, recorded in the audit log and the logs.
+    pub enum SecurityEvent {
+        SignIn = "sign_in.success",
+        SignInFailed = "sign_in.failure",
+        SignInThrottled = "sign_in.throttled",
+        SecondFactorFailed = "sign_in.second_factor_failure",
+        SignOut = "sign_out",
+        SignOutElsewhere = "sign_out.elsewhere",
+        PasswordChanged = "password.change",
+        SecondFactorEnrolled = "two_factor.enrol",
+        SecondFactorDisabled = "two_factor.disable",
+        RecoveryCodeUsed = "two_factor.recovery_code_used",
+        SecondFactorRequired = "policy.second_factor",
+        CsrfRefused = "csrf.refused",
+        LinkGuessRefused = "link_guess.refused",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +237,8 @@ mod tests {
         round_trip(TokenPurpose::ALL, TokenPurpose::as_str, TokenPurpose::parse);
         round_trip(AudienceGroup::ALL, AudienceGroup::as_str, AudienceGroup::parse);
         round_trip(ConsentSource::ALL, ConsentSource::as_str, ConsentSource::parse);
+        round_trip(SignInStage::ALL, SignInStage::as_str, SignInStage::parse);
+        round_trip(SecurityEvent::ALL, SecurityEvent::as_str, SecurityEvent::parse);
     }
 
     #[test]

@@ -55,6 +55,13 @@ impl LinkToken {
             run_db(&state, move |conn| db::rate::exceeded(conn, &key, window, GUESSES_PER_WINDOW, now))
                 .await?;
         if exhausted {
+            let route = req.match_pattern().unwrap_or_default();
+            crate::web::admin::security_log::note(
+                &state,
+                crate::domain::SecurityEvent::LinkGuessRefused,
+                &route,
+            )
+            .await;
             return Err(into_error(link.page(StatusCode::TOO_MANY_REQUESTS)));
         }
         if !looks_like_token(&link.token) {

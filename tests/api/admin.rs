@@ -193,12 +193,15 @@ async fn sign_in_is_throttled_without_revealing_accounts(engine: Engine) {
     let unknown_text = unknown.text().await.expect("body");
     assert!(unknown_text.contains("The email address or the password is not right"));
     assert!(unknown_text.contains("value=\"nobody@secretariat.example.org\""), "the email typed is kept");
-    for _ in 0..9 {
+    for _ in 0..10 {
         assert_eq!(attempt("target@secretariat.example.org", "wrong password!").await.status(), 401);
     }
     let res = attempt("target@secretariat.example.org", "wrong password!").await;
-    assert_eq!(res.status(), 429, "the 11th try is delayed");
-    assert!(res.text().await.expect("body").contains("Too many attempts"));
+    assert_eq!(res.status(), 429, "the 11th try at the account from this address is delayed");
+    assert_eq!(res.headers()["retry-after"], "60", "when to try again, in seconds");
+    let text = res.text().await.expect("body");
+    assert!(text.contains("Too many attempts. Try again in 1 minute."), "and in words");
+    assert!(text.contains("You can try again from"), "with the time");
     app.clock.advance(chrono::Duration::minutes(31));
     assert_eq!(
         attempt("target@secretariat.example.org", "wrong password!").await.status(),
@@ -511,9 +514,23 @@ async fn administrators_manage_accounts_and_roles(engine: Engine) {
                 .expect("id")
         })
         .await;
+    // Re-authentication first: without the administrator's own password nothing changes.
     let res = admin
         .post(app.url(&format!("/admin/accounts/{id}")))
-        .form(&[("csrf_token", token.as_str()), ("role", "organiser")])
+        .form(&[("csrf_token", token.as_str()), ("role", "admin"), ("active", "yes"), ("current", "not it")])
+        .send()
+        .await
+        .expect("refused");
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("The current password is not right"));
+    assert_eq!(
+        client.get(app.url("/admin/accounts")).send().await.expect("accounts").status(),
+        403,
+        "not made an administrator"
+    );
+    let res = admin
+        .post(app.url(&format!("/admin/accounts/{id}")))
+        .form(&[("csrf_token", token.as_str()), ("role", "organiser"), ("current", ORGANISER_PASSWORD)])
         .send()
         .await
         .expect("deactivate");

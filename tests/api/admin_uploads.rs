@@ -38,7 +38,13 @@ async fn organiser(app: &TestApp) -> Visitor {
             .expect("add") else {
                 panic!("organiser exists")
             };
-            let session = convoca::db::organisers::start_session(conn, &id, now).expect("session");
+            let origin = convoca::db::organisers::SessionOrigin {
+                user_agent: String::new(),
+                client_address: String::new(),
+            };
+            let stage = convoca::domain::SignInStage::Complete;
+            let session =
+                convoca::db::organisers::start_session(conn, &id, stage, &origin, now).expect("session");
             (id, session)
         })
         .await;

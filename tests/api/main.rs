@@ -22,4 +22,5 @@ mod migrations;
 mod operations;
 mod performance;
 mod registration;
+mod sign_in;
 mod web_conventions;

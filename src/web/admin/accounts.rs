@@ -6,9 +6,10 @@ use askama::Template;
 
 use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
-use crate::db::audit::AuditEntry;
+use crate::db::audit::{AuditEntry, AuditFilter};
 use crate::db::organisers::{AddOutcome, Organiser};
-use crate::domain::{Role, parse_email};
+use crate::domain::password::check_new_password;
+use crate::domain::{Role, SecurityEvent, parse_email};
 use crate::security::hash_password;
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
@@ -24,11 +25,32 @@ struct AccountsPage {
     name: String,
     email: String,
     admin_role: bool,
+    /// Whether administrators require a second factor of every organiser.
+    second_factor_required: bool,
+    /// Whether the administrator's own re-authentication asks for a code too.
+    asks_code: bool,
+    /// The account whose change was refused (its row shows the messages).
+    failed_row: String,
+}
+
+/// What the accounts page shows besides the form: the accounts, the policy, whether the
+/// signed-in administrator has a second factor.
+async fn accounts_state(cx: &AdminContext) -> Result<(Vec<Organiser>, bool, bool), AppError> {
+    let id = cx.organiser.id.clone();
+    cx.read(move |conn| {
+        let me = db::organisers::by_id(conn, &id)?;
+        Ok((
+            db::organisers::list(conn)?,
+            db::two_factor::second_factor_required(conn)?,
+            me.is_some_and(|m| m.has_second_factor()),
+        ))
+    })
+    .await
 }
 
 pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
     cx.require_admin()?;
-    let accounts = cx.read(db::organisers::list).await?;
+    let (accounts, second_factor_required, asks_code) = accounts_state(&cx).await?;
     html(AccountsPage {
         admin: cx.chrome("accounts"),
         accounts,
@@ -37,6 +59,9 @@ pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
         name: String::new(),
         email: String::new(),
         admin_role: false,
+        second_factor_required,
+        asks_code,
+        failed_row: String::new(),
     })
 }
 
@@ -52,11 +77,13 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
         String::new()
     });
     let password = form.get("password").to_owned();
-    if password.chars().count() < super::auth::MIN_PASSWORD_CHARS || password.chars().count() > 1000 {
-        errors.add("password", i18n.t1("admin-password-too-short", "count", super::auth::MIN_PASSWORD_CHARS));
+    if let Err(e) = check_new_password("password", &password) {
+        errors.add_domain(&e, i18n);
     }
     let role_admin = Role::parse(form.get("role")) == Some(Role::Admin);
-    let render = |admin: AdminChrome, accounts: Vec<Organiser>, errors: FieldErrors| {
+    let render = |admin: AdminChrome,
+                  (accounts, required, asks_code): (Vec<Organiser>, bool, bool),
+                  errors: FieldErrors| {
         html_with_status(
             AccountsPage {
                 admin,
@@ -66,13 +93,15 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
                 name: form.get("name").to_owned(),
                 email: form.get("email").to_owned(),
                 admin_role: role_admin,
+                second_factor_required: required,
+                asks_code,
+                failed_row: String::new(),
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
     if !errors.is_empty() {
-        let accounts = cx.read(db::organisers::list).await?;
-        return render(admin, accounts, errors);
+        return render(admin, accounts_state(&cx).await?, errors);
     }
     let hash = web::block(move || hash_password(&password)).await?.map_err(AppError::Unexpected)?;
     let (email_db, name_db) = (email.clone(), name.clone());
@@ -91,15 +120,15 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     match outcome {
         AddOutcome::Added(_) => Ok(done("/admin/accounts", "account-created")),
         AddOutcome::EmailTaken => {
-            let accounts = cx.read(db::organisers::list).await?;
             let mut errors = FieldErrors::default();
             errors.add("email", i18n.t("admin-account-email-taken"));
-            render(admin, accounts, errors)
+            render(admin, accounts_state(&cx).await?, errors)
         }
     }
 }
 
-/// Changes an account's role or turns it off. Administrators cannot lock themselves out.
+/// Changes an account's role or turns it off, once the administrator has given their password
+/// (and code) again. Administrators cannot lock themselves out.
 pub async fn update(
     cx: AdminContext,
     path: web::Path<String>,
@@ -114,6 +143,29 @@ pub async fn update(
         return Err(AppError::BadRequest);
     };
     let active = form.get("active") == "yes";
+    let me = cx.organiser.id.clone();
+    let admin_account = cx.find(move |conn| db::organisers::by_id(conn, &me)).await?;
+    let admin = cx.chrome("accounts");
+    let mut errors = FieldErrors::default();
+    super::auth::reauthenticate(&cx.state, &admin_account, &form, &mut errors, admin.i18n).await?;
+    if !errors.is_empty() {
+        let (accounts, second_factor_required, asks_code) = accounts_state(&cx).await?;
+        return html_with_status(
+            AccountsPage {
+                admin,
+                accounts,
+                self_id: cx.organiser.id.clone(),
+                errors,
+                name: String::new(),
+                email: String::new(),
+                admin_role: false,
+                second_factor_required,
+                asks_code,
+                failed_row: id,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     cx.change(move |conn, actor, now| {
         db::write_tx(conn, |conn| {
             let Some(account) = db::organisers::by_id(conn, &id)? else {
@@ -129,6 +181,21 @@ pub async fn update(
     Ok(done("/admin/accounts", "account-updated"))
 }
 
+/// Requires (or stops requiring) a second factor of every organiser; audited.
+pub async fn set_policy(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
+    cx.require_admin()?;
+    let required = form.get("require_second_factor") == "yes";
+    cx.write(move |conn, actor, now| {
+        db::write_tx(conn, |conn| {
+            db::two_factor::set_second_factor_required(conn, required, now)?;
+            let details = format!("required={required}");
+            db::audit::security(conn, SecurityEvent::SecondFactorRequired, Some(actor), "", &details, now)
+        })
+    })
+    .await?;
+    Ok(done("/admin/accounts", "policy-updated"))
+}
+
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
 struct AuditPage {
@@ -136,22 +203,52 @@ struct AuditPage {
     entries: Vec<AuditEntry>,
     page: i64,
     pages: i64,
+    events: &'static [SecurityEvent],
+    accounts: Vec<Organiser>,
+    event: String,
+    account: String,
+    /// The filter as a query string, for the page links.
+    filter_query: String,
 }
 
 #[derive(serde::Deserialize)]
-pub struct PageQuery {
+pub struct AuditQuery {
     page: Option<String>,
+    event: Option<String>,
+    account: Option<String>,
 }
 
-pub async fn audit_log(cx: AdminContext, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+/// The audit log, security events included, filterable by event kind and by account.
+pub async fn audit_log(cx: AdminContext, query: web::Query<AuditQuery>) -> Result<HttpResponse, AppError> {
     cx.require_admin()?;
+    let query = query.into_inner();
     let page = page_number(query.page.as_deref());
-    let (entries, total) =
-        cx.read(move |conn| db::audit::page(conn, (page - 1) * PAGE_SIZE, PAGE_SIZE)).await?;
+    let event = query.event.as_deref().and_then(SecurityEvent::parse);
+    let account = query.account.filter(|a| !a.is_empty() && a.len() <= 40);
+    let filter = AuditFilter { event, organiser_id: account.clone() };
+    let ((entries, total), accounts) = cx
+        .read(move |conn| {
+            Ok((
+                db::audit::page(conn, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?,
+                db::organisers::list(conn)?,
+            ))
+        })
+        .await?;
+    let event = event.map(SecurityEvent::as_str).unwrap_or_default().to_owned();
+    let account = account.unwrap_or_default();
+    let filter_query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("event", &event)
+        .append_pair("account", &account)
+        .finish();
     html(AuditPage {
         admin: cx.chrome("audit"),
         entries,
         page,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        events: SecurityEvent::ALL,
+        accounts,
+        event,
+        account,
+        filter_query,
     })
 }

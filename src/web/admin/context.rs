@@ -17,6 +17,7 @@ use diesel::QueryResult;
 use crate::db;
 use crate::db::AnyConnection;
 use crate::db::audit::Actor;
+use crate::domain::SecurityEvent;
 use crate::i18n::I18n;
 use crate::web::chrome::{Chrome, CsrfSeed};
 use crate::web::errors::AppError;
@@ -100,9 +101,10 @@ impl FromRequest for SignedForm {
         let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
         let seed = req.extensions().get::<CsrfSeed>().cloned();
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let path = req.match_pattern().unwrap_or_default();
         Box::pin(async move {
             let pairs = form.await?.into_inner();
-            let valid = match (seed, state) {
+            let valid = match (seed, &state) {
                 (Some(seed), Some(state)) => pairs
                     .iter()
                     .find(|(k, _)| k == "csrf_token")
@@ -110,6 +112,9 @@ impl FromRequest for SignedForm {
                 _ => false,
             };
             if !valid {
+                if let Some(state) = &state {
+                    super::security_log::note(state, SecurityEvent::CsrfRefused, &path).await;
+                }
                 return Err(AppError::Forbidden.into());
             }
             // No typed field holds NUL, and PostgreSQL refuses it in text (a 500 otherwise).
@@ -156,6 +161,8 @@ impl AdminChrome {
             nav.push(("/admin/audit", "admin-nav-audit", "audit"));
         }
         nav.push(("/admin/password", "admin-nav-password", "password"));
+        nav.push(("/admin/two-factor", "admin-nav-two-factor", "two-factor"));
+        nav.push(("/admin/signed-in", "admin-nav-signed-in", "signed-in"));
         let flash = web::Query::<FlashQuery>::from_query(req.query_string())
             .ok()
             .and_then(|q| q.into_inner().done)

@@ -2,6 +2,7 @@
 //! sign-in page), admin-only routes refuse organisers (403), every state change needs a valid
 //! CSRF token (403), and nothing here is cacheable. What the handlers share is in [`context`].
 
+pub mod account_sessions;
 pub mod accounts;
 pub mod announcements;
 pub mod attendance;
@@ -12,10 +13,12 @@ pub mod organisations;
 pub mod panels;
 pub mod registrations;
 pub mod reports;
+pub mod security_log;
 pub mod series;
 pub mod session_hub;
 pub mod sessions;
 pub mod speakers;
+pub mod two_factor;
 
 use actix_web::{HttpResponse, web};
 
@@ -29,7 +32,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // Signing in and accounts
             .route("/login", web::get().to(auth::login_form))
             .route("/login", web::post().to(auth::login))
+            .route("/login/code", web::get().to(two_factor::code_form))
+            .route("/login/code", web::post().to(two_factor::submit_code))
             .route("/logout", web::post().to(auth::logout))
+            .route("/two-factor", web::get().to(two_factor::page))
+            .route("/two-factor", web::post().to(two_factor::enrol))
+            .route("/two-factor/disable", web::post().to(two_factor::disable))
+            .route("/signed-in", web::get().to(account_sessions::list))
+            .route("/signed-in/end", web::post().to(account_sessions::end_one))
+            .route("/signed-in/elsewhere", web::post().to(account_sessions::end_others))
+            .route("/accounts/policy", web::post().to(accounts::set_policy))
             .route("/password", web::get().to(auth::password_form))
             .route("/password", web::post().to(auth::change_password))
             .route("/accounts", web::get().to(accounts::list))
