@@ -240,16 +240,18 @@ fn record(
             match outcome {
                 Outcome::Sent => {
                     db::outbox::mark_sent(conn, &message.id, &message_id_for(settings, &message.id), now)?;
-                    metrics::counter!("emails_sent_total").increment(1);
+                    metrics::counter!(crate::observability::names::EMAILS_SENT).increment(1);
                 }
                 Outcome::Skipped(reason) => db::outbox::mark_skipped(conn, &message.id, reason)?,
                 Outcome::Failed(e) if e.permanent || message.attempts >= MAX_ATTEMPTS => {
-                    db::outbox::mark_failed(conn, &message.id, &e.detail)?;
-                    metrics::counter!("email_send_failures_total", "final" => "true").increment(1);
+                    db::outbox::mark_failed(conn, &message.id, &e.detail, now)?;
+                    metrics::counter!(crate::observability::names::EMAIL_FAILURES, "final" => "true")
+                        .increment(1);
                 }
                 Outcome::Failed(e) => {
                     db::outbox::mark_retry(conn, &message.id, &e.detail, now + backoff(message.attempts))?;
-                    metrics::counter!("email_send_failures_total", "final" => "false").increment(1);
+                    metrics::counter!(crate::observability::names::EMAIL_FAILURES, "final" => "false")
+                        .increment(1);
                 }
             }
         }

@@ -103,11 +103,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error; `CONVOCA_LOG_FORMAT=json` gives one JSON object per line.
+/// Logs go to standard error; `CONVOCA_LOG_FORMAT=json` gives one JSON object per line. Text
+/// logs are coloured only on a terminal: journald and log files would keep the escape codes.
 fn init_logging(logging: &Logging) {
     let filter = tracing_subscriber::EnvFilter::try_new(&logging.filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if logging.json {
         builder.json().flatten_event(true).with_current_span(true).init();
     } else {

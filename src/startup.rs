@@ -1,5 +1,6 @@
 //! Builds the whole application from settings: pool, migrations, demo data, web server on
-//! its own listener (port 0 works, for tests) and the email worker.
+//! its own listener, the metrics listener (port 0 works for both, for tests) and the email
+//! worker.
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -33,12 +34,15 @@ impl Default for ServeOptions {
 
 pub struct Application {
     pub address: SocketAddr,
+    /// Where the metrics listener listens (`CONVOCA_METRICS_BIND`), when there is one.
+    pub metrics_address: Option<SocketAddr>,
     pub pool: DbPool,
     pub settings: Arc<Settings>,
     pub clock: Clock,
     /// The same worker the process runs, for running due work on demand (tests).
     pub worker: Worker,
     server: actix_web::dev::Server,
+    metrics_server: Option<actix_web::dev::Server>,
     run_worker: bool,
 }
 
@@ -83,6 +87,24 @@ impl Application {
         options: ServeOptions,
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
+        let data_dir = &settings.data_dir;
+        if crate::files::make_private_folder(data_dir)
+            .with_context(|| format!("making the data folder {} private", data_dir.display()))?
+        {
+            tracing::warn!(folder = %data_dir.display(), "the data folder was open to other users: now 0700");
+        }
+        let metrics_listener = match settings.metrics_bind {
+            Some(bind) => Some(
+                TcpListener::bind(bind).with_context(|| format!("binding CONVOCA_METRICS_BIND {bind}"))?,
+            ),
+            None => None,
+        };
+        let metrics_address = metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?;
+        if let Some(address) = metrics_address
+            && !address.ip().is_loopback()
+        {
+            tracing::warn!(%address, "CONVOCA_METRICS_BIND is not a loopback address: anyone who reaches it reads /metrics without a token");
+        }
         let pool = open_database(&settings, &options.pool).await?;
         if options.demo {
             let demo_pool = pool.clone();
@@ -116,8 +138,20 @@ impl Application {
                 crate::config::DatabaseTarget::Postgres(_) => None,
             },
         };
+        let metrics_server =
+            metrics_listener.map(|listener| web::metrics::server(listener, state.clone())).transpose()?;
         let server = web::server(listener, state)?;
-        Ok(Self { address, pool, settings, clock: options.clock, worker, server, run_worker: options.worker })
+        Ok(Self {
+            address,
+            metrics_address,
+            pool,
+            settings,
+            clock: options.clock,
+            worker,
+            server,
+            metrics_server,
+            run_worker: options.worker,
+        })
     }
 
     /// Serves until the process is told to stop (SIGTERM, SIGINT): requests in progress and
@@ -125,8 +159,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = self.run_worker.then(|| tokio::spawn(self.worker.clone().run(stop_rx)));
-        tracing::info!(address = %self.address, base_url = %self.settings.base_url, "serving");
-        let result = self.server.await;
+        tracing::info!(
+            address = %self.address,
+            metrics = %self.metrics_address.map_or_else(|| "off".to_owned(), |a| a.to_string()),
+            base_url = %self.settings.base_url,
+            "serving"
+        );
+        let result = serve_both(self.server, self.metrics_server).await;
         let _ = stop_tx.send(true);
         if let Some(worker) = worker {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(30), worker).await;
@@ -134,8 +173,23 @@ impl Application {
         result.context("web server")
     }
 
-    /// Hands the server to the caller (tests spawn it), leaving the worker to be run on demand.
-    pub fn into_server(self) -> actix_web::dev::Server {
-        self.server
+    /// Hands the servers to the caller as one future (tests spawn it), leaving the worker to be
+    /// run on demand.
+    pub fn into_server(self) -> impl Future<Output = std::io::Result<()>> + Send + 'static {
+        serve_both(self.server, self.metrics_server)
     }
+}
+
+/// Runs the web server and the metrics listener; when the web server stops, so does the other.
+async fn serve_both(
+    server: actix_web::dev::Server,
+    metrics: Option<actix_web::dev::Server>,
+) -> std::io::Result<()> {
+    let Some(metrics) = metrics else { return server.await };
+    let handle = metrics.handle();
+    let metrics = tokio::spawn(metrics);
+    let result = server.await;
+    handle.stop(true).await;
+    let _ = metrics.await;
+    result
 }

@@ -42,6 +42,7 @@ impl Server {
             .env_remove("CONVOCA_TRUSTED_PROXIES")
             .env_remove("CONVOCA_DB_POOL_SIZE")
             .env("CONVOCA_BIND", format!("127.0.0.1:{port}"))
+            .env("CONVOCA_METRICS_BIND", "off")
             .env("CONVOCA_BASE_URL", &base)
             .env("CONVOCA_DEMO", "0")
             .env("CONVOCA_BENCH_REFERENCE", "1")

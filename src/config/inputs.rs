@@ -173,7 +173,8 @@ impl From<RawSettings> for Inputs {
             | Key::MailReplyTo
             | Key::DkimKeyFile
             | Key::DkimSelector
-            | Key::DkimDomain => None,
+            | Key::DkimDomain
+            | Key::MetricsBind => None,
         })
     }
 }

@@ -40,8 +40,11 @@ pub struct Settings {
     pub secret_key: SecretKey,
     /// How many messages the worker sends at once (and SMTP connections it keeps).
     pub smtp_concurrency: usize,
-    /// Bearer token that opens `/metrics` to non-loopback scrapers.
+    /// Bearer token that opens `/metrics` on the public listener, from whatever address.
     pub metrics_token: Option<Secret>,
+    /// The listener that serves `/metrics` alone, without a token (`CONVOCA_METRICS_BIND`);
+    /// none when turned off.
+    pub metrics_bind: Option<SocketAddr>,
     /// Days after a session ends before the worker purges its registrants' personal data.
     pub retention_days: Option<i64>,
     /// Proxies whose `X-Forwarded-For` is believed; from anyone else the header is ignored.
@@ -160,6 +163,12 @@ impl Settings {
         if metrics_token.as_ref().is_some_and(|t| t.expose().len() < 16) {
             bail!("CONVOCA_METRICS_TOKEN is too short: expected at least 16 characters");
         }
+        let metrics_bind = match inputs.nonblank(Key::MetricsBind).trim() {
+            "off" | "none" | "0" | "false" | "no" => None,
+            v => Some(v.parse::<SocketAddr>().map_err(|_| {
+                anyhow::anyhow!("CONVOCA_METRICS_BIND {v:?} is not an address: expected IP:PORT, e.g. 127.0.0.1:9464, or off")
+            })?),
+        };
         let retention_days = match inputs.value(Key::RetentionDays).map(str::trim).filter(|v| !v.is_empty()) {
             None => None,
             Some(v) => Some(v.parse::<i64>().ok().filter(|d| (1..=36_500).contains(d)).ok_or_else(|| {
@@ -208,6 +217,7 @@ impl Settings {
             secret_key,
             smtp_concurrency,
             metrics_token,
+            metrics_bind,
             demo,
             db_pool_size: u32::try_from(whole_number(inputs, Key::DbPoolSize, 256)?)?,
             db_connect_timeout: Duration::from_secs(whole_number(inputs, Key::DbConnectTimeout, 300)?),
@@ -390,7 +400,7 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretKey> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
-    std::fs::create_dir_all(data_dir)
+    crate::files::create_private_dir_all(data_dir)
         .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
     let secret = crate::security::new_token() + &crate::security::new_token();
     write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;

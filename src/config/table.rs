@@ -28,6 +28,7 @@ pub enum Key {
     DkimKeyFile,
     DkimSelector,
     DkimDomain,
+    MetricsBind,
 }
 
 /// What applies when a setting is not given.
@@ -157,8 +158,8 @@ pub const SETTINGS: &[Setting] = &[
         "metrics_token",
         "CONVOCA_METRICS_TOKEN",
         None,
-        Described("none: /metrics answers the loopback address only"),
-        "Bearer token that opens /metrics to other machines, at least 16 characters",
+        Described("none: /metrics is not served on CONVOCA_BIND (see CONVOCA_METRICS_BIND)"),
+        "Bearer token that opens /metrics on CONVOCA_BIND (Authorization: Bearer TOKEN, from any address), at least 16 characters",
         true,
     ),
     row(
@@ -294,6 +295,15 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Described("the domain of CONVOCA_MAIL_FROM"),
         "DKIM signing domain (d=); for DMARC it must be the sender's domain or a parent of it",
+        false,
+    ),
+    row(
+        Key::MetricsBind,
+        "metrics_bind",
+        "CONVOCA_METRICS_BIND",
+        None,
+        Value("127.0.0.1:9464"),
+        "Address of a second listener that serves /metrics without a token and nothing else (never forward it from the proxy); off: none",
         false,
     ),
 ];

@@ -135,12 +135,8 @@ impl Default for PoolSettings {
 }
 
 pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::Result<DbPool> {
-    if let DatabaseTarget::Sqlite(path) = target
-        && let Some(parent) = std::path::Path::new(path).parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating the folder for the SQLite database {path}"))?;
+    if let DatabaseTarget::Sqlite(path) = target {
+        prepare_sqlite_file(std::path::Path::new(path))?;
     }
     let manager = AnyManager { target: target.clone() };
     Pool::builder()
@@ -152,6 +148,38 @@ pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::R
         }))
         .build(manager)
         .with_context(|| format!("connecting to the database ({})", target.describe()))
+}
+
+/// Makes the SQLite database file private before SQLite opens it: a new one is created empty
+/// (SQLite takes an empty file for a new database) with 0600 in folders of 0700, and an older
+/// one readable by others loses that. SQLite creates the -wal and -shm files with the mode
+/// of the database file, so they are private too.
+fn prepare_sqlite_file(path: &std::path::Path) -> anyhow::Result<()> {
+    let name = path.to_string_lossy();
+    if name.is_empty() || name.starts_with(':') || name.starts_with("file:") {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        crate::files::create_private_dir_all(parent)
+            .with_context(|| format!("creating the folder for the SQLite database {name}"))?;
+    }
+    match crate::files::create_private_file(path) {
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).with_context(|| format!("creating the SQLite database {name}")),
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{name}{suffix}"));
+        if file.exists()
+            && crate::files::remove_access_of_others(&file)
+                .with_context(|| format!("restricting {}", file.display()))?
+        {
+            tracing::warn!(file = %file.display(), "the database file was readable by other users: no longer");
+        }
+    }
+    Ok(())
 }
 
 /// Applies pending migrations; returns the versions applied.
@@ -276,10 +304,21 @@ pub fn backup_sqlite(conn: &mut AnyConnection, path: &std::path::Path) -> anyhow
         );
     };
     let target = path.to_str().ok_or_else(|| anyhow::anyhow!("the backup path is not valid UTF-8"))?;
-    diesel::sql_query("VACUUM INTO ?")
-        .bind::<diesel::sql_types::Text, _>(target)
-        .execute(sqlite)
-        .map_err(|e| anyhow::anyhow!("writing the backup to {}: {e}", path.display()))?;
+    // VACUUM INTO writes into an empty file it is given, keeping its mode: the copy is
+    // private from its first byte.
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        crate::files::create_private_dir_all(parent)
+            .with_context(|| format!("creating the folder of {}", path.display()))?;
+    }
+    crate::files::create_private_file(path).with_context(|| format!("creating {}", path.display()))?;
+    diesel::sql_query("VACUUM INTO ?").bind::<diesel::sql_types::Text, _>(target).execute(sqlite).map_err(
+        |e| {
+            let _ = std::fs::remove_file(path);
+            anyhow::anyhow!("writing the backup to {}: {e}", path.display())
+        },
+    )?;
     Ok(())
 }
 

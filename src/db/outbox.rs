@@ -185,10 +185,11 @@ pub fn mark_retry(
 }
 
 /// A permanent failure, or the last attempt: kept with the server's answer, never retried.
-pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str) -> QueryResult<()> {
+pub fn mark_failed(conn: &mut AnyConnection, id: &str, error: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq(OutboxStatus::Failed),
+            outbox::failed_at.eq(now),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(truncate(error)),
         ))
@@ -222,6 +223,25 @@ pub fn for_registration(
 /// Counts by status, for health and metrics.
 pub fn depth(conn: &mut AnyConnection) -> QueryResult<Vec<(OutboxStatus, i64)>> {
     outbox::table.group_by(outbox::status).select((outbox::status, diesel::dsl::count_star())).load(conn)
+}
+
+/// When the oldest message that is due and not yet sent became due (its next attempt time);
+/// none when nothing is waiting.
+pub fn oldest_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+    outbox::table
+        .filter(outbox::status.eq_any([OutboxStatus::Queued, OutboxStatus::Sending]))
+        .filter(outbox::next_attempt_at.le(now))
+        .select(diesel::dsl::min(outbox::next_attempt_at))
+        .first(conn)
+}
+
+/// Messages given up for good since `since`.
+pub fn failed_since(conn: &mut AnyConnection, since: NaiveDateTime) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::status.eq(OutboxStatus::Failed))
+        .filter(outbox::failed_at.ge(since))
+        .count()
+        .get_result(conn)
 }
 
 fn truncate(error: &str) -> String {

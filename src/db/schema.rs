@@ -180,6 +180,7 @@ diesel::table! {
         message_id -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        failed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -12,7 +12,7 @@ use anyhow::Context;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
 
@@ -20,8 +20,8 @@ use crate::config::Settings;
 #[derive(Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    /// Each message becomes `<id>.eml` in a folder a newcomer can open.
-    Files(AsyncFileTransport<Tokio1Executor>, std::path::PathBuf),
+    /// Each message becomes `<uuid>.eml` (0600) in a folder (0700) a newcomer can open.
+    Files(std::path::PathBuf),
 }
 
 /// Why a send failed, and whether trying again can help.
@@ -48,9 +48,9 @@ impl Mailer {
             }
             None => {
                 let dir = settings.mail_dir();
-                std::fs::create_dir_all(&dir)
+                crate::files::create_private_dir_all(&dir)
                     .with_context(|| format!("creating the mail folder {}", dir.display()))?;
-                Ok(Mailer::Files(AsyncFileTransport::<Tokio1Executor>::new(&dir), dir))
+                Ok(Mailer::Files(dir))
             }
         }
     }
@@ -58,7 +58,7 @@ impl Mailer {
     pub fn describe(&self) -> String {
         match self {
             Mailer::Smtp(_) => "SMTP".into(),
-            Mailer::Files(_, dir) => format!(".eml files in {}", dir.display()),
+            Mailer::Files(dir) => format!(".eml files in {}", dir.display()),
         }
     }
 
@@ -69,13 +69,21 @@ impl Mailer {
                 .await
                 .map(|_| ())
                 .map_err(|e| SendError { permanent: e.is_permanent(), detail: smtp_error_text(&e) }),
-            Mailer::Files(transport, _) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| SendError { permanent: false, detail: e.to_string() }),
+            Mailer::Files(dir) => write_eml(dir, message).await,
         }
     }
+}
+
+/// Writes the message as lettre formats it for the wire into a new private file. (lettre's
+/// own file transport creates its files with the umask's mode, which is readable by all under
+/// the usual 022.)
+async fn write_eml(dir: &std::path::Path, message: Message) -> Result<(), SendError> {
+    let path = dir.join(format!("{}.eml", uuid::Uuid::new_v4()));
+    let bytes = message.formatted();
+    tokio::task::spawn_blocking(move || crate::files::write_private_file(&path, &bytes))
+        .await
+        .map_err(|e| SendError { permanent: false, detail: format!("writing the .eml file: {e}") })?
+        .map_err(|e| SendError { permanent: false, detail: format!("writing the .eml file: {e}") })
 }
 
 /// The server's own answer where there is one ("550 5.1.1 no such user"), else the error.

@@ -79,14 +79,14 @@ pub fn is_plain_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Writes the file next to its final name, then renames it, so that a reader never sees half
-/// a picture.
+/// Writes the file (0600, in a folder of 0700) next to its final name, then renames it, so
+/// that a reader never sees half a picture.
 pub fn write_photo(data_dir: &Path, relative: &str, bytes: &[u8]) -> std::io::Result<()> {
     let target = data_dir.join(relative);
     let folder = target.parent().map(Path::to_path_buf).unwrap_or_else(|| data_dir.to_path_buf());
-    std::fs::create_dir_all(&folder)?;
+    crate::files::create_private_dir_all(&folder)?;
     let temporary = folder.join(format!(".upload-{}.tmp", crate::security::new_token()));
-    std::fs::write(&temporary, bytes)?;
+    crate::files::write_private_file(&temporary, bytes)?;
     std::fs::rename(&temporary, &target).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })

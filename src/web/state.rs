@@ -14,6 +14,7 @@ use crate::db::group_commit::RegistrationQueue;
 use crate::db::{AnyConnection, DbPool};
 
 /// Shared by every request.
+#[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub settings: Arc<Settings>,

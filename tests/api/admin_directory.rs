@@ -8,14 +8,14 @@ use diesel::prelude::*;
 use crate::helpers::{Engine, TestApp};
 use crate::on_both_engines;
 
-const BOUNDARY: &str = "----convoca-test-boundary-7d9a41";
+pub(crate) const BOUNDARY: &str = "----convoca-test-boundary-7d9a41";
 
 fn location(res: &reqwest::Response) -> String {
     res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 /// A multipart body as a browser sends the photo form: the CSRF token, then the file.
-fn photo_body(token: Option<&str>, file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
+pub(crate) fn photo_body(token: Option<&str>, file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     if let Some(token) = token {
         body.extend_from_slice(
@@ -84,7 +84,7 @@ fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 }
 
 /// A valid 1×1 PNG: one blue RGB pixel, deflated as a stored block.
-fn tiny_png() -> Vec<u8> {
+pub(crate) fn tiny_png() -> Vec<u8> {
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend(png_chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
     let scanline = [0u8, 0x1F, 0x6F, 0xB4];

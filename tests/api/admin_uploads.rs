@@ -13,17 +13,17 @@ use convoca::db::speakers::SpeakerInput;
 use crate::helpers::{Engine, TestApp};
 use crate::on_both_engines;
 
-const BOUNDARY: &str = "----convoca-upload-bounds";
+pub(crate) const BOUNDARY: &str = "----convoca-upload-bounds";
 
 /// A signed-in organiser as cookies, with a valid CSRF token for them.
 #[derive(Clone)]
-struct Visitor {
+pub(crate) struct Visitor {
     id: String,
-    cookie: String,
-    csrf_token: String,
+    pub cookie: String,
+    pub csrf_token: String,
 }
 
-async fn organiser(app: &TestApp) -> Visitor {
+pub(crate) async fn organiser(app: &TestApp) -> Visitor {
     let now = app.clock.now();
     let (id, session) = app
         .db(move |conn| {
@@ -53,7 +53,7 @@ async fn organiser(app: &TestApp) -> Visitor {
     Visitor { id, cookie: format!("convoca_admin={session}; convoca_csrf={seed}"), csrf_token }
 }
 
-async fn speaker(app: &TestApp, visitor: &Visitor) -> String {
+pub(crate) async fn speaker(app: &TestApp, visitor: &Visitor) -> String {
     let (now, actor) = (app.clock.now(), Actor { id: visitor.id.clone(), name: "Uploader".into() });
     app.db(move |conn| {
         let input = SpeakerInput { name: "Amina Diallo".into(), ..Default::default() };
@@ -62,11 +62,11 @@ async fn speaker(app: &TestApp, visitor: &Visitor) -> String {
     .await
 }
 
-fn text_part(name: &str, value: &str) -> Vec<u8> {
+pub(crate) fn text_part(name: &str, value: &str) -> Vec<u8> {
     format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes()
 }
 
-fn file_head(name: &str) -> Vec<u8> {
+pub(crate) fn file_head(name: &str) -> Vec<u8> {
     format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"big.png\"\r\n\
          Content-Type: image/png\r\n\r\n"
@@ -75,16 +75,16 @@ fn file_head(name: &str) -> Vec<u8> {
 }
 
 /// What the server answered, and how much of the body it took before answering.
-struct Answer {
-    status: u16,
-    text: String,
-    sent: usize,
+pub(crate) struct Answer {
+    pub status: u16,
+    pub text: String,
+    pub sent: usize,
 }
 
 /// Posts `start` and then filler again and again (up to `most` bytes in all) as a chunked
 /// body, or with `Content-Length: length` when given, reading the answer as it comes: a
 /// server that answers early is not made to wait for the end.
-async fn post_streaming(
+pub(crate) async fn post_streaming(
     app: &TestApp,
     path: &str,
     visitor: &Visitor,
@@ -92,7 +92,19 @@ async fn post_streaming(
     most: usize,
     length: Option<usize>,
 ) -> Answer {
-    let address = app.address.trim_start_matches("http://").to_owned();
+    post_streaming_to(&app.address, path, visitor, start, most, length).await
+}
+
+/// [`post_streaming`] to the app at `address` (`http://host:port`).
+pub(crate) async fn post_streaming_to(
+    address: &str,
+    path: &str,
+    visitor: &Visitor,
+    start: Vec<u8>,
+    most: usize,
+    length: Option<usize>,
+) -> Answer {
+    let address = address.trim_start_matches("http://").to_owned();
     let (path, visitor) = (path.to_owned(), visitor.clone());
     tokio::task::spawn_blocking(move || send_streaming(&address, &path, &visitor, start, most, length))
         .await

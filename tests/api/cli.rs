@@ -12,6 +12,8 @@ fn convoca(data_dir: &std::path::Path) -> Command {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("CONVOCA_DATA_DIR", data_dir)
+        // Tests run at once: each metrics listener on a port of its own.
+        .env("CONVOCA_METRICS_BIND", "127.0.0.1:0")
         .env("RUST_LOG", "warn");
     command
 }

@@ -298,6 +298,9 @@ impl MailServer {
 
 pub struct TestApp {
     pub address: String,
+    /// The metrics listener (`CONVOCA_METRICS_BIND`, on a port of its own in tests), e.g.
+    /// `http://127.0.0.1:4321`; none when a test turned it off.
+    pub metrics_address: Option<String>,
     pub pool: DbPool,
     pub clock: Clock,
     pub worker: Worker,
@@ -382,7 +385,9 @@ impl TestApp {
             registration_limit: Some(options.registration_limit.to_string()),
             organizer_email: Some("secretariat@convoca.test".into()),
         };
-        let extra = options.settings;
+        let mut extra = options.settings;
+        // Every test app has its own metrics listener, on a port of its own.
+        extra.push(("CONVOCA_METRICS_BIND", "127.0.0.1:0".into()));
         let inputs = Inputs::from(raw).fill(Source::Program, |s| {
             extra.iter().find(|(name, _)| *name == s.env).map(|(_, value)| value.clone())
         });
@@ -399,8 +404,20 @@ impl TestApp {
         let pool = app.pool.clone();
         let worker = app.worker.clone();
         let settings = app.settings.clone();
+        let metrics_address = app.metrics_address.map(|a| format!("http://{a}"));
         tokio::spawn(app.into_server());
-        Self { address, pool, clock, worker, mail, settings, data_dir, database_url, _pg: pg }
+        Self {
+            address,
+            metrics_address,
+            pool,
+            clock,
+            worker,
+            mail,
+            settings,
+            data_dir,
+            database_url,
+            _pg: pg,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -739,7 +756,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind app port");
         let port = listener.local_addr().expect("addr").port();
         let address = format!("http://127.0.0.1:{port}");
-        let settings = Settings::from_raw(RawSettings {
+        let raw = RawSettings {
             database_url: Some(self.database_url.clone()),
             bind: Some(format!("127.0.0.1:{port}")),
             // Links in emails name one public address whichever instance writes them.
@@ -754,8 +771,10 @@ impl TestApp {
             trusted_proxies: None,
             registration_limit: Some("100000".into()),
             organizer_email: Some("secretariat@convoca.test".into()),
-        })
-        .expect("settings");
+        };
+        let inputs = Inputs::from(raw)
+            .fill(Source::Program, |s| (s.env == "CONVOCA_METRICS_BIND").then(|| "127.0.0.1:0".to_owned()));
+        let settings = Settings::load(&inputs).expect("settings");
         let options = ServeOptions {
             worker: false,
             demo: false,
@@ -765,9 +784,11 @@ impl TestApp {
         let app =
             Application::build_with_listener(settings, options, listener).await.expect("second instance");
         let (pool, worker, settings) = (app.pool.clone(), app.worker.clone(), app.settings.clone());
+        let metrics_address = app.metrics_address.map(|a| format!("http://{a}"));
         tokio::spawn(app.into_server());
         TestApp {
             address,
+            metrics_address,
             pool,
             clock: self.clock.clone(),
             worker,
@@ -777,5 +798,72 @@ impl TestApp {
             database_url: self.database_url.clone(),
             _pg: None,
         }
+    }
+}
+
+/// The `convoca serve` binary in a process of its own, on a test app's database and with its
+/// secret (so the test app's cookies and links work there too): for what must be measured
+/// apart from the other tests of this process, such as its metrics or its memory.
+pub struct ServedBinary {
+    child: std::process::Child,
+    pub address: String,
+    pub metrics_address: String,
+    _data_dir: tempfile::TempDir,
+}
+
+impl ServedBinary {
+    pub async fn start(app: &TestApp) -> Self {
+        let data_dir = tempfile::tempdir().expect("tempdir");
+        let (port, metrics_port) = (free_port(), free_port());
+        let address = format!("http://127.0.0.1:{port}");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_convoca"))
+            .args(["serve", "--no-worker", "--no-demo"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &app.database_url)
+            .env("CONVOCA_DATA_DIR", data_dir.path())
+            .env("CONVOCA_BIND", format!("127.0.0.1:{port}"))
+            .env("CONVOCA_BASE_URL", &address)
+            .env("CONVOCA_METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+            .env("CONVOCA_SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn convoca");
+        let served = Self {
+            child,
+            address,
+            metrics_address: format!("http://127.0.0.1:{metrics_port}"),
+            _data_dir: data_dir,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            if let Ok(res) = reqwest::get(format!("{}/healthz", served.address)).await
+                && res.status() == 200
+            {
+                return served;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "convoca serve answers /healthz");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Its resident memory, in bytes (`VmRSS` of /proc/PID/status).
+    pub fn resident_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS");
+        kb * 1024
+    }
+}
+
+impl Drop for ServedBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -115,15 +115,16 @@ async fn metrics_and_request_ids_are_exposed(engine: Engine) {
     let generated = res.headers()["x-request-id"].to_str().expect("id").to_owned();
     assert_eq!(generated.len(), 32, "a fresh id replaces an unusable one");
 
-    let metrics = client.get(app.url("/metrics")).send().await.expect("metrics");
+    let metrics_url = format!("{}/metrics", app.metrics_address.as_deref().expect("metrics listener"));
+    let metrics = client.get(metrics_url).send().await.expect("metrics");
     assert_eq!(metrics.status(), 200);
     let text = metrics.text().await.expect("body");
-    assert!(text.contains("http_requests_total"), "{text}");
+    assert!(text.contains("convoca_http_requests_total"), "{text}");
     assert!(text.contains("route=\"/sessions/{slug}\""), "labelled by route pattern, not path");
     assert!(!text.contains("/sessions/observed"), "no paths (they can carry tokens)");
-    assert!(text.contains("http_request_duration_seconds_bucket"));
-    assert!(text.contains("db_pool_connections"));
-    assert!(text.contains("outbox_messages{status=\"queued\"}"));
+    assert!(text.contains("convoca_http_request_duration_seconds_bucket"));
+    assert!(text.contains("convoca_db_pool_connections"));
+    assert!(text.contains("convoca_outbox_messages{status=\"queued\"}"));
     assert_eq!(client.get(app.url("/livez")).send().await.expect("live").status(), 200);
     assert_eq!(client.get(app.url("/readyz")).send().await.expect("ready").status(), 200);
 }

@@ -223,11 +223,12 @@ pub async fn delete(
     }
 }
 
-/// The photo form: its CSRF token and the file. A larger photo is still read to its end (up to
-/// the body limit), so that the page can say it is too large.
+/// The photo form: its CSRF token and the file. A photo up to four times too large is still
+/// read to its end, so that the page can say it is too large; a larger body is cut off there
+/// (413), whatever its length says.
 const PHOTO_FORM: multipart::Limits = multipart::Limits {
     max_parts: 4,
-    max_body_bytes: 32 * 1024 * 1024,
+    max_body_bytes: 4 * PHOTO_MAX_BYTES,
     max_text_bytes: 4096,
     files: &[("photo", PHOTO_MAX_BYTES)],
 };
