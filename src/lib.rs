@@ -8,6 +8,7 @@ pub mod email;
 pub mod i18n;
 pub mod jobs;
 pub mod observability;
+pub mod ops;
 pub mod security;
 pub mod startup;
 pub mod web;

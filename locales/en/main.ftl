@@ -285,3 +285,7 @@ manage-announcements-start = Send me announcements again
 announcements-off-title = Stop announcements
 announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
 announcements-off-confirm = Stop announcements
+
+# convoca mail-test
+email-test-subject = Convoca test message
+email-test-body = This message was queued by `convoca mail-test` and sent by the email worker of { $link }: mail from this instance reaches this mailbox.

@@ -285,3 +285,7 @@ manage-announcements-start = Volver a recibir anuncios
 announcements-off-title = Dejar de recibir anuncios
 announcements-off-body = ¿Dejar de recibir los anuncios de la organización sobre «{ $title }»? Su inscripción se mantiene y le seguiremos enviando la confirmación, los recordatorios y cualquier cambio del webinario.
 announcements-off-confirm = Dejar de recibir anuncios
+
+# convoca mail-test
+email-test-subject = Mensaje de prueba de Convoca
+email-test-body = Este mensaje lo puso en cola `convoca mail-test` y lo envió el servicio de correo de { $link }: el correo de esta instancia llega a este buzón.

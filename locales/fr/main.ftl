@@ -285,3 +285,7 @@ manage-announcements-start = Recevoir à nouveau les annonces
 announcements-off-title = Ne plus recevoir d'annonces
 announcements-off-body = Ne plus recevoir les annonces des organisateurs pour « { $title } » ? Vous restez inscrit·e, et nous vous envoyons toujours la confirmation, les rappels et tout changement du webinaire.
 announcements-off-confirm = Ne plus recevoir d'annonces
+
+# convoca mail-test
+email-test-subject = Message de test de Convoca
+email-test-body = Ce message a été mis en file par `convoca mail-test` et envoyé par le service d'envoi de { $link } : le courrier de cette instance arrive dans cette boîte.
