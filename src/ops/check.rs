@@ -55,12 +55,14 @@ pub async fn check(settings: &Settings, inputs: &Inputs, file: Option<&std::path
 
 fn configuration(settings: &Settings, inputs: &Inputs, file: Option<&std::path::Path>) -> Finding {
     let count = |source: Source| SETTINGS.iter().filter(|s| inputs.source(s.key) == source).count();
+    let file = file.map_or_else(
+        || "no configuration file".to_owned(),
+        |p| format!("{} from {}", count(Source::File), p.display()),
+    );
     let origin = format!(
-        "{} from the command line, {} from the environment, {} from {}, the rest default",
+        "{} from the command line, {} from the environment, {file}, the rest default",
         count(Source::CommandLine),
         count(Source::Environment),
-        count(Source::File),
-        file.map_or_else(|| "no configuration file".to_owned(), |p| p.display().to_string()),
     );
     match settings.check_production_safety() {
         Ok(()) => finding(Status::Ok, "configuration", format!("valid; {origin}")),

@@ -250,7 +250,9 @@ async fn check_reports_the_database_and_the_mail_server(engine: Engine) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     let engine_name = if matches!(engine, Engine::Sqlite) { "sqlite 3." } else { "postgresql 1" };
-    let line = |what: &str| stdout.lines().find(|l| l.contains(what)).unwrap_or_default().to_owned();
+    let line = |what: &str| {
+        stdout.lines().find(|l| l.split_whitespace().nth(1) == Some(what)).unwrap_or_default().to_owned()
+    };
     let database = line("database");
     assert!(database.starts_with("ok") && database.contains(engine_name), "{stdout}");
     assert!(database.contains("no pending migration"), "the app migrated it: {stdout}");
@@ -270,7 +272,7 @@ async fn check_fails_and_names_a_closed_smtp_port(engine: Engine) {
     .await;
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{stdout}");
-    let smtp = stdout.lines().find(|l| l.contains("mail")).unwrap_or_default();
+    let smtp = stdout.lines().find(|l| l.split_whitespace().nth(1) == Some("mail")).unwrap_or_default();
     assert!(smtp.starts_with("FAIL") && smtp.contains(&format!("127.0.0.1:{port}")), "{stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("check failed: mail"));
