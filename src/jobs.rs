@@ -298,6 +298,8 @@ enum Claim {
     Skip(String),
     /// Cannot be built (its registration is gone): recorded as failed, not retried.
     Abandon(String),
+    /// `convoca mail-test`: to this mailbox, about no registration.
+    Test(Mailbox),
 }
 
 /// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
@@ -355,6 +357,14 @@ fn still_wanted(
 /// The reads and token inserts one message needs, inside the claim's transaction.
 fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateTime) -> QueryResult<Claim> {
     let kind = message.kind;
+    if kind == MessageKind::MailTest {
+        let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+        let to =
+            payload.get("to").and_then(serde_json::Value::as_str).and_then(|a| a.parse::<Mailbox>().ok());
+        return Ok(
+            to.map_or_else(|| Claim::Abandon("the test message names no valid address".into()), Claim::Test)
+        );
+    }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
@@ -395,6 +405,7 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         Claim::Ready(ready) => ready,
         Claim::Skip(reason) => return Ok(Prepared::Skip(reason)),
         Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
+        Claim::Test(to) => return test_message(settings, message, to),
     };
     let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
@@ -435,6 +446,23 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         list: kind
             .list()
             .map(|list| ListHeaders { list, unsubscribe: format!("{manage_link}/{}", list.stop_path()) }),
+    };
+    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
+}
+
+/// The message of `convoca mail-test`, in English (the operator's command has no language).
+fn test_message(settings: &Settings, message: &OutboxMessage, to: Mailbox) -> anyhow::Result<Prepared> {
+    let i18n = I18n::new(Language::En);
+    let content = crate::email::messages::test_message(i18n, &settings.link("/"));
+    let (text, html) = content.render(i18n).context("rendering the email")?;
+    let outgoing = Outgoing {
+        to,
+        subject: content.subject,
+        text,
+        html,
+        message_id: message_id_for(settings, &message.id),
+        calendar: None,
+        list: None,
     };
     Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
 }

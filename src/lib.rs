@@ -9,6 +9,7 @@ pub mod files;
 pub mod i18n;
 pub mod jobs;
 pub mod observability;
+pub mod ops;
 pub mod security;
 pub mod startup;
 pub mod web;

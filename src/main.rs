@@ -1,4 +1,5 @@
-//! The `convoca` command: serve (the default), worker, migrate, organiser add.
+//! The `convoca` command: serve (the default), worker, migrate, check, mail-test, backup, purge,
+//! organiser add.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tokio::sync::{Notify, watch};
 
 use convoca::clock::Clock;
-use convoca::config::{Inputs, Logging, Settings};
+use convoca::config::{FileValues, Inputs, Logging, Settings};
 use convoca::db;
 use convoca::domain::{clean_line, parse_email};
 use convoca::email::Mailer;
@@ -18,8 +19,9 @@ use convoca::startup::{Application, ServeOptions, open_database, pool_settings};
 
 /// Webinar registration for a network of city governments.
 ///
-/// Every setting is an environment variable, listed after the options with its default; the
-/// options set the same settings and win over the environment.
+/// Every setting is an environment variable and a key of the configuration file, listed after
+/// the options with its default. An option wins over the environment, which wins over the
+/// file, which wins over the default.
 #[derive(Parser)]
 #[command(name = "convoca", version)]
 struct Cli {
@@ -39,6 +41,15 @@ enum Command {
     },
     /// Apply pending database migrations, then exit (the release step).
     Migrate,
+    /// Check the configuration, the database, the SMTP server and the DKIM key, and say what
+    /// was found; exits non-zero when something fails.
+    Check,
+    /// Send one test message to ADDRESS through the outbox and the worker, and say whether it
+    /// was sent.
+    MailTest {
+        /// Where the test message goes.
+        address: String,
+    },
     /// Write a consistent copy of the SQLite database to a new file, while the app runs.
     /// (PostgreSQL: use pg_dump; see docs/deployment.md.)
     Backup {
@@ -84,9 +95,17 @@ enum OrganiserCommand {
 fn main() -> ExitCode {
     let matches = convoca::config::with_settings(Cli::command()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    // The command line wins over the environment, which wins over the defaults.
-    let inputs = Inputs::new().fill_from_command_line(&matches).fill_from_environment();
+    let (inputs, file) = match gather_inputs(&matches) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("convoca: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     init_logging(&Logging::from_inputs(&inputs));
+    if let Some(file) = file.as_ref().filter(|f| f.secrets_readable_by_others()) {
+        tracing::warn!(path = %file.path.display(), "the configuration file holds secrets and other users can read it: chmod 600 it");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -94,13 +113,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli, inputs)) {
+    match runtime.block_on(run(cli, inputs, file)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("convoca: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The settings given: the command line wins over the environment, which wins over the
+/// configuration file (`--config PATH`, else the default file when it exists).
+fn gather_inputs(matches: &clap::ArgMatches) -> anyhow::Result<(Inputs, Option<FileValues>)> {
+    let explicit = convoca::config::config_path(matches);
+    let file = convoca::config::chosen_config_file(explicit.as_deref())?
+        .map(|path| FileValues::read(&path))
+        .transpose()?;
+    let mut inputs = Inputs::new().fill_from_command_line(matches).fill_from_environment();
+    if let Some(file) = &file {
+        inputs = inputs.fill_from_file(file);
+    }
+    Ok((inputs, file))
 }
 
 /// Logs go to standard error; `CONVOCA_LOG_FORMAT=json` gives one JSON object per line. Text
@@ -119,8 +152,9 @@ fn init_logging(logging: &Logging) {
     }
 }
 
-async fn run(cli: Cli, inputs: Inputs) -> anyhow::Result<()> {
-    let settings = Settings::load(&inputs)?;
+async fn run(cli: Cli, inputs: Inputs, file: Option<FileValues>) -> anyhow::Result<()> {
+    let settings =
+        Settings::load(&inputs).map_err(|e| convoca::config::locate_error(e, &inputs, file.as_ref()))?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             settings.check_production_safety()?;
@@ -164,6 +198,26 @@ async fn run(cli: Cli, inputs: Inputs) -> anyhow::Result<()> {
             } else {
                 println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
             }
+            Ok(())
+        }
+        Command::Check => {
+            let findings =
+                convoca::ops::check(&settings, &inputs, file.as_ref().map(|f| f.path.as_path())).await;
+            for finding in &findings {
+                println!("{finding}");
+            }
+            let failed: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.status == convoca::ops::Status::Failed)
+                .map(|f| f.what)
+                .collect();
+            if !failed.is_empty() {
+                bail!("check failed: {}", failed.join(", "));
+            }
+            Ok(())
+        }
+        Command::MailTest { address } => {
+            println!("{}", convoca::ops::mail_test(settings, &address).await?);
             Ok(())
         }
         Command::Purge { days } => {

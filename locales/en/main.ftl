@@ -286,3 +286,7 @@ announcements-off-title = Stop announcements
 announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
 announcements-off-confirm = Stop announcements
 privacy-organiser-security = Organisers' accounts: each signed-in session keeps when it began and was last used, the browser's name and the address it came from, shown to the organiser on their own list and removed when the session ends or expires; the security log keeps sign-ins, failed attempts and account changes with the organiser's email and the address of the sign-in, for administrators. Registrants' addresses are never kept there.
+
+# convoca mail-test
+email-test-subject = Convoca test message
+email-test-body = This message was queued by `convoca mail-test` and sent by the email worker of { $link }: mail from this instance reaches this mailbox.

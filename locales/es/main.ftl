@@ -286,3 +286,7 @@ announcements-off-title = Dejar de recibir anuncios
 announcements-off-body = ¿Dejar de recibir los anuncios de la organización sobre «{ $title }»? Su inscripción se mantiene y le seguiremos enviando la confirmación, los recordatorios y cualquier cambio del webinario.
 announcements-off-confirm = Dejar de recibir anuncios
 privacy-organiser-security = Cuentas de los organizadores: cada sesión iniciada guarda cuándo empezó y cuándo se usó por última vez, el nombre del navegador y la dirección de la que vino, que el organizador ve en su propia lista y que se borran al terminar o caducar la sesión; el registro de seguridad guarda, para los administradores, los accesos, los intentos fallidos y los cambios de cuenta con el correo del organizador y la dirección del acceso. Las direcciones de los inscritos nunca se guardan allí.
+
+# convoca mail-test
+email-test-subject = Mensaje de prueba de Convoca
+email-test-body = Este mensaje lo puso en cola `convoca mail-test` y lo envió el servicio de correo de { $link }: el correo de esta instancia llega a este buzón.

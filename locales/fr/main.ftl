@@ -286,3 +286,7 @@ announcements-off-title = Ne plus recevoir d'annonces
 announcements-off-body = Ne plus recevoir les annonces des organisateurs pour « { $title } » ? Vous restez inscrit·e, et nous vous envoyons toujours la confirmation, les rappels et tout changement du webinaire.
 announcements-off-confirm = Ne plus recevoir d'annonces
 privacy-organiser-security = Comptes des organisateurs : chaque session connectée garde son début, sa dernière activité, le nom du navigateur et l’adresse d’où elle vient, que l’organisateur voit dans sa propre liste et qui disparaissent à la fin ou à l’expiration de la session ; le journal de sécurité garde, pour les administrateurs, les connexions, les tentatives échouées et les changements de compte avec l’adresse e-mail de l’organisateur et l’adresse de connexion. Les adresses des inscrits n’y sont jamais gardées.
+
+# convoca mail-test
+email-test-subject = Message de test de Convoca
+email-test-body = Ce message a été mis en file par `convoca mail-test` et envoyé par le service d'envoi de { $link } : le courrier de cette instance arrive dans cette boîte.

@@ -1,6 +1,7 @@
 //! The settings on the command line: the options and the `--help` section, both from the table.
 
 use clap::{Arg, ArgMatches, Command};
+use std::path::PathBuf;
 
 use super::inputs::{Inputs, Source};
 use super::table::{SETTINGS, help_section};
@@ -15,6 +16,17 @@ pub fn with_settings(command: Command) -> Command {
         let section = section.clone();
         command = command.mut_subcommand(name, move |sub| sub.after_help(section));
     }
+    command = command.arg(
+        Arg::new("config")
+            .long("config")
+            .value_name("PATH")
+            .value_parser(clap::value_parser!(PathBuf))
+            .global(true)
+            .help(format!(
+                "Configuration file (TOML, keys as listed below) [default: {}, when it exists]",
+                super::file::DEFAULT_PATH
+            )),
+    );
     for s in SETTINGS {
         if let Some(option) = s.option {
             command =
@@ -26,6 +38,11 @@ pub fn with_settings(command: Command) -> Command {
         }
     }
     command
+}
+
+/// The `--config` given, if any.
+pub fn config_path(matches: &ArgMatches) -> Option<PathBuf> {
+    matches.get_one::<PathBuf>("config").cloned()
 }
 
 impl Inputs {

@@ -9,6 +9,8 @@ use super::table::{COUNT, Fallback, Key, SETTINGS, Setting, setting};
 pub enum Source {
     /// Not given: the table's default applies.
     Default,
+    /// The configuration file (`--config PATH`, or `/etc/convoca/convoca.toml`).
+    File,
     Environment,
     CommandLine,
     /// Set in code by a program that embeds the library (tests, benchmarks), through
@@ -26,6 +28,7 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Default => "default",
+            Self::File => "configuration file",
             Self::Environment => "environment",
             Self::CommandLine => "command line",
             Self::Program => "program",
@@ -42,8 +45,8 @@ struct Given {
 /// One slot per setting of the table, each empty or holding a value and its [`Source`].
 ///
 /// Sources are layered from the highest precedence down, each filling only the settings still
-/// empty: `Inputs::new().fill_from_command_line(..).fill_from_environment()`. A configuration
-/// file is one more `fill` between the environment and the defaults.
+/// empty: `Inputs::new().fill_from_command_line(..).fill_from_environment().fill_from_file(..)`,
+/// then the defaults.
 #[derive(Clone, Default)]
 pub struct Inputs {
     given: [Option<Given>; COUNT],

@@ -4,6 +4,7 @@
 //! start; a bad value names its variable and what was expected.
 
 mod cli;
+mod file;
 mod inputs;
 mod secret;
 mod table;
@@ -20,7 +21,8 @@ use url::Url;
 use crate::email::dkim::DkimSigner;
 use crate::security::SecretKey;
 
-pub use cli::with_settings;
+pub use cli::{config_path, with_settings};
+pub use file::{DEFAULT_PATH as DEFAULT_CONFIG_FILE, FileValues, chosen as chosen_config_file};
 pub use inputs::{Inputs, RawSettings, Source};
 pub use secret::Secret;
 pub use table::{Fallback, Key, SETTINGS, Setting, help_section, setting};
@@ -66,6 +68,23 @@ pub struct Settings {
     /// Signs every message (`CONVOCA_DKIM_KEY_FILE`, `CONVOCA_DKIM_SELECTOR`, `CONVOCA_DKIM_DOMAIN`).
     pub dkim: Option<DkimSigner>,
     sources: [Source; table::COUNT],
+}
+
+/// Says where a bad value came from when it came from the configuration file: the message of
+/// [`Settings::load`] names the environment variable, which the file does not use.
+pub fn locate_error(error: anyhow::Error, inputs: &Inputs, file: Option<&FileValues>) -> anyhow::Error {
+    let message = error.to_string();
+    let found = SETTINGS.iter().find(|s| {
+        inputs.source(s.key) == Source::File
+            && (message.starts_with(&format!("{} ", s.env)) || message.starts_with(&format!("{}:", s.env)))
+    });
+    match (found, file) {
+        (Some(s), Some(file)) => match file.locate(s.key) {
+            Some(place) => error.context(format!("in {place}")),
+            None => error,
+        },
+        _ => error,
+    }
 }
 
 /// How logs are written; read before the other settings, so that loading them can log.

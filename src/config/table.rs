@@ -327,9 +327,12 @@ pub fn setting(key: Key) -> &'static Setting {
 
 /// The section of `--help` that lists every setting with its default and meaning.
 pub fn help_section() -> String {
-    let mut text = String::from(
-        "Settings, read from these environment variables (an option shown beside one sets it too, \
-         and wins); secret values are never printed:\n",
+    let mut text = format!(
+        "Settings. Each is an environment variable, a key of the configuration file (--config \
+         PATH, else {} when it exists) and, where shown, an option. An option wins over the \
+         environment, which wins over the file, which wins over the default. Secret values are \
+         never printed.\n",
+        super::file::DEFAULT_PATH
     );
     for s in SETTINGS {
         text.push_str("\n  ");
@@ -338,6 +341,9 @@ pub fn help_section() -> String {
             text.push_str(", --");
             text.push_str(option);
         }
+        text.push_str("  (file: ");
+        text.push_str(s.name);
+        text.push(')');
         if s.secret {
             text.push_str("  (secret)");
         }

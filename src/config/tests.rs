@@ -454,3 +454,57 @@ fn the_calendar_organiser_is_the_sender_unless_a_mailbox_is_given() {
     let bad = from_env(&[("CONVOCA_ORGANIZER_EMAIL", "secretariat")]).expect_err("bad").to_string();
     assert!(bad.starts_with("CONVOCA_ORGANIZER_EMAIL \"secretariat\" is not an address ("), "{bad}");
 }
+
+/// The example file, with every commented-out `key = value` line turned on.
+fn example_file() -> (PathBuf, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join("convoca.example.toml");
+    let text = std::fs::read_to_string(&path).expect("docs/convoca.example.toml");
+    let on: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest
+                    .split_once(" = ")
+                    .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')) =>
+            {
+                rest
+            }
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    (path, on)
+}
+
+#[test]
+fn the_example_file_names_every_setting_and_nothing_else() {
+    let (path, on) = example_file();
+    let file = FileValues::parse(&path, &on).expect("the example parses, every value of its type");
+    let inputs = Inputs::new().fill_from_file(&file);
+    for s in SETTINGS {
+        assert_eq!(inputs.source(s.key), Source::File, "{} in docs/convoca.example.toml", s.name);
+        assert!(on.contains(&format!("\n# {}", s.env)), "the variable {} beside its key", s.env);
+    }
+    let keys = on.lines().filter(|l| !l.starts_with('#') && l.contains(" = ")).count();
+    assert_eq!(keys, SETTINGS.len(), "one line per setting");
+}
+
+#[test]
+fn the_file_sits_below_the_environment_and_above_the_defaults() {
+    let file = FileValues::parse(
+        Path::new("convoca.toml"),
+        "bind = \"127.0.0.1:1\"\ndata_dir = \"from-file\"\ndemo = false\nregistration_limit = 5\n",
+    )
+    .expect("parses");
+    let env = |s: &Setting| (s.key == Key::Bind).then(|| "127.0.0.1:2".to_owned());
+    let inputs = Inputs::new().fill(Source::Environment, env).fill_from_file(&file);
+    assert_eq!(
+        (inputs.given(Key::Bind), inputs.source(Key::Bind)),
+        (Some("127.0.0.1:2"), Source::Environment)
+    );
+    assert_eq!((inputs.given(Key::DataDir), inputs.source(Key::DataDir)), (Some("from-file"), Source::File));
+    assert_eq!(inputs.given(Key::Demo), Some("0"));
+    assert_eq!(inputs.given(Key::RegistrationLimit), Some("5"));
+    assert_eq!(inputs.source(Key::MailFrom), Source::Default);
+    assert_eq!(file.locate(Key::DataDir).as_deref(), Some("convoca.toml line 2 (data_dir)"));
+}

@@ -340,3 +340,32 @@ mod tests {
         assert!(writer_lock(&mut memory).expect("query").is_none());
     }
 }
+
+/// The database server's own version (`convoca check`).
+pub fn server_version(conn: &mut AnyConnection) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    // Each engine names its version function differently.
+    let query = match conn {
+        AnyConnection::Postgresql(_) => "SELECT current_setting('server_version') AS version",
+        AnyConnection::Sqlite(_) => "SELECT sqlite_version() AS version",
+    };
+    diesel::sql_query(query).get_result::<Version>(conn).map(|v| v.version)
+}
+
+/// The versions of the migrations not applied yet (`convoca check`; `serve` and `migrate`
+/// apply them).
+pub fn pending_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
+    let pending = match conn {
+        AnyConnection::Postgresql(c) => {
+            c.pending_migrations(PG_MIGRATIONS).map(|m| m.iter().map(|m| m.name().to_string()).collect())
+        }
+        AnyConnection::Sqlite(c) => {
+            c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.iter().map(|m| m.name().to_string()).collect())
+        }
+    };
+    pending.map_err(|e| anyhow::anyhow!("reading the applied migrations: {e}"))
+}

@@ -310,3 +310,8 @@ pub fn enqueue_many(
     }
     Ok(added)
 }
+
+/// One message, as it is now.
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<OutboxMessage>> {
+    outbox::table.find(id).select(OutboxMessage::as_select()).first(conn).optional()
+}

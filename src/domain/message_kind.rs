@@ -28,6 +28,9 @@ text_enum! {
         Declined = "declined",
         /// An organiser's own message to a session's registrants.
         Announcement = "announcement",
+        /// `convoca mail-test ADDRESS`: an operator's test through the real path, to the
+        /// address in its payload (no registration).
+        MailTest = "mail_test",
     }
 }
 
@@ -116,6 +119,7 @@ impl MessageKind {
             Self::AwaitingApproval => now.registration == R::AwaitingApproval,
             Self::Declined => now.registration == R::Declined,
             Self::Announcement => now.registration != R::Cancelled && !now.announcements_opt_out,
+            Self::MailTest => true,
         }
     }
 
@@ -149,7 +153,8 @@ impl MessageKind {
             | Self::SessionCancelled
             | Self::FollowUp
             | Self::AwaitingApproval
-            | Self::Declined => None,
+            | Self::Declined
+            | Self::MailTest => None,
         }
     }
 
@@ -173,7 +178,8 @@ impl MessageKind {
             | Self::FollowUp
             | Self::AwaitingApproval
             | Self::Declined
-            | Self::Announcement => None,
+            | Self::Announcement
+            | Self::MailTest => None,
         }
     }
 }
@@ -264,6 +270,7 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 13);
+        assert_eq!(MessageKind::ALL.len(), 14);
+        assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
     }
 }

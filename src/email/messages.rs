@@ -73,6 +73,20 @@ pub struct MessageContext<'a> {
     pub calendar: Option<CalendarMethod>,
 }
 
+/// The message of `convoca mail-test`: says it came through the outbox and the worker of the
+/// instance at `base`.
+pub fn test_message(i18n: I18n, base: &str) -> EmailContent {
+    EmailContent {
+        subject: i18n.t("email-test-subject"),
+        heading: i18n.t("email-test-subject"),
+        paragraphs: vec![i18n.t("email-hello-neutral"), i18n.t1("email-test-body", "link", base)],
+        facts: Vec::new(),
+        action: None,
+        footer: Vec::new(),
+        calendar: None,
+    }
+}
+
 /// "in 7 days", "tomorrow"-free and exact: days, hours or minutes, with plurals.
 pub fn relative_time(i18n: I18n, minutes: i64) -> String {
     if minutes >= 1440 && minutes % 1440 == 0 {
@@ -234,6 +248,7 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
                 .map(|url| Action { label: i18n.t("session-watch-recording"), url: url.clone() });
             content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch)
         }
+        MessageKind::MailTest => test_message(i18n, &ctx.catalogue_link),
         MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");

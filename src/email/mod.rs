@@ -87,7 +87,7 @@ async fn write_eml(dir: &std::path::Path, message: Message) -> Result<(), SendEr
 }
 
 /// The server's own answer where there is one ("550 5.1.1 no such user"), else the error.
-fn smtp_error_text(e: &lettre::transport::smtp::Error) -> String {
+pub(crate) fn smtp_error_text(e: &lettre::transport::smtp::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {

@@ -4,9 +4,11 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::free_port;
+use crate::helpers::{Engine, TestApp, free_port};
+use crate::on_both_engines;
 
-fn convoca(data_dir: &std::path::Path) -> Command {
+/// The command with nothing from the test's environment but PATH.
+pub fn convoca(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_convoca"));
     command
         .env_clear()
@@ -52,6 +54,11 @@ fn help_lists_every_setting_of_the_table_with_its_default() {
                 help.contains(&format!("[default: {}]", setting.default_shown())),
                 "the default of {} in {args:?}",
                 setting.env
+            );
+            assert!(
+                help.contains(&format!("(file: {})", setting.name)),
+                "the file key {} in {args:?}",
+                setting.name
             );
         }
     }
@@ -218,3 +225,93 @@ fn serve_starts_with_the_demo_and_stops_cleanly_on_sigterm() {
     };
     assert!(status.success(), "a clean exit: {status:?}");
 }
+
+/// `convoca` on the database and SMTP server of `app`.
+fn on_app(app: &TestApp, smtp_url: &str) -> Command {
+    let mut command = convoca(app.data_dir.path());
+    command
+        .env("DATABASE_URL", &app.database_url)
+        .env("SMTP_URL", smtp_url)
+        .env("CONVOCA_MAIL_FROM", "Metropolis webinars <webinars@convoca.test>");
+    command
+}
+
+async fn output(mut command: Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output().expect("run")).await.expect("task")
+}
+
+async fn check_reports_the_database_and_the_mail_server(engine: Engine) {
+    let app = TestApp::spawn(engine.clone()).await;
+    let mail = app.mail().url();
+    let out = output({
+        let mut c = on_app(&app, &mail);
+        c.arg("check");
+        c
+    })
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let engine_name = if matches!(engine, Engine::Sqlite) { "sqlite 3." } else { "postgresql 1" };
+    let line = |what: &str| {
+        stdout.lines().find(|l| l.split_whitespace().nth(1) == Some(what)).unwrap_or_default().to_owned()
+    };
+    let database = line("database");
+    assert!(database.starts_with("ok") && database.contains(engine_name), "{stdout}");
+    assert!(database.contains("no pending migration"), "the app migrated it: {stdout}");
+    let smtp = line("mail");
+    assert!(smtp.starts_with("ok") && smtp.contains("EHLO answered"), "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+}
+
+async fn check_fails_and_names_a_closed_smtp_port(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let port = free_port();
+    let out = output({
+        let mut c = on_app(&app, &format!("smtp://127.0.0.1:{port}"));
+        c.arg("check");
+        c
+    })
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    let smtp = stdout.lines().find(|l| l.split_whitespace().nth(1) == Some("mail")).unwrap_or_default();
+    assert!(smtp.starts_with("FAIL") && smtp.contains(&format!("127.0.0.1:{port}")), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("ok") && l.contains("database")), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("check failed: mail"));
+}
+
+async fn mail_test_goes_through_the_outbox_to_the_smtp_server(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let mail = app.mail().url();
+    let out = output({
+        let mut c = on_app(&app, &mail);
+        c.args(["mail-test", "operator@example.org"]);
+        c
+    })
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("sent to operator@example.org"), "{stdout}");
+    let received = app.mail().to("operator@example.org");
+    assert_eq!(received.len(), 1, "one message");
+    assert_eq!(received[0].subject(), "Convoca test message");
+    assert!(received[0].text().contains("convoca mail-test"), "{}", received[0].text());
+    assert_eq!(app.outbox_statuses("mail_test").await, vec!["sent".to_owned()], "through the outbox");
+
+    // A relay that is down: not sent, said so, and the exit status says it too.
+    let down = output({
+        let mut c = on_app(&app, &format!("smtp://127.0.0.1:{}", free_port()));
+        c.args(["mail-test", "operator@example.org"]);
+        c
+    })
+    .await;
+    assert!(!down.status.success());
+    let error = String::from_utf8_lossy(&down.stderr);
+    assert!(error.contains("not sent to operator@example.org") && error.contains("try again"), "{error}");
+}
+
+on_both_engines!(
+    check_reports_the_database_and_the_mail_server,
+    check_fails_and_names_a_closed_smtp_port,
+    mail_test_goes_through_the_outbox_to_the_smtp_server,
+);

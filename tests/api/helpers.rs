@@ -35,7 +35,16 @@ impl Engine {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => Some(Engine::Postgres(url)),
             _ => {
-                eprintln!("TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped");
+                // Once per run, on the terminal itself (the harness hides a passing test's output).
+                static SAID: std::sync::Once = std::sync::Once::new();
+                SAID.call_once(|| {
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\nSKIPPED: the PostgreSQL half of every test, because TEST_DATABASE_URL is not set \
+                         (scripts/test sets it, and starts PostgreSQL)\n"
+                    );
+                });
                 None
             }
         }

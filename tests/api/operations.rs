@@ -199,3 +199,69 @@ on_both_engines!(
     metrics_and_request_ids_are_exposed,
     a_backup_restores_every_registration,
 );
+
+/// The deployment files of contrib/ pass the tools that read them, where the machine has
+/// those tools (each skip is said on the terminal).
+#[test]
+fn the_shipped_deployment_files_pass_their_own_tools() {
+    use std::io::Write;
+    use std::process::Command;
+    let contrib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib");
+    let have = |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    let skipped = |what: &str| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nSKIPPED: {what} is not installed, so contrib/ is not checked by it\n"
+        );
+    };
+    if have("systemd-analyze") {
+        // verify needs the programs the unit runs: this build's binary stands in for them.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let unit = std::fs::read_to_string(contrib.join("convoca.service")).expect("unit");
+        let unit = unit.replace("/usr/local/bin/convoca", env!("CARGO_BIN_EXE_convoca"));
+        let path = dir.path().join("convoca.service");
+        std::fs::write(&path, unit).expect("write");
+        let out = Command::new("systemd-analyze").arg("verify").arg(&path).output().expect("verify");
+        assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("systemd-analyze")
+            .args(["security", "--offline=true", "--threshold=20"])
+            .arg(&path)
+            .output()
+            .expect("security");
+        assert!(out.status.success(), "exposure above 2.0: {}", String::from_utf8_lossy(&out.stdout));
+    } else {
+        skipped("systemd-analyze");
+    }
+    if have("nginx") {
+        // nginx -t reads a whole configuration: the example inside a minimal one, with its
+        // certificate lines pointed at a throwaway self-signed pair would need openssl, so only
+        // the syntax is checked (`-t` with the TLS lines removed).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let site: String = std::fs::read_to_string(contrib.join("nginx.conf"))
+            .expect("nginx.conf")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("ssl_certificate"))
+            .map(|l| l.replace(" ssl;", ";") + "\n")
+            .collect();
+        let conf = format!(
+            "pid {0}/nginx.pid; error_log {0}/error.log; events {{}}\nhttp {{ access_log off; client_body_temp_path {0}; proxy_temp_path {0}; fastcgi_temp_path {0}; uwsgi_temp_path {0}; scgi_temp_path {0};\n{site}}}\n",
+            dir.path().display()
+        );
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).expect("write");
+        let out = Command::new("nginx").arg("-t").arg("-c").arg(&path).output().expect("nginx -t");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    } else {
+        skipped("nginx");
+    }
+    if have("caddy") {
+        let out = Command::new("caddy")
+            .args(["validate", "--adapter", "caddyfile", "--config"])
+            .arg(contrib.join("Caddyfile"))
+            .output()
+            .expect("caddy validate");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    } else {
+        skipped("caddy");
+    }
+}

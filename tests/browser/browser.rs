@@ -13,24 +13,55 @@ use serde_json::{Value, json};
 /// One browser at a time: the machine may have two cores, and Chromium is heavy.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-const INSTALL_HINT: &str = "the browser tests need Chromium and its driver: install the Debian packages \
-     `chromium chromium-driver` (apt-get install chromium chromium-driver), or run .ci/run, or point \
-     CHROMIUM and CHROMEDRIVER at the binaries";
+const INSTALL_HINT: &str = "scripts/test installs them (the Debian packages `chromium chromium-driver`, \
+     and axe-core by `npm ci` in tests/browser), or point CHROMIUM and CHROMEDRIVER at the binaries";
 
-/// A program on the PATH (or the path in `env_var`), else a panic that says what to install.
-fn program(env_var: &str, names: &[&str]) -> PathBuf {
+/// A program on the PATH (or the path in `env_var`, which must then name a file).
+fn program(env_var: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(env_var).filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         assert!(path.is_file(), "{env_var}={} is not a file; {INSTALL_HINT}", path.display());
-        return path;
+        return Some(path);
     }
     let dirs: Vec<PathBuf> =
         std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
-    names
-        .iter()
-        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| panic!("{} not found on the PATH; {INSTALL_HINT}", names.join(" or ")))
+    names.iter().flat_map(|name| dirs.iter().map(move |dir| dir.join(name))).find(|c| c.is_file())
+}
+
+fn axe_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
+}
+
+/// Chromium and chromedriver, or why the browser tests are skipped on this machine (said once
+/// per run, on the terminal itself: the test harness does not hide it).
+fn programs() -> Option<(PathBuf, PathBuf)> {
+    static FOUND: std::sync::OnceLock<Option<(PathBuf, PathBuf)>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let chromium = program("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
+            let chromedriver = program("CHROMEDRIVER", &["chromedriver"]);
+            let mut lacking = Vec::new();
+            if chromium.is_none() {
+                lacking.push("chromium");
+            }
+            if chromedriver.is_none() {
+                lacking.push("chromedriver");
+            }
+            if !axe_path().is_file() {
+                lacking.push("axe-core (npm ci in tests/browser)");
+            }
+            if !lacking.is_empty() {
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nSKIPPED: every browser test, because this machine lacks {}; {INSTALL_HINT}\n",
+                    lacking.join(", ")
+                );
+                return None;
+            }
+            chromium.zip(chromedriver)
+        })
+        .clone()
 }
 
 /// Whether screenshots for the README are wanted (`CONVOCA_SCREENSHOTS=1`).
@@ -52,10 +83,10 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile, with a window of
     /// `width` x `height` CSS pixels, speaking English (`Accept-Language: en-US`), on a computer
-    /// set to the time zone `timezone`.
-    pub async fn start(base: &str, width: u32, height: u32, timezone: &str) -> Browser {
-        let chromium = program("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
-        let chromedriver = program("CHROMEDRIVER", &["chromedriver"]);
+    /// set to the time zone `timezone`. `None` when the machine lacks what the browser tests
+    /// need (said once on the terminal): the test then passes without running.
+    pub async fn start(base: &str, width: u32, height: u32, timezone: &str) -> Option<Browser> {
+        let (chromium, chromedriver) = programs()?;
         let turn = TURN.lock().await;
         let profile = tempfile::tempdir().expect("temporary browser profile");
         let log = profile.path().join("chromedriver.log");
@@ -116,7 +147,7 @@ impl Browser {
             _turn: turn,
         };
         browser.resize(width, height).await;
-        browser
+        Some(browser)
     }
 
     /// Makes the viewport (not the outer window) `width` x `height`.
@@ -505,12 +536,11 @@ impl Violation {
 fn axe_source() -> &'static str {
     static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SOURCE.get_or_init(|| {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js");
+        let path = axe_path();
         std::fs::read_to_string(&path).unwrap_or_else(|e| {
             panic!(
                 "cannot read {}: {e}. The accessibility tests need axe-core: run `npm ci` in tests/browser \
-                 (or run .ci/run)",
+                 (or run scripts/test)",
                 path.display()
             )
         })

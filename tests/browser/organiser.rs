@@ -30,7 +30,7 @@ async fn an_organiser_builds_a_session_with_its_panel_and_sees_who_registered() 
     let app = TestApp::spawn(Engine::Sqlite).await;
     let en = words(Language::En);
     let accra = app.create_member("Accra", "Ghana").await;
-    let browser = Browser::start(&app.address, 1000, 800, "Europe/Paris").await;
+    let Some(browser) = Browser::start(&app.address, 1000, 800, "Europe/Paris").await else { return };
     sign_in(&app, &browser, "Sara Secretariat", false).await;
     assert!(browser.main_text().await.contains(&en("admin-sessions-empty")), "no session yet");
 
