@@ -278,7 +278,8 @@ fn blank_or_missing_values_give_the_documented_defaults() {
         assert!(settings.smtp.is_none() && settings.metrics_token.is_none());
         assert_eq!(settings.smtp_concurrency, 32);
         assert_eq!(settings.registration_limit, 100);
-        assert_eq!(settings.retention_days, None);
+        assert_eq!(settings.retention_days, Some(365));
+        assert_eq!(settings.mail_copy_retention_days, Some(30));
         assert!(settings.trusted_proxies.is_empty());
         assert_eq!(settings.db_pool_size, 16);
         assert_eq!(settings.db_connect_timeout, Duration::from_secs(10));

@@ -43,6 +43,8 @@ pub struct Counts {
     pub cancelled: i64,
     pub declined: i64,
     pub attended: i64,
+    /// Erased registrations: anonymous, listed only as this number.
+    pub erased: i64,
 }
 
 pub fn counts(conn: &mut AnyConnection, session: &Session) -> QueryResult<Counts> {
@@ -60,6 +62,7 @@ pub fn counts(conn: &mut AnyConnection, session: &Session) -> QueryResult<Counts
             RegistrationStatus::Pending => &mut counts.pending,
             RegistrationStatus::Cancelled => &mut counts.cancelled,
             RegistrationStatus::Declined => &mut counts.declined,
+            RegistrationStatus::Erased => &mut counts.erased,
         } += n;
         if attended == Some(true) && status.is_active() {
             counts.attended += n;

@@ -114,6 +114,7 @@ diesel::table! {
         listed -> Bool,
         calendar_sequence -> Integer,
         announcements_opt_out -> Bool,
+        erased_from -> Nullable<Text>,
     }
 }
 
@@ -180,6 +181,7 @@ diesel::table! {
         message_id -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        eml_file -> Nullable<Text>,
     }
 }
 
@@ -249,6 +251,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    newsletter_subscribers (email_normalized) {
+        email_normalized -> Text,
+        email -> Text,
+        name -> Text,
+        language -> Text,
+        consented_at -> Timestamp,
+        notice_version -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     series,
@@ -268,4 +281,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_translations,
     consents,
     content_version,
+    newsletter_subscribers,
 );

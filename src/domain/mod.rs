@@ -2,12 +2,14 @@
 
 mod ids;
 mod message_kind;
+mod redact;
 mod registration;
 pub mod session;
 mod status;
 
 pub use ids::{RegistrationId, SessionId};
 pub use message_kind::{CalendarMethod, MailingList, MessageKind, SessionChange, Situation};
+pub use redact::{mentions, redact};
 pub(crate) use status::text_enum;
 pub use status::{
     ApprovalMode, AudienceGroup, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,

@@ -62,17 +62,19 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+    /// Sends one message; with the file transport, returns the name of the file it wrote
+    /// (`<id>.eml` in the mail folder), which erasure and retention delete later.
+    pub async fn send(&self, message: Message) -> Result<Option<String>, SendError> {
         match self {
             Mailer::Smtp(transport) => transport
                 .send(message)
                 .await
-                .map(|_| ())
+                .map(|_| None)
                 .map_err(|e| SendError { permanent: e.is_permanent(), detail: smtp_error_text(&e) }),
             Mailer::Files(transport, _) => transport
                 .send(message)
                 .await
-                .map(|_| ())
+                .map(|id| Some(format!("{id}.eml")))
                 .map_err(|e| SendError { permanent: false, detail: e.to_string() }),
         }
     }

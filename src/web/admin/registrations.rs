@@ -30,6 +30,7 @@ pub fn status_label(i18n: I18n, status: RegistrationStatus) -> String {
         RegistrationStatus::Waitlisted => "admin-reg-status-waitlisted",
         RegistrationStatus::Declined => "admin-reg-status-declined",
         RegistrationStatus::Cancelled => "admin-reg-status-cancelled",
+        RegistrationStatus::Erased => "admin-reg-status-erased",
     })
 }
 
