@@ -176,3 +176,28 @@ admin-session-translations = In other languages
 admin-session-translations-hint = Give the title, summary and description in the languages people read on the catalogue. Leave the session's own language and any language without a translation empty: visitors then see the text in the session's language, marked as such.
 admin-error-translation-title = Give a title in this language, or leave its summary and description empty too.
 admin-error-translation-own-language = This is the session's own language: its texts go in the fields above.
+
+# Requests about personal data, the newsletter list
+admin-nav-data-requests = Data requests
+admin-data-intro = When someone asks about their data, find every registration of their address across sessions (exact address, any case), send them the download, or erase everything at once.
+admin-data-find = Find
+admin-data-found = What is held
+admin-data-none = No registration found for this address.
+admin-data-count = { $count ->
+    [one] One registration
+   *[other] { $count } registrations
+}
+admin-data-session = Session
+admin-data-session-date = Date
+admin-data-status = Status
+admin-data-registered = Registered
+admin-data-newsletter-kept = A newsletter consent given on { $date } is kept for this address.
+admin-data-download = Download everything (JSON)
+admin-data-erase-explain = Erasing ends every registration of this address: seats go back, no more mail is sent, the person disappears from lists, exports, the audit log and the delivery log. Only anonymous counts remain.
+admin-data-erase-confirm = I have checked the address: erase all of it (this cannot be undone)
+admin-data-erase-confirm-missing = Tick the box to confirm the erasure.
+admin-data-erase = Erase all of it
+admin-flash-data-erased = The personal data of that address has been erased.
+admin-newsletter = Newsletter list
+admin-newsletter-explain = Everyone who asked for the newsletter and has not withdrawn or been erased, across sessions, one line per address, with when they agreed and to which version of the privacy notice.
+admin-newsletter-download = Download the newsletter list (CSV)

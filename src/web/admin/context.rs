@@ -154,6 +154,7 @@ impl AdminChrome {
         if organiser.is_admin() {
             nav.push(("/admin/accounts", "admin-nav-accounts", "accounts"));
             nav.push(("/admin/audit", "admin-nav-audit", "audit"));
+            nav.push(("/admin/data-requests", "admin-nav-data-requests", "data-requests"));
         }
         nav.push(("/admin/password", "admin-nav-password", "password"));
         let flash = web::Query::<FlashQuery>::from_query(req.query_string())
