@@ -97,8 +97,12 @@ impl Worker {
                 if now.format("%H:%M").to_string().starts_with("03:0") {
                     db::rate::trim(&mut conn, now)?;
                     db::optimize(&mut conn)?;
-                    let done =
-                        db::schedule::apply_retention(&mut conn, &settings.mail_dir(), settings.retention(), now)?;
+                    let done = db::schedule::apply_retention(
+                        &mut conn,
+                        &settings.mail_dir(),
+                        settings.retention(),
+                        now,
+                    )?;
                     if done != db::schedule::Retained::default() {
                         tracing::info!(
                             registrations = done.registrations_purged,

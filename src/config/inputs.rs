@@ -144,9 +144,6 @@ pub struct RawSettings {
     pub trusted_proxies: Option<String>,
     pub registration_limit: Option<String>,
     pub organizer_email: Option<String>,
-    pub mail_copy_retention_days: Option<String>,
-    pub privacy_controller: Option<String>,
-    pub privacy_contact: Option<String>,
 }
 
 impl From<RawSettings> for Inputs {
@@ -166,9 +163,6 @@ impl From<RawSettings> for Inputs {
             Key::TrustedProxies => raw.trusted_proxies.take(),
             Key::RegistrationLimit => raw.registration_limit.take(),
             Key::OrganizerEmail => raw.organizer_email.take(),
-            Key::MailCopyRetentionDays => raw.mail_copy_retention_days.take(),
-            Key::PrivacyController => raw.privacy_controller.take(),
-            Key::PrivacyContact => raw.privacy_contact.take(),
             Key::DbPoolSize
             | Key::DbConnectTimeout
             | Key::DbStatementTimeout
@@ -179,7 +173,10 @@ impl From<RawSettings> for Inputs {
             | Key::MailReplyTo
             | Key::DkimKeyFile
             | Key::DkimSelector
-            | Key::DkimDomain => None,
+            | Key::DkimDomain
+            | Key::MailCopyRetentionDays
+            | Key::PrivacyController
+            | Key::PrivacyContact => None,
         })
     }
 }

@@ -77,7 +77,9 @@ pub fn pseudonymise(conn: &mut AnyConnection, names: &[&str], pseudonym: &str) -
             candidates = candidates
                 .or_filter(audit_log::subject.like(pattern.clone()).escape('\\'))
                 .or_filter(audit_log::details.like(pattern).escape('\\'))
-                .or_filter(super::admin_registrations::lower(audit_log::subject).like(lowered.clone()).escape('\\'))
+                .or_filter(
+                    super::admin_registrations::lower(audit_log::subject).like(lowered.clone()).escape('\\'),
+                )
                 .or_filter(super::admin_registrations::lower(audit_log::details).like(lowered).escape('\\'));
         }
         any = true;

@@ -104,9 +104,7 @@ pub fn scrub(
 /// names are returned and forgotten, for the caller to delete.
 pub fn take_copies_before(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> QueryResult<Vec<String>> {
     write_tx(conn, |conn| {
-        let old = outbox::table
-            .filter(outbox::eml_file.is_not_null())
-            .filter(outbox::sent_at.lt(cutoff));
+        let old = outbox::table.filter(outbox::eml_file.is_not_null()).filter(outbox::sent_at.lt(cutoff));
         let files: Vec<Option<String>> = old.select(outbox::eml_file).load(conn)?;
         diesel::update(old).set(outbox::eml_file.eq(None::<String>)).execute(conn)?;
         Ok(files.into_iter().flatten().collect())

@@ -175,7 +175,8 @@ fn anonymise(
     tokens::revoke_all(conn, &registration.id)?;
     super::outbox::skip_undelivered(conn, &registration.id, "the person's data was erased")?;
     let pseudonym = format!("erased registration {}", registration.id);
-    let names = [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
+    let names =
+        [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
     let copies = super::outbox::scrub(conn, &registration.id, &names, &pseudonym)?;
     audit::pseudonymise(conn, &names, &pseudonym)?;
     if held_seat {
@@ -406,7 +407,14 @@ pub fn erase_address(
             }
         }
         if newsletter::forget(conn, &key)? {
-            audit::record(conn, actor, "newsletter.erase", "erased newsletter consent", "reason=data request", now)?;
+            audit::record(
+                conn,
+                actor,
+                "newsletter.erase",
+                "erased newsletter consent",
+                "reason=data request",
+                now,
+            )?;
         }
         Ok((count, copies))
     })?;

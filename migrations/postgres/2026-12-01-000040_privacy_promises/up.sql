@@ -4,6 +4,10 @@ ALTER TABLE registrations ADD COLUMN erased_from TEXT;
 -- The file name of the stored copy of a message (file transport only), so erasure and
 -- retention can delete it.
 ALTER TABLE outbox ADD COLUMN eml_file TEXT;
+-- The new status 'erased'.
+ALTER TABLE registrations DROP CONSTRAINT registrations_status_check;
+ALTER TABLE registrations ADD CONSTRAINT registrations_status_check
+    CHECK (status IN ('pending', 'awaiting_approval', 'confirmed', 'waitlisted', 'declined', 'cancelled', 'erased'));
 -- Newsletter consents that outlive the registration they were given with (its retention
 -- period ended): only what the newsletter needs, kept until withdrawn or erased.
 CREATE TABLE newsletter_subscribers (

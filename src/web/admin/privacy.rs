@@ -3,8 +3,8 @@
 //! and the newsletter list as CSV. The address travels in POST bodies only, never in a URL
 //! (URLs end up in logs and browser histories), and the audit log never records it.
 
-use actix_web::http::{StatusCode, header};
 use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
 use askama::Template;
 
 use super::context::{AdminChrome, AdminContext, SignedForm, done};
@@ -41,7 +41,12 @@ impl DataRequestPage {
     }
 }
 
-fn page(cx: &AdminContext, email: String, held: Option<HeldForAddress>, errors: FieldErrors) -> DataRequestPage {
+fn page(
+    cx: &AdminContext,
+    email: String,
+    held: Option<HeldForAddress>,
+    errors: FieldErrors,
+) -> DataRequestPage {
     DataRequestPage { admin: cx.chrome("data-requests"), errors, email, held }
 }
 
@@ -159,8 +164,8 @@ pub async fn newsletter_csv(cx: AdminContext) -> Result<HttpResponse, AppError> 
             Ok(subscribers)
         })
         .await?;
-    let rows = std::iter::once(NEWSLETTER_HEADER.map(str::to_owned).to_vec()).chain(subscribers.into_iter().map(
-        |s| {
+    let rows = std::iter::once(NEWSLETTER_HEADER.map(str::to_owned).to_vec()).chain(
+        subscribers.into_iter().map(|s| {
             vec![
                 s.email,
                 s.name,
@@ -168,8 +173,8 @@ pub async fn newsletter_csv(cx: AdminContext) -> Result<HttpResponse, AppError> 
                 s.consented_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
                 s.notice_version,
             ]
-        },
-    ));
+        }),
+    );
     let mut body = UTF8_BOM.to_vec();
     body.extend(csv_bytes(rows)?);
     Ok(HttpResponse::Ok()
