@@ -126,7 +126,11 @@ async fn erasing_a_registration_ends_its_life_for_every_organiser_action(engine:
     // Mail queued for her by anyone is skipped, never sent.
     let (queued_for, now) = (RegistrationId::parse(&id).expect("id"), app.clock.now());
     app.db(move |conn| {
-        convoca::db::outbox::notify(conn, MessageKind::Registered, &queued_for, now).expect("queue")
+        // Some kinds go out whatever the registration's state (a cancellation, a cancelled
+        // session): only the erasure itself stops them.
+        for kind in [MessageKind::Registered, MessageKind::Cancelled, MessageKind::SessionCancelled] {
+            convoca::db::outbox::notify(conn, kind, &queued_for, now).expect("queue");
+        }
     })
     .await;
     app.deliver_mail().await;
