@@ -89,46 +89,74 @@ pub fn kept(conn: &mut AnyConnection, email_normalized: &str) -> QueryResult<Opt
         .optional()
 }
 
-/// Everyone on the list, one line per address (the newest consent of each), by address.
-/// Three queries, whatever the number of sessions.
+/// Everyone on the list, one line per address, by address. Each address is on it when its
+/// newest newsletter choice, across every registration of it that is not erased and a consent
+/// kept beyond a purged one, is a consent (a withdrawal anywhere takes it off). Three queries,
+/// whatever the number of sessions.
 pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<Subscriber>> {
-    let live: Vec<Registration> = registrations::table
-        .filter(registrations::newsletter.eq(true))
-        .filter(registrations::status.ne(RegistrationStatus::Erased))
-        .select(Registration::as_select())
-        .load(conn)?;
-    let grants: Vec<(RegistrationId, NaiveDateTime, String)> = consents::table
+    type Choice = (RegistrationId, bool, NaiveDateTime, String);
+    let choices: Vec<Choice> = consents::table
         .inner_join(registrations::table)
-        .filter(registrations::newsletter.eq(true))
         .filter(registrations::status.ne(RegistrationStatus::Erased))
         .filter(consents::purpose.eq(ConsentPurpose::Newsletter))
-        .filter(consents::granted.eq(true))
-        .order((consents::recorded_at.asc(), consents::id.asc()))
-        .select((consents::registration_id, consents::recorded_at, consents::notice_version))
+        .select((
+            consents::registration_id,
+            consents::granted,
+            consents::recorded_at,
+            consents::notice_version,
+        ))
         .load(conn)?;
-    // The newest grant of each registration (loaded oldest first, so the last one stays).
-    let newest: BTreeMap<RegistrationId, (NaiveDateTime, String)> =
-        grants.into_iter().map(|(id, at, version)| (id, (at, version))).collect();
-    let mut by_address: BTreeMap<String, Subscriber> = BTreeMap::new();
-    let mut offer = |candidate: Subscriber| match by_address.get(&candidate.email_normalized) {
-        Some(held) if held.consented_at >= candidate.consented_at => {}
-        _ => {
-            by_address.insert(candidate.email_normalized.clone(), candidate);
-        }
-    };
-    for registration in live {
-        let (consented_at, notice_version) = newest
-            .get(&registration.id)
-            .cloned()
-            .unwrap_or_else(|| (registration.consent_at, registration.consent_version.clone()));
-        offer(Subscriber {
-            email_normalized: registration.email_normalized,
-            email: registration.email,
-            name: registration.name,
-            language: registration.language,
+    let mut by_registration: BTreeMap<RegistrationId, Vec<(bool, NaiveDateTime, String)>> = BTreeMap::new();
+    for (id, granted, at, version) in choices {
+        by_registration.entry(id).or_default().push((granted, at, version));
+    }
+    // Registrations that opted in, and every registration with a recorded choice.
+    let ids: Vec<RegistrationId> = by_registration.keys().cloned().collect();
+    let mut people: Vec<Registration> = registrations::table
+        .filter(registrations::status.ne(RegistrationStatus::Erased))
+        .filter(registrations::newsletter.eq(true))
+        .select(Registration::as_select())
+        .load(conn)?;
+    for chunk in ids.chunks(500) {
+        people.extend(
+            registrations::table
+                .filter(registrations::id.eq_any(chunk))
+                .filter(registrations::newsletter.eq(false))
+                .select(Registration::as_select())
+                .load::<Registration>(conn)?,
+        );
+    }
+    // The newest choice of each address: (granted, the line it puts on the list).
+    let mut newest: BTreeMap<String, (NaiveDateTime, bool, Subscriber)> = BTreeMap::new();
+    let mut offer =
+        |at: NaiveDateTime, granted: bool, line: Subscriber| match newest.get(&line.email_normalized) {
+            Some((held, _, _)) if *held >= at => {}
+            _ => {
+                newest.insert(line.email_normalized.clone(), (at, granted, line));
+            }
+        };
+    for person in people {
+        let line = |consented_at, notice_version| Subscriber {
+            email_normalized: person.email_normalized.clone(),
+            email: person.email.clone(),
+            name: person.name.clone(),
+            language: person.language.clone(),
             consented_at,
             notice_version,
-        });
+        };
+        // The registration's choice is what it holds now, made when its newest record says
+        // (rows older than the consent records: when the registration was consented to).
+        let records = by_registration.get(&person.id);
+        let newest_record = records.and_then(|r| r.iter().max_by_key(|(_, at, _)| *at));
+        if person.newsletter {
+            let granted = records.and_then(|r| r.iter().filter(|(g, _, _)| *g).max_by_key(|(_, at, _)| *at));
+            let (at, version) = granted
+                .map(|(_, at, version)| (*at, version.clone()))
+                .unwrap_or_else(|| (person.consent_at, person.consent_version.clone()));
+            offer(at, true, line(at, version));
+        } else if let Some((_, at, version)) = newest_record {
+            offer(*at, false, line(*at, version.clone()));
+        }
     }
     let kept: Vec<Subscriber> = newsletter_subscribers::table
         .select((
@@ -141,7 +169,7 @@ pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<Subscriber>> {
         ))
         .load(conn)?;
     for subscriber in kept {
-        offer(subscriber);
+        offer(subscriber.consented_at, true, subscriber);
     }
-    Ok(by_address.into_values().collect())
+    Ok(newest.into_values().filter(|(_, granted, _)| *granted).map(|(_, _, line)| line).collect())
 }
