@@ -167,7 +167,7 @@ privacy-what = When you register for a webinar we keep your name, email address,
 privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes, the organisers' announcements about the webinar and the recording (each reminder and announcement has a link that stops them), and to report how many members took part. Organisers of the network's secretariat can see them.
 privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
 privacy-control = The link in each of our emails (your manage link) shows what we hold about you, lets you download it, change your choices, cancel your registration or erase your data at once.
-privacy-retention = Your registration details are removed { $days } days after the webinar; we keep only anonymous counts of participation by member organisation and country.
+privacy-retention = Your registration details are removed { $count } days after the webinar; we keep only anonymous counts of participation by member organisation and country.
 
 ## Emails
 email-hello = Hello { $name },
@@ -289,12 +289,12 @@ announcements-off-confirm = Stop announcements
 
 # The privacy notice, generated from the settings
 privacy-who = Who is responsible
-privacy-controller = The data controller is { $controller }.
+privacy-controller = The data controller is { $name }.
 privacy-contact = Questions and requests about your data:
 privacy-how-long = How long we keep what
 privacy-retention-kept = Your registration details are kept until you erase them: this service is set up to keep them, with no automatic removal. Anonymous counts of participation by member organisation and country are kept in any case.
 privacy-retention-newsletter = If you asked for the newsletter, we keep only your address, name, language and when you agreed (with the version of this notice) until you withdraw, also after your registration details are removed.
-privacy-retention-mail = Copies of the emails we send you are deleted { $days } days after sending.
+privacy-retention-mail = Copies of the emails we send you are deleted { $count } days after sending.
 privacy-retention-mail-kept = Copies of the emails we send you are kept until your data is erased.
 privacy-retention-logs = The record of what organisers did with your registration, and the delivery record of our emails to you, stop naming you when your data is erased or removed.
 privacy-rights-title = Your rights and how to use them

@@ -167,7 +167,7 @@ privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, direcc
 privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios, los anuncios de la organización sobre el webinario y la grabación (cada recordatorio y cada anuncio incluye un enlace para detenerlos), así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
 privacy-newsletter = Solo le enviamos el boletín si marcó esa casilla; puede darse de baja en cualquier momento.
 privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, cambiar sus preferencias, cancelar su inscripción o borrar sus datos de inmediato.
-privacy-retention = Los datos de su inscripción se eliminan { $days } días después del webinario; solo conservamos recuentos anónimos de participación por organización miembro y país.
+privacy-retention = Los datos de su inscripción se eliminan { $count } días después del webinario; solo conservamos recuentos anónimos de participación por organización miembro y país.
 
 ## Correos electrónicos
 email-hello = Hola, { $name }:
@@ -289,12 +289,12 @@ announcements-off-confirm = Dejar de recibir anuncios
 
 # The privacy notice, generated from the settings
 privacy-who = Quién es responsable
-privacy-controller = El responsable del tratamiento es { $controller }.
+privacy-controller = El responsable del tratamiento es { $name }.
 privacy-contact = Preguntas y solicitudes sobre sus datos:
 privacy-how-long = Cuánto tiempo conservamos qué
 privacy-retention-kept = Los datos de su inscripción se conservan hasta que usted los borre: este servicio está configurado para guardarlos, sin eliminación automática. Los recuentos anónimos de participación por organización miembro y país se conservan en todo caso.
 privacy-retention-newsletter = Si pidió el boletín, solo conservamos su dirección, nombre, idioma y la fecha en que aceptó (con la versión de este aviso) hasta que se dé de baja, también después de eliminar los datos de su inscripción.
-privacy-retention-mail = Las copias de los correos que le enviamos se eliminan { $days } días después del envío.
+privacy-retention-mail = Las copias de los correos que le enviamos se eliminan { $count } días después del envío.
 privacy-retention-mail-kept = Las copias de los correos que le enviamos se conservan hasta que se borren sus datos.
 privacy-retention-logs = El registro de lo que los organizadores hicieron con su inscripción y el seguimiento del envío de nuestros correos dejan de nombrarle cuando sus datos se borran o se eliminan.
 privacy-rights-title = Sus derechos y cómo ejercerlos

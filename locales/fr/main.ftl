@@ -167,7 +167,7 @@ privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos 
 privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications, les annonces des organisateurs au sujet du webinaire et l'enregistrement (chaque rappel et chaque annonce contient un lien pour les arrêter), et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
 privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
 privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement.
-privacy-retention = Les informations de votre inscription sont supprimées { $days } jours après le webinaire ; nous ne conservons que des décomptes anonymes de participation par organisation membre et par pays.
+privacy-retention = Les informations de votre inscription sont supprimées { $count } jours après le webinaire ; nous ne conservons que des décomptes anonymes de participation par organisation membre et par pays.
 
 ## Courriels
 email-hello = Bonjour { $name },
@@ -289,12 +289,12 @@ announcements-off-confirm = Ne plus recevoir d'annonces
 
 # The privacy notice, generated from the settings
 privacy-who = Qui est responsable
-privacy-controller = Le responsable du traitement est { $controller }.
+privacy-controller = Le responsable du traitement est { $name }.
 privacy-contact = Questions et demandes concernant vos données :
 privacy-how-long = Combien de temps nous conservons quoi
 privacy-retention-kept = Les informations de votre inscription sont conservées jusqu'à ce que vous les effaciez : ce service est configuré pour les garder, sans suppression automatique. Les décomptes anonymes de participation par organisation membre et par pays sont conservés dans tous les cas.
 privacy-retention-newsletter = Si vous avez demandé la lettre d'information, nous ne conservons que votre adresse, votre nom, votre langue et la date de votre accord (avec la version de cette politique) jusqu'à votre désabonnement, y compris après la suppression des informations de votre inscription.
-privacy-retention-mail = Les copies des courriels que nous vous envoyons sont supprimées { $days } jours après leur envoi.
+privacy-retention-mail = Les copies des courriels que nous vous envoyons sont supprimées { $count } jours après leur envoi.
 privacy-retention-mail-kept = Les copies des courriels que nous vous envoyons sont conservées jusqu'à l'effacement de vos données.
 privacy-retention-logs = Le journal de ce que les organisateurs ont fait de votre inscription et le suivi de l'envoi de nos courriels cessent de vous nommer lorsque vos données sont effacées ou supprimées.
 privacy-rights-title = Vos droits et comment les exercer

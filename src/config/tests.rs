@@ -317,8 +317,8 @@ fn bad_values_keep_their_specific_messages() {
         ),
         (
             "CONVOCA_RETENTION_DAYS",
-            " 0 ",
-            "CONVOCA_RETENTION_DAYS \"0\": expected a number of days from 1 to 36500",
+            " -1 ",
+            "CONVOCA_RETENTION_DAYS \"-1\": expected a number of days from 0 (keep) to 36500",
         ),
         (
             "CONVOCA_TRUSTED_PROXIES",
@@ -454,4 +454,16 @@ fn the_calendar_organiser_is_the_sender_unless_a_mailbox_is_given() {
     assert_eq!(given.mail_from.email.to_string(), "no-reply@example.org", "the sender stays");
     let bad = from_env(&[("CONVOCA_ORGANIZER_EMAIL", "secretariat")]).expect_err("bad").to_string();
     assert!(bad.starts_with("CONVOCA_ORGANIZER_EMAIL \"secretariat\" is not an address ("), "{bad}");
+}
+
+#[test]
+fn zero_days_keep_the_data_and_the_privacy_contact_is_an_address() {
+    let keep =
+        from_env(&[("CONVOCA_RETENTION_DAYS", "0"), ("CONVOCA_MAIL_COPY_RETENTION_DAYS", "0")]).expect("ok");
+    assert_eq!((keep.retention_days, keep.mail_copy_retention_days), (None, None));
+    let error =
+        from_env(&[("CONVOCA_PRIVACY_CONTACT", "privacy at example")]).expect_err("no address").to_string();
+    assert!(error.starts_with("CONVOCA_PRIVACY_CONTACT \"privacy at example\" is not an address"), "{error}");
+    let reply = from_env(&[("CONVOCA_MAIL_REPLY_TO", "Secretariat <sec@example.org>")]).expect("ok");
+    assert_eq!(reply.privacy_contact.to_string(), "sec@example.org", "defaults to where replies go");
 }

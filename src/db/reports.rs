@@ -84,29 +84,29 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
     macro_rules! grouped {
         ($query:expr) => {
             $query
-                                        .group_by((
-                                            registrations::organisation_id,
-                                            registrations::country,
-                                            registrations::status,
-                                            registrations::attended,
-                                            registrations::erased_from,
-                                        ))
-                                        .select((
-                                            registrations::organisation_id,
-                                            registrations::country,
-                                            registrations::status,
-                                            registrations::attended,
-                                            registrations::erased_from,
-                                            diesel::dsl::count_star(),
-                                        ))
-                                        .load::<(
-                                            Option<String>,
-                                            String,
-                                            RegistrationStatus,
-                                            Option<bool>,
-                                            Option<RegistrationStatus>,
-                                            i64,
-                                        )>(conn)?
+                                                    .group_by((
+                                                        registrations::organisation_id,
+                                                        registrations::country,
+                                                        registrations::status,
+                                                        registrations::attended,
+                                                        registrations::erased_from,
+                                                    ))
+                                                    .select((
+                                                        registrations::organisation_id,
+                                                        registrations::country,
+                                                        registrations::status,
+                                                        registrations::attended,
+                                                        registrations::erased_from,
+                                                        diesel::dsl::count_star(),
+                                                    ))
+                                                    .load::<(
+                                                        Option<String>,
+                                                        String,
+                                                        RegistrationStatus,
+                                                        Option<bool>,
+                                                        Option<RegistrationStatus>,
+                                                        i64,
+                                                    )>(conn)?
         };
     }
     let groups = match scope {
