@@ -19,7 +19,7 @@ use crate::db::invitations;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations as regs;
 use crate::db::{self, DbPool};
-use crate::domain::{Language, MessageKind, Situation, TokenPurpose};
+use crate::domain::{Language, MessageKind, RegistrationStatus, Situation, TokenPurpose};
 use crate::email::headers::ListHeaders;
 use crate::email::messages::{MessageContext, registration_message};
 use crate::email::{Mailer, Outgoing, ics};
@@ -60,7 +60,8 @@ enum Prepared {
 
 /// What happened to one claimed message.
 enum Outcome {
-    Sent,
+    /// With the stored copy's file name (file transport).
+    Sent(Option<String>),
     Skipped(String),
     Failed(crate::email::SendError),
 }
@@ -96,11 +97,18 @@ impl Worker {
                 if now.format("%H:%M").to_string().starts_with("03:0") {
                     db::rate::trim(&mut conn, now)?;
                     db::optimize(&mut conn)?;
-                    if let Some(days) = settings.retention_days {
-                        let purged = db::privacy::purge(&mut conn, days, now)?;
-                        if purged > 0 {
-                            tracing::info!(purged, days, "purged personal data past its retention");
-                        }
+                    let done = db::schedule::apply_retention(
+                        &mut conn,
+                        &settings.mail_dir(),
+                        settings.retention(),
+                        now,
+                    )?;
+                    if done != db::schedule::Retained::default() {
+                        tracing::info!(
+                            registrations = done.registrations_purged,
+                            mail_copies = done.mail_copies_deleted,
+                            "removed personal data past its retention"
+                        );
                     }
                 }
                 let claimed = claim_batch(&mut conn, now, batch)?;
@@ -130,7 +138,7 @@ impl Worker {
                 let outcome = match prepared {
                     Ok(Prepared::Send(mail)) => match limiter.acquire_owned().await {
                         Ok(_permit) => match mailer.send(*mail).await {
-                            Ok(()) => Outcome::Sent,
+                            Ok(copy) => Outcome::Sent(copy),
                             Err(e) => Outcome::Failed(e),
                         },
                         Err(_) => Outcome::Failed(crate::email::SendError {
@@ -238,8 +246,9 @@ fn record(
     db::write_tx(conn, |conn| -> anyhow::Result<()> {
         for (message, outcome) in &results {
             match outcome {
-                Outcome::Sent => {
-                    db::outbox::mark_sent(conn, &message.id, &message_id_for(settings, &message.id), now)?;
+                Outcome::Sent(copy) => {
+                    let message_id = message_id_for(settings, &message.id);
+                    db::outbox::mark_sent(conn, &message.id, &message_id, copy.as_deref(), now)?;
                     metrics::counter!(crate::observability::names::EMAILS_SENT).increment(1);
                 }
                 Outcome::Skipped(reason) => db::outbox::mark_skipped(conn, &message.id, reason)?,
@@ -259,7 +268,7 @@ fn record(
     })?;
     for (message, outcome) in &results {
         match outcome {
-            Outcome::Sent => tracing::debug!(outbox = %message.id, kind = %message.kind, "email sent"),
+            Outcome::Sent(_) => tracing::debug!(outbox = %message.id, kind = %message.kind, "email sent"),
             Outcome::Skipped(reason) => {
                 tracing::info!(outbox = %message.id, kind = %message.kind, reason = %reason, "email skipped")
             }
@@ -371,6 +380,10 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let Some((registration, mut session)) = regs::with_session(conn, registration_id)? else {
         return Ok(Claim::Abandon("the registration no longer exists".into()));
     };
+    // Nothing is sent to an erased registration, whatever queued it.
+    if registration.status == RegistrationStatus::Erased {
+        return Ok(Claim::Skip("the person's data was erased".into()));
+    }
     // The session's title as the registrant reads it, in the email and the calendar entry.
     db::catalogue::localize(conn, &mut session, &registration.language)?;
     let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();

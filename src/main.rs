@@ -59,7 +59,7 @@ enum Command {
     /// Erase the personal data of registrations whose session ended more than DAYS ago
     /// (anonymised in place: counts by member and country stay).
     Purge {
-        /// Days after the session's end [default: CONVOCA_RETENTION_DAYS, else 730].
+        /// Days after the session's end [default: CONVOCA_RETENTION_DAYS, else 365].
         #[arg(long)]
         days: Option<i64>,
     },
@@ -221,15 +221,16 @@ async fn run(cli: Cli, inputs: Inputs, file: Option<FileValues>) -> anyhow::Resu
             Ok(())
         }
         Command::Purge { days } => {
-            let days = days.or(settings.retention_days).unwrap_or(730);
+            let days = days.or(settings.retention_days).unwrap_or(365);
             if !(1..=36_500).contains(&days) {
                 bail!("--days {days}: expected a number of days from 1 to 36500");
             }
             let pool = open_database(&settings, &pool_settings(&settings)).await?;
             let now = Clock::system().now();
+            let mail_dir = settings.mail_dir();
             let purged = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = pool.get()?;
-                Ok(db::privacy::purge(&mut conn, days, now)?)
+                Ok(db::privacy::purge(&mut conn, &mail_dir, days, now)?)
             })
             .await??;
             println!(

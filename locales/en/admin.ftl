@@ -220,3 +220,28 @@ admin-audit-every-event = Every event
 admin-audit-account = Account
 admin-audit-every-account = Every account
 admin-audit-filter = Show
+
+# Requests about personal data, the newsletter list
+admin-nav-data-requests = Data requests
+admin-data-intro = When someone asks about their data, find every registration of their address across sessions (exact address, any case), send them the download, or erase everything at once.
+admin-data-find = Find
+admin-data-found = What is held
+admin-data-none = No registration found for this address.
+admin-data-count = { $count ->
+    [one] One registration
+   *[other] { $count } registrations
+}
+admin-data-session = Session
+admin-data-session-date = Date
+admin-data-status = Status
+admin-data-registered = Registered
+admin-data-newsletter-kept = A newsletter consent given on { $date } is kept for this address.
+admin-data-download = Download everything (JSON)
+admin-data-erase-explain = Erasing ends every registration of this address: seats go back, no more mail is sent, the person disappears from lists, exports, the audit log and the delivery log. Only anonymous counts remain.
+admin-data-erase-confirm = I have checked the address: erase all of it (this cannot be undone)
+admin-data-erase-confirm-missing = Tick the box to confirm the erasure.
+admin-data-erase = Erase all of it
+admin-flash-data-erased = The personal data of that address has been erased.
+admin-newsletter = Newsletter list
+admin-newsletter-explain = Everyone who asked for the newsletter and has not withdrawn or been erased, across sessions, one line per address, with when they agreed and to which version of the privacy notice.
+admin-newsletter-download = Download the newsletter list (CSV)

@@ -154,6 +154,7 @@ email-declined-subject = Registration not accepted: { $title }
 email-declined-body = We are sorry: the organisers could not offer you a seat at this webinar. You will find other webinars of the network on our site.
 status-confirmed = You are registered: your seat is confirmed.
 status-waitlisted = You are on the waiting list. We will email you as soon as a seat is yours.
+status-erased = Your data has been erased.
 status-cancelled = Your registration is cancelled.
 flash-confirmed = Thank you: your registration is confirmed. We have sent you an email with the calendar invitation.
 flash-waitlisted = Thank you for confirming. The session is full, so you are on the waiting list.
@@ -165,8 +166,8 @@ privacy-version = Version { $version }
 privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, any accessibility or interpretation needs you tell us, and when you agreed to this notice.
 privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes, the organisers' announcements about the webinar and the recording (each reminder and announcement has a link that stops them), and to report how many members took part. Organisers of the network's secretariat can see them.
 privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
-privacy-control = The link in each of our emails shows what we hold about you and lets you cancel your registration.
-privacy-retention = Personal details are removed after the webinar's follow-up period; counts of participation by member are kept.
+privacy-control = The link in each of our emails (your manage link) shows what we hold about you, lets you download it, change your choices, cancel your registration or erase your data at once.
+privacy-retention = Your registration details are removed { $count } days after the webinar; we keep only anonymous counts of participation by member organisation and country.
 
 ## Emails
 email-hello = Hello { $name },
@@ -290,3 +291,18 @@ privacy-organiser-security = Organisers' accounts: each signed-in session keeps 
 # convoca mail-test
 email-test-subject = Convoca test message
 email-test-body = This message was queued by `convoca mail-test` and sent by the email worker of { $link }: mail from this instance reaches this mailbox.
+
+
+# The privacy notice, generated from the settings
+privacy-who = Who is responsible
+privacy-controller = The data controller is { $name }.
+privacy-contact = Questions and requests about your data:
+privacy-how-long = How long we keep what
+privacy-retention-kept = Your registration details are kept until you erase them: this service is set up to keep them, with no automatic removal. Anonymous counts of participation by member organisation and country are kept in any case.
+privacy-retention-newsletter = If you asked for the newsletter, we keep only your address, name, language and when you agreed (with the version of this notice) until you withdraw, also after your registration details are removed.
+privacy-retention-mail = Copies of the emails we send you are deleted { $count } days after sending.
+privacy-retention-mail-kept = Copies of the emails we send you are kept until your data is erased.
+privacy-retention-logs = The record of what organisers did with your registration, and the delivery record of our emails to you, stop naming you when your data is erased or removed.
+privacy-rights-title = Your rights and how to use them
+privacy-rights = You may see the data we hold about you and download it, have it corrected, withdraw any consent, object to its use and have it erased; you may also complain to your data protection authority.
+privacy-rights-contact = For anything else (all your registrations at once, a lost link, a correction), write to:

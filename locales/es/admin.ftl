@@ -220,3 +220,28 @@ admin-audit-every-event = Todos los eventos
 admin-audit-account = Cuenta
 admin-audit-every-account = Todas las cuentas
 admin-audit-filter = Mostrar
+
+# Requests about personal data, the newsletter list
+admin-nav-data-requests = Solicitudes sobre datos
+admin-data-intro = Cuando alguien pregunte por sus datos, encuentre todas las inscripciones de su dirección en todas las sesiones (dirección exacta, sin distinguir mayúsculas), envíele la descarga o bórrelo todo de una vez.
+admin-data-find = Buscar
+admin-data-found = Datos conservados
+admin-data-none = No se encontró ninguna inscripción para esta dirección.
+admin-data-count = { $count ->
+    [one] Una inscripción
+   *[other] { $count } inscripciones
+}
+admin-data-session = Sesión
+admin-data-session-date = Fecha
+admin-data-status = Estado
+admin-data-registered = Inscripción
+admin-data-newsletter-kept = Se conserva para esta dirección un consentimiento al boletín dado el { $date }.
+admin-data-download = Descargarlo todo (JSON)
+admin-data-erase-explain = El borrado termina todas las inscripciones de esta dirección: las plazas se liberan, no se envían más correos y la persona desaparece de las listas, las exportaciones, el registro de auditoría y el seguimiento de envíos. Solo quedan recuentos anónimos.
+admin-data-erase-confirm = He comprobado la dirección: borrarlo todo (no se puede deshacer)
+admin-data-erase-confirm-missing = Marque la casilla para confirmar el borrado.
+admin-data-erase = Borrarlo todo
+admin-flash-data-erased = Los datos personales de esa dirección se han borrado.
+admin-newsletter = Lista del boletín
+admin-newsletter-explain = Todas las personas que pidieron el boletín y no se dieron de baja ni fueron borradas, en todas las sesiones, una línea por dirección, con la fecha en que aceptaron y la versión del aviso de privacidad.
+admin-newsletter-download = Descargar la lista del boletín (CSV)

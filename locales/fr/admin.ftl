@@ -220,3 +220,28 @@ admin-audit-every-event = Tous les événements
 admin-audit-account = Compte
 admin-audit-every-account = Tous les comptes
 admin-audit-filter = Afficher
+
+# Requests about personal data, the newsletter list
+admin-nav-data-requests = Demandes sur les données
+admin-data-intro = Lorsqu'une personne pose une question sur ses données, retrouvez toutes les inscriptions de son adresse dans toutes les sessions (adresse exacte, sans tenir compte des majuscules), envoyez-lui le téléchargement ou effacez tout en une fois.
+admin-data-find = Rechercher
+admin-data-found = Données détenues
+admin-data-none = Aucune inscription trouvée pour cette adresse.
+admin-data-count = { $count ->
+    [one] Une inscription
+   *[other] { $count } inscriptions
+}
+admin-data-session = Session
+admin-data-session-date = Date
+admin-data-status = Statut
+admin-data-registered = Inscription
+admin-data-newsletter-kept = Un consentement à la lettre d'information donné le { $date } est conservé pour cette adresse.
+admin-data-download = Tout télécharger (JSON)
+admin-data-erase-explain = L'effacement met fin à toutes les inscriptions de cette adresse : les places sont libérées, plus aucun courriel n'est envoyé, la personne disparaît des listes, des exports, du journal d'audit et du suivi des envois. Seuls des décomptes anonymes restent.
+admin-data-erase-confirm = J'ai vérifié l'adresse : tout effacer (action définitive)
+admin-data-erase-confirm-missing = Cochez la case pour confirmer l'effacement.
+admin-data-erase = Tout effacer
+admin-flash-data-erased = Les données personnelles de cette adresse ont été effacées.
+admin-newsletter = Liste de la lettre d'information
+admin-newsletter-explain = Toutes les personnes qui ont demandé la lettre d'information et ne se sont ni désabonnées ni fait effacer, toutes sessions confondues, une ligne par adresse, avec la date de leur accord et la version de la politique de confidentialité.
+admin-newsletter-download = Télécharger la liste de la lettre d'information (CSV)

@@ -154,6 +154,7 @@ email-declined-subject = Inscription non retenue : { $title }
 email-declined-body = Nous sommes désolés : les organisateurs n'ont pas pu vous proposer de place pour ce webinaire. Vous trouverez d'autres webinaires du réseau sur notre site.
 status-confirmed = Votre inscription est confirmée : une place vous est réservée.
 status-waitlisted = Vous êtes sur la liste d'attente. Nous vous écrirons dès qu'une place vous sera attribuée.
+status-erased = Vos données ont été effacées.
 status-cancelled = Votre inscription est annulée.
 flash-confirmed = Merci : votre inscription est confirmée. Nous vous avons envoyé un courriel contenant l'invitation pour votre agenda.
 flash-waitlisted = Merci de votre confirmation. La session est complète : vous êtes donc sur la liste d'attente.
@@ -165,8 +166,8 @@ privacy-version = Version { $version }
 privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, les éventuels besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
 privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications, les annonces des organisateurs au sujet du webinaire et l'enregistrement (chaque rappel et chaque annonce contient un lien pour les arrêter), et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
 privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
-privacy-control = Le lien figurant dans chacun de nos courriels vous indique les données que nous détenons à votre sujet et vous permet d'annuler votre inscription.
-privacy-retention = Les données personnelles sont supprimées à l'issue de la période de suivi du webinaire ; seul le décompte des participations par membre est conservé.
+privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement.
+privacy-retention = Les informations de votre inscription sont supprimées { $count } jours après le webinaire ; nous ne conservons que des décomptes anonymes de participation par organisation membre et par pays.
 
 ## Courriels
 email-hello = Bonjour { $name },
@@ -290,3 +291,18 @@ privacy-organiser-security = Comptes des organisateurs : chaque session connect�
 # convoca mail-test
 email-test-subject = Message de test de Convoca
 email-test-body = Ce message a été mis en file par `convoca mail-test` et envoyé par le service d'envoi de { $link } : le courrier de cette instance arrive dans cette boîte.
+
+
+# The privacy notice, generated from the settings
+privacy-who = Qui est responsable
+privacy-controller = Le responsable du traitement est { $name }.
+privacy-contact = Questions et demandes concernant vos données :
+privacy-how-long = Combien de temps nous conservons quoi
+privacy-retention-kept = Les informations de votre inscription sont conservées jusqu'à ce que vous les effaciez : ce service est configuré pour les garder, sans suppression automatique. Les décomptes anonymes de participation par organisation membre et par pays sont conservés dans tous les cas.
+privacy-retention-newsletter = Si vous avez demandé la lettre d'information, nous ne conservons que votre adresse, votre nom, votre langue et la date de votre accord (avec la version de cette politique) jusqu'à votre désabonnement, y compris après la suppression des informations de votre inscription.
+privacy-retention-mail = Les copies des courriels que nous vous envoyons sont supprimées { $count } jours après leur envoi.
+privacy-retention-mail-kept = Les copies des courriels que nous vous envoyons sont conservées jusqu'à l'effacement de vos données.
+privacy-retention-logs = Le journal de ce que les organisateurs ont fait de votre inscription et le suivi de l'envoi de nos courriels cessent de vous nommer lorsque vos données sont effacées ou supprimées.
+privacy-rights-title = Vos droits et comment les exercer
+privacy-rights = Vous pouvez consulter les données que nous détenons à votre sujet et les télécharger, les faire rectifier, retirer tout consentement, vous opposer à leur utilisation et les faire effacer ; vous pouvez aussi introduire une réclamation auprès de votre autorité de protection des données.
+privacy-rights-contact = Pour toute autre demande (toutes vos inscriptions à la fois, un lien perdu, une rectification), écrivez à :

@@ -177,7 +177,10 @@ impl From<RawSettings> for Inputs {
             | Key::DkimKeyFile
             | Key::DkimSelector
             | Key::DkimDomain
-            | Key::MetricsBind => None,
+            | Key::MetricsBind
+            | Key::MailCopyRetentionDays
+            | Key::PrivacyController
+            | Key::PrivacyContact => None,
         })
     }
 }

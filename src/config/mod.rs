@@ -47,7 +47,8 @@ pub struct Settings {
     /// The listener that serves `/metrics` alone, without a token (`CONVOCA_METRICS_BIND`);
     /// none when turned off.
     pub metrics_bind: Option<SocketAddr>,
-    /// Days after a session ends before the worker purges its registrants' personal data.
+    /// Days after a session ends before the worker purges its registrants' personal data
+    /// (`CONVOCA_RETENTION_DAYS`, default 365); `None` (0): kept.
     pub retention_days: Option<i64>,
     /// Proxies whose `X-Forwarded-For` is believed; from anyone else the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -68,6 +69,14 @@ pub struct Settings {
     /// Signs every message (`CONVOCA_DKIM_KEY_FILE`, `CONVOCA_DKIM_SELECTOR`, `CONVOCA_DKIM_DOMAIN`).
     pub dkim: Option<DkimSigner>,
     sources: [Source; table::COUNT],
+    /// Days the stored `.eml` copies are kept (`CONVOCA_MAIL_COPY_RETENTION_DAYS`, default 30);
+    /// `None` (0): until the person's data is erased.
+    pub mail_copy_retention_days: Option<i64>,
+    /// The data controller the privacy notice names (`CONVOCA_PRIVACY_CONTROLLER`).
+    pub privacy_controller: String,
+    /// Where requests about personal data go (`CONVOCA_PRIVACY_CONTACT`, else the reply-to or
+    /// sender address).
+    pub privacy_contact: lettre::Address,
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -188,11 +197,17 @@ impl Settings {
                 anyhow::anyhow!("CONVOCA_METRICS_BIND {v:?} is not an address: expected IP:PORT, e.g. 127.0.0.1:9464, or off")
             })?),
         };
-        let retention_days = match inputs.value(Key::RetentionDays).map(str::trim).filter(|v| !v.is_empty()) {
-            None => None,
-            Some(v) => Some(v.parse::<i64>().ok().filter(|d| (1..=36_500).contains(d)).ok_or_else(|| {
-                anyhow::anyhow!("CONVOCA_RETENTION_DAYS {v:?}: expected a number of days from 1 to 36500")
-            })?),
+        let retention_days = days_or_keep(inputs, Key::RetentionDays)?;
+        let mail_copy_retention_days = days_or_keep(inputs, Key::MailCopyRetentionDays)?;
+        let privacy_controller = inputs.nonblank(Key::PrivacyController).trim().to_owned();
+        if privacy_controller.chars().count() > 200 || privacy_controller.chars().any(char::is_control) {
+            bail!("CONVOCA_PRIVACY_CONTROLLER: expected a name on one line, at most 200 characters");
+        }
+        let privacy_contact = match inputs.value(Key::PrivacyContact).map(str::trim).filter(|v| !v.is_empty()) {
+            None => mail_reply_to.as_ref().unwrap_or(&mail_from).email.clone(),
+            Some(v) => v.parse::<lettre::Address>().map_err(|e| {
+                anyhow::anyhow!("CONVOCA_PRIVACY_CONTACT {v:?} is not an address ({e}): expected address@domain, e.g. privacy@example.org")
+            })?,
         };
         let trusted_proxies = match inputs.value(Key::TrustedProxies) {
             None => Vec::new(),
@@ -244,6 +259,9 @@ impl Settings {
             mail_reply_to,
             dkim,
             sources: inputs.sources(),
+            mail_copy_retention_days,
+            privacy_controller,
+            privacy_contact,
         })
     }
 
@@ -280,6 +298,14 @@ impl Settings {
         )
     }
 
+    /// How long each kind of personal data is kept, for the retention job.
+    pub fn retention(&self) -> crate::db::schedule::Retention {
+        crate::db::schedule::Retention {
+            registration_days: self.retention_days,
+            mail_copy_days: self.mail_copy_retention_days,
+        }
+    }
+
     /// Where messages go when no SMTP server is configured.
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
@@ -293,6 +319,16 @@ impl Settings {
     pub fn link(&self, path: &str) -> String {
         let base = self.base_url.as_str().trim_end_matches('/');
         format!("{base}{path}")
+    }
+}
+
+/// A number of days from 1 to 36500, or 0 for "kept" (`None`); blank counts as not given.
+fn days_or_keep(inputs: &Inputs, key: Key) -> anyhow::Result<Option<i64>> {
+    let (name, v) = (setting(key).env, inputs.nonblank(key).trim());
+    match v.parse::<i64>() {
+        Ok(0) => Ok(None),
+        Ok(days) if (1..=36_500).contains(&days) => Ok(Some(days)),
+        _ => bail!("{name} {v:?}: expected a number of days from 0 (keep) to 36500"),
     }
 }
 

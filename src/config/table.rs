@@ -29,6 +29,9 @@ pub enum Key {
     DkimSelector,
     DkimDomain,
     MetricsBind,
+    MailCopyRetentionDays,
+    PrivacyController,
+    PrivacyContact,
 }
 
 /// What applies when a setting is not given.
@@ -167,8 +170,8 @@ pub const SETTINGS: &[Setting] = &[
         "retention_days",
         "CONVOCA_RETENTION_DAYS",
         None,
-        Described("none: personal data is kept (`convoca purge` uses 730 days)"),
-        "Days after a session ends before the worker erases its registrants' personal data, 1 to 36500",
+        Value("365"),
+        "Days after a session ends before the worker removes its registrants' details (anonymous counts by member and country stay), 0 to 36500; 0 keeps them, and the privacy notice says so",
         false,
     ),
     row(
@@ -304,6 +307,33 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Value("127.0.0.1:9464"),
         "Address of a second listener that serves /metrics without a token and nothing else (never forward it from the proxy); off: none",
+        false,
+    ),
+    row(
+        Key::MailCopyRetentionDays,
+        "mail_copy_retention_days",
+        "CONVOCA_MAIL_COPY_RETENTION_DAYS",
+        None,
+        Value("30"),
+        "Days the .eml copies written without SMTP (DATA_DIR/mail) are kept, 0 to 36500; 0 keeps them until the person's data is erased",
+        false,
+    ),
+    row(
+        Key::PrivacyController,
+        "privacy_controller",
+        "CONVOCA_PRIVACY_CONTROLLER",
+        None,
+        Value("The network's secretariat"),
+        "Who is responsible for the registrants' personal data (the data controller), as the privacy notice names it, e.g. \"Metropolis secretariat, Barcelona\"",
+        false,
+    ),
+    row(
+        Key::PrivacyContact,
+        "privacy_contact",
+        "CONVOCA_PRIVACY_CONTACT",
+        None,
+        Described("the address of CONVOCA_MAIL_REPLY_TO, else of CONVOCA_MAIL_FROM"),
+        "Address the privacy notice gives for requests about personal data, e.g. privacy@example.org",
         false,
     ),
 ];

@@ -278,7 +278,8 @@ fn blank_or_missing_values_give_the_documented_defaults() {
         assert!(settings.smtp.is_none() && settings.metrics_token.is_none());
         assert_eq!(settings.smtp_concurrency, 32);
         assert_eq!(settings.registration_limit, 100);
-        assert_eq!(settings.retention_days, None);
+        assert_eq!(settings.retention_days, Some(365));
+        assert_eq!(settings.mail_copy_retention_days, Some(30));
         assert!(settings.trusted_proxies.is_empty());
         assert_eq!(settings.db_pool_size, 16);
         assert_eq!(settings.db_connect_timeout, Duration::from_secs(10));
@@ -316,8 +317,8 @@ fn bad_values_keep_their_specific_messages() {
         ),
         (
             "CONVOCA_RETENTION_DAYS",
-            " 0 ",
-            "CONVOCA_RETENTION_DAYS \"0\": expected a number of days from 1 to 36500",
+            " -1 ",
+            "CONVOCA_RETENTION_DAYS \"-1\": expected a number of days from 0 (keep) to 36500",
         ),
         (
             "CONVOCA_TRUSTED_PROXIES",
@@ -507,4 +508,16 @@ fn the_file_sits_below_the_environment_and_above_the_defaults() {
     assert_eq!(inputs.given(Key::RegistrationLimit), Some("5"));
     assert_eq!(inputs.source(Key::MailFrom), Source::Default);
     assert_eq!(file.locate(Key::DataDir).as_deref(), Some("convoca.toml line 2 (data_dir)"));
+}
+
+#[test]
+fn zero_days_keep_the_data_and_the_privacy_contact_is_an_address() {
+    let keep =
+        from_env(&[("CONVOCA_RETENTION_DAYS", "0"), ("CONVOCA_MAIL_COPY_RETENTION_DAYS", "0")]).expect("ok");
+    assert_eq!((keep.retention_days, keep.mail_copy_retention_days), (None, None));
+    let error =
+        from_env(&[("CONVOCA_PRIVACY_CONTACT", "privacy at example")]).expect_err("no address").to_string();
+    assert!(error.starts_with("CONVOCA_PRIVACY_CONTACT \"privacy at example\" is not an address"), "{error}");
+    let reply = from_env(&[("CONVOCA_MAIL_REPLY_TO", "Secretariat <sec@example.org>")]).expect("ok");
+    assert_eq!(reply.privacy_contact.to_string(), "sec@example.org", "defaults to where replies go");
 }

@@ -43,6 +43,8 @@ pub struct Counts {
     pub cancelled: i64,
     pub declined: i64,
     pub attended: i64,
+    /// Erased registrations: anonymous, listed only as this number.
+    pub erased: i64,
 }
 
 pub fn counts(conn: &mut AnyConnection, session: &Session) -> QueryResult<Counts> {
@@ -60,6 +62,7 @@ pub fn counts(conn: &mut AnyConnection, session: &Session) -> QueryResult<Counts
             RegistrationStatus::Pending => &mut counts.pending,
             RegistrationStatus::Cancelled => &mut counts.cancelled,
             RegistrationStatus::Declined => &mut counts.declined,
+            RegistrationStatus::Erased => &mut counts.erased,
         } += n;
         if attended == Some(true) && status.is_active() {
             counts.attended += n;
@@ -121,9 +124,11 @@ fn filtered<'a>(
     session_id: &'a str,
     filters: &'a Filters,
 ) -> diesel::dsl::IntoBoxed<'a, Joined, MultiBackend> {
+    // An erased registration holds nothing to list: only the counts show it.
     let mut query = registrations::table
         .left_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.ne(RegistrationStatus::Erased))
         .into_boxed::<MultiBackend>();
     let q = filters.q.trim();
     if !q.is_empty() {
@@ -197,12 +202,14 @@ pub fn filter_choices(conn: &mut AnyConnection, session_id: &SessionId) -> Query
     let organisations: Vec<(String, String)> = registrations::table
         .inner_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.ne(RegistrationStatus::Erased))
         .select((organisations::id, organisations::name))
         .distinct()
         .order(organisations::name.asc())
         .load(conn)?;
     let countries: Vec<String> = registrations::table
         .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.ne(RegistrationStatus::Erased))
         .filter(registrations::country.ne(""))
         .select(registrations::country)
         .distinct()
@@ -214,7 +221,8 @@ pub fn filter_choices(conn: &mut AnyConnection, session_id: &SessionId) -> Query
     Ok(choices)
 }
 
-/// Who a registration is, if it belongs to the session (for checks and the audit log).
+/// Who a registration is, if it belongs to the session and is not erased (for checks and the
+/// audit log; an erased one is not there for organisers).
 pub fn registrant(
     conn: &mut AnyConnection,
     session_id: &SessionId,
@@ -223,6 +231,7 @@ pub fn registrant(
     registrations::table
         .filter(registrations::id.eq(registration_id))
         .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.ne(RegistrationStatus::Erased))
         .select((registrations::name, registrations::email))
         .first(conn)
         .optional()
@@ -313,6 +322,7 @@ pub fn import_attendance(
     write_tx(conn, |conn| {
         let known: Vec<(String, String, RegistrationStatus)> = registrations::table
             .filter(registrations::session_id.eq(&session.id))
+            .filter(registrations::status.ne(RegistrationStatus::Erased))
             .select((registrations::id, registrations::email_normalized, registrations::status))
             .load(conn)?;
         let by_email: HashMap<&str, (&str, RegistrationStatus)> =
@@ -408,6 +418,7 @@ pub fn export_chunk(
     let mut query = registrations::table
         .left_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.ne(RegistrationStatus::Erased))
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
         query = query.filter(registrations::id.gt(after));

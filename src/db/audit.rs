@@ -111,3 +111,47 @@ pub fn page(
         .load(conn)?;
     Ok((entries, total))
 }
+
+/// Takes a person out of the audit log when their data is erased: every entry that names them
+/// (their address or name, any case) names `pseudonym` instead. Inside the caller's
+/// transaction. Returns how many entries changed.
+pub fn pseudonymise(conn: &mut AnyConnection, names: &[&str], pseudonym: &str) -> QueryResult<usize> {
+    use crate::domain::{mentions, redact};
+    let mut candidates = audit_log::table.into_boxed::<super::MultiBackend>();
+    let mut any = false;
+    for name in names.iter().map(|n| n.trim()).filter(|n| n.chars().count() >= 2) {
+        // SQL narrows (LIKE ignores ASCII case only on SQLite, none on PostgreSQL, hence both
+        // spellings); the exact, any-case match is made below.
+        for spelling in [name.to_owned(), name.to_lowercase()] {
+            let pattern = format!("%{}%", super::admin_registrations::escape_like(&spelling));
+            let lowered = format!("%{}%", super::admin_registrations::escape_like(&spelling.to_lowercase()));
+            candidates = candidates
+                .or_filter(audit_log::subject.like(pattern.clone()).escape('\\'))
+                .or_filter(audit_log::details.like(pattern).escape('\\'))
+                .or_filter(
+                    super::admin_registrations::lower(audit_log::subject).like(lowered.clone()).escape('\\'),
+                )
+                .or_filter(super::admin_registrations::lower(audit_log::details).like(lowered).escape('\\'));
+        }
+        any = true;
+    }
+    if !any {
+        return Ok(0);
+    }
+    let entries: Vec<(String, String, String)> =
+        candidates.select((audit_log::id, audit_log::subject, audit_log::details)).load(conn)?;
+    let mut changed = 0;
+    for (id, subject, details) in entries {
+        if !mentions(&subject, names) && !mentions(&details, names) {
+            continue;
+        }
+        diesel::update(audit_log::table.find(&id))
+            .set((
+                audit_log::subject.eq(redact(&subject, names, pseudonym)),
+                audit_log::details.eq(redact(&details, names, pseudonym)),
+            ))
+            .execute(conn)?;
+        changed += 1;
+    }
+    Ok(changed)
+}

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod group_commit;
 pub mod invitations;
 pub mod models;
+pub mod newsletter;
 pub mod organisations;
 pub mod organisers;
 pub mod outbox;

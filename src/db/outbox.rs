@@ -68,6 +68,49 @@ pub fn skip_undelivered(
     .map(|_| ())
 }
 
+/// Takes a person out of their registration's delivery log when their data is erased: the
+/// servers' answers and the payloads name `pseudonym` instead of any of `names`, and the
+/// stored copies of the mail are forgotten. Returns those copies' file names, for the caller
+/// to delete once the erasure commits.
+pub fn scrub(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+    names: &[&str],
+    pseudonym: &str,
+) -> QueryResult<Vec<String>> {
+    use crate::domain::{mentions, redact};
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = outbox::table
+        .filter(outbox::registration_id.eq(registration_id))
+        .select((outbox::id, outbox::payload, outbox::last_error, outbox::eml_file))
+        .load(conn)?;
+    let mut copies = Vec::new();
+    for (id, payload, last_error, eml_file) in rows {
+        let error_names = last_error.as_deref().is_some_and(|e| mentions(e, names));
+        if mentions(&payload, names) || error_names || eml_file.is_some() {
+            diesel::update(outbox::table.find(&id))
+                .set((
+                    outbox::payload.eq(redact(&payload, names, pseudonym)),
+                    outbox::last_error.eq(last_error.map(|e| redact(&e, names, pseudonym))),
+                    outbox::eml_file.eq(None::<String>),
+                ))
+                .execute(conn)?;
+        }
+        copies.extend(eml_file);
+    }
+    Ok(copies)
+}
+
+/// Stored copies of mail sent before `cutoff` (their retention period is over): their file
+/// names are returned and forgotten, for the caller to delete.
+pub fn take_copies_before(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> QueryResult<Vec<String>> {
+    write_tx(conn, |conn| {
+        let old = outbox::table.filter(outbox::eml_file.is_not_null()).filter(outbox::sent_at.lt(cutoff));
+        let files: Vec<Option<String>> = old.select(outbox::eml_file).load(conn)?;
+        diesel::update(old).set(outbox::eml_file.eq(None::<String>)).execute(conn)?;
+        Ok(files.into_iter().flatten().collect())
+    })
+}
+
 /// When the newest message of `kind` for one registration was queued.
 pub fn last_queued(
     conn: &mut AnyConnection,
@@ -148,10 +191,13 @@ pub fn claim_due(
     })
 }
 
+/// Sent; `eml_file` names the stored copy when the file transport wrote one (so erasure and
+/// retention can delete it).
 pub fn mark_sent(
     conn: &mut AnyConnection,
     id: &str,
     message_id: &str,
+    eml_file: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
@@ -161,6 +207,7 @@ pub fn mark_sent(
             outbox::message_id.eq(message_id),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(None::<String>),
+            outbox::eml_file.eq(eml_file),
         ))
         .execute(conn)
         .map(|_| ())

@@ -1,13 +1,23 @@
-//! A person's control over their data: what is held (for download) and erasure, and the
-//! purge of old registrations after their retention period. Erasure anonymises the row in
-//! place, so counts by member and country in reports keep working.
+//! A person's control over their data: what is held (for download) and erasure, alone or for
+//! every registration of one address (an administrator's answer to a data request), and the
+//! purge of old registrations after their retention period.
+//!
+//! Erasure ends the registration's life (`RegistrationStatus::Erased`: no status change, seat,
+//! mail or export after it) and removes the person from every place that names them, in one
+//! transaction: the registration's personal fields, its links, its queued mail, the delivery
+//! log's answers and payloads, the audit log, the kept newsletter consent; then the stored
+//! `.eml` copies of mail to them. Organisation, country, attendance and the status it ended
+//! stay, so the reports' counts keep working, anonymously.
+
+use std::path::Path;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::audit::{self, Actor};
 use super::models::{Registration, Session};
 use super::schema::{outbox, registrations, sessions};
-use super::{AnyConnection, consents, seats, tokens, write_tx};
+use super::{AnyConnection, consents, newsletter, seats, tokens, write_tx};
 use crate::domain::{
     ConsentPurpose, ConsentSource, MessageKind, OutboxStatus, RegistrationId, RegistrationStatus,
 };
@@ -48,6 +58,14 @@ pub fn set_choices(
             ))
             .execute(conn)?;
         consents::record(conn, registration_id, &changes, ConsentSource::ManagePage, now)?;
+        if !newsletter {
+            // Withdrawn: a consent kept from an older registration of the address goes too.
+            let address: String = registrations::table
+                .find(registration_id)
+                .select(registrations::email_normalized)
+                .first(conn)?;
+            newsletter::forget(conn, &address)?;
+        }
         Ok(true)
     })
 }
@@ -101,19 +119,38 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     }))
 }
 
+/// Why a registration is anonymised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    /// The person (or an administrator, at their request) asked: everything goes, the
+    /// newsletter consent too.
+    Request,
+    /// Its retention period ended: a newsletter consent, which lives until it is withdrawn,
+    /// is kept with only what the newsletter needs.
+    Retention,
+}
+
 /// Anonymises one registration inside the caller's transaction: personal fields are blanked,
-/// its links stop working and mail still queued for it is not sent; with `free_seat` (an
-/// upcoming session) it is cancelled and a held seat goes to the waiting list. Organisation,
-/// country, attendance and dates stay, so the reports' counts keep working.
+/// the registration ends (erased), its links stop working, mail still queued for it is
+/// skipped, and what the delivery and audit logs say about the person is pseudonymised; with
+/// `free_seat` (an upcoming session) a held seat goes to the waiting list. Returns the file
+/// names of the stored copies of its mail, for [`remove_mail_copies`] once this commits.
 fn anonymise(
     conn: &mut AnyConnection,
     registration: &Registration,
     free_seat: bool,
+    reason: Reason,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<Vec<String>> {
     let placeholder = format!("erased-{}@erased.invalid", registration.id);
     let held_seat = free_seat && registration.status == RegistrationStatus::Confirmed;
     let active = free_seat && registration.status.is_active();
+    match reason {
+        Reason::Request => {
+            newsletter::forget(conn, &registration.email_normalized)?;
+        }
+        Reason::Retention => newsletter::keep_beyond(conn, registration)?,
+    }
     diesel::update(registrations::table.find(&registration.id))
         .set((
             registrations::name.eq("—"),
@@ -131,59 +168,278 @@ fn anonymise(
         ))
         .execute(conn)?;
     if active {
+        // Before the session the seat goes back (the reports count it as cancelled).
         seats::set_status(conn, &registration.id, RegistrationStatus::Cancelled, now)?;
     }
+    seats::set_status(conn, &registration.id, RegistrationStatus::Erased, now)?;
     tokens::revoke_all(conn, &registration.id)?;
     super::outbox::skip_undelivered(conn, &registration.id, "the person's data was erased")?;
+    let pseudonym = format!("erased registration {}", registration.id);
+    let names =
+        [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
+    let copies = super::outbox::scrub(conn, &registration.id, &names, &pseudonym)?;
+    audit::pseudonymise(conn, &names, &pseudonym)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }
-    Ok(())
+    Ok(copies)
 }
 
-/// Erases one person's registration at their request.
-pub fn erase(
+/// Deletes stored copies of mail (`.eml` files written by the file transport) from `mail_dir`.
+/// Only plain file names are followed, never a path. A copy already gone is not an error.
+pub fn remove_mail_copies(mail_dir: &Path, files: &[String]) {
+    for file in files {
+        let plain = !file.is_empty()
+            && file.ends_with(".eml")
+            && file.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.'))
+            && !file.starts_with('.');
+        if !plain {
+            tracing::warn!("not deleting a stored mail copy whose recorded name is not a plain file name");
+            continue;
+        }
+        match std::fs::remove_file(mail_dir.join(file)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(error = %e, file = %file, "could not delete a stored mail copy"),
+        }
+    }
+}
+
+/// One registration, read under its session's lock, when it is not erased already.
+fn live_registration(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+) -> QueryResult<Option<(Registration, Session)>> {
+    let Some(session_id) = registrations::table
+        .find(registration_id)
+        .select(registrations::session_id)
+        .first::<crate::domain::SessionId>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    seats::lock(conn, &session_id)?;
+    let registration: Registration =
+        registrations::table.find(registration_id).select(Registration::as_select()).first(conn)?;
+    if registration.status == RegistrationStatus::Erased {
+        return Ok(None);
+    }
+    let session: Session = sessions::table.find(&session_id).select(Session::as_select()).first(conn)?;
+    Ok(Some((registration, session)))
+}
+
+/// Erases one registration inside the caller's write transaction; returns its mail copies, or
+/// `None` when there is no such registration (or it is erased already).
+fn erase_in_tx(
     conn: &mut AnyConnection,
     registration_id: &RegistrationId,
     now: NaiveDateTime,
+) -> QueryResult<Option<(Registration, Session, Vec<String>)>> {
+    let Some((registration, session)) = live_registration(conn, registration_id)? else {
+        return Ok(None);
+    };
+    // Before the session, the seat goes back; after it, the status stays for the reports.
+    let copies = anonymise(conn, &registration, now < session.starts_at, Reason::Request, now)?;
+    Ok(Some((registration, session, copies)))
+}
+
+/// Erases one person's registration at their request; then deletes the stored copies of their
+/// mail from `mail_dir`. Returns whether there was anything to erase.
+pub fn erase(
+    conn: &mut AnyConnection,
+    mail_dir: &Path,
+    registration_id: &RegistrationId,
+    now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    write_tx(conn, |conn| {
-        let Some(registration) = registrations::table
-            .find(registration_id)
-            .select(Registration::as_select())
-            .first(conn)
-            .optional()?
-        else {
-            return Ok(false);
-        };
-        seats::lock(conn, &registration.session_id)?;
-        let session: Session =
-            sessions::table.find(&registration.session_id).select(Session::as_select()).first(conn)?;
-        // Before the session, the seat goes back; after it, the status stays for the reports.
-        anonymise(conn, &registration, now < session.starts_at, now)?;
-        Ok(true)
+    let erased = write_tx(conn, |conn| erase_in_tx(conn, registration_id, now))?;
+    Ok(match erased {
+        Some((_, _, copies)) => {
+            remove_mail_copies(mail_dir, &copies);
+            true
+        }
+        None => false,
     })
 }
 
-/// Anonymises the registrations of sessions that ended more than `retention_days` ago.
-/// Returns how many were purged; running it again purges nothing more.
-pub fn purge(conn: &mut AnyConnection, retention_days: i64, now: NaiveDateTime) -> QueryResult<usize> {
+/// Anonymises the registrations of sessions that ended more than `retention_days` ago, and
+/// deletes the stored copies of their mail. Returns how many were purged; running it again
+/// purges nothing more.
+pub fn purge(
+    conn: &mut AnyConnection,
+    mail_dir: &Path,
+    retention_days: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     let cutoff = now - Duration::days(retention_days);
     let old_sessions: Vec<Session> =
         sessions::table.filter(sessions::starts_at.lt(cutoff)).select(Session::as_select()).load(conn)?;
     let mut purged = 0;
     for session in old_sessions.into_iter().filter(|s| s.ends_at() < cutoff) {
-        purged += write_tx(conn, |conn| -> QueryResult<usize> {
+        let (count, copies) = write_tx(conn, |conn| -> QueryResult<(usize, Vec<String>)> {
             let rows: Vec<Registration> = registrations::table
                 .filter(registrations::session_id.eq(&session.id))
-                .filter(registrations::email_normalized.not_like("erased-%@erased.invalid"))
+                .filter(registrations::status.ne(RegistrationStatus::Erased))
                 .select(Registration::as_select())
                 .load(conn)?;
+            let mut copies = Vec::new();
             for registration in &rows {
-                anonymise(conn, registration, false, now)?;
+                copies.extend(anonymise(conn, registration, false, Reason::Retention, now)?);
             }
-            Ok(rows.len())
+            Ok((rows.len(), copies))
         })?;
+        remove_mail_copies(mail_dir, &copies);
+        purged += count;
     }
     Ok(purged)
+}
+
+/// One registration of an address, as a data request lists it.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub registration_id: RegistrationId,
+    pub session_title: String,
+    pub session_starts_at: NaiveDateTime,
+    pub status: RegistrationStatus,
+    pub registered_at: NaiveDateTime,
+}
+
+/// What is held about one address: its registrations across sessions (erased ones hold
+/// nothing and are left out) and a newsletter consent kept beyond them.
+#[derive(Debug, Clone, Default)]
+pub struct HeldForAddress {
+    pub registrations: Vec<Held>,
+    pub newsletter: Option<newsletter::Subscriber>,
+}
+
+impl HeldForAddress {
+    pub fn is_empty(&self) -> bool {
+        self.registrations.is_empty() && self.newsletter.is_none()
+    }
+}
+
+/// The form addresses are matched in: exact, any case, without surrounding spaces.
+pub fn address_key(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// Every registration of `email` (exact match, any case) across sessions, oldest first.
+pub fn find_by_address(conn: &mut AnyConnection, email: &str) -> QueryResult<HeldForAddress> {
+    let key = address_key(email);
+    let rows: Vec<(RegistrationId, String, NaiveDateTime, RegistrationStatus, NaiveDateTime)> =
+        registrations::table
+            .inner_join(sessions::table)
+            .filter(registrations::email_normalized.eq(&key))
+            .filter(registrations::status.ne(RegistrationStatus::Erased))
+            .order((registrations::created_at.asc(), registrations::id.asc()))
+            .select((
+                registrations::id,
+                sessions::title,
+                sessions::starts_at,
+                registrations::status,
+                registrations::created_at,
+            ))
+            .load(conn)?;
+    let registrations = rows
+        .into_iter()
+        .map(|(registration_id, session_title, session_starts_at, status, registered_at)| Held {
+            registration_id,
+            session_title,
+            session_starts_at,
+            status,
+            registered_at,
+        })
+        .collect();
+    Ok(HeldForAddress { registrations, newsletter: newsletter::kept(conn, &key)? })
+}
+
+/// Everything held about `email`, as one JSON document: each registration as the person's own
+/// download shows it, and a kept newsletter consent.
+pub fn export_address(conn: &mut AnyConnection, email: &str) -> QueryResult<serde_json::Value> {
+    let held = find_by_address(conn, email)?;
+    let registrations = held
+        .registrations
+        .iter()
+        .map(|r| export(conn, &r.registration_id))
+        .collect::<QueryResult<Vec<_>>>()?;
+    let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    Ok(serde_json::json!({
+        "email": address_key(email),
+        "registrations": registrations,
+        "newsletter": held.newsletter.map(|s| serde_json::json!({
+            "email": s.email, "name": s.name, "language": s.language,
+            "consented_at": time(s.consented_at), "notice_version": s.notice_version,
+        })),
+    }))
+}
+
+/// Erases every registration of `email` and its kept newsletter consent, in one transaction,
+/// each erasure with its own audit entry that names the registration, not the person; then
+/// deletes the stored copies of their mail. Returns how many registrations were erased.
+pub fn erase_address(
+    conn: &mut AnyConnection,
+    mail_dir: &Path,
+    email: &str,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let key = address_key(email);
+    let (count, copies) = write_tx(conn, |conn| -> QueryResult<(usize, Vec<String>)> {
+        let ids: Vec<RegistrationId> = registrations::table
+            .filter(registrations::email_normalized.eq(&key))
+            .filter(registrations::status.ne(RegistrationStatus::Erased))
+            .order(registrations::id.asc())
+            .select(registrations::id)
+            .load(conn)?;
+        let mut copies = Vec::new();
+        let mut count = 0;
+        for id in &ids {
+            if let Some((registration, session, files)) = erase_in_tx(conn, id, now)? {
+                copies.extend(files);
+                count += 1;
+                audit::record(
+                    conn,
+                    actor,
+                    "registration.erase",
+                    &format!("erased registration {}", registration.id),
+                    &format!("session={} registration={} reason=data request", session.id, registration.id),
+                    now,
+                )?;
+            }
+        }
+        if newsletter::forget(conn, &key)? {
+            audit::record(
+                conn,
+                actor,
+                "newsletter.erase",
+                "erased newsletter consent",
+                "reason=data request",
+                now,
+            )?;
+        }
+        Ok((count, copies))
+    })?;
+    remove_mail_copies(mail_dir, &copies);
+    Ok(count)
+}
+
+/// Deletes every stored mail copy (`*.eml`) in `mail_dir` last written before `cutoff`,
+/// including copies no outbox row records (older versions did not). Returns how many went.
+pub fn sweep_mail_copies(mail_dir: &Path, cutoff: NaiveDateTime) -> usize {
+    let Ok(entries) = std::fs::read_dir(mail_dir) else {
+        return 0;
+    };
+    let cutoff = std::time::SystemTime::UNIX_EPOCH
+        + std::time::Duration::from_secs(u64::try_from(cutoff.and_utc().timestamp()).unwrap_or(0));
+    let mut deleted = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|written| written < cutoff);
+        if old && entry.file_type().is_ok_and(|t| t.is_file()) && std::fs::remove_file(&path).is_ok() {
+            deleted += 1;
+        }
+    }
+    deleted
 }

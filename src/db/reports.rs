@@ -84,20 +84,29 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
     macro_rules! grouped {
         ($query:expr) => {
             $query
-                .group_by((
-                    registrations::organisation_id,
-                    registrations::country,
-                    registrations::status,
-                    registrations::attended,
-                ))
-                .select((
-                    registrations::organisation_id,
-                    registrations::country,
-                    registrations::status,
-                    registrations::attended,
-                    diesel::dsl::count_star(),
-                ))
-                .load::<(Option<String>, String, RegistrationStatus, Option<bool>, i64)>(conn)?
+                                                    .group_by((
+                                                        registrations::organisation_id,
+                                                        registrations::country,
+                                                        registrations::status,
+                                                        registrations::attended,
+                                                        registrations::erased_from,
+                                                    ))
+                                                    .select((
+                                                        registrations::organisation_id,
+                                                        registrations::country,
+                                                        registrations::status,
+                                                        registrations::attended,
+                                                        registrations::erased_from,
+                                                        diesel::dsl::count_star(),
+                                                    ))
+                                                    .load::<(
+                                                        Option<String>,
+                                                        String,
+                                                        RegistrationStatus,
+                                                        Option<bool>,
+                                                        Option<RegistrationStatus>,
+                                                        i64,
+                                                    )>(conn)?
         };
     }
     let groups = match scope {
@@ -112,10 +121,11 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
         .load(conn)?;
     let groups: Vec<Group> = groups
         .into_iter()
-        .map(|(organisation_id, country, status, attended, count)| Group {
+        // An erased registration counts, anonymously, as what it was when it was erased.
+        .map(|(organisation_id, country, status, attended, erased_from, count)| Group {
             organisation_id,
             country,
-            status,
+            status: erased_from.unwrap_or(status),
             attended,
             count,
         })

@@ -142,3 +142,40 @@ fn schedule_follow_up(conn: &mut AnyConnection, session: &Session, now: NaiveDat
         Ok(added)
     })
 }
+
+/// How long each kind of personal data is kept (`None`: kept until erased).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Days after a session ends before its registrants' details are removed.
+    pub registration_days: Option<i64>,
+    /// Days after sending before the stored `.eml` copy of a message is deleted.
+    pub mail_copy_days: Option<i64>,
+}
+
+/// What one retention run removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Retained {
+    pub registrations_purged: usize,
+    pub mail_copies_deleted: usize,
+}
+
+/// The retention job: removes the registrations and the stored mail copies whose periods are
+/// over. Idempotent, so several workers (or ticks) running it do no harm.
+pub fn apply_retention(
+    conn: &mut AnyConnection,
+    mail_dir: &std::path::Path,
+    retention: Retention,
+    now: NaiveDateTime,
+) -> QueryResult<Retained> {
+    let mut done = Retained::default();
+    if let Some(days) = retention.registration_days {
+        done.registrations_purged = super::privacy::purge(conn, mail_dir, days, now)?;
+    }
+    if let Some(days) = retention.mail_copy_days {
+        let cutoff = now - Duration::days(days);
+        let recorded = super::outbox::take_copies_before(conn, cutoff)?;
+        super::privacy::remove_mail_copies(mail_dir, &recorded);
+        done.mail_copies_deleted = super::privacy::sweep_mail_copies(mail_dir, cutoff);
+    }
+    Ok(done)
+}

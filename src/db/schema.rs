@@ -114,6 +114,7 @@ diesel::table! {
         listed -> Bool,
         calendar_sequence -> Integer,
         announcements_opt_out -> Bool,
+        erased_from -> Nullable<Text>,
     }
 }
 
@@ -181,6 +182,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         failed_at -> Nullable<Timestamp>,
+        eml_file -> Nullable<Text>,
     }
 }
 
@@ -274,6 +276,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    newsletter_subscribers (email_normalized) {
+        email_normalized -> Text,
+        email -> Text,
+        name -> Text,
+        language -> Text,
+        consented_at -> Timestamp,
+        notice_version -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     series,
@@ -295,4 +308,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_translations,
     consents,
     content_version,
+    newsletter_subscribers,
 );

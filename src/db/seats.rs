@@ -31,14 +31,19 @@ pub fn confirmed(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResul
         .get_result(conn)
 }
 
-/// Moves a registration to `status`, stamping the time that status records.
+/// Moves a registration to `status`, stamping the time that status records. The statement
+/// itself obeys [`RegistrationStatus::can_become`], so a change no status allows (anything on
+/// an erased registration) changes nothing, whoever asks; returns whether the row changed.
+/// Erasing remembers the status it ended, for the reports' anonymous counts.
 pub fn set_status(
     conn: &mut AnyConnection,
     registration_id: &RegistrationId,
     status: RegistrationStatus,
     now: NaiveDateTime,
-) -> QueryResult<()> {
-    let target = registrations::table.find(registration_id);
+) -> QueryResult<bool> {
+    let target = registrations::table
+        .filter(registrations::id.eq(registration_id))
+        .filter(registrations::status.eq_any(RegistrationStatus::sources_of(status)));
     let changed = (registrations::status.eq(status), registrations::updated_at.eq(now));
     match status {
         RegistrationStatus::Confirmed => {
@@ -50,11 +55,14 @@ pub fn set_status(
         RegistrationStatus::Cancelled => {
             diesel::update(target).set((changed, registrations::cancelled_at.eq(now))).execute(conn)
         }
+        RegistrationStatus::Erased => diesel::update(target)
+            .set((registrations::erased_from.eq(registrations::status.nullable()), changed))
+            .execute(conn),
         RegistrationStatus::Pending | RegistrationStatus::AwaitingApproval | RegistrationStatus::Declined => {
             diesel::update(target).set(changed).execute(conn)
         }
     }
-    .map(|_| ())
+    .map(|rows| rows > 0)
 }
 
 /// Gives the registration a seat when one is free, else a place on the waiting list, and

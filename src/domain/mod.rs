@@ -3,12 +3,14 @@
 mod ids;
 mod message_kind;
 pub mod password;
+mod redact;
 mod registration;
 pub mod session;
 mod status;
 
 pub use ids::{RegistrationId, SessionId};
 pub use message_kind::{CalendarMethod, MailingList, MessageKind, SessionChange, Situation};
+pub use redact::{mentions, redact};
 pub(crate) use status::text_enum;
 pub use status::{
     ApprovalMode, AudienceGroup, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,

@@ -51,7 +51,8 @@ pub(crate) use text_enum;
 
 text_enum! {
     /// A registration's life: pending until the emailed link is followed, then confirmed while
-    /// seats remain, else waitlisted; cancelled by the person (or an organiser).
+    /// seats remain, else waitlisted; cancelled by the person (or an organiser); erased at the
+    /// person's request or after the retention period, which ends its life.
     pub enum RegistrationStatus {
         Pending = "pending",
         /// Email confirmed, waiting for an organiser (sessions with approval).
@@ -60,13 +61,29 @@ text_enum! {
         Waitlisted = "waitlisted",
         Declined = "declined",
         Cancelled = "cancelled",
+        /// The person's details are gone; nothing can happen to it any more (no decision, no
+        /// seat, no mail, no export). Only its anonymous counts remain for the reports.
+        Erased = "erased",
     }
 }
 
 impl RegistrationStatus {
-    /// Still taking part (or waiting to): not declined and not cancelled.
+    /// Still taking part (or waiting to): not declined, cancelled or erased.
     pub fn is_active(self) -> bool {
-        !matches!(self, Self::Declined | Self::Cancelled)
+        !matches!(self, Self::Declined | Self::Cancelled | Self::Erased)
+    }
+
+    /// The one rule every status change obeys (`db::seats::set_status` enforces it in the
+    /// statement itself): an erased registration never changes again, and anything else may
+    /// be erased. Which decision applies to which state is the caller's business; what can
+    /// never happen is here.
+    pub fn can_become(self, _next: Self) -> bool {
+        self != Self::Erased
+    }
+
+    /// The states a registration can be in for it to move to `next`.
+    pub fn sources_of(next: Self) -> Vec<Self> {
+        Self::ALL.iter().copied().filter(|from| from.can_become(next)).collect()
     }
 
     /// Holds a seat, or a place in the queue for one: the people a session change concerns.
@@ -250,5 +267,16 @@ mod tests {
         assert_eq!(PanelRole::Keynote.as_str(), "keynote");
         assert_eq!(OutboxStatus::Skipped.as_str(), "skipped");
         assert_eq!(ConsentSource::ManagePage.as_str(), "manage page");
+    }
+
+    #[test]
+    fn an_erased_registration_never_changes_again() {
+        for &next in RegistrationStatus::ALL {
+            assert!(!RegistrationStatus::Erased.can_become(next), "erased -> {next}");
+            assert!(!RegistrationStatus::sources_of(next).contains(&RegistrationStatus::Erased));
+        }
+        for &from in RegistrationStatus::ALL.iter().filter(|s| **s != RegistrationStatus::Erased) {
+            assert!(from.can_become(RegistrationStatus::Erased), "{from} can be erased");
+        }
     }
 }

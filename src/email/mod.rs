@@ -62,12 +62,14 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+    /// Sends one message; with the file transport, returns the name of the file it wrote
+    /// (`<id>.eml` in the mail folder), which erasure and retention delete later.
+    pub async fn send(&self, message: Message) -> Result<Option<String>, SendError> {
         match self {
             Mailer::Smtp(transport) => transport
                 .send(message)
                 .await
-                .map(|_| ())
+                .map(|_| None)
                 .map_err(|e| SendError { permanent: e.is_permanent(), detail: smtp_error_text(&e) }),
             Mailer::Files(dir) => write_eml(dir, message).await,
         }
@@ -77,13 +79,15 @@ impl Mailer {
 /// Writes the message as lettre formats it for the wire into a new private file. (lettre's
 /// own file transport creates its files with the umask's mode, which is readable by all under
 /// the usual 022.)
-async fn write_eml(dir: &std::path::Path, message: Message) -> Result<(), SendError> {
-    let path = dir.join(format!("{}.eml", uuid::Uuid::new_v4()));
+async fn write_eml(dir: &std::path::Path, message: Message) -> Result<Option<String>, SendError> {
+    let name = format!("{}.eml", uuid::Uuid::new_v4());
+    let path = dir.join(&name);
     let bytes = message.formatted();
     tokio::task::spawn_blocking(move || crate::files::write_private_file(&path, &bytes))
         .await
         .map_err(|e| SendError { permanent: false, detail: format!("writing the .eml file: {e}") })?
-        .map_err(|e| SendError { permanent: false, detail: format!("writing the .eml file: {e}") })
+        .map_err(|e| SendError { permanent: false, detail: format!("writing the .eml file: {e}") })?;
+    Ok(Some(name))
 }
 
 /// The server's own answer where there is one ("550 5.1.1 no such user"), else the error.

@@ -418,7 +418,8 @@ pub async fn erase_data(
         return Ok(back_to_manage(&token, Notice::EraseUnconfirmed, "#your-data"));
     }
     let now = state.clock.now();
-    run_db(&state, move |conn| db::privacy::erase(conn, &registration.id, now)).await?;
+    let mail_dir = state.settings.mail_dir();
+    run_db(&state, move |conn| db::privacy::erase(conn, &mail_dir, &registration.id, now)).await?;
     state.wake_worker();
     html(MessagePage {
         heading: i18n.t("erased-title"),

@@ -196,10 +196,33 @@ struct PrivacyPage {
     i18n: I18n,
     chrome: Chrome,
     version: &'static str,
+    controller: String,
+    contact: String,
+    /// `None`: kept (retention is off), and the notice says so.
+    registration_days: Option<i64>,
+    /// Whether `.eml` copies are written at all (no SMTP server).
+    mail_copies: bool,
+    mail_copy_days: Option<i64>,
 }
 
-pub async fn privacy(i18n: I18n, chrome: Chrome) -> Result<HttpResponse, AppError> {
-    html(PrivacyPage { i18n, chrome, version: CONSENT_VERSION })
+/// The privacy notice, from the settings in force: the controller and contact, and each
+/// retention period as configured.
+pub async fn privacy(
+    state: web::Data<AppState>,
+    i18n: I18n,
+    chrome: Chrome,
+) -> Result<HttpResponse, AppError> {
+    let settings = &state.settings;
+    html(PrivacyPage {
+        i18n,
+        chrome,
+        version: CONSENT_VERSION,
+        controller: settings.privacy_controller.clone(),
+        contact: settings.privacy_contact.to_string(),
+        registration_days: settings.retention_days,
+        mail_copies: settings.smtp.is_none(),
+        mail_copy_days: settings.mail_copy_retention_days,
+    })
 }
 
 #[derive(serde::Deserialize)]

@@ -647,13 +647,19 @@ mod privacy {
         let session = app.create_session("old", 10, 1).await;
         app.insert_confirmed(&session.id, 5, "en", chrono::Duration::hours(1)).await;
         let now = app.clock.now() + chrono::Duration::days(100);
-        let purged = app.db(move |conn| convoca::db::privacy::purge(conn, 365, now).expect("purge")).await;
+        let dir = app.settings.mail_dir();
+        let purged =
+            app.db(move |conn| convoca::db::privacy::purge(conn, &dir, 365, now).expect("purge")).await;
         assert_eq!(purged, 0, "still within the retention period");
         let later = app.clock.now() + chrono::Duration::days(400);
-        let purged = app.db(move |conn| convoca::db::privacy::purge(conn, 365, later).expect("purge")).await;
+        let dir = app.settings.mail_dir();
+        let purged =
+            app.db(move |conn| convoca::db::privacy::purge(conn, &dir, 365, later).expect("purge")).await;
         assert_eq!(purged, 5);
-        assert_eq!(app.count_registrations(&session.id, "confirmed").await, 5, "counts keep working");
-        let again = app.db(move |conn| convoca::db::privacy::purge(conn, 365, later).expect("purge")).await;
+        assert_eq!(app.count_registrations(&session.id, "erased").await, 5, "the rows stay, anonymous");
+        let dir = app.settings.mail_dir();
+        let again =
+            app.db(move |conn| convoca::db::privacy::purge(conn, &dir, 365, later).expect("purge")).await;
         assert_eq!(again, 0, "nothing twice");
     }
 

@@ -159,6 +159,7 @@ impl AdminChrome {
         if organiser.is_admin() {
             nav.push(("/admin/accounts", "admin-nav-accounts", "accounts"));
             nav.push(("/admin/audit", "admin-nav-audit", "audit"));
+            nav.push(("/admin/data-requests", "admin-nav-data-requests", "data-requests"));
         }
         nav.push(("/admin/password", "admin-nav-password", "password"));
         nav.push(("/admin/two-factor", "admin-nav-two-factor", "two-factor"));

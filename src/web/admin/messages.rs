@@ -6,7 +6,7 @@ use askama::Template;
 use super::context::{AdminChrome, AdminContext};
 use crate::db;
 use crate::db::models::{OutboxMessage, Registration, Session};
-use crate::domain::{MessageKind, OutboxStatus, RegistrationId, SessionId};
+use crate::domain::{MessageKind, OutboxStatus, RegistrationId, RegistrationStatus, SessionId};
 use crate::web::chrome::html;
 use crate::web::errors::AppError;
 
@@ -46,7 +46,8 @@ pub async fn registration_page(
             else {
                 return Ok(None);
             };
-            if session.id != session_id {
+            // An erased registration is not there for organisers (404), whatever its id.
+            if session.id != session_id || registration.status == RegistrationStatus::Erased {
                 return Ok(None);
             }
             let organisation = db::registrations::organisation_name(conn, &registration)?;

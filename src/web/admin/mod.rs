@@ -11,6 +11,7 @@ pub mod context;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
+pub mod privacy;
 pub mod registrations;
 pub mod reports;
 pub mod security_log;
@@ -48,6 +49,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/accounts", web::post().to(accounts::create))
             .route("/accounts/{id}", web::post().to(accounts::update))
             .route("/audit", web::get().to(accounts::audit_log))
+            // Requests about a person's data, the newsletter list (administrators)
+            .route("/data-requests", web::get().to(privacy::form))
+            .route("/data-requests", web::post().to(privacy::find))
+            .route("/data-requests/download", web::post().to(privacy::download))
+            .route("/data-requests/erase", web::post().to(privacy::erase))
+            .route("/newsletter.csv", web::get().to(privacy::newsletter_csv))
             // Sessions and series
             .route("", web::get().to(sessions::list))
             .route("/", web::get().to(sessions::list))

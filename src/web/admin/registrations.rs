@@ -30,6 +30,7 @@ pub fn status_label(i18n: I18n, status: RegistrationStatus) -> String {
         RegistrationStatus::Waitlisted => "admin-reg-status-waitlisted",
         RegistrationStatus::Declined => "admin-reg-status-declined",
         RegistrationStatus::Cancelled => "admin-reg-status-cancelled",
+        RegistrationStatus::Erased => "admin-reg-status-erased",
     })
 }
 
@@ -134,8 +135,12 @@ pub(super) struct RegistrationsPage {
 
 impl RegistrationsPage {
     pub(super) fn new(admin: AdminChrome, data: ListData, filters: Filters, page: i64) -> Self {
-        let statuses =
-            RegistrationStatus::ALL.iter().map(|&s| (s.as_str(), status_label(admin.i18n, s))).collect();
+        // Erased registrations are not listed, so there is nothing to filter them by.
+        let statuses = RegistrationStatus::ALL
+            .iter()
+            .filter(|s| **s != RegistrationStatus::Erased)
+            .map(|&s| (s.as_str(), status_label(admin.i18n, s)))
+            .collect();
         Self {
             statuses,
             session: data.session,
