@@ -285,3 +285,42 @@ manage-announcements-start = Send me announcements again
 announcements-off-title = Stop announcements
 announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
 announcements-off-confirm = Stop announcements
+
+## Countries, time zones, changing one's details (self-service)
+field-country-choose = Choose a country
+error-country-unknown = Choose a country from the list
+field-timezone-pick-hint = Pick your zone among these, or search for another one below. Our emails show the session time in your zone too.
+field-timezone-none = No time zone (show times in the session's zone)
+field-timezone-search = Search another time zone
+field-timezone-search-hint = A city or region, for example Nairobi or Buenos Aires
+field-timezone-search-button = Find time zones
+timezone-search-found = { $count ->
+    [one] One zone found: it is now in the list above.
+   *[other] { $count } zones found: they are now in the list above.
+}
+timezone-search-none = No time zone matches this search. Try the name of a large city near you.
+details-title = Change your details
+details-explain = Your seat and your registration's status do not change. A new email address is used only once you confirm it from that mailbox.
+details-email-hint = If you change it, we send a link to the new address; until you follow it, we keep writing to the current one.
+details-submit = Save my details
+details-pending-email = A link was sent to { $email }: the address changes when you follow it.
+manage-details-change = Change your details
+error-email-taken = This address is already registered for this webinar
+flash-details-saved = Your details are saved.
+flash-details-email-pending = Your details are saved. We sent a link to your new address: follow it to use that address.
+flash-details-unchanged = Nothing changed.
+flash-email-changed = Your new email address is confirmed: we write to it from now on.
+flash-email-taken = This address was registered for this webinar in the meantime: your address did not change.
+email-change-title = Confirm your new email address
+email-change-body = Confirm that this mailbox is yours: we will then use it for your registration to { $title }.
+email-change-button = Confirm this address
+email-details-changed-subject = Your details were changed: { $title }
+email-details-changed-body = The details of your registration were changed from your manage link. Your seat and your registration's status are unchanged.
+email-details-changed-not-you = If you did not make this change, open your registration with the button below and correct it.
+email-change-request-subject = Confirm your new email address: { $title }
+email-change-request-body = Someone asked to use this address for a registration to this webinar. Follow the link below to confirm that this mailbox is yours.
+email-change-request-ignore = If you did not ask for this, ignore this message: nothing changes without your confirmation.
+email-change-request-action = Confirm this address
+email-address-changed-subject = Your email address was changed: { $title }
+email-address-changed-body = Your registration now uses another email address, confirmed from that mailbox. We will not write to this address about it again.
+email-address-changed-not-you = If you did not ask for this, reply to this message so that the organisers can help.

@@ -285,3 +285,42 @@ manage-announcements-start = Volver a recibir anuncios
 announcements-off-title = Dejar de recibir anuncios
 announcements-off-body = ¿Dejar de recibir los anuncios de la organización sobre «{ $title }»? Su inscripción se mantiene y le seguiremos enviando la confirmación, los recordatorios y cualquier cambio del webinario.
 announcements-off-confirm = Dejar de recibir anuncios
+
+## Countries, time zones, changing one's details (self-service)
+field-country-choose = Elija un país
+error-country-unknown = Elija un país de la lista
+field-timezone-pick-hint = Elija su zona entre estas, o busque otra más abajo. Nuestros correos indican también la hora de la sesión en su zona.
+field-timezone-none = Sin zona horaria (horas en la zona de la sesión)
+field-timezone-search = Buscar otra zona horaria
+field-timezone-search-hint = Una ciudad o región, por ejemplo Nairobi o Buenos Aires
+field-timezone-search-button = Buscar zonas horarias
+timezone-search-found = { $count ->
+    [one] Se encontró una zona: ahora figura en la lista de arriba.
+   *[other] Se encontraron { $count } zonas: ahora figuran en la lista de arriba.
+}
+timezone-search-none = Ninguna zona horaria coincide con esta búsqueda. Pruebe con el nombre de una gran ciudad cercana.
+details-title = Modificar sus datos
+details-explain = Su plaza y el estado de su inscripción no cambian. Una nueva dirección de correo solo se usa una vez confirmada desde ese buzón.
+details-email-hint = Si la cambia, enviamos un enlace a la nueva dirección; mientras no lo siga, seguimos escribiendo a la actual.
+details-submit = Guardar mis datos
+details-pending-email = Se envió un enlace a { $email }: la dirección cambia cuando lo siga.
+manage-details-change = Modificar sus datos
+error-email-taken = Esta dirección ya está inscrita en este seminario web
+flash-details-saved = Sus datos se han guardado.
+flash-details-email-pending = Sus datos se han guardado. Enviamos un enlace a su nueva dirección: sígalo para usarla.
+flash-details-unchanged = No cambió nada.
+flash-email-changed = Su nueva dirección de correo está confirmada: a partir de ahora le escribimos a ella.
+flash-email-taken = Esta dirección se inscribió en este seminario web mientras tanto: su dirección no cambió.
+email-change-title = Confirme su nueva dirección de correo
+email-change-body = Confirme que este buzón es suyo: lo usaremos entonces para su inscripción en { $title }.
+email-change-button = Confirmar esta dirección
+email-details-changed-subject = Sus datos se modificaron: { $title }
+email-details-changed-body = Los datos de su inscripción se modificaron desde su enlace de gestión. Su plaza y el estado de su inscripción no cambian.
+email-details-changed-not-you = Si usted no hizo este cambio, abra su inscripción con el botón de abajo y corríjala.
+email-change-request-subject = Confirme su nueva dirección de correo: { $title }
+email-change-request-body = Alguien pidió usar esta dirección para una inscripción en este seminario web. Siga el enlace de abajo para confirmar que este buzón es suyo.
+email-change-request-ignore = Si no lo pidió, ignore este mensaje: nada cambia sin su confirmación.
+email-change-request-action = Confirmar esta dirección
+email-address-changed-subject = Su dirección de correo se cambió: { $title }
+email-address-changed-body = Su inscripción usa ahora otra dirección, confirmada desde ese buzón. No volveremos a escribir a esta dirección sobre ella.
+email-address-changed-not-you = Si no lo pidió, responda a este mensaje para que los organizadores puedan ayudarle.

@@ -285,3 +285,42 @@ manage-announcements-start = Recevoir à nouveau les annonces
 announcements-off-title = Ne plus recevoir d'annonces
 announcements-off-body = Ne plus recevoir les annonces des organisateurs pour « { $title } » ? Vous restez inscrit·e, et nous vous envoyons toujours la confirmation, les rappels et tout changement du webinaire.
 announcements-off-confirm = Ne plus recevoir d'annonces
+
+## Countries, time zones, changing one's details (self-service)
+field-country-choose = Choisissez un pays
+error-country-unknown = Choisissez un pays dans la liste
+field-timezone-pick-hint = Choisissez votre fuseau parmi ceux-ci, ou cherchez-en un autre ci-dessous. Nos courriels indiquent aussi l'horaire de la session dans votre fuseau.
+field-timezone-none = Aucun fuseau (horaires dans le fuseau de la session)
+field-timezone-search = Chercher un autre fuseau horaire
+field-timezone-search-hint = Une ville ou une région, par exemple Nairobi ou Buenos Aires
+field-timezone-search-button = Chercher les fuseaux
+timezone-search-found = { $count ->
+    [one] Un fuseau trouvé : il figure maintenant dans la liste ci-dessus.
+   *[other] { $count } fuseaux trouvés : ils figurent maintenant dans la liste ci-dessus.
+}
+timezone-search-none = Aucun fuseau ne correspond à cette recherche. Essayez le nom d'une grande ville proche.
+details-title = Modifier vos informations
+details-explain = Votre place et l'état de votre inscription ne changent pas. Une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte.
+details-email-hint = Si vous la changez, nous envoyons un lien à la nouvelle adresse ; tant que vous ne l'avez pas suivi, nous écrivons à l'adresse actuelle.
+details-submit = Enregistrer mes informations
+details-pending-email = Un lien a été envoyé à { $email } : l'adresse change quand vous le suivez.
+manage-details-change = Modifier vos informations
+error-email-taken = Cette adresse est déjà inscrite à ce webinaire
+flash-details-saved = Vos informations sont enregistrées.
+flash-details-email-pending = Vos informations sont enregistrées. Nous avons envoyé un lien à votre nouvelle adresse : suivez-le pour l'utiliser.
+flash-details-unchanged = Rien n'a changé.
+flash-email-changed = Votre nouvelle adresse électronique est confirmée : nous vous écrivons désormais à celle-ci.
+flash-email-taken = Cette adresse a été inscrite à ce webinaire entre-temps : votre adresse n'a pas changé.
+email-change-title = Confirmez votre nouvelle adresse électronique
+email-change-body = Confirmez que cette boîte est la vôtre : nous l'utiliserons alors pour votre inscription à { $title }.
+email-change-button = Confirmer cette adresse
+email-details-changed-subject = Vos informations ont été modifiées : { $title }
+email-details-changed-body = Les informations de votre inscription ont été modifiées depuis votre lien de gestion. Votre place et l'état de votre inscription sont inchangés.
+email-details-changed-not-you = Si vous n'êtes pas à l'origine de cette modification, ouvrez votre inscription avec le bouton ci-dessous et corrigez-la.
+email-change-request-subject = Confirmez votre nouvelle adresse électronique : { $title }
+email-change-request-body = Quelqu'un a demandé à utiliser cette adresse pour une inscription à ce webinaire. Suivez le lien ci-dessous pour confirmer que cette boîte est la vôtre.
+email-change-request-ignore = Si vous n'avez rien demandé, ignorez ce message : rien ne change sans votre confirmation.
+email-change-request-action = Confirmer cette adresse
+email-address-changed-subject = Votre adresse électronique a été changée : { $title }
+email-address-changed-body = Votre inscription utilise désormais une autre adresse, confirmée depuis cette boîte. Nous n'écrirons plus à cette adresse à son sujet.
+email-address-changed-not-you = Si vous n'avez rien demandé, répondez à ce message pour que les organisateurs puissent vous aider.

@@ -114,6 +114,8 @@ diesel::table! {
         listed -> Bool,
         calendar_sequence -> Integer,
         announcements_opt_out -> Bool,
+        country_unmatched -> Nullable<Text>,
+        pending_email -> Nullable<Text>,
     }
 }
 
@@ -268,4 +270,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_translations,
     consents,
     content_version,
+    data_migrations,
 );
+
+diesel::table! {
+    data_migrations (name) {
+        name -> Text,
+        applied_at -> Timestamp,
+        details -> Text,
+    }
+}

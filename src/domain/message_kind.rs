@@ -28,6 +28,12 @@ text_enum! {
         Declined = "declined",
         /// An organiser's own message to a session's registrants.
         Announcement = "announcement",
+        /// The person changed their details from the manage page.
+        DetailsChanged = "details_changed",
+        /// "Confirm your new address": sent to the address the person asked for.
+        EmailChangeRequest = "email_change_request",
+        /// The new address was confirmed: sent to the address it replaced.
+        EmailChanged = "email_changed",
     }
 }
 
@@ -93,6 +99,19 @@ pub struct Situation {
     /// No calendar part was queued for the registration after this message's one (or the
     /// message carries none).
     pub latest_calendar: bool,
+    /// A new address waits for its mailbox's confirmation.
+    pub email_change_pending: bool,
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    /// The registration's address.
+    Registrant,
+    /// The new address the person asked for, not yet confirmed.
+    PendingAddress,
+    /// The address a confirmed change replaced (named in the message's payload).
+    PreviousAddress,
 }
 
 impl MessageKind {
@@ -116,7 +135,23 @@ impl MessageKind {
             Self::AwaitingApproval => now.registration == R::AwaitingApproval,
             Self::Declined => now.registration == R::Declined,
             Self::Announcement => now.registration != R::Cancelled && !now.announcements_opt_out,
+            Self::DetailsChanged | Self::EmailChanged => true,
+            Self::EmailChangeRequest => now.email_change_pending,
         }
+    }
+
+    /// Who receives a message of this kind.
+    pub fn recipient(self) -> Recipient {
+        match self {
+            Self::EmailChangeRequest => Recipient::PendingAddress,
+            Self::EmailChanged => Recipient::PreviousAddress,
+            _ => Recipient::Registrant,
+        }
+    }
+
+    /// Whether the message carries the link that confirms a new address (a fresh token).
+    pub fn carries_email_change_link(self) -> bool {
+        matches!(self, Self::EmailChangeRequest)
     }
 
     /// Whether the message carries a confirmation link (a fresh confirm token is minted).
@@ -149,7 +184,10 @@ impl MessageKind {
             | Self::SessionCancelled
             | Self::FollowUp
             | Self::AwaitingApproval
-            | Self::Declined => None,
+            | Self::Declined
+            | Self::DetailsChanged
+            | Self::EmailChangeRequest
+            | Self::EmailChanged => None,
         }
     }
 
@@ -173,7 +211,10 @@ impl MessageKind {
             | Self::FollowUp
             | Self::AwaitingApproval
             | Self::Declined
-            | Self::Announcement => None,
+            | Self::Announcement
+            | Self::DetailsChanged
+            | Self::EmailChangeRequest
+            | Self::EmailChanged => None,
         }
     }
 }
@@ -191,6 +232,7 @@ mod tests {
             before_start: true,
             same_version: true,
             latest_calendar: true,
+            email_change_pending: false,
         }
     }
 
@@ -264,6 +306,7 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 13);
+        assert_eq!(MessageKind::ALL.len(), 16);
+        assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }
 }
