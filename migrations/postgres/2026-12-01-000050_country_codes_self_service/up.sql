@@ -13,3 +13,7 @@ CREATE TABLE data_migrations (
     applied_at TIMESTAMP NOT NULL,
     details TEXT NOT NULL
 );
+-- Tokens gain a purpose: confirming a new address.
+ALTER TABLE registration_tokens DROP CONSTRAINT registration_tokens_purpose_check;
+ALTER TABLE registration_tokens ADD CONSTRAINT registration_tokens_purpose_check
+    CHECK (purpose IN ('confirm', 'manage', 'email_change'));
