@@ -369,7 +369,10 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     }
     let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
     let confirm_token = if kind.carries_confirm_link() {
-        Some(format!("/confirm/{}", db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?))
+        Some(format!(
+            "/confirm/{}",
+            db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?
+        ))
     } else if kind.carries_email_change_link() {
         let token = db::tokens::mint(conn, &registration.id, TokenPurpose::EmailChange, &session, now)?;
         Some(format!("/email-change/{token}"))

@@ -165,7 +165,7 @@ privacy-version = Version { $version }
 privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, any accessibility or interpretation needs you tell us, and when you agreed to this notice.
 privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes, the organisers' announcements about the webinar and the recording (each reminder and announcement has a link that stops them), and to report how many members took part. Organisers of the network's secretariat can see them.
 privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
-privacy-control = The link in each of our emails shows what we hold about you and lets you cancel your registration.
+privacy-control = The link in each of our emails shows what we hold about you and lets you change your details or cancel your registration; a new email address is used only once you confirm it from that mailbox, and the old one is then told.
 privacy-retention = Personal details are removed after the webinar's follow-up period; counts of participation by member are kept.
 
 ## Emails

@@ -165,7 +165,7 @@ privacy-version = Versión { $version }
 privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, dirección de correo electrónico, organización, cargo, país, idioma preferido y zona horaria, las necesidades de accesibilidad o de interpretación que nos indique y la fecha en que aceptó este aviso.
 privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios, los anuncios de la organización sobre el webinario y la grabación (cada recordatorio y cada anuncio incluye un enlace para detenerlos), así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
 privacy-newsletter = Solo le enviamos el boletín si marcó esa casilla; puede darse de baja en cualquier momento.
-privacy-control = El enlace que figura en cada uno de nuestros correos le muestra los datos que conservamos sobre usted y le permite cancelar su inscripción.
+privacy-control = El enlace que figura en cada uno de nuestros correos le muestra los datos que conservamos sobre usted y le permite modificar sus datos o cancelar su inscripción; una nueva dirección de correo solo se usa una vez confirmada desde ese buzón, y la anterior recibe entonces un aviso.
 privacy-retention = Los datos personales se eliminan al terminar el período de seguimiento del webinario; se conserva el recuento de participación por miembro.
 
 ## Correos electrónicos

@@ -165,7 +165,7 @@ privacy-version = Version { $version }
 privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, les éventuels besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
 privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications, les annonces des organisateurs au sujet du webinaire et l'enregistrement (chaque rappel et chaque annonce contient un lien pour les arrêter), et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
 privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
-privacy-control = Le lien figurant dans chacun de nos courriels vous indique les données que nous détenons à votre sujet et vous permet d'annuler votre inscription.
+privacy-control = Le lien figurant dans chacun de nos courriels vous indique les données que nous détenons à votre sujet et vous permet de modifier vos informations ou d'annuler votre inscription ; une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte, et l'ancienne en est alors informée.
 privacy-retention = Les données personnelles sont supprimées à l'issue de la période de suivi du webinaire ; seul le décompte des participations par membre est conservé.
 
 ## Courriels

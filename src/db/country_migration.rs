@@ -17,7 +17,8 @@ pub const NAME: &str = "country_codes";
 /// Runs the migration unless it is recorded; returns its name when it ran.
 pub fn run(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Option<String>> {
     write_tx(conn, |conn| {
-        let done: i64 = data_migrations::table.filter(data_migrations::name.eq(NAME)).count().get_result(conn)?;
+        let done: i64 =
+            data_migrations::table.filter(data_migrations::name.eq(NAME)).count().get_result(conn)?;
         if done > 0 {
             return Ok(None);
         }
@@ -46,7 +47,10 @@ pub fn map_unmatched(conn: &mut AnyConnection) -> QueryResult<(usize, usize)> {
         match match_free_text(&text) {
             Some(code) => {
                 diesel::update(registrations::table.filter(registrations::country_unmatched.eq(&text)))
-                    .set((registrations::country.eq(code.as_str()), registrations::country_unmatched.eq(None::<String>)))
+                    .set((
+                        registrations::country.eq(code.as_str()),
+                        registrations::country_unmatched.eq(None::<String>),
+                    ))
                     .execute(conn)?;
                 matched += 1;
             }

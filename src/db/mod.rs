@@ -163,7 +163,8 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
     let mut applied: Vec<String> = applied.iter().map(|v| v.to_string()).collect();
     // Data migrations written in Rust, after the SQL ones they depend on.
     let now = chrono::Utc::now().naive_utc();
-    applied.extend(country_migration::run(conn, now).map_err(|e| anyhow::anyhow!("migrating countries: {e}"))?);
+    applied
+        .extend(country_migration::run(conn, now).map_err(|e| anyhow::anyhow!("migrating countries: {e}"))?);
     Ok(applied)
 }
 

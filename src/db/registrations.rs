@@ -10,8 +10,8 @@ use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, s
 use crate::domain::country::match_free_text;
 use crate::domain::{
     ApprovalMode, ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR,
-    MailingList, MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId,
-    TokenPurpose,
+    MailingList, MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus,
+    SessionId, TokenPurpose,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -421,7 +421,9 @@ fn country_or_organisations(country: Option<CountryCode>, organisation_country: 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DetailsOutcome {
     /// Saved; `email_pending`: a new address waits for its mailbox's confirmation.
-    Saved { email_pending: bool },
+    Saved {
+        email_pending: bool,
+    },
     /// The form held what was already stored: nothing written, nothing sent.
     Unchanged,
     UnknownOrganisation,
@@ -469,10 +471,17 @@ pub fn update_details(
         let mut changed: Vec<&str> = Vec::new();
         for (differs, field) in [
             (d.name != current.name, "name"),
-            (organisation_id != current.organisation_id || organisation_other != current.organisation_other, "organisation"),
+            (
+                organisation_id != current.organisation_id
+                    || organisation_other != current.organisation_other,
+                "organisation",
+            ),
             (d.position != current.position, "position"),
             // A country the person picks replaces any unmatched text from before codes.
-            (country != current.country || (current.country_unmatched.is_some() && !country.is_empty()), "country"),
+            (
+                country != current.country || (current.country_unmatched.is_some() && !country.is_empty()),
+                "country",
+            ),
             (d.language.code() != current.language, "language"),
             (d.timezone != current.timezone, "time zone"),
             (d.needs != current.needs, "needs"),
@@ -506,7 +515,13 @@ pub fn update_details(
             tokens::revoke(conn, registration_id, TokenPurpose::EmailChange)?;
             audited.push(if email_request { "email (to confirm)" } else { "email change withdrawn" });
         }
-        super::audit::record_by_registrant(conn, "registration.details", registration_id.as_str(), &audited.join(", "), now)?;
+        super::audit::record_by_registrant(
+            conn,
+            "registration.details",
+            registration_id.as_str(),
+            &audited.join(", "),
+            now,
+        )?;
         if !changed.is_empty() {
             outbox::notify(conn, MessageKind::DetailsChanged, registration_id, now)?;
         }
@@ -519,7 +534,11 @@ pub fn update_details(
 }
 
 /// Whether another registration for the same session uses `email_normalized`.
-fn address_taken(conn: &mut AnyConnection, registration: &Registration, email_normalized: &str) -> QueryResult<bool> {
+fn address_taken(
+    conn: &mut AnyConnection,
+    registration: &Registration,
+    email_normalized: &str,
+) -> QueryResult<bool> {
     let others: i64 = registrations::table
         .filter(registrations::session_id.eq(&registration.session_id))
         .filter(registrations::email_normalized.eq(email_normalized))
@@ -541,9 +560,14 @@ pub enum EmailChangeOutcome {
 
 /// Follows the link mailed to a new address: it becomes the registration's address, the old
 /// one is told (its last message), and the link stops working.
-pub fn confirm_email_change(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<EmailChangeOutcome> {
+pub fn confirm_email_change(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<EmailChangeOutcome> {
     write_tx(conn, |conn| {
-        let Some((registration, session)) = tokens::lookup(conn, token, TokenPurpose::EmailChange, now)? else {
+        let Some((registration, session)) = tokens::lookup(conn, token, TokenPurpose::EmailChange, now)?
+        else {
             return Ok(EmailChangeOutcome::Invalid);
         };
         lock_registration_row(conn, &registration.id)?;
@@ -573,7 +597,13 @@ pub fn confirm_email_change(conn: &mut AnyConnection, token: &str, now: NaiveDat
             Err(e) if is_unique_violation(&e) => return Ok(EmailChangeOutcome::Taken { manage_token }),
             other => other?,
         };
-        super::audit::record_by_registrant(conn, "registration.email", current.id.as_str(), "address confirmed", now)?;
+        super::audit::record_by_registrant(
+            conn,
+            "registration.email",
+            current.id.as_str(),
+            "address confirmed",
+            now,
+        )?;
         let payload = serde_json::json!({ "previous_email": current.email }).to_string();
         let key = format!("{}:{}:{}", MessageKind::EmailChanged, current.id, new_id());
         outbox::enqueue(conn, MessageKind::EmailChanged, Some(&current.id), &key, &payload, now)?;

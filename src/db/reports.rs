@@ -107,7 +107,9 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope, language: Language) -> Qu
                     registrations::attended,
                     diesel::dsl::count_star(),
                 ))
-                .load::<(Option<String>, String, Option<String>, RegistrationStatus, Option<bool>, i64)>(conn)?
+                .load::<(Option<String>, String, Option<String>, RegistrationStatus, Option<bool>, i64)>(
+                    conn,
+                )?
         };
     }
     let groups = match scope {
@@ -189,7 +191,10 @@ pub fn build(groups: &[Group], organisations: &[Organisation], language: Languag
     report.countries = countries.into_values().filter(keep).collect();
     // "No country" last; the others as a reader of the language orders their names.
     report.countries.sort_by(|a, b| {
-        a.label.is_empty().cmp(&b.label.is_empty()).then_with(|| country::compare_names(language, &a.label, &b.label))
+        a.label
+            .is_empty()
+            .cmp(&b.label.is_empty())
+            .then_with(|| country::compare_names(language, &a.label, &b.label))
     });
     report.unmatched_countries = unmatched.into_values().filter(keep).collect();
     report.members_taking_part = report
@@ -285,12 +290,17 @@ mod tests {
             country_unmatched: unmatched.map(str::to_owned),
             ..group(None, Confirmed, None, count)
         };
-        let groups = [with("DE", None, 2), with("EG", None, 1), with("DE", None, 1), with("", Some("Atlantis"), 4)];
+        let groups =
+            [with("DE", None, 2), with("EG", None, 1), with("DE", None, 1), with("", Some("Atlantis"), 4)];
         let report = build(&groups, &[], Language::Fr);
-        let lines: Vec<_> = report.countries.iter().map(|l| (l.label.as_str(), l.country.as_str(), l.registered)).collect();
+        let lines: Vec<_> =
+            report.countries.iter().map(|l| (l.label.as_str(), l.country.as_str(), l.registered)).collect();
         assert_eq!(lines, [("Allemagne", "DE", 3), ("Égypte", "EG", 1)]);
         assert_eq!(report.unmatched_countries.len(), 1);
-        assert_eq!((report.unmatched_countries[0].label.as_str(), report.unmatched_countries[0].registered), ("Atlantis", 4));
+        assert_eq!(
+            (report.unmatched_countries[0].label.as_str(), report.unmatched_countries[0].registered),
+            ("Atlantis", 4)
+        );
     }
 
     #[test]

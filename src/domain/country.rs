@@ -37,9 +37,10 @@ impl CountryCode {
 
     /// The country's name in `language` (CLDR), or its ISO English name when CLDR has none.
     pub fn name(&self, language: Language) -> &'static str {
-        names(language).get(self).copied().unwrap_or_else(|| {
-            rust_iso3166::from_alpha2(self.as_str()).map(|c| c.name).unwrap_or("")
-        })
+        names(language)
+            .get(self)
+            .copied()
+            .unwrap_or_else(|| rust_iso3166::from_alpha2(self.as_str()).map(|c| c.name).unwrap_or(""))
     }
 
     /// Every code in ISO 3166-1.
@@ -67,7 +68,8 @@ fn locale(language: Language) -> Locale {
 fn cldr_names(language: Language, style: Option<Style>) -> HashMap<CountryCode, &'static str> {
     let mut options = DisplayNamesOptions::default();
     options.style = style;
-    let Ok(names) = RegionDisplayNames::try_new(DisplayNamesPreferences::from(&locale(language)), options) else {
+    let Ok(names) = RegionDisplayNames::try_new(DisplayNamesPreferences::from(&locale(language)), options)
+    else {
         return HashMap::new();
     };
     // The compiled data lives for the whole program; the names are copied out once per language.

@@ -199,8 +199,11 @@ impl DetailFields<'_> {
         let name = required_line("name", self.name, NAME_MAX, "error-name-required")
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
-        let organisation = parse_organisation(self.organisation, self.organisation_other).map_err(|e| errors.push(e)).ok();
-        let position = clean_line("position", self.position, POSITION_MAX).map_err(|e| errors.push(e)).unwrap_or_default();
+        let organisation =
+            parse_organisation(self.organisation, self.organisation_other).map_err(|e| errors.push(e)).ok();
+        let position = clean_line("position", self.position, POSITION_MAX)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
         let country = parse_country("country", self.country).map_err(|e| errors.push(e)).ok().flatten();
         // A listed organisation knows its country, so only people from elsewhere must give one.
         if matches!(organisation, Some(OrganisationChoice::Other(_)))
@@ -211,7 +214,8 @@ impl DetailFields<'_> {
         }
         let language = parse_language("language", self.language).map_err(|e| errors.push(e)).ok();
         let timezone = parse_time_zone("timezone", self.timezone).map_err(|e| errors.push(e)).ok().flatten();
-        let needs = clean_text("needs", self.needs, NEEDS_MAX).map_err(|e| errors.push(e)).unwrap_or_default();
+        let needs =
+            clean_text("needs", self.needs, NEEDS_MAX).map_err(|e| errors.push(e)).unwrap_or_default();
         match (organisation, language) {
             (Some(organisation), Some(language)) if errors.len() == before => {
                 Some(Details { name, organisation, position, country, language, timezone, needs })
@@ -225,8 +229,10 @@ impl DetailFields<'_> {
 pub fn parse_organisation(choice: &str, other: &str) -> Result<OrganisationChoice, FieldError> {
     match choice.trim() {
         "" => Err(FieldError::new("organisation", "error-organisation-required")),
-        "other" => required_line("organisation_other", other, ORGANISATION_MAX, "error-organisation-other-required")
-            .map(OrganisationChoice::Other),
+        "other" => {
+            required_line("organisation_other", other, ORGANISATION_MAX, "error-organisation-other-required")
+                .map(OrganisationChoice::Other)
+        }
         id if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
             Ok(OrganisationChoice::Listed(id.to_owned()))
         }

@@ -12,8 +12,18 @@ use super::registration::FieldError;
 
 /// The regions of the tz database whose zones are places people live in. `Etc/…` (fixed
 /// offsets with inverted signs) and the old `US/…`, `Canada/…` style names are left out.
-const REGIONS: &[&str] =
-    &["Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"];
+const REGIONS: &[&str] = &[
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+];
 
 /// One canonical zone: its IANA name and the country CLDR files it under (if any).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,8 +107,12 @@ pub fn of_country(country: CountryCode) -> Vec<&'static Zone> {
 
 /// Zones whose name contains every word of `query` (case and `_` ignored), at most `limit`.
 pub fn search(query: &str, limit: usize) -> Vec<&'static Zone> {
-    let words: Vec<String> =
-        query.split(|c: char| c.is_whitespace() || c == '/' || c == '_').filter(|w| !w.is_empty()).map(str::to_lowercase).take(5).collect();
+    let words: Vec<String> = query
+        .split(|c: char| c.is_whitespace() || c == '/' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .take(5)
+        .collect();
     if words.is_empty() {
         return Vec::new();
     }
@@ -166,6 +180,9 @@ mod tests {
     fn the_form_field_stores_the_canonical_name() {
         assert_eq!(parse_time_zone("timezone", "US/Eastern"), Ok(Some("America/New_York".into())));
         assert_eq!(parse_time_zone("timezone", " "), Ok(None));
-        assert_eq!(parse_time_zone("timezone", "Mars/Olympus"), Err(FieldError::new("timezone", "error-timezone")));
+        assert_eq!(
+            parse_time_zone("timezone", "Mars/Olympus"),
+            Err(FieldError::new("timezone", "error-timezone"))
+        );
     }
 }

@@ -271,7 +271,11 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         // Sent to an address nobody has confirmed yet: the name is not repeated to it.
         MessageKind::EmailChangeRequest => content(
             "email-change-request-subject",
-            vec![i18n.t("email-hello-neutral"), i18n.t("email-change-request-body"), i18n.t("email-change-request-ignore")],
+            vec![
+                i18n.t("email-hello-neutral"),
+                i18n.t("email-change-request-body"),
+                i18n.t("email-change-request-ignore"),
+            ],
             session_facts(ctx, false),
             ctx.confirm_link
                 .as_ref()

@@ -52,7 +52,11 @@ fn form_of(registration: &Registration) -> DetailsForm {
         position: registration.position.clone(),
         country: registration.country.clone(),
         language: registration.language.clone(),
-        timezone: registration.timezone.as_deref().map(crate::domain::time_zone::display_name).unwrap_or_default(),
+        timezone: registration
+            .timezone
+            .as_deref()
+            .map(crate::domain::time_zone::display_name)
+            .unwrap_or_default(),
         needs: registration.needs.clone(),
         csrf_token: String::new(),
     }
@@ -158,7 +162,8 @@ pub async fn save_details(
     };
     let now = state.clock.now();
     let outcome =
-        run_db(&state, move |conn| db::registrations::update_details(conn, &registration_id, &input, now)).await?;
+        run_db(&state, move |conn| db::registrations::update_details(conn, &registration_id, &input, now))
+            .await?;
     let refused = |field, message| [FieldError::new(field, message)];
     let done = match outcome {
         DetailsOutcome::Saved { email_pending } => {
@@ -233,7 +238,8 @@ pub async fn confirm_email_change(
         return Err(AppError::Forbidden);
     }
     let (token, now) = (link.token().to_owned(), state.clock.now());
-    let outcome = run_db(&state, move |conn| db::registrations::confirm_email_change(conn, &token, now)).await?;
+    let outcome =
+        run_db(&state, move |conn| db::registrations::confirm_email_change(conn, &token, now)).await?;
     let (manage_token, done) = match outcome {
         EmailChangeOutcome::Invalid => return link.refused(&state).await,
         EmailChangeOutcome::Changed { manage_token } => {

@@ -9,7 +9,9 @@ use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status,
 use super::client::rate_key;
 use super::errors::AppError;
 use super::forms::FieldErrors;
-use super::pickers::{CountryOption, ZoneHints, ZonePicker, accept_language_country, country_options, posted, zone_picker};
+use super::pickers::{
+    CountryOption, ZoneHints, ZonePicker, accept_language_country, country_options, posted, zone_picker,
+};
 use super::state::{AppState, run_db};
 use super::view::SessionTexts;
 use crate::db;
@@ -192,7 +194,8 @@ impl FormAgain<'_> {
     ) -> Result<HttpResponse, AppError> {
         let ctx = load_form_context(self.state, self.slug, self.i18n).await?;
         let zones = ZoneRequest { browser_country: self.browser_country, search };
-        let page = register_page(self.state, ctx, self.i18n, self.chrome, self.seed, form, errors, problem, zones);
+        let page =
+            register_page(self.state, ctx, self.i18n, self.chrome, self.seed, form, errors, problem, zones);
         html_with_status(page, status)
     }
 }

@@ -64,7 +64,9 @@ async fn the_country_migration_maps_messy_text_to_codes_and_keeps_the_rest(engin
     let first = app
         .db(|conn| {
             use convoca::db::schema::data_migrations::dsl as d;
-            diesel::delete(d::data_migrations.filter(d::name.eq("country_codes"))).execute(conn).expect("forget");
+            diesel::delete(d::data_migrations.filter(d::name.eq("country_codes")))
+                .execute(conn)
+                .expect("forget");
             convoca::db::run_migrations(conn).expect("migrations")
         })
         .await;
@@ -99,7 +101,8 @@ async fn the_report_groups_countries_by_code_in_the_readers_language(engine: Eng
     let accra = app.create_member("Accra", "Ghana").await;
     let client = app.client();
     for (i, country) in ["DE", "de", "Germany", "Allemagne", "EG"].iter().enumerate() {
-        let mut form = crate::helpers::valid_form(&format!("Person {i}"), &format!("p{i}@example.org"), &accra);
+        let mut form =
+            crate::helpers::valid_form(&format!("Person {i}"), &format!("p{i}@example.org"), &accra);
         crate::helpers::set(&mut form, "country", country);
         let res = app.submit_registration(&client, "by-code", &form).await;
         assert_eq!(res.status(), 303, "{country}");
@@ -122,7 +125,8 @@ async fn the_report_groups_countries_by_code_in_the_readers_language(engine: Eng
         .await
         .expect("body");
     let countries = &html[html.find("id=\"countries\"").expect("countries")..];
-    let germany = countries.find("<th scope=\"row\">Allemagne</th><td>4</td>").expect("one line for four spellings");
+    let germany =
+        countries.find("<th scope=\"row\">Allemagne</th><td>4</td>").expect("one line for four spellings");
     let egypt = countries.find("<th scope=\"row\">Égypte</th><td>1</td>").expect("Egypt in French");
     assert!(germany < egypt, "sorted in French");
     let csv = admin

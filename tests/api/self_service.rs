@@ -22,7 +22,11 @@ async fn row(app: &TestApp, email: &str) -> convoca::db::models::Registration {
 }
 
 /// The details form of a manage page, as a list of fields to post (with its CSRF token).
-async fn details_form(client: &reqwest::Client, manage: &str, language: &str) -> (u16, String, Vec<(String, String)>) {
+async fn details_form(
+    client: &reqwest::Client,
+    manage: &str,
+    language: &str,
+) -> (u16, String, Vec<(String, String)>) {
     let url = format!("{}/details", manage.split('?').next().expect("url"));
     let res = client.get(&url).header("accept-language", language).send().await.expect("details form");
     let status = res.status().as_u16();
@@ -87,13 +91,27 @@ async fn a_registrant_changes_their_details_in_each_language(engine: Engine) {
         let stored = row(&app, &email).await;
         assert_eq!(stored.name, "Amina Diallo-Mensah");
         assert_eq!((stored.country.as_str(), stored.language.as_str()), ("MX", language));
-        assert_eq!(stored.timezone.as_deref(), Some("America/Chicago"), "an alias is stored as its canonical zone");
-        assert_eq!((stored.organisation_id, stored.organisation_other.as_deref()), (None, Some("Ciudad de Ejemplo")));
+        assert_eq!(
+            stored.timezone.as_deref(),
+            Some("America/Chicago"),
+            "an alias is stored as its canonical zone"
+        );
+        assert_eq!(
+            (stored.organisation_id, stored.organisation_other.as_deref()),
+            (None, Some("Ciudad de Ejemplo"))
+        );
         assert_eq!(stored.status.as_str(), "confirmed", "the status does not change");
-        assert_eq!(app.count_registrations(session.id.as_str(), "confirmed").await, confirmed_before, "no seat moves");
+        assert_eq!(
+            app.count_registrations(session.id.as_str(), "confirmed").await,
+            confirmed_before,
+            "no seat moves"
+        );
         app.deliver_mail().await;
         let mails = app.mail().to(&email);
-        let notice = mails.iter().find(|m| m.subject().starts_with(subject)).expect("a confirmation mail in the new language");
+        let notice = mails
+            .iter()
+            .find(|m| m.subject().starts_with(subject))
+            .expect("a confirmation mail in the new language");
         assert!(notice.text().contains("Amina Diallo-Mensah"), "it greets the new name");
         // The same form again changes nothing and sends nothing.
         let again = post_details(&client, &manage, language, &form).await;
@@ -118,12 +136,22 @@ async fn a_new_address_is_used_only_once_its_mailbox_confirms_it(engine: Engine)
     let client = app.client();
     let (_, _, base) = details_form(&client, &manage, "en").await;
     let form = fields(
-        &[("name", "Kofi Mensah"), ("email", new), ("organisation", &accra), ("country", "GH"), ("language", "en")],
+        &[
+            ("name", "Kofi Mensah"),
+            ("email", new),
+            ("organisation", &accra),
+            ("country", "GH"),
+            ("language", "en"),
+        ],
         &base,
     );
     let res = post_details(&client, &manage, "en", &form).await;
     assert!(res.headers()["location"].to_str().expect("location").contains("done=details-email-pending"));
-    assert_eq!(row(&app, old).await.pending_email.as_deref(), Some(new), "the old address is kept until then");
+    assert_eq!(
+        row(&app, old).await.pending_email.as_deref(),
+        Some(new),
+        "the old address is kept until then"
+    );
     app.deliver_mail().await;
     let request = app.mail().to(&new.to_lowercase());
     let link = request
@@ -148,7 +176,10 @@ async fn a_new_address_is_used_only_once_its_mailbox_confirms_it(engine: Engine)
         told.iter().any(|m| m.subject().starts_with("Your email address was changed")),
         "the old address is told once it is done"
     );
-    assert_eq!(client.post(&link).form(&[("csrf_token", token.as_str())]).send().await.expect("again").status(), 404);
+    assert_eq!(
+        client.post(&link).form(&[("csrf_token", token.as_str())]).send().await.expect("again").status(),
+        404
+    );
 }
 
 async fn an_invalid_or_taken_address_is_refused_beside_the_field_with_the_form_kept(engine: Engine) {
@@ -161,7 +192,13 @@ async fn an_invalid_or_taken_address_is_refused_beside_the_field_with_the_form_k
     let (_, _, base) = details_form(&client, &manage, "en").await;
     for (email, message) in [("not-an-address", "Enter an email address in the correct format")] {
         let form = fields(
-            &[("name", "Ama Owusu-Ansah"), ("email", email), ("organisation", &accra), ("country", "ZZ"), ("language", "en")],
+            &[
+                ("name", "Ama Owusu-Ansah"),
+                ("email", email),
+                ("organisation", &accra),
+                ("country", "ZZ"),
+                ("language", "en"),
+            ],
             &base,
         );
         let res = post_details(&client, &manage, "en", &form).await;
@@ -175,7 +212,12 @@ async fn an_invalid_or_taken_address_is_refused_beside_the_field_with_the_form_k
     // An address already registered for the session (in another case): refused by the
     // database check, next to the field.
     let form = fields(
-        &[("name", "Ama Owusu-Ansah"), ("email", "YAW@accra.gov.gh"), ("organisation", &accra), ("language", "en")],
+        &[
+            ("name", "Ama Owusu-Ansah"),
+            ("email", "YAW@accra.gov.gh"),
+            ("organisation", &accra),
+            ("language", "en"),
+        ],
         &base,
     );
     let res = post_details(&client, &manage, "en", &form).await;
@@ -209,7 +251,10 @@ async fn the_registration_form_offers_a_few_zones_and_a_search_instead_of_every_
     assert!(zone_select.contains("value=\"Europe/Paris\" selected"), "the session's zone preselected");
     assert!(!html.contains("US/Pacific") && !html.contains("Etc/GMT"), "no deprecated aliases");
     assert!(html.len() < 60_000, "the form is {} bytes", html.len());
-    assert!(html.contains("Costa de Marfil") || html.contains("Côte d’Ivoire"), "countries in the reader's language");
+    assert!(
+        html.contains("Costa de Marfil") || html.contains("Côte d’Ivoire"),
+        "countries in the reader's language"
+    );
 
     // The search: the same form comes back with the zones found and everything typed kept.
     let token = csrf_token(&html);
