@@ -186,6 +186,13 @@ fn free_text_index() -> &'static HashMap<String, CountryCode> {
             if let Some(iso) = rust_iso3166::from_alpha2(code.as_str()) {
                 index.insert(match_key(iso.alpha3), code);
                 index.entry(match_key(iso.name)).or_insert(code);
+                // ISO's inverted names read the other way round too: "Korea (Republic of)"
+                // is typed "Republic of Korea".
+                let inverted =
+                    iso.name.split_once(" (").map(|(head, tail)| (head, tail.trim_end_matches(')')));
+                if let Some((head, tail)) = inverted.or_else(|| iso.name.split_once(", ")) {
+                    index.entry(match_key(&format!("{tail} {head}"))).or_insert(code);
+                }
             }
         }
         for language in Language::ALL {
@@ -278,6 +285,7 @@ mod tests {
             ("UK", "GB"),
             ("Allemagne", "DE"),
             ("Brasil", "BR"),
+            ("Republic of Korea", "KR"),
             ("ir", "IR"),
         ] {
             assert_eq!(match_free_text(text), Some(code(expected)), "{text:?}");
