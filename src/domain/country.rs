@@ -89,6 +89,15 @@ fn names(language: Language) -> &'static HashMap<CountryCode, &'static str> {
     NAMES[index].get_or_init(|| cldr_names(language, None))
 }
 
+/// How a stored country reads in `language`: a code's name, or the stored text as it is
+/// (text from before codes, or an organisation's typed country).
+pub fn display(stored: &str, language: &Language) -> String {
+    match CountryCode::parse(stored) {
+        Some(code) => code.name(*language).to_owned(),
+        None => stored.to_owned(),
+    }
+}
+
 /// Every country with its name in `language`, sorted as a reader of that language expects
 /// (CLDR collation: "Égypte" among the E in French).
 pub fn choices(language: Language) -> &'static [(CountryCode, &'static str)] {
