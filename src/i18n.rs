@@ -150,7 +150,7 @@ impl I18n {
     pub fn has(&self, key: &str) -> bool {
         let args: HashMap<Cow<'static, str>, FluentValue<'static>> = [
             "count", "capacity", "max", "name", "title", "date", "zone", "time", "link", "status", "version",
-            "minutes", "when", "page", "pages", "total", "members", "count2", "language",
+            "minutes", "when", "page", "pages", "total", "members", "count2", "language", "email",
         ]
         .into_iter()
         .map(|name| (Cow::Borrowed(name), FluentValue::from(1)))

@@ -19,7 +19,7 @@ use crate::db::invitations;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations as regs;
 use crate::db::{self, DbPool};
-use crate::domain::{Language, MessageKind, RegistrationStatus, Situation, TokenPurpose};
+use crate::domain::{Language, MessageKind, Recipient, RegistrationStatus, Situation, TokenPurpose};
 use crate::email::headers::ListHeaders;
 use crate::email::messages::{MessageContext, registration_message};
 use crate::email::{Mailer, Outgoing, ics};
@@ -296,6 +296,7 @@ struct Ready {
     session: Session,
     payload: serde_json::Value,
     manage_token: String,
+    /// The path of the message's confirmation link (an address's or a new address's).
     confirm_token: Option<String>,
     documents: Vec<(String, String)>,
 }
@@ -352,6 +353,7 @@ fn still_wanted(
         before_start: now < session.starts_at,
         same_version,
         latest_calendar,
+        email_change_pending: registration.pending_email.is_some(),
     };
     if kind.still_wanted(&situation) {
         Ok(())
@@ -392,7 +394,13 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     }
     let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
     let confirm_token = if kind.carries_confirm_link() {
-        Some(db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?)
+        Some(format!(
+            "/confirm/{}",
+            db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?
+        ))
+    } else if kind.carries_email_change_link() {
+        let token = db::tokens::mint(conn, &registration.id, TokenPurpose::EmailChange, &session, now)?;
+        Some(format!("/email-change/{token}"))
     } else {
         None
     };
@@ -438,7 +446,7 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         session_link: settings.link(&format!("/sessions/{}", session.slug)),
         catalogue_link: settings.link("/"),
         manage_link: manage_link.clone(),
-        confirm_link: confirm_token.map(|token| settings.link(&format!("/confirm/{token}"))),
+        confirm_link: confirm_token.map(|path| settings.link(&path)),
         reminders_off_link: reminders_off_link.clone(),
         payload: &payload,
         documents: &documents,
@@ -447,8 +455,13 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
     let content = registration_message(kind, &ctx);
     let (text, html) = content.render(i18n).context("rendering the email")?;
     // The name was cleaned of line breaks when it was stored; the address was validated.
-    let to =
-        Mailbox::new(Some(registration.name.clone()), registration.email.parse().context("stored address")?);
+    let address = match kind.recipient() {
+        Recipient::Registrant => Some(registration.email.as_str()),
+        Recipient::PendingAddress => registration.pending_email.as_deref(),
+        Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
+    }
+    .context("the message's recipient is not recorded")?;
+    let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);
     let outgoing = Outgoing {
         to,
         subject: content.subject,

@@ -21,12 +21,35 @@
     label.hidden = false;
   }
 
-  // Prefill the time zone field from the browser when the person has not chosen one.
+  // Replace the server's guess of a time zone (nothing chosen yet) by the browser's zone.
   function detectTimezone() {
-    var field = document.querySelector("input[data-detect-timezone]");
-    if (!field || field.value || !window.Intl) return;
+    var field = document.querySelector("select[data-detect-timezone][data-guessed]");
+    if (!field || !window.Intl) return;
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone) field.value = zone;
+    if (!zone || !/^[A-Za-z_]+\/[A-Za-z0-9_+\-\/]+$/.test(zone)) return;
+    var found = null;
+    for (var i = 0; i < field.options.length; i++) {
+      if (field.options[i].value === zone) found = field.options[i];
+    }
+    if (!found) {
+      // The server takes an alias as its canonical zone, so any zone the browser names is fine.
+      found = document.createElement("option");
+      found.value = zone;
+      found.textContent = zone.split("/").slice(1).join(" / ").replace(/_/g, " ");
+      var region = zone.split("/")[0];
+      var group = null;
+      var groups = field.getElementsByTagName("optgroup");
+      for (var j = 0; j < groups.length; j++) {
+        if (groups[j].label === region) group = groups[j];
+      }
+      if (!group) {
+        group = document.createElement("optgroup");
+        group.label = region;
+        field.appendChild(group);
+      }
+      group.appendChild(found);
+    }
+    found.selected = true;
   }
 
   // Move focus to the error summary so screen reader users hear what to fix.

@@ -187,6 +187,7 @@ fn registration_field() -> impl Strategy<Value = String> {
         1 => prop::sample::select(vec![
             "other", "en", "fr-CA", "Europe/Paris", "America/Argentina/Buenos_Aires", "Mars/Olympus", "UTC",
             "yes", "", "amina@accra.gov.gh", "0193a1b2-0000-7000-8000-000000000001",
+            "US/Pacific", "Etc/GMT+5", "GH", "ke", "ZZ", "Côte d'Ivoire",
         ]).prop_map(str::to_owned),
     ]
 }
@@ -232,7 +233,7 @@ proptest! {
         prop_assert_eq!(&form.name, &first);
         let _ = form.is_bot();
         let Ok(input) = form.parse() else { return Ok(()) };
-        for (text, max) in [(&input.name, 120), (&input.position, 160), (&input.country, 80)] {
+        for (text, max) in [(&input.name, 120), (&input.position, 160)] {
             prop_assert!(is_single_line(text), "{text:?}");
             prop_assert!(text.chars().count() <= max);
         }
@@ -247,11 +248,16 @@ proptest! {
             }
             convoca::domain::OrganisationChoice::Other(name) => {
                 prop_assert!(is_single_line(name) && !name.is_empty() && name.chars().count() <= 160);
-                prop_assert!(!input.country.is_empty(), "someone from elsewhere names a country");
+                prop_assert!(input.country.is_some(), "someone from elsewhere names a country");
             }
         }
         if let Some(zone) = &input.timezone {
-            prop_assert!(chrono_tz::TZ_VARIANTS.iter().any(|tz| tz.name() == zone), "{zone:?}");
+            // Stored as the canonical name of a zone of the picker's list.
+            let canonical = convoca::domain::time_zone::canonical(zone).map(|z| z.name);
+            prop_assert_eq!(canonical, Some(zone.as_str()));
+        }
+        if let Some(country) = input.country {
+            prop_assert!(convoca::domain::CountryCode::parse(country.as_str()) == Some(country));
         }
         prop_assert!(Language::ALL.contains(&input.language));
     }
@@ -574,5 +580,38 @@ fn implausible_session_dates_are_refused() {
     for at in ["+262143-12-31T23:59", "-262143-01-01T00:00", "1969-12-31T23:59"] {
         let errors = parse("opens", at).expect_err(at);
         assert_eq!(errors[0].field, "opens", "{at}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Countries and time zones (the registration form and the manage page's details form)
+
+proptest! {
+    #[test]
+    fn a_country_field_gives_a_real_code_or_a_message(raw in registration_field()) {
+        use convoca::domain::country::{match_free_text, match_key, parse_country};
+        match parse_country("country", &raw) {
+            Ok(Some(code)) => prop_assert_eq!(convoca::domain::CountryCode::parse(code.as_str()), Some(code)),
+            Ok(None) => prop_assert!(raw.trim().is_empty()),
+            Err(e) => prop_assert_eq!((e.field, e.message), ("country", "error-country-unknown")),
+        }
+        // Matching looks at the folded text only: folding again changes nothing.
+        let key = match_key(&raw);
+        prop_assert_eq!(match_key(&key), key.clone());
+        prop_assert_eq!(match_free_text(&raw), match_free_text(&key));
+    }
+
+    #[test]
+    fn a_time_zone_field_gives_a_canonical_zone_or_a_message(raw in registration_field()) {
+        use convoca::domain::time_zone::{canonical, parse_time_zone, search};
+        match parse_time_zone("timezone", &raw) {
+            Ok(Some(zone)) => {
+                prop_assert_eq!(canonical(&zone).map(|z| z.name), Some(zone.as_str()));
+                prop_assert!(zone.parse::<chrono_tz::Tz>().is_ok());
+            }
+            Ok(None) => prop_assert!(raw.trim().is_empty()),
+            Err(e) => prop_assert_eq!(e.field, "timezone"),
+        }
+        prop_assert!(search(&raw, 25).len() <= 25);
     }
 }

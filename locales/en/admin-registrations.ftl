@@ -160,3 +160,6 @@ admin-report-no-country = Not given
 admin-report-total = Total
 admin-report-empty = Nobody registered yet.
 admin-reg-count-erased = erased (anonymous)
+admin-report-unmatched = Country texts to fix
+admin-report-unmatched-explain = These countries were typed before countries were chosen from a list, and name no country we recognise. They are counted here, not in the countries above, until the registrant picks a country from their manage link.
+admin-report-unmatched-text = Text as typed

@@ -166,7 +166,7 @@ privacy-version = Version { $version }
 privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, any accessibility or interpretation needs you tell us, and when you agreed to this notice.
 privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes, the organisers' announcements about the webinar and the recording (each reminder and announcement has a link that stops them), and to report how many members took part. Organisers of the network's secretariat can see them.
 privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
-privacy-control = The link in each of our emails (your manage link) shows what we hold about you, lets you download it, change your choices, cancel your registration or erase your data at once.
+privacy-control = The link in each of our emails (your manage link) shows what we hold about you and lets you download it, change your details and choices, cancel your registration or erase your data at once; a new email address is used only once you confirm it from that mailbox, and the old one is then told.
 privacy-retention = Your registration details are removed { $count } days after the webinar; we keep only anonymous counts of participation by member organisation and country.
 
 ## Emails
@@ -286,23 +286,5 @@ manage-announcements-start = Send me announcements again
 announcements-off-title = Stop announcements
 announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
 announcements-off-confirm = Stop announcements
-privacy-organiser-security = Organisers' accounts: each signed-in session keeps when it began and was last used, the browser's name and the address it came from, shown to the organiser on their own list and removed when the session ends or expires; the security log keeps sign-ins, failed attempts and account changes with the organiser's email and the address of the sign-in, for administrators. Registrants' addresses are never kept there.
+privacy-control = The link in each of our emails (your manage link) shows what we hold about you and lets you download it, change your details and choices, cancel your registration or erase your data at once; a new email address is used only once you confirm it from that mailbox, and the old one is then told.
 
-# convoca mail-test
-email-test-subject = Convoca test message
-email-test-body = This message was queued by `convoca mail-test` and sent by the email worker of { $link }: mail from this instance reaches this mailbox.
-
-
-# The privacy notice, generated from the settings
-privacy-who = Who is responsible
-privacy-controller = The data controller is { $name }.
-privacy-contact = Questions and requests about your data:
-privacy-how-long = How long we keep what
-privacy-retention-kept = Your registration details are kept until you erase them: this service is set up to keep them, with no automatic removal. Anonymous counts of participation by member organisation and country are kept in any case.
-privacy-retention-newsletter = If you asked for the newsletter, we keep only your address, name, language and when you agreed (with the version of this notice) until you withdraw, also after your registration details are removed.
-privacy-retention-mail = Copies of the emails we send you are deleted { $count } days after sending.
-privacy-retention-mail-kept = Copies of the emails we send you are kept until your data is erased.
-privacy-retention-logs = The record of what organisers did with your registration, and the delivery record of our emails to you, stop naming you when your data is erased or removed.
-privacy-rights-title = Your rights and how to use them
-privacy-rights = You may see the data we hold about you and download it, have it corrected, withdraw any consent, object to its use and have it erased; you may also complain to your data protection authority.
-privacy-rights-contact = For anything else (all your registrations at once, a lost link, a correction), write to:

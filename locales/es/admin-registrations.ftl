@@ -160,3 +160,6 @@ admin-report-no-country = Sin indicar
 admin-report-total = Total
 admin-report-empty = Todavía no hay inscritos.
 admin-reg-count-erased = borradas (anónimas)
+admin-report-unmatched = Países por corregir
+admin-report-unmatched-explain = Estos países se escribieron antes de que se eligieran de una lista y no corresponden a ningún país reconocido. Se cuentan aquí, no en los países de arriba, hasta que la persona elija un país desde su enlace de gestión.
+admin-report-unmatched-text = Texto escrito

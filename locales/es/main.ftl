@@ -166,7 +166,7 @@ privacy-version = Versión { $version }
 privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, dirección de correo electrónico, organización, cargo, país, idioma preferido y zona horaria, las necesidades de accesibilidad o de interpretación que nos indique y la fecha en que aceptó este aviso.
 privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios, los anuncios de la organización sobre el webinario y la grabación (cada recordatorio y cada anuncio incluye un enlace para detenerlos), así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
 privacy-newsletter = Solo le enviamos el boletín si marcó esa casilla; puede darse de baja en cualquier momento.
-privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, cambiar sus preferencias, cancelar su inscripción o borrar sus datos de inmediato.
+privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, modificar sus datos y preferencias, cancelar su inscripción o borrar sus datos de inmediato; una nueva dirección de correo solo se usa una vez confirmada desde ese buzón, y la anterior recibe entonces un aviso.
 privacy-retention = Los datos de su inscripción se eliminan { $count } días después del webinario; solo conservamos recuentos anónimos de participación por organización miembro y país.
 
 ## Correos electrónicos
@@ -286,23 +286,5 @@ manage-announcements-start = Volver a recibir anuncios
 announcements-off-title = Dejar de recibir anuncios
 announcements-off-body = ¿Dejar de recibir los anuncios de la organización sobre «{ $title }»? Su inscripción se mantiene y le seguiremos enviando la confirmación, los recordatorios y cualquier cambio del webinario.
 announcements-off-confirm = Dejar de recibir anuncios
-privacy-organiser-security = Cuentas de los organizadores: cada sesión iniciada guarda cuándo empezó y cuándo se usó por última vez, el nombre del navegador y la dirección de la que vino, que el organizador ve en su propia lista y que se borran al terminar o caducar la sesión; el registro de seguridad guarda, para los administradores, los accesos, los intentos fallidos y los cambios de cuenta con el correo del organizador y la dirección del acceso. Las direcciones de los inscritos nunca se guardan allí.
+privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, modificar sus datos y preferencias, cancelar su inscripción o borrar sus datos de inmediato; una nueva dirección de correo solo se usa una vez confirmada desde ese buzón, y la anterior recibe entonces un aviso.
 
-# convoca mail-test
-email-test-subject = Mensaje de prueba de Convoca
-email-test-body = Este mensaje lo puso en cola `convoca mail-test` y lo envió el servicio de correo de { $link }: el correo de esta instancia llega a este buzón.
-
-
-# The privacy notice, generated from the settings
-privacy-who = Quién es responsable
-privacy-controller = El responsable del tratamiento es { $name }.
-privacy-contact = Preguntas y solicitudes sobre sus datos:
-privacy-how-long = Cuánto tiempo conservamos qué
-privacy-retention-kept = Los datos de su inscripción se conservan hasta que usted los borre: este servicio está configurado para guardarlos, sin eliminación automática. Los recuentos anónimos de participación por organización miembro y país se conservan en todo caso.
-privacy-retention-newsletter = Si pidió el boletín, solo conservamos su dirección, nombre, idioma y la fecha en que aceptó (con la versión de este aviso) hasta que se dé de baja, también después de eliminar los datos de su inscripción.
-privacy-retention-mail = Las copias de los correos que le enviamos se eliminan { $count } días después del envío.
-privacy-retention-mail-kept = Las copias de los correos que le enviamos se conservan hasta que se borren sus datos.
-privacy-retention-logs = El registro de lo que los organizadores hicieron con su inscripción y el seguimiento del envío de nuestros correos dejan de nombrarle cuando sus datos se borran o se eliminan.
-privacy-rights-title = Sus derechos y cómo ejercerlos
-privacy-rights = Puede consultar los datos que conservamos sobre usted y descargarlos, pedir que se rectifiquen, retirar cualquier consentimiento, oponerse a su uso y pedir que se borren; también puede presentar una reclamación ante su autoridad de protección de datos.
-privacy-rights-contact = Para cualquier otra solicitud (todas sus inscripciones a la vez, un enlace perdido, una rectificación), escriba a:

@@ -160,3 +160,6 @@ admin-report-no-country = Non renseigné
 admin-report-total = Total
 admin-report-empty = Personne n'est encore inscrit.
 admin-reg-count-erased = effacées (anonymes)
+admin-report-unmatched = Pays à corriger
+admin-report-unmatched-explain = Ces pays ont été saisis avant que les pays ne soient choisis dans une liste, et ne correspondent à aucun pays reconnu. Ils sont comptés ici, pas dans les pays ci-dessus, jusqu'à ce que la personne choisisse un pays depuis son lien de gestion.
+admin-report-unmatched-text = Texte saisi

@@ -166,7 +166,7 @@ privacy-version = Version { $version }
 privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, les éventuels besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
 privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications, les annonces des organisateurs au sujet du webinaire et l'enregistrement (chaque rappel et chaque annonce contient un lien pour les arrêter), et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
 privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
-privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement.
+privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos informations et vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement ; une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte, et l'ancienne en est alors informée.
 privacy-retention = Les informations de votre inscription sont supprimées { $count } jours après le webinaire ; nous ne conservons que des décomptes anonymes de participation par organisation membre et par pays.
 
 ## Courriels
@@ -286,23 +286,5 @@ manage-announcements-start = Recevoir à nouveau les annonces
 announcements-off-title = Ne plus recevoir d'annonces
 announcements-off-body = Ne plus recevoir les annonces des organisateurs pour « { $title } » ? Vous restez inscrit·e, et nous vous envoyons toujours la confirmation, les rappels et tout changement du webinaire.
 announcements-off-confirm = Ne plus recevoir d'annonces
-privacy-organiser-security = Comptes des organisateurs : chaque session connectée garde son début, sa dernière activité, le nom du navigateur et l’adresse d’où elle vient, que l’organisateur voit dans sa propre liste et qui disparaissent à la fin ou à l’expiration de la session ; le journal de sécurité garde, pour les administrateurs, les connexions, les tentatives échouées et les changements de compte avec l’adresse e-mail de l’organisateur et l’adresse de connexion. Les adresses des inscrits n’y sont jamais gardées.
+privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos informations et vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement ; une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte, et l'ancienne en est alors informée.
 
-# convoca mail-test
-email-test-subject = Message de test de Convoca
-email-test-body = Ce message a été mis en file par `convoca mail-test` et envoyé par le service d'envoi de { $link } : le courrier de cette instance arrive dans cette boîte.
-
-
-# The privacy notice, generated from the settings
-privacy-who = Qui est responsable
-privacy-controller = Le responsable du traitement est { $name }.
-privacy-contact = Questions et demandes concernant vos données :
-privacy-how-long = Combien de temps nous conservons quoi
-privacy-retention-kept = Les informations de votre inscription sont conservées jusqu'à ce que vous les effaciez : ce service est configuré pour les garder, sans suppression automatique. Les décomptes anonymes de participation par organisation membre et par pays sont conservés dans tous les cas.
-privacy-retention-newsletter = Si vous avez demandé la lettre d'information, nous ne conservons que votre adresse, votre nom, votre langue et la date de votre accord (avec la version de cette politique) jusqu'à votre désabonnement, y compris après la suppression des informations de votre inscription.
-privacy-retention-mail = Les copies des courriels que nous vous envoyons sont supprimées { $count } jours après leur envoi.
-privacy-retention-mail-kept = Les copies des courriels que nous vous envoyons sont conservées jusqu'à l'effacement de vos données.
-privacy-retention-logs = Le journal de ce que les organisateurs ont fait de votre inscription et le suivi de l'envoi de nos courriels cessent de vous nommer lorsque vos données sont effacées ou supprimées.
-privacy-rights-title = Vos droits et comment les exercer
-privacy-rights = Vous pouvez consulter les données que nous détenons à votre sujet et les télécharger, les faire rectifier, retirer tout consentement, vous opposer à leur utilisation et les faire effacer ; vous pouvez aussi introduire une réclamation auprès de votre autorité de protection des données.
-privacy-rights-contact = Pour toute autre demande (toutes vos inscriptions à la fois, un lien perdu, une rectification), écrivez à :

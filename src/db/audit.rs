@@ -77,6 +77,29 @@ pub fn security(
         .map(|_| ())
 }
 
+/// A change a registrant made through their own manage link (no organiser involved). The
+/// details name what changed, never the values.
+pub fn record_by_registrant(
+    conn: &mut AnyConnection,
+    action: &str,
+    subject: &str,
+    details: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::id.eq(new_id()),
+            audit_log::organiser_id.eq(None::<String>),
+            audit_log::organiser_name.eq("registrant (manage link)"),
+            audit_log::action.eq(action),
+            audit_log::subject.eq(subject),
+            audit_log::details.eq(details),
+            audit_log::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Which entries a page of the log shows.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

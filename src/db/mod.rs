@@ -9,6 +9,7 @@ pub mod announcements;
 pub mod audit;
 pub mod catalogue;
 pub mod consents;
+pub mod country_migration;
 pub mod decisions;
 pub mod demo;
 pub mod group_commit;
@@ -190,7 +191,12 @@ pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
     }
     .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
-    Ok(applied.iter().map(|v| v.to_string()).collect())
+    let mut applied: Vec<String> = applied.iter().map(|v| v.to_string()).collect();
+    // Data migrations written in Rust, after the SQL ones they depend on.
+    let now = chrono::Utc::now().naive_utc();
+    applied
+        .extend(country_migration::run(conn, now).map_err(|e| anyhow::anyhow!("migrating countries: {e}"))?);
+    Ok(applied)
 }
 
 /// Runs `f` in a transaction that holds the write lock from its first statement.

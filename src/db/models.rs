@@ -173,6 +173,11 @@ pub struct Registration {
     pub calendar_sequence: i32,
     /// Stopped the organisers' announcements (takes effect on messages not yet sent).
     pub announcements_opt_out: bool,
+    /// Country text typed before countries were codes that matched no code (`country` is
+    /// then empty), for organisers to fix.
+    pub country_unmatched: Option<String>,
+    /// A new address the person asked for, until its mailbox confirms it.
+    pub pending_email: Option<String>,
 }
 
 impl Registration {
@@ -224,6 +229,8 @@ impl Registration {
             listed,
             calendar_sequence: 0,
             announcements_opt_out: false,
+            country_unmatched: None,
+            pending_email: None,
         }
     }
 }

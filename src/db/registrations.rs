@@ -7,9 +7,11 @@ use diesel::prelude::*;
 use super::models::{Registration, RegistrationDetails, Session, new_id};
 use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
+use crate::domain::country::match_free_text;
 use crate::domain::{
-    ApprovalMode, ConsentPurpose, ConsentSource, MAX_CONFIRMATION_MAILS_PER_HOUR, MailingList, MessageKind,
-    OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId, TokenPurpose,
+    ApprovalMode, ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR,
+    MailingList, MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus,
+    SessionId, TokenPurpose,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,10 +134,9 @@ fn submit_in_tx(
             else {
                 return Ok(SubmitOutcome::UnknownOrganisation);
             };
-            let country = if input.country.is_empty() { org_country } else { input.country.clone() };
-            (Some(id.clone()), None, country)
+            (Some(id.clone()), None, country_or_organisations(input.country, &org_country))
         }
-        OrganisationChoice::Other(text) => (None, Some(text.clone()), input.country.clone()),
+        OrganisationChoice::Other(text) => (None, Some(text.clone()), code_text(input.country)),
     };
 
     let find = |conn: &mut AnyConnection| {
@@ -404,4 +405,208 @@ pub fn set_stopped(
             .execute(conn),
     }
     .map(|_| ())
+}
+
+/// The stored form of a country: its code, or empty.
+fn code_text(country: Option<CountryCode>) -> String {
+    country.map(|c| c.as_str().to_owned()).unwrap_or_default()
+}
+
+/// The country given, else the listed organisation's (organisations' countries are still
+/// typed text: recorded as a code when it names one).
+fn country_or_organisations(country: Option<CountryCode>, organisation_country: &str) -> String {
+    code_text(country.or_else(|| match_free_text(organisation_country)))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailsOutcome {
+    /// Saved; `email_pending`: a new address waits for its mailbox's confirmation.
+    Saved {
+        email_pending: bool,
+    },
+    /// The form held what was already stored: nothing written, nothing sent.
+    Unchanged,
+    UnknownOrganisation,
+    /// Another registration for the same session already uses the new address.
+    EmailTaken,
+}
+
+/// Saves the person's own details from their manage page, in one transaction with an audit
+/// entry and a short confirmation mail (in the details' language). A new address is not
+/// stored as the address: it waits in `pending_email` and a link is mailed to it. Status,
+/// seats and consents are not touched.
+pub fn update_details(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+    input: &DetailsInput,
+    now: NaiveDateTime,
+) -> QueryResult<DetailsOutcome> {
+    write_tx(conn, |conn| {
+        lock_registration_row(conn, registration_id)?;
+        let current: Registration =
+            registrations::table.find(registration_id).select(Registration::as_select()).first(conn)?;
+        let d = &input.details;
+        let (organisation_id, organisation_other, country) = match &d.organisation {
+            OrganisationChoice::Listed(id) => {
+                let Some(org_country) = organisations::table
+                    .find(id)
+                    .select(organisations::country)
+                    .first::<String>(conn)
+                    .optional()?
+                else {
+                    return Ok(DetailsOutcome::UnknownOrganisation);
+                };
+                (Some(id.clone()), None, country_or_organisations(d.country, &org_country))
+            }
+            OrganisationChoice::Other(text) => (None, Some(text.clone()), code_text(d.country)),
+        };
+        let email_changed = input.email_normalized != current.email_normalized;
+        if email_changed && address_taken(conn, &current, &input.email_normalized)? {
+            return Ok(DetailsOutcome::EmailTaken);
+        }
+        let new_pending = email_changed.then(|| input.email.clone());
+        // A new address to confirm (not the one already waiting), or a waiting one given up.
+        let email_request = email_changed && current.pending_email != new_pending;
+        let email_withdrawn = !email_changed && current.pending_email.is_some();
+        let mut changed: Vec<&str> = Vec::new();
+        for (differs, field) in [
+            (d.name != current.name, "name"),
+            (
+                organisation_id != current.organisation_id
+                    || organisation_other != current.organisation_other,
+                "organisation",
+            ),
+            (d.position != current.position, "position"),
+            // A country the person picks replaces any unmatched text from before codes.
+            (
+                country != current.country || (current.country_unmatched.is_some() && !country.is_empty()),
+                "country",
+            ),
+            (d.language.code() != current.language, "language"),
+            (d.timezone != current.timezone, "time zone"),
+            (d.needs != current.needs, "needs"),
+        ] {
+            if differs {
+                changed.push(field);
+            }
+        }
+        if changed.is_empty() && !email_request && !email_withdrawn {
+            return Ok(DetailsOutcome::Unchanged);
+        }
+        let country_unmatched = if country.is_empty() { current.country_unmatched.clone() } else { None };
+        diesel::update(registrations::table.find(registration_id))
+            .set((
+                registrations::name.eq(&d.name),
+                registrations::organisation_id.eq(&organisation_id),
+                registrations::organisation_other.eq(&organisation_other),
+                registrations::position.eq(&d.position),
+                registrations::country.eq(&country),
+                registrations::country_unmatched.eq(&country_unmatched),
+                registrations::language.eq(d.language.code()),
+                registrations::timezone.eq(&d.timezone),
+                registrations::needs.eq(&d.needs),
+                registrations::pending_email.eq(&new_pending),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let mut audited = changed.clone();
+        if email_request || email_withdrawn {
+            // Only the newest link works: one address waits at a time.
+            tokens::revoke(conn, registration_id, TokenPurpose::EmailChange)?;
+            audited.push(if email_request { "email (to confirm)" } else { "email change withdrawn" });
+        }
+        super::audit::record_by_registrant(
+            conn,
+            "registration.details",
+            registration_id.as_str(),
+            &audited.join(", "),
+            now,
+        )?;
+        if !changed.is_empty() {
+            outbox::notify(conn, MessageKind::DetailsChanged, registration_id, now)?;
+        }
+        if email_request {
+            outbox::notify(conn, MessageKind::EmailChangeRequest, registration_id, now)?;
+        }
+        let email_pending = new_pending.is_some();
+        Ok(DetailsOutcome::Saved { email_pending })
+    })
+}
+
+/// Whether another registration for the same session uses `email_normalized`.
+fn address_taken(
+    conn: &mut AnyConnection,
+    registration: &Registration,
+    email_normalized: &str,
+) -> QueryResult<bool> {
+    let others: i64 = registrations::table
+        .filter(registrations::session_id.eq(&registration.session_id))
+        .filter(registrations::email_normalized.eq(email_normalized))
+        .filter(registrations::id.ne(&registration.id))
+        .count()
+        .get_result(conn)?;
+    Ok(others > 0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailChangeOutcome {
+    /// The new address replaced the old one, which is told; a manage token for the next page.
+    Changed { manage_token: String },
+    /// The address was taken by another registration for the session in the meantime.
+    Taken { manage_token: String },
+    /// Unknown or expired link, or no change waiting any more.
+    Invalid,
+}
+
+/// Follows the link mailed to a new address: it becomes the registration's address, the old
+/// one is told (its last message), and the link stops working.
+pub fn confirm_email_change(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<EmailChangeOutcome> {
+    write_tx(conn, |conn| {
+        let Some((registration, session)) = tokens::lookup(conn, token, TokenPurpose::EmailChange, now)?
+        else {
+            return Ok(EmailChangeOutcome::Invalid);
+        };
+        lock_registration_row(conn, &registration.id)?;
+        let current: Registration =
+            registrations::table.find(&registration.id).select(Registration::as_select()).first(conn)?;
+        let Some(new_email) = current.pending_email.clone() else {
+            return Ok(EmailChangeOutcome::Invalid);
+        };
+        let normalized = new_email.to_lowercase();
+        tokens::revoke(conn, &current.id, TokenPurpose::EmailChange)?;
+        let manage_token = tokens::mint(conn, &current.id, TokenPurpose::Manage, &session, now)?;
+        if address_taken(conn, &current, &normalized)? {
+            diesel::update(registrations::table.find(&current.id))
+                .set((registrations::pending_email.eq(None::<String>), registrations::updated_at.eq(now)))
+                .execute(conn)?;
+            return Ok(EmailChangeOutcome::Taken { manage_token });
+        }
+        let changed = diesel::update(registrations::table.find(&current.id))
+            .set((
+                registrations::email.eq(&new_email),
+                registrations::email_normalized.eq(&normalized),
+                registrations::pending_email.eq(None::<String>),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn);
+        match changed {
+            Err(e) if is_unique_violation(&e) => return Ok(EmailChangeOutcome::Taken { manage_token }),
+            other => other?,
+        };
+        super::audit::record_by_registrant(
+            conn,
+            "registration.email",
+            current.id.as_str(),
+            "address confirmed",
+            now,
+        )?;
+        let payload = serde_json::json!({ "previous_email": current.email }).to_string();
+        let key = format!("{}:{}:{}", MessageKind::EmailChanged, current.id, new_id());
+        outbox::enqueue(conn, MessageKind::EmailChanged, Some(&current.id), &key, &payload, now)?;
+        Ok(EmailChangeOutcome::Changed { manage_token })
+    })
 }

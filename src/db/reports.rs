@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{organisations, registrations, series, sessions};
-use crate::domain::{OrganisationKind, RegistrationStatus};
+use crate::domain::{CountryCode, Language, OrganisationKind, RegistrationStatus, country};
 
 /// What a report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,12 @@ pub struct Report {
     pub partners: Vec<Line>,
     /// Organisations typed in by registrants.
     pub other: Line,
+    /// One line per country code (label: its name in the reader's language, `country`: the
+    /// code), sorted for the reader; a line with an empty label counts "no country given".
     pub countries: Vec<Line>,
+    /// Country texts typed before countries were codes that name no country, for organisers
+    /// to fix (label: the text as typed).
+    pub unmatched_countries: Vec<Line>,
     pub total: Line,
     /// Whether any attendance was recorded in the scope; if not, the headline counts
     /// confirmed registrations instead.
@@ -63,7 +68,10 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub organisation_id: Option<String>,
+    /// The country code, or empty.
     pub country: String,
+    /// Text from before codes that matched none (then `country` is empty).
+    pub country_unmatched: Option<String>,
     pub status: RegistrationStatus,
     pub attended: Option<bool>,
     pub count: i64,
@@ -79,34 +87,37 @@ pub struct Organisation {
 }
 
 /// Two queries: the grouped counts and the organisations.
-pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
+pub fn report(conn: &mut AnyConnection, scope: &Scope, language: Language) -> QueryResult<Report> {
     // Grouping cannot follow boxing in diesel, so each scope spells its query out.
     macro_rules! grouped {
         ($query:expr) => {
             $query
-                                                    .group_by((
-                                                        registrations::organisation_id,
-                                                        registrations::country,
-                                                        registrations::status,
-                                                        registrations::attended,
-                                                        registrations::erased_from,
-                                                    ))
-                                                    .select((
-                                                        registrations::organisation_id,
-                                                        registrations::country,
-                                                        registrations::status,
-                                                        registrations::attended,
-                                                        registrations::erased_from,
-                                                        diesel::dsl::count_star(),
-                                                    ))
-                                                    .load::<(
-                                                        Option<String>,
-                                                        String,
-                                                        RegistrationStatus,
-                                                        Option<bool>,
-                                                        Option<RegistrationStatus>,
-                                                        i64,
-                                                    )>(conn)?
+                .group_by((
+                    registrations::organisation_id,
+                    registrations::country,
+                    registrations::country_unmatched,
+                    registrations::status,
+                    registrations::attended,
+                    registrations::erased_from,
+                ))
+                .select((
+                    registrations::organisation_id,
+                    registrations::country,
+                    registrations::country_unmatched,
+                    registrations::status,
+                    registrations::attended,
+                    registrations::erased_from,
+                    diesel::dsl::count_star(),
+                ))
+                .load::<(
+                    Option<String>,
+                    String,
+                    Option<String>,
+                    RegistrationStatus,
+                    Option<bool>,
+                    Option<RegistrationStatus>,
+                    i64,
+                )>(conn)?
         };
     }
     let groups = match scope {
@@ -122,9 +133,10 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
     let groups: Vec<Group> = groups
         .into_iter()
         // An erased registration counts, anonymously, as what it was when it was erased.
-        .map(|(organisation_id, country, status, attended, erased_from, count)| Group {
+        .map(|(organisation_id, country, country_unmatched, status, attended, erased_from, count)| Group {
             organisation_id,
             country,
+            country_unmatched,
             status: erased_from.unwrap_or(status),
             attended,
             count,
@@ -134,15 +146,17 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Report> {
         .into_iter()
         .map(|(id, name, kind, country)| Organisation { id, name, kind, country })
         .collect();
-    Ok(build(&groups, &organisations))
+    Ok(build(&groups, &organisations, language))
 }
 
-/// Folds grouped counts into report lines, sorted by name (countries by name too).
-pub fn build(groups: &[Group], organisations: &[Organisation]) -> Report {
+/// Folds grouped counts into report lines, sorted by name; countries are grouped by code and
+/// named and sorted in `language`.
+pub fn build(groups: &[Group], organisations: &[Organisation], language: Language) -> Report {
     let by_id: HashMap<&str, &Organisation> = organisations.iter().map(|o| (o.id.as_str(), o)).collect();
     let mut members: BTreeMap<(String, String), Line> = BTreeMap::new();
     let mut partners: BTreeMap<(String, String), Line> = BTreeMap::new();
-    let mut countries: BTreeMap<(String, String), Line> = BTreeMap::new();
+    let mut countries: BTreeMap<String, Line> = BTreeMap::new();
+    let mut unmatched: BTreeMap<(String, String), Line> = BTreeMap::new();
     let mut report = Report {
         members_in_network: organisations.iter().filter(|o| o.kind == OrganisationKind::Member).count(),
         ..Report::default()
@@ -150,10 +164,20 @@ pub fn build(groups: &[Group], organisations: &[Organisation]) -> Report {
     for group in groups {
         report.attendance_recorded |= group.attended.is_some();
         report.total.add(group);
-        countries
-            .entry((sort_key(&group.country), group.country.clone()))
-            .or_insert_with(|| Line { label: group.country.clone(), ..Line::default() })
-            .add(group);
+        match (CountryCode::parse(&group.country), &group.country_unmatched) {
+            (None, Some(text)) if !text.trim().is_empty() => unmatched
+                .entry((sort_key(text), text.clone()))
+                .or_insert_with(|| Line { label: text.clone(), ..Line::default() })
+                .add(group),
+            (code, _) => countries
+                .entry(code.map(|c| c.as_str().to_owned()).unwrap_or_default())
+                .or_insert_with(|| Line {
+                    label: code.map(|c| c.name(language).to_owned()).unwrap_or_default(),
+                    country: code.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+                    ..Line::default()
+                })
+                .add(group),
+        }
         let organisation = group.organisation_id.as_deref().and_then(|id| by_id.get(id));
         match organisation {
             Some(o) => {
@@ -174,6 +198,14 @@ pub fn build(groups: &[Group], organisations: &[Organisation]) -> Report {
     report.members = members.into_values().filter(keep).collect();
     report.partners = partners.into_values().filter(keep).collect();
     report.countries = countries.into_values().filter(keep).collect();
+    // "No country" last; the others as a reader of the language orders their names.
+    report.countries.sort_by(|a, b| {
+        a.label
+            .is_empty()
+            .cmp(&b.label.is_empty())
+            .then_with(|| country::compare_names(language, &a.label, &b.label))
+    });
+    report.unmatched_countries = unmatched.into_values().filter(keep).collect();
     report.members_taking_part = report
         .members
         .iter()
@@ -230,7 +262,14 @@ mod tests {
     }
 
     fn group(org: Option<&str>, status: RegistrationStatus, attended: Option<bool>, count: i64) -> Group {
-        Group { organisation_id: org.map(str::to_owned), country: "Ghana".into(), status, attended, count }
+        Group {
+            organisation_id: org.map(str::to_owned),
+            country: "GH".into(),
+            country_unmatched: None,
+            status,
+            attended,
+            count,
+        }
     }
 
     #[test]
@@ -243,7 +282,7 @@ mod tests {
             group(Some("p"), Confirmed, Some(true), 1),
             group(None, Waitlisted, None, 3),
         ];
-        let report = build(&groups, &orgs);
+        let report = build(&groups, &orgs, Language::En);
         assert!(report.attendance_recorded);
         assert_eq!(report.members_taking_part, 1);
         assert_eq!(report.members_in_network, 3);
@@ -251,6 +290,26 @@ mod tests {
         assert_eq!(report.partners[0].attended, 1);
         assert_eq!((report.other.registered, report.other.confirmed), (3, 0));
         assert_eq!((report.total.registered, report.total.confirmed, report.total.attended), (7, 4, 3));
+    }
+
+    #[test]
+    fn countries_group_by_code_named_in_the_readers_language() {
+        let with = |country: &str, unmatched: Option<&str>, count| Group {
+            country: country.into(),
+            country_unmatched: unmatched.map(str::to_owned),
+            ..group(None, Confirmed, None, count)
+        };
+        let groups =
+            [with("DE", None, 2), with("EG", None, 1), with("DE", None, 1), with("", Some("Atlantis"), 4)];
+        let report = build(&groups, &[], Language::Fr);
+        let lines: Vec<_> =
+            report.countries.iter().map(|l| (l.label.as_str(), l.country.as_str(), l.registered)).collect();
+        assert_eq!(lines, [("Allemagne", "DE", 3), ("Égypte", "EG", 1)]);
+        assert_eq!(report.unmatched_countries.len(), 1);
+        assert_eq!(
+            (report.unmatched_countries[0].label.as_str(), report.unmatched_countries[0].registered),
+            ("Atlantis", 4)
+        );
     }
 
     #[test]
@@ -264,7 +323,7 @@ mod tests {
     fn members_count_by_confirmation_when_no_attendance_was_recorded() {
         let orgs = [org("a", Member), org("b", Member)];
         let groups = [group(Some("a"), Confirmed, None, 1), group(Some("b"), Pending, None, 1)];
-        let report = build(&groups, &orgs);
+        let report = build(&groups, &orgs, Language::En);
         assert!(!report.attendance_recorded);
         assert_eq!(report.members_taking_part, 1);
     }

@@ -115,6 +115,8 @@ diesel::table! {
         calendar_sequence -> Integer,
         announcements_opt_out -> Bool,
         erased_from -> Nullable<Text>,
+        country_unmatched -> Nullable<Text>,
+        pending_email -> Nullable<Text>,
     }
 }
 
@@ -309,4 +311,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     content_version,
     newsletter_subscribers,
+    data_migrations,
 );
+
+diesel::table! {
+    data_migrations (name) {
+        name -> Text,
+        applied_at -> Timestamp,
+        details -> Text,
+    }
+}

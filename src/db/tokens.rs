@@ -22,6 +22,9 @@ pub fn mint(
     let expires_at = match purpose {
         TokenPurpose::Confirm => (now + Duration::days(CONFIRM_LINK_DAYS)).min(session.starts_at),
         TokenPurpose::Manage => session.ends_at() + Duration::days(FOLLOW_UP_DAYS),
+        TokenPurpose::EmailChange => {
+            (now + Duration::days(CONFIRM_LINK_DAYS)).min(session.ends_at() + Duration::days(FOLLOW_UP_DAYS))
+        }
     };
     diesel::insert_into(registration_tokens::table)
         .values((

@@ -31,6 +31,12 @@ text_enum! {
         /// `convoca mail-test ADDRESS`: an operator's test through the real path, to the
         /// address in its payload (no registration).
         MailTest = "mail_test",
+        /// The person changed their details from the manage page.
+        DetailsChanged = "details_changed",
+        /// "Confirm your new address": sent to the address the person asked for.
+        EmailChangeRequest = "email_change_request",
+        /// The new address was confirmed: sent to the address it replaced.
+        EmailChanged = "email_changed",
     }
 }
 
@@ -96,6 +102,19 @@ pub struct Situation {
     /// No calendar part was queued for the registration after this message's one (or the
     /// message carries none).
     pub latest_calendar: bool,
+    /// A new address waits for its mailbox's confirmation.
+    pub email_change_pending: bool,
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient {
+    /// The registration's address.
+    Registrant,
+    /// The new address the person asked for, not yet confirmed.
+    PendingAddress,
+    /// The address a confirmed change replaced (named in the message's payload).
+    PreviousAddress,
 }
 
 impl MessageKind {
@@ -120,7 +139,23 @@ impl MessageKind {
             Self::Declined => now.registration == R::Declined,
             Self::Announcement => now.registration != R::Cancelled && !now.announcements_opt_out,
             Self::MailTest => true,
+            Self::DetailsChanged | Self::EmailChanged => true,
+            Self::EmailChangeRequest => now.email_change_pending,
         }
+    }
+
+    /// Who receives a message of this kind.
+    pub fn recipient(self) -> Recipient {
+        match self {
+            Self::EmailChangeRequest => Recipient::PendingAddress,
+            Self::EmailChanged => Recipient::PreviousAddress,
+            _ => Recipient::Registrant,
+        }
+    }
+
+    /// Whether the message carries the link that confirms a new address (a fresh token).
+    pub fn carries_email_change_link(self) -> bool {
+        matches!(self, Self::EmailChangeRequest)
     }
 
     /// Whether the message carries a confirmation link (a fresh confirm token is minted).
@@ -154,7 +189,10 @@ impl MessageKind {
             | Self::FollowUp
             | Self::AwaitingApproval
             | Self::Declined
-            | Self::MailTest => None,
+            | Self::MailTest
+            | Self::DetailsChanged
+            | Self::EmailChangeRequest
+            | Self::EmailChanged => None,
         }
     }
 
@@ -179,7 +217,10 @@ impl MessageKind {
             | Self::AwaitingApproval
             | Self::Declined
             | Self::Announcement
-            | Self::MailTest => None,
+            | Self::MailTest
+            | Self::DetailsChanged
+            | Self::EmailChangeRequest
+            | Self::EmailChanged => None,
         }
     }
 }
@@ -197,6 +238,7 @@ mod tests {
             before_start: true,
             same_version: true,
             latest_calendar: true,
+            email_change_pending: false,
         }
     }
 
@@ -270,7 +312,8 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 14);
+        assert_eq!(MessageKind::ALL.len(), 17);
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
+        assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }
 }

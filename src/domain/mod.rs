@@ -1,5 +1,6 @@
 //! Domain types and the parsers that turn raw input into them. No I/O here.
 
+pub mod country;
 mod ids;
 mod message_kind;
 pub mod password;
@@ -7,9 +8,10 @@ mod redact;
 mod registration;
 pub mod session;
 mod status;
+pub mod time_zone;
 
 pub use ids::{RegistrationId, SessionId};
-pub use message_kind::{CalendarMethod, MailingList, MessageKind, SessionChange, Situation};
+pub use message_kind::{CalendarMethod, MailingList, MessageKind, Recipient, SessionChange, Situation};
 pub use redact::{mentions, redact};
 pub(crate) use status::text_enum;
 pub use status::{
@@ -17,9 +19,10 @@ pub use status::{
     RegistrationStatus, Role, SecurityEvent, SessionStatus, SignInStage, TokenPurpose,
 };
 
+pub use country::CountryCode;
 pub use registration::{
-    FieldError, OrganisationChoice, RegistrationForm, RegistrationInput, clean_line, clean_text,
-    is_invisible_trick, parse_email,
+    Details, DetailsForm, DetailsInput, FieldError, OrganisationChoice, RegistrationForm, RegistrationInput,
+    clean_line, clean_text, is_invisible_trick, parse_email,
 };
 
 /// The interface and message languages.

@@ -1,4 +1,6 @@
 use super::Language;
+use super::country::{CountryCode, parse_country};
+use super::time_zone::parse_time_zone;
 
 /// A validation failure on one form field: the field's name and the message key that explains
 /// it (translated when shown).
@@ -57,8 +59,9 @@ pub struct RegistrationInput {
     pub email_normalized: String,
     pub organisation: OrganisationChoice,
     pub position: String,
-    pub country: String,
+    pub country: Option<CountryCode>,
     pub language: Language,
+    /// A canonical zone name.
     pub timezone: Option<String>,
     pub needs: String,
     pub newsletter: bool,
@@ -76,7 +79,7 @@ impl RegistrationInput {
             email_normalized: email.to_lowercase(),
             organisation: OrganisationChoice::Other(organisation.to_owned()),
             position: String::new(),
-            country: String::new(),
+            country: None,
             language: Language::En,
             timezone: None,
             needs: String::new(),
@@ -90,7 +93,6 @@ pub const NAME_MAX: usize = 120;
 pub const EMAIL_MAX: usize = 254;
 pub const ORGANISATION_MAX: usize = 160;
 pub const POSITION_MAX: usize = 160;
-pub const COUNTRY_MAX: usize = 80;
 pub const NEEDS_MAX: usize = 1000;
 
 impl RegistrationForm {
@@ -127,80 +129,32 @@ impl RegistrationForm {
     /// Parses the form. Collects every field's error at once, so the person fixes them in one go.
     pub fn parse(&self) -> Result<RegistrationInput, Vec<FieldError>> {
         let mut errors = Vec::new();
-        fn check(errors: &mut Vec<FieldError>, result: Result<String, FieldError>) -> String {
-            result.unwrap_or_else(|e| {
-                errors.push(e);
-                String::new()
-            })
+        let details = DetailFields {
+            name: &self.name,
+            organisation: &self.organisation,
+            organisation_other: &self.organisation_other,
+            position: &self.position,
+            country: &self.country,
+            language: &self.language,
+            timezone: &self.timezone,
+            needs: &self.needs,
         }
-
-        let name = check(&mut errors, required_line("name", &self.name, NAME_MAX, "error-name-required"));
-        let email = check(&mut errors, parse_email("email", &self.email));
-        let organisation = match self.organisation.trim() {
-            "" => {
-                errors.push(FieldError::new("organisation", "error-organisation-required"));
-                None
-            }
-            "other" => match required_line(
-                "organisation_other",
-                &self.organisation_other,
-                ORGANISATION_MAX,
-                "error-organisation-other-required",
-            ) {
-                Ok(text) => Some(OrganisationChoice::Other(text)),
-                Err(e) => {
-                    errors.push(e);
-                    None
-                }
-            },
-            id if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
-                Some(OrganisationChoice::Listed(id.to_owned()))
-            }
-            _ => {
-                errors.push(FieldError::new("organisation", "error-organisation-unknown"));
-                None
-            }
-        };
-        let position = check(&mut errors, clean_line("position", &self.position, POSITION_MAX));
-        // A listed organisation knows its country, so only people from elsewhere must give one.
-        let country = if matches!(organisation, Some(OrganisationChoice::Other(_))) {
-            check(&mut errors, required_line("country", &self.country, COUNTRY_MAX, "error-country-required"))
-        } else {
-            check(&mut errors, clean_line("country", &self.country, COUNTRY_MAX))
-        };
-        let language = match Language::parse(&self.language) {
-            Some(lang) if self.language.trim().len() <= 8 => Some(lang),
-            _ => {
-                errors.push(FieldError::new("language", "error-language"));
-                None
-            }
-        };
-        let timezone = match self.timezone.trim() {
-            "" => None,
-            tz => match tz.parse::<chrono_tz::Tz>() {
-                Ok(zone) => Some(zone.name().to_owned()),
-                Err(_) => {
-                    errors.push(FieldError::new("timezone", "error-timezone"));
-                    None
-                }
-            },
-        };
-        let needs = check(&mut errors, clean_text("needs", &self.needs, NEEDS_MAX));
+        .parse(&mut errors);
+        let email = parse_email("email", &self.email).map_err(|e| errors.push(e)).ok();
         if self.consent.is_none() {
             errors.push(FieldError::new("consent", "error-consent"));
         }
-
-        match (organisation, language) {
-            (Some(organisation), Some(language)) if errors.is_empty() => Ok(RegistrationInput {
-                name,
+        match (details, email) {
+            (Some(d), Some(email)) if errors.is_empty() => Ok(RegistrationInput {
+                name: d.name,
                 email_normalized: email.to_lowercase(),
                 email,
-                organisation,
-                position,
-                country,
-                language,
-                timezone,
-                needs,
+                organisation: d.organisation,
+                position: d.position,
+                country: d.country,
+                language: d.language,
+                timezone: d.timezone,
+                needs: d.needs,
                 newsletter: self.newsletter.is_some(),
                 listed: self.listed.is_some(),
             }),
@@ -210,6 +164,161 @@ impl RegistrationForm {
 
     pub fn is_bot(&self) -> bool {
         !self.website.trim().is_empty()
+    }
+}
+
+/// The person's own details, shared by the registration form and the manage page's edit form:
+/// one parser per field, the same limits and messages in both.
+struct DetailFields<'a> {
+    name: &'a str,
+    organisation: &'a str,
+    organisation_other: &'a str,
+    position: &'a str,
+    country: &'a str,
+    language: &'a str,
+    timezone: &'a str,
+    needs: &'a str,
+}
+
+/// [`DetailFields`] parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Details {
+    pub name: String,
+    pub organisation: OrganisationChoice,
+    pub position: String,
+    pub country: Option<CountryCode>,
+    pub language: Language,
+    /// A canonical zone name.
+    pub timezone: Option<String>,
+    pub needs: String,
+}
+
+impl DetailFields<'_> {
+    fn parse(&self, errors: &mut Vec<FieldError>) -> Option<Details> {
+        let before = errors.len();
+        let name = required_line("name", self.name, NAME_MAX, "error-name-required")
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let organisation =
+            parse_organisation(self.organisation, self.organisation_other).map_err(|e| errors.push(e)).ok();
+        let position = clean_line("position", self.position, POSITION_MAX)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        let country = parse_country("country", self.country).map_err(|e| errors.push(e)).ok().flatten();
+        // A listed organisation knows its country, so only people from elsewhere must give one.
+        if matches!(organisation, Some(OrganisationChoice::Other(_)))
+            && country.is_none()
+            && !errors.iter().any(|e| e.field == "country")
+        {
+            errors.push(FieldError::new("country", "error-country-required"));
+        }
+        let language = parse_language("language", self.language).map_err(|e| errors.push(e)).ok();
+        let timezone = parse_time_zone("timezone", self.timezone).map_err(|e| errors.push(e)).ok().flatten();
+        let needs =
+            clean_text("needs", self.needs, NEEDS_MAX).map_err(|e| errors.push(e)).unwrap_or_default();
+        match (organisation, language) {
+            (Some(organisation), Some(language)) if errors.len() == before => {
+                Some(Details { name, organisation, position, country, language, timezone, needs })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The organisation fields: a listed organisation's id, or `other` with the typed name.
+pub fn parse_organisation(choice: &str, other: &str) -> Result<OrganisationChoice, FieldError> {
+    match choice.trim() {
+        "" => Err(FieldError::new("organisation", "error-organisation-required")),
+        "other" => {
+            required_line("organisation_other", other, ORGANISATION_MAX, "error-organisation-other-required")
+                .map(OrganisationChoice::Other)
+        }
+        id if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
+            Ok(OrganisationChoice::Listed(id.to_owned()))
+        }
+        _ => Err(FieldError::new("organisation", "error-organisation-unknown")),
+    }
+}
+
+/// The language for emails: `en`, `fr` or `es`.
+pub fn parse_language(field: &'static str, raw: &str) -> Result<Language, FieldError> {
+    match Language::parse(raw) {
+        Some(lang) if raw.trim().len() <= 8 => Ok(lang),
+        _ => Err(FieldError::new(field, "error-language")),
+    }
+}
+
+/// The manage page's form to change one's details, exactly as posted. The email address is
+/// there too: a new one is confirmed by its mailbox before it replaces the old one.
+#[derive(Debug, Clone, Default)]
+pub struct DetailsForm {
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub organisation_other: String,
+    pub position: String,
+    pub country: String,
+    pub language: String,
+    pub timezone: String,
+    pub needs: String,
+    pub csrf_token: String,
+}
+
+/// A details change after parsing. Seats, status and consents are not part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsInput {
+    pub details: Details,
+    pub email: String,
+    pub email_normalized: String,
+}
+
+impl DetailsForm {
+    /// Builds the form from posted pairs (first value of a repeated field; others ignored).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut form = DetailsForm::default();
+        let mut seen = std::collections::HashSet::new();
+        for (key, value) in pairs {
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match key.as_str() {
+                "name" => form.name = value,
+                "email" => form.email = value,
+                "organisation" => form.organisation = value,
+                "organisation_other" => form.organisation_other = value,
+                "position" => form.position = value,
+                "country" => form.country = value,
+                "language" => form.language = value,
+                "timezone" => form.timezone = value,
+                "needs" => form.needs = value,
+                "csrf_token" => form.csrf_token = value,
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// Parses every field with the registration form's parsers, collecting every error.
+    pub fn parse(&self) -> Result<DetailsInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let details = DetailFields {
+            name: &self.name,
+            organisation: &self.organisation,
+            organisation_other: &self.organisation_other,
+            position: &self.position,
+            country: &self.country,
+            language: &self.language,
+            timezone: &self.timezone,
+            needs: &self.needs,
+        }
+        .parse(&mut errors);
+        let email = parse_email("email", &self.email).map_err(|e| errors.push(e)).ok();
+        match (details, email) {
+            (Some(details), Some(email)) if errors.is_empty() => {
+                Ok(DetailsInput { details, email_normalized: email.to_lowercase(), email })
+            }
+            _ => Err(errors),
+        }
     }
 }
 
@@ -305,7 +414,7 @@ mod tests {
             name: "Amina Diallo".into(),
             email: "amina.diallo@accra.gov.gh".into(),
             organisation: "0193a1b2-0000-7000-8000-000000000001".into(),
-            country: "Ghana".into(),
+            country: "GH".into(),
             language: "fr".into(),
             consent: Some("on".into()),
             ..Default::default()
@@ -378,7 +487,7 @@ mod tests {
     fn the_country_is_required_only_for_an_organisation_outside_the_list() {
         let mut form = valid_form();
         form.country = String::new();
-        assert_eq!(form.parse().expect("listed member").country, "");
+        assert_eq!(form.parse().expect("listed member").country, None);
         form.organisation = "other".into();
         form.organisation_other = "Ciudad de Ejemplo".into();
         assert_eq!(

@@ -195,7 +195,8 @@ impl SessionForm {
         if language.is_none() {
             errors.push(FieldError::new("language", "error-language"));
         }
-        let zone: Option<Tz> = self.timezone.trim().parse().ok();
+        // A zone of the picker's canonical list (an alias is taken as its canonical zone).
+        let zone: Option<Tz> = super::time_zone::canonical(&self.timezone).and_then(|z| z.name.parse().ok());
         if zone.is_none() {
             errors.push(FieldError::new("timezone", "admin-error-timezone"));
         }

@@ -175,6 +175,8 @@ text_enum! {
         Confirm = "confirm",
         /// See, change, cancel or erase the registration.
         Manage = "manage",
+        /// Confirm a new email address asked for from the manage page (sent to that address).
+        EmailChange = "email_change",
     }
 }
 

@@ -277,6 +277,35 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
                 calendar,
             }
         }
+        MessageKind::DetailsChanged => content(
+            "email-details-changed-subject",
+            vec![hello, i18n.t("email-details-changed-body"), i18n.t("email-details-changed-not-you")],
+            session_facts(ctx, confirmed),
+            Some(manage),
+        ),
+        // Sent to an address nobody has confirmed yet: the name is not repeated to it.
+        MessageKind::EmailChangeRequest => content(
+            "email-change-request-subject",
+            vec![
+                i18n.t("email-hello-neutral"),
+                i18n.t("email-change-request-body"),
+                i18n.t("email-change-request-ignore"),
+            ],
+            session_facts(ctx, false),
+            ctx.confirm_link
+                .as_ref()
+                .map(|url| Action { label: i18n.t("email-change-request-action"), url: url.clone() }),
+        ),
+        // The old address hears of the change, without a link into the registration.
+        MessageKind::EmailChanged => EmailContent {
+            footer: vec![i18n.t("email-footer-why")],
+            ..content(
+                "email-address-changed-subject",
+                vec![hello, i18n.t("email-address-changed-body"), i18n.t("email-address-changed-not-you")],
+                Vec::new(),
+                None,
+            )
+        },
     }
 }
 

@@ -186,3 +186,35 @@ fn into_error(page: Result<HttpResponse, AppError>) -> actix_web::Error {
         Err(e) => e.into(),
     }
 }
+
+/// A live link that confirms a new email address (mailed to that address), with the
+/// registration and session it is for.
+pub struct EmailChangeLink {
+    link: LinkToken,
+    pub registration: Registration,
+    pub session: Session,
+}
+
+impl EmailChangeLink {
+    pub fn token(&self) -> &str {
+        &self.link.token
+    }
+
+    /// The link stopped working between its lookup and its use: the refusal page.
+    pub async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
+        self.link.refused(state).await
+    }
+}
+
+impl FromRequest for EmailChangeLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (link, registration, session) = open(&req, TokenPurpose::EmailChange).await?;
+            Ok(EmailChangeLink { link, registration, session })
+        })
+    }
+}

@@ -28,6 +28,11 @@ crate::domain::text_enum! {
         RemindersOn = "reminders-on",
         EraseUnconfirmed = "erase-unconfirmed",
         Choices = "choices",
+        DetailsSaved = "details-saved",
+        DetailsEmailPending = "details-email-pending",
+        DetailsUnchanged = "details-unchanged",
+        EmailChanged = "email-changed",
+        EmailTaken = "email-taken",
     }
 }
 
@@ -43,6 +48,11 @@ impl Notice {
             Notice::RemindersOn => "flash-reminders-on",
             Notice::EraseUnconfirmed => "flash-erase-unconfirmed",
             Notice::Choices => "flash-choices-saved",
+            Notice::DetailsSaved => "flash-details-saved",
+            Notice::DetailsEmailPending => "flash-details-email-pending",
+            Notice::DetailsUnchanged => "flash-details-unchanged",
+            Notice::EmailChanged => "flash-email-changed",
+            Notice::EmailTaken => "flash-email-taken",
         }
     }
 }
@@ -195,6 +205,7 @@ pub async fn manage(
     })
     .await?;
     let status = registration.status;
+    let country = super::manage_details::country_label(i18n, &registration);
     let session_cancelled = session.is_cancelled();
     let status_text = if session_cancelled {
         i18n.t("session-cancelled")
@@ -226,7 +237,7 @@ pub async fn manage(
         email: registration.email,
         organisation,
         position: registration.position,
-        country: registration.country,
+        country,
         language_label: i18n.language_name(&registration.language),
         needs: registration.needs,
         reminders_on: !registration.reminders_opt_out,

@@ -14,11 +14,13 @@ pub mod errors;
 pub mod forms;
 pub mod links;
 pub mod manage;
+pub mod manage_details;
 pub mod metrics;
 pub mod multipart;
 pub mod one_click;
 pub mod page_cache;
 pub mod photos;
+pub mod pickers;
 pub mod public;
 pub mod registration;
 pub mod server;
@@ -66,7 +68,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manage/{token}/announcements/on", web::post().to(announcements_opt_out::announcements_on))
         .route("/manage/{token}/choices", web::post().to(manage::set_choices))
         .route("/manage/{token}/data.json", web::get().to(manage::download_data))
-        .route("/manage/{token}/erase", web::post().to(manage::erase_data));
+        .route("/manage/{token}/erase", web::post().to(manage::erase_data))
+        .route("/manage/{token}/details", web::get().to(manage_details::details_form))
+        .route("/manage/{token}/details", web::post().to(manage_details::save_details))
+        .route("/email-change/{token}", web::get().to(manage_details::email_change_page))
+        .route("/email-change/{token}", web::head().to(manage_details::email_change_page))
+        .route("/email-change/{token}", web::post().to(manage_details::confirm_email_change));
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

@@ -9,6 +9,9 @@ use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status,
 use super::client::rate_key;
 use super::errors::AppError;
 use super::forms::FieldErrors;
+use super::pickers::{
+    CountryOption, ZoneHints, ZonePicker, accept_language_country, country_options, posted, zone_picker,
+};
 use super::state::{AppState, run_db};
 use super::view::SessionTexts;
 use crate::db;
@@ -16,7 +19,7 @@ use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
 use crate::db::models::Session;
 use crate::db::registrations::{RateLimit, Submission, SubmitOutcome};
-use crate::domain::{FieldError, Language, RegistrationForm};
+use crate::domain::{CountryCode, FieldError, Language, RegistrationForm};
 use crate::i18n::I18n;
 use crate::when::When;
 
@@ -41,9 +44,25 @@ struct RegisterPage {
     csrf_token: String,
     members: Vec<Organisation>,
     partners: Vec<Organisation>,
-    countries: Vec<String>,
+    countries: Vec<CountryOption>,
     language_choices: Vec<LanguageOption>,
-    timezones: Vec<&'static str>,
+    zone_picker: ZonePicker,
+}
+
+/// What the page's time zone picker starts from besides the form: the browser's country and
+/// a search asked for with the form's "find" button.
+#[derive(Default)]
+struct ZoneRequest {
+    browser_country: Option<CountryCode>,
+    search: Option<String>,
+}
+
+/// The languages offered for emails, `chosen` selected.
+pub fn language_options(chosen: Language) -> Vec<LanguageOption> {
+    Language::ALL
+        .iter()
+        .map(|l| LanguageOption { code: l.code(), name: l.native_name(), current: *l == chosen })
+        .collect()
 }
 
 struct FormContext {
@@ -73,12 +92,19 @@ fn register_page(
     form: RegistrationForm,
     errors: &[FieldError],
     form_problem: Option<String>,
+    zones: ZoneRequest,
 ) -> RegisterPage {
     let session = &ctx.detail.session;
     let chosen_language = Language::parse(&form.language).unwrap_or(i18n.lang);
-    let mut countries: Vec<String> = ctx.organisations.iter().map(|o| o.country.clone()).collect();
-    countries.sort();
-    countries.dedup();
+    let zone_picker = zone_picker(
+        i18n,
+        ZoneHints {
+            chosen: &form.timezone,
+            country: CountryCode::parse(&form.country).or(zones.browser_country),
+            session_zone: &session.timezone,
+            search: zones.search.as_deref(),
+        },
+    );
     let (members, partners): (Vec<_>, Vec<_>) = ctx.organisations.into_iter().partition(|o| o.is_member());
     RegisterPage {
         slug: session.slug.clone(),
@@ -90,12 +116,9 @@ fn register_page(
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
         members,
         partners,
-        countries,
-        language_choices: Language::ALL
-            .iter()
-            .map(|l| LanguageOption { code: l.code(), name: l.native_name(), current: *l == chosen_language })
-            .collect(),
-        timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect(),
+        countries: country_options(i18n, &form.country),
+        language_choices: language_options(chosen_language),
+        zone_picker,
         form,
         i18n,
         chrome,
@@ -124,6 +147,7 @@ fn closed_page(
 }
 
 pub async fn registration_form(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     i18n: I18n,
@@ -135,7 +159,8 @@ pub async fn registration_form(
         return closed_page(i18n, chrome, &ctx.detail.session, StatusCode::OK);
     }
     let form = RegistrationForm { language: i18n.lang.code().into(), ..Default::default() };
-    html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None))
+    let zones = ZoneRequest { browser_country: accept_language_country(&req), search: None };
+    html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None, zones))
 }
 
 /// The registration form shown again, with what was typed and why it was not accepted.
@@ -145,6 +170,7 @@ struct FormAgain<'a> {
     i18n: I18n,
     chrome: Chrome,
     seed: &'a CsrfSeed,
+    browser_country: Option<CountryCode>,
 }
 
 impl FormAgain<'_> {
@@ -155,8 +181,21 @@ impl FormAgain<'_> {
         problem: Option<String>,
         status: StatusCode,
     ) -> Result<HttpResponse, AppError> {
+        self.show_with_search(form, errors, problem, status, None).await
+    }
+
+    async fn show_with_search(
+        self,
+        form: RegistrationForm,
+        errors: &[FieldError],
+        problem: Option<String>,
+        status: StatusCode,
+        search: Option<String>,
+    ) -> Result<HttpResponse, AppError> {
         let ctx = load_form_context(self.state, self.slug, self.i18n).await?;
-        let page = register_page(self.state, ctx, self.i18n, self.chrome, self.seed, form, errors, problem);
+        let zones = ZoneRequest { browser_country: self.browser_country, search };
+        let page =
+            register_page(self.state, ctx, self.i18n, self.chrome, self.seed, form, errors, problem, zones);
         html_with_status(page, status)
     }
 }
@@ -171,7 +210,14 @@ pub async fn register(
     seed: CsrfSeed,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = RegistrationForm::from_pairs(form.into_inner());
+    let pairs = form.into_inner();
+    // The picker's "find" button with a search typed: the form comes back with the zones
+    // found, everything typed kept, nothing registered.
+    let search = posted(&pairs, "timezone_search")
+        .map(str::trim)
+        .filter(|q| !q.is_empty() && posted(&pairs, "find_zone").is_some())
+        .map(str::to_owned);
+    let form = RegistrationForm::from_pairs(pairs);
     let slug = slug.into_inner();
     // The session alone on the way in (one query); the form's page with its lists of
     // organisations and zones is loaded only when it has to be shown again.
@@ -183,11 +229,15 @@ pub async fn register(
     if !session.registration_open(now) {
         return closed_page(i18n, chrome, &session, StatusCode::CONFLICT);
     }
-    let again = FormAgain { state: &state, slug, i18n, chrome, seed: &seed };
+    let browser_country = accept_language_country(&req);
+    let again = FormAgain { state: &state, slug, i18n, chrome, seed: &seed, browser_country };
     if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
         // An expired or missing token: keep everything typed and ask to send it again.
         let problem = Some(i18n.t("error-form-expired"));
         return again.show(form, &[], problem, StatusCode::FORBIDDEN).await;
+    }
+    if let Some(search) = search {
+        return again.show_with_search(form, &[], None, StatusCode::OK, Some(search)).await;
     }
     if form.is_bot() {
         tracing::info!("honeypot field filled; request dropped");

@@ -28,7 +28,7 @@ impl<'a> Person<'a> {
             email,
             organisation: None,
             other: Some("Elsewhere"),
-            country: "Spain",
+            country: "ES",
             status,
             attended: None,
         }
@@ -146,10 +146,10 @@ async fn the_list_shows_counts_and_finds_registrations_by_search_filter_and_page
     let cdmx = app.create_member("Ciudad de México - CDMX", "Mexico").await;
     app.insert_confirmed(&session.id, 52, "en", Duration::days(1)).await;
     let mut ana = Person::new("Ana Torres", "ana.torres@cdmx.gob.mx", "confirmed");
-    (ana.organisation, ana.country, ana.attended) = (Some(cdmx.as_str()), "Mexico", Some(true));
+    (ana.organisation, ana.country, ana.attended) = (Some(cdmx.as_str()), "MX", Some(true));
     add(&app, &session.id, ana).await;
     let mut claire = Person::new("Claire Martin", "claire@grandparis.fr", "waitlisted");
-    (claire.organisation, claire.country) = (Some(paris.as_str()), "France");
+    (claire.organisation, claire.country) = (Some(paris.as_str()), "FR");
     add(&app, &session.id, claire).await;
     add(&app, &session.id, Person::new("Pending Person", "pending@x.org", "pending")).await;
     add(&app, &session.id, Person::new("Awaiting Person", "awaiting@x.org", "awaiting_approval")).await;
@@ -203,7 +203,7 @@ async fn the_list_shows_counts_and_finds_registrations_by_search_filter_and_page
     let (_, found) = get_text(&client, format!("{base}?organisation={cdmx}")).await;
     assert_eq!(row_count(&found), 1);
     assert!(found.contains("Ana Torres"));
-    let (_, found) = get_text(&client, format!("{base}?country=Spain&status=confirmed")).await;
+    let (_, found) = get_text(&client, format!("{base}?country=ES&status=confirmed")).await;
     assert_eq!(row_count(&found), 50, "52 bulk + 2 others confirmed in Spain, first page");
     assert!(found.contains("54 registrations match."));
     let (_, found) = get_text(&client, format!("{base}?organisation=other&q=person")).await;

@@ -17,7 +17,7 @@ async fn pending_registrations(app: &TestApp, session_id: &str, n: usize) -> Vec
                 .map(|i| {
                     let email = format!("person{i}@race.example.org");
                     let input = RegistrationInput {
-                        country: "Spain".into(),
+                        country: convoca::domain::CountryCode::parse("ES"),
                         ..RegistrationInput::sample(&format!("Person {i}"), &email, "Race City")
                     };
                     registrations::submit_within_limit(conn, &session.id, &input, None, now).expect("submit");

@@ -579,7 +579,7 @@ impl TestApp {
                     let email = format!("bulk{i}-{}@members.example.org", &id[id.len() - 6..]);
                     let details = RegistrationDetails {
                         organisation_other: Some("Somewhere".into()),
-                        country: "Spain".into(),
+                        country: "ES".into(),
                         language: language.clone(),
                         ..RegistrationDetails::sample(&format!("Bulk {i}"), &email, at)
                     };

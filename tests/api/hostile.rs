@@ -972,7 +972,16 @@ async fn the_registration_form_survives_every_payload(engine: Engine) {
         ],
     )
     .optional(&["newsletter", "listed", "website"])
-    .typed(&["organisation", "language", "timezone", "consent", "newsletter", "listed", "website"]);
+    .typed(&[
+        "organisation",
+        "country",
+        "language",
+        "timezone",
+        "consent",
+        "newsletter",
+        "listed",
+        "website",
+    ]);
     fuzz_form(&mut probe, &client, &token, &form).await;
     let mut listed = form;
     listed.fields.retain(|(k, _)| *k != "organisation");
@@ -986,13 +995,13 @@ async fn the_registration_form_survives_every_payload(engine: Engine) {
         ("name", "<script>alert(1)</script> Diallo"),
         ("position", "\"><img src=x onerror=alert(1)>"),
         ("organisation_other", "' autofocus onfocus='alert(1)"),
-        ("country", "<svg/onload=alert(1)>"),
         ("needs", "Line one\r\n<script>alert(2)</script>"),
     ];
     let mut fields: Vec<(String, String)> = vec![
         ("csrf_token".into(), enc(&token)),
         ("email".into(), enc("amina.hostile@members.example.org")),
         ("organisation".into(), "other".into()),
+        ("country".into(), "GH".into()),
         ("language".into(), "en".into()),
         ("timezone".into(), enc("Africa/Accra")),
         ("consent".into(), "yes".into()),
@@ -1035,7 +1044,7 @@ async fn the_registration_form_survives_every_payload(engine: Engine) {
         probe.get(&admin, &format!("/admin/sessions/{}/registrations/{id}", session.id)).await.body;
     let list = format!("/admin/sessions/{}/registrations?q=amina.hostile", session.id);
     let list = probe.get(&admin, &list).await.body;
-    for (field, value) in &hostile[..4] {
+    for (field, value) in &hostile[..3] {
         for (page, html) in [("manage", &manage_page), ("admin registration", &admin_page)] {
             assert!(html.contains(&escaped(value)), "{field} shown escaped on the {page} page");
         }

@@ -235,7 +235,12 @@ async fn stored_mail_copies_are_deleted_after_their_retention_period(engine: Eng
 async fn report(app: &TestApp, session_id: &str) -> convoca::db::reports::Report {
     let id = session_id.to_owned();
     app.db(move |conn| {
-        convoca::db::reports::report(conn, &convoca::db::reports::Scope::Session(id)).expect("report")
+        convoca::db::reports::report(
+            conn,
+            &convoca::db::reports::Scope::Session(id),
+            convoca::domain::Language::En,
+        )
+        .expect("report")
     })
     .await
 }

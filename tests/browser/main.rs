@@ -13,6 +13,7 @@ mod accessibility;
 mod browser;
 mod organiser;
 mod registration;
+mod self_service;
 
 use convoca::domain::Language;
 use convoca::i18n::I18n;

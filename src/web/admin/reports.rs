@@ -40,6 +40,7 @@ struct Loaded {
 }
 
 async fn load(cx: &AdminContext, scope: Scope) -> Result<Loaded, AppError> {
+    let language = cx.i18n().lang;
     cx.find(move |conn| {
         let db::reports::Scopes { series, sessions } = db::reports::scopes(conn)?;
         let title = match &scope {
@@ -53,7 +54,7 @@ async fn load(cx: &AdminContext, scope: Scope) -> Result<Loaded, AppError> {
                 None => return Ok(None),
             },
         };
-        let report = db::reports::report(conn, &scope)?;
+        let report = db::reports::report(conn, &scope, language)?;
         Ok(Some(Loaded { report, series, sessions, title }))
     })
     .await
@@ -132,6 +133,7 @@ pub async fn report_csv(cx: AdminContext, query: web::Query<ReportQuery>) -> Res
         rows.push(csv_line("other", &report.other));
     }
     rows.extend(report.countries.iter().map(|l| csv_line("country", l)));
+    rows.extend(report.unmatched_countries.iter().map(|l| csv_line("country (unrecognised text)", l)));
     rows.push(csv_line("total", &report.total));
     let mut body = UTF8_BOM.to_vec();
     body.extend(csv_bytes(rows)?);

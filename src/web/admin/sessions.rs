@@ -87,7 +87,8 @@ struct FormPage {
     errors: FieldErrors,
     series: Vec<Choice>,
     languages: Vec<Choice>,
-    timezones: Vec<&'static str>,
+    /// Canonical zones by region.
+    timezones: Vec<(&'static str, Vec<crate::domain::time_zone::Zone>)>,
     translations: Vec<TranslationFields>,
 }
 
@@ -145,7 +146,7 @@ fn form_page(
                 selected: form.language == l.code(),
             })
             .collect(),
-        timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect(),
+        timezones: crate::domain::time_zone::by_region(),
         admin,
         session_id,
         form,
