@@ -96,6 +96,7 @@ impl Worker {
                 // or ticks in that window do no harm.
                 if now.format("%H:%M").to_string().starts_with("03:0") {
                     db::rate::trim(&mut conn, now)?;
+                    db::password_reset::purge(&mut conn, now)?;
                     db::optimize(&mut conn)?;
                     let done = db::schedule::apply_retention(
                         &mut conn,
@@ -310,6 +311,8 @@ enum Claim {
     Abandon(String),
     /// `convoca mail-test`: to this mailbox, about no registration.
     Test(Mailbox),
+    /// A password reset: to this organiser, with the path of the link just minted.
+    Reset(Mailbox, String),
 }
 
 /// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
@@ -376,6 +379,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
             to.map_or_else(|| Claim::Abandon("the test message names no valid address".into()), Claim::Test)
         );
     }
+    if kind == MessageKind::OrganiserPasswordReset {
+        return reset_claim(conn, message, now);
+    }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
@@ -420,6 +426,27 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     })))
 }
 
+/// A password reset for the organiser named in the payload: a fresh link (ending the older
+/// ones), unless the account is gone or disabled since it was asked for.
+fn reset_claim(
+    conn: &mut db::AnyConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
+    let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+    let Some(id) = payload.get("organiser_id").and_then(serde_json::Value::as_str) else {
+        return Ok(Claim::Abandon("the reset names no account".into()));
+    };
+    let Some(organiser) = db::organisers::by_id(conn, id)?.filter(|o| o.active) else {
+        return Ok(Claim::Skip("the account is gone or disabled".into()));
+    };
+    let Ok(address) = organiser.email.parse() else {
+        return Ok(Claim::Abandon("the account's address is not valid".into()));
+    };
+    let token = db::password_reset::mint(conn, &organiser.id, now)?;
+    Ok(Claim::Reset(Mailbox::new(Some(organiser.name), address), format!("/admin/reset/{token}")))
+}
+
 /// Writes one claimed message, outside any transaction.
 fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow::Result<Prepared> {
     let ready = match claim {
@@ -427,6 +454,7 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         Claim::Skip(reason) => return Ok(Prepared::Skip(reason)),
         Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
         Claim::Test(to) => return test_message(settings, message, to),
+        Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
     };
     let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
@@ -459,6 +487,7 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         Recipient::Registrant => Some(registration.email.as_str()),
         Recipient::PendingAddress => registration.pending_email.as_deref(),
         Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
+        Recipient::Organiser => None,
     }
     .context("the message's recipient is not recorded")?;
     let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);
@@ -480,6 +509,29 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
 fn test_message(settings: &Settings, message: &OutboxMessage, to: Mailbox) -> anyhow::Result<Prepared> {
     let i18n = I18n::new(Language::En);
     let content = crate::email::messages::test_message(i18n, &settings.link("/"));
+    let (text, html) = content.render(i18n).context("rendering the email")?;
+    let outgoing = Outgoing {
+        to,
+        subject: content.subject,
+        text,
+        html,
+        message_id: message_id_for(settings, &message.id),
+        calendar: None,
+        list: None,
+    };
+    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
+}
+
+/// A password reset mail, in English (no language is stored for organisers).
+fn reset_message(
+    settings: &Settings,
+    message: &OutboxMessage,
+    to: Mailbox,
+    path: &str,
+) -> anyhow::Result<Prepared> {
+    let i18n = I18n::new(Language::En);
+    let name = to.name.clone().unwrap_or_default();
+    let content = crate::email::messages::password_reset_message(i18n, &name, &settings.link(path));
     let (text, html) = content.render(i18n).context("rendering the email")?;
     let outgoing = Outgoing {
         to,

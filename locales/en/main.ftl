@@ -288,3 +288,10 @@ announcements-off-body = Stop the organisers' announcements for "{ $title }"? Yo
 announcements-off-confirm = Stop announcements
 privacy-control = The link in each of our emails (your manage link) shows what we hold about you and lets you download it, change your details and choices, cancel your registration or erase your data at once; a new email address is used only once you confirm it from that mailbox, and the old one is then told.
 
+email-password-reset-subject = Reset your Convoca password
+email-password-reset-body = Someone (we hope you) asked to reset the password of your organiser account. The button below lets you choose a new one; it works once, for { $minutes } minutes.
+email-password-reset-ignore = If you did not ask for this, ignore this message: your password stays as it is.
+email-password-reset-action = Choose a new password
+reset-link-again-body = Password reset links work once, for 30 minutes, and a newer link ends the older ones. Ask for a new one.
+reset-link-again = Ask for a new link
+privacy-organiser-security = For organiser accounts we keep the name, email address, role, a hash of the password, the second factor and hashes of its recovery codes, the sign-in sessions (browser and address) and a log of security events; password reset links are stored only as hashes, work for 30 minutes and are deleted once expired, and all of these go with the account.

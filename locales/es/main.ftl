@@ -288,3 +288,10 @@ announcements-off-body = ¿Dejar de recibir los anuncios de la organización sob
 announcements-off-confirm = Dejar de recibir anuncios
 privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, modificar sus datos y preferencias, cancelar su inscripción o borrar sus datos de inmediato; una nueva dirección de correo solo se usa una vez confirmada desde ese buzón, y la anterior recibe entonces un aviso.
 
+email-password-reset-subject = Restablecer su contraseña de Convoca
+email-password-reset-body = Alguien (esperamos que usted) pidió restablecer la contraseña de su cuenta de organizador. El botón de abajo le permite elegir una nueva; funciona una sola vez, durante { $minutes } minutos.
+email-password-reset-ignore = Si no lo pidió, ignore este mensaje: su contraseña no cambia.
+email-password-reset-action = Elegir una contraseña nueva
+reset-link-again-body = Los enlaces para restablecer la contraseña funcionan una sola vez, durante 30 minutos, y un enlace más reciente anula los anteriores. Pida uno nuevo.
+reset-link-again = Pedir un enlace nuevo
+privacy-organiser-security = De las cuentas de organizador guardamos el nombre, la dirección de correo, el rol, un hash de la contraseña, el segundo factor y los hashes de sus códigos de recuperación, las sesiones iniciadas (navegador y dirección) y un registro de eventos de seguridad; los enlaces para restablecer la contraseña se guardan solo como hash, valen 30 minutos y se borran al caducar, y todo ello se borra con la cuenta.

@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod organisers;
 pub mod outbox;
 pub mod panels;
+pub mod password_reset;
 pub mod privacy;
 pub mod rate;
 pub mod registrations;

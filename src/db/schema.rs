@@ -312,6 +312,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_version,
     newsletter_subscribers,
     data_migrations,
+    organiser_reset_tokens,
 );
 
 diesel::table! {
@@ -321,3 +322,15 @@ diesel::table! {
         details -> Text,
     }
 }
+
+diesel::table! {
+    organiser_reset_tokens (token_hash) {
+        token_hash -> Text,
+        organiser_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(organiser_reset_tokens -> organisers (organiser_id));

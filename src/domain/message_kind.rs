@@ -37,6 +37,9 @@ text_enum! {
         EmailChangeRequest = "email_change_request",
         /// The new address was confirmed: sent to the address it replaced.
         EmailChanged = "email_changed",
+        /// "Reset your password": to an organiser account named in its payload (no
+        /// registration), with a fresh reset link.
+        OrganiserPasswordReset = "organiser_password_reset",
     }
 }
 
@@ -115,6 +118,8 @@ pub enum Recipient {
     PendingAddress,
     /// The address a confirmed change replaced (named in the message's payload).
     PreviousAddress,
+    /// The organiser account named in the message's payload.
+    Organiser,
 }
 
 impl MessageKind {
@@ -141,6 +146,7 @@ impl MessageKind {
             Self::MailTest => true,
             Self::DetailsChanged | Self::EmailChanged => true,
             Self::EmailChangeRequest => now.email_change_pending,
+            Self::OrganiserPasswordReset => true,
         }
     }
 
@@ -149,6 +155,7 @@ impl MessageKind {
         match self {
             Self::EmailChangeRequest => Recipient::PendingAddress,
             Self::EmailChanged => Recipient::PreviousAddress,
+            Self::OrganiserPasswordReset => Recipient::Organiser,
             _ => Recipient::Registrant,
         }
     }
@@ -192,7 +199,8 @@ impl MessageKind {
             | Self::MailTest
             | Self::DetailsChanged
             | Self::EmailChangeRequest
-            | Self::EmailChanged => None,
+            | Self::EmailChanged
+            | Self::OrganiserPasswordReset => None,
         }
     }
 
@@ -220,7 +228,8 @@ impl MessageKind {
             | Self::MailTest
             | Self::DetailsChanged
             | Self::EmailChangeRequest
-            | Self::EmailChanged => None,
+            | Self::EmailChanged
+            | Self::OrganiserPasswordReset => None,
         }
     }
 }
@@ -312,7 +321,7 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 17);
+        assert_eq!(MessageKind::ALL.len(), 18);
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
         assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }

@@ -226,6 +226,8 @@ text_enum! {
         SecondFactorRequired = "policy.second_factor",
         CsrfRefused = "csrf.refused",
         LinkGuessRefused = "link_guess.refused",
+        PasswordResetRequested = "password.reset_requested",
+        PasswordResetCompleted = "password.reset",
     }
 }
 

@@ -87,6 +87,24 @@ pub fn test_message(i18n: I18n, base: &str) -> EmailContent {
     }
 }
 
+/// "Reset your password", to an organiser: the link, how long it works, and what to do when
+/// one did not ask for it.
+pub fn password_reset_message(i18n: I18n, name: &str, link: &str) -> EmailContent {
+    EmailContent {
+        subject: i18n.t("email-password-reset-subject"),
+        heading: i18n.t("email-password-reset-subject"),
+        paragraphs: vec![
+            i18n.t1("email-hello", "name", name),
+            i18n.t1("email-password-reset-body", "minutes", 30),
+            i18n.t("email-password-reset-ignore"),
+        ],
+        facts: Vec::new(),
+        action: Some(Action { label: i18n.t("email-password-reset-action"), url: link.to_owned() }),
+        footer: Vec::new(),
+        calendar: None,
+    }
+}
+
 /// "in 7 days", "tomorrow"-free and exact: days, hours or minutes, with plurals.
 pub fn relative_time(i18n: I18n, minutes: i64) -> String {
     if minutes >= 1440 && minutes % 1440 == 0 {
@@ -249,6 +267,9 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch)
         }
         MessageKind::MailTest => test_message(i18n, &ctx.catalogue_link),
+        // Never queued for a registration: the worker writes it to the organiser with
+        // `password_reset_message` and the link it mints.
+        MessageKind::OrganiserPasswordReset => test_message(i18n, &ctx.catalogue_link),
         MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");

@@ -37,10 +37,16 @@ struct LinkToken {
     key: String,
     i18n: I18n,
     chrome: Chrome,
+    /// Where the refusal page sends the person for a new link, when there is such a page.
+    again: Option<&'static str>,
 }
 
 impl LinkToken {
     async fn check(req: &HttpRequest) -> Result<Self, actix_web::Error> {
+        Self::check_with(req, None).await
+    }
+
+    async fn check_with(req: &HttpRequest, again: Option<&'static str>) -> Result<Self, actix_web::Error> {
         let state = app_state(req)?;
         let i18n = I18n::new(language_of(req));
         let link = LinkToken {
@@ -48,6 +54,7 @@ impl LinkToken {
             key: rate_key("token", req, &state.settings),
             i18n,
             chrome: Chrome::new(req, i18n),
+            again,
         };
         let (key, now) = (link.key.clone(), state.clock.now());
         let window = Duration::seconds(GUESS_WINDOW_SECONDS);
@@ -79,7 +86,7 @@ impl LinkToken {
 
     fn page(&self, status: StatusCode) -> Result<HttpResponse, AppError> {
         let wait = status == StatusCode::TOO_MANY_REQUESTS;
-        let page = LinkInvalidPage { i18n: self.i18n, chrome: self.chrome.clone(), wait };
+        let page = LinkInvalidPage { i18n: self.i18n, chrome: self.chrome.clone(), wait, again: self.again };
         let mut res = private(html_with_status(page, status)?);
         if wait {
             // No guess is counted while refused, so the window is the longest wait there is.
@@ -163,6 +170,7 @@ struct LinkInvalidPage {
     i18n: I18n,
     chrome: Chrome,
     wait: bool,
+    again: Option<&'static str>,
 }
 
 /// Pages and files opened by an emailed link: never stored by a cache, and the link (which
@@ -215,6 +223,46 @@ impl FromRequest for EmailChangeLink {
         Box::pin(async move {
             let (link, registration, session) = open(&req, TokenPurpose::EmailChange).await?;
             Ok(EmailChangeLink { link, registration, session })
+        })
+    }
+}
+
+/// A live organiser password reset link (`/admin/reset/{token}`), with the account it opens.
+/// Refused like every emailed link, the page pointing to where a new one is asked for.
+pub struct ResetLink {
+    link: LinkToken,
+    pub organiser: crate::db::organisers::Organiser,
+}
+
+/// Where an organiser asks for a reset link.
+pub const RESET_REQUEST_PATH: &str = "/admin/reset";
+
+impl ResetLink {
+    pub fn token(&self) -> &str {
+        &self.link.token
+    }
+
+    /// The link stopped working between its lookup and its use: the refusal page.
+    pub async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
+        self.link.refused(state).await
+    }
+}
+
+impl FromRequest for ResetLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let link = LinkToken::check_with(&req, Some(RESET_REQUEST_PATH)).await?;
+            let state = app_state(&req)?;
+            let (token, now) = (link.token.clone(), state.clock.now());
+            let found = run_db(&state, move |conn| db::password_reset::live(conn, &token, now)).await?;
+            match found {
+                Some(organiser) => Ok(ResetLink { link, organiser }),
+                None => Err(into_error(link.refused(&state).await)),
+            }
         })
     }
 }

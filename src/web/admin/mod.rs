@@ -11,6 +11,7 @@ pub mod context;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
+pub mod password_reset;
 pub mod privacy;
 pub mod registrations;
 pub mod reports;
@@ -36,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/login/code", web::get().to(two_factor::code_form))
             .route("/login/code", web::post().to(two_factor::submit_code))
             .route("/logout", web::post().to(auth::logout))
+            .route("/reset", web::get().to(password_reset::request_form))
+            .route("/reset", web::post().to(password_reset::request_reset))
+            .route("/reset/{token}", web::get().to(password_reset::reset_form))
+            .route("/reset/{token}", web::post().to(password_reset::reset))
             .route("/two-factor", web::get().to(two_factor::page))
             .route("/two-factor", web::post().to(two_factor::enrol))
             .route("/two-factor/disable", web::post().to(two_factor::disable))

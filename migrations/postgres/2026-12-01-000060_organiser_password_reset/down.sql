@@ -1,0 +1,1 @@
+DROP TABLE organiser_reset_tokens;
