@@ -286,7 +286,7 @@ manage-announcements-start = Send me announcements again
 announcements-off-title = Stop announcements
 announcements-off-body = Stop the organisers' announcements for "{ $title }"? You stay registered, and we still send you the confirmation, reminders and any change to the webinar.
 announcements-off-confirm = Stop announcements
-privacy-control = The link in each of our emails (your manage link) shows what we hold about you and lets you download it, change your details and choices, cancel your registration or erase your data at once; a new email address is used only once you confirm it from that mailbox, and the old one is then told.
+privacy-organiser-security = Organisers' accounts: each signed-in session keeps when it began and was last used, the browser's name and the address it came from, shown to the organiser on their own list and removed when the session ends or expires; the security log keeps sign-ins, failed attempts and account changes with the organiser's email and the address of the sign-in, for administrators. Registrants' addresses are never kept there. A password reset link is stored only as a hash, works once for 30 minutes, and is deleted once expired or when the account goes.
 
 email-password-reset-subject = Reset your Convoca password
 email-password-reset-body = Someone (we hope you) asked to reset the password of your organiser account. The button below lets you choose a new one; it works once, for { $minutes } minutes.
@@ -294,4 +294,3 @@ email-password-reset-ignore = If you did not ask for this, ignore this message: 
 email-password-reset-action = Choose a new password
 reset-link-again-body = Password reset links work once, for 30 minutes, and a newer link ends the older ones. Ask for a new one.
 reset-link-again = Ask for a new link
-privacy-organiser-security = For organiser accounts we keep the name, email address, role, a hash of the password, the second factor and hashes of its recovery codes, the sign-in sessions (browser and address) and a log of security events; password reset links are stored only as hashes, work for 30 minutes and are deleted once expired, and all of these go with the account.

@@ -286,7 +286,7 @@ manage-announcements-start = Volver a recibir anuncios
 announcements-off-title = Dejar de recibir anuncios
 announcements-off-body = ¿Dejar de recibir los anuncios de la organización sobre «{ $title }»? Su inscripción se mantiene y le seguiremos enviando la confirmación, los recordatorios y cualquier cambio del webinario.
 announcements-off-confirm = Dejar de recibir anuncios
-privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, modificar sus datos y preferencias, cancelar su inscripción o borrar sus datos de inmediato; una nueva dirección de correo solo se usa una vez confirmada desde ese buzón, y la anterior recibe entonces un aviso.
+privacy-organiser-security = Cuentas de los organizadores: cada sesión iniciada guarda cuándo empezó y cuándo se usó por última vez, el nombre del navegador y la dirección de la que vino, que el organizador ve en su propia lista y que se borran al terminar o caducar la sesión; el registro de seguridad guarda, para los administradores, los accesos, los intentos fallidos y los cambios de cuenta con el correo del organizador y la dirección del acceso. Las direcciones de los inscritos nunca se guardan allí. Un enlace para restablecer la contraseña se guarda solo como hash, funciona una sola vez durante 30 minutos y se borra al caducar o con la cuenta.
 
 email-password-reset-subject = Restablecer su contraseña de Convoca
 email-password-reset-body = Alguien (esperamos que usted) pidió restablecer la contraseña de su cuenta de organizador. El botón de abajo le permite elegir una nueva; funciona una sola vez, durante { $minutes } minutos.
@@ -294,4 +294,3 @@ email-password-reset-ignore = Si no lo pidió, ignore este mensaje: su contrase�
 email-password-reset-action = Elegir una contraseña nueva
 reset-link-again-body = Los enlaces para restablecer la contraseña funcionan una sola vez, durante 30 minutos, y un enlace más reciente anula los anteriores. Pida uno nuevo.
 reset-link-again = Pedir un enlace nuevo
-privacy-organiser-security = De las cuentas de organizador guardamos el nombre, la dirección de correo, el rol, un hash de la contraseña, el segundo factor y los hashes de sus códigos de recuperación, las sesiones iniciadas (navegador y dirección) y un registro de eventos de seguridad; los enlaces para restablecer la contraseña se guardan solo como hash, valen 30 minutos y se borran al caducar, y todo ello se borra con la cuenta.

@@ -286,7 +286,7 @@ manage-announcements-start = Recevoir à nouveau les annonces
 announcements-off-title = Ne plus recevoir d'annonces
 announcements-off-body = Ne plus recevoir les annonces des organisateurs pour « { $title } » ? Vous restez inscrit·e, et nous vous envoyons toujours la confirmation, les rappels et tout changement du webinaire.
 announcements-off-confirm = Ne plus recevoir d'annonces
-privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos informations et vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement ; une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte, et l'ancienne en est alors informée.
+privacy-organiser-security = Comptes des organisateurs : chaque session connectée garde son début, sa dernière activité, le nom du navigateur et l’adresse d’où elle vient, que l’organisateur voit dans sa propre liste et qui disparaissent à la fin ou à l’expiration de la session ; le journal de sécurité garde, pour les administrateurs, les connexions, les tentatives échouées et les changements de compte avec l’adresse e-mail de l’organisateur et l’adresse de connexion. Les adresses des inscrits n’y sont jamais gardées. Un lien de réinitialisation du mot de passe n’est gardé que sous forme d’empreinte, fonctionne une seule fois pendant 30 minutes et est supprimé une fois expiré ou avec le compte.
 
 email-password-reset-subject = Réinitialiser votre mot de passe Convoca
 email-password-reset-body = Quelqu’un (vous, nous l’espérons) a demandé à réinitialiser le mot de passe de votre compte d’organisateur. Le bouton ci-dessous vous permet d’en choisir un nouveau ; il fonctionne une seule fois, pendant { $minutes } minutes.
@@ -294,4 +294,3 @@ email-password-reset-ignore = Si vous n’avez rien demandé, ignorez ce message
 email-password-reset-action = Choisir un nouveau mot de passe
 reset-link-again-body = Les liens de réinitialisation fonctionnent une seule fois, pendant 30 minutes, et un lien plus récent annule les précédents. Demandez-en un nouveau.
 reset-link-again = Demander un nouveau lien
-privacy-organiser-security = Pour les comptes d’organisateur, nous conservons le nom, l’adresse e-mail, le rôle, une empreinte du mot de passe, le second facteur et les empreintes de ses codes de secours, les sessions de connexion (navigateur et adresse) et un journal des événements de sécurité ; les liens de réinitialisation du mot de passe ne sont conservés que sous forme d’empreinte, valent 30 minutes et sont supprimés une fois expirés, et tout cela disparaît avec le compte.

@@ -24,6 +24,7 @@ mod invitations;
 mod languages;
 mod links;
 mod migrations;
+mod password_reset;
 mod monitoring;
 mod operations;
 mod performance;
