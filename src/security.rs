@@ -38,6 +38,49 @@ impl SecretKey {
     }
 }
 
+impl SecretKey {
+    /// A 256-bit key for one use, derived from this key with a fixed `label` (HMAC-SHA256 as
+    /// the pseudo-random function): rotating the secret key changes every derived key.
+    fn derive(&self, label: &str) -> chacha20poly1305::Key {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        mac.update(b"convoca derived key\0");
+        mac.update(label.as_bytes());
+        chacha20poly1305::Key::clone_from_slice(&mac.finalize().into_bytes())
+    }
+
+    /// Encrypts `plaintext` (XChaCha20-Poly1305 under the key derived for `label`, a random
+    /// nonce) bound to `context` (e.g. the owner's id: a value moved to another row does not
+    /// open). Stored as `v1.` and the nonce and ciphertext in URL-safe base64.
+    pub fn seal(&self, label: &str, context: &str, plaintext: &str) -> anyhow::Result<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit as _, Payload};
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(label));
+        let mut nonce = [0u8; 24];
+        fill_random(&mut nonce);
+        let sealed = cipher
+            .encrypt((&nonce).into(), Payload { msg: plaintext.as_bytes(), aad: context.as_bytes() })
+            .map_err(|_| anyhow::anyhow!("encrypting a stored secret"))?;
+        Ok(format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat())))
+    }
+
+    /// The plaintext of a value made by [`SecretKey::seal`] with the same label and context;
+    /// `None` when it was not (another key, label or context, or altered).
+    pub fn open(&self, label: &str, context: &str, stored: &str) -> Option<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit as _, Payload};
+        let bytes = URL_SAFE_NO_PAD.decode(stored.strip_prefix(SEALED_PREFIX)?).ok()?;
+        if bytes.len() < 24 {
+            return None;
+        }
+        let (nonce, sealed) = bytes.split_at(24);
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new(&self.derive(label));
+        let plain = cipher.decrypt(nonce.into(), Payload { msg: sealed, aad: context.as_bytes() }).ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+/// How a value made by [`SecretKey::seal`] begins (older rows may hold plain values).
+pub const SEALED_PREFIX: &str = "v1.";
+
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SecretKey(..)")
@@ -127,5 +170,23 @@ mod tests {
         assert!(!key.verify("other", "abc", &sig));
         assert!(!other.verify("csrf", "abc", &sig));
         assert!(!key.verify("csrf", "abc", "not base64 !"));
+    }
+
+    #[test]
+    fn sealed_values_open_only_with_their_key_label_and_context() {
+        let key = SecretKey::from_bytes(b"0123456789abcdef0123456789abcdef".to_vec());
+        let other = SecretKey::from_bytes(b"another key entirely, 32 bytes!!".to_vec());
+        let sealed = key.seal("totp", "organiser-1", "JBSWY3DPEHPK3PXP").expect("seal");
+        assert!(sealed.starts_with(SEALED_PREFIX) && !sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_ne!(sealed, key.seal("totp", "organiser-1", "JBSWY3DPEHPK3PXP").expect("seal"), "fresh nonce");
+        assert_eq!(key.open("totp", "organiser-1", &sealed).as_deref(), Some("JBSWY3DPEHPK3PXP"));
+        assert_eq!(key.open("totp", "organiser-2", &sealed), None, "bound to its row");
+        assert_eq!(key.open("other", "organiser-1", &sealed), None);
+        assert_eq!(other.open("totp", "organiser-1", &sealed), None);
+        let mut altered = sealed.clone().into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(key.open("totp", "organiser-1", &String::from_utf8(altered).expect("utf8")), None);
+        assert_eq!(key.open("totp", "organiser-1", "JBSWY3DPEHPK3PXP"), None);
     }
 }

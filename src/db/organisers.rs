@@ -21,7 +21,8 @@ pub struct Organiser {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    /// The second factor's secret (base32), once enrolled.
+    /// The second factor's secret once enrolled, encrypted (`SecretKey::seal`; rows enrolled
+    /// before that hold the base32 secret itself).
     pub totp_secret: Option<String>,
     /// A secret shown for enrolment and not yet confirmed by a code.
     pub totp_pending_secret: Option<String>,

@@ -19,7 +19,8 @@ pub fn set_pending_secret(conn: &mut AnyConnection, organiser_id: &str, secret: 
 }
 
 /// Turns the pending secret on, with `step` as its first used step, and replaces the recovery
-/// codes with `codes` (stored hashed). False when the pending secret is no longer `secret`.
+/// codes with `codes` (stored hashed). `secret` is the pending value as stored (encrypted by
+/// the caller); false when the pending secret is no longer that value.
 pub fn enable(
     conn: &mut AnyConnection,
     organiser_id: &str,

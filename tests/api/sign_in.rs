@@ -279,6 +279,18 @@ async fn the_second_factor_is_enrolled_asked_at_sign_in_and_each_code_works_once
         })
         .await;
     assert!(codes.iter().all(|c| !stored.contains(c)), "stored hashed");
+    assert!(codes.iter().all(|c| c.chars().filter(|c| c.is_ascii_alphanumeric()).count() == 24), "120 bits");
+    let kept: Option<String> = app
+        .db(|conn| {
+            use convoca::db::schema::organisers::dsl as o;
+            o::organisers.select(o::totp_secret).first(conn).expect("secret")
+        })
+        .await;
+    let kept = kept.expect("enrolled");
+    assert!(
+        !kept.contains(&secret) && !kept.contains(&secret.to_lowercase()),
+        "the secret is stored encrypted"
+    );
     sign_out(&app, &browser).await;
 
     // Sign-in asks for the code after the password.

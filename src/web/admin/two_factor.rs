@@ -44,6 +44,24 @@ fn totp(secret_base32: &str, account: &str) -> Result<Totp, AppError> {
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("TOTP: {e:?}")))
 }
 
+/// The label of the key that encrypts stored TOTP secrets (derived from the secret key).
+const TOTP_KEY_LABEL: &str = "totp-secret";
+
+/// A TOTP secret as stored: encrypted, bound to its account.
+fn seal_secret(state: &AppState, organiser_id: &str, secret: &str) -> Result<String, AppError> {
+    state.settings.secret_key.seal(TOTP_KEY_LABEL, organiser_id, secret).map_err(AppError::Unexpected)
+}
+
+/// The TOTP secret of a stored value. Values stored before encryption are the plain secret.
+fn open_secret(state: &AppState, organiser_id: &str, stored: &str) -> Result<String, AppError> {
+    if !stored.starts_with(crate::security::SEALED_PREFIX) {
+        return Ok(stored.to_owned());
+    }
+    state.settings.secret_key.open(TOTP_KEY_LABEL, organiser_id, stored).ok_or_else(|| {
+        AppError::Unexpected(anyhow::anyhow!("a stored TOTP secret does not open with this secret key"))
+    })
+}
+
 fn unix_seconds(state: &AppState) -> u64 {
     u64::try_from(state.clock.now().and_utc().timestamp()).unwrap_or(0)
 }
@@ -74,9 +92,10 @@ impl CodeCheck {
 /// Checks a six-digit TOTP code (the step before, now and after; each step good once) or a
 /// recovery code (good once) for `organiser`, and spends it when it is right.
 pub async fn check_code(state: &AppState, organiser: &Organiser, given: &str) -> Result<CodeCheck, AppError> {
-    let Some(secret) = organiser.totp_secret.clone() else {
+    let Some(stored) = organiser.totp_secret.as_deref() else {
         return Ok(CodeCheck::Wrong);
     };
+    let secret = open_secret(state, &organiser.id, stored)?;
     let code: String = given.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let (id, now) = (organiser.id.clone(), state.clock.now());
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
@@ -312,11 +331,11 @@ async fn enrolment_page(
     }
     // The same secret is shown until it is confirmed (a reload does not change it).
     let secret = match &organiser.totp_pending_secret {
-        Some(secret) => secret.clone(),
+        Some(stored) => open_secret(state, &organiser.id, stored)?,
         None => {
             let secret = new_secret();
-            let kept = secret.clone();
-            run_db(state, move |conn| db::two_factor::set_pending_secret(conn, &id, &kept)).await?;
+            let sealed = seal_secret(state, &id, &secret)?;
+            run_db(state, move |conn| db::two_factor::set_pending_secret(conn, &id, &sealed)).await?;
             secret
         }
     };
@@ -374,9 +393,10 @@ pub async fn enrol(
     if pending.stage == SignInStage::Complete {
         reauthenticate(&state, &organiser, &form, &mut errors, i18n).await?;
     }
-    let Some(secret) = organiser.totp_pending_secret.clone() else {
+    let Some(sealed) = organiser.totp_pending_secret.clone() else {
         return enrolment_page(&state, &req, &pending, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
+    let secret = open_secret(&state, &organiser.id, &sealed)?;
     let code: String = form.get("code").chars().filter(|c| !c.is_whitespace()).collect();
     let step = totp(&secret, &organiser.email)?.check(&code, unix_seconds(&state));
     if step.is_none() {
@@ -391,7 +411,7 @@ pub async fn enrol(
     let (email, step) = (organiser.email.clone(), i64::try_from(step).unwrap_or(i64::MAX));
     let enabled = run_db(&state, move |conn| {
         db::write_tx(conn, |conn| {
-            let enabled = db::two_factor::enable(conn, &actor.id, &secret, step, &stored, now)?;
+            let enabled = db::two_factor::enable(conn, &actor.id, &sealed, step, &stored, now)?;
             if enabled {
                 db::audit::security(
                     conn,
