@@ -329,25 +329,6 @@ pub fn backup_sqlite(conn: &mut AnyConnection, path: &std::path::Path) -> anyhow
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_writers_queue_per_database_file() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
-        let open = |p: &str| diesel::SqliteConnection::establish(p).expect("open");
-        let (mut a1, mut a2, mut b) = (open(&path("a.db")), open(&path("a.db")), open(&path("b.db")));
-        let lock = |c: &mut diesel::SqliteConnection| writer_lock(c).expect("query").expect("a file");
-        let (a1, a2, b) = (lock(&mut a1), lock(&mut a2), lock(&mut b));
-        assert!(Arc::ptr_eq(&a1, &a2), "two connections to one file share its writers' queue");
-        assert!(!Arc::ptr_eq(&a1, &b), "another database does not wait for this one");
-        let mut memory = open(":memory:");
-        assert!(writer_lock(&mut memory).expect("query").is_none());
-    }
-}
-
 /// The database server's own version (`convoca check`).
 pub fn server_version(conn: &mut AnyConnection) -> QueryResult<String> {
     #[derive(QueryableByName)]
@@ -375,4 +356,23 @@ pub fn pending_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String
         }
     };
     pending.map_err(|e| anyhow::anyhow!("reading the applied migrations: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_writers_queue_per_database_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+        let open = |p: &str| diesel::SqliteConnection::establish(p).expect("open");
+        let (mut a1, mut a2, mut b) = (open(&path("a.db")), open(&path("a.db")), open(&path("b.db")));
+        let lock = |c: &mut diesel::SqliteConnection| writer_lock(c).expect("query").expect("a file");
+        let (a1, a2, b) = (lock(&mut a1), lock(&mut a2), lock(&mut b));
+        assert!(Arc::ptr_eq(&a1, &a2), "two connections to one file share its writers' queue");
+        assert!(!Arc::ptr_eq(&a1, &b), "another database does not wait for this one");
+        let mut memory = open(":memory:");
+        assert!(writer_lock(&mut memory).expect("query").is_none());
+    }
 }
