@@ -288,6 +288,66 @@ announcements-off-body = Stop the organisers' announcements for "{ $title }"? Yo
 announcements-off-confirm = Stop announcements
 privacy-organiser-security = Organisers' accounts: each signed-in session keeps when it began and was last used, the browser's name and the address it came from, shown to the organiser on their own list and removed when the session ends or expires; the security log keeps sign-ins, failed attempts and account changes with the organiser's email and the address of the sign-in, for administrators. Registrants' addresses are never kept there. A password reset link is stored only as a hash, works once for 30 minutes, and is deleted once expired or when the account goes.
 
+# convoca mail-test
+email-test-subject = Convoca test message
+email-test-body = This message was queued by `convoca mail-test` and sent by the email worker of { $link }: mail from this instance reaches this mailbox.
+
+
+# The privacy notice, generated from the settings
+privacy-who = Who is responsible
+privacy-controller = The data controller is { $name }.
+privacy-contact = Questions and requests about your data:
+privacy-how-long = How long we keep what
+privacy-retention-kept = Your registration details are kept until you erase them: this service is set up to keep them, with no automatic removal. Anonymous counts of participation by member organisation and country are kept in any case.
+privacy-retention-newsletter = If you asked for the newsletter, we keep only your address, name, language and when you agreed (with the version of this notice) until you withdraw, also after your registration details are removed.
+privacy-retention-mail = Copies of the emails we send you are deleted { $count } days after sending.
+privacy-retention-mail-kept = Copies of the emails we send you are kept until your data is erased.
+privacy-retention-logs = The record of what organisers did with your registration, and the delivery record of our emails to you, stop naming you when your data is erased or removed.
+privacy-rights-title = Your rights and how to use them
+privacy-rights = You may see the data we hold about you and download it, have it corrected, withdraw any consent, object to its use and have it erased; you may also complain to your data protection authority.
+privacy-rights-contact = For anything else (all your registrations at once, a lost link, a correction), write to:
+
+
+## Countries, time zones, changing one's details (self-service)
+field-country-choose = Choose a country
+error-country-unknown = Choose a country from the list
+field-timezone-pick-hint = Pick your zone among these, or search for another one below. Our emails show the session time in your zone too.
+field-timezone-none = No time zone (show times in the session's zone)
+field-timezone-search = Search another time zone
+field-timezone-search-hint = A city or region, for example Nairobi or Buenos Aires
+field-timezone-search-button = Find time zones
+timezone-search-found = { $count ->
+    [one] One zone found: it is now in the list above.
+   *[other] { $count } zones found: they are now in the list above.
+}
+timezone-search-none = No time zone matches this search. Try the name of a large city near you.
+details-title = Change your details
+details-explain = Your seat and your registration's status do not change. A new email address is used only once you confirm it from that mailbox.
+details-email-hint = If you change it, we send a link to the new address; until you follow it, we keep writing to the current one.
+details-submit = Save my details
+details-pending-email = A link was sent to { $email }: the address changes when you follow it.
+manage-details-change = Change your details
+error-email-taken = This address is already registered for this webinar
+flash-details-saved = Your details are saved.
+flash-details-email-pending = Your details are saved. We sent a link to your new address: follow it to use that address.
+flash-details-unchanged = Nothing changed.
+flash-email-changed = Your new email address is confirmed: we write to it from now on.
+flash-email-taken = This address was registered for this webinar in the meantime: your address did not change.
+email-change-title = Confirm your new email address
+email-change-body = Confirm that this mailbox is yours: we will then use it for your registration to { $title }.
+email-change-button = Confirm this address
+email-details-changed-subject = Your details were changed: { $title }
+email-details-changed-body = The details of your registration were changed from your manage link. Your seat and your registration's status are unchanged.
+email-details-changed-not-you = If you did not make this change, open your registration with the button below and correct it.
+email-change-request-subject = Confirm your new email address: { $title }
+email-change-request-body = Someone asked to use this address for a registration to this webinar. Follow the link below to confirm that this mailbox is yours.
+email-change-request-ignore = If you did not ask for this, ignore this message: nothing changes without your confirmation.
+email-change-request-action = Confirm this address
+email-address-changed-subject = Your email address was changed: { $title }
+email-address-changed-body = Your registration now uses another email address, confirmed from that mailbox. We will not write to this address about it again.
+email-address-changed-not-you = If you did not ask for this, reply to this message so that the organisers can help.
+
+# Organiser password reset
 email-password-reset-subject = Reset your Convoca password
 email-password-reset-body = Someone (we hope you) asked to reset the password of your organiser account. The button below lets you choose a new one; it works once, for { $minutes } minutes.
 email-password-reset-ignore = If you did not ask for this, ignore this message: your password stays as it is.

@@ -288,6 +288,66 @@ announcements-off-body = ¿Dejar de recibir los anuncios de la organización sob
 announcements-off-confirm = Dejar de recibir anuncios
 privacy-organiser-security = Cuentas de los organizadores: cada sesión iniciada guarda cuándo empezó y cuándo se usó por última vez, el nombre del navegador y la dirección de la que vino, que el organizador ve en su propia lista y que se borran al terminar o caducar la sesión; el registro de seguridad guarda, para los administradores, los accesos, los intentos fallidos y los cambios de cuenta con el correo del organizador y la dirección del acceso. Las direcciones de los inscritos nunca se guardan allí. Un enlace para restablecer la contraseña se guarda solo como hash, funciona una sola vez durante 30 minutos y se borra al caducar o con la cuenta.
 
+# convoca mail-test
+email-test-subject = Mensaje de prueba de Convoca
+email-test-body = Este mensaje lo puso en cola `convoca mail-test` y lo envió el servicio de correo de { $link }: el correo de esta instancia llega a este buzón.
+
+
+# The privacy notice, generated from the settings
+privacy-who = Quién es responsable
+privacy-controller = El responsable del tratamiento es { $name }.
+privacy-contact = Preguntas y solicitudes sobre sus datos:
+privacy-how-long = Cuánto tiempo conservamos qué
+privacy-retention-kept = Los datos de su inscripción se conservan hasta que usted los borre: este servicio está configurado para guardarlos, sin eliminación automática. Los recuentos anónimos de participación por organización miembro y país se conservan en todo caso.
+privacy-retention-newsletter = Si pidió el boletín, solo conservamos su dirección, nombre, idioma y la fecha en que aceptó (con la versión de este aviso) hasta que se dé de baja, también después de eliminar los datos de su inscripción.
+privacy-retention-mail = Las copias de los correos que le enviamos se eliminan { $count } días después del envío.
+privacy-retention-mail-kept = Las copias de los correos que le enviamos se conservan hasta que se borren sus datos.
+privacy-retention-logs = El registro de lo que los organizadores hicieron con su inscripción y el seguimiento del envío de nuestros correos dejan de nombrarle cuando sus datos se borran o se eliminan.
+privacy-rights-title = Sus derechos y cómo ejercerlos
+privacy-rights = Puede consultar los datos que conservamos sobre usted y descargarlos, pedir que se rectifiquen, retirar cualquier consentimiento, oponerse a su uso y pedir que se borren; también puede presentar una reclamación ante su autoridad de protección de datos.
+privacy-rights-contact = Para cualquier otra solicitud (todas sus inscripciones a la vez, un enlace perdido, una rectificación), escriba a:
+
+
+## Countries, time zones, changing one's details (self-service)
+field-country-choose = Elija un país
+error-country-unknown = Elija un país de la lista
+field-timezone-pick-hint = Elija su zona entre estas, o busque otra más abajo. Nuestros correos indican también la hora de la sesión en su zona.
+field-timezone-none = Sin zona horaria (horas en la zona de la sesión)
+field-timezone-search = Buscar otra zona horaria
+field-timezone-search-hint = Una ciudad o región, por ejemplo Nairobi o Buenos Aires
+field-timezone-search-button = Buscar zonas horarias
+timezone-search-found = { $count ->
+    [one] Se encontró una zona: ahora figura en la lista de arriba.
+   *[other] Se encontraron { $count } zonas: ahora figuran en la lista de arriba.
+}
+timezone-search-none = Ninguna zona horaria coincide con esta búsqueda. Pruebe con el nombre de una gran ciudad cercana.
+details-title = Modificar sus datos
+details-explain = Su plaza y el estado de su inscripción no cambian. Una nueva dirección de correo solo se usa una vez confirmada desde ese buzón.
+details-email-hint = Si la cambia, enviamos un enlace a la nueva dirección; mientras no lo siga, seguimos escribiendo a la actual.
+details-submit = Guardar mis datos
+details-pending-email = Se envió un enlace a { $email }: la dirección cambia cuando lo siga.
+manage-details-change = Modificar sus datos
+error-email-taken = Esta dirección ya está inscrita en este seminario web
+flash-details-saved = Sus datos se han guardado.
+flash-details-email-pending = Sus datos se han guardado. Enviamos un enlace a su nueva dirección: sígalo para usarla.
+flash-details-unchanged = No cambió nada.
+flash-email-changed = Su nueva dirección de correo está confirmada: a partir de ahora le escribimos a ella.
+flash-email-taken = Esta dirección se inscribió en este seminario web mientras tanto: su dirección no cambió.
+email-change-title = Confirme su nueva dirección de correo
+email-change-body = Confirme que este buzón es suyo: lo usaremos entonces para su inscripción en { $title }.
+email-change-button = Confirmar esta dirección
+email-details-changed-subject = Sus datos se modificaron: { $title }
+email-details-changed-body = Los datos de su inscripción se modificaron desde su enlace de gestión. Su plaza y el estado de su inscripción no cambian.
+email-details-changed-not-you = Si usted no hizo este cambio, abra su inscripción con el botón de abajo y corríjala.
+email-change-request-subject = Confirme su nueva dirección de correo: { $title }
+email-change-request-body = Alguien pidió usar esta dirección para una inscripción en este seminario web. Siga el enlace de abajo para confirmar que este buzón es suyo.
+email-change-request-ignore = Si no lo pidió, ignore este mensaje: nada cambia sin su confirmación.
+email-change-request-action = Confirmar esta dirección
+email-address-changed-subject = Su dirección de correo se cambió: { $title }
+email-address-changed-body = Su inscripción usa ahora otra dirección, confirmada desde ese buzón. No volveremos a escribir a esta dirección sobre ella.
+email-address-changed-not-you = Si no lo pidió, responda a este mensaje para que los organizadores puedan ayudarle.
+
+# Organiser password reset
 email-password-reset-subject = Restablecer su contraseña de Convoca
 email-password-reset-body = Alguien (esperamos que usted) pidió restablecer la contraseña de su cuenta de organizador. El botón de abajo le permite elegir una nueva; funciona una sola vez, durante { $minutes } minutos.
 email-password-reset-ignore = Si no lo pidió, ignore este mensaje: su contraseña no cambia.

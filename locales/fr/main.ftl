@@ -288,6 +288,66 @@ announcements-off-body = Ne plus recevoir les annonces des organisateurs pour «
 announcements-off-confirm = Ne plus recevoir d'annonces
 privacy-organiser-security = Comptes des organisateurs : chaque session connectée garde son début, sa dernière activité, le nom du navigateur et l’adresse d’où elle vient, que l’organisateur voit dans sa propre liste et qui disparaissent à la fin ou à l’expiration de la session ; le journal de sécurité garde, pour les administrateurs, les connexions, les tentatives échouées et les changements de compte avec l’adresse e-mail de l’organisateur et l’adresse de connexion. Les adresses des inscrits n’y sont jamais gardées. Un lien de réinitialisation du mot de passe n’est gardé que sous forme d’empreinte, fonctionne une seule fois pendant 30 minutes et est supprimé une fois expiré ou avec le compte.
 
+# convoca mail-test
+email-test-subject = Message de test de Convoca
+email-test-body = Ce message a été mis en file par `convoca mail-test` et envoyé par le service d'envoi de { $link } : le courrier de cette instance arrive dans cette boîte.
+
+
+# The privacy notice, generated from the settings
+privacy-who = Qui est responsable
+privacy-controller = Le responsable du traitement est { $name }.
+privacy-contact = Questions et demandes concernant vos données :
+privacy-how-long = Combien de temps nous conservons quoi
+privacy-retention-kept = Les informations de votre inscription sont conservées jusqu'à ce que vous les effaciez : ce service est configuré pour les garder, sans suppression automatique. Les décomptes anonymes de participation par organisation membre et par pays sont conservés dans tous les cas.
+privacy-retention-newsletter = Si vous avez demandé la lettre d'information, nous ne conservons que votre adresse, votre nom, votre langue et la date de votre accord (avec la version de cette politique) jusqu'à votre désabonnement, y compris après la suppression des informations de votre inscription.
+privacy-retention-mail = Les copies des courriels que nous vous envoyons sont supprimées { $count } jours après leur envoi.
+privacy-retention-mail-kept = Les copies des courriels que nous vous envoyons sont conservées jusqu'à l'effacement de vos données.
+privacy-retention-logs = Le journal de ce que les organisateurs ont fait de votre inscription et le suivi de l'envoi de nos courriels cessent de vous nommer lorsque vos données sont effacées ou supprimées.
+privacy-rights-title = Vos droits et comment les exercer
+privacy-rights = Vous pouvez consulter les données que nous détenons à votre sujet et les télécharger, les faire rectifier, retirer tout consentement, vous opposer à leur utilisation et les faire effacer ; vous pouvez aussi introduire une réclamation auprès de votre autorité de protection des données.
+privacy-rights-contact = Pour toute autre demande (toutes vos inscriptions à la fois, un lien perdu, une rectification), écrivez à :
+
+
+## Countries, time zones, changing one's details (self-service)
+field-country-choose = Choisissez un pays
+error-country-unknown = Choisissez un pays dans la liste
+field-timezone-pick-hint = Choisissez votre fuseau parmi ceux-ci, ou cherchez-en un autre ci-dessous. Nos courriels indiquent aussi l'horaire de la session dans votre fuseau.
+field-timezone-none = Aucun fuseau (horaires dans le fuseau de la session)
+field-timezone-search = Chercher un autre fuseau horaire
+field-timezone-search-hint = Une ville ou une région, par exemple Nairobi ou Buenos Aires
+field-timezone-search-button = Chercher les fuseaux
+timezone-search-found = { $count ->
+    [one] Un fuseau trouvé : il figure maintenant dans la liste ci-dessus.
+   *[other] { $count } fuseaux trouvés : ils figurent maintenant dans la liste ci-dessus.
+}
+timezone-search-none = Aucun fuseau ne correspond à cette recherche. Essayez le nom d'une grande ville proche.
+details-title = Modifier vos informations
+details-explain = Votre place et l'état de votre inscription ne changent pas. Une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte.
+details-email-hint = Si vous la changez, nous envoyons un lien à la nouvelle adresse ; tant que vous ne l'avez pas suivi, nous écrivons à l'adresse actuelle.
+details-submit = Enregistrer mes informations
+details-pending-email = Un lien a été envoyé à { $email } : l'adresse change quand vous le suivez.
+manage-details-change = Modifier vos informations
+error-email-taken = Cette adresse est déjà inscrite à ce webinaire
+flash-details-saved = Vos informations sont enregistrées.
+flash-details-email-pending = Vos informations sont enregistrées. Nous avons envoyé un lien à votre nouvelle adresse : suivez-le pour l'utiliser.
+flash-details-unchanged = Rien n'a changé.
+flash-email-changed = Votre nouvelle adresse électronique est confirmée : nous vous écrivons désormais à celle-ci.
+flash-email-taken = Cette adresse a été inscrite à ce webinaire entre-temps : votre adresse n'a pas changé.
+email-change-title = Confirmez votre nouvelle adresse électronique
+email-change-body = Confirmez que cette boîte est la vôtre : nous l'utiliserons alors pour votre inscription à { $title }.
+email-change-button = Confirmer cette adresse
+email-details-changed-subject = Vos informations ont été modifiées : { $title }
+email-details-changed-body = Les informations de votre inscription ont été modifiées depuis votre lien de gestion. Votre place et l'état de votre inscription sont inchangés.
+email-details-changed-not-you = Si vous n'êtes pas à l'origine de cette modification, ouvrez votre inscription avec le bouton ci-dessous et corrigez-la.
+email-change-request-subject = Confirmez votre nouvelle adresse électronique : { $title }
+email-change-request-body = Quelqu'un a demandé à utiliser cette adresse pour une inscription à ce webinaire. Suivez le lien ci-dessous pour confirmer que cette boîte est la vôtre.
+email-change-request-ignore = Si vous n'avez rien demandé, ignorez ce message : rien ne change sans votre confirmation.
+email-change-request-action = Confirmer cette adresse
+email-address-changed-subject = Votre adresse électronique a été changée : { $title }
+email-address-changed-body = Votre inscription utilise désormais une autre adresse, confirmée depuis cette boîte. Nous n'écrirons plus à cette adresse à son sujet.
+email-address-changed-not-you = Si vous n'avez rien demandé, répondez à ce message pour que les organisateurs puissent vous aider.
+
+# Organiser password reset
 email-password-reset-subject = Réinitialiser votre mot de passe Convoca
 email-password-reset-body = Quelqu’un (vous, nous l’espérons) a demandé à réinitialiser le mot de passe de votre compte d’organisateur. Le bouton ci-dessous vous permet d’en choisir un nouveau ; il fonctionne une seule fois, pendant { $minutes } minutes.
 email-password-reset-ignore = Si vous n’avez rien demandé, ignorez ce message : votre mot de passe reste le même.

@@ -29,9 +29,29 @@ impl Kind {
             | Key::RegistrationLimit
             | Key::DbPoolSize
             | Key::DbConnectTimeout
-            | Key::DbStatementTimeout => Self::Integer,
+            | Key::DbStatementTimeout
+            | Key::MailCopyRetentionDays => Self::Integer,
             Key::Demo | Key::BenchReference => Self::Boolean,
-            _ => Self::Text,
+            // Listed one by one, so that a new setting must say which kind of value it takes.
+            Key::DatabaseUrl
+            | Key::Bind
+            | Key::BaseUrl
+            | Key::DataDir
+            | Key::MailFrom
+            | Key::SmtpUrl
+            | Key::SecretKey
+            | Key::MetricsToken
+            | Key::TrustedProxies
+            | Key::LogFormat
+            | Key::LogFilter
+            | Key::OrganizerEmail
+            | Key::MailReplyTo
+            | Key::DkimKeyFile
+            | Key::DkimSelector
+            | Key::DkimDomain
+            | Key::MetricsBind
+            | Key::PrivacyController
+            | Key::PrivacyContact => Self::Text,
         }
     }
 

@@ -107,7 +107,7 @@ pub fn zone_picker(i18n: I18n, hints: ZoneHints<'_>) -> ZonePicker {
     }
     let search_note = found.as_ref().map(|found| match found.len() {
         0 => i18n.t("timezone-search-none"),
-        n => i18n.t1("timezone-search-found", "count", n.to_string()),
+        n => i18n.t1("timezone-search-found", "count", n),
     });
     ZonePicker {
         groups,
