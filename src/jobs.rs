@@ -95,8 +95,12 @@ impl Worker {
                 // Daily between 03:00 and 03:10 UTC; both are idempotent, so several workers
                 // or ticks in that window do no harm.
                 if now.format("%H:%M").to_string().starts_with("03:0") {
-                    db::rate::trim(&mut conn, now)?;
-                    db::password_reset::purge(&mut conn, now)?;
+                    // Through the writers' queue like every other write, so on SQLite these
+                    // deletes wait their turn instead of meeting a busy database.
+                    db::write_tx(&mut conn, |c| {
+                        db::rate::trim(c, now)?;
+                        db::password_reset::purge(c, now)
+                    })?;
                     db::optimize(&mut conn)?;
                     let done = db::schedule::apply_retention(
                         &mut conn,
