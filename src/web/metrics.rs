@@ -71,8 +71,14 @@ struct Figures {
     failed_last_hour: i64,
 }
 
+/// One scrape at a time sets the database gauges and renders them. The registry is the
+/// process's: without this, a second app in the process (the tests run many) could set them to
+/// its own figures between this scrape's update and its rendering.
+static SCRAPE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Updates the gauges read from the database, then renders every metric.
 async fn scrape(state: &AppState) -> HttpResponse {
+    let _one_at_a_time = SCRAPE.lock().await;
     let pool_state = state.pool.state();
     metrics::gauge!(names::POOL_CONNECTIONS).set(f64::from(pool_state.connections));
     metrics::gauge!(names::POOL_IDLE).set(f64::from(pool_state.idle_connections));
