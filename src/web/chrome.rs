@@ -109,6 +109,18 @@ impl FromRequest for CsrfSeed {
     }
 }
 
+impl CsrfSeed {
+    /// Whether `token` is this visitor's form token (`sign(seed)`).
+    pub fn accepts(&self, state: &AppState, token: &str) -> bool {
+        state.settings.secret_key.verify("csrf", &self.0, token)
+    }
+
+    /// The same, as the answer a form without a valid token gets: 403.
+    pub fn check(&self, state: &AppState, token: &str) -> Result<(), AppError> {
+        if self.accepts(state, token) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
 /// Gives every visitor a CSRF seed cookie; forms carry `sign(seed)`, checked on POST.
 pub async fn csrf_seed(
     req: ServiceRequest,

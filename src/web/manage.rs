@@ -114,9 +114,7 @@ pub async fn confirm(
     i18n: I18n,
     chrome: Chrome,
 ) -> Result<HttpResponse, AppError> {
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
-        return Err(AppError::Forbidden);
-    }
+    seed.check(&state, &form.csrf_token)?;
     let (token, now) = (link.token().to_owned(), state.clock.now());
     let outcome = run_db(&state, move |conn| db::registrations::confirm(conn, &token, now)).await?;
     let (manage_token, done) = match outcome {
@@ -258,7 +256,7 @@ pub async fn manage(
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf_token: String,
+    pub csrf_token: String,
 }
 
 pub async fn cancel(
@@ -267,9 +265,7 @@ pub async fn cancel(
     seed: CsrfSeed,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
-        return Err(AppError::Forbidden);
-    }
+    seed.check(&state, &form.csrf_token)?;
     let ManageLink { token, registration, .. } = link;
     let now = state.clock.now();
     let outcome = run_db(&state, move |conn| db::registrations::cancel(conn, &registration.id, now)).await?;
@@ -385,9 +381,7 @@ pub async fn set_choices(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token").unwrap_or("")) {
-        return Err(AppError::Forbidden);
-    }
+    seed.check(&state, field("csrf_token").unwrap_or(""))?;
     let newsletter = field("newsletter").is_some();
     let listed = field("listed").is_some();
     let ManageLink { token, registration, .. } = link;
@@ -421,9 +415,7 @@ pub async fn erase_data(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("");
-    if !state.settings.secret_key.verify("csrf", &seed.0, field("csrf_token")) {
-        return Err(AppError::Forbidden);
-    }
+    seed.check(&state, field("csrf_token"))?;
     let ManageLink { token, registration, .. } = link;
     if field("confirm") != "yes" {
         return Ok(back_to_manage(&token, Notice::EraseUnconfirmed, "#your-data"));

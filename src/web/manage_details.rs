@@ -149,7 +149,7 @@ pub async fn save_details(
     let token = link.token.clone();
     let registration_id = link.registration.id.clone();
     let shown = Shown { state: &state, link, i18n, chrome, seed: &seed };
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+    if !seed.accepts(&state, &form.csrf_token) {
         let problem = Some(i18n.t("error-form-expired"));
         return shown.page(form, &[], problem, None, StatusCode::FORBIDDEN).await;
     }
@@ -221,22 +221,14 @@ pub async fn email_change_page(
     .map(private)
 }
 
-#[derive(serde::Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 /// The button of that page: the new address replaces the old one, which is told.
 pub async fn confirm_email_change(
     state: web::Data<AppState>,
     link: EmailChangeLink,
     seed: CsrfSeed,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<super::manage::CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
-        return Err(AppError::Forbidden);
-    }
+    seed.check(&state, &form.csrf_token)?;
     let (token, now) = (link.token().to_owned(), state.clock.now());
     let outcome =
         run_db(&state, move |conn| db::registrations::confirm_email_change(conn, &token, now)).await?;

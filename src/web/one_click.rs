@@ -66,9 +66,7 @@ impl FromRequest for OptOutForm {
             let state = req.app_data::<web::Data<AppState>>().cloned();
             let seed = req.extensions().get::<CsrfSeed>().cloned();
             let signed = match (state, seed, fields.iter().find(|(k, _)| k == CSRF_FIELD)) {
-                (Some(state), Some(seed), Some((_, token))) => {
-                    state.settings.secret_key.verify("csrf", &seed.0, token)
-                }
+                (Some(state), Some(seed), Some((_, token))) => seed.accepts(&state, token),
                 _ => false,
             };
             let one_click = fields.iter().any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");

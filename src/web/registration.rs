@@ -231,7 +231,7 @@ pub async fn register(
     }
     let browser_country = accept_language_country(&req);
     let again = FormAgain { state: &state, slug, i18n, chrome, seed: &seed, browser_country };
-    if !state.settings.secret_key.verify("csrf", &seed.0, &form.csrf_token) {
+    if !seed.accepts(&state, &form.csrf_token) {
         // An expired or missing token: keep everything typed and ask to send it again.
         let problem = Some(i18n.t("error-form-expired"));
         return again.show(form, &[], problem, StatusCode::FORBIDDEN).await;
