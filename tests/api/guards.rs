@@ -30,7 +30,9 @@ async fn a_chunked_200_mb_upload_is_refused_after_a_few_mb_with_flat_memory(engi
         let grown = served.resident_bytes().saturating_sub(before);
         assert_eq!(answer.status, 413, "{path}");
         assert!(answer.text.contains("What you sent is too large."), "{path}: a page that says why");
-        assert!(answer.sent < 16 * MB, "{path}: answered after {} MB of 200", answer.sent / MB);
+        // The server stops at its 10 MB body limit; loopback's socket buffers (several MB on
+        // each side under load) hold what the client wrote meanwhile, so "early" is under 32 MB.
+        assert!(answer.sent < 32 * MB, "{path}: answered after {} MB of 200", answer.sent / MB);
         assert!(grown < 50 * MB as u64, "{path}: memory grew by {} MB", grown / MB as u64);
     }
 }
