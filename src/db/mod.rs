@@ -280,10 +280,14 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
 }
 
 /// Keeps the query planner's statistics current: `PRAGMA optimize` on SQLite (cheap, it
-/// analyses only what changed enough); PostgreSQL's autovacuum does this itself.
+/// analyses only what changed enough); PostgreSQL's autovacuum does this itself. The ANALYZE
+/// it may run writes, so it takes its turn in the writers' queue: run bare, its read-then-write
+/// met a writer of this process and failed at once with "database is locked".
 pub fn optimize(conn: &mut AnyConnection) -> QueryResult<()> {
     match conn {
-        AnyConnection::Sqlite(_) => diesel::sql_query("PRAGMA optimize").execute(conn).map(|_| ()),
+        AnyConnection::Sqlite(_) => {
+            write_tx(conn, |conn| diesel::sql_query("PRAGMA optimize").execute(conn).map(|_| ()))
+        }
         AnyConnection::Postgresql(_) => Ok(()),
     }
 }
