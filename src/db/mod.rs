@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod panels;
 pub mod password_reset;
 pub mod privacy;
+pub mod public_api;
 pub mod rate;
 pub mod registrations;
 pub mod reports;

@@ -137,8 +137,10 @@ pub async fn csrf_seed(
         None => (crate::security::new_token(), true),
     };
     req.extensions_mut().insert(CsrfSeed(seed.clone()));
+    // The JSON API has no forms, and its answers are kept by shared caches: no cookie there.
+    let api = super::api::problem::is_api_path(req.path());
     let mut res = next.call(req).await?;
-    if fresh {
+    if fresh && !api {
         let cookie = Cookie::build(CSRF_COOKIE, seed)
             .path("/")
             .http_only(true)
@@ -217,6 +219,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         v.starts_with("text/html")
             || v.starts_with("text/calendar")
             || v.starts_with("application/json")
+            || v.starts_with(super::api::problem::PROBLEM_JSON)
             || v.starts_with("text/plain")
     });
     if is_html {

@@ -93,7 +93,11 @@ pub async fn refuse_nul<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
     if has_nul(req.uri().path()) || req.uri().query().is_some_and(has_nul) {
-        let res = AppError::BadRequest.error_response();
+        let res = if super::api::problem::is_api_path(req.path()) {
+            super::api::problem::nul_in_query(req.request())
+        } else {
+            AppError::BadRequest.error_response()
+        };
         return Ok(req.into_response(res).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod announcements_opt_out;
+pub mod api;
 pub mod assets;
 pub mod bench;
 pub mod chrome;
@@ -74,6 +75,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/email-change/{token}", web::get().to(manage_details::email_change_page))
         .route("/email-change/{token}", web::head().to(manage_details::email_change_page))
         .route("/email-change/{token}", web::post().to(manage_details::confirm_email_change));
+    // api: the public JSON API and its OpenAPI document, under /api/v1.
+    cfg.configure(api::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

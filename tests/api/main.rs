@@ -29,6 +29,7 @@ mod operations;
 mod password_reset;
 mod performance;
 mod privacy;
+mod public_api;
 mod registration;
 mod self_service;
 mod sign_in;

@@ -1,0 +1,19 @@
+## The public JSON API's problem documents (RFC 9457)
+api-problem-not-found-title = Not Found
+api-problem-path-not-found = The API has nothing at this address.
+api-problem-session-not-found = No public session has this slug.
+api-problem-series-not-found = No public series has this slug.
+api-problem-method-title = Method Not Allowed
+api-problem-method = The API is read-only: it answers GET, HEAD and OPTIONS.
+api-problem-invalid-title = Invalid query parameters
+api-problem-invalid = Some query parameters were refused; each is named in invalid-params.
+api-problem-unavailable-title = Service Unavailable
+api-problem-unavailable = The database did not answer in time; please try again shortly.
+api-problem-internal-title = Internal Server Error
+api-problem-internal = Something went wrong on our side; it has been logged.
+api-param-repeated = Given more than once; give it once.
+api-param-boolean = Must be true or false.
+api-param-language = Must be one of en, fr, es.
+api-param-limit = Must be a whole number from 1 to 100.
+api-param-cursor = Not a cursor from this API; use the next link of a previous page.
+api-param-nul = Holds a NUL character (%00), which no value may hold.

@@ -1,0 +1,19 @@
+## Los documentos de problema de la API JSON pública (RFC 9457)
+api-problem-not-found-title = No encontrado
+api-problem-path-not-found = La API no tiene nada en esta dirección.
+api-problem-session-not-found = Ninguna sesión pública tiene este identificador.
+api-problem-series-not-found = Ninguna serie pública tiene este identificador.
+api-problem-method-title = Método no permitido
+api-problem-method = La API es de solo lectura: responde a GET, HEAD y OPTIONS.
+api-problem-invalid-title = Parámetros de consulta no válidos
+api-problem-invalid = Se rechazaron algunos parámetros de consulta; cada uno se nombra en invalid-params.
+api-problem-unavailable-title = Servicio no disponible
+api-problem-unavailable = La base de datos no respondió a tiempo; inténtelo de nuevo en un momento.
+api-problem-internal-title = Error interno del servidor
+api-problem-internal = Algo falló de nuestro lado; ha quedado registrado.
+api-param-repeated = Se dio más de una vez; délo una sola vez.
+api-param-boolean = Debe ser true o false.
+api-param-language = Debe ser en, fr o es.
+api-param-limit = Debe ser un número entero de 1 a 100.
+api-param-cursor = No es un cursor de esta API; use el enlace next de una página anterior.
+api-param-nul = Contiene un carácter NUL (%00), que ningún valor puede contener.

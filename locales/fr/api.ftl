@@ -1,0 +1,19 @@
+## Les documents de problème de l'API JSON publique (RFC 9457)
+api-problem-not-found-title = Introuvable
+api-problem-path-not-found = L'API n'a rien à cette adresse.
+api-problem-session-not-found = Aucune session publique n'a cet identifiant.
+api-problem-series-not-found = Aucune série publique n'a cet identifiant.
+api-problem-method-title = Méthode non autorisée
+api-problem-method = L'API est en lecture seule : elle répond à GET, HEAD et OPTIONS.
+api-problem-invalid-title = Paramètres de requête invalides
+api-problem-invalid = Des paramètres de requête ont été refusés ; chacun est nommé dans invalid-params.
+api-problem-unavailable-title = Service indisponible
+api-problem-unavailable = La base de données n'a pas répondu à temps ; veuillez réessayer dans un instant.
+api-problem-internal-title = Erreur interne du serveur
+api-problem-internal = Une erreur s'est produite de notre côté ; elle a été consignée.
+api-param-repeated = Donné plus d'une fois ; donnez-le une seule fois.
+api-param-boolean = Doit valoir true ou false.
+api-param-language = Doit être en, fr ou es.
+api-param-limit = Doit être un nombre entier de 1 à 100.
+api-param-cursor = Ce n'est pas un curseur de cette API ; utilisez le lien next d'une page précédente.
+api-param-nul = Contient un caractère NUL (%00), qu'aucune valeur ne peut contenir.
