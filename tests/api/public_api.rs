@@ -207,6 +207,19 @@ async fn a_session_gives_its_texts_times_seats_and_panel(engine: Engine) {
     assert!(panel.iter().any(|m| m["organisation"] == "Chicago Council on Global Affairs"));
     assert_eq!(july["seats_left"], Value::Null, "a past session has no seats to give");
     assert!(!july["documents"].as_array().expect("documents").is_empty());
+    // A client that holds the answer's ETag gets a 304, until the answer changes.
+    let first = get(&app, "/api/v1/sessions/seats").await;
+    let tag = first.header("etag").expect("an ETag");
+    let again = get_with(&app, "/api/v1/sessions/seats", &[("if-none-match", &tag)]).await;
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    assert_eq!(again.header("etag").as_deref(), Some(tag.as_str()));
+    app.insert_confirmed(session.id.as_str(), 1, "en", chrono::Duration::hours(1)).await;
+    let changed = get_with(&app, "/api/v1/sessions/seats", &[("if-none-match", &tag)]).await;
+    assert_eq!(changed.status, 200, "a seat was taken");
+    assert_eq!(changed.json()["seats_left"], 1);
+    assert_ne!(changed.header("etag"), Some(tag));
+
     let listed =
         get(&app, "/api/v1/sessions?series=internationalisation-of-metropolitan-spaces&lang=es").await;
     let listed = listed.json();

@@ -95,9 +95,30 @@ impl ApiRequest {
     }
 }
 
-/// A 200 JSON answer that shared caches may keep a little while.
-pub fn json<T: Serialize>(body: &T) -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::CACHE_CONTROL, CACHE_CONTROL)).json(body)
+/// A 200 JSON answer that shared caches may keep a little while, with an `ETag` (the hash of
+/// the body); a request that already holds it (`If-None-Match`) gets a bodiless 304.
+pub fn json<T: Serialize>(req: &HttpRequest, body: &T) -> HttpResponse {
+    let body = match serde_json::to_string(body) {
+        Ok(body) => body,
+        Err(e) => {
+            let error = anyhow::Error::new(e).context("serialising an API answer");
+            return Problem::from_app(I18n::new(language_of(req)), error.into()).response();
+        }
+    };
+    let tag = format!("\"{}\"", &crate::security::hash_token(&body)[..32]);
+    let mut res = if holds(req, &tag) { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::CACHE_CONTROL, CACHE_CONTROL)).insert_header((header::ETAG, tag.as_str()));
+    if holds(req, &tag) { res.finish() } else { res.content_type("application/json").body(body) }
+}
+
+/// Whether `If-None-Match` names `tag` (weak comparison, RFC 9110 §13.1.2) or is `*`.
+fn holds(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
 }
 
 /// Adds the `Link: <next>; rel="next"` header (RFC 8288) when there is a next page.

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use utoipa::IntoParams;
+use utoipa::openapi::schema::Object;
 
 use super::model::languages_schema;
 use crate::db::public_api::{SessionFilter, SessionPosition};
@@ -112,12 +113,9 @@ pub struct SessionsQuery {
     pub upcoming: Option<bool>,
     /// Only the sessions of the series with this slug.
     pub series: Option<String>,
-    /// Only the sessions held in this language.
-    #[param(schema_with = languages_schema)]
+    #[param(schema_with = held_in)]
     pub language: Option<String>,
-    /// Give the texts in this language only (or in the session's own language where it has
-    /// no translation into it). Not given: every language the texts exist in.
-    #[param(schema_with = languages_schema)]
+    #[param(schema_with = texts_in)]
     pub lang: Option<String>,
     /// Items per page.
     #[param(minimum = 1, maximum = 100, default = 20)]
@@ -163,10 +161,25 @@ pub struct SeriesQuery {
 #[derive(Debug, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SessionQuery {
-    /// Give the texts in this language only (or in the session's own language where it has
-    /// no translation into it). Not given: every language the texts exist in.
-    #[param(schema_with = languages_schema)]
+    #[param(schema_with = texts_in)]
     pub lang: Option<String>,
+}
+
+// A parameter whose schema is given keeps no doc comment: these carry their description.
+fn held_in() -> Object {
+    let mut schema = languages_schema();
+    schema.description = Some("Only the sessions held in this language.".into());
+    schema
+}
+
+fn texts_in() -> Object {
+    let mut schema = languages_schema();
+    schema.description = Some(
+        "Give the texts in this language only (or in the session's own language where it has \
+         no translation into it). Not given: every language the texts exist in."
+            .into(),
+    );
+    schema
 }
 
 const SESSION_CURSOR: &str = "s1";

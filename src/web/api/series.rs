@@ -17,7 +17,11 @@ use crate::web::state::{AppState, run_db};
     params(SeriesQuery),
     responses(
         (status = 200, description = "A page of public series", body = SeriesList,
-            headers(("Link" = String, description = "The next page, rel=\"next\", when there is one"))),
+            headers(
+                ("Link" = String, description = "The next page, rel=\"next\", when there is one"),
+                ("ETag" = String, description = "The version of this answer, for If-None-Match"),
+            )),
+        (status = 304, description = "Not modified: the If-None-Match tag still holds"),
         (status = 400, description = "A query parameter was refused", body = Problem,
             content_type = "application/problem+json"),
     )
@@ -36,7 +40,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             .map_err(|e| Problem::from_app(api.i18n(), e))?;
     let next = found.last().filter(|_| more).map(|s| api.next_page(&req, &series_cursor(&s.slug)));
     let items = found.into_iter().map(|s| Series::of(s, &api.base)).collect();
-    Ok(with_next(json(&SeriesList { items, next: next.clone() }), next.as_deref()))
+    Ok(with_next(json(&req, &SeriesList { items, next: next.clone() }), next.as_deref()))
 }
 
 /// One public series.
@@ -46,7 +50,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     tag = "series",
     params(("slug" = String, Path, description = "The series' slug")),
     responses(
-        (status = 200, description = "The series", body = Series),
+        (status = 200, description = "The series", body = Series,
+            headers(("ETag" = String, description = "The version of this answer, for If-None-Match"))),
+        (status = 304, description = "Not modified: the If-None-Match tag still holds"),
         (status = 404, description = "No public series has this slug", body = Problem,
             content_type = "application/problem+json"),
     )
@@ -59,5 +65,5 @@ pub async fn one(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         .await
         .map_err(|e| Problem::from_app(api.i18n(), e))?
         .ok_or_else(|| Problem::not_found(api.i18n(), "api-problem-series-not-found"))?;
-    Ok(json(&Series::of(found, &api.base)))
+    Ok(json(&req, &Series::of(found, &api.base)))
 }

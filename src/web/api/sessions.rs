@@ -18,7 +18,11 @@ use crate::web::state::{AppState, run_db};
     params(SessionsQuery),
     responses(
         (status = 200, description = "A page of public sessions", body = SessionList,
-            headers(("Link" = String, description = "The next page, rel=\"next\", when there is one"))),
+            headers(
+                ("Link" = String, description = "The next page, rel=\"next\", when there is one"),
+                ("ETag" = String, description = "The version of this answer, for If-None-Match"),
+            )),
+        (status = 304, description = "Not modified: the If-None-Match tag still holds"),
         (status = 400, description = "A query parameter was refused", body = Problem,
             content_type = "application/problem+json"),
     )
@@ -41,7 +45,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         .map(|s| SessionPosition { starts_at: s.session.starts_at, slug: s.session.slug.clone() });
     let next = last.filter(|_| more).map(|at| api.next_page(&req, &session_cursor(&at)));
     let items = found.into_iter().map(|s| Session::of(s, &api.base, lang, now)).collect();
-    Ok(with_next(json(&SessionList { items, next: next.clone() }), next.as_deref()))
+    Ok(with_next(json(&req, &SessionList { items, next: next.clone() }), next.as_deref()))
 }
 
 /// One public session, with its panel.
@@ -51,7 +55,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     tag = "sessions",
     params(("slug" = String, Path, description = "The session's slug"), SessionQuery),
     responses(
-        (status = 200, description = "The session", body = Session),
+        (status = 200, description = "The session", body = Session,
+            headers(("ETag" = String, description = "The version of this answer, for If-None-Match"))),
+        (status = 304, description = "Not modified: the If-None-Match tag still holds"),
         (status = 400, description = "A query parameter was refused", body = Problem,
             content_type = "application/problem+json"),
         (status = 404, description = "No public session has this slug", body = Problem,
@@ -71,5 +77,5 @@ pub async fn one(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         .await
         .map_err(|e| Problem::from_app(api.i18n(), e))?
         .ok_or_else(|| Problem::not_found(api.i18n(), "api-problem-session-not-found"))?;
-    Ok(json(&Session::of(found, &api.base, lang, state.clock.now())))
+    Ok(json(&req, &Session::of(found, &api.base, lang, state.clock.now())))
 }
