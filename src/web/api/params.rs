@@ -186,9 +186,9 @@ const SESSION_CURSOR: &str = "s1";
 const SERIES_CURSOR: &str = "r1";
 const CURSOR_TIME: &str = "%Y-%m-%dT%H:%M:%S%.f";
 
-/// A slug as the site makes them; anything else never names a position.
+/// What may be a slug: not empty, not huge, no control character (PostgreSQL refuses NUL).
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 200 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !s.is_empty() && s.len() <= 500 && !s.chars().any(char::is_control)
 }
 
 fn decode(value: &str) -> Option<String> {
