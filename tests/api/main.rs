@@ -18,6 +18,7 @@ mod database_restart;
 mod deliverability;
 mod delivery;
 mod email_engine;
+mod feeds;
 mod guards;
 mod hostile;
 mod invitations;

@@ -1,0 +1,35 @@
+# Calendar feeds, the Atom feed, link previews and the widget (web::feeds).
+feeds-bad-language = Unknown language in ?lang=: use one of { $codes }.
+feeds-calendar-name = { $name }: webinars
+feeds-calendar-description = The public webinars of { $name }, updated as sessions are added, moved or cancelled.
+feeds-details-label = Details and registration
+feeds-held-in = Held { $language }.
+feeds-cancelled-title = Cancelled: { $title }
+feeds-atom-title = { $name }: upcoming webinars
+feeds-atom-subtitle = Sessions open to officials of member governments and partners.
+feeds-atom-link = Atom feed of upcoming sessions
+feeds-preview-speakers = Speakers: { $names }
+feeds-subscribe = Subscribe in your calendar
+feeds-subscribe-series = Subscribe to “{ $title }” in your calendar
+feeds-ics-address = calendar address
+feeds-session-calendar = Add this session to your calendar
+feeds-widget-heading = Upcoming webinars
+feeds-widget-unknown-series = This series of webinars does not exist (any more).
+feeds-widget-bad-language = This widget is not available in that language.
+feeds-widget-register = Register
+feeds-widget-none = No upcoming session for now.
+feeds-widget-all = All webinars and registration
+feeds-admin-nav = Widget
+feeds-admin-title = Widget for your website
+feeds-admin-intro = Show the upcoming sessions on another site: choose a series or every session and a language, then copy the code into the page.
+feeds-admin-no-origins = No site is allowed to show the widget yet: until CONVOCA_EMBED_ORIGINS names your website (for example https://www.example.org), browsers will refuse to show it there.
+feeds-admin-origins = Sites allowed to show the widget:
+feeds-admin-series = Series
+feeds-admin-all-series = Every session
+feeds-admin-language = Language
+feeds-admin-show = Show the widget and its code
+feeds-admin-snippet = Code for your page
+feeds-admin-snippet-label = Copy this code into your page
+feeds-admin-preview = Preview of the widget
+feeds-admin-error-series = Choose a series from the list.
+feeds-admin-error-language = Choose a language from the list.

@@ -1,0 +1,35 @@
+# Calendarios, canal Atom, vistas previas de enlaces y widget (web::feeds).
+feeds-bad-language = Idioma desconocido en ?lang=: use { $codes }.
+feeds-calendar-name = { $name }: webinarios
+feeds-calendar-description = Los webinarios públicos de { $name }, actualizados cuando se añade, se mueve o se cancela una sesión.
+feeds-details-label = Detalles e inscripción
+feeds-held-in = Se celebra { $language }.
+feeds-cancelled-title = Cancelada: { $title }
+feeds-atom-title = { $name }: próximos webinarios
+feeds-atom-subtitle = Sesiones abiertas a funcionarios de los gobiernos miembros y de los socios.
+feeds-atom-link = Canal Atom de las próximas sesiones
+feeds-preview-speakers = Ponentes: { $names }
+feeds-subscribe = Suscribirse en su calendario
+feeds-subscribe-series = Suscribirse a «{ $title }» en su calendario
+feeds-ics-address = dirección del calendario
+feeds-session-calendar = Añadir esta sesión a su calendario
+feeds-widget-heading = Próximos webinarios
+feeds-widget-unknown-series = Esta serie de webinarios no existe (o ya no existe).
+feeds-widget-bad-language = Este widget no está disponible en ese idioma.
+feeds-widget-register = Inscribirse
+feeds-widget-none = Por ahora no hay ninguna sesión próxima.
+feeds-widget-all = Todos los webinarios y la inscripción
+feeds-admin-nav = Widget
+feeds-admin-title = Widget para su sitio web
+feeds-admin-intro = Muestre las próximas sesiones en otro sitio: elija una serie o todas las sesiones y un idioma, y copie el código en la página.
+feeds-admin-no-origins = Todavía ningún sitio puede mostrar el widget: mientras CONVOCA_EMBED_ORIGINS no nombre su sitio (por ejemplo https://www.example.org), los navegadores se negarán a mostrarlo allí.
+feeds-admin-origins = Sitios autorizados a mostrar el widget:
+feeds-admin-series = Serie
+feeds-admin-all-series = Todas las sesiones
+feeds-admin-language = Idioma
+feeds-admin-show = Mostrar el widget y su código
+feeds-admin-snippet = Código para su página
+feeds-admin-snippet-label = Copie este código en su página
+feeds-admin-preview = Vista previa del widget
+feeds-admin-error-series = Elija una serie de la lista.
+feeds-admin-error-language = Elija un idioma de la lista.

@@ -1,0 +1,35 @@
+# Flux d'agenda, flux Atom, aperçus de liens et widget (web::feeds).
+feeds-bad-language = Langue inconnue dans ?lang= : utilisez { $codes }.
+feeds-calendar-name = { $name } : webinaires
+feeds-calendar-description = Les webinaires publics de { $name }, mis à jour quand une session est ajoutée, déplacée ou annulée.
+feeds-details-label = Détails et inscription
+feeds-held-in = Se tient { $language }.
+feeds-cancelled-title = Annulé : { $title }
+feeds-atom-title = { $name } : prochains webinaires
+feeds-atom-subtitle = Sessions ouvertes aux agents des gouvernements membres et des partenaires.
+feeds-atom-link = Flux Atom des prochaines sessions
+feeds-preview-speakers = Intervenants : { $names }
+feeds-subscribe = S'abonner dans votre agenda
+feeds-subscribe-series = S'abonner à « { $title } » dans votre agenda
+feeds-ics-address = adresse de l'agenda
+feeds-session-calendar = Ajouter cette session à votre agenda
+feeds-widget-heading = Prochains webinaires
+feeds-widget-unknown-series = Cette série de webinaires n'existe pas (ou plus).
+feeds-widget-bad-language = Ce widget n'est pas disponible dans cette langue.
+feeds-widget-register = S'inscrire
+feeds-widget-none = Aucune session à venir pour le moment.
+feeds-widget-all = Tous les webinaires et l'inscription
+feeds-admin-nav = Widget
+feeds-admin-title = Widget pour votre site
+feeds-admin-intro = Affichez les prochaines sessions sur un autre site : choisissez une série ou toutes les sessions et une langue, puis copiez le code dans la page.
+feeds-admin-no-origins = Aucun site n'est encore autorisé à afficher le widget : tant que CONVOCA_EMBED_ORIGINS ne nomme pas votre site (par exemple https://www.example.org), les navigateurs refuseront de l'y afficher.
+feeds-admin-origins = Sites autorisés à afficher le widget :
+feeds-admin-series = Série
+feeds-admin-all-series = Toutes les sessions
+feeds-admin-language = Langue
+feeds-admin-show = Afficher le widget et son code
+feeds-admin-snippet = Code pour votre page
+feeds-admin-snippet-label = Copiez ce code dans votre page
+feeds-admin-preview = Aperçu du widget
+feeds-admin-error-series = Choisissez une série dans la liste.
+feeds-admin-error-language = Choisissez une langue dans la liste.
