@@ -34,3 +34,4 @@ mod registration;
 mod self_service;
 mod sign_in;
 mod web_conventions;
+mod widget;

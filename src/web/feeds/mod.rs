@@ -9,7 +9,7 @@ pub mod embed;
 pub mod preview;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
@@ -21,11 +21,13 @@ use crate::web::chrome::language_of;
 /// Routes of the feeds and the widget. `/sessions/{slug}.ics` must come before the session
 /// page's `/sessions/{slug}`, which would take `x.ics` for a slug.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sessions.ics", web::get().to(calendar::all_sessions))
-        .route("/sessions/{slug}.ics", web::get().to(calendar::one_session))
-        .route("/series/{slug}.ics", web::get().to(calendar::one_series))
-        .route("/feed", web::get().to(atom::feed))
-        .route("/embed/sessions", web::get().to(embed::sessions))
+    // Feed readers and link checkers also ask with HEAD.
+    let get_or_head = || web::route().guard(guard::Any(guard::Get()).or(guard::Head()));
+    cfg.route("/sessions.ics", get_or_head().to(calendar::all_sessions))
+        .route("/sessions/{slug}.ics", get_or_head().to(calendar::one_session))
+        .route("/series/{slug}.ics", get_or_head().to(calendar::one_series))
+        .route("/feed", get_or_head().to(atom::feed))
+        .route("/embed/sessions", get_or_head().to(embed::sessions))
         .route("/embed/widget.js", web::get().to(embed::script))
         .route("/embed/widget.css", web::get().to(embed::stylesheet));
 }
