@@ -1,5 +1,5 @@
 # Calendar feeds, the Atom feed, link previews and the widget (web::feeds).
-feeds-bad-language = Unknown language in ?lang=: use one of { $codes }.
+feeds-bad-language = Unknown language in ?lang=: use one of en, fr, es.
 feeds-calendar-name = { $name }: webinars
 feeds-calendar-description = The public webinars of { $name }, updated as sessions are added, moved or cancelled.
 feeds-details-label = Details and registration
@@ -8,7 +8,7 @@ feeds-cancelled-title = Cancelled: { $title }
 feeds-atom-title = { $name }: upcoming webinars
 feeds-atom-subtitle = Sessions open to officials of member governments and partners.
 feeds-atom-link = Atom feed of upcoming sessions
-feeds-preview-speakers = Speakers: { $names }
+feeds-preview-speakers = Speakers: { $name }
 feeds-subscribe = Subscribe in your calendar
 feeds-subscribe-series = Subscribe to “{ $title }” in your calendar
 feeds-ics-address = calendar address

@@ -1,5 +1,5 @@
 # Calendarios, canal Atom, vistas previas de enlaces y widget (web::feeds).
-feeds-bad-language = Idioma desconocido en ?lang=: use { $codes }.
+feeds-bad-language = Idioma desconocido en ?lang=: use en, fr, es.
 feeds-calendar-name = { $name }: webinarios
 feeds-calendar-description = Los webinarios públicos de { $name }, actualizados cuando se añade, se mueve o se cancela una sesión.
 feeds-details-label = Detalles e inscripción
@@ -8,7 +8,7 @@ feeds-cancelled-title = Cancelada: { $title }
 feeds-atom-title = { $name }: próximos webinarios
 feeds-atom-subtitle = Sesiones abiertas a funcionarios de los gobiernos miembros y de los socios.
 feeds-atom-link = Canal Atom de las próximas sesiones
-feeds-preview-speakers = Ponentes: { $names }
+feeds-preview-speakers = Ponentes: { $name }
 feeds-subscribe = Suscribirse en su calendario
 feeds-subscribe-series = Suscribirse a «{ $title }» en su calendario
 feeds-ics-address = dirección del calendario

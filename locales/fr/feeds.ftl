@@ -1,5 +1,5 @@
 # Flux d'agenda, flux Atom, aperçus de liens et widget (web::feeds).
-feeds-bad-language = Langue inconnue dans ?lang= : utilisez { $codes }.
+feeds-bad-language = Langue inconnue dans ?lang= : utilisez en, fr, es.
 feeds-calendar-name = { $name } : webinaires
 feeds-calendar-description = Les webinaires publics de { $name }, mis à jour quand une session est ajoutée, déplacée ou annulée.
 feeds-details-label = Détails et inscription
@@ -8,7 +8,7 @@ feeds-cancelled-title = Annulé : { $title }
 feeds-atom-title = { $name } : prochains webinaires
 feeds-atom-subtitle = Sessions ouvertes aux agents des gouvernements membres et des partenaires.
 feeds-atom-link = Flux Atom des prochaines sessions
-feeds-preview-speakers = Intervenants : { $names }
+feeds-preview-speakers = Intervenants : { $name }
 feeds-subscribe = S'abonner dans votre agenda
 feeds-subscribe-series = S'abonner à « { $title } » dans votre agenda
 feeds-ics-address = adresse de l'agenda

@@ -8,7 +8,7 @@ use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDateTime, TimeZone, Utc};
 
 use super::calendar::listed;
-use super::{FeedLinks, cacheable, feed_language};
+use super::{FeedLinks, bad_language, cacheable, feed_language};
 use crate::config::Settings;
 use crate::db;
 use crate::db::catalogue::CatalogueEntry;
@@ -24,9 +24,8 @@ pub const CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 const TAG_YEAR: &str = "2026";
 
 pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let i18n = match feed_language(&req) {
-        Ok(i18n) => i18n,
-        Err(bad) => return Ok(bad),
+    let Some(i18n) = feed_language(&req) else {
+        return Ok(bad_language(&req));
     };
     let language = i18n.code();
     let found = run_db(&state, move |conn| db::feeds::sessions(conn, Scope::All, language))

@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDateTime, TimeZone, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
-use super::{cacheable, feed_language};
+use super::{bad_language, cacheable, feed_language};
 use crate::config::Settings;
 use crate::db;
 use crate::db::catalogue::CatalogueEntry;
@@ -75,9 +75,8 @@ async fn serve(
     slug: Option<String>,
     session: bool,
 ) -> Result<HttpResponse, AppError> {
-    let i18n = match feed_language(&req) {
-        Ok(i18n) => i18n,
-        Err(bad) => return Ok(bad),
+    let Some(i18n) = feed_language(&req) else {
+        return Ok(bad_language(&req));
     };
     let language = i18n.code();
     let for_series = slug.is_some() && !session;

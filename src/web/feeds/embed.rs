@@ -129,8 +129,8 @@ struct WidgetQuery {
 /// message (404 / 400), never a broken frame.
 pub async fn sessions(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (i18n, bad_language) = match feed_language(&req) {
-        Ok(i18n) => (i18n, false),
-        Err(_) => (I18n::new(crate::web::chrome::language_of(&req)), true),
+        Some(i18n) => (i18n, false),
+        None => (I18n::new(crate::web::chrome::language_of(&req)), true),
     };
     let catalogue_url = state.settings.link(&format!("/language/{}?next=/", i18n.code()));
     let page = |heading: String, message: Option<String>, items: Vec<WidgetItem>| WidgetPage {

@@ -40,26 +40,25 @@ pub struct LangQuery {
     pub lang: Option<String>,
 }
 
-/// The feed's language: `?lang=` when given (one of the interface's languages, else a 400
-/// that says which are accepted), otherwise the visitor's.
-pub fn feed_language(req: &HttpRequest) -> Result<I18n, HttpResponse> {
-    let query = web::Query::<LangQuery>::from_query(req.query_string()).map_err(|_| bad_language(req))?;
+/// The feed's language: `?lang=` when given (one of the interface's languages), otherwise the
+/// visitor's. `None` for any other `?lang=`: answer [`bad_language`].
+pub fn feed_language(req: &HttpRequest) -> Option<I18n> {
+    let query = web::Query::<LangQuery>::from_query(req.query_string()).ok()?;
     match query.lang.as_deref().map(str::trim) {
-        None | Some("") => Ok(I18n::new(language_of(req))),
-        Some(code) => match Language::ALL.iter().find(|l| l.code().eq_ignore_ascii_case(code)) {
-            Some(lang) => Ok(I18n::new(*lang)),
-            None => Err(bad_language(req)),
-        },
+        None | Some("") => Some(I18n::new(language_of(req))),
+        Some(code) => {
+            Language::ALL.iter().find(|l| l.code().eq_ignore_ascii_case(code)).map(|l| I18n::new(*l))
+        }
     }
 }
 
-fn bad_language(req: &HttpRequest) -> HttpResponse {
+/// The 400 for a `?lang=` that is not one of the interface's languages, saying which are.
+pub fn bad_language(req: &HttpRequest) -> HttpResponse {
     let i18n = I18n::new(language_of(req));
-    let codes: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
     HttpResponse::BadRequest()
         .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(i18n.t1("feeds-bad-language", "codes", codes.join(", ")))
+        .body(i18n.t("feeds-bad-language"))
 }
 
 /// A feed's body as a cacheable public response: a weak `ETag` from the body itself and

@@ -45,7 +45,7 @@ impl LinkPreview {
         let mut description = when.line();
         if !speakers.is_empty() {
             description.push_str(" · ");
-            description.push_str(&i18n.t1("feeds-preview-speakers", "names", speakers.join(", ")));
+            description.push_str(&i18n.t1("feeds-preview-speakers", "name", speakers.join(", ")));
         }
         if !texts.summary.is_empty() {
             description.push_str(" · ");
