@@ -18,8 +18,10 @@
       if (isNaN(start) || isNaN(end)) continue;
       // The session's own zone stays available on hover.
       el.title = el.textContent;
-      el.textContent = day.format(start) + ", " + time.format(start) + "\u2013" + zoned.format(end) +
-        (zone ? " (" + zone + ")" : "");
+      var until = zoned.format(end);
+      // "UTC" already names the zone; "CET" or "GMT-6" is followed by the zone's name.
+      if (zone && until.indexOf(zone) < 0) until += " (" + zone + ")";
+      el.textContent = day.format(start) + ", " + time.format(start) + "\u2013" + until;
       el.setAttribute("data-localised", zone);
     }
   }

@@ -8,8 +8,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use convoca::domain::Language;
+
 use crate::browser::Browser;
 use crate::helpers::{Engine, Options, TestApp};
+use crate::words;
 
 /// A tiny web server on its own port of 127.0.0.1 that answers every request with `page`.
 fn host_site(page: String) -> (String, TcpListener) {
@@ -122,4 +125,39 @@ async fn a_listed_site_embeds_the_widget_and_an_unlisted_one_cannot_frame_convoc
     let seen = framed(&browser).await;
     assert!(seen.starts_with("none: chrome-error:"), "the catalogue refuses every frame: {seen}");
     drop(allowed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organiser_previews_the_widget_and_copies_its_code() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let session = app.create_session("previewed", 40, 10).await;
+    let (en, es) = (words(Language::En), words(Language::Es));
+    let Some(browser) = Browser::start(&app.address, 1024, 900, "Europe/Paris").await else { return };
+    crate::organiser::sign_in(&app, &browser, "Wendy Widget", false).await;
+    browser.click_link(&en("feeds-admin-nav")).await;
+    assert_eq!(browser.text("h1").await, en("feeds-admin-title"));
+    assert!(browser.has("#origins-warning").await, "no site is allowed yet: a warning says so");
+    browser.choose(&en("feeds-admin-language"), "Español").await;
+    browser.press(&en("feeds-admin-show")).await;
+    let snippet = browser.field(&en("feeds-admin-snippet-label")).await.prop("value").await.expect("value");
+    let snippet = snippet.unwrap_or_default();
+    assert!(
+        snippet.starts_with(&format!("<iframe src=\"{}\"", app.url("/embed/sessions?lang=es"))),
+        "the code to paste: {snippet}"
+    );
+    let serious: Vec<String> =
+        browser.axe().await.into_iter().filter(|v| v.is_serious()).map(|v| v.id.clone()).collect();
+    assert!(serious.is_empty(), "the organiser's page has no serious accessibility violation: {serious:?}");
+    // The preview is Convoca framing itself, which the policy allows.
+    browser.find("#widget-preview").await.enter_frame().await.expect("enter the preview");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !browser.has(".widget-title").await && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(browser.text(".widget-title").await, session.title);
+    let register = browser.text(".widget-register").await;
+    assert!(
+        register.starts_with(&es("feeds-widget-register")) && register.ends_with(&session.title),
+        "a Register link in Spanish, naming its session for screen readers: {register}"
+    );
 }
