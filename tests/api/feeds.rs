@@ -121,6 +121,10 @@ async fn the_calendar_feed_publishes_public_sessions_without_private_links(engin
     assert!(!text.contains("meet.example.org"), "the join address stays out of public feeds");
     assert!(!text.contains("/manage/") && !text.contains("/confirm/") && !text.contains("registration-"));
     let _ = long_past;
+    assert_eq!(get(&app, "/sessions/draft.ics").await.status(), 404, "a draft has no public calendar file");
+    let old = get(&app, "/sessions/long-past.ics").await;
+    assert_eq!(old.status(), 200, "a session's own file stays, whatever its age");
+    assert_eq!(old.text().await.expect("body").matches("BEGIN:VEVENT").count(), 1);
 }
 
 async fn feeds_answer_304_until_something_changes(engine: Engine) {

@@ -64,6 +64,8 @@ pub fn bad_language(req: &HttpRequest) -> HttpResponse {
 /// A feed's body as a cacheable public response: a weak `ETag` from the body itself and
 /// `Last-Modified` from the latest change of what it lists; `304 Not Modified` when the
 /// reader already holds it (`If-None-Match` first, else `If-Modified-Since`, RFC 9110 §13.2.2).
+/// A session leaving a list by age changes the body (and the ETag) but not `Last-Modified`:
+/// readers that send only `If-Modified-Since` keep that entry until something else changes.
 pub fn cacheable(
     req: &HttpRequest,
     content_type: &'static str,
