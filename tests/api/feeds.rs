@@ -300,7 +300,53 @@ async fn a_shared_session_link_previews_its_title_date_and_speakers(engine: Engi
     assert!(html.contains(&format!("href=\"{path}.ics?lang=en\"")), "a link to the session's calendar file");
 }
 
+/// Runs `f` on one connection and returns how many queries it sent.
+fn count_queries(
+    conn: &mut convoca::db::AnyConnection,
+    f: impl FnOnce(&mut convoca::db::AnyConnection),
+) -> usize {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let counter = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = counter.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            seen.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    f(conn);
+    conn.set_instrumentation(None::<Box<dyn diesel::connection::Instrumentation>>);
+    counter.load(Ordering::Relaxed)
+}
+
+async fn feed_queries(app: &TestApp) -> Vec<usize> {
+    app.db(|conn| {
+        use convoca::db::feeds::{Scope, sessions};
+        [Scope::All, Scope::Series("cheap-series"), Scope::Session("cheap-0")]
+            .into_iter()
+            .map(|scope| count_queries(conn, |conn| drop(sessions(conn, scope, "fr").expect("feed"))))
+            .collect()
+    })
+    .await
+}
+
+async fn feeds_cost_two_queries_whatever_the_data(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let first = app.create_session("cheap-0", 30, 10).await;
+    add_series(&app, "cheap-series", "Cheap series", &[&first]).await;
+    let few = feed_queries(&app).await;
+    let mut more = Vec::new();
+    for i in 1..8 {
+        more.push(app.create_session(&format!("cheap-{i}"), 30, 10 + i).await);
+    }
+    add_series(&app, "other-series", "Other series", &more.iter().collect::<Vec<_>>()).await;
+    let many = feed_queries(&app).await;
+    assert_eq!(few, vec![2, 2, 2], "sessions, then translations");
+    assert_eq!(many, few, "the same whatever the number of sessions");
+}
+
 on_both_engines!(
+    feeds_cost_two_queries_whatever_the_data,
     the_calendar_feed_publishes_public_sessions_without_private_links,
     feeds_answer_304_until_something_changes,
     feeds_follow_the_language_series_and_session_asked_for,
