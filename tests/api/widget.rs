@@ -154,6 +154,11 @@ async fn the_organiser_page_gives_a_snippet_and_a_preview(engine: Engine) {
     assert!(html.contains("loading=&#34;lazy&#34;") && html.contains("title=&#34;Próximos webinarios&#34;"));
     assert!(html.contains("&#60;a href=&#34;"), "a link for pages without frames");
     assert!(html.contains("<iframe id=\"widget-preview\" src=\"/embed/sessions?lang=es\""), "a preview");
+    assert!(
+        html.contains(&format!("<code>{}</code>", app.url("/sessions.ics?lang=es"))),
+        "the calendar address"
+    );
+    assert!(html.contains(&format!("<code>{}</code>", app.url("/feed?lang=es"))), "the Atom address");
 
     let wrong = organiser.get(app.url("/admin/widget?series=no-such&lang=es")).send().await.expect("wrong");
     assert_eq!(wrong.status(), 422);

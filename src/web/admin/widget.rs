@@ -12,6 +12,7 @@ use crate::db;
 use crate::domain::Language;
 use crate::web::chrome::html_with_status;
 use crate::web::errors::AppError;
+use crate::web::feeds::FeedLinks;
 use crate::web::forms::FieldErrors;
 
 #[derive(Template)]
@@ -25,6 +26,10 @@ struct WidgetPage {
     preview_src: Option<String>,
     snippet: Option<String>,
     allowed_origins: Vec<String>,
+    /// The calendar and Atom addresses to hand out, in the chosen language.
+    feeds: Option<FeedLinks>,
+    /// The chosen series' slug, for its calendar address.
+    series_slug: Option<String>,
 }
 
 /// The code the network's site pastes: the frame, and a link for where frames are not shown.
@@ -88,6 +93,9 @@ pub async fn page(cx: AdminContext, query: web::Query<WidgetQuery>) -> Result<Ht
             selected: lang == Some(*l),
         })
         .collect();
+    let feeds = lang
+        .filter(|_| errors.is_empty())
+        .map(|l| FeedLinks::new(&cx.state.settings, crate::i18n::I18n::new(l)));
     let (preview_src, snippet) = match lang.filter(|_| errors.is_empty()) {
         Some(lang) => {
             let mut path = format!("/embed/sessions?lang={}", lang.code());
@@ -113,7 +121,17 @@ pub async fn page(cx: AdminContext, query: web::Query<WidgetQuery>) -> Result<Ht
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let allowed_origins = cx.state.settings.embed_origins.clone();
     html_with_status(
-        WidgetPage { admin, errors, series, languages, preview_src, snippet, allowed_origins },
+        WidgetPage {
+            admin,
+            errors,
+            series,
+            languages,
+            preview_src,
+            snippet,
+            allowed_origins,
+            feeds,
+            series_slug: chosen_series,
+        },
         status,
     )
 }
