@@ -51,7 +51,8 @@ impl Kind {
             | Key::DkimDomain
             | Key::MetricsBind
             | Key::PrivacyController
-            | Key::PrivacyContact => Self::Text,
+            | Key::PrivacyContact
+            | Key::EmbedOrigins => Self::Text,
         }
     }
 

@@ -180,7 +180,8 @@ impl From<RawSettings> for Inputs {
             | Key::MetricsBind
             | Key::MailCopyRetentionDays
             | Key::PrivacyController
-            | Key::PrivacyContact => None,
+            | Key::PrivacyContact
+            | Key::EmbedOrigins => None,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! start; a bad value names its variable and what was expected.
 
 mod cli;
+mod embed;
 mod file;
 mod inputs;
 mod secret;
@@ -77,6 +78,8 @@ pub struct Settings {
     /// Where requests about personal data go (`CONVOCA_PRIVACY_CONTACT`, else the reply-to or
     /// sender address).
     pub privacy_contact: lettre::Address,
+    /// The origins allowed to frame the widget (`CONVOCA_EMBED_ORIGINS`), serialised.
+    pub embed_origins: Vec<String>,
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -262,6 +265,7 @@ impl Settings {
             mail_copy_retention_days,
             privacy_controller,
             privacy_contact,
+            embed_origins: embed::parse_origins(inputs.text(Key::EmbedOrigins))?,
         })
     }
 

@@ -32,6 +32,7 @@ pub enum Key {
     MailCopyRetentionDays,
     PrivacyController,
     PrivacyContact,
+    EmbedOrigins,
 }
 
 /// What applies when a setting is not given.
@@ -334,6 +335,15 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Described("the address of CONVOCA_MAIL_REPLY_TO, else of CONVOCA_MAIL_FROM"),
         "Address the privacy notice gives for requests about personal data, e.g. privacy@example.org",
+        false,
+    ),
+    row(
+        Key::EmbedOrigins,
+        "embed_origins",
+        "CONVOCA_EMBED_ORIGINS",
+        None,
+        Described("none: no other site may frame the widget"),
+        "Sites allowed to show the sessions widget (/embed/sessions) in a frame, comma-separated, each scheme://host[:port], e.g. https://www.example.org",
         false,
     ),
 ];

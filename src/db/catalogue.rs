@@ -51,7 +51,7 @@ pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<Ca
         .collect())
 }
 
-fn confirmed_counts(conn: &mut AnyConnection) -> QueryResult<HashMap<String, i64>> {
+pub fn confirmed_counts(conn: &mut AnyConnection) -> QueryResult<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = registrations::table
         .filter(registrations::status.eq(RegistrationStatus::Confirmed))
         .group_by(registrations::session_id)

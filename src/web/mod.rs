@@ -12,6 +12,7 @@ pub mod chrome;
 pub mod client;
 pub mod csv;
 pub mod errors;
+pub mod feeds;
 pub mod forms;
 pub mod links;
 pub mod manage;
@@ -38,6 +39,8 @@ use state::AppState;
 /// Routes, shared by the server and anything that builds the app in-process.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(admin::routes).configure(photos::public_routes);
+    // feeds: before `/sessions/{slug}`, which would take `x.ics` for a slug.
+    cfg.configure(feeds::routes);
     cfg.route("/", web::get().to(public::catalogue))
         .route("/healthz", web::get().to(public::healthz))
         .route("/readyz", web::get().to(public::healthz))

@@ -8,6 +8,8 @@ use chrono::NaiveDateTime;
 
 use super::chrome::{Chrome, LANGUAGE_COOKIE, html};
 use super::errors::AppError;
+use super::feeds::FeedLinks;
+use super::feeds::preview::LinkPreview;
 use super::page_cache::{Rendered, next_change, page_response};
 use super::state::{AppState, run_db};
 use super::view::{SeriesGroup, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs};
@@ -24,6 +26,7 @@ struct CataloguePage {
     chrome: Chrome,
     upcoming: Vec<SeriesGroup>,
     past: Vec<SeriesGroup>,
+    feeds: FeedLinks,
 }
 
 /// Answers from the page cache when the page was rendered at the current content version,
@@ -70,7 +73,8 @@ pub async fn catalogue(
         let entries = run_db(&db_state, move |conn| db::catalogue::catalogue(conn, language)).await?;
         let valid_until = entries.iter().filter_map(|e| next_change(&e.session, now)).min();
         let (upcoming, past) = catalogue_groups(i18n, entries, now);
-        render(CataloguePage { i18n, chrome, upcoming, past }, valid_until)
+        let feeds = FeedLinks::new(&db_state.settings, i18n);
+        render(CataloguePage { i18n, chrome, upcoming, past, feeds }, valid_until)
     })
     .await
 }
@@ -111,6 +115,7 @@ struct SessionPage {
     recording_url: Option<String>,
     is_demo: bool,
     participants: Vec<ListedParticipant>,
+    preview: LinkPreview,
 }
 
 pub async fn session_page(
@@ -161,14 +166,18 @@ async fn render_session_page(
         })
         .collect();
     let texts = SessionTexts::of(i18n, session, detail.translation.as_ref());
+    let when = When::of(i18n, session);
+    let speakers: Vec<String> = detail.panel.iter().map(|(_, speaker)| speaker.name.clone()).collect();
+    let preview = LinkPreview::new(&state.settings, i18n, &session.slug, &texts, &when, &speakers);
     let page = SessionPage {
+        preview,
         slug: session.slug.clone(),
         series_title: detail.series.as_ref().map(|s| s.title.clone()),
         paragraphs: paragraphs(&texts.description),
         texts,
         participants,
         language_label: i18n.t(&format!("in-language-{}", session.language)),
-        when: When::of(i18n, session),
+        when,
         duration_minutes: session.duration_minutes,
         availability: availability(i18n, session, detail.confirmed, now),
         registration_open: session.registration_open(now),

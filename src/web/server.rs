@@ -68,6 +68,8 @@ pub fn build(
             .wrap(middleware::from_fn(chrome::vary_on_language))
             .wrap(ErrorHandlers::new().default_handler(chrome::render_error_page))
             .wrap(security_headers(https))
+            // feeds: `/embed/*` may be framed by the allowed origins; public responses set no cookie.
+            .wrap(middleware::from_fn(super::feeds::embed::framing))
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(crate::observability::observe))
     })

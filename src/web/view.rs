@@ -94,6 +94,8 @@ pub struct Card {
 #[derive(Debug, Clone)]
 pub struct SeriesGroup {
     pub series_title: Option<String>,
+    /// For the series' calendar feed.
+    pub series_slug: Option<String>,
     pub cards: Vec<Card>,
 }
 
@@ -128,7 +130,11 @@ pub fn catalogue_groups(
                 Some((_, g)) => g.cards.push(card),
                 None => groups.push((
                     key,
-                    SeriesGroup { series_title: entry.series.map(|s| s.title), cards: vec![card] },
+                    SeriesGroup {
+                        series_slug: entry.series.as_ref().map(|s| s.slug.clone()),
+                        series_title: entry.series.map(|s| s.title),
+                        cards: vec![card],
+                    },
                 )),
             }
         }

@@ -14,6 +14,7 @@ mod browser;
 mod organiser;
 mod registration;
 mod self_service;
+mod widget;
 
 use convoca::domain::Language;
 use convoca::i18n::I18n;

@@ -164,6 +164,7 @@ impl AdminChrome {
         nav.push(("/admin/password", "admin-nav-password", "password"));
         nav.push(("/admin/two-factor", "admin-nav-two-factor", "two-factor"));
         nav.push(("/admin/signed-in", "admin-nav-signed-in", "signed-in"));
+        nav.push(("/admin/widget", "feeds-admin-nav", "widget"));
         let flash = web::Query::<FlashQuery>::from_query(req.query_string())
             .ok()
             .and_then(|q| q.into_inner().done)

@@ -21,6 +21,7 @@ pub mod session_hub;
 pub mod sessions;
 pub mod speakers;
 pub mod two_factor;
+pub mod widget;
 
 use actix_web::{HttpResponse, web};
 
@@ -112,6 +113,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements", web::get().to(announcements::page))
             .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
+            // feeds:
+            .route("/widget", web::get().to(widget::page))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
