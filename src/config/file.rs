@@ -30,7 +30,8 @@ impl Kind {
             | Key::DbPoolSize
             | Key::DbConnectTimeout
             | Key::DbStatementTimeout
-            | Key::MailCopyRetentionDays => Self::Integer,
+            | Key::MailCopyRetentionDays
+            | Key::BouncePollSeconds => Self::Integer,
             Key::Demo | Key::BenchReference => Self::Boolean,
             // Listed one by one, so that a new setting must say which kind of value it takes.
             Key::DatabaseUrl
@@ -51,7 +52,9 @@ impl Kind {
             | Key::DkimDomain
             | Key::MetricsBind
             | Key::PrivacyController
-            | Key::PrivacyContact => Self::Text,
+            | Key::PrivacyContact
+            | Key::BounceAddress
+            | Key::BounceImapUrl => Self::Text,
         }
     }
 

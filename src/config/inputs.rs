@@ -180,7 +180,10 @@ impl From<RawSettings> for Inputs {
             | Key::MetricsBind
             | Key::MailCopyRetentionDays
             | Key::PrivacyController
-            | Key::PrivacyContact => None,
+            | Key::PrivacyContact
+            | Key::BounceAddress
+            | Key::BounceImapUrl
+            | Key::BouncePollSeconds => None,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! it; the loader records where each value came from ([`Source`]). Everything is checked at
 //! start; a bad value names its variable and what was expected.
 
+mod bounces;
 mod cli;
 mod file;
 mod inputs;
@@ -27,6 +28,7 @@ pub use inputs::{Inputs, RawSettings, Source};
 pub use secret::Secret;
 pub use table::{Fallback, Key, SETTINGS, Setting, help_section, setting};
 pub use urls::{DatabaseTarget, SmtpUrl};
+pub use bounces::{Bounces, ImapMailbox, ImapTls};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -77,6 +79,8 @@ pub struct Settings {
     /// Where requests about personal data go (`CONVOCA_PRIVACY_CONTACT`, else the reply-to or
     /// sender address).
     pub privacy_contact: lettre::Address,
+    /// Return paths and the bounce mailbox (`CONVOCA_BOUNCE_*`).
+    pub bounces: Bounces,
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -262,6 +266,7 @@ impl Settings {
             mail_copy_retention_days,
             privacy_controller,
             privacy_contact,
+            bounces: Bounces::load(inputs)?,
         })
     }
 

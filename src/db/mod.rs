@@ -7,6 +7,7 @@
 pub mod admin_registrations;
 pub mod announcements;
 pub mod audit;
+pub mod bounces;
 pub mod catalogue;
 pub mod consents;
 pub mod country_migration;
