@@ -85,11 +85,6 @@ pub fn read(raw: &[u8], base: &Address, key: &SecretKey) -> Notice {
     let Some(message) = MessageParser::default().parse(raw) else {
         return Notice { messages, report: None };
     };
-    // RFC 3834 automatic replies (out of office) are not about delivery.
-    let auto = message.header_raw("Auto-Submitted").map(|v| v.trim().to_ascii_lowercase());
-    if auto.as_deref().is_some_and(|v| v.starts_with("auto-replied")) {
-        return Notice { messages, report: None };
-    }
     let statuses: Vec<RecipientStatus> = message
         .parts
         .iter()
@@ -101,7 +96,14 @@ pub fn read(raw: &[u8], base: &Address, key: &SecretKey) -> Notice {
         })
         .flat_map(|part| recipient_blocks(&String::from_utf8_lossy(part.contents())))
         .collect();
-    let report = if statuses.is_empty() {
+    // Mail systems mark their notices auto-replied too (RFC 3834), so this only sets apart an
+    // out-of-office reply among notices without a delivery-status part.
+    let auto_reply = message
+        .header_raw("Auto-Submitted")
+        .is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("auto-replied"));
+    let report = if statuses.is_empty() && auto_reply {
+        None
+    } else if statuses.is_empty() {
         // No delivery-status part: a bounce that only quotes the original message (and a
         // status code in its words, when the server gave one).
         let body: String = message.body_text(0).map(|b| b.into_owned()).unwrap_or_default();

@@ -33,3 +33,5 @@ mod registration;
 mod self_service;
 mod sign_in;
 mod web_conventions;
+mod bounces;
+mod imap_server;
