@@ -16,6 +16,7 @@ use crate::on_both_engines;
 on_both_engines!(
     a_550_is_flagged_counted_and_fixed_with_a_resend_that_arrives,
     late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organiser,
+    check_signs_in_to_the_bounce_mailbox,
 );
 
 async fn get_text(client: &reqwest::Client, url: String) -> (u16, String) {
@@ -275,4 +276,35 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     app.db(move |conn| convoca::db::privacy::erase(conn, &mail_dir, &RegistrationId::from_stored(priya), now).expect("erase"))
         .await;
     assert!(!is_suppressed(&app, "priya@pune.gov.in").await, "erased with the registration");
+}
+
+async fn check_signs_in_to_the_bounce_mailbox(engine: Engine) {
+    let Some(imap) = ImapServer::start() else {
+        return;
+    };
+    let app = TestApp::spawn(engine).await;
+    let settings = |url: String| {
+        let mut inputs = convoca::config::Inputs::from(convoca::config::RawSettings {
+            database_url: Some(app.database_url.clone()),
+            data_dir: Some(app.data_dir.path().to_string_lossy().into_owned()),
+            secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
+            ..Default::default()
+        });
+        inputs = inputs.fill(convoca::config::Source::Program, |s| match s.env {
+            "CONVOCA_BOUNCE_ADDRESS" => Some("bounces@convoca.test".into()),
+            "CONVOCA_BOUNCE_IMAP_URL" => Some(url.clone()),
+            _ => None,
+        });
+        (convoca::config::Settings::load(&inputs).expect("settings"), inputs)
+    };
+    let line = |findings: &[convoca::ops::Finding]| {
+        findings.iter().find(|f| f.what == "bounces").map(ToString::to_string).expect("a bounces line")
+    };
+    let (good, inputs) = settings(imap.url());
+    let found = convoca::ops::check(&good, &inputs, None).await;
+    assert!(line(&found).starts_with("ok") && line(&found).contains("signed in"), "{}", line(&found));
+    assert!(!line(&found).contains(crate::imap_server::PASSWORD), "the password is never shown");
+    let (bad, inputs) = settings(format!("imap://{}:wrong@127.0.0.1:{}/INBOX", crate::imap_server::USER, imap.port));
+    let found = convoca::ops::check(&bad, &inputs, None).await;
+    assert!(line(&found).starts_with("FAIL") && line(&found).contains("login"), "{}", line(&found));
 }
