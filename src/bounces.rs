@@ -49,13 +49,17 @@ fn connect(mailbox: &ImapMailbox) -> anyhow::Result<TcpStream> {
     Err(last.map_or_else(|| anyhow::anyhow!("{} has no address", mailbox.host), Into::into))
 }
 
-fn tls(mailbox: &ImapMailbox, tcp: TcpStream) -> anyhow::Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
+fn tls(
+    mailbox: &ImapMailbox,
+    tcp: TcpStream,
+) -> anyhow::Result<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .context("TLS versions")?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let config =
+        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .context("TLS versions")?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
     let name = rustls::pki_types::ServerName::try_from(mailbox.host.clone()).context("the IMAP host name")?;
     let connection = rustls::ClientConnection::new(Arc::new(config), name).context("TLS")?;
     Ok(rustls::StreamOwned::new(connection, tcp))
@@ -65,8 +69,9 @@ fn tls(mailbox: &ImapMailbox, tcp: TcpStream) -> anyhow::Result<rustls::StreamOw
 fn open<S: Read + Write>(stream: S, mailbox: &ImapMailbox) -> anyhow::Result<imap::Session<S>> {
     let mut client = imap::Client::new(stream);
     client.read_greeting().context("the IMAP greeting")?;
-    let mut session =
-        client.login(&mailbox.user, mailbox.password.expose()).map_err(|(e, _)| anyhow::anyhow!("IMAP login: {e}"))?;
+    let mut session = client
+        .login(&mailbox.user, mailbox.password.expose())
+        .map_err(|(e, _)| anyhow::anyhow!("IMAP login: {e}"))?;
     session.select(&mailbox.folder).with_context(|| format!("opening the folder {:?}", mailbox.folder))?;
     Ok(session)
 }
@@ -102,7 +107,8 @@ fn read_with<S: Read + Write>(
     let Some(base) = settings.bounces.address.as_ref() else {
         return Ok(Pass::default());
     };
-    let mut uids: Vec<u32> = session.uid_search("UNSEEN").context("searching the bounce mailbox")?.into_iter().collect();
+    let mut uids: Vec<u32> =
+        session.uid_search("UNSEEN").context("searching the bounce mailbox")?.into_iter().collect();
     uids.sort_unstable();
     uids.truncate(BATCH);
     let mut pass = Pass::default();

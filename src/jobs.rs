@@ -213,7 +213,13 @@ impl Worker {
         if due {
             match self.read_bounces().await {
                 Ok(pass) if pass != crate::bounces::Pass::default() => {
-                    tracing::info!(read = pass.read, bounced = pass.bounced, delayed = pass.delayed, ignored = pass.ignored, "read the bounce mailbox")
+                    tracing::info!(
+                        read = pass.read,
+                        bounced = pass.bounced,
+                        delayed = pass.delayed,
+                        ignored = pass.ignored,
+                        "read the bounce mailbox"
+                    )
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "could not read the bounce mailbox"),

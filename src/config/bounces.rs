@@ -52,7 +52,12 @@ impl ImapMailbox {
         let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
             bail!("CONVOCA_BOUNCE_IMAP_URL names no host: {EXPECTED}");
         };
-        let decode = |s: &str| url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default();
+        let decode = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
         let user = decode(url.username());
         let password = decode(url.password().unwrap_or(""));
         if user.is_empty() || password.is_empty() {
@@ -89,7 +94,9 @@ impl Bounces {
             None => None,
         };
         if address.as_ref().is_some_and(|a| a.user().contains('+') || a.user().len() > 20) {
-            bail!("CONVOCA_BOUNCE_ADDRESS: its local part must be at most 20 characters without '+' (each message adds +<id>.<tag>)");
+            bail!(
+                "CONVOCA_BOUNCE_ADDRESS: its local part must be at most 20 characters without '+' (each message adds +<id>.<tag>)"
+            );
         }
         let mailbox = inputs
             .value(Key::BounceImapUrl)
@@ -98,7 +105,9 @@ impl Bounces {
             .map(ImapMailbox::parse)
             .transpose()?;
         if mailbox.is_some() && address.is_none() {
-            bail!("CONVOCA_BOUNCE_IMAP_URL needs CONVOCA_BOUNCE_ADDRESS: the notices are matched to messages by their return path");
+            bail!(
+                "CONVOCA_BOUNCE_IMAP_URL needs CONVOCA_BOUNCE_ADDRESS: the notices are matched to messages by their return path"
+            );
         }
         let poll_raw = inputs.nonblank(Key::BouncePollSeconds).trim();
         let poll = poll_raw
@@ -106,7 +115,11 @@ impl Bounces {
             .ok()
             .filter(|s| (10..=86_400).contains(s))
             .map(Duration::from_secs)
-            .ok_or_else(|| anyhow::anyhow!("CONVOCA_BOUNCE_POLL_SECONDS {poll_raw:?}: expected a number of seconds from 10 to 86400"))?;
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "CONVOCA_BOUNCE_POLL_SECONDS {poll_raw:?}: expected a number of seconds from 10 to 86400"
+                )
+            })?;
         Ok(Self { address, mailbox, poll })
     }
 }
@@ -117,9 +130,13 @@ mod tests {
 
     #[test]
     fn the_mailbox_url_carries_everything_and_hides_the_password() {
-        let m = ImapMailbox::parse("imaps://bounce%40example.org:p%40ss@imap.example.org/Bounces").expect("valid");
+        let m = ImapMailbox::parse("imaps://bounce%40example.org:p%40ss@imap.example.org/Bounces")
+            .expect("valid");
         assert_eq!((m.host.as_str(), m.port, m.tls), ("imap.example.org", 993, ImapTls::Implicit));
-        assert_eq!((m.user.as_str(), m.password.expose(), m.folder.as_str()), ("bounce@example.org", "p@ss", "Bounces"));
+        assert_eq!(
+            (m.user.as_str(), m.password.expose(), m.folder.as_str()),
+            ("bounce@example.org", "p@ss", "Bounces")
+        );
         assert!(!format!("{m:?}").contains("p@ss"));
         let plain = ImapMailbox::parse("imap://u:p@127.0.0.1:1143").expect("valid");
         assert_eq!((plain.port, plain.tls, plain.folder.as_str()), (1143, ImapTls::None, "INBOX"));

@@ -22,13 +22,13 @@ use url::Url;
 use crate::email::dkim::DkimSigner;
 use crate::security::SecretKey;
 
+pub use bounces::{Bounces, ImapMailbox, ImapTls};
 pub use cli::{config_path, with_settings};
 pub use file::{DEFAULT_PATH as DEFAULT_CONFIG_FILE, FileValues, chosen as chosen_config_file};
 pub use inputs::{Inputs, RawSettings, Source};
 pub use secret::Secret;
 pub use table::{Fallback, Key, SETTINGS, Setting, help_section, setting};
 pub use urls::{DatabaseTarget, SmtpUrl};
-pub use bounces::{Bounces, ImapMailbox, ImapTls};
 
 #[derive(Debug, Clone)]
 pub struct Settings {

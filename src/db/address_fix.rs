@@ -9,7 +9,9 @@ use super::audit::{self, Actor};
 use super::models::Registration;
 use super::schema::{outbox, registrations};
 use super::{AnyConnection, is_unique_violation, outbox as queue, seats, tokens, write_tx};
-use crate::domain::{MessageKind, OutboxStatus, Recipient, RegistrationId, RegistrationStatus, SessionId, TokenPurpose};
+use crate::domain::{
+    MessageKind, OutboxStatus, Recipient, RegistrationId, RegistrationStatus, SessionId, TokenPurpose,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixOutcome {
@@ -108,7 +110,8 @@ fn resend_last_failed(
         .order(outbox::created_at.desc())
         .select((outbox::id, outbox::kind, outbox::payload))
         .load(conn)?;
-    let Some((id, kind, payload)) = failed.into_iter().find(|(_, kind, _)| kind.recipient() == Recipient::Registrant)
+    let Some((id, kind, payload)) =
+        failed.into_iter().find(|(_, kind, _)| kind.recipient() == Recipient::Registrant)
     else {
         return Ok(None);
     };

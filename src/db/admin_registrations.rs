@@ -161,7 +161,8 @@ fn filtered<'a>(
     }
     if filters.mail_failed {
         use super::schema::mail_failures;
-        query = query.filter(registrations::id.eq_any(mail_failures::table.select(mail_failures::registration_id)));
+        query = query
+            .filter(registrations::id.eq_any(mail_failures::table.select(mail_failures::registration_id)));
     }
     query
 }

@@ -61,7 +61,8 @@ pub fn flag(
     reason: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let exists: i64 = registrations::table.filter(registrations::id.eq(registration_id)).count().get_result(conn)?;
+    let exists: i64 =
+        registrations::table.filter(registrations::id.eq(registration_id)).count().get_result(conn)?;
     if exists == 0 {
         return Ok(());
     }
@@ -81,7 +82,10 @@ pub fn clear_flag(conn: &mut AnyConnection, registration_id: &RegistrationId) ->
     diesel::delete(mail_failures::table.find(registration_id)).execute(conn).map(|_| ())
 }
 
-pub fn failure_of(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<Option<MailFailure>> {
+pub fn failure_of(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+) -> QueryResult<Option<MailFailure>> {
     mail_failures::table.find(registration_id).select(MailFailure::as_select()).first(conn).optional()
 }
 

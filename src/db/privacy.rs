@@ -424,7 +424,14 @@ pub fn erase_address(
             }
         }
         if super::bounces::unsuppress(conn, &key)? {
-            audit::record(conn, actor, "suppression.erase", "erased bounced address", "reason=data request", now)?;
+            audit::record(
+                conn,
+                actor,
+                "suppression.erase",
+                "erased bounced address",
+                "reason=data request",
+                now,
+            )?;
         }
         if newsletter::forget(conn, &key)? {
             audit::record(

@@ -64,14 +64,20 @@ fn recipient_blocks(text: &str) -> Vec<RecipientStatus> {
 fn status_code_in(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     for (i, c) in bytes.iter().enumerate() {
-        if !matches!(c, b'2' | b'4' | b'5') || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.')) {
+        if !matches!(c, b'2' | b'4' | b'5')
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'))
+        {
             continue;
         }
         let rest = &text[i..];
         let code: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
         let code = code.trim_end_matches('.');
         let parts: Vec<&str> = code.split('.').collect();
-        if parts.len() == 3 && parts[0].len() == 1 && (1..=3).contains(&parts[1].len()) && (1..=3).contains(&parts[2].len()) {
+        if parts.len() == 3
+            && parts[0].len() == 1
+            && (1..=3).contains(&parts[1].len())
+            && (1..=3).contains(&parts[2].len())
+        {
             return Some(code.to_owned());
         }
     }
@@ -116,9 +122,8 @@ pub fn read(raw: &[u8], base: &Address, key: &SecretKey) -> Notice {
         // Each recipient of one message has its block; ours had one recipient. A failure
         // counts over a delay.
         let failed = statuses.iter().find(|s| s.action == "failed" || s.status.starts_with('5'));
-        let chosen = failed.or_else(|| {
-            statuses.iter().find(|s| s.action == "delayed" || s.status.starts_with('4'))
-        });
+        let chosen =
+            failed.or_else(|| statuses.iter().find(|s| s.action == "delayed" || s.status.starts_with('4')));
         chosen.map(|s| Report {
             permanent: s.status.starts_with('5') || (s.status.is_empty() && s.action == "failed"),
             reason: [s.status.as_str(), s.diagnostic.as_str()]

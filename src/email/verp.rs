@@ -14,7 +14,9 @@ const TAG_BYTES: usize = 8;
 
 fn tag(key: &SecretKey, outbox_id: &str) -> String {
     use base64::Engine as _;
-    let mac = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key.sign(PURPOSE, outbox_id)).unwrap_or_default();
+    let mac = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(key.sign(PURPOSE, outbox_id))
+        .unwrap_or_default();
     mac.iter().take(TAG_BYTES).map(|b| format!("{b:02x}")).collect()
 }
 
@@ -40,7 +42,14 @@ pub fn outbox_id_of(base: &Address, key: &SecretKey, address: &str) -> Option<St
         return None;
     }
     let simple = simple.to_ascii_lowercase();
-    let id = format!("{}-{}-{}-{}-{}", &simple[..8], &simple[8..12], &simple[12..16], &simple[16..20], &simple[20..]);
+    let id = format!(
+        "{}-{}-{}-{}-{}",
+        &simple[..8],
+        &simple[8..12],
+        &simple[12..16],
+        &simple[16..20],
+        &simple[20..]
+    );
     // Compared in constant time, like every other MAC here.
     let expected = tag(key, &id);
     let same = expected.len() == given.len()
@@ -55,14 +64,12 @@ pub fn find_in(base: &Address, key: &SecretKey, text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut rest = text;
     while let Some(at) = find_ignore_case(rest, &marker) {
-        let candidate: String = rest[at..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || "+-_.@".contains(*c))
-            .collect();
-        if let Some(id) = outbox_id_of(base, key, candidate.trim_end_matches('.')) {
-            if !found.contains(&id) {
-                found.push(id);
-            }
+        let candidate: String =
+            rest[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "+-_.@".contains(*c)).collect();
+        if let Some(id) = outbox_id_of(base, key, candidate.trim_end_matches('.'))
+            && !found.contains(&id)
+        {
+            found.push(id);
         }
         rest = &rest[at + marker.len()..];
     }
@@ -89,12 +96,12 @@ mod tests {
         let path = return_path(&base, &key(), id).expect("return path");
         assert!(path.to_string().starts_with("bounces+0193a1b2000070008000000000000001."), "{path}");
         assert!(path.user().len() <= 64);
-        assert_eq!(outbox_id_of(&base, &key(), &path.to_string()).as_deref(), Some(id));
+        assert_eq!(outbox_id_of(&base, &key(), path.as_ref()).as_deref(), Some(id));
         assert_eq!(outbox_id_of(&base, &key(), &format!("<{path}>")).as_deref(), Some(id));
         let upper = path.to_string().to_uppercase();
         assert_eq!(outbox_id_of(&base, &key(), &upper).as_deref(), Some(id), "a relay changed the case");
         let other = SecretKey::from_bytes(b"another key, another installation!!".to_vec());
-        assert_eq!(outbox_id_of(&base, &other, &path.to_string()), None, "a forged tag");
+        assert_eq!(outbox_id_of(&base, &other, path.as_ref()), None, "a forged tag");
         let forged = "bounces+0193a1b2000070008000000000000002.0000000000000000@mail.example.org";
         assert_eq!(outbox_id_of(&base, &key(), forged), None);
         let text = format!("To: <{path}>\r\nDelivered-To: {path}\r\n");

@@ -202,12 +202,24 @@ async fn bounces(settings: &Settings) -> Finding {
         return finding(
             Status::Warning,
             "bounces",
-            format!("return paths are {}+<message>.<tag>@{}, but CONVOCA_BOUNCE_IMAP_URL is not set: nothing reads them", address.user(), address.domain()),
+            format!(
+                "return paths are {}+<message>.<tag>@{}, but CONVOCA_BOUNCE_IMAP_URL is not set: nothing reads them",
+                address.user(),
+                address.domain()
+            ),
         );
     };
     let shown = format!("{mailbox:?}");
     match tokio::task::spawn_blocking(move || crate::bounces::check_login(&mailbox)).await {
-        Ok(Ok(())) => finding(Status::Ok, "bounces", format!("{shown}: signed in; return paths are {}+<message>.<tag>@{}", address.user(), address.domain())),
+        Ok(Ok(())) => finding(
+            Status::Ok,
+            "bounces",
+            format!(
+                "{shown}: signed in; return paths are {}+<message>.<tag>@{}",
+                address.user(),
+                address.domain()
+            ),
+        ),
         Ok(Err(e)) => finding(Status::Failed, "bounces", format!("{shown}: {e:#}")),
         Err(e) => finding(Status::Failed, "bounces", format!("{shown}: {e}")),
     }

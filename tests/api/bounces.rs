@@ -28,7 +28,11 @@ async fn registration_id(app: &TestApp, email: &str) -> String {
     let email = email.to_owned();
     app.db(move |conn| {
         use convoca::db::schema::registrations::dsl as r;
-        r::registrations.filter(r::email_normalized.eq(email)).select(r::id).first::<String>(conn).expect("registration")
+        r::registrations
+            .filter(r::email_normalized.eq(email))
+            .select(r::id)
+            .first::<String>(conn)
+            .expect("registration")
     })
     .await
 }
@@ -44,7 +48,8 @@ async fn failure_reason(app: &TestApp, registration_id: &str) -> Option<String> 
 
 async fn is_suppressed(app: &TestApp, email: &str) -> bool {
     let email = email.to_owned();
-    app.db(move |conn| convoca::db::bounces::suppression_of(conn, &email).expect("suppression").is_some()).await
+    app.db(move |conn| convoca::db::bounces::suppression_of(conn, &email).expect("suppression").is_some())
+        .await
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
@@ -63,7 +68,9 @@ async fn a_550_is_flagged_counted_and_fixed_with_a_resend_that_arrives(engine: E
     app.register_and_confirm("fix", "Efua Mensah", "efua@accra.gov.gh", &org).await;
     app.deliver_mail().await;
     app.mail().answer_next_recipients(vec![Response::custom(550, "5.1.1 No such user".into())]);
-    let res = app.submit_registration(&app.client(), "fix", &valid_form("Kwame Asante", "kwame@acra.gov.gh", &org)).await;
+    let res = app
+        .submit_registration(&app.client(), "fix", &valid_form("Kwame Asante", "kwame@acra.gov.gh", &org))
+        .await;
     assert_eq!(res.status(), 303);
     app.deliver_mail().await;
     assert!(app.mail().to("kwame@acra.gov.gh").is_empty(), "refused");
@@ -83,11 +90,23 @@ async fn a_550_is_flagged_counted_and_fixed_with_a_resend_that_arrives(engine: E
     assert!(filtered.contains("kwame@acra.gov.gh") && !filtered.contains("efua@accra.gov.gh"), "the filter");
     assert!(filtered.contains("<option value=\"failed\" selected>"), "the filter stays chosen");
     let (_, hub) = get_text(&client, app.url(&format!("/admin/sessions/{}", session.id))).await;
-    assert!(hub.contains(&format!("/admin/sessions/{}/registrations?mail=failed\"><strong>1</strong>", session.id)), "{hub}");
+    assert!(
+        hub.contains(&format!(
+            "/admin/sessions/{}/registrations?mail=failed\"><strong>1</strong>",
+            session.id
+        )),
+        "{hub}"
+    );
     let (_, sessions) = get_text(&client, app.url("/admin")).await;
-    assert!(sessions.contains(&format!("/admin/sessions/{}/registrations?mail=failed\">1</a>", session.id)), "{sessions}");
+    assert!(
+        sessions.contains(&format!("/admin/sessions/{}/registrations?mail=failed\">1</a>", session.id)),
+        "{sessions}"
+    );
     let (_, report) = get_text(&client, app.url(&format!("/admin/reports?session={}", session.id))).await;
-    assert!(report.contains("Never confirmed") && report.contains("<strong class=\"mail-failed\">1</strong>"), "{report}");
+    assert!(
+        report.contains("Never confirmed") && report.contains("<strong class=\"mail-failed\">1</strong>"),
+        "{report}"
+    );
 
     let person = format!("{list}/{kwame}");
     let (_, page) = get_text(&client, app.url(&person)).await;
@@ -108,8 +127,14 @@ async fn a_550_is_flagged_counted_and_fixed_with_a_resend_that_arrives(engine: E
     assert!(page.contains("value=\"kwame at accra\""), "what was typed is kept");
     let res = post("EFUA@accra.gov.gh", &token).await.expect("post");
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.expect("page").contains("Another registration for this session has this address."));
-    assert_eq!(app.status_of(&session.id, "kwame@acra.gov.gh").await.as_deref(), Some("pending"), "unchanged");
+    assert!(
+        res.text().await.expect("page").contains("Another registration for this session has this address.")
+    );
+    assert_eq!(
+        app.status_of(&session.id, "kwame@acra.gov.gh").await.as_deref(),
+        Some("pending"),
+        "unchanged"
+    );
 
     let res = post("kwame@accra.gov.gh", &token).await.expect("post");
     assert_eq!(res.status(), 303);
@@ -169,14 +194,18 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     ];
     let client = app.client();
     for (i, (email, _)) in people.iter().enumerate() {
-        let res = app.submit_registration(&client, "late", &valid_form(&format!("Person {i}"), email, &org)).await;
+        let res =
+            app.submit_registration(&client, "late", &valid_form(&format!("Person {i}"), email, &org)).await;
         assert_eq!(res.status(), 303);
     }
     assert_eq!(app.deliver_mail().await, people.len());
     for (email, name) in people {
         let mail = app.mail().to(email).pop().expect("sent");
         let verp = mail.from.clone();
-        assert!(verp.starts_with("bounces+") && verp.ends_with("@convoca.test"), "a VERP return path: {verp}");
+        assert!(
+            verp.starts_with("bounces+") && verp.ends_with("@convoca.test"),
+            "a VERP return path: {verp}"
+        );
         let message_id = mail.header("Message-ID").expect("a Message-ID");
         // Kofi's notice is forged: the right message, but a tag the app never made.
         let verp = if email.starts_with("kofi") {
@@ -191,11 +220,18 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     assert_eq!(imap.unseen(), people.len());
 
     let pass = app.worker.read_bounces().await.expect("the mailbox is read");
-    assert_eq!((pass.read, pass.bounced, pass.delayed, pass.ignored), (6, 3, 1, 2), "{pass:?}\n{}", imap.log());
+    assert_eq!(
+        (pass.read, pass.bounced, pass.delayed, pass.ignored),
+        (6, 3, 1, 2),
+        "{pass:?}\n{}",
+        imap.log()
+    );
     assert_eq!(imap.unseen(), 0, "each notice is marked read once applied");
     assert_eq!(app.worker.read_bounces().await.expect("again").read, 0, "nothing is read twice");
 
-    for (email, code) in [("amina@accra.gov.gh", "5.1.1"), ("priya@pune.gov.in", "5.2.1"), ("ade@lagos.example.ng", "5.1.1")] {
+    for (email, code) in
+        [("amina@accra.gov.gh", "5.1.1"), ("priya@pune.gov.in", "5.2.1"), ("ade@lagos.example.ng", "5.1.1")]
+    {
         let id = registration_id(&app, email).await;
         let reason = failure_reason(&app, &id).await.unwrap_or_else(|| panic!("{email} is flagged"));
         assert!(reason.starts_with(&format!("bounced: {code}")), "{email}: {reason}");
@@ -207,12 +243,23 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     for email in ["seo@seoul.go.kr", "tom@x.org", "kofi@kumasi.gov.gh"] {
         let id = registration_id(&app, email).await;
         assert_eq!(failure_reason(&app, &id).await, None, "{email} is not flagged");
-        assert!(!is_suppressed(&app, email).await, "{email}: a delay, an auto-reply or a forgery suppresses nothing");
+        assert!(
+            !is_suppressed(&app, email).await,
+            "{email}: a delay, an auto-reply or a forgery suppresses nothing"
+        );
     }
     let seo = registration_id(&app, "seo@seoul.go.kr").await;
-    let seo_rows = app.db(move |conn| convoca::db::outbox::for_registration(conn, &RegistrationId::from_stored(seo)).expect("rows")).await;
+    let seo_rows = app
+        .db(move |conn| {
+            convoca::db::outbox::for_registration(conn, &RegistrationId::from_stored(seo)).expect("rows")
+        })
+        .await;
     assert_eq!(seo_rows[0].status, convoca::domain::OutboxStatus::Sent, "a delay is not a failure");
-    assert!(seo_rows[0].last_error.as_deref().is_some_and(|e| e.starts_with("delayed: 4.4.7")), "{:?}", seo_rows[0].last_error);
+    assert!(
+        seo_rows[0].last_error.as_deref().is_some_and(|e| e.starts_with("delayed: 4.4.7")),
+        "{:?}",
+        seo_rows[0].last_error
+    );
 
     // The organiser sees it in the list.
     let organiser = app.sign_in("organiser").await;
@@ -229,8 +276,13 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
             app.clock.advance(chrono::Duration::minutes(1));
             let now = app.clock.now();
             app.db(move |conn| {
-                convoca::db::outbox::notify(conn, convoca::domain::MessageKind::ConfirmRequest, &RegistrationId::from_stored(id), now)
-                    .expect("queued")
+                convoca::db::outbox::notify(
+                    conn,
+                    convoca::domain::MessageKind::ConfirmRequest,
+                    &RegistrationId::from_stored(id),
+                    now,
+                )
+                .expect("queued")
             })
             .await
         }
@@ -238,14 +290,19 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     let queued = requeue("amina@accra.gov.gh").await;
     app.deliver_mail().await;
     assert_eq!(app.mail().to("amina@accra.gov.gh").len(), 1, "no second attempt to a suppressed address");
-    let row = app.db(move |conn| convoca::db::outbox::find(conn, &queued).expect("row").expect("exists")).await;
+    let row =
+        app.db(move |conn| convoca::db::outbox::find(conn, &queued).expect("row").expect("exists")).await;
     assert_eq!(row.status, convoca::domain::OutboxStatus::Failed);
     assert!(row.last_error.as_deref().is_some_and(|e| e.starts_with("suppressed")), "{:?}", row.last_error);
 
     // The organiser clears it (CSRF-checked, audited), and mail goes again.
     let (status, page) = get_text(&organiser, app.url("/admin/suppressions")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("amina@accra.gov.gh") && page.contains("priya@pune.gov.in") && !page.contains("seo@seoul.go.kr"));
+    assert!(
+        page.contains("amina@accra.gov.gh")
+            && page.contains("priya@pune.gov.in")
+            && !page.contains("seo@seoul.go.kr")
+    );
     let token = crate::helpers::csrf_token(&page);
     let res = organiser
         .post(app.url("/admin/suppressions/clear"))
@@ -273,8 +330,10 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     let priya = registration_id(&app, "priya@pune.gov.in").await;
     let mail_dir = app.settings.mail_dir();
     let now = app.clock.now();
-    app.db(move |conn| convoca::db::privacy::erase(conn, &mail_dir, &RegistrationId::from_stored(priya), now).expect("erase"))
-        .await;
+    app.db(move |conn| {
+        convoca::db::privacy::erase(conn, &mail_dir, &RegistrationId::from_stored(priya), now).expect("erase")
+    })
+    .await;
     assert!(!is_suppressed(&app, "priya@pune.gov.in").await, "erased with the registration");
 }
 
@@ -304,7 +363,8 @@ async fn check_signs_in_to_the_bounce_mailbox(engine: Engine) {
     let found = convoca::ops::check(&good, &inputs, None).await;
     assert!(line(&found).starts_with("ok") && line(&found).contains("signed in"), "{}", line(&found));
     assert!(!line(&found).contains(crate::imap_server::PASSWORD), "the password is never shown");
-    let (bad, inputs) = settings(format!("imap://{}:wrong@127.0.0.1:{}/INBOX", crate::imap_server::USER, imap.port));
+    let (bad, inputs) =
+        settings(format!("imap://{}:wrong@127.0.0.1:{}/INBOX", crate::imap_server::USER, imap.port));
     let found = convoca::ops::check(&bad, &inputs, None).await;
     assert!(line(&found).starts_with("FAIL") && line(&found).contains("login"), "{}", line(&found));
 }

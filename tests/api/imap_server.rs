@@ -18,7 +18,10 @@ pub struct ImapServer {
 
 /// Where dovecot is, when it is installed (scripts/test installs `dovecot-imapd`).
 fn dovecot() -> Option<std::path::PathBuf> {
-    ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"].iter().map(std::path::PathBuf::from).find(|p| p.is_file())
+    ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.is_file())
 }
 
 impl ImapServer {
@@ -90,7 +93,11 @@ impl ImapServer {
             .arg(&conf)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(root.join("stderr.log")).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
+            .stderr(
+                std::fs::File::create(root.join("stderr.log"))
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+            )
             .spawn()
             .expect("dovecot starts");
         let server = Self { port, child, dir };

@@ -6,8 +6,8 @@ pub mod account_sessions;
 pub mod accounts;
 pub mod announcements;
 pub mod attendance;
-pub mod bounces;
 pub mod auth;
+pub mod bounces;
 pub mod context;
 pub mod messages;
 pub mod organisations;
@@ -114,7 +114,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
             // bounces:
-            .route("/sessions/{id}/registrations/{registration}/email", web::post().to(bounces::correct_address))
+            .route(
+                "/sessions/{id}/registrations/{registration}/email",
+                web::post().to(bounces::correct_address),
+            )
             .route("/suppressions", web::get().to(bounces::suppressions))
             .route("/suppressions/clear", web::post().to(bounces::clear))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),

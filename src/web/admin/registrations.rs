@@ -221,7 +221,13 @@ pub async fn list(
 
 /// The filters of the list the organiser came from, from the hidden fields of a form.
 pub(super) fn filters_of(form: &SignedForm) -> Filters {
-    filters_from(form.get("q"), form.get("status"), form.get("organisation"), form.get("country"), form.get("mail"))
+    filters_from(
+        form.get("q"),
+        form.get("status"),
+        form.get("organisation"),
+        form.get("country"),
+        form.get("mail"),
+    )
 }
 
 /// The list the organiser came from, from the hidden fields of a row or bulk form.

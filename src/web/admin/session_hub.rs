@@ -56,7 +56,8 @@ async fn hub_page(
                 return Ok(None);
             };
             let documents = db::catalogue::documents(conn, &overview.session.id)?;
-            let failed = db::bounces::failed_by_session(conn)?.get(&overview.session.id).copied().unwrap_or(0);
+            let failed =
+                db::bounces::failed_by_session(conn)?.get(&overview.session.id).copied().unwrap_or(0);
             Ok(Some((overview, documents, db::sessions::all_series(conn)?, failed)))
         })
         .await?;
