@@ -129,11 +129,12 @@ fn read_with<S: Read + Write>(
                         .map(|id| db::bounces::apply(conn, id, report, now))
                         .collect::<diesel::QueryResult<Vec<_>>>()
                 })?;
-                for outcome in outcomes {
+                for (outcome, outbox) in outcomes.into_iter().zip(&notice.messages) {
                     match outcome {
-                        BounceOutcome::Bounced { registration_id, .. } => {
+                        BounceOutcome::Bounced { .. } => {
                             pass.bounced += 1;
-                            tracing::info!(registration = ?registration_id.map(|r| r.to_string()), reason = %report.reason, "a message bounced");
+                            // Ids only: the server's answer may name the address.
+                            tracing::info!(outbox = %outbox, "a message bounced");
                         }
                         BounceOutcome::Delayed => pass.delayed += 1,
                         BounceOutcome::Unknown => pass.ignored += 1,
