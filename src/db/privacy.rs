@@ -318,16 +318,18 @@ pub struct Held {
 }
 
 /// What is held about one address: its registrations across sessions (erased ones hold
-/// nothing and are left out) and a newsletter consent kept beyond them.
+/// nothing and are left out), a newsletter consent kept beyond them, and its place on the list
+/// of addresses that bounce.
 #[derive(Debug, Clone, Default)]
 pub struct HeldForAddress {
     pub registrations: Vec<Held>,
     pub newsletter: Option<newsletter::Subscriber>,
+    pub bounced: Option<super::bounces::Suppressed>,
 }
 
 impl HeldForAddress {
     pub fn is_empty(&self) -> bool {
-        self.registrations.is_empty() && self.newsletter.is_none()
+        self.registrations.is_empty() && self.newsletter.is_none() && self.bounced.is_none()
     }
 }
 
@@ -363,7 +365,11 @@ pub fn find_by_address(conn: &mut AnyConnection, email: &str) -> QueryResult<Hel
             registered_at,
         })
         .collect();
-    Ok(HeldForAddress { registrations, newsletter: newsletter::kept(conn, &key)? })
+    Ok(HeldForAddress {
+        registrations,
+        newsletter: newsletter::kept(conn, &key)?,
+        bounced: super::bounces::suppression_of(conn, &key)?,
+    })
 }
 
 /// Everything held about `email`, as one JSON document: each registration as the person's own
@@ -379,7 +385,7 @@ pub fn export_address(conn: &mut AnyConnection, email: &str) -> QueryResult<serd
     Ok(serde_json::json!({
         "email": address_key(email),
         "registrations": registrations,
-        "address_bounced": super::bounces::suppression_of(conn, &address_key(email))?.map(|b| serde_json::json!({
+        "address_bounced": held.bounced.map(|b| serde_json::json!({
             "first_bounced_at": time(b.first_bounced_at), "server_answer": b.reason,
         })),
         "newsletter": held.newsletter.map(|s| serde_json::json!({

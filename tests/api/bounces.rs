@@ -326,7 +326,17 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     app.deliver_mail().await;
     assert_eq!(app.mail().to("amina@accra.gov.gh").len(), 2, "mail goes to a cleared address again");
 
-    // Erasure forgets a bounced address with the rest of the person's data.
+    // The person's data download says so, and erasure forgets a bounced address with the rest
+    // of the person's data; retention forgets the others in time.
+    let download =
+        app.db(|conn| convoca::db::privacy::export_address(conn, "priya@pune.gov.in").expect("export")).await;
+    let bounced = download["address_bounced"]["server_answer"].as_str().unwrap_or_default().to_owned();
+    assert!(bounced.starts_with("5.2.1"), "{download}");
+    let first = &download["registrations"][0];
+    assert!(
+        first["last_mail_failed"]["server_answer"].as_str().is_some_and(|a| a.contains("5.2.1")),
+        "{download}"
+    );
     let priya = registration_id(&app, "priya@pune.gov.in").await;
     let mail_dir = app.settings.mail_dir();
     let now = app.clock.now();
@@ -335,6 +345,14 @@ async fn late_bounces_from_the_mailbox_flag_suppress_and_are_cleared_by_an_organ
     })
     .await;
     assert!(!is_suppressed(&app, "priya@pune.gov.in").await, "erased with the registration");
+    assert!(is_suppressed(&app, "ade@lagos.example.ng").await);
+    let (mail_dir, later) = (app.settings.mail_dir(), app.clock.now() + chrono::Duration::days(31));
+    let retention = convoca::db::schedule::Retention { registration_days: Some(30), mail_copy_days: None };
+    app.db(move |conn| {
+        convoca::db::schedule::apply_retention(conn, &mail_dir, retention, later).expect("retention")
+    })
+    .await;
+    assert!(!is_suppressed(&app, "ade@lagos.example.ng").await, "kept as long as registrations, no longer");
 }
 
 async fn check_signs_in_to_the_bounce_mailbox(engine: Engine) {
