@@ -107,6 +107,16 @@ async fn a_550_is_flagged_counted_and_fixed_with_a_resend_that_arrives(engine: E
         report.contains("Never confirmed") && report.contains("<strong class=\"mail-failed\">1</strong>"),
         "{report}"
     );
+    let csv = client
+        .get(app.url(&format!("/admin/reports.csv?session={}", session.id)))
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("body");
+    assert!(csv.contains(",never_confirmed") && csv.contains("member,Accra,"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("member,Accra,") && l.ends_with(",2,1,0,1")), "{csv}");
 
     let person = format!("{list}/{kwame}");
     let (_, page) = get_text(&client, app.url(&person)).await;
