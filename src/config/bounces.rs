@@ -63,9 +63,17 @@ impl ImapMailbox {
         if user.is_empty() || password.is_empty() {
             bail!("CONVOCA_BOUNCE_IMAP_URL names no user and password: {EXPECTED}");
         }
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback =
+            host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        if tls == ImapTls::None && !loopback {
+            bail!(
+                "CONVOCA_BOUNCE_IMAP_URL: imap:// sends the password in clear, so only to a server on this machine: {EXPECTED}"
+            );
+        }
         let folder = decode(url.path().trim_start_matches('/'));
         Ok(Self {
-            host: host.trim_start_matches('[').trim_end_matches(']').to_owned(),
+            host: host.to_owned(),
             port: url.port().unwrap_or(if tls == ImapTls::Implicit { 993 } else { 143 }),
             tls,
             user,
@@ -141,6 +149,10 @@ mod tests {
         let plain = ImapMailbox::parse("imap://u:p@127.0.0.1:1143").expect("valid");
         assert_eq!((plain.port, plain.tls, plain.folder.as_str()), (1143, ImapTls::None, "INBOX"));
         assert!(ImapMailbox::parse("http://u:p@h").is_err());
+        assert!(
+            ImapMailbox::parse("imap://u:p@imap.example.org").is_err(),
+            "no password in clear over the network"
+        );
         assert!(ImapMailbox::parse("imaps://imap.example.org").is_err(), "no credentials");
     }
 }
