@@ -47,6 +47,8 @@ pub struct Worker {
     signal: Arc<Notify>,
     batch: i64,
     sends_in_flight: Arc<Semaphore>,
+    /// When the bounce mailbox was last read (shared by the lanes).
+    bounces_read_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// The result of preparing one message.
@@ -76,7 +78,8 @@ impl Worker {
     ) -> Self {
         let batch = i64::try_from(settings.smtp_concurrency * 10).unwrap_or(100).max(100);
         let sends_in_flight = Arc::new(Semaphore::new(settings.smtp_concurrency));
-        Self { pool, settings, clock, mailer, signal, batch, sends_in_flight }
+        let bounces_read_at = Arc::default();
+        Self { pool, settings, clock, mailer, signal, batch, sends_in_flight, bounces_read_at }
     }
 
     /// Queues what the schedule makes due, claims one batch of due messages and delivers
@@ -184,6 +187,46 @@ impl Worker {
         Ok(count)
     }
 
+    /// Reads the bounce mailbox now (when one is configured) and applies its notices.
+    pub async fn read_bounces(&self) -> anyhow::Result<crate::bounces::Pass> {
+        let (pool, settings, now) = (self.pool.clone(), self.settings.clone(), self.clock.now());
+        tokio::task::spawn_blocking(move || crate::bounces::read_mailbox(&pool, &settings, now))
+            .await
+            .context("bounce task")?
+    }
+
+    /// Reads the bounce mailbox when its interval has passed; one lane at a time.
+    async fn read_bounces_when_due(&self) {
+        if self.settings.bounces.mailbox.is_none() {
+            return;
+        }
+        let due = {
+            let Ok(mut last) = self.bounces_read_at.lock() else {
+                return;
+            };
+            let due = last.is_none_or(|at| at.elapsed() >= self.settings.bounces.poll);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            match self.read_bounces().await {
+                Ok(pass) if pass != crate::bounces::Pass::default() => {
+                    tracing::info!(
+                        read = pass.read,
+                        bounced = pass.bounced,
+                        delayed = pass.delayed,
+                        ignored = pass.ignored,
+                        "read the bounce mailbox"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "could not read the bounce mailbox"),
+            }
+        }
+    }
+
     /// Runs batches until nothing is due (tests and `convoca worker --once`).
     pub async fn run_until_idle(&self) -> anyhow::Result<usize> {
         let mut lanes = JoinSet::new();
@@ -219,6 +262,7 @@ impl Worker {
                     if *shutdown.borrow() {
                         break;
                     }
+                    worker.read_bounces_when_due().await;
                     let handled = match worker.run_once().await {
                         Ok(n) => n,
                         Err(e) => {
@@ -254,11 +298,13 @@ fn record(
                 Outcome::Sent(copy) => {
                     let message_id = message_id_for(settings, &message.id);
                     db::outbox::mark_sent(conn, &message.id, &message_id, copy.as_deref(), now)?;
+                    db::bounces::note_result(conn, message, None, now)?;
                     metrics::counter!(crate::observability::names::EMAILS_SENT).increment(1);
                 }
                 Outcome::Skipped(reason) => db::outbox::mark_skipped(conn, &message.id, reason)?,
                 Outcome::Failed(e) if e.permanent || message.attempts >= MAX_ATTEMPTS => {
                     db::outbox::mark_failed(conn, &message.id, &e.detail, now)?;
+                    db::bounces::note_result(conn, message, Some(&e.detail), now)?;
                     metrics::counter!(crate::observability::names::EMAIL_FAILURES, "final" => "true")
                         .increment(1);
                 }
@@ -286,6 +332,12 @@ fn record(
         }
     }
     Ok(())
+}
+
+/// The message's own return path when a bounce address is configured.
+fn return_path_for(settings: &Settings, outbox_id: &str) -> Option<lettre::Address> {
+    let base = settings.bounces.address.as_ref()?;
+    crate::email::verp::return_path(base, &settings.secret_key, outbox_id)
 }
 
 fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
@@ -402,6 +454,17 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     if let Err(reason) = still_wanted(kind, &registration, &session, &payload, now) {
         return Ok(Claim::Skip(reason));
     }
+    // An address that bounced for good gets nothing until an organiser clears it.
+    let address = match kind.recipient() {
+        Recipient::Registrant => Some(registration.email_normalized.clone()),
+        Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
+        Recipient::PreviousAddress | Recipient::Organiser => None,
+    };
+    if let Some(address) = address
+        && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
+    {
+        return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
+    }
     let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
     let confirm_token = if kind.carries_confirm_link() {
         Some(format!(
@@ -501,6 +564,7 @@ fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow:
         text,
         html,
         message_id: message_id_for(settings, &message.id),
+        return_path: return_path_for(settings, &message.id),
         calendar,
         list: kind
             .list()
@@ -520,6 +584,7 @@ fn test_message(settings: &Settings, message: &OutboxMessage, to: Mailbox) -> an
         text,
         html,
         message_id: message_id_for(settings, &message.id),
+        return_path: return_path_for(settings, &message.id),
         calendar: None,
         list: None,
     };
@@ -543,6 +608,7 @@ fn reset_message(
         text,
         html,
         message_id: message_id_for(settings, &message.id),
+        return_path: return_path_for(settings, &message.id),
         calendar: None,
         list: None,
     };

@@ -1,5 +1,6 @@
 //! Convoca: registration and running of webinars for a network of city governments.
 
+pub mod bounces;
 pub mod clock;
 pub mod config;
 pub mod db;

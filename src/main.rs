@@ -35,7 +35,7 @@ enum Command {
     Serve(ServeArgs),
     /// Run only the email worker.
     Worker {
-        /// Deliver what is due now, then exit.
+        /// Deliver what is due now (and read the bounce mailbox once), then exit.
         #[arg(long)]
         once: bool,
     },
@@ -176,6 +176,15 @@ async fn run(cli: Cli, inputs: Inputs, file: Option<FileValues>) -> anyhow::Resu
             if once {
                 let n = worker.run_until_idle().await?;
                 println!("handled {n} message(s)");
+                // The bounce mailbox too, when one is configured; mail went out either way.
+                match worker.read_bounces().await {
+                    Ok(p) if p.read > 0 => println!(
+                        "read {} notice(s) from the bounce mailbox: {} bounced, {} delayed, {} ignored",
+                        p.read, p.bounced, p.delayed, p.ignored
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "could not read the bounce mailbox"),
+                }
                 return Ok(());
             }
             let (stop_tx, stop_rx) = watch::channel(false);

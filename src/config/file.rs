@@ -30,7 +30,8 @@ impl Kind {
             | Key::DbPoolSize
             | Key::DbConnectTimeout
             | Key::DbStatementTimeout
-            | Key::MailCopyRetentionDays => Self::Integer,
+            | Key::MailCopyRetentionDays
+            | Key::BouncePollSeconds => Self::Integer,
             Key::Demo | Key::BenchReference => Self::Boolean,
             // Listed one by one, so that a new setting must say which kind of value it takes.
             Key::DatabaseUrl
@@ -53,6 +54,7 @@ impl Kind {
             | Key::PrivacyController
             | Key::PrivacyContact
             | Key::EmbedOrigins => Self::Text,
+            Key::BounceAddress | Key::BounceImapUrl => Self::Text,
         }
     }
 

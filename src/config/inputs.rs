@@ -182,6 +182,7 @@ impl From<RawSettings> for Inputs {
             | Key::PrivacyController
             | Key::PrivacyContact
             | Key::EmbedOrigins => None,
+            Key::BounceAddress | Key::BounceImapUrl | Key::BouncePollSeconds => None,
         })
     }
 }

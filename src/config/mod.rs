@@ -3,6 +3,7 @@
 //! it; the loader records where each value came from ([`Source`]). Everything is checked at
 //! start; a bad value names its variable and what was expected.
 
+mod bounces;
 mod cli;
 mod embed;
 mod file;
@@ -22,6 +23,7 @@ use url::Url;
 use crate::email::dkim::DkimSigner;
 use crate::security::SecretKey;
 
+pub use bounces::{Bounces, ImapMailbox, ImapTls};
 pub use cli::{config_path, with_settings};
 pub use file::{DEFAULT_PATH as DEFAULT_CONFIG_FILE, FileValues, chosen as chosen_config_file};
 pub use inputs::{Inputs, RawSettings, Source};
@@ -80,6 +82,8 @@ pub struct Settings {
     pub privacy_contact: lettre::Address,
     /// The origins allowed to frame the widget (`CONVOCA_EMBED_ORIGINS`), serialised.
     pub embed_origins: Vec<String>,
+    /// Return paths and the bounce mailbox (`CONVOCA_BOUNCE_*`).
+    pub bounces: Bounces,
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -266,6 +270,7 @@ impl Settings {
             privacy_controller,
             privacy_contact,
             embed_origins: embed::parse_origins(inputs.text(Key::EmbedOrigins))?,
+            bounces: Bounces::load(inputs)?,
         })
     }
 

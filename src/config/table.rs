@@ -33,6 +33,10 @@ pub enum Key {
     PrivacyController,
     PrivacyContact,
     EmbedOrigins,
+    // bounces:
+    BounceAddress,
+    BounceImapUrl,
+    BouncePollSeconds,
 }
 
 /// What applies when a setting is not given.
@@ -344,6 +348,34 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Described("none: no other site may frame the widget"),
         "Sites allowed to show the sessions widget (/embed/sessions) in a frame, comma-separated, each scheme://host[:port], e.g. https://www.example.org",
+        false,
+    ),
+    // bounces:
+    row(
+        Key::BounceAddress,
+        "bounce_address",
+        "CONVOCA_BOUNCE_ADDRESS",
+        None,
+        Described("none: the sender's address is the return path, and late bounces are not matched"),
+        "Return path each message's own VERP address is built on (bounces@example.org becomes bounces+<message>.<tag>@example.org); its domain must deliver to the bounce mailbox",
+        false,
+    ),
+    row(
+        Key::BounceImapUrl,
+        "bounce_imap_url",
+        "CONVOCA_BOUNCE_IMAP_URL",
+        None,
+        Described("none: bounces that arrive later by mail are not read"),
+        "Mailbox the worker reads delivery status notifications from: imaps://user:password@host:993/FOLDER (imap:// without TLS only for a server on this machine)",
+        true,
+    ),
+    row(
+        Key::BouncePollSeconds,
+        "bounce_poll_seconds",
+        "CONVOCA_BOUNCE_POLL_SECONDS",
+        None,
+        Value("300"),
+        "How often the worker reads the bounce mailbox, in seconds (10 to 86400)",
         false,
     ),
 ];

@@ -80,6 +80,8 @@ pub struct Filters {
     /// An organisation id, or [`OTHER_ORGANISATION`] for free-text organisations.
     pub organisation: String,
     pub country: String,
+    /// Only registrations whose last mail failed (`db::bounces`).
+    pub mail_failed: bool,
 }
 
 /// The organisation filter's value for "typed in, not from the list".
@@ -156,6 +158,11 @@ fn filtered<'a>(
     }
     if !filters.country.is_empty() {
         query = query.filter(registrations::country.eq(&filters.country));
+    }
+    if filters.mail_failed {
+        use super::schema::mail_failures;
+        query = query
+            .filter(registrations::id.eq_any(mail_failures::table.select(mail_failures::registration_id)));
     }
     query
 }

@@ -4,9 +4,11 @@
 //! one [`AnyConnection`] and one portable schema; the few places where they differ are here,
 //! each with the reason.
 
+pub mod address_fix;
 pub mod admin_registrations;
 pub mod announcements;
 pub mod audit;
+pub mod bounces;
 pub mod catalogue;
 pub mod consents;
 pub mod country_migration;

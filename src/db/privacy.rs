@@ -84,6 +84,8 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         .select((outbox::kind, outbox::status, outbox::created_at, outbox::sent_at))
         .load(conn)?;
     let consent_history = consents::history(conn, registration_id)?;
+    let mail_failure = super::bounces::failure_of(conn, registration_id)?;
+    let suppressed = super::bounces::suppression_of(conn, &registration.email_normalized)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -115,6 +117,12 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
                 "recorded_at": time(c.recorded_at), "how": c.source,
             })).collect::<Vec<_>>(),
         },
+        "last_mail_failed": mail_failure.map(|f| serde_json::json!({
+            "failed_at": time(f.failed_at), "server_answer": f.reason,
+        })),
+        "address_bounced": suppressed.map(|b| serde_json::json!({
+            "first_bounced_at": time(b.first_bounced_at), "server_answer": b.reason,
+        })),
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -150,6 +158,8 @@ fn anonymise(
     match reason {
         Reason::Request => {
             newsletter::forget(conn, &registration.email_normalized)?;
+            // A bounced address is the person's data too: forgotten with the rest.
+            super::bounces::unsuppress(conn, &registration.email_normalized)?;
         }
         Reason::Retention => newsletter::keep_beyond(conn, registration)?,
     }
@@ -176,6 +186,7 @@ fn anonymise(
     }
     seats::set_status(conn, &registration.id, RegistrationStatus::Erased, now)?;
     tokens::revoke_all(conn, &registration.id)?;
+    super::bounces::clear_flag(conn, &registration.id)?;
     super::outbox::skip_undelivered(conn, &registration.id, "the person's data was erased")?;
     let pseudonym = format!("erased registration {}", registration.id);
     let names =
@@ -307,16 +318,18 @@ pub struct Held {
 }
 
 /// What is held about one address: its registrations across sessions (erased ones hold
-/// nothing and are left out) and a newsletter consent kept beyond them.
+/// nothing and are left out), a newsletter consent kept beyond them, and its place on the list
+/// of addresses that bounce.
 #[derive(Debug, Clone, Default)]
 pub struct HeldForAddress {
     pub registrations: Vec<Held>,
     pub newsletter: Option<newsletter::Subscriber>,
+    pub bounced: Option<super::bounces::Suppressed>,
 }
 
 impl HeldForAddress {
     pub fn is_empty(&self) -> bool {
-        self.registrations.is_empty() && self.newsletter.is_none()
+        self.registrations.is_empty() && self.newsletter.is_none() && self.bounced.is_none()
     }
 }
 
@@ -352,7 +365,11 @@ pub fn find_by_address(conn: &mut AnyConnection, email: &str) -> QueryResult<Hel
             registered_at,
         })
         .collect();
-    Ok(HeldForAddress { registrations, newsletter: newsletter::kept(conn, &key)? })
+    Ok(HeldForAddress {
+        registrations,
+        newsletter: newsletter::kept(conn, &key)?,
+        bounced: super::bounces::suppression_of(conn, &key)?,
+    })
 }
 
 /// Everything held about `email`, as one JSON document: each registration as the person's own
@@ -368,6 +385,9 @@ pub fn export_address(conn: &mut AnyConnection, email: &str) -> QueryResult<serd
     Ok(serde_json::json!({
         "email": address_key(email),
         "registrations": registrations,
+        "address_bounced": held.bounced.map(|b| serde_json::json!({
+            "first_bounced_at": time(b.first_bounced_at), "server_answer": b.reason,
+        })),
         "newsletter": held.newsletter.map(|s| serde_json::json!({
             "email": s.email, "name": s.name, "language": s.language,
             "consented_at": time(s.consented_at), "notice_version": s.notice_version,
@@ -408,6 +428,16 @@ pub fn erase_address(
                     now,
                 )?;
             }
+        }
+        if super::bounces::unsuppress(conn, &key)? {
+            audit::record(
+                conn,
+                actor,
+                "suppression.erase",
+                "erased bounced address",
+                "reason=data request",
+                now,
+            )?;
         }
         if newsletter::forget(conn, &key)? {
             audit::record(

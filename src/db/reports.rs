@@ -26,6 +26,9 @@ pub struct Line {
     pub registered: i64,
     pub confirmed: i64,
     pub attended: i64,
+    /// Registered and never confirmed from their mailbox (the confirmation may not have
+    /// arrived: `db::bounces`).
+    pub never_confirmed: i64,
 }
 
 impl Line {
@@ -36,6 +39,9 @@ impl Line {
         self.registered += group.count;
         if group.status == RegistrationStatus::Confirmed {
             self.confirmed += group.count;
+        }
+        if group.status == RegistrationStatus::Pending {
+            self.never_confirmed += group.count;
         }
         if group.attended == Some(true) {
             self.attended += group.count;

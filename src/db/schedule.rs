@@ -170,6 +170,9 @@ pub fn apply_retention(
     let mut done = Retained::default();
     if let Some(days) = retention.registration_days {
         done.registrations_purged = super::privacy::purge(conn, mail_dir, days, now)?;
+        // Bounced addresses are kept as long as registrations, then mail may be tried again.
+        let cutoff = now - Duration::days(days);
+        super::write_tx(conn, |conn| super::bounces::forget_suppressions_before(conn, cutoff))?;
     }
     if let Some(days) = retention.mail_copy_days {
         let cutoff = now - Duration::days(days);

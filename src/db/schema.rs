@@ -313,6 +313,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     newsletter_subscribers,
     data_migrations,
     organiser_reset_tokens,
+    mail_failures,
+    suppressed_addresses,
 );
 
 diesel::table! {
@@ -334,3 +336,24 @@ diesel::table! {
 }
 
 diesel::joinable!(organiser_reset_tokens -> organisers (organiser_id));
+
+// bounces:
+diesel::table! {
+    mail_failures (registration_id) {
+        registration_id -> Text,
+        outbox_id -> Text,
+        reason -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    suppressed_addresses (email_normalized) {
+        email_normalized -> Text,
+        reason -> Text,
+        first_bounced_at -> Timestamp,
+        outbox_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(mail_failures -> registrations (registration_id));

@@ -2,9 +2,11 @@
 //! configured) and the messages, multipart text + HTML from templates.
 
 pub mod dkim;
+pub mod dsn;
 pub mod headers;
 pub mod ics;
 pub mod messages;
+pub mod verp;
 
 use std::time::Duration;
 
@@ -90,13 +92,22 @@ async fn write_eml(dir: &std::path::Path, message: Message) -> Result<Option<Str
     Ok(Some(name))
 }
 
-/// The server's own answer where there is one ("550 5.1.1 no such user"), else the error.
+/// The server's own answer where there is one ("550 5.1.1 no such user"), else the error,
+/// once: lettre's own text already ends with its source's, so a cause is added only when the
+/// text does not say it yet.
 pub(crate) fn smtp_error_text(e: &lettre::transport::smtp::Error) -> String {
+    error_chain_text(e)
+}
+
+fn error_chain_text(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source();
     while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
         source = inner.source();
     }
     text
@@ -111,11 +122,19 @@ pub struct Outgoing {
     pub message_id: String,
     pub calendar: Option<(String, crate::domain::CalendarMethod)>,
     pub list: Option<headers::ListHeaders>,
+    /// The envelope sender (VERP, [`verp::return_path`]); none: the From address.
+    pub return_path: Option<lettre::Address>,
 }
 
 impl Outgoing {
     pub fn build(self, settings: &Settings) -> anyhow::Result<Message> {
-        let mut builder = Message::builder()
+        let mut builder = Message::builder();
+        if let Some(return_path) = self.return_path {
+            let envelope = lettre::address::Envelope::new(Some(return_path), vec![self.to.email.clone()])
+                .context("the envelope")?;
+            builder = builder.envelope(envelope);
+        }
+        let mut builder = builder
             .from(settings.mail_from.clone())
             .to(self.to)
             .subject(self.subject)
@@ -155,5 +174,34 @@ impl Outgoing {
             Some(signer) => signer.sign(message),
             None => Ok(message),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug)]
+    struct Inner;
+    impl std::fmt::Display for Inner {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("5.1.1 No such user")
+        }
+    }
+    impl std::error::Error for Inner {}
+    #[derive(Debug)]
+    struct Outer(Inner);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "permanent error (550): {}", self.0)
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn the_server_answer_is_said_once() {
+        assert_eq!(super::error_chain_text(&Outer(Inner)), "permanent error (550): 5.1.1 No such user");
     }
 }

@@ -1,4 +1,5 @@
-//! `convoca check`: the configuration, the database, the mail server and the DKIM key, each
+//! `convoca check`: the configuration, the database, the mail server, the DKIM key and the
+//! bounce mailbox, each
 //! tried the way the running app will use it, with what was found.
 
 use std::fmt;
@@ -50,6 +51,7 @@ pub async fn check(settings: &Settings, inputs: &Inputs, file: Option<&std::path
     findings.push(database(settings).await);
     findings.push(mail(settings).await);
     findings.push(dkim(settings));
+    findings.push(bounces(settings).await);
     findings
 }
 
@@ -184,5 +186,41 @@ fn dkim(settings: &Settings) -> Finding {
             ),
         ),
         None => finding(Status::Warning, "DKIM", "not configured: messages are not signed"),
+    }
+}
+
+/// The bounce mailbox: signs in over IMAP the way the worker will, and out again.
+async fn bounces(settings: &Settings) -> Finding {
+    let Some(address) = settings.bounces.address.clone() else {
+        return finding(
+            Status::Warning,
+            "bounces",
+            "CONVOCA_BOUNCE_ADDRESS is not set: bounces a relay sends later by mail are not matched to their message",
+        );
+    };
+    let Some(mailbox) = settings.bounces.mailbox.clone() else {
+        return finding(
+            Status::Warning,
+            "bounces",
+            format!(
+                "return paths are {}+<message>.<tag>@{}, but CONVOCA_BOUNCE_IMAP_URL is not set: nothing reads them",
+                address.user(),
+                address.domain()
+            ),
+        );
+    };
+    let shown = format!("{mailbox:?}");
+    match tokio::task::spawn_blocking(move || crate::bounces::check_login(&mailbox)).await {
+        Ok(Ok(())) => finding(
+            Status::Ok,
+            "bounces",
+            format!(
+                "{shown}: signed in; return paths are {}+<message>.<tag>@{}",
+                address.user(),
+                address.domain()
+            ),
+        ),
+        Ok(Err(e)) => finding(Status::Failed, "bounces", format!("{shown}: {e:#}")),
+        Err(e) => finding(Status::Failed, "bounces", format!("{shown}: {e}")),
     }
 }

@@ -5,19 +5,28 @@ use askama::Template;
 
 use super::context::{AdminChrome, AdminContext};
 use crate::db;
+use crate::db::bounces::{MailFailure, Suppressed};
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::domain::{MessageKind, OutboxStatus, RegistrationId, RegistrationStatus, SessionId};
 use crate::web::chrome::html;
 use crate::web::errors::AppError;
+use crate::web::forms::FieldErrors;
 
 #[derive(Template)]
 #[template(path = "admin/registration.html")]
-struct RegistrationPage {
+pub(super) struct RegistrationPage {
     admin: AdminChrome,
     session: Session,
     registration: Registration,
     organisation: String,
     messages: Vec<OutboxMessage>,
+    /// The last mail failed (`db::bounces`).
+    failure: Option<MailFailure>,
+    /// The address bounced for good: nothing goes to it until cleared.
+    suppressed: Option<Suppressed>,
+    /// The correct-the-address form: its mistakes and what was typed.
+    errors: FieldErrors,
+    new_email: String,
 }
 
 impl RegistrationPage {
@@ -40,7 +49,18 @@ pub async fn registration_page(
     path: web::Path<(SessionId, RegistrationId)>,
 ) -> Result<HttpResponse, AppError> {
     let (session_id, registration_id) = path.into_inner();
-    let (registration, session, organisation, messages) = cx
+    html(load_page(&cx, session_id, registration_id, FieldErrors::default(), String::new()).await?)
+}
+
+/// The page, with the correct-the-address form's mistakes and what was typed.
+pub(super) async fn load_page(
+    cx: &AdminContext,
+    session_id: SessionId,
+    registration_id: RegistrationId,
+    errors: FieldErrors,
+    new_email: String,
+) -> Result<RegistrationPage, AppError> {
+    let (registration, session, organisation, messages, failure, suppressed) = cx
         .find(move |conn| {
             let Some((registration, session)) = db::registrations::with_session(conn, &registration_id)?
             else {
@@ -52,8 +72,20 @@ pub async fn registration_page(
             }
             let organisation = db::registrations::organisation_name(conn, &registration)?;
             let messages = db::outbox::for_registration(conn, &registration.id)?;
-            Ok(Some((registration, session, organisation, messages)))
+            let failure = db::bounces::failure_of(conn, &registration.id)?;
+            let suppressed = db::bounces::suppression_of(conn, &registration.email_normalized)?;
+            Ok(Some((registration, session, organisation, messages, failure, suppressed)))
         })
         .await?;
-    html(RegistrationPage { admin: cx.chrome("sessions"), session, registration, organisation, messages })
+    Ok(RegistrationPage {
+        admin: cx.chrome("sessions"),
+        session,
+        registration,
+        organisation,
+        messages,
+        failure,
+        suppressed,
+        errors,
+        new_email,
+    })
 }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod announcements;
 pub mod attendance;
 pub mod auth;
+pub mod bounces;
 pub mod context;
 pub mod messages;
 pub mod organisations;
@@ -115,6 +116,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
             // feeds:
             .route("/widget", web::get().to(widget::page))
+            // bounces:
+            .route(
+                "/sessions/{id}/registrations/{registration}/email",
+                web::post().to(bounces::correct_address),
+            )
+            .route("/suppressions", web::get().to(bounces::suppressions))
+            .route("/suppressions/clear", web::post().to(bounces::clear))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

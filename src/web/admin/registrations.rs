@@ -40,19 +40,24 @@ pub struct ListQuery {
     status: Option<String>,
     organisation: Option<String>,
     country: Option<String>,
+    mail: Option<String>,
     page: Option<String>,
 }
 
 /// Filters from a query string or a form's hidden fields; unknown values are dropped.
-pub(super) fn filters_from(q: &str, status: &str, organisation: &str, country: &str) -> Filters {
+pub(super) fn filters_from(q: &str, status: &str, organisation: &str, country: &str, mail: &str) -> Filters {
     let status = RegistrationStatus::parse(status).map(|s| s.as_str().to_owned()).unwrap_or_default();
     Filters {
         q: q.trim().chars().take(200).collect(),
         status,
         organisation: organisation.trim().chars().take(64).collect(),
         country: country.trim().chars().take(80).collect(),
+        mail_failed: mail == MAIL_FAILED,
     }
 }
+
+/// The `mail` filter's value for "last mail failed".
+const MAIL_FAILED: &str = "failed";
 
 /// The list's address with its filters (and page), e.g. for links and redirects.
 fn list_path(session_id: &str, filters: &Filters, page: i64) -> String {
@@ -71,6 +76,7 @@ fn filter_query(filters: &Filters, page: i64) -> String {
         ("status", filters.status.as_str()),
         ("organisation", filters.organisation.as_str()),
         ("country", filters.country.as_str()),
+        ("mail", if filters.mail_failed { MAIL_FAILED } else { "" }),
     ] {
         if !value.is_empty() {
             query.append_pair(key, value);
@@ -90,6 +96,10 @@ pub(super) struct ListData {
     total: i64,
     organisations: Vec<(String, String)>,
     countries: Vec<String>,
+    /// Why the last mail failed, for the listed registrations whose last mail failed.
+    failures: std::collections::HashMap<String, String>,
+    /// Registrations of the session whose last mail failed.
+    failed: i64,
 }
 
 pub(super) async fn load_list(
@@ -107,7 +117,13 @@ pub(super) async fn load_list(
         let (rows, total) =
             db::admin_registrations::list(conn, &session.id, &filters, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
         let (organisations, countries) = (choices.organisations, choices.countries);
-        Ok(Some((ListData { session, counts, rows, total, organisations, countries }, filters)))
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let failures = db::bounces::reasons_for(conn, &ids)?;
+        let failed = db::bounces::failed_by_session(conn)?.get(&session.id).copied().unwrap_or(0);
+        Ok(Some((
+            ListData { session, counts, rows, total, organisations, countries, failures, failed },
+            filters,
+        )))
     })
     .await
 }
@@ -124,6 +140,8 @@ pub(super) struct RegistrationsPage {
     other_organisation: &'static str,
     organisations: Vec<(String, String)>,
     countries: Vec<String>,
+    failures: std::collections::HashMap<String, String>,
+    failed: i64,
     statuses: Vec<(&'static str, String)>,
     page: i64,
     pages: i64,
@@ -151,6 +169,8 @@ impl RegistrationsPage {
             other_organisation: OTHER_ORGANISATION,
             organisations: data.organisations,
             countries: data.countries,
+            failures: data.failures,
+            failed: data.failed,
             page,
             pages: ((data.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
             errors: FieldErrors::default(),
@@ -171,6 +191,14 @@ impl RegistrationsPage {
     fn page_link(&self, page: i64) -> String {
         list_path(&self.session.id, &self.filters, page)
     }
+
+    fn failure(&self, id: &str) -> Option<&str> {
+        self.failures.get(id).map(String::as_str)
+    }
+
+    fn failed_link(&self) -> String {
+        list_path(&self.session.id, &Filters { mail_failed: true, ..Filters::default() }, 1)
+    }
 }
 
 pub async fn list(
@@ -184,6 +212,7 @@ pub async fn list(
         query.status.as_deref().unwrap_or(""),
         query.organisation.as_deref().unwrap_or(""),
         query.country.as_deref().unwrap_or(""),
+        query.mail.as_deref().unwrap_or(""),
     );
     let page = page_number(query.page.as_deref());
     let (data, filters) = load_list(&cx, path.into_inner(), filters, page).await?;
@@ -192,7 +221,13 @@ pub async fn list(
 
 /// The filters of the list the organiser came from, from the hidden fields of a form.
 pub(super) fn filters_of(form: &SignedForm) -> Filters {
-    filters_from(form.get("q"), form.get("status"), form.get("organisation"), form.get("country"))
+    filters_from(
+        form.get("q"),
+        form.get("status"),
+        form.get("organisation"),
+        form.get("country"),
+        form.get("mail"),
+    )
 }
 
 /// The list the organiser came from, from the hidden fields of a row or bulk form.

@@ -116,6 +116,7 @@ fn csv_line(section: &str, line: &Line) -> Vec<String> {
         line.registered.to_string(),
         line.confirmed.to_string(),
         line.attended.to_string(),
+        line.never_confirmed.to_string(),
     ]
 }
 
@@ -125,7 +126,9 @@ pub async fn report_csv(cx: AdminContext, query: web::Query<ReportQuery>) -> Res
     let loaded = load(&cx, scope).await?;
     let report = &loaded.report;
     let mut rows: Vec<Vec<String>> = vec![
-        ["section", "name", "country", "registered", "confirmed", "attended"].map(str::to_owned).to_vec(),
+        ["section", "name", "country", "registered", "confirmed", "attended", "never_confirmed"]
+            .map(str::to_owned)
+            .to_vec(),
     ];
     rows.extend(report.members.iter().map(|l| csv_line("member", l)));
     rows.extend(report.partners.iter().map(|l| csv_line("partner", l)));

@@ -30,6 +30,8 @@ struct HubPage {
     waitlisted: i64,
     awaiting: i64,
     pending: i64,
+    /// Registrations whose last mail failed.
+    mail_failed: i64,
     documents: Vec<SessionDocument>,
     reminders: String,
     /// The mistakes of the document form.
@@ -47,14 +49,16 @@ async fn hub_page(
 ) -> Result<HubPage, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let (overview, documents, all_series) = cx
+    let (overview, documents, all_series, mail_failed) = cx
         .find(move |conn| {
             let Some(overview) = db::sessions::overview(conn)?.into_iter().find(|o| o.session.id == id)
             else {
                 return Ok(None);
             };
             let documents = db::catalogue::documents(conn, &overview.session.id)?;
-            Ok(Some((overview, documents, db::sessions::all_series(conn)?)))
+            let failed =
+                db::bounces::failed_by_session(conn)?.get(&overview.session.id).copied().unwrap_or(0);
+            Ok(Some((overview, documents, db::sessions::all_series(conn)?, failed)))
         })
         .await?;
     let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
@@ -72,6 +76,7 @@ async fn hub_page(
         waitlisted: count(RegistrationStatus::Waitlisted),
         awaiting: count(RegistrationStatus::AwaitingApproval),
         pending: count(RegistrationStatus::Pending),
+        mail_failed,
         reminders: format_reminders(&session.reminder_offsets()),
         documents,
         errors,

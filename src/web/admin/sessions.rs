@@ -31,13 +31,15 @@ pub struct SessionRow {
     pub waitlisted: i64,
     pub awaiting: i64,
     pub pending: i64,
+    /// Registrations whose last mail failed.
+    pub mail_failed: i64,
 }
 
 pub(super) fn status_label(i18n: I18n, status: SessionStatus) -> String {
     i18n.t(&format!("admin-status-{status}"))
 }
 
-fn row(i18n: I18n, o: SessionOverview) -> SessionRow {
+fn row(i18n: I18n, o: SessionOverview, mail_failed: i64) -> SessionRow {
     let count = |status: RegistrationStatus| o.counts.get(&status).copied().unwrap_or(0);
     let when = When::of(i18n, &o.session);
     SessionRow {
@@ -45,6 +47,7 @@ fn row(i18n: I18n, o: SessionOverview) -> SessionRow {
         waitlisted: count(RegistrationStatus::Waitlisted),
         awaiting: count(RegistrationStatus::AwaitingApproval),
         pending: count(RegistrationStatus::Pending),
+        mail_failed,
         capacity: o.session.capacity,
         when: format!("{}, {} ({})", when.date, when.start_time, when.zone_name),
         language: i18n.language_name(&o.session.language),
@@ -67,7 +70,15 @@ struct ListPage {
 pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let rows = cx.read(db::sessions::overview).await?.into_iter().map(|o| row(i18n, o)).collect();
+    let (overview, failed) =
+        cx.read(|conn| Ok((db::sessions::overview(conn)?, db::bounces::failed_by_session(conn)?))).await?;
+    let rows = overview
+        .into_iter()
+        .map(|o| {
+            let failed = failed.get(&o.session.id).copied().unwrap_or(0);
+            row(i18n, o, failed)
+        })
+        .collect();
     html(ListPage { admin, rows })
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE suppressed_addresses;
+DROP TABLE mail_failures;
