@@ -12,6 +12,7 @@ pub mod consents;
 pub mod country_migration;
 pub mod decisions;
 pub mod demo;
+pub mod demo_removal;
 pub mod group_commit;
 pub mod invitations;
 pub mod models;

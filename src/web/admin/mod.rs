@@ -8,6 +8,7 @@ pub mod announcements;
 pub mod attendance;
 pub mod auth;
 pub mod context;
+pub mod demo;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -112,6 +113,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements", web::get().to(announcements::page))
             .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
+            // words: removing the demo data (administrators)
+            .route("/demo", web::get().to(demo::form))
+            .route("/demo", web::post().to(demo::remove))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -9,6 +9,7 @@ use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use super::sessions::status_label;
 use crate::db;
 use crate::db::models::{Session, SessionDocument};
+use crate::db::session_changes::CancellationNotices;
 use crate::db::sessions::StatusChange;
 use crate::domain::session::format_reminders;
 use crate::domain::{RegistrationStatus, SessionId};
@@ -30,6 +31,8 @@ struct HubPage {
     waitlisted: i64,
     awaiting: i64,
     pending: i64,
+    /// For a cancelled session: what became of its registrants.
+    notices: Option<CancellationNotices>,
     documents: Vec<SessionDocument>,
     reminders: String,
     /// The mistakes of the document form.
@@ -47,14 +50,19 @@ async fn hub_page(
 ) -> Result<HubPage, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let (overview, documents, all_series) = cx
+    let (overview, documents, notices, all_series) = cx
         .find(move |conn| {
             let Some(overview) = db::sessions::overview(conn)?.into_iter().find(|o| o.session.id == id)
             else {
                 return Ok(None);
             };
             let documents = db::catalogue::documents(conn, &overview.session.id)?;
-            Ok(Some((overview, documents, db::sessions::all_series(conn)?)))
+            let notices = if overview.session.is_cancelled() {
+                Some(db::session_changes::cancellation_notices(conn, &overview.session.id)?)
+            } else {
+                None
+            };
+            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?)))
         })
         .await?;
     let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
@@ -72,6 +80,7 @@ async fn hub_page(
         waitlisted: count(RegistrationStatus::Waitlisted),
         awaiting: count(RegistrationStatus::AwaitingApproval),
         pending: count(RegistrationStatus::Pending),
+        notices,
         reminders: format_reminders(&session.reminder_offsets()),
         documents,
         errors,

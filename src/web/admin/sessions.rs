@@ -31,6 +31,7 @@ pub struct SessionRow {
     pub waitlisted: i64,
     pub awaiting: i64,
     pub pending: i64,
+    pub is_demo: bool,
 }
 
 pub(super) fn status_label(i18n: I18n, status: SessionStatus) -> String {
@@ -46,6 +47,7 @@ fn row(i18n: I18n, o: SessionOverview) -> SessionRow {
         awaiting: count(RegistrationStatus::AwaitingApproval),
         pending: count(RegistrationStatus::Pending),
         capacity: o.session.capacity,
+        is_demo: o.session.is_demo,
         when: format!("{}, {} ({})", when.date, when.start_time, when.zone_name),
         language: i18n.language_name(&o.session.language),
         status_label: status_label(i18n, o.session.status),
@@ -62,13 +64,22 @@ fn row(i18n: I18n, o: SessionOverview) -> SessionRow {
 struct ListPage {
     admin: AdminChrome,
     rows: Vec<SessionRow>,
+    /// An administrator sees the way to remove the demo while there is one.
+    offer_demo_removal: bool,
 }
 
 pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let rows = cx.read(db::sessions::overview).await?.into_iter().map(|o| row(i18n, o)).collect();
-    html(ListPage { admin, rows })
+    let now = cx.state.clock.now();
+    let rows = cx
+        .read(move |conn| db::sessions::in_list_order(conn, now))
+        .await?
+        .into_iter()
+        .map(|o| row(i18n, o))
+        .collect::<Vec<_>>();
+    let offer_demo_removal = admin.is_admin && super::demo::any_demo(&rows);
+    html(ListPage { admin, rows, offer_demo_removal })
 }
 
 pub struct Choice {
@@ -121,6 +132,12 @@ fn form_page(
         .iter()
         .filter_map(|t| {
             let language = t.language?;
+            // The session's own language has its texts in the main fields: no second set,
+            // unless one was typed (the language was changed after it), to show its error.
+            let typed = !(t.title.trim().is_empty() && t.summary.trim().is_empty() && t.description.trim().is_empty());
+            if language.code() == form.language.trim() && !typed {
+                return None;
+            }
             let names = TranslationForm::field_names(language);
             let error = |name: &str| errors.get(name).map(str::to_owned);
             Some(TranslationFields {
