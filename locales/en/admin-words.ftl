@@ -23,7 +23,7 @@ admin-person-language = Language of the emails sent to them
 admin-person-timezone = Their time zone
 admin-person-needs = Accessibility or interpretation needs
 admin-person-newsletter = Asked for the network's newsletter
-admin-consent-given = Consent given on { $date } (privacy notice of { $notice })
+admin-consent-given = Consent given on { $date } (privacy notice of { $version })
 
 ## Labels of the organiser area
 admin-session-when = Date and time
@@ -67,3 +67,6 @@ admin-demo-confirm = Yes, remove the demo data for good
 admin-demo-confirm-missing = Tick the box to confirm that the demo data is removed for good.
 admin-demo-remove = Remove the demo data
 admin-flash-demo-removed = The demo data is removed.
+
+## Accounts
+admin-error-account-name-required = Enter the person's full name

@@ -23,7 +23,7 @@ admin-person-language = Idioma de los correos que se le envían
 admin-person-timezone = Zona horaria de la persona
 admin-person-needs = Necesidades de accesibilidad o interpretación
 admin-person-newsletter = Pidió el boletín de la red
-admin-consent-given = Consentimiento dado el { $date } (aviso de privacidad del { $notice })
+admin-consent-given = Consentimiento dado el { $date } (aviso de privacidad del { $version })
 
 ## Etiquetas del área de organizadores
 admin-session-when = Fecha y hora
@@ -67,3 +67,6 @@ admin-demo-confirm = Sí, retirar definitivamente los datos de demostración
 admin-demo-confirm-missing = Marque la casilla para confirmar el retiro definitivo de los datos de demostración.
 admin-demo-remove = Retirar los datos de demostración
 admin-flash-demo-removed = Los datos de demostración se han retirado.
+
+## Cuentas
+admin-error-account-name-required = Indique el nombre completo de la persona

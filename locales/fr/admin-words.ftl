@@ -23,7 +23,7 @@ admin-person-language = Langue des courriels qui lui sont envoyés
 admin-person-timezone = Son fuseau horaire
 admin-person-needs = Besoins d’accessibilité ou d’interprétation
 admin-person-newsletter = A demandé la lettre d’information du réseau
-admin-consent-given = Consentement donné le { $date } (notice de confidentialité du { $notice })
+admin-consent-given = Consentement donné le { $date } (notice de confidentialité du { $version })
 
 ## Libellés de l'espace des organisateurs
 admin-session-when = Date et heure
@@ -67,3 +67,6 @@ admin-demo-confirm = Oui, retirer définitivement les données de démonstration
 admin-demo-confirm-missing = Cochez la case pour confirmer le retrait définitif des données de démonstration.
 admin-demo-remove = Retirer les données de démonstration
 admin-flash-demo-removed = Les données de démonstration sont retirées.
+
+## Comptes
+admin-error-account-name-required = Indiquez le nom complet de la personne

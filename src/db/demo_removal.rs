@@ -35,8 +35,12 @@ fn demo_sessions(conn: &mut AnyConnection) -> QueryResult<Vec<String>> {
 
 /// Demo speakers on no panel but the demo's, demo organisations no other registration names,
 /// demo series holding only demo sessions.
-fn removable(conn: &mut AnyConnection, demo: &[String]) -> QueryResult<(Vec<String>, Vec<String>, Vec<String>)> {
-    let real_panels = panel_entries::table.filter(panel_entries::session_id.ne_all(demo)).select(panel_entries::speaker_id);
+fn removable(
+    conn: &mut AnyConnection,
+    demo: &[String],
+) -> QueryResult<(Vec<String>, Vec<String>, Vec<String>)> {
+    let real_panels =
+        panel_entries::table.filter(panel_entries::session_id.ne_all(demo)).select(panel_entries::speaker_id);
     let speakers: Vec<String> = speakers::table
         .filter(speakers::is_demo.eq(true))
         .filter(speakers::id.ne_all(real_panels))
@@ -61,8 +65,11 @@ fn removable(conn: &mut AnyConnection, demo: &[String]) -> QueryResult<(Vec<Stri
         .distinct()
         .load(conn)?;
     let holding: Vec<String> = holding.into_iter().flatten().collect();
-    let series: Vec<String> =
-        series::table.filter(series::is_demo.eq(true)).filter(series::id.ne_all(&holding)).select(series::id).load(conn)?;
+    let series: Vec<String> = series::table
+        .filter(series::is_demo.eq(true))
+        .filter(series::id.ne_all(&holding))
+        .select(series::id)
+        .load(conn)?;
     Ok((speakers, organisations, series))
 }
 
@@ -86,24 +93,36 @@ pub fn preview(conn: &mut AnyConnection) -> QueryResult<DemoRows> {
 }
 
 /// Deletes the demo in one transaction, audited, then the stored copies of its mail.
-pub fn remove(conn: &mut AnyConnection, mail_dir: &Path, actor: &Actor, now: NaiveDateTime) -> QueryResult<DemoRows> {
+pub fn remove(
+    conn: &mut AnyConnection,
+    mail_dir: &Path,
+    actor: &Actor,
+    now: NaiveDateTime,
+) -> QueryResult<DemoRows> {
     let (removed, copies) = write_tx(conn, |conn| -> QueryResult<(DemoRows, Vec<String>)> {
         let demo = demo_sessions(conn)?;
         let (speakers, organisations, series) = removable(conn, &demo)?;
-        let of_demo = registrations::table.filter(registrations::session_id.eq_any(&demo)).select(registrations::id);
+        let of_demo =
+            registrations::table.filter(registrations::session_id.eq_any(&demo)).select(registrations::id);
         let copies: Vec<Option<String>> = outbox::table
             .filter(outbox::registration_id.eq_any(of_demo.nullable()))
             .filter(outbox::eml_file.is_not_null())
             .select(outbox::eml_file)
             .load(conn)?;
-        let registrations_gone = diesel::delete(registrations::table.filter(registrations::session_id.eq_any(&demo)))
-            .execute(conn)?;
+        let registrations_gone =
+            diesel::delete(registrations::table.filter(registrations::session_id.eq_any(&demo)))
+                .execute(conn)?;
         let removed = DemoRows {
             registrations: count(registrations_gone),
-            sessions: count(diesel::delete(sessions::table.filter(sessions::id.eq_any(&demo))).execute(conn)?),
-            speakers: count(diesel::delete(speakers::table.filter(speakers::id.eq_any(&speakers))).execute(conn)?),
+            sessions: count(
+                diesel::delete(sessions::table.filter(sessions::id.eq_any(&demo))).execute(conn)?,
+            ),
+            speakers: count(
+                diesel::delete(speakers::table.filter(speakers::id.eq_any(&speakers))).execute(conn)?,
+            ),
             organisations: count(
-                diesel::delete(organisations::table.filter(organisations::id.eq_any(&organisations))).execute(conn)?,
+                diesel::delete(organisations::table.filter(organisations::id.eq_any(&organisations)))
+                    .execute(conn)?,
             ),
             series: count(diesel::delete(series::table.filter(series::id.eq_any(&series))).execute(conn)?),
         };
@@ -115,7 +134,11 @@ pub fn remove(conn: &mut AnyConnection, mail_dir: &Path, actor: &Actor, now: Nai
                 "demo data",
                 &format!(
                     "sessions={} registrations={} speakers={} organisations={} series={}",
-                    removed.sessions, removed.registrations, removed.speakers, removed.organisations, removed.series
+                    removed.sessions,
+                    removed.registrations,
+                    removed.speakers,
+                    removed.organisations,
+                    removed.series
                 ),
                 now,
             )?;

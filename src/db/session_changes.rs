@@ -166,9 +166,13 @@ impl CancellationNotices {
 }
 
 /// The cancellation emails of a session's registrants, counted by their state.
-pub fn cancellation_notices(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<CancellationNotices> {
+pub fn cancellation_notices(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+) -> QueryResult<CancellationNotices> {
     use super::schema::outbox;
-    let of_session = registrations::table.filter(registrations::session_id.eq(session_id)).select(registrations::id);
+    let of_session =
+        registrations::table.filter(registrations::session_id.eq(session_id)).select(registrations::id);
     let rows: Vec<(OutboxStatus, i64)> = outbox::table
         .filter(outbox::kind.eq(MessageKind::SessionCancelled))
         .filter(outbox::registration_id.eq_any(of_session.nullable()))

@@ -177,7 +177,8 @@ pub async fn panel(
     path: web::Path<SessionId>,
     query: web::Query<PanelQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let chosen = PanelFormState { speaker: query.into_inner().speaker.unwrap_or_default(), ..Default::default() };
+    let chosen =
+        PanelFormState { speaker: query.into_inner().speaker.unwrap_or_default(), ..Default::default() };
     panel_page(&cx, path.into_inner(), chosen, StatusCode::OK).await
 }
 

@@ -45,8 +45,7 @@ async fn store(cx: AdminContext, form: SignedForm, id: Option<String>) -> Result
         };
         let mut errors = FieldErrors::default();
         errors.add(field, cx.i18n().t("admin-error-series-title"));
-        let page =
-            SeriesPage {
+        let page = SeriesPage {
             admin: cx.chrome("sessions"),
             series,
             errors,

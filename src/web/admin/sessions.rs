@@ -134,7 +134,9 @@ fn form_page(
             let language = t.language?;
             // The session's own language has its texts in the main fields: no second set,
             // unless one was typed (the language was changed after it), to show its error.
-            let typed = !(t.title.trim().is_empty() && t.summary.trim().is_empty() && t.description.trim().is_empty());
+            let typed = !(t.title.trim().is_empty()
+                && t.summary.trim().is_empty()
+                && t.description.trim().is_empty());
             if language.code() == form.language.trim() && !typed {
                 return None;
             }

@@ -179,7 +179,12 @@ fn panel_to_return_to(value: &str) -> Option<SessionId> {
 
 pub async fn new_form(cx: AdminContext, query: web::Query<NewQuery>) -> Result<HttpResponse, AppError> {
     let from_panel = query.panel.as_deref().and_then(panel_to_return_to);
-    html(new_speaker_page(cx.chrome("speakers"), SpeakerFields::default(), FieldErrors::default(), from_panel))
+    html(new_speaker_page(
+        cx.chrome("speakers"),
+        SpeakerFields::default(),
+        FieldErrors::default(),
+        from_panel,
+    ))
 }
 
 pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
@@ -194,7 +199,9 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     let id = cx.write(move |conn, actor, now| db::speakers::create_speaker(conn, &input, actor, now)).await?;
     match from_panel {
         // Back to the panel, with the new speaker chosen in its "add" form.
-        Some(session) => Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-created")),
+        Some(session) => {
+            Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-created"))
+        }
         None => Ok(done(&format!("/admin/speakers/{id}"), "speaker-created")),
     }
 }
