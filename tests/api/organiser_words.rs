@@ -26,12 +26,12 @@ fn messages(lang: &str, prefix: &str) -> BTreeMap<String, (String, String)> {
         let mut current: Option<String> = None;
         for line in std::fs::read_to_string(&file).expect("ftl").lines() {
             if line.starts_with(' ') {
-                if let Some(id) = &current {
-                    if let Some((_, text)) = found.get_mut(id) {
-                        let text: &mut String = text;
-                        text.push(' ');
-                        text.push_str(line.trim());
-                    }
+                if let Some(id) = &current
+                    && let Some((_, text)) = found.get_mut(id)
+                {
+                    let text: &mut String = text;
+                    text.push(' ');
+                    text.push_str(line.trim());
                 }
                 continue;
             }
