@@ -36,6 +36,7 @@ admin-import-error-not-started = The session has not started yet: attendance can
 
 ## Speakers from a panel
 admin-speaker-back-to-panel = Back to the panel
+admin-flash-speaker-ready = The speaker is in the directory and chosen below: add them to the panel.
 
 ## Removing the demo data
 admin-demo-title = Remove the demo data

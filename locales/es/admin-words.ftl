@@ -36,6 +36,7 @@ admin-import-error-not-started = La sesión aún no ha empezado: la asistencia s
 
 ## Ponentes desde un panel
 admin-speaker-back-to-panel = Volver al panel
+admin-flash-speaker-ready = El ponente ya está en el directorio y seleccionado abajo: falta añadirlo al panel.
 
 ## Retirar los datos de demostración
 admin-demo-title = Retirar los datos de demostración

@@ -36,6 +36,7 @@ admin-import-error-not-started = La session n’a pas encore commencé : la pré
 
 ## Intervenants depuis un panel
 admin-speaker-back-to-panel = Retour au panel
+admin-flash-speaker-ready = L’intervenant est dans l’annuaire et choisi ci-dessous : il reste à l’ajouter au panel.
 
 ## Retirer les données de démonstration
 admin-demo-title = Retirer les données de démonstration

@@ -331,7 +331,7 @@ async fn new_speaker_from_a_panel_returns_to_it_with_the_speaker_chosen(engine: 
         })
         .await
         .expect("speaker");
-    assert_eq!(back, format!("{panel}?speaker={speaker}&done=speaker-created"));
+    assert_eq!(back, format!("{panel}?speaker={speaker}&done=speaker-ready"));
     let (_, page) = get(&client, app.url(&back)).await;
     assert!(page.contains(&format!("<option value=\"{speaker}\" selected>")), "{page}");
     // Only a session id is taken: anything else leads to the speaker's own page.

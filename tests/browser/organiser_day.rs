@@ -127,7 +127,7 @@ async fn the_panel_flow_returns_from_new_speaker_and_the_export_downloads() {
     // Back on the panel, the new speaker already chosen: one press adds them.
     let back = browser.path().await;
     assert!(back.starts_with(&format!("{panel}?speaker=")), "{back}");
-    assert_eq!(browser.text("main [role=status]").await, en("admin-flash-speaker-created"));
+    assert_eq!(browser.text("main [role=status]").await, en("admin-flash-speaker-ready"));
     let chosen = browser
         .execute("const s = document.getElementById('speaker'); return s.options[s.selectedIndex].text;")
         .await;

@@ -200,7 +200,7 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     match from_panel {
         // Back to the panel, with the new speaker chosen in its "add" form.
         Some(session) => {
-            Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-created"))
+            Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-ready"))
         }
         None => Ok(done(&format!("/admin/speakers/{id}"), "speaker-created")),
     }
