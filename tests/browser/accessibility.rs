@@ -39,9 +39,7 @@ impl Audit {
                 if violation.nodes.len() == 1 { "" } else { "s" },
                 targets.join("\n")
             );
-            // A skipped heading level (moderate for axe-core) misleads whoever moves by
-            // headings: it fails too.
-            if violation.is_serious() || violation.id == "heading-order" {
+            if violation.is_serious() {
                 self.failures.push(line);
             } else {
                 eprintln!("minor: {line}");

@@ -15,6 +15,23 @@ use crate::helpers::{Engine, Options, TestApp};
 use crate::organiser::sign_in;
 use crate::words;
 
+/// The first skipped heading level of the page shown (axe-core's heading-order is a best
+/// practice, outside the WCAG rules the audit runs), as "h1 then h3".
+async fn skipped_heading(browser: &Browser) -> Option<String> {
+    let found = browser
+        .execute(
+            "let previous = 0;
+             for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+               const level = Number(h.tagName[1]);
+               if (level > previous + 1) { return 'h' + previous + ' then h' + level + ': ' + h.textContent.trim(); }
+               previous = level;
+             }
+             return null;",
+        )
+        .await;
+    found.as_str().map(str::to_owned)
+}
+
 /// Saves what the browser shows as target/screenshots/NAME.png.
 async fn snapshot(browser: &Browser, name: &str) {
     let png = browser.client.screenshot().await.expect("screenshot");
@@ -88,11 +105,18 @@ async fn organiser_pages_pass_axe_and_fit_at_1280_and_320_pixels_in_three_langua
                 browser.open(path).await;
                 assert!(!browser.text("h1").await.is_empty(), "{what} has a heading");
                 browser.assert_fits_width().await;
+                assert_eq!(skipped_heading(&browser).await, None, "{what}: heading levels");
                 audit.check(&browser, &format!("{what} [{}]", lang.code())).await;
             }
         }
         browser.resize(1280, 800).await;
     }
+    // The catalogue's cards come one level below their group's or series' heading, with
+    // a session of no series among the demo's series.
+    app.create_session("outside-any-series", 30, 9).await;
+    browser.open("/").await;
+    assert!(browser.main_text().await.contains("Webinar outside-any-series"));
+    assert_eq!(skipped_heading(&browser).await, None, "catalogue: heading levels");
     audit.finish();
 }
 

@@ -199,9 +199,7 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     let id = cx.write(move |conn, actor, now| db::speakers::create_speaker(conn, &input, actor, now)).await?;
     match from_panel {
         // Back to the panel, with the new speaker chosen in its "add" form.
-        Some(session) => {
-            Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-ready"))
-        }
+        Some(session) => Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-ready")),
         None => Ok(done(&format!("/admin/speakers/{id}"), "speaker-created")),
     }
 }
