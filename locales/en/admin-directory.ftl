@@ -44,7 +44,7 @@ admin-speaker-on-panels = { $count ->
     [one] This speaker is on the panel of { $count } session ({ $title }). Remove them from that panel first.
    *[other] This speaker is on the panels of { $count } sessions ({ $title }). Remove them from those panels first.
 }
-admin-flash-speaker-created = The speaker has been added to the directory. You can now add a photo.
+admin-flash-speaker-created = The speaker has been added to the directory. A photo can now be added.
 admin-flash-speaker-updated = The speaker has been updated.
 admin-flash-speaker-deleted = The speaker has been deleted.
 admin-flash-photo-saved = The photo has been saved.

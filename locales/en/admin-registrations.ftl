@@ -46,13 +46,13 @@ admin-reg-approve = Approve
 admin-reg-decline = Decline
 admin-reg-promote = Give a seat
 admin-reg-cancel = Cancel
-admin-reg-status-pending = Email not confirmed
-admin-reg-status-awaiting-approval = Awaiting approval
+admin-reg-status-pending = Has not confirmed their address
+admin-reg-status-awaiting-approval = Waiting for an organiser’s approval
 admin-reg-status-confirmed = Confirmed
-admin-reg-status-waitlisted = Waiting list
+admin-reg-status-waitlisted = On the waiting list
 admin-reg-status-declined = Declined
 admin-reg-status-erased = Erased
-admin-reg-status-cancelled = Cancelled
+admin-reg-status-cancelled = Cancelled (by them or an organiser)
 admin-flash-registration-confirmed = The registration is confirmed. The registrant is being emailed.
 admin-flash-registration-waitlisted = The session is full: the registrant is on the waiting list and is being emailed.
 admin-flash-registration-declined = The registration is declined. The registrant is being emailed.
@@ -83,7 +83,7 @@ admin-import-unmatched = { $count ->
     [one] { $count } line did not match
    *[other] { $count } lines did not match
 }
-admin-import-unmatched-hint = Check these addresses: someone may have joined with another address than the one they registered with. You can mark them by hand in the list.
+admin-import-unmatched-hint = Check these addresses: someone may have joined with another address than the one they registered with. They can be marked by hand in the list.
 admin-import-line = Line
 admin-import-reason = Why
 admin-import-reason-unknown = No registration with this address

@@ -176,7 +176,7 @@ admin-session-cancel-confirm = Yes, cancel and tell its { $count } registrants
 admin-flash-cancel-unconfirmed = To cancel the session, tick the box to confirm that its registrants will be told.
 
 admin-session-translations = In other languages
-admin-session-translations-hint = Give the title, summary and description in the languages people read on the catalogue. Leave the session's own language and any language without a translation empty: visitors then see the text in the session's language, marked as such.
+admin-session-translations-hint = Give the title, summary and description in the languages people read on the catalogue. Leave a language without a translation empty: visitors then see the text in the session's language, marked as such.
 admin-error-translation-title = Give a title in this language, or leave its summary and description empty too.
 admin-error-translation-own-language = This is the session's own language: its texts go in the fields above.
 

@@ -46,13 +46,13 @@ admin-reg-approve = Aprobar
 admin-reg-decline = Rechazar
 admin-reg-promote = Dar una plaza
 admin-reg-cancel = Cancelar
-admin-reg-status-pending = Correo sin confirmar
-admin-reg-status-awaiting-approval = Pendiente de aprobación
+admin-reg-status-pending = No ha confirmado su dirección
+admin-reg-status-awaiting-approval = Espera la aprobación de un organizador
 admin-reg-status-confirmed = Confirmada
-admin-reg-status-waitlisted = Lista de espera
+admin-reg-status-waitlisted = En la lista de espera
 admin-reg-status-declined = Rechazada
 admin-reg-status-erased = Borrada
-admin-reg-status-cancelled = Cancelada
+admin-reg-status-cancelled = Cancelada (por la persona o un organizador)
 admin-flash-registration-confirmed = La inscripción está confirmada. Se está enviando un correo a la persona.
 admin-flash-registration-waitlisted = La sesión está completa: la persona queda en lista de espera y se le está enviando un correo.
 admin-flash-registration-declined = La inscripción está rechazada. Se está enviando un correo a la persona.
@@ -83,7 +83,7 @@ admin-import-unmatched = { $count ->
     [one] { $count } línea sin coincidencia
    *[other] { $count } líneas sin coincidencia
 }
-admin-import-unmatched-hint = Revise estas direcciones: alguien pudo conectarse con una dirección distinta de la que usó para inscribirse. Puede marcarlo a mano en la lista.
+admin-import-unmatched-hint = Revise estas direcciones: alguien pudo conectarse con una dirección distinta de la que usó para inscribirse. Se puede marcar a mano en la lista.
 admin-import-line = Línea
 admin-import-reason = Motivo
 admin-import-reason-unknown = Ninguna inscripción con esta dirección

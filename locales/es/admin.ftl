@@ -176,7 +176,7 @@ admin-session-cancel-confirm = Sí, cancelar y avisar a sus { $count } inscritos
 admin-flash-cancel-unconfirmed = Para cancelar la sesión, marque la casilla que confirma que se avisará a sus inscritos.
 
 admin-session-translations = En otros idiomas
-admin-session-translations-hint = Indique el título, el resumen y la descripción en los idiomas en que se lee el catálogo. Deje vacíos el idioma propio de la sesión y cualquier idioma sin traducción: los visitantes verán entonces el texto en el idioma de la sesión, indicado como tal.
+admin-session-translations-hint = Indique el título, el resumen y la descripción en los idiomas en que se lee el catálogo. Deje vacío cualquier idioma sin traducción: los visitantes verán entonces el texto en el idioma de la sesión, indicado como tal.
 admin-error-translation-title = Indique un título en este idioma, o deje también vacíos su resumen y su descripción.
 admin-error-translation-own-language = Es el idioma propio de la sesión: sus textos van en los campos de arriba.
 

@@ -44,7 +44,7 @@ admin-speaker-on-panels = { $count ->
     [one] Cet intervenant figure dans le panel de { $count } session ({ $title }). Retirez-le d'abord de ce panel.
    *[other] Cet intervenant figure dans les panels de { $count } sessions ({ $title }). Retirez-le d'abord de ces panels.
 }
-admin-flash-speaker-created = L'intervenant a été ajouté à l'annuaire. Vous pouvez maintenant ajouter une photo.
+admin-flash-speaker-created = L'intervenant a été ajouté à l'annuaire. Une photo peut maintenant être ajoutée.
 admin-flash-speaker-updated = L'intervenant a été modifié.
 admin-flash-speaker-deleted = L'intervenant a été supprimé.
 admin-flash-photo-saved = La photo a été enregistrée.

@@ -46,13 +46,13 @@ admin-reg-approve = Approuver
 admin-reg-decline = Refuser
 admin-reg-promote = Donner une place
 admin-reg-cancel = Annuler
-admin-reg-status-pending = Adresse non confirmée
-admin-reg-status-awaiting-approval = En attente d'approbation
+admin-reg-status-pending = N’a pas confirmé son adresse
+admin-reg-status-awaiting-approval = Attend l’approbation d’un organisateur
 admin-reg-status-confirmed = Confirmée
-admin-reg-status-waitlisted = Liste d'attente
+admin-reg-status-waitlisted = Sur la liste d’attente
 admin-reg-status-declined = Refusée
 admin-reg-status-erased = Effacée
-admin-reg-status-cancelled = Annulée
+admin-reg-status-cancelled = Annulée (par la personne ou un organisateur)
 admin-flash-registration-confirmed = L'inscription est confirmée. Un e-mail est envoyé à la personne.
 admin-flash-registration-waitlisted = La session est complète : la personne est en liste d'attente et en est informée par e-mail.
 admin-flash-registration-declined = L'inscription est refusée. Un e-mail est envoyé à la personne.
@@ -83,7 +83,7 @@ admin-import-unmatched = { $count ->
     [one] { $count } ligne sans correspondance
    *[other] { $count } lignes sans correspondance
 }
-admin-import-unmatched-hint = Vérifiez ces adresses : une personne a pu se connecter avec une autre adresse que celle de son inscription. Vous pouvez la marquer à la main dans la liste.
+admin-import-unmatched-hint = Vérifiez ces adresses : une personne a pu se connecter avec une autre adresse que celle de son inscription. Elle peut être marquée à la main dans la liste.
 admin-import-line = Ligne
 admin-import-reason = Motif
 admin-import-reason-unknown = Aucune inscription avec cette adresse

@@ -176,7 +176,7 @@ admin-session-cancel-confirm = Oui, annuler et prévenir ses { $count } inscrits
 admin-flash-cancel-unconfirmed = Pour annuler la session, cochez la case confirmant que ses inscrits seront prévenus.
 
 admin-session-translations = Dans d’autres langues
-admin-session-translations-hint = Indiquez le titre, le résumé et la description dans les langues de lecture du catalogue. Laissez vides la langue propre de la session et toute langue sans traduction : les visiteurs voient alors le texte dans la langue de la session, signalé comme tel.
+admin-session-translations-hint = Indiquez le titre, le résumé et la description dans les langues de lecture du catalogue. Laissez vide toute langue sans traduction : les visiteurs voient alors le texte dans la langue de la session, signalé comme tel.
 admin-error-translation-title = Indiquez un titre dans cette langue, ou laissez aussi vides son résumé et sa description.
 admin-error-translation-own-language = C’est la langue de la session : ses textes vont dans les champs ci-dessus.
 

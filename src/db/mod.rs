@@ -14,6 +14,7 @@ pub mod consents;
 pub mod country_migration;
 pub mod decisions;
 pub mod demo;
+pub mod demo_removal;
 pub mod feeds;
 pub mod group_commit;
 pub mod invitations;

@@ -8,7 +8,7 @@ use super::invitations::notify_session_change;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, seats, write_tx};
-use crate::domain::{MessageKind, RegistrationStatus, SessionChange, SessionId, SessionStatus};
+use crate::domain::{MessageKind, OutboxStatus, RegistrationStatus, SessionChange, SessionId, SessionStatus};
 
 /// The registrations of a session in one of `statuses`.
 fn registrations_in(
@@ -148,4 +148,45 @@ pub fn set_capacity(
             .execute(conn)?;
         seats::promote_waitlisted(conn, session_id, now)
     })
+}
+
+/// What became of a cancelled session's registrants: how many were told, by where their
+/// cancellation email stands (`Sending` counts as queued).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CancellationNotices {
+    pub sent: i64,
+    pub queued: i64,
+    pub failed: i64,
+}
+
+impl CancellationNotices {
+    pub fn told(&self) -> i64 {
+        self.sent + self.queued + self.failed
+    }
+}
+
+/// The cancellation emails of a session's registrants, counted by their state.
+pub fn cancellation_notices(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+) -> QueryResult<CancellationNotices> {
+    use super::schema::outbox;
+    let of_session =
+        registrations::table.filter(registrations::session_id.eq(session_id)).select(registrations::id);
+    let rows: Vec<(OutboxStatus, i64)> = outbox::table
+        .filter(outbox::kind.eq(MessageKind::SessionCancelled))
+        .filter(outbox::registration_id.eq_any(of_session.nullable()))
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut notices = CancellationNotices::default();
+    for (status, n) in rows {
+        match status {
+            OutboxStatus::Sent => notices.sent += n,
+            OutboxStatus::Queued | OutboxStatus::Sending => notices.queued += n,
+            OutboxStatus::Failed => notices.failed += n,
+            OutboxStatus::Skipped => {}
+        }
+    }
+    Ok(notices)
 }

@@ -47,6 +47,44 @@ pub fn overview(conn: &mut AnyConnection) -> QueryResult<Vec<SessionOverview>> {
         .collect())
 }
 
+/// Where a session stands in the organiser's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ListGroup {
+    /// Not yet over (published or cancelled): the next one first.
+    Upcoming,
+    /// Not published yet, whatever its date: the earliest first.
+    Draft,
+    /// Over: the most recent first.
+    Past,
+}
+
+impl ListGroup {
+    pub fn of(session: &Session, now: NaiveDateTime) -> Self {
+        if session.is_draft() {
+            Self::Draft
+        } else if session.ends_at() > now {
+            Self::Upcoming
+        } else {
+            Self::Past
+        }
+    }
+}
+
+/// Every session in the organiser's list order: upcoming ones by date (the next first), then
+/// drafts by date, then past ones (the most recent first).
+pub fn in_list_order(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<SessionOverview>> {
+    let mut rows = overview(conn)?;
+    rows.sort_by(|a, b| {
+        let (ga, gb) = (ListGroup::of(&a.session, now), ListGroup::of(&b.session, now));
+        let by_date = match ga {
+            ListGroup::Past => b.session.starts_at.cmp(&a.session.starts_at),
+            _ => a.session.starts_at.cmp(&b.session.starts_at),
+        };
+        ga.cmp(&gb).then(by_date).then_with(|| a.session.title.cmp(&b.session.title))
+    });
+    Ok(rows)
+}
+
 /// A URL-safe slug from the title, made unique with "-2", "-3"…
 fn unique_slug(conn: &mut AnyConnection, title: &str, starts_at: NaiveDateTime) -> QueryResult<String> {
     let mut base = slug::slugify(title);

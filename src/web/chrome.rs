@@ -210,6 +210,8 @@ struct ErrorPage {
     chrome: Chrome,
     heading: String,
     message: String,
+    back_href: &'static str,
+    back_label: String,
 }
 
 /// Replaces the body of an error response that has no page of its own with a friendly page
@@ -238,7 +240,21 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         s if s.is_client_error() => ("error-bad-request-title", "error-bad-request"),
         _ => ("error-internal-title", "error-internal"),
     };
-    let page = ErrorPage { heading: i18n.t(heading), message: i18n.t(message), i18n, chrome };
+    let administrators_only = status == StatusCode::FORBIDDEN
+        && res.response().extensions().get::<crate::web::errors::AdministratorsOnly>().is_some();
+    let (heading, message, back_href, back_label) = if administrators_only {
+        ("admin-forbidden-title", "admin-forbidden", "/admin", "admin-forbidden-back")
+    } else {
+        (heading, message, "/", "back-to-catalogue")
+    };
+    let page = ErrorPage {
+        heading: i18n.t(heading),
+        message: i18n.t(message),
+        back_href,
+        back_label: i18n.t(back_label),
+        i18n,
+        chrome,
+    };
     let body = page.render().unwrap_or_else(|_| i18n.t(message));
     let (req, res) = res.into_parts();
     let mut res = res.set_body(body);

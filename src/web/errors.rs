@@ -14,6 +14,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// A page or action for administrators, asked for by an organiser who is not one.
+    #[error("administrators only")]
+    AdministratorsOnly,
     /// The organiser area needs a signed-in organiser: go to the sign-in page, then back here.
     #[error("sign-in required")]
     SignInRequired(String),
@@ -57,7 +60,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::AdministratorsOnly => StatusCode::FORBIDDEN,
             AppError::SignInRequired(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -77,11 +80,20 @@ impl ResponseError for AppError {
                     .insert_header((actix_web::http::header::LOCATION, format!("/admin/login?next={next}")))
                     .finish();
             }
+            AppError::AdministratorsOnly => {
+                let mut res = HttpResponse::build(self.status_code()).finish();
+                res.extensions_mut().insert(AdministratorsOnly);
+                return res;
+            }
             _ => {}
         }
         HttpResponse::build(self.status_code()).finish()
     }
 }
+
+/// Marks a 403 answered because the page is for administrators, so its page says so.
+#[derive(Debug, Clone, Copy)]
+pub struct AdministratorsOnly;
 
 /// Refuses (400) a request whose path or query string holds an encoded NUL (`%00`): no link
 /// of the site makes one, and PostgreSQL refuses NUL in text, so such a value would reach the

@@ -328,6 +328,14 @@ async fn attendance_is_marked_in_bulk_and_imported_from_the_platform_csv(engine:
     assert_eq!(res.status(), 422, "nothing ticked");
     assert!(res.text().await.expect("body").contains("Tick at least one confirmed registrant"));
 
+    // Attendance is imported once the session has begun: it began an hour ago.
+    let (started, begun_at) = (session.id.clone(), app.clock.now() - Duration::hours(1));
+    app.db(move |conn| {
+        use convoca::db::schema::sessions;
+        diesel::update(sessions::table.find(started)).set(sessions::starts_at.eq(begun_at)).execute(conn)
+    })
+    .await
+    .expect("session moved to the past");
     // The platform's export: BOM, semicolons, its own header names, a person who joined with
     // another address, and the first registrant's address in capitals.
     let csv = format!(

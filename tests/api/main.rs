@@ -29,6 +29,8 @@ mod links;
 mod migrations;
 mod monitoring;
 mod operations;
+mod organiser_day;
+mod organiser_words;
 mod password_reset;
 mod performance;
 mod privacy;

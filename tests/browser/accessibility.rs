@@ -13,14 +13,14 @@ use crate::words;
 
 /// The violations found so far, page by page.
 #[derive(Default)]
-struct Audit {
+pub(crate) struct Audit {
     pages: Vec<String>,
     failures: Vec<String>,
 }
 
 impl Audit {
     /// Audits the page the browser shows, named `what` in the report.
-    async fn check(&mut self, browser: &Browser, what: &str) {
+    pub(crate) async fn check(&mut self, browser: &Browser, what: &str) {
         let (width, _) = browser.viewport().await;
         let page = format!("{what} ({}, {width} px)", browser.path().await);
         for violation in browser.axe().await {
@@ -48,7 +48,7 @@ impl Audit {
         self.pages.push(page);
     }
 
-    fn finish(self) {
+    pub(crate) fn finish(self) {
         eprintln!("axe-core checked {} pages:\n  {}", self.pages.len(), self.pages.join("\n  "));
         assert!(
             self.failures.is_empty(),

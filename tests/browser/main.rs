@@ -12,6 +12,7 @@ mod helpers;
 mod accessibility;
 mod browser;
 mod organiser;
+mod organiser_day;
 mod registration;
 mod self_service;
 mod widget;

@@ -71,7 +71,7 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     let admin = cx.chrome("accounts");
     let i18n = admin.i18n;
     let mut errors = FieldErrors::default();
-    let name = errors.line(i18n, "name", form.get("name"), 120, Some("error-name-required"));
+    let name = errors.line(i18n, "name", form.get("name"), 120, Some("admin-error-account-name-required"));
     let email = parse_email("email", form.get("email")).unwrap_or_else(|e| {
         errors.add_domain(&e, i18n);
         String::new()

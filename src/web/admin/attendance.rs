@@ -105,11 +105,16 @@ pub async fn import_attendance(
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let (session, report) = cx
+    let target = session_id.clone();
+    let imported = cx
         .change(move |conn, actor, now| {
-            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+            let Some(session) = db::admin_registrations::session(conn, &target)? else {
                 return Ok(None);
             };
+            // Nobody has attended a session that has not started: a file now is the wrong one.
+            if now < session.starts_at {
+                return Ok(Some(None));
+            }
             let report = db::admin_registrations::import_attendance(
                 conn,
                 &session,
@@ -118,8 +123,15 @@ pub async fn import_attendance(
                 actor,
                 now,
             )?;
-            Ok(Some((session, report)))
+            Ok(Some(Some((session, report))))
         })
         .await?;
+    let Some((session, report)) = imported else {
+        let (data, filters) = load_list(&cx, session_id, Filters::default(), 1).await?;
+        let mut page = RegistrationsPage::new(cx.chrome("sessions"), data, filters, 1);
+        page.errors.add("attendance-file", i18n.t("admin-import-error-not-started"));
+        page.others_absent = others_absent;
+        return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
+    };
     html(ImportPage { admin: cx.chrome("sessions"), session, report, others_absent })
 }

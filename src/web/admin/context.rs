@@ -41,7 +41,7 @@ impl CurrentOrganiser {
 
     /// Refuses (403) what only administrators may do.
     pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.is_admin() { Ok(()) } else { Err(AppError::AdministratorsOnly) }
     }
 
     pub fn actor(&self) -> Actor {

@@ -36,7 +36,7 @@ impl RegistrationPage {
     }
 
     fn registration_status(&self) -> String {
-        self.admin.i18n.t(&format!("status-{}", self.registration.status))
+        super::registrations::status_label(self.admin.i18n, self.registration.status)
     }
 
     fn status_label(&self, status: OutboxStatus) -> String {

@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod auth;
 pub mod bounces;
 pub mod context;
+pub mod demo;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -123,6 +124,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/suppressions", web::get().to(bounces::suppressions))
             .route("/suppressions/clear", web::post().to(bounces::clear))
+            // words: removing the demo data (administrators)
+            .route("/demo", web::get().to(demo::form))
+            .route("/demo", web::post().to(demo::remove))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -166,8 +166,20 @@ impl Found for PanelChange {
     }
 }
 
-pub async fn panel(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
-    panel_page(&cx, path.into_inner(), PanelFormState::default(), StatusCode::OK).await
+#[derive(serde::Deserialize)]
+pub struct PanelQuery {
+    /// A speaker to have chosen in the add form (one just created from this panel).
+    speaker: Option<String>,
+}
+
+pub async fn panel(
+    cx: AdminContext,
+    path: web::Path<SessionId>,
+    query: web::Query<PanelQuery>,
+) -> Result<HttpResponse, AppError> {
+    let chosen =
+        PanelFormState { speaker: query.into_inner().speaker.unwrap_or_default(), ..Default::default() };
+    panel_page(&cx, path.into_inner(), chosen, StatusCode::OK).await
 }
 
 pub async fn add_to_panel(

@@ -19,6 +19,7 @@ struct SeriesPage {
     series: Vec<Series>,
     errors: FieldErrors,
     title: String,
+    description: String,
 }
 
 pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
@@ -28,6 +29,7 @@ pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
         series,
         errors: FieldErrors::default(),
         title: String::new(),
+        description: String::new(),
     })
 }
 
@@ -43,8 +45,13 @@ async fn store(cx: AdminContext, form: SignedForm, id: Option<String>) -> Result
         };
         let mut errors = FieldErrors::default();
         errors.add(field, cx.i18n().t("admin-error-series-title"));
-        let page =
-            SeriesPage { admin: cx.chrome("sessions"), series, errors, title: form.get("title").to_owned() };
+        let page = SeriesPage {
+            admin: cx.chrome("sessions"),
+            series,
+            errors,
+            title: form.get("title").to_owned(),
+            description: form.get("description").to_owned(),
+        };
         return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
     };
     cx.change(move |conn, actor, now| {

@@ -9,6 +9,7 @@ use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use super::sessions::status_label;
 use crate::db;
 use crate::db::models::{Session, SessionDocument};
+use crate::db::session_changes::CancellationNotices;
 use crate::db::sessions::StatusChange;
 use crate::domain::session::format_reminders;
 use crate::domain::{RegistrationStatus, SessionId};
@@ -32,6 +33,8 @@ struct HubPage {
     pending: i64,
     /// Registrations whose last mail failed.
     mail_failed: i64,
+    /// For a cancelled session: what became of its registrants.
+    notices: Option<CancellationNotices>,
     documents: Vec<SessionDocument>,
     reminders: String,
     /// The mistakes of the document form.
@@ -49,16 +52,21 @@ async fn hub_page(
 ) -> Result<HubPage, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let (overview, documents, all_series, mail_failed) = cx
+    let (overview, documents, notices, all_series, mail_failed) = cx
         .find(move |conn| {
             let Some(overview) = db::sessions::overview(conn)?.into_iter().find(|o| o.session.id == id)
             else {
                 return Ok(None);
             };
             let documents = db::catalogue::documents(conn, &overview.session.id)?;
+            let notices = if overview.session.is_cancelled() {
+                Some(db::session_changes::cancellation_notices(conn, &overview.session.id)?)
+            } else {
+                None
+            };
             let failed =
                 db::bounces::failed_by_session(conn)?.get(&overview.session.id).copied().unwrap_or(0);
-            Ok(Some((overview, documents, db::sessions::all_series(conn)?, failed)))
+            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?, failed)))
         })
         .await?;
     let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
@@ -77,6 +85,7 @@ async fn hub_page(
         awaiting: count(RegistrationStatus::AwaitingApproval),
         pending: count(RegistrationStatus::Pending),
         mail_failed,
+        notices,
         reminders: format_reminders(&session.reminder_offsets()),
         documents,
         errors,

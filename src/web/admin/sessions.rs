@@ -33,6 +33,7 @@ pub struct SessionRow {
     pub pending: i64,
     /// Registrations whose last mail failed.
     pub mail_failed: i64,
+    pub is_demo: bool,
 }
 
 pub(super) fn status_label(i18n: I18n, status: SessionStatus) -> String {
@@ -49,6 +50,7 @@ fn row(i18n: I18n, o: SessionOverview, mail_failed: i64) -> SessionRow {
         pending: count(RegistrationStatus::Pending),
         mail_failed,
         capacity: o.session.capacity,
+        is_demo: o.session.is_demo,
         when: format!("{}, {} ({})", when.date, when.start_time, when.zone_name),
         language: i18n.language_name(&o.session.language),
         status_label: status_label(i18n, o.session.status),
@@ -65,21 +67,28 @@ fn row(i18n: I18n, o: SessionOverview, mail_failed: i64) -> SessionRow {
 struct ListPage {
     admin: AdminChrome,
     rows: Vec<SessionRow>,
+    /// An administrator sees the way to remove the demo while there is one.
+    offer_demo_removal: bool,
 }
 
 pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let (overview, failed) =
-        cx.read(|conn| Ok((db::sessions::overview(conn)?, db::bounces::failed_by_session(conn)?))).await?;
+    let now = cx.state.clock.now();
+    let (overview, failed) = cx
+        .read(move |conn| {
+            Ok((db::sessions::in_list_order(conn, now)?, db::bounces::failed_by_session(conn)?))
+        })
+        .await?;
     let rows = overview
         .into_iter()
         .map(|o| {
             let failed = failed.get(&o.session.id).copied().unwrap_or(0);
             row(i18n, o, failed)
         })
-        .collect();
-    html(ListPage { admin, rows })
+        .collect::<Vec<_>>();
+    let offer_demo_removal = admin.is_admin && super::demo::any_demo(&rows);
+    html(ListPage { admin, rows, offer_demo_removal })
 }
 
 pub struct Choice {
@@ -132,6 +141,14 @@ fn form_page(
         .iter()
         .filter_map(|t| {
             let language = t.language?;
+            // The session's own language has its texts in the main fields: no second set,
+            // unless one was typed (the language was changed after it), to show its error.
+            let typed = !(t.title.trim().is_empty()
+                && t.summary.trim().is_empty()
+                && t.description.trim().is_empty());
+            if language.code() == form.language.trim() && !typed {
+                return None;
+            }
             let names = TranslationForm::field_names(language);
             let error = |name: &str| errors.get(name).map(str::to_owned);
             Some(TranslationFields {

@@ -9,6 +9,7 @@ use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, pag
 use crate::db;
 use crate::db::models::Speaker;
 use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
+use crate::domain::SessionId;
 use crate::i18n::I18n;
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
@@ -113,10 +114,18 @@ struct SpeakerFormPage {
     errors: FieldErrors,
     has_photo: bool,
     panels: Vec<SessionRef>,
+    /// The session whose panel "New speaker" was opened from: the new speaker goes back there.
+    from_panel: Option<SessionId>,
 }
 
-fn new_speaker_page(admin: AdminChrome, fields: SpeakerFields, errors: FieldErrors) -> SpeakerFormPage {
+fn new_speaker_page(
+    admin: AdminChrome,
+    fields: SpeakerFields,
+    errors: FieldErrors,
+    from_panel: Option<SessionId>,
+) -> SpeakerFormPage {
     SpeakerFormPage {
+        from_panel,
         heading: admin.i18n.t("admin-speakers-new"),
         admin,
         speaker_id: None,
@@ -144,6 +153,7 @@ async fn edit_page(
         errors,
         has_photo: speaker.photo_path.is_some(),
         panels,
+        from_panel: None,
         speaker_id: Some(speaker.id),
     })
 }
@@ -156,8 +166,25 @@ fn unprocessable(page: SpeakerFormPage) -> Result<HttpResponse, AppError> {
     html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-pub async fn new_form(cx: AdminContext) -> Result<HttpResponse, AppError> {
-    html(new_speaker_page(cx.chrome("speakers"), SpeakerFields::default(), FieldErrors::default()))
+#[derive(serde::Deserialize)]
+pub struct NewQuery {
+    panel: Option<String>,
+}
+
+/// The session whose panel to return to: only a well-formed session id, so the redirect after
+/// saving can only lead to a panel page of this site.
+fn panel_to_return_to(value: &str) -> Option<SessionId> {
+    SessionId::parse(value.trim())
+}
+
+pub async fn new_form(cx: AdminContext, query: web::Query<NewQuery>) -> Result<HttpResponse, AppError> {
+    let from_panel = query.panel.as_deref().and_then(panel_to_return_to);
+    html(new_speaker_page(
+        cx.chrome("speakers"),
+        SpeakerFields::default(),
+        FieldErrors::default(),
+        from_panel,
+    ))
 }
 
 pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
@@ -165,11 +192,16 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     let fields = SpeakerFields::from_form(&form);
     let mut errors = FieldErrors::default();
     let input = fields.parse(admin.i18n, &mut errors);
+    let from_panel = panel_to_return_to(form.get("panel"));
     if !errors.is_empty() {
-        return unprocessable(new_speaker_page(admin, fields, errors));
+        return unprocessable(new_speaker_page(admin, fields, errors, from_panel));
     }
     let id = cx.write(move |conn, actor, now| db::speakers::create_speaker(conn, &input, actor, now)).await?;
-    Ok(done(&format!("/admin/speakers/{id}"), "speaker-created"))
+    match from_panel {
+        // Back to the panel, with the new speaker chosen in its "add" form.
+        Some(session) => Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-ready")),
+        None => Ok(done(&format!("/admin/speakers/{id}"), "speaker-created")),
+    }
 }
 
 pub async fn edit_form(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
