@@ -25,5 +25,4 @@ admin-flash-bounces-fixed-nothing-to-send = The address is corrected. No failed 
 admin-flash-bounces-cleared = The address is cleared: mail goes to it again.
 admin-flash-bounces-not-suppressed = That address was not on the list.
 admin-bounces-never-confirmed = Never confirmed
-privacy-bounces = If our mail to your address fails, we note the mail server's answer with your registration so that organisers can correct the address. If it bounces for good, we keep the address and that answer on a list so that no more mail is sent to it, until an organiser clears it, your data is erased, or the time registrations are kept has passed.
 admin-bounces-data-bounced = This address is on the list of addresses that bounce since { $date } (no mail goes to it).

@@ -354,3 +354,5 @@ email-password-reset-ignore = If you did not ask for this, ignore this message: 
 email-password-reset-action = Choose a new password
 reset-link-again-body = Password reset links work once, for 30 minutes, and a newer link ends the older ones. Ask for a new one.
 reset-link-again = Ask for a new link
+
+privacy-bounces = If our mail to your address fails, we note the mail server's answer with your registration so that organisers can correct the address. If it bounces for good, we keep the address and that answer on a list so that no more mail is sent to it, until an organiser clears it, your data is erased, or the time registrations are kept has passed.

@@ -25,5 +25,4 @@ admin-flash-bounces-fixed-nothing-to-send = La dirección está corregida. No ha
 admin-flash-bounces-cleared = La dirección se ha quitado: vuelve a recibir correo.
 admin-flash-bounces-not-suppressed = Esa dirección no estaba en la lista.
 admin-bounces-never-confirmed = Nunca confirmadas
-privacy-bounces = Si nuestro correo a su dirección falla, anotamos la respuesta del servidor de correo con su inscripción para que los organizadores puedan corregir la dirección. Si se rechaza definitivamente, guardamos la dirección y esa respuesta en una lista para no enviarle más correo, hasta que un organizador la quite, se borren sus datos o pase el tiempo durante el que se guardan las inscripciones.
 admin-bounces-data-bounced = Esta dirección está en la lista de direcciones rechazadas desde el { $date } (no se le envía correo).

@@ -354,3 +354,5 @@ email-password-reset-ignore = Si no lo pidió, ignore este mensaje: su contrase�
 email-password-reset-action = Elegir una contraseña nueva
 reset-link-again-body = Los enlaces para restablecer la contraseña funcionan una sola vez, durante 30 minutos, y un enlace más reciente anula los anteriores. Pida uno nuevo.
 reset-link-again = Pedir un enlace nuevo
+
+privacy-bounces = Si nuestro correo a su dirección falla, anotamos la respuesta del servidor de correo con su inscripción para que los organizadores puedan corregir la dirección. Si se rechaza definitivamente, guardamos la dirección y esa respuesta en una lista para no enviarle más correo, hasta que un organizador la quite, se borren sus datos o pase el tiempo durante el que se guardan las inscripciones.

@@ -25,5 +25,4 @@ admin-flash-bounces-fixed-nothing-to-send = L'adresse est corrigée. Aucun messa
 admin-flash-bounces-cleared = L'adresse est retirée : les courriels lui sont de nouveau envoyés.
 admin-flash-bounces-not-suppressed = Cette adresse n'était pas dans la liste.
 admin-bounces-never-confirmed = Jamais confirmées
-privacy-bounces = Si notre courriel à votre adresse échoue, nous notons la réponse du serveur de messagerie avec votre inscription afin que les organisateurs puissent corriger l'adresse. S'il est rejeté définitivement, nous gardons l'adresse et cette réponse dans une liste afin de ne plus lui envoyer de courriel, jusqu'à ce qu'un organisateur l'en retire, que vos données soient effacées ou que la durée de conservation des inscriptions soit écoulée.
 admin-bounces-data-bounced = Cette adresse figure depuis le { $date } dans la liste des adresses rejetées (aucun courriel ne lui est envoyé).

@@ -354,3 +354,5 @@ email-password-reset-ignore = Si vous n’avez rien demandé, ignorez ce message
 email-password-reset-action = Choisir un nouveau mot de passe
 reset-link-again-body = Les liens de réinitialisation fonctionnent une seule fois, pendant 30 minutes, et un lien plus récent annule les précédents. Demandez-en un nouveau.
 reset-link-again = Demander un nouveau lien
+
+privacy-bounces = Si notre courriel à votre adresse échoue, nous notons la réponse du serveur de messagerie avec votre inscription afin que les organisateurs puissent corriger l'adresse. S'il est rejeté définitivement, nous gardons l'adresse et cette réponse dans une liste afin de ne plus lui envoyer de courriel, jusqu'à ce qu'un organisateur l'en retire, que vos données soient effacées ou que la durée de conservation des inscriptions soit écoulée.

@@ -134,14 +134,16 @@ fn keys_in(file: &Path) -> BTreeSet<String> {
 }
 
 /// The page frame's words, which are the same for everyone (the skip link, the language
-/// switcher, the breadcrumb's name, the error summary): not a registrant's labels.
-const FRAME: [&str; 6] = [
+/// switcher, the breadcrumb's name, the error summary, the colon's spacing): not a registrant's
+/// labels.
+const FRAME: [&str; 7] = [
     "skip-to-content",
     "language-switcher",
     "breadcrumb",
     "error-summary-title",
     "error-title-prefix",
     "error-prefix",
+    "format-colon",
 ];
 
 #[test]

@@ -87,6 +87,8 @@ async fn organiser_pages_pass_axe_and_fit_at_1280_and_320_pixels_in_three_langua
         ("password", "/admin/password".to_owned()),
         ("two-factor", "/admin/two-factor".to_owned()),
         ("signed in", "/admin/signed-in".to_owned()),
+        ("bounce list", "/admin/suppressions".to_owned()),
+        ("widget", "/admin/widget".to_owned()),
     ];
     let mut audit = Audit::default();
     for (lang, switch) in
