@@ -12,5 +12,6 @@ pub mod observability;
 pub mod ops;
 pub mod security;
 pub mod startup;
+pub mod tasks;
 pub mod web;
 pub mod when;

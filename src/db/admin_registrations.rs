@@ -26,7 +26,7 @@ diesel::define_sql_function! {
 
 /// How many `eq_any` values go in one statement (SQLite allows 32,766 bind values; PostgreSQL
 /// 65,535), with room to spare.
-const IDS_PER_STATEMENT: usize = 500;
+pub(crate) const IDS_PER_STATEMENT: usize = 500;
 
 pub fn session(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<Option<Session>> {
     sessions::table.find(session_id).select(Session::as_select()).first(conn).optional()
@@ -262,7 +262,7 @@ pub fn set_attendance(
     })
 }
 
-fn mark(
+pub(crate) fn mark(
     conn: &mut AnyConnection,
     session_id: &SessionId,
     ids: &[String],

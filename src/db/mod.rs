@@ -6,6 +6,7 @@
 
 pub mod admin_registrations;
 pub mod announcements;
+pub mod attendance_import;
 pub mod audit;
 pub mod catalogue;
 pub mod consents;
@@ -33,6 +34,7 @@ pub mod sessions;
 pub mod sign_in_throttle;
 pub mod speakers;
 mod sql_types;
+pub mod tasks;
 pub mod tokens;
 pub mod two_factor;
 

@@ -84,6 +84,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         .select((outbox::kind, outbox::status, outbox::created_at, outbox::sent_at))
         .load(conn)?;
     let consent_history = consents::history(conn, registration_id)?;
+    // longwork: lines of attendance files that named the address but matched no confirmed
+    // registration (kept a week with their import).
+    let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -115,6 +118,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
                 "recorded_at": time(c.recorded_at), "how": c.source,
             })).collect::<Vec<_>>(),
         },
+        "attendance_file_lines_not_matched": refused_lines.into_iter().map(|(line, imported)| serde_json::json!({
+            "line": line, "imported_at": time(imported),
+        })).collect::<Vec<_>>(),
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -182,6 +188,8 @@ fn anonymise(
         [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
     let copies = super::outbox::scrub(conn, &registration.id, &names, &pseudonym)?;
     audit::pseudonymise(conn, &names, &pseudonym)?;
+    // longwork: rows of attendance files that named the address and were refused.
+    super::tasks::forget_address(conn, &registration.email_normalized)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

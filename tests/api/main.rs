@@ -23,6 +23,7 @@ mod hostile;
 mod invitations;
 mod languages;
 mod links;
+mod long_work;
 mod migrations;
 mod monitoring;
 mod operations;

@@ -90,13 +90,15 @@ pub async fn import_attendance(
     let parsed = match upload.take_file("file") {
         Upload::Missing => Err(i18n.t("admin-import-error-no-file")),
         Upload::TooLarge => Err(i18n.t1("admin-import-error-too-large", "max", 5)),
-        Upload::File(bytes) => parse_attendance(&bytes).map_err(|problem| match problem {
-            CsvProblem::NoEmailColumn => i18n.t("admin-import-error-no-email-column"),
-            CsvProblem::Unreadable => i18n.t("admin-import-error-unreadable"),
-        }),
+        Upload::File(bytes) => {
+            parse_attendance(&bytes).map(|lines| (lines, bytes)).map_err(|problem| match problem {
+                CsvProblem::NoEmailColumn => i18n.t("admin-import-error-no-email-column"),
+                CsvProblem::Unreadable => i18n.t("admin-import-error-unreadable"),
+            })
+        }
     };
-    let lines = match parsed {
-        Ok(lines) => lines,
+    let (lines, bytes) = match parsed {
+        Ok(parsed) => parsed,
         Err(message) => {
             let (data, filters) = load_list(&cx, session_id, Filters::default(), 1).await?;
             let mut page = RegistrationsPage::new(cx.chrome("sessions"), data, filters, 1);
@@ -105,6 +107,10 @@ pub async fn import_attendance(
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    // longwork: a long file is recorded by the worker, with a progress page.
+    if lines.len() > super::tasks::SYNC_IMPORT_ROWS {
+        return super::tasks::queue_import(&cx, session_id, &bytes, lines.len(), others_absent).await;
+    }
     let (session, report) = cx
         .change(move |conn, actor, now| {
             let Some(session) = db::admin_registrations::session(conn, &session_id)? else {

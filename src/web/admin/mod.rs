@@ -20,6 +20,7 @@ pub mod series;
 pub mod session_hub;
 pub mod sessions;
 pub mod speakers;
+pub mod tasks;
 pub mod two_factor;
 
 use actix_web::{HttpResponse, web};
@@ -112,6 +113,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements", web::get().to(announcements::page))
             .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
+            // longwork: background tasks' progress pages and results.
+            .route("/tasks/{id}.json", web::get().to(tasks::progress_json))
+            .route("/tasks/{id}", web::get().to(tasks::page))
+            .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -1,0 +1,312 @@
+//! Long work in the worker: an attendance file of tens of thousands of rows becomes a
+//! background task with a progress page (rows done, refused rows so far) that refreshes
+//! itself, resumes after a worker dies, and is kept a week.
+
+use std::time::Instant;
+
+use chrono::Duration;
+use convoca::db::models::{Registration, RegistrationDetails, new_id};
+use convoca::db::schema::{background_tasks, registrations};
+use convoca::domain::RegistrationStatus;
+use diesel::prelude::*;
+
+use crate::helpers::{Engine, TestApp, sid};
+use crate::on_both_engines;
+
+on_both_engines!(
+    a_50000_row_attendance_import_reaches_100_percent_in_the_worker,
+    a_task_left_by_a_dead_worker_is_taken_again_and_kept_a_week,
+);
+
+/// `n` registrations in `status`, written in a few large transactions (tens of thousands of
+/// separate commits would take minutes); returns their addresses.
+async fn bulk(
+    app: &TestApp,
+    session_id: &str,
+    prefix: &str,
+    n: usize,
+    status: RegistrationStatus,
+) -> Vec<String> {
+    let (session_id, prefix, at) =
+        (session_id.to_owned(), prefix.to_owned(), app.clock.now() - Duration::days(1));
+    app.db(move |conn| {
+        let mut emails = Vec::with_capacity(n);
+        for start in (0..n).step_by(5_000) {
+            convoca::db::write_tx(conn, |conn| -> QueryResult<()> {
+                for i in start..(start + 5_000).min(n) {
+                    let email = format!("{prefix}{i}@cities.example.org");
+                    let details = RegistrationDetails {
+                        organisation_other: Some("City hall".into()),
+                        country: "FR".into(),
+                        ..RegistrationDetails::sample(&format!("Person {i}"), &email, at)
+                    };
+                    diesel::insert_into(registrations::table)
+                        .values(&Registration {
+                            status,
+                            confirmed_at: (status == RegistrationStatus::Confirmed).then_some(at),
+                            ..Registration::pending(&sid(&session_id), details, at)
+                        })
+                        .execute(conn)?;
+                    emails.push(email);
+                }
+                Ok(())
+            })
+            .expect("bulk insert");
+        }
+        emails
+    })
+    .await
+}
+
+fn multipart(pairs: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----convoca-long-work-3c9d";
+    let mut body = Vec::new();
+    for (name, value) in pairs {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"attendance.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Uploads an attendance file; returns the task page's path the 303 points to.
+async fn upload(app: &TestApp, client: &reqwest::Client, session_id: &str, csv: &str) -> String {
+    let list = format!("/admin/sessions/{session_id}/registrations");
+    let token = app.csrf_for(client, &list).await;
+    let (content_type, body) = multipart(&[("csrf_token", &token), ("others_absent", "yes")], csv.as_bytes());
+    let res = client
+        .post(app.url(&format!("/admin/sessions/{session_id}/attendance/import")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), 303, "a long file becomes a task");
+    let location = res.headers()["location"].to_str().expect("location").to_owned();
+    assert!(location.starts_with("/admin/tasks/"), "{location}");
+    location
+}
+
+async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let res = client.get(app.url(path)).send().await.expect("task page");
+    assert_eq!(res.status(), 200);
+    res.text().await.expect("body")
+}
+
+async fn attended(app: &TestApp, session_id: &str, value: Option<bool>) -> i64 {
+    let session_id = session_id.to_owned();
+    app.db(move |conn| {
+        let query = registrations::table.filter(registrations::session_id.eq(session_id)).into_boxed();
+        match value {
+            Some(v) => query.filter(registrations::attended.eq(v)).count().get_result(conn),
+            None => query.filter(registrations::attended.is_null()).count().get_result(conn),
+        }
+        .expect("count")
+    })
+    .await
+}
+
+fn task_files(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_dir.path().join("tasks")).map(|d| d.count()).unwrap_or(0)
+}
+
+async fn a_50000_row_attendance_import_reaches_100_percent_in_the_worker(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("big-webinar", 60_000, 10).await;
+    let started = Instant::now();
+    let people = bulk(&app, &session.id, "p", 50_000, RegistrationStatus::Confirmed).await;
+    let waiting = bulk(&app, &session.id, "w", 1, RegistrationStatus::Waitlisted).await;
+    let absent = bulk(&app, &session.id, "absent", 1, RegistrationStatus::Confirmed).await;
+    let mut csv = String::from("\u{feff}Name,User Email,Duration\r\n");
+    for (i, email) in people.iter().enumerate() {
+        // Some addresses as the platform wrote them: capitals.
+        let email = if i % 1000 == 0 { email.to_uppercase() } else { email.clone() };
+        csv.push_str(&format!("Person {i},{email},45\r\n"));
+    }
+    csv.push_str(&format!("Waiting,{},30\r\nStranger,stranger@elsewhere.org,12\r\n", waiting[0]));
+    let total = people.len() + 2;
+
+    let client = app.sign_in("organiser").await;
+    let task = upload(&app, &client, &session.id, &csv).await;
+    let queued = page(&app, &client, &task).await;
+    assert!(queued.contains("Waiting to start"), "{queued}");
+    assert!(queued.contains(&format!("0 of {total} rows done")));
+    assert!(queued.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "refreshes itself");
+    assert!(queued.contains("data-task-progress="), "the script's hook");
+    assert_eq!(attended(&app, &session.id, Some(true)).await, 0, "nothing recorded in the request");
+    assert_eq!(task_files(&app), 1, "the upload waits in the data folder");
+
+    // One tick of the worker: a few chunks, committed, visible on the page and its JSON.
+    app.worker.run_once().await.expect("one tick");
+    let partway = page(&app, &client, &task).await;
+    assert!(partway.contains("In progress"), "{partway}");
+    assert!(partway.contains(&format!("5000 of {total} rows done")), "{partway}");
+    assert!(partway.contains("9%"), "5000 of 50002, rounded down");
+    let res = client.get(app.url(&format!("{task}.json"))).send().await.expect("json");
+    assert!(res.headers()["content-type"].to_str().expect("type").starts_with("application/json"));
+    let json: serde_json::Value = serde_json::from_str(&res.text().await.expect("body")).expect("json body");
+    assert_eq!(json["rows_done"], 5000);
+    assert_eq!(json["rows_total"], total);
+    assert_eq!(json["open"], true);
+    assert_eq!(attended(&app, &session.id, Some(true)).await, 5000);
+
+    // The worker goes on until it is idle; the page is polled until it says 100 %.
+    let mut done = String::new();
+    for _ in 0..30 {
+        app.deliver_mail().await;
+        done = page(&app, &client, &task).await;
+        if done.contains("100%") {
+            break;
+        }
+    }
+    assert!(done.contains("100%"), "{done}");
+    assert!(done.contains(&format!("{total} of {total} rows done")));
+    assert!(done.contains(">Done<"), "{done}");
+    assert!(!done.contains("http-equiv=\"refresh\""), "a finished task stops refreshing");
+    assert!(
+        done.contains(&format!("Registrants marked as attended: 50000 (lines read: {total}).")),
+        "{done}"
+    );
+    assert!(done.contains("1 other confirmed registrant marked as absent."), "{done}");
+    assert!(done.contains("2 rows refused so far"));
+    assert!(done.contains("stranger@elsewhere.org"));
+    assert_eq!(attended(&app, &session.id, Some(true)).await, 50_000);
+    assert_eq!(attended(&app, &session.id, Some(false)).await, 1, "{} was not there", absent[0]);
+    assert_eq!(attended(&app, &session.id, None).await, 1, "the waitlisted one is left alone");
+    assert_eq!(task_files(&app), 0, "the upload is deleted once recorded");
+
+    let res = client.get(app.url(&format!("{task}/refused.csv"))).send().await.expect("csv");
+    assert_eq!(res.status(), 200);
+    let refused = res.text().await.expect("csv body");
+    let lines: Vec<&str> = refused.lines().collect();
+    assert_eq!(lines.len(), 3, "{refused}");
+    // Line numbers are the file's: the header is line 1.
+    assert!(lines[1].starts_with(&format!("50002,{},", waiting[0])), "{refused}");
+    assert!(lines[1].contains("not confirmed (Waiting list)"), "{refused}");
+    assert!(lines[2].contains("stranger@elsewhere.org"));
+    let elapsed = started.elapsed();
+    assert!(elapsed < std::time::Duration::from_secs(60), "took {elapsed:?}");
+}
+
+async fn a_task_left_by_a_dead_worker_is_taken_again_and_kept_a_week(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("long-list", 5_000, 10).await;
+    let people = bulk(&app, &session.id, "r", 2_500, RegistrationStatus::Confirmed).await;
+    let pending = bulk(&app, &session.id, "pending", 1, RegistrationStatus::Pending).await;
+    let mut csv = String::from("Email\n");
+    for email in people.iter().chain(&pending) {
+        csv.push_str(&format!("{email}\n"));
+    }
+    // A short file is still recorded while the organiser waits.
+    let client = app.sign_in("organiser").await;
+    let list = format!("/admin/sessions/{}/registrations", session.id);
+    let token = app.csrf_for(&client, &list).await;
+    let (content_type, body) =
+        multipart(&[("csrf_token", &token)], format!("Email\n{}\n", people[0]).as_bytes());
+    let res = client
+        .post(app.url(&format!("/admin/sessions/{}/attendance/import", session.id)))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("short upload");
+    assert_eq!(res.status(), 200, "a short file is imported at once");
+
+    let task = upload(&app, &client, &session.id, &csv).await;
+    let id = task.trim_start_matches("/admin/tasks/").to_owned();
+    // A worker claims the task and dies before its first chunk: its lease holds the task.
+    let now = app.clock.now();
+    let claimed = app
+        .db(move |conn| convoca::db::tasks::claim(conn, now, convoca::tasks::LEASE).expect("claim"))
+        .await
+        .expect("a task to claim");
+    assert_eq!(claimed.id, id);
+    let dead_owner = claimed.lease_owner.clone().expect("owner");
+    app.deliver_mail().await;
+    assert!(
+        page(&app, &client, &task).await.contains("0 of 2501 rows done"),
+        "no one else takes a held task"
+    );
+
+    // Its lease runs out: the next worker takes the task and finishes it.
+    app.clock.advance(Duration::minutes(6));
+    app.deliver_mail().await;
+    let done = page(&app, &client, &task).await;
+    assert!(done.contains("2501 of 2501 rows done"), "{done}");
+    assert!(done.contains("1 row refused so far"));
+    assert_eq!(attended(&app, &session.id, Some(true)).await, 2_500);
+    let (task_id, now) = (id.clone(), app.clock.now());
+    let still_held = app
+        .db(move |conn| {
+            convoca::db::tasks::hold(conn, &task_id, &dead_owner, now, convoca::tasks::LEASE).expect("hold")
+        })
+        .await;
+    assert!(!still_held, "the dead worker's lease no longer holds the task");
+    let audit: Vec<String> = app
+        .db(|conn| {
+            use convoca::db::schema::audit_log;
+            audit_log::table.select(audit_log::action).load(conn).expect("audit")
+        })
+        .await;
+    assert!(audit.contains(&"attendance.import".to_owned()), "{audit:?}");
+
+    // Only organisers see tasks; a made-up id is not found.
+    let stranger = app.client();
+    let res = stranger.get(app.url(&task)).send().await.expect("signed out");
+    assert_ne!(res.status(), 200);
+    let res = stranger.get(app.url(&format!("{task}/refused.csv"))).send().await.expect("signed out");
+    assert_ne!(res.status(), 200);
+    for path in [format!("/admin/tasks/{}", new_id()), "/admin/tasks/not-an-id".into()] {
+        assert_eq!(client.get(app.url(&path)).send().await.expect("get").status(), 404, "{path}");
+    }
+
+    // Erasing the pending registrant takes their refused row with it.
+    let refused_csv = || async {
+        client
+            .get(app.url(&format!("{task}/refused.csv")))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("body")
+    };
+    assert!(refused_csv().await.contains(&pending[0]));
+    let (session_id, address) = (session.id.clone(), pending[0].clone());
+    let mail_dir = app.settings.mail_dir();
+    app.db(move |conn| {
+        let id: String = registrations::table
+            .filter(registrations::session_id.eq(session_id))
+            .filter(registrations::email.eq(address))
+            .select(registrations::id)
+            .first(conn)
+            .expect("pending registration");
+        let id = convoca::domain::RegistrationId::from_stored(id);
+        convoca::db::privacy::erase(conn, &mail_dir, &id, now).expect("erase")
+    })
+    .await;
+    assert!(!refused_csv().await.contains(&pending[0]), "erased with the person");
+
+    // A week after it ended, the task goes with its rows.
+    let (mail_dir, retention, later) =
+        (app.settings.mail_dir(), app.settings.retention(), now + Duration::days(8));
+    let done = app
+        .db(move |conn| {
+            convoca::db::schedule::apply_retention(conn, &mail_dir, retention, later).expect("retention")
+        })
+        .await;
+    assert_eq!(done.task_files_deleted, 0, "its upload was deleted when it ended");
+    let left: i64 = app.db(|conn| background_tasks::table.count().get_result(conn).expect("count")).await;
+    assert_eq!(left, 0);
+    assert_eq!(client.get(app.url(&task)).send().await.expect("get").status(), 404);
+}
