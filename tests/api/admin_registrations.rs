@@ -398,19 +398,19 @@ async fn the_csv_export_neutralises_formulas_and_keeps_accents(engine: Engine) {
     assert_eq!(
         headers,
         [
-            "name",
-            "email",
-            "organisation",
-            "country",
-            "position",
-            "language",
-            "status",
-            "registered_at",
-            "confirmed_at",
-            "attended",
-            "needs",
-            "newsletter",
-            "listed"
+            "Name",
+            "Email",
+            "Organisation",
+            "Country",
+            "Position",
+            "Language",
+            "Status",
+            "Registered (UTC)",
+            "Confirmed (UTC)",
+            "Attended",
+            "Needs",
+            "Newsletter",
+            "Listed as participant"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
@@ -419,9 +419,9 @@ async fn the_csv_export_neutralises_formulas_and_keeps_accents(engine: Engine) {
     assert_eq!(&evil[0], "'=HYPERLINK(\"http://x\")");
     assert_eq!(&evil[2], "Ciudad de México");
     assert_eq!(&evil[3], "México");
-    assert_eq!(&evil[6], "confirmed");
+    assert_eq!(&evil[6], "Confirmed");
     assert_eq!(&evil[7], app.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    assert_eq!(&evil[9], "yes");
+    assert_eq!(&evil[9], "Yes");
     let plus = rows.iter().find(|r| &r[1] == "plus@x.org").expect("the row");
     assert_eq!(&plus[0], "'+Plus Minus");
     assert_eq!(&plus[8], "", "never confirmed");

@@ -112,6 +112,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements", web::get().to(announcements::page))
             .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
+            // exports: the Excel workbooks beside each list's CSV
+            .route("/sessions/{id}/registrations.xlsx", web::get().to(registrations::export_xlsx))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
