@@ -40,6 +40,8 @@ pub fn rows(report: &Report, labels: &ExportLabels) -> Vec<Vec<Cell>> {
     let no_country = section("export-report-no-country");
     for l in &report.countries {
         let mut cells = line(&country, l, labels);
+        // The name is the line's label; its column holds the ISO code, for maps and lookups.
+        cells[2] = Cell::text(l.country.as_str());
         if l.label.is_empty() {
             cells[1] = Cell::Text(no_country.clone());
         }

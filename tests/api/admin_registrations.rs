@@ -547,9 +547,9 @@ async fn the_demo_report_counts_the_26_members_that_took_part(engine: Engine) {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
-    assert_eq!(rows.iter().filter(|r| &r[0] == "member").count(), 26);
-    assert!(rows.iter().any(|r| &r[0] == "member" && &r[1] == "Àrea Metropolitana de Barcelona (AMB)"));
-    let total = rows.iter().find(|r| &r[0] == "total").expect("total");
+    assert_eq!(rows.iter().filter(|r| &r[0] == "Member").count(), 26);
+    assert!(rows.iter().any(|r| &r[0] == "Member" && &r[1] == "Àrea Metropolitana de Barcelona (AMB)"));
+    let total = rows.iter().find(|r| &r[0] == "Total").expect("total");
     assert_eq!((&total[3], &total[4], &total[5]), ("60", "60", "60"));
 
     // Without attendance, confirmed registrations count, and the page says so.
@@ -569,7 +569,7 @@ async fn the_demo_report_counts_the_26_members_that_took_part(engine: Engine) {
         .text()
         .await
         .expect("body");
-    assert!(csv.contains("member,'=Formula City,Ghana,1,1,0"), "{csv}");
+    assert!(csv.contains("Member,'=Formula City,Ghana,1,1,0"), "{csv}");
     let (status, _) = get_text(&client, app.url("/admin/reports?series=no-such-series")).await;
     assert_eq!(status, 404);
 }

@@ -114,6 +114,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
             // exports: the Excel workbooks beside each list's CSV
             .route("/sessions/{id}/registrations.xlsx", web::get().to(registrations::export_xlsx))
+            .route("/reports.xlsx", web::get().to(reports::report_xlsx))
+            .route("/newsletter.xlsx", web::get().to(privacy::newsletter_xlsx))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
