@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod email;
+pub mod export;
 pub mod files;
 pub mod i18n;
 pub mod jobs;

@@ -386,7 +386,7 @@ pub fn normalise_email(raw: &str) -> String {
     raw.trim().trim_matches(|c| matches!(c, '<' | '>' | '"' | '\'')).trim().to_lowercase()
 }
 
-/// One line of the CSV export.
+/// One line of the export (CSV or workbook).
 #[derive(Debug, Clone, Queryable)]
 pub struct ExportRow {
     pub id: String,
@@ -407,19 +407,17 @@ pub struct ExportRow {
     pub listed: bool,
 }
 
-/// The next `limit` registrations of the session after the one with id `after`, by id (ids are
-/// UUID v7, so this is registration order): keyset pagination, so every chunk costs the same.
+/// The next `limit` registrations of the session that the list's `filters` show, after the one
+/// with id `after`, by id (ids are UUID v7, so this is registration order): keyset pagination,
+/// so every chunk costs the same.
 pub fn export_chunk(
     conn: &mut AnyConnection,
     session_id: &SessionId,
+    filters: &Filters,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    let mut query = registrations::table
-        .left_join(organisations::table)
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.ne(RegistrationStatus::Erased))
-        .into_boxed::<MultiBackend>();
+    let mut query = filtered(session_id, filters);
     if let Some(after) = after {
         query = query.filter(registrations::id.gt(after));
     }

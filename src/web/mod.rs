@@ -11,6 +11,7 @@ pub mod chrome;
 pub mod client;
 pub mod csv;
 pub mod errors;
+pub mod export;
 pub mod forms;
 pub mod links;
 pub mod manage;

@@ -18,6 +18,7 @@ mod database_restart;
 mod deliverability;
 mod delivery;
 mod email_engine;
+mod exports;
 mod guards;
 mod hostile;
 mod invitations;

@@ -113,6 +113,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/announcements", web::get().to(announcements::page))
             .route("/sessions/{id}/announcements", web::post().to(announcements::submit))
             .route("/sessions/{id}/announcements/{announcement}/retry", web::post().to(announcements::retry))
+            // exports: the Excel workbooks beside each list's CSV
+            .route("/sessions/{id}/registrations.xlsx", web::get().to(registrations::export_xlsx))
+            .route("/reports.xlsx", web::get().to(reports::report_xlsx))
+            .route("/newsletter.xlsx", web::get().to(privacy::newsletter_xlsx))
             // longwork: background tasks' progress pages and results.
             .route("/tasks/{id}.json", web::get().to(tasks::progress_json))
             .route("/tasks/{id}", web::get().to(tasks::page))
