@@ -88,11 +88,8 @@ pub fn apply_retention(
 /// the task, never passed to the mail worker.
 pub async fn run_step(pool: &DbPool, settings: &Settings, clock: &Clock) -> usize {
     let (pool, dir, now) = (pool.clone(), folder(settings), clock.now());
-    let stepped = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
-        let mut conn = pool.get()?;
-        step(&mut conn, &dir, now)
-    })
-    .await;
+    let stepped =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<bool> { step(&pool, &dir, now) }).await;
     match stepped {
         Ok(Ok(true)) => 1,
         Ok(Ok(false)) => 0,
@@ -130,11 +127,14 @@ impl std::fmt::Display for Permanent {
 impl std::error::Error for Permanent {}
 
 /// Claims one task and advances it (blocking). `Ok(false)`: nothing to do.
-pub fn step(conn: &mut AnyConnection, dir: &Path, now: NaiveDateTime) -> anyhow::Result<bool> {
+pub fn step(pool: &DbPool, dir: &Path, now: NaiveDateTime) -> anyhow::Result<bool> {
+    let mut conn = pool.get()?;
+    let conn = &mut conn;
     let Some(task) = db::tasks::claim(conn, now, LEASE)? else { return Ok(false) };
     let owner = task.lease_owner.clone().unwrap_or_default();
     let outcome = match task.kind {
         TaskKind::AttendanceImport => attendance_import(conn, dir, &task, &owner, now),
+        TaskKind::RegistrationsExport => registrations_export(pool, conn, dir, &task, &owner, now),
     };
     match outcome {
         Ok(Outcome::More) => db::tasks::release(conn, &task.id, &owner)?,
@@ -227,4 +227,57 @@ fn attendance_import(
 
 fn task_errors(conn: &mut AnyConnection, id: &str) -> diesel::QueryResult<i32> {
     Ok(db::tasks::get(conn, id)?.map_or(0, |t| t.error_count))
+}
+
+/// A session's registrations as the list showed them, written as a workbook in one step (the
+/// writer makes one file): the rows written are recorded every thousand, on a connection of
+/// their own while the rows are read on this one; the file goes into the tasks folder.
+fn registrations_export(
+    pool: &DbPool,
+    conn: &mut AnyConnection,
+    dir: &Path,
+    task: &Task,
+    owner: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<Outcome> {
+    use crate::export::{ExportLabels, registrations, xlsx};
+    let options: db::tasks::ExportOptions =
+        serde_json::from_str(&task.options).map_err(|e| Permanent(format!("the export's options: {e}")))?;
+    let (filters, labels) = (options.filters(), ExportLabels::new(options.language()));
+    let mut progress_conn = pool.get()?;
+    let mut lost = false;
+    let mut progress = |rows: usize| {
+        if lost {
+            return;
+        }
+        match db::tasks::export_progress(&mut progress_conn, &task.id, owner, rows, now, LEASE) {
+            Ok(held) => lost = !held,
+            // Progress is only shown; the export goes on.
+            Err(e) => tracing::warn!(task = %task.id, error = %e, "could not record an export's progress"),
+        }
+    };
+    let mut failed = None;
+    let mut written = 0;
+    let rows =
+        registrations::from_database(conn, &task.session_id, &filters, &mut failed).inspect(|_| written += 1);
+    let workbook = xlsx::registrations_workbook(rows, &labels, &mut progress)?;
+    if let Some(e) = failed {
+        return Err(anyhow::Error::new(e).context("reading the registrations"));
+    }
+    if lost {
+        return Ok(Outcome::Lost);
+    }
+    let name = format!("{}.xlsx", task.id);
+    crate::files::create_private_dir_all(dir)?;
+    // A step that died after writing the file left it: this one replaces it.
+    remove_files(dir, std::slice::from_ref(&name));
+    crate::files::write_private_file(&dir.join(&name), &workbook).context("storing the workbook")?;
+    let finished = db::write_tx(conn, |conn| -> diesel::QueryResult<bool> {
+        if !db::tasks::hold(conn, &task.id, owner, now, LEASE)? {
+            return Ok(false);
+        }
+        db::tasks::finish_export(conn, &task.id, &name, written, now)?;
+        Ok(true)
+    })?;
+    Ok(if finished { Outcome::Finished(Vec::new()) } else { Outcome::Lost })
 }

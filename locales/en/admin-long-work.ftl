@@ -18,5 +18,12 @@ admin-task-first-refused = { $count ->
     [one] The first refused row
    *[other] The first { $count } refused rows
 }
+admin-task-kind-registrations-export = Registrations export (Excel)
+admin-task-export-done = { $count ->
+    [one] 1 registration written to the workbook.
+   *[other] { $count } registrations written to the workbook.
+}
+admin-task-download = Download the workbook (.xlsx)
+admin-task-kept = The file is kept { $count } days, then deleted.
 # The privacy notice (public).
-privacy-retention-attendance-files = When organisers upload the video platform's attendance list of a webinar, the file is deleted as soon as it is recorded; lines of it that matched no confirmed registration (an address with a line number) are kept { $count } days for the organisers to check, and those naming you go when your data is erased.
+privacy-retention-attendance-files = When organisers upload the video platform's attendance list of a webinar, the file is deleted as soon as it is recorded; lines of it that matched no confirmed registration (an address with a line number) are kept { $count } days for the organisers to check, and those naming you go when your data is erased. Lists of registrants that organisers export in the background are deleted { $count } days after they were made.

@@ -18,5 +18,12 @@ admin-task-first-refused = { $count ->
     [one] La primera fila rechazada
    *[other] Las { $count } primeras filas rechazadas
 }
+admin-task-kind-registrations-export = Exportación de inscripciones (Excel)
+admin-task-export-done = { $count ->
+    [one] 1 inscripción escrita en el libro.
+   *[other] { $count } inscripciones escritas en el libro.
+}
+admin-task-download = Descargar el libro (.xlsx)
+admin-task-kept = El archivo se guarda { $count } días y luego se borra.
 # El aviso de privacidad (público).
-privacy-retention-attendance-files = Cuando los organizadores suben la lista de asistencia de un webinario exportada por la plataforma de vídeo, el archivo se borra en cuanto queda registrado; sus líneas que no corresponden a ninguna inscripción confirmada (una dirección y un número de línea) se guardan { $count } días para su revisión, y las que le nombran se borran cuando se eliminan sus datos.
+privacy-retention-attendance-files = Cuando los organizadores suben la lista de asistencia de un webinario exportada por la plataforma de vídeo, el archivo se borra en cuanto queda registrado; sus líneas que no corresponden a ninguna inscripción confirmada (una dirección y un número de línea) se guardan { $count } días para su revisión, y las que le nombran se borran cuando se eliminan sus datos. Las listas de inscritos que los organizadores exportan en segundo plano se borran { $count } días después de crearse.

@@ -18,5 +18,12 @@ admin-task-first-refused = { $count ->
     [one] La première ligne refusée
    *[other] Les { $count } premières lignes refusées
 }
+admin-task-kind-registrations-export = Export des inscriptions (Excel)
+admin-task-export-done = { $count ->
+    [one] 1 inscription écrite dans le classeur.
+   *[other] { $count } inscriptions écrites dans le classeur.
+}
+admin-task-download = Télécharger le classeur (.xlsx)
+admin-task-kept = Le fichier est gardé { $count } jours, puis supprimé.
 # La notice de confidentialité (publique).
-privacy-retention-attendance-files = Quand les organisateurs importent la liste de présence d’un webinaire exportée par la plateforme vidéo, le fichier est supprimé dès qu’il est enregistré ; ses lignes qui ne correspondent à aucune inscription confirmée (une adresse et un numéro de ligne) sont gardées { $count } jours pour vérification, et celles qui vous nomment disparaissent quand vos données sont effacées.
+privacy-retention-attendance-files = Quand les organisateurs importent la liste de présence d’un webinaire exportée par la plateforme vidéo, le fichier est supprimé dès qu’il est enregistré ; ses lignes qui ne correspondent à aucune inscription confirmée (une adresse et un numéro de ligne) sont gardées { $count } jours pour vérification, et celles qui vous nomment disparaissent quand vos données sont effacées. Les listes d’inscrits que les organisateurs exportent en arrière-plan sont supprimées { $count } jours après leur création.

@@ -344,6 +344,7 @@ diesel::table! {
         organiser_id -> Nullable<Text>,
         session_id -> Text,
         others_absent -> Bool,
+        options -> Text,
         input_file -> Nullable<Text>,
         result_file -> Nullable<Text>,
         rows_total -> Integer,

@@ -5,10 +5,11 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::admin_registrations::Filters;
 use super::models::new_id;
 use super::schema::{background_task_refusals as refusals, background_tasks as tasks};
 use super::{AnyConnection, write_tx};
-use crate::domain::{RegistrationStatus, SessionId, TaskKind, TaskState};
+use crate::domain::{Language, RegistrationStatus, SessionId, TaskKind, TaskState};
 
 /// A task claimed this many times without finishing (each claim ended by an error) fails.
 pub const MAX_FAILURES: i32 = 3;
@@ -26,6 +27,8 @@ pub struct Task {
     pub session_id: SessionId,
     /// Attendance imports: confirmed registrations not in the file are marked absent.
     pub others_absent: bool,
+    /// Exports: [`ExportOptions`] as JSON.
+    pub options: String,
     /// The uploaded file's name under the tasks folder, until the task ends.
     pub input_file: Option<String>,
     pub result_file: Option<String>,
@@ -72,8 +75,45 @@ pub struct NewTask<'a> {
     pub organiser_id: &'a str,
     pub session_id: &'a SessionId,
     pub others_absent: bool,
+    pub options: String,
     pub input_file: Option<String>,
     pub rows_total: usize,
+}
+
+/// What an export task writes: the list's filters as they were on screen, and the organiser's
+/// language for the headers and values.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ExportOptions {
+    pub q: String,
+    pub status: String,
+    pub organisation: String,
+    pub country: String,
+    pub language: String,
+}
+
+impl ExportOptions {
+    pub fn new(filters: &Filters, language: Language) -> Self {
+        Self {
+            q: filters.q.clone(),
+            status: filters.status.clone(),
+            organisation: filters.organisation.clone(),
+            country: filters.country.clone(),
+            language: language.code().to_owned(),
+        }
+    }
+
+    pub fn filters(&self) -> Filters {
+        Filters {
+            q: self.q.clone(),
+            status: self.status.clone(),
+            organisation: self.organisation.clone(),
+            country: self.country.clone(),
+        }
+    }
+
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or(Language::En)
+    }
 }
 
 /// Queues a task; returns its id.
@@ -92,6 +132,7 @@ pub fn create(
                 organiser_id: Some(new.organiser_id.to_owned()),
                 session_id: new.session_id.clone(),
                 others_absent: new.others_absent,
+                options: new.options,
                 input_file: new.input_file,
                 result_file: None,
                 rows_total: i32::try_from(new.rows_total).unwrap_or(i32::MAX),
@@ -222,6 +263,50 @@ pub fn finish(
             tasks::matched.eq(i32::try_from(matched).unwrap_or(i32::MAX)),
             tasks::marked_absent.eq(i32::try_from(marked_absent).unwrap_or(i32::MAX)),
             tasks::input_file.eq(None::<String>),
+            tasks::lease_owner.eq(None::<String>),
+            tasks::locked_until.eq(None::<NaiveDateTime>),
+            tasks::finished_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records how many rows an export has written so far, when `owner` still holds it (the
+/// lease is renewed too). `false`: another worker took it over.
+pub fn export_progress(
+    conn: &mut AnyConnection,
+    id: &str,
+    owner: &str,
+    rows_done: usize,
+    now: NaiveDateTime,
+    lease: Duration,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        if !hold(conn, id, owner, now, lease)? {
+            return Ok(false);
+        }
+        diesel::update(tasks::table.find(id))
+            .set(tasks::rows_done.eq(i32::try_from(rows_done).unwrap_or(i32::MAX)))
+            .execute(conn)?;
+        Ok(true)
+    })
+}
+
+/// Ends an export that wrote its file (`result_file`, in the tasks folder) of `rows` rows.
+pub fn finish_export(
+    conn: &mut AnyConnection,
+    id: &str,
+    result_file: &str,
+    rows: usize,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let rows = i32::try_from(rows).unwrap_or(i32::MAX);
+    diesel::update(tasks::table.find(id))
+        .set((
+            tasks::state.eq(TaskState::Done),
+            tasks::result_file.eq(result_file),
+            tasks::rows_total.eq(rows),
+            tasks::rows_done.eq(rows),
             tasks::lease_owner.eq(None::<String>),
             tasks::locked_until.eq(None::<NaiveDateTime>),
             tasks::finished_at.eq(now),

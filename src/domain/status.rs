@@ -290,6 +290,8 @@ text_enum! {
     pub enum TaskKind {
         /// An attendance file too long to record while the organiser waits.
         AttendanceImport = "attendance import",
+        /// A session's registrations, as filtered on the list, written as a workbook.
+        RegistrationsExport = "registrations export",
     }
 }
 

@@ -9,6 +9,8 @@ CREATE TABLE background_tasks (
     organiser_id TEXT REFERENCES organisers (id) ON DELETE SET NULL,
     session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     others_absent BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Exports: the list's filters and the language of the workbook (JSON).
+    options TEXT NOT NULL DEFAULT '',
     input_file TEXT,
     result_file TEXT,
     rows_total INTEGER NOT NULL DEFAULT 0,

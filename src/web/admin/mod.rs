@@ -121,6 +121,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}.json", web::get().to(tasks::progress_json))
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
+            .route("/tasks/{id}/download", web::get().to(tasks::download))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -324,6 +324,10 @@ pub async fn export_xlsx(
 ) -> Result<HttpResponse, AppError> {
     let filters = list_filters(&query);
     let session = audited_session(&cx, path.into_inner(), "xlsx", &filters).await?;
+    // longwork: a long list is written by the worker, with a progress page.
+    if let Some(queued) = super::tasks::queue_export_if_long(&cx, &session.id, &filters).await? {
+        return Ok(queued);
+    }
     let labels = ExportLabels::new(cx.i18n().lang);
     let id = session.id.clone();
     let workbook = cx

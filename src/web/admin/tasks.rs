@@ -10,7 +10,9 @@ use askama::Template;
 use super::context::{AdminChrome, AdminContext};
 use super::registrations::status_label;
 use crate::db;
-use crate::db::tasks::{NewTask, REFUSALS_SHOWN, Refusal, Task};
+use crate::db::admin_registrations::Filters;
+use crate::db::models::Session;
+use crate::db::tasks::{ExportOptions, NewTask, REFUSALS_SHOWN, Refusal, Task};
 use crate::domain::{SessionId, TaskKind, TaskState};
 use crate::i18n::I18n;
 use crate::web::chrome::html;
@@ -48,6 +50,7 @@ pub async fn queue_import(
                 organiser_id: &organiser_id,
                 session_id: &session_id,
                 others_absent,
+                options: String::new(),
                 input_file: Some(input),
                 rows_total: rows,
             };
@@ -67,6 +70,66 @@ pub async fn queue_import(
     Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/admin/tasks/{id}"))).finish())
 }
 
+/// Lists longer than this are written to a workbook by the worker, with a progress page;
+/// shorter ones are answered at once.
+pub const SYNC_EXPORT_ROWS: i64 = 5_000;
+
+/// When the filtered list of a session is longer than [`SYNC_EXPORT_ROWS`], queues its
+/// workbook and answers with the redirect (303) to its progress page; `None`: short enough to
+/// write now.
+pub async fn queue_export_if_long(
+    cx: &AdminContext,
+    session_id: &SessionId,
+    filters: &Filters,
+) -> Result<Option<HttpResponse>, AppError> {
+    let (id, counted) = (session_id.clone(), filters.clone());
+    let rows =
+        cx.read(move |conn| db::admin_registrations::list(conn, &id, &counted, 0, 0).map(|(_, n)| n)).await?;
+    if rows <= SYNC_EXPORT_ROWS {
+        return Ok(None);
+    }
+    let options = serde_json::to_string(&ExportOptions::new(filters, cx.i18n().lang))
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
+    let (organiser_id, session_id) = (cx.organiser.id.clone(), session_id.clone());
+    let id = cx
+        .write(move |conn, _actor, now| {
+            let new = NewTask {
+                kind: TaskKind::RegistrationsExport,
+                organiser_id: &organiser_id,
+                session_id: &session_id,
+                others_absent: false,
+                options,
+                input_file: None,
+                rows_total: usize::try_from(rows).unwrap_or(0),
+            };
+            db::tasks::create(conn, new, db::tasks::new_task_id(), now)
+        })
+        .await?;
+    cx.state.wake_worker();
+    Ok(Some(
+        HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/admin/tasks/{id}"))).finish(),
+    ))
+}
+
+/// `GET /admin/tasks/{id}/download`: the file an export task wrote.
+pub async fn download(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = task_id(&path)?;
+    let (task, session) = load(&cx, id).await?;
+    let Some(name) = task.result_file.filter(|_| task.state == TaskState::Done) else {
+        return Err(AppError::NotFound);
+    };
+    let file = crate::tasks::folder(&cx.state.settings).join(&name);
+    let bytes = match web::block(move || std::fs::read(file)).await {
+        Ok(Ok(bytes)) => bytes,
+        // Deleted by retention (or by hand): not there any more.
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
+        Ok(Err(e)) => return Err(AppError::Unexpected(anyhow::Error::new(e).context("reading an export"))),
+        Err(e) => return Err(AppError::Unexpected(anyhow::anyhow!("reading an export: {e}"))),
+    };
+    let slug: String = session.slug.chars().take(100).collect();
+    Ok(crate::web::export::xlsx_response(&format!("registrations-{slug}.xlsx"), bytes))
+}
+
 /// A task id from a path: a UUID's shape, or 404 before the database is asked.
 fn task_id(raw: &str) -> Result<String, AppError> {
     let raw = raw.strip_suffix(".json").unwrap_or(raw);
@@ -74,12 +137,12 @@ fn task_id(raw: &str) -> Result<String, AppError> {
     if id == raw { Ok(id) } else { Err(AppError::NotFound) }
 }
 
-/// The task and its session's title.
-async fn load(cx: &AdminContext, id: String) -> Result<(Task, String), AppError> {
+/// The task and its session.
+async fn load(cx: &AdminContext, id: String) -> Result<(Task, Session), AppError> {
     cx.find(move |conn| {
         let Some(task) = db::tasks::get(conn, &id)? else { return Ok(None) };
-        let title = db::admin_registrations::session(conn, &task.session_id)?.map(|s| s.title);
-        Ok(title.map(|title| (task, title)))
+        let session = db::admin_registrations::session(conn, &task.session_id)?;
+        Ok(session.map(|session| (task, session)))
     })
     .await
 }
@@ -98,6 +161,7 @@ impl Progress {
         Self {
             kind: i18n.t(match task.kind {
                 TaskKind::AttendanceImport => "admin-task-kind-attendance-import",
+                TaskKind::RegistrationsExport => "admin-task-kind-registrations-export",
             }),
             state: i18n.t(match task.state {
                 TaskState::Queued => "admin-task-state-queued",
@@ -139,7 +203,8 @@ fn reason(i18n: I18n, refusal: &Refusal) -> String {
 /// `GET /admin/tasks/{id}`: the progress page.
 pub async fn page(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = task_id(&path)?;
-    let (task, session_title) = load(&cx, id.clone()).await?;
+    let (task, session) = load(&cx, id.clone()).await?;
+    let session_title = session.title;
     let refusals = cx.read(move |conn| db::tasks::refusals(conn, &id, REFUSALS_SHOWN)).await?;
     let progress = Progress::of(cx.i18n(), &task);
     html(TaskPage { admin: cx.chrome("sessions"), task, session_title, progress, refusals })
