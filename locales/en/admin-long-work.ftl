@@ -4,8 +4,8 @@ admin-task-state-queued = Waiting to start
 admin-task-state-running = In progress
 admin-task-state-done = Done
 admin-task-state-failed = Could not be finished
-admin-task-rows = { $done } of { $total } rows done
-admin-task-percent = { $percent }%
+admin-task-rows = { $count } of { $total } rows done
+admin-task-percent = { $count }%
 admin-task-errors = { $count ->
     [0] No row refused so far
     [one] 1 row refused so far

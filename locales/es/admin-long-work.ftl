@@ -4,8 +4,8 @@ admin-task-state-queued = En espera
 admin-task-state-running = En curso
 admin-task-state-done = Terminado
 admin-task-state-failed = No se pudo terminar
-admin-task-rows = { $done } de { $total } filas procesadas
-admin-task-percent = { $percent } %
+admin-task-rows = { $count } de { $total } filas procesadas
+admin-task-percent = { $count } %
 admin-task-errors = { $count ->
     [0] Ninguna fila rechazada por ahora
     [one] 1 fila rechazada por ahora

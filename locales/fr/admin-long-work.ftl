@@ -4,8 +4,8 @@ admin-task-state-queued = En attente
 admin-task-state-running = En cours
 admin-task-state-done = Terminé
 admin-task-state-failed = N’a pas pu aboutir
-admin-task-rows = { $done } lignes traitées sur { $total }
-admin-task-percent = { $percent } %
+admin-task-rows = { $count } lignes traitées sur { $total }
+admin-task-percent = { $count } %
 admin-task-errors = { $count ->
     [0] Aucune ligne refusée pour l’instant
     [one] 1 ligne refusée pour l’instant

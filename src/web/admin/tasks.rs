@@ -169,8 +169,8 @@ impl Progress {
                 TaskState::Done => "admin-task-state-done",
                 TaskState::Failed => "admin-task-state-failed",
             }),
-            rows: i18n.t2("admin-task-rows", "done", task.rows_done, "total", task.rows_total),
-            percent: i18n.t1("admin-task-percent", "percent", task.percent()),
+            rows: i18n.t2("admin-task-rows", "count", task.rows_done, "total", task.rows_total),
+            percent: i18n.t1("admin-task-percent", "count", task.percent()),
             errors: i18n.t1("admin-task-errors", "count", task.error_count),
         }
     }
