@@ -411,3 +411,73 @@ pub fn take_ended_before(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> Que
         Ok(rows.into_iter().flat_map(|(_, input, result)| input.into_iter().chain(result)).collect())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(done: i32, total: i32, state: TaskState) -> Task {
+        Task {
+            id: new_id(),
+            kind: TaskKind::AttendanceImport,
+            state,
+            organiser_id: None,
+            session_id: SessionId::new(),
+            others_absent: false,
+            options: String::new(),
+            input_file: None,
+            result_file: None,
+            rows_total: total,
+            rows_done: done,
+            error_count: 0,
+            matched: 0,
+            marked_absent: 0,
+            failures: 0,
+            failure: None,
+            lease_owner: None,
+            locked_until: None,
+            created_at: chrono::DateTime::UNIX_EPOCH.naive_utc(),
+            started_at: None,
+            finished_at: None,
+        }
+    }
+
+    #[test]
+    fn the_percentage_is_rounded_down_and_reaches_100_only_when_every_row_is_done() {
+        assert_eq!(task(0, 50_002, TaskState::Queued).percent(), 0);
+        assert_eq!(task(5_000, 50_002, TaskState::Running).percent(), 9);
+        assert_eq!(task(50_001, 50_002, TaskState::Running).percent(), 99);
+        assert_eq!(task(50_002, 50_002, TaskState::Done).percent(), 100);
+        assert_eq!(task(9, 5, TaskState::Running).percent(), 100, "never above 100");
+        assert_eq!(task(0, 0, TaskState::Done).percent(), 100, "an empty list is done");
+        assert_eq!(task(0, 0, TaskState::Running).percent(), 0);
+    }
+
+    #[test]
+    fn an_exports_options_keep_the_filters_and_the_language() {
+        let filters = Filters {
+            q: "ana".into(),
+            status: "confirmed".into(),
+            organisation: "other".into(),
+            country: "MX".into(),
+        };
+        let stored = serde_json::to_string(&ExportOptions::new(&filters, Language::Es)).expect("json");
+        let options: ExportOptions = serde_json::from_str(&stored).expect("read back");
+        let back = options.filters();
+        assert_eq!(
+            (back.q, back.status, back.organisation, back.country),
+            ("ana".into(), "confirmed".into(), "other".into(), "MX".into())
+        );
+        assert_eq!(options.language(), Language::Es);
+    }
+
+    #[test]
+    fn the_stored_words_of_tasks_stay() {
+        assert_eq!(TaskKind::AttendanceImport.as_str(), "attendance import");
+        assert_eq!(TaskKind::RegistrationsExport.as_str(), "registrations export");
+        for state in TaskState::ALL {
+            assert_eq!(TaskState::parse(state.as_str()), Some(*state));
+        }
+        assert!(TaskState::Running.is_open() && !TaskState::Done.is_open() && !TaskState::Failed.is_open());
+    }
+}

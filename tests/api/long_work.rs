@@ -17,6 +17,7 @@ on_both_engines!(
     a_50000_row_attendance_import_reaches_100_percent_in_the_worker,
     a_task_left_by_a_dead_worker_is_taken_again_and_kept_a_week,
     a_long_registrations_export_is_written_by_the_worker_with_the_lists_filters,
+    an_import_whose_file_is_gone_fails_and_says_so,
 );
 
 /// `n` registrations in `status`; returns their addresses. One is written through diesel,
@@ -416,4 +417,26 @@ async fn a_long_registrations_export_is_written_by_the_worker_with_the_lists_fil
     assert_eq!(done.task_files_deleted, 1);
     assert_eq!(task_files(&app), 0);
     assert_eq!(client.get(app.url(&format!("{task}/download"))).send().await.expect("get").status(), 404);
+}
+
+async fn an_import_whose_file_is_gone_fails_and_says_so(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("lost-file", 5_000, 10).await;
+    let people = bulk(&app, &session.id, "l", 2_100, RegistrationStatus::Confirmed).await;
+    let csv = format!("Email\n{}\n", people.join("\n"));
+    let client = app.sign_in("organiser").await;
+    let task = upload(&app, &client, &session.id, &csv).await;
+    // The stored upload disappears before the worker reads it (a disk cleaned by hand).
+    let dir = app.data_dir.path().join("tasks");
+    for entry in std::fs::read_dir(&dir).expect("tasks folder") {
+        std::fs::remove_file(entry.expect("entry").path()).expect("remove");
+    }
+    app.deliver_mail().await;
+    let failed = page(&app, &client, &task).await;
+    assert!(failed.contains("Could not be finished"), "{failed}");
+    assert!(failed.contains("upload the file again"), "{failed}");
+    assert!(!failed.contains("http-equiv=\"refresh\""), "a failed task stops refreshing");
+    assert_eq!(attended(&app, &session.id, Some(true)).await, 0);
+    // Failed for good: the next ticks leave it alone.
+    assert_eq!(app.deliver_mail().await, 0);
 }
