@@ -72,7 +72,7 @@ pub fn workbook(
             };
         }
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             progress(done);
         }
     }
