@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 row refused so far
    *[other] { $count } rows refused so far
 }
-admin-task-refreshing = This page updates itself until the work is done; you may also leave it and come back.
+admin-task-refreshing = This page updates itself until the work is done. The work goes on if you leave it: keep its address to come back.
 admin-task-failed-hint = The work stopped before its end. What was recorded stays recorded; upload the file again to finish it.
 admin-task-refused-csv = Download every refused row (CSV)
 admin-task-first-refused = { $count ->

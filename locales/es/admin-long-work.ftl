@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 fila rechazada por ahora
    *[other] { $count } filas rechazadas por ahora
 }
-admin-task-refreshing = Esta página se actualiza sola hasta que el trabajo termine; también puede salir y volver.
+admin-task-refreshing = Esta página se actualiza sola hasta que el trabajo termine. El trabajo sigue si sale de ella: guarde su dirección para volver.
 admin-task-failed-hint = El trabajo se detuvo antes de terminar. Lo registrado queda registrado; vuelva a subir el archivo para terminarlo.
 admin-task-refused-csv = Descargar todas las filas rechazadas (CSV)
 admin-task-first-refused = { $count ->

@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 ligne refusée pour l’instant
    *[other] { $count } lignes refusées pour l’instant
 }
-admin-task-refreshing = Cette page se met à jour d’elle-même jusqu’à la fin ; vous pouvez aussi la quitter et revenir.
+admin-task-refreshing = Cette page se met à jour d’elle-même jusqu’à la fin. Le travail continue si vous la quittez : gardez son adresse pour y revenir.
 admin-task-failed-hint = Le travail s’est arrêté avant la fin. Ce qui a été enregistré le reste ; importez à nouveau le fichier pour le terminer.
 admin-task-refused-csv = Télécharger toutes les lignes refusées (CSV)
 admin-task-first-refused = { $count ->

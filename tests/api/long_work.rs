@@ -329,9 +329,14 @@ async fn a_task_left_by_a_dead_worker_is_taken_again_and_kept_a_week(engine: Eng
             .first(conn)
             .expect("pending registration");
         let id = convoca::domain::RegistrationId::from_stored(id);
+        let download = convoca::db::privacy::export(conn, &id).expect("the person's data");
+        assert_eq!(download["attendance_file_lines_not_matched"][0]["line"], 2502, "{download}");
         convoca::db::privacy::erase(conn, &mail_dir, &id, now).expect("erase")
     })
     .await;
+    let notice =
+        app.client().get(app.url("/privacy")).send().await.expect("notice").text().await.expect("body");
+    assert!(notice.contains("attendance list of a webinar"), "the privacy notice says what is kept");
     assert!(!refused_csv().await.contains(&pending[0]), "erased with the person");
 
     // A week after it ended, the task goes with its rows.
