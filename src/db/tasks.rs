@@ -326,8 +326,8 @@ pub fn release(conn: &mut AnyConnection, id: &str, owner: &str) -> QueryResult<(
     })
 }
 
-/// A step ended in an error: the task is released to be tried again, or fails for good after
-/// [`MAX_FAILURES`] (or at once when `permanent`). Returns the input file to delete when it failed.
+/// A step ended in an error: the task is tried again a minute later (no worker claims it
+/// before), or fails for good after [`MAX_FAILURES`] (or at once when `permanent`). Returns the input file to delete when it failed.
 pub fn record_failure(
     conn: &mut AnyConnection,
     id: &str,
@@ -348,7 +348,7 @@ pub fn record_failure(
                 tasks::failures.eq(failures),
                 tasks::failure.eq(detail),
                 tasks::lease_owner.eq(None::<String>),
-                tasks::locked_until.eq(None::<NaiveDateTime>),
+                tasks::locked_until.eq(now + Duration::minutes(1)),
             ))
             .execute(conn)?;
         if !failed {
