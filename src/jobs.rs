@@ -85,6 +85,13 @@ impl Worker {
     /// Queues what the schedule makes due, claims one batch of due messages and delivers
     /// them; returns how many messages were handled.
     pub async fn run_once(&self) -> anyhow::Result<usize> {
+        // longwork: a step of a background task (an attendance import) between mail batches.
+        let steps = crate::tasks::run_step(&self.pool, &self.settings, &self.clock).await;
+        Ok(self.deliver_once().await? + steps)
+    }
+
+    /// Queues what the schedule makes due, claims one batch of due messages and delivers them.
+    async fn deliver_once(&self) -> anyhow::Result<usize> {
         let pool = self.pool.clone();
         let settings = self.settings.clone();
         let now = self.clock.now();

@@ -58,9 +58,39 @@
     if (summary) summary.focus();
   }
 
+  // A background task's progress page: its numbers follow the task from the page's .json twin
+  // until it ends, then the page reloads once to show the result. Without this script a
+  // <noscript> refresh reloads the whole page every two seconds instead.
+  function followTask() {
+    var box = document.querySelector("[data-task-progress]");
+    if (!box || !window.fetch) return;
+    var url = box.getAttribute("data-task-progress");
+    function set(id, text) {
+      var el = document.getElementById(id);
+      if (el) el.textContent = text;
+    }
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (p) {
+          if (!p) { setTimeout(poll, 5000); return; }
+          set("task-state", p.text.state);
+          set("task-rows", p.text.rows);
+          set("task-percent", p.text.percent);
+          set("task-errors", p.text.errors);
+          var bar = document.getElementById("task-bar");
+          if (bar) bar.value = p.percent;
+          if (p.open) setTimeout(poll, 2000); else window.location.reload();
+        })
+        .catch(function () { setTimeout(poll, 5000); });
+    }
+    setTimeout(poll, 2000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     localise();
     detectTimezone();
     focusErrors();
+    followTask();
   });
 })();

@@ -26,7 +26,7 @@ diesel::define_sql_function! {
 
 /// How many `eq_any` values go in one statement (SQLite allows 32,766 bind values; PostgreSQL
 /// 65,535), with room to spare.
-const IDS_PER_STATEMENT: usize = 500;
+pub(crate) const IDS_PER_STATEMENT: usize = 500;
 
 pub fn session(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<Option<Session>> {
     sessions::table.find(session_id).select(Session::as_select()).first(conn).optional()
@@ -269,7 +269,7 @@ pub fn set_attendance(
     })
 }
 
-fn mark(
+pub(crate) fn mark(
     conn: &mut AnyConnection,
     session_id: &SessionId,
     ids: &[String],
@@ -393,7 +393,7 @@ pub fn normalise_email(raw: &str) -> String {
     raw.trim().trim_matches(|c| matches!(c, '<' | '>' | '"' | '\'')).trim().to_lowercase()
 }
 
-/// One line of the CSV export.
+/// One line of the export (CSV or workbook).
 #[derive(Debug, Clone, Queryable)]
 pub struct ExportRow {
     pub id: String,
@@ -414,19 +414,17 @@ pub struct ExportRow {
     pub listed: bool,
 }
 
-/// The next `limit` registrations of the session after the one with id `after`, by id (ids are
-/// UUID v7, so this is registration order): keyset pagination, so every chunk costs the same.
+/// The next `limit` registrations of the session that the list's `filters` show, after the one
+/// with id `after`, by id (ids are UUID v7, so this is registration order): keyset pagination,
+/// so every chunk costs the same.
 pub fn export_chunk(
     conn: &mut AnyConnection,
     session_id: &SessionId,
+    filters: &Filters,
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    let mut query = registrations::table
-        .left_join(organisations::table)
-        .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.ne(RegistrationStatus::Erased))
-        .into_boxed::<MultiBackend>();
+    let mut query = filtered(session_id, filters);
     if let Some(after) = after {
         query = query.filter(registrations::id.gt(after));
     }

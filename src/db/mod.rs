@@ -7,6 +7,7 @@
 pub mod address_fix;
 pub mod admin_registrations;
 pub mod announcements;
+pub mod attendance_import;
 pub mod audit;
 pub mod bounces;
 pub mod catalogue;
@@ -38,6 +39,7 @@ pub mod sessions;
 pub mod sign_in_throttle;
 pub mod speakers;
 mod sql_types;
+pub mod tasks;
 pub mod tokens;
 pub mod two_factor;
 

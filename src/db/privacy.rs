@@ -86,6 +86,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     let consent_history = consents::history(conn, registration_id)?;
     let mail_failure = super::bounces::failure_of(conn, registration_id)?;
     let suppressed = super::bounces::suppression_of(conn, &registration.email_normalized)?;
+    // longwork: lines of attendance files that named the address but matched no confirmed
+    // registration (kept a week with their import).
+    let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -123,6 +126,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         "address_bounced": suppressed.map(|b| serde_json::json!({
             "first_bounced_at": time(b.first_bounced_at), "server_answer": b.reason,
         })),
+        "attendance_file_lines_not_matched": refused_lines.into_iter().map(|(line, imported)| serde_json::json!({
+            "line": line, "imported_at": time(imported),
+        })).collect::<Vec<_>>(),
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -193,6 +199,8 @@ fn anonymise(
         [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
     let copies = super::outbox::scrub(conn, &registration.id, &names, &pseudonym)?;
     audit::pseudonymise(conn, &names, &pseudonym)?;
+    // longwork: rows of attendance files that named the address and were refused.
+    super::tasks::forget_address(conn, &registration.email_normalized)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

@@ -157,6 +157,8 @@ pub struct Retention {
 pub struct Retained {
     pub registrations_purged: usize,
     pub mail_copies_deleted: usize,
+    /// Ended background tasks deleted, with their files (`tasks.rs`).
+    pub task_files_deleted: usize,
 }
 
 /// The retention job: removes the registrations and the stored mail copies whose periods are
@@ -179,6 +181,12 @@ pub fn apply_retention(
         let recorded = super::outbox::take_copies_before(conn, cutoff)?;
         super::privacy::remove_mail_copies(mail_dir, &recorded);
         done.mail_copies_deleted = super::privacy::sweep_mail_copies(mail_dir, cutoff);
+    }
+    // Background tasks' files (uploads, results) are kept a week: their folder is the mail
+    // folder's sibling in the data folder.
+    if let Some(data_dir) = mail_dir.parent() {
+        done.task_files_deleted =
+            crate::tasks::apply_retention(conn, &data_dir.join(crate::tasks::FOLDER), now)?;
     }
     Ok(done)
 }

@@ -357,3 +357,44 @@ diesel::table! {
 }
 
 diesel::joinable!(mail_failures -> registrations (registration_id));
+
+// longwork: long work done by the worker, with its progress.
+diesel::table! {
+    background_tasks (id) {
+        id -> Text,
+        kind -> Text,
+        state -> Text,
+        organiser_id -> Nullable<Text>,
+        session_id -> Text,
+        others_absent -> Bool,
+        options -> Text,
+        input_file -> Nullable<Text>,
+        result_file -> Nullable<Text>,
+        rows_total -> Integer,
+        rows_done -> Integer,
+        error_count -> Integer,
+        matched -> Integer,
+        marked_absent -> Integer,
+        failures -> Integer,
+        failure -> Nullable<Text>,
+        lease_owner -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    background_task_refusals (task_id, line) {
+        task_id -> Text,
+        line -> BigInt,
+        email -> Text,
+        email_normalized -> Text,
+        status -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(background_task_refusals -> background_tasks (task_id));
+diesel::joinable!(background_tasks -> sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);

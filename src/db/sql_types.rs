@@ -74,6 +74,13 @@ text_column!(
     RegistrationId,
 );
 
+// longwork: the kinds and states of background tasks.
+use crate::domain::{TaskKind, TaskState};
+text_column!(@one TaskKind, |word| TaskKind::parse(&word)
+    .ok_or_else(|| format!("unknown TaskKind {word:?} in the database").into()));
+text_column!(@one TaskState, |word| TaskState::parse(&word)
+    .ok_or_else(|| format!("unknown TaskState {word:?} in the database").into()));
+
 #[cfg(test)]
 mod tests {
     use diesel::prelude::*;

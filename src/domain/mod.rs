@@ -19,6 +19,9 @@ pub use status::{
     RegistrationStatus, Role, SecurityEvent, SessionStatus, SignInStage, TokenPurpose,
 };
 
+// longwork: background tasks.
+pub use status::{TaskKind, TaskState};
+
 pub use country::CountryCode;
 pub use registration::{
     Details, DetailsForm, DetailsInput, FieldError, OrganisationChoice, RegistrationForm, RegistrationInput,

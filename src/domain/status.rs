@@ -284,3 +284,31 @@ mod tests {
         }
     }
 }
+
+text_enum! {
+    /// Long work the worker does in chunks, with a progress page (`tasks.rs`).
+    pub enum TaskKind {
+        /// An attendance file too long to record while the organiser waits.
+        AttendanceImport = "attendance import",
+        /// A session's registrations, as filtered on the list, written as a workbook.
+        RegistrationsExport = "registrations export",
+    }
+}
+
+text_enum! {
+    /// Where a background task stands: queued until a worker claims it, running (under a
+    /// lease) until it is done or has failed for good.
+    pub enum TaskState {
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+}
+
+impl TaskState {
+    /// Still to finish: its page keeps refreshing itself.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Queued | Self::Running)
+    }
+}

@@ -93,14 +93,27 @@ pub fn neutralise(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
-/// Writes CSV rows (each cell neutralised) into bytes.
+/// Writes CSV rows (each cell neutralised) into bytes, separated by commas.
 pub fn csv_bytes<I, R>(rows: I) -> Result<Vec<u8>, AppError>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator,
     R::Item: AsRef<str>,
 {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    csv_bytes_with(rows, b',')
+}
+
+/// Writes CSV rows (each cell neutralised) into bytes, separated by `delimiter`.
+pub fn csv_bytes_with<I, R>(rows: I, delimiter: u8) -> Result<Vec<u8>, AppError>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<str>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     for row in rows {
         let cells: Vec<String> = row.into_iter().map(|c| neutralise(c.as_ref())).collect();
         writer.write_record(&cells).map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
@@ -116,15 +129,19 @@ pub type Page<R> = Pin<Box<dyn Future<Output = Result<Vec<R>, AppError>>>>;
 /// One page of rows, fetched after the key of the last row sent (`None`: from the start).
 pub type FetchPage<R> = Box<dyn FnMut(Option<String>) -> Page<R>>;
 
+/// A row's cells as text.
+pub type RowCells<R> = Box<dyn Fn(&R) -> Vec<String>>;
+
 /// A CSV file as a streamed body: a byte-order mark and the header, then pages of rows, each
 /// fetched when the previous one has been sent, so that memory stays flat however long the
 /// list. A page shorter than `page_size` is the last.
 pub struct CsvStream<R> {
-    header: &'static [&'static str],
+    header: Vec<String>,
+    delimiter: u8,
     page_size: usize,
     fetch: FetchPage<R>,
     key: fn(&R) -> String,
-    cells: fn(&R) -> Vec<String>,
+    cells: RowCells<R>,
     after: Option<String>,
     started: bool,
     finished: bool,
@@ -132,15 +149,18 @@ pub struct CsvStream<R> {
 }
 
 impl<R> CsvStream<R> {
+    /// A stream of `header`, then the rows `fetch` gives, as `cells`, separated by `delimiter`.
     pub fn new(
-        header: &'static [&'static str],
+        header: Vec<String>,
+        delimiter: u8,
         page_size: usize,
         fetch: FetchPage<R>,
         key: fn(&R) -> String,
-        cells: fn(&R) -> Vec<String>,
+        cells: RowCells<R>,
     ) -> Self {
         Self {
             header,
+            delimiter,
             page_size,
             fetch,
             key,
@@ -184,7 +204,7 @@ impl<R> MessageBody for CsvStream<R> {
         if !this.started {
             this.started = true;
             chunk.extend_from_slice(UTF8_BOM);
-            match csv_bytes([this.header]) {
+            match csv_bytes_with([&this.header], this.delimiter) {
                 Ok(header) => chunk.extend(header),
                 Err(e) => {
                     this.finished = true;
@@ -192,7 +212,7 @@ impl<R> MessageBody for CsvStream<R> {
                 }
             }
         }
-        match csv_bytes(rows.iter().map(this.cells)) {
+        match csv_bytes_with(rows.iter().map(|row| (this.cells)(row)), this.delimiter) {
             Ok(body) => chunk.extend(body),
             Err(e) => {
                 this.finished = true;

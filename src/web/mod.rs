@@ -12,6 +12,7 @@ pub mod chrome;
 pub mod client;
 pub mod csv;
 pub mod errors;
+pub mod export;
 pub mod feeds;
 pub mod forms;
 pub mod links;

@@ -406,19 +406,19 @@ async fn the_csv_export_neutralises_formulas_and_keeps_accents(engine: Engine) {
     assert_eq!(
         headers,
         [
-            "name",
-            "email",
-            "organisation",
-            "country",
-            "position",
-            "language",
-            "status",
-            "registered_at",
-            "confirmed_at",
-            "attended",
-            "needs",
-            "newsletter",
-            "listed"
+            "Name",
+            "Email",
+            "Organisation",
+            "Country",
+            "Position",
+            "Language",
+            "Status",
+            "Registered (UTC)",
+            "Confirmed (UTC)",
+            "Attended",
+            "Needs",
+            "Newsletter",
+            "Listed as participant"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
@@ -427,9 +427,9 @@ async fn the_csv_export_neutralises_formulas_and_keeps_accents(engine: Engine) {
     assert_eq!(&evil[0], "'=HYPERLINK(\"http://x\")");
     assert_eq!(&evil[2], "Ciudad de México");
     assert_eq!(&evil[3], "México");
-    assert_eq!(&evil[6], "confirmed");
+    assert_eq!(&evil[6], "Confirmed");
     assert_eq!(&evil[7], app.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    assert_eq!(&evil[9], "yes");
+    assert_eq!(&evil[9], "Yes");
     let plus = rows.iter().find(|r| &r[1] == "plus@x.org").expect("the row");
     assert_eq!(&plus[0], "'+Plus Minus");
     assert_eq!(&plus[8], "", "never confirmed");
@@ -555,9 +555,9 @@ async fn the_demo_report_counts_the_26_members_that_took_part(engine: Engine) {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
-    assert_eq!(rows.iter().filter(|r| &r[0] == "member").count(), 26);
-    assert!(rows.iter().any(|r| &r[0] == "member" && &r[1] == "Àrea Metropolitana de Barcelona (AMB)"));
-    let total = rows.iter().find(|r| &r[0] == "total").expect("total");
+    assert_eq!(rows.iter().filter(|r| &r[0] == "Member").count(), 26);
+    assert!(rows.iter().any(|r| &r[0] == "Member" && &r[1] == "Àrea Metropolitana de Barcelona (AMB)"));
+    let total = rows.iter().find(|r| &r[0] == "Total").expect("total");
     assert_eq!((&total[3], &total[4], &total[5]), ("60", "60", "60"));
 
     // Without attendance, confirmed registrations count, and the page says so.
@@ -577,7 +577,7 @@ async fn the_demo_report_counts_the_26_members_that_took_part(engine: Engine) {
         .text()
         .await
         .expect("body");
-    assert!(csv.contains("member,'=Formula City,Ghana,1,1,0"), "{csv}");
+    assert!(csv.contains("Member,'=Formula City,Ghana,1,1,0"), "{csv}");
     let (status, _) = get_text(&client, app.url("/admin/reports?series=no-such-series")).await;
     assert_eq!(status, 404);
 }

@@ -137,7 +137,7 @@ async fn the_report_groups_countries_by_code_in_the_readers_language(engine: Eng
         .text()
         .await
         .expect("body");
-    assert!(csv.contains("country,Germany,DE,4"), "{csv}");
+    assert!(csv.contains("Country,Germany,DE,4"), "{csv}");
 }
 
 on_both_engines!(

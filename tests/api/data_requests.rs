@@ -144,9 +144,11 @@ async fn the_newsletter_list_has_one_line_per_address_that_opted_in_and_stayed(e
     assert!(body.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark, so Excel reads UTF-8");
     let text = String::from_utf8_lossy(&body[3..]).into_owned();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "email,name,language,consented_at,notice_version");
+    assert_eq!(lines[0], "Email,Name,Language,Consented (UTC),Notice version");
     assert_eq!(lines.len(), 2, "only Kofi, once: {text}");
-    assert!(lines[1].to_lowercase().starts_with("kofi@accra.gov.gh,Kofi Mensah,en,".to_lowercase().as_str()));
+    assert!(
+        lines[1].to_lowercase().starts_with("kofi@accra.gov.gh,Kofi Mensah,English,".to_lowercase().as_str())
+    );
     assert!(lines[1].ends_with(convoca::domain::CONSENT_VERSION));
 }
 

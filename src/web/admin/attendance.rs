@@ -90,13 +90,15 @@ pub async fn import_attendance(
     let parsed = match upload.take_file("file") {
         Upload::Missing => Err(i18n.t("admin-import-error-no-file")),
         Upload::TooLarge => Err(i18n.t1("admin-import-error-too-large", "max", 5)),
-        Upload::File(bytes) => parse_attendance(&bytes).map_err(|problem| match problem {
-            CsvProblem::NoEmailColumn => i18n.t("admin-import-error-no-email-column"),
-            CsvProblem::Unreadable => i18n.t("admin-import-error-unreadable"),
-        }),
+        Upload::File(bytes) => {
+            parse_attendance(&bytes).map(|lines| (lines, bytes)).map_err(|problem| match problem {
+                CsvProblem::NoEmailColumn => i18n.t("admin-import-error-no-email-column"),
+                CsvProblem::Unreadable => i18n.t("admin-import-error-unreadable"),
+            })
+        }
     };
-    let lines = match parsed {
-        Ok(lines) => lines,
+    let (lines, bytes) = match parsed {
+        Ok(parsed) => parsed,
         Err(message) => {
             let (data, filters) = load_list(&cx, session_id, Filters::default(), 1).await?;
             let mut page = RegistrationsPage::new(cx.chrome("sessions"), data, filters, 1);
@@ -105,6 +107,16 @@ pub async fn import_attendance(
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    // longwork: a long file is recorded by the worker, with a progress page; a session that has
+    // not started is refused before anything is stored.
+    if lines.len() > super::tasks::SYNC_IMPORT_ROWS {
+        let lookup = session_id.clone();
+        let session = cx.find(move |conn| db::admin_registrations::session(conn, &lookup)).await?;
+        if cx.state.clock.now() < session.starts_at {
+            return refuse_before_start(&cx, session_id, others_absent).await;
+        }
+        return super::tasks::queue_import(&cx, session_id, &bytes, lines.len(), others_absent).await;
+    }
     let target = session_id.clone();
     let imported = cx
         .change(move |conn, actor, now| {
@@ -127,11 +139,20 @@ pub async fn import_attendance(
         })
         .await?;
     let Some((session, report)) = imported else {
-        let (data, filters) = load_list(&cx, session_id, Filters::default(), 1).await?;
-        let mut page = RegistrationsPage::new(cx.chrome("sessions"), data, filters, 1);
-        page.errors.add("attendance-file", i18n.t("admin-import-error-not-started"));
-        page.others_absent = others_absent;
-        return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
+        return refuse_before_start(&cx, session_id, others_absent).await;
     };
     html(ImportPage { admin: cx.chrome("sessions"), session, report, others_absent })
+}
+
+/// The list again, with "the session has not started" beside the file field.
+async fn refuse_before_start(
+    cx: &AdminContext,
+    session_id: SessionId,
+    others_absent: bool,
+) -> Result<HttpResponse, AppError> {
+    let (data, filters) = load_list(cx, session_id, Filters::default(), 1).await?;
+    let mut page = RegistrationsPage::new(cx.chrome("sessions"), data, filters, 1);
+    page.errors.add("attendance-file", cx.i18n().t("admin-import-error-not-started"));
+    page.others_absent = others_absent;
+    html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY)
 }

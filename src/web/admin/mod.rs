@@ -22,6 +22,7 @@ pub mod series;
 pub mod session_hub;
 pub mod sessions;
 pub mod speakers;
+pub mod tasks;
 pub mod two_factor;
 pub mod widget;
 
@@ -127,6 +128,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // words: removing the demo data (administrators)
             .route("/demo", web::get().to(demo::form))
             .route("/demo", web::post().to(demo::remove))
+            // exports: the Excel workbooks beside each list's CSV
+            .route("/sessions/{id}/registrations.xlsx", web::get().to(registrations::export_xlsx))
+            .route("/reports.xlsx", web::get().to(reports::report_xlsx))
+            .route("/newsletter.xlsx", web::get().to(privacy::newsletter_xlsx))
+            // longwork: background tasks' progress pages and results.
+            .route("/tasks/{id}.json", web::get().to(tasks::progress_json))
+            .route("/tasks/{id}", web::get().to(tasks::page))
+            .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
+            .route("/tasks/{id}/download", web::get().to(tasks::download))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

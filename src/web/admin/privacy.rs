@@ -3,17 +3,19 @@
 //! and the newsletter list as CSV. The address travels in POST bodies only, never in a URL
 //! (URLs end up in logs and browser histories), and the audit log never records it.
 
-use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
+use crate::db::newsletter::Subscriber;
 use crate::db::privacy::HeldForAddress;
 use crate::domain::{RegistrationStatus, parse_email};
+use crate::export::{ExportLabels, newsletter as columns, xlsx};
 use crate::web::chrome::{html, html_with_status};
-use crate::web::csv::{UTF8_BOM, csv_bytes};
 use crate::web::errors::AppError;
+use crate::web::export::{self, ExportLink, Separator, SeparatorQuery};
 use crate::web::forms::FieldErrors;
 
 #[derive(Template)]
@@ -25,6 +27,8 @@ struct DataRequestPage {
     email: String,
     /// What was found, once an address has been looked up.
     held: Option<HeldForAddress>,
+    /// The newsletter list's downloads.
+    export_links: Vec<ExportLink>,
 }
 
 impl DataRequestPage {
@@ -47,7 +51,9 @@ fn page(
     held: Option<HeldForAddress>,
     errors: FieldErrors,
 ) -> DataRequestPage {
-    DataRequestPage { admin: cx.chrome("data-requests"), errors, email, held }
+    let admin = cx.chrome("data-requests");
+    let export_links = export::links(admin.i18n, "/admin/newsletter.csv", "/admin/newsletter.xlsx", "");
+    DataRequestPage { admin, errors, email, held, export_links }
 }
 
 /// The address of a request, checked: a message beside the field when it is not one.
@@ -144,41 +150,44 @@ pub async fn erase(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, A
     Ok(done("/admin/data-requests", "data-erased"))
 }
 
-const NEWSLETTER_HEADER: [&str; 5] = ["email", "name", "language", "consented_at", "notice_version"];
-
 /// Everyone who opted in to the newsletter and has not withdrawn or been erased, one line per
-/// address, as CSV for a spreadsheet. Personal data leaving the app: the export is audited.
-pub async fn newsletter_csv(cx: AdminContext) -> Result<HttpResponse, AppError> {
+/// address. Personal data leaving the app: the export is audited.
+async fn subscribers(cx: &AdminContext, format: &'static str) -> Result<Vec<Subscriber>, AppError> {
     cx.require_admin()?;
-    let subscribers = cx
-        .write(move |conn, actor, now| {
-            let subscribers = db::newsletter::list(conn)?;
-            db::admin_registrations::record_audit(
-                conn,
-                actor,
-                "newsletter.export",
-                "newsletter list",
-                &format!("addresses={}", subscribers.len()),
-                now,
-            )?;
-            Ok(subscribers)
-        })
-        .await?;
-    let rows = std::iter::once(NEWSLETTER_HEADER.map(str::to_owned).to_vec()).chain(
-        subscribers.into_iter().map(|s| {
-            vec![
-                s.email,
-                s.name,
-                s.language,
-                s.consented_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                s.notice_version,
-            ]
-        }),
-    );
-    let mut body = UTF8_BOM.to_vec();
-    body.extend(csv_bytes(rows)?);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"newsletter.csv\""))
-        .body(body))
+    cx.write(move |conn, actor, now| {
+        let subscribers = db::newsletter::list(conn)?;
+        db::admin_registrations::record_audit(
+            conn,
+            actor,
+            "newsletter.export",
+            "newsletter list",
+            &format!("addresses={} format={format}", subscribers.len()),
+            now,
+        )?;
+        Ok(subscribers)
+    })
+    .await
+}
+
+/// The newsletter list as CSV for a spreadsheet, in the administrator's language.
+pub async fn newsletter_csv(
+    cx: AdminContext,
+    separator: web::Query<SeparatorQuery>,
+) -> Result<HttpResponse, AppError> {
+    let subscribers = subscribers(&cx, "csv").await?;
+    let labels = ExportLabels::new(cx.i18n().lang);
+    let separator = Separator::chosen(&separator, labels.language());
+    let rows = subscribers.iter().map(|s| columns::cells(s, &labels));
+    let body = export::csv_file(columns::COLUMNS, &labels, rows, separator)?;
+    Ok(export::csv_response("newsletter.csv", body))
+}
+
+/// The newsletter list as an Excel workbook.
+pub async fn newsletter_xlsx(cx: AdminContext) -> Result<HttpResponse, AppError> {
+    let subscribers = subscribers(&cx, "xlsx").await?;
+    let labels = ExportLabels::new(cx.i18n().lang);
+    let rows = subscribers.iter().map(|s| columns::cells(s, &labels));
+    let workbook = xlsx::workbook(columns::SHEET, columns::COLUMNS, &labels, rows, &mut |_| {})
+        .map_err(AppError::Unexpected)?;
+    Ok(export::xlsx_response("newsletter.xlsx", workbook))
 }

@@ -1,7 +1,6 @@
 //! Organiser area: a session's registrations (counts, search, decisions) and their CSV export.
 //! Attendance is in [`super::attendance`].
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -11,28 +10,18 @@ use crate::db::admin_registrations::{Counts, ExportRow, Filters, ListRow, OTHER_
 use crate::db::decisions::{Decision, DecisionOutcome};
 use crate::db::models::Session;
 use crate::domain::{RegistrationId, RegistrationStatus, SessionId};
-use crate::i18n::I18n;
+use crate::export::{self, ExportLabels, registrations as columns, xlsx};
 use crate::web::chrome::html;
 use crate::web::csv::CsvStream;
 use crate::web::errors::AppError;
+use crate::web::export::{ExportLink, Separator, SeparatorQuery};
 use crate::web::forms::FieldErrors;
 use crate::web::state::run_db;
 
 /// Registrations per chunk of the CSV export.
-const EXPORT_CHUNK: i64 = 1000;
+const EXPORT_CHUNK: i64 = columns::CHUNK;
 
-/// A status's short name in the organiser's language.
-pub fn status_label(i18n: I18n, status: RegistrationStatus) -> String {
-    i18n.t(match status {
-        RegistrationStatus::Pending => "admin-reg-status-pending",
-        RegistrationStatus::AwaitingApproval => "admin-reg-status-awaiting-approval",
-        RegistrationStatus::Confirmed => "admin-reg-status-confirmed",
-        RegistrationStatus::Waitlisted => "admin-reg-status-waitlisted",
-        RegistrationStatus::Declined => "admin-reg-status-declined",
-        RegistrationStatus::Cancelled => "admin-reg-status-cancelled",
-        RegistrationStatus::Erased => "admin-reg-status-erased",
-    })
-}
+pub use crate::export::labels::status_label;
 
 #[derive(serde::Deserialize)]
 pub struct ListQuery {
@@ -149,6 +138,8 @@ pub(super) struct RegistrationsPage {
     /// Rows ticked when a bulk form came back with an error.
     selected: Vec<String>,
     pub(super) others_absent: bool,
+    /// The downloads, with the list's search and filters.
+    export_links: Vec<ExportLink>,
 }
 
 impl RegistrationsPage {
@@ -159,8 +150,16 @@ impl RegistrationsPage {
             .filter(|s| **s != RegistrationStatus::Erased)
             .map(|&s| (s.as_str(), status_label(admin.i18n, s)))
             .collect();
+        let base = format!("/admin/sessions/{}/registrations", data.session.id);
+        let export_links = crate::web::export::links(
+            admin.i18n,
+            &format!("{base}.csv"),
+            &format!("{base}.xlsx"),
+            &filter_query(&filters, 1),
+        );
         Self {
             statuses,
+            export_links,
             session: data.session,
             counts: data.counts,
             rows: data.rows,
@@ -207,13 +206,7 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let filters = filters_from(
-        query.q.as_deref().unwrap_or(""),
-        query.status.as_deref().unwrap_or(""),
-        query.organisation.as_deref().unwrap_or(""),
-        query.country.as_deref().unwrap_or(""),
-        query.mail.as_deref().unwrap_or(""),
-    );
+    let filters = list_filters(&query);
     let page = page_number(query.page.as_deref());
     let (data, filters) = load_list(&cx, path.into_inner(), filters, page).await?;
     html(RegistrationsPage::new(cx.chrome("sessions"), data, filters, page))
@@ -281,90 +274,108 @@ pub async fn decide(
     Ok(done(&back, flash))
 }
 
-const EXPORT_HEADER: &[&str] = &[
-    "name",
-    "email",
-    "organisation",
-    "country",
-    "position",
-    "language",
-    "status",
-    "registered_at",
-    "confirmed_at",
-    "attended",
-    "needs",
-    "newsletter",
-    "listed",
-];
-
-fn iso(at: chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+/// The session of an export, with an audit entry: personal data leaving the app, who took it
+/// and when (never the search text, which may be a name).
+async fn audited_session(
+    cx: &AdminContext,
+    session_id: SessionId,
+    format: &'static str,
+    filters: &Filters,
+) -> Result<Session, AppError> {
+    let filtered = !(filters.q.is_empty()
+        && filters.status.is_empty()
+        && filters.organisation.is_empty()
+        && filters.country.is_empty());
+    cx.change(move |conn, actor, now| {
+        let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
+            return Ok(None);
+        };
+        let details = format!("session={} format={format} filtered={filtered}", session.id);
+        db::admin_registrations::record_audit(
+            conn,
+            actor,
+            "registrations.export",
+            &session.title,
+            &details,
+            now,
+        )?;
+        Ok(Some(session))
+    })
+    .await
 }
 
-fn export_cells(row: &ExportRow) -> Vec<String> {
-    let organisation = row.organisation_name.clone().or_else(|| row.organisation_other.clone());
-    vec![
-        row.name.clone(),
-        row.email.clone(),
-        organisation.unwrap_or_default(),
-        row.country.clone(),
-        row.position.clone(),
-        row.language.clone(),
-        row.status.as_str().to_owned(),
-        iso(row.created_at),
-        row.confirmed_at.map(iso).unwrap_or_default(),
-        match row.attended {
-            Some(true) => "yes".into(),
-            Some(false) => "no".into(),
-            None => String::new(),
-        },
-        row.needs.clone(),
-        if row.newsletter { "yes".into() } else { "no".into() },
-        if row.listed { "yes".into() } else { "no".into() },
-    ]
+fn export_name(session: &Session, extension: &str) -> String {
+    let slug: String = session.slug.chars().take(100).collect();
+    format!("registrations-{slug}.{extension}")
 }
 
-/// Every registration of the session as CSV (streamed), for a spreadsheet.
-pub async fn export_csv(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
-    let session_id = path.into_inner();
-    let session = cx
-        .change(move |conn, actor, now| {
-            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-                return Ok(None);
-            };
-            // Personal data leaving the app: who took it, and when.
-            let details = format!("session={}", session.id);
-            db::admin_registrations::record_audit(
-                conn,
-                actor,
-                "registrations.export",
-                &session.title,
-                &details,
-                now,
-            )?;
-            Ok(Some(session))
-        })
-        .await?;
+fn list_filters(query: &ListQuery) -> Filters {
+    filters_from(
+        query.q.as_deref().unwrap_or(""),
+        query.status.as_deref().unwrap_or(""),
+        query.organisation.as_deref().unwrap_or(""),
+        query.country.as_deref().unwrap_or(""),
+        query.mail.as_deref().unwrap_or(""),
+    )
+}
+
+/// The registrations the list shows (its search and filters) as CSV, streamed, in the
+/// organiser's language, separated as their Excel expects unless asked otherwise.
+pub async fn export_csv(
+    cx: AdminContext,
+    path: web::Path<SessionId>,
+    query: web::Query<ListQuery>,
+    separator: web::Query<SeparatorQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filters = list_filters(&query);
+    let session = audited_session(&cx, path.into_inner(), "csv", &filters).await?;
+    let labels = ExportLabels::new(cx.i18n().lang);
+    let separator = Separator::chosen(&separator, labels.language());
     let (state, id) = (cx.state.clone(), session.id.clone());
     let fetch = Box::new(move |after: Option<String>| {
-        let (state, id) = (state.clone(), id.clone());
+        let (state, id, filters) = (state.clone(), id.clone(), filters.clone());
         Box::pin(async move {
             run_db(&state, move |conn| {
-                db::admin_registrations::export_chunk(conn, &id, after.as_deref(), EXPORT_CHUNK)
+                db::admin_registrations::export_chunk(conn, &id, &filters, after.as_deref(), EXPORT_CHUNK)
             })
             .await
         }) as _
     });
+    let header = export::header(columns::COLUMNS, &labels);
+    let cells = Box::new(move |row: &ExportRow| {
+        columns::cells(row, &labels).into_iter().map(|cell| cell.csv_text()).collect()
+    });
     let body =
-        CsvStream::new(EXPORT_HEADER, EXPORT_CHUNK as usize, fetch, |row| row.id.clone(), export_cells);
-    // The header carries only characters that need no quoting rules.
-    let name: String =
-        session.slug.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(100).collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"registrations-{name}.csv\""),
-        ))
-        .body(body))
+        CsvStream::new(header, separator.byte(), EXPORT_CHUNK as usize, fetch, |row| row.id.clone(), cells);
+    Ok(crate::web::export::csv_response(&export_name(&session, "csv"), body))
+}
+
+/// The registrations the list shows as an Excel workbook: typed columns, frozen and filterable
+/// header, in the organiser's language.
+pub async fn export_xlsx(
+    cx: AdminContext,
+    path: web::Path<SessionId>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filters = list_filters(&query);
+    let session = audited_session(&cx, path.into_inner(), "xlsx", &filters).await?;
+    // longwork: a long list is written by the worker, with a progress page.
+    if let Some(queued) = super::tasks::queue_export_if_long(&cx, &session.id, &filters).await? {
+        return Ok(queued);
+    }
+    let labels = ExportLabels::new(cx.i18n().lang);
+    let id = session.id.clone();
+    let workbook = cx
+        .read(move |conn| {
+            let mut failed = None;
+            let rows = columns::from_database(conn, &id, &filters, &mut failed);
+            let workbook = xlsx::registrations_workbook(rows, &labels, &mut |_| {});
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(workbook),
+            }
+        })
+        .await?
+        .map_err(AppError::Unexpected)?;
+    Ok(crate::web::export::xlsx_response(&export_name(&session, "xlsx"), workbook))
 }

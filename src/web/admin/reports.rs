@@ -1,17 +1,17 @@
 //! Organiser area: participation reports by member government, partner and country, for a
 //! session, a series or everything, on screen and as CSV.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
 use super::context::{AdminChrome, AdminContext};
 use crate::db;
-use crate::db::reports::{Line, Report, Scope};
+use crate::db::reports::{Report, Scope};
+use crate::export::{ExportLabels, reports as columns, xlsx};
 use crate::web::chrome::html;
-use crate::web::csv::{UTF8_BOM, csv_bytes};
 use crate::web::errors::AppError;
+use crate::web::export::{self, ExportLink, Separator, SeparatorQuery};
 
 #[derive(serde::Deserialize)]
 pub struct ReportQuery {
@@ -70,8 +70,8 @@ struct ReportPage {
     selected_series: String,
     selected_session: String,
     title: Option<String>,
-    /// The scope as a query string, for the CSV link.
-    query: String,
+    /// The downloads of the report in its scope.
+    export_links: Vec<ExportLink>,
 }
 
 fn scope_query(scope: &Scope) -> String {
@@ -96,52 +96,42 @@ pub async fn report(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<
         Scope::Series(id) => (id.clone(), String::new()),
         Scope::Session(id) => (String::new(), id.clone()),
     };
+    let admin = cx.chrome("reports");
+    let export_links =
+        export::links(admin.i18n, "/admin/reports.csv", "/admin/reports.xlsx", &scope_query(&scope));
     html(ReportPage {
-        admin: cx.chrome("reports"),
+        admin,
+        export_links,
         report: loaded.report,
         series: loaded.series,
         sessions: loaded.sessions,
         selected_series,
         selected_session,
         title: loaded.title,
-        query: scope_query(&scope),
     })
 }
 
-fn csv_line(section: &str, line: &Line) -> Vec<String> {
-    vec![
-        section.to_owned(),
-        line.label.clone(),
-        line.country.clone(),
-        line.registered.to_string(),
-        line.confirmed.to_string(),
-        line.attended.to_string(),
-        line.never_confirmed.to_string(),
-    ]
+/// The report as CSV: one line per member, partner, "other" and country, then the total, in
+/// the organiser's language and with the separator their Excel expects unless asked otherwise.
+pub async fn report_csv(
+    cx: AdminContext,
+    query: web::Query<ReportQuery>,
+    separator: web::Query<SeparatorQuery>,
+) -> Result<HttpResponse, AppError> {
+    let loaded = load(&cx, query.scope()).await?;
+    let labels = ExportLabels::new(cx.i18n().lang);
+    let separator = Separator::chosen(&separator, labels.language());
+    let rows = columns::rows(&loaded.report, &labels);
+    let body = export::csv_file(columns::COLUMNS, &labels, rows.into_iter(), separator)?;
+    Ok(export::csv_response("participation-report.csv", body))
 }
 
-/// The report as CSV: one line per member, partner, "other" and country, then the total.
-pub async fn report_csv(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<HttpResponse, AppError> {
-    let scope = query.scope();
-    let loaded = load(&cx, scope).await?;
-    let report = &loaded.report;
-    let mut rows: Vec<Vec<String>> = vec![
-        ["section", "name", "country", "registered", "confirmed", "attended", "never_confirmed"]
-            .map(str::to_owned)
-            .to_vec(),
-    ];
-    rows.extend(report.members.iter().map(|l| csv_line("member", l)));
-    rows.extend(report.partners.iter().map(|l| csv_line("partner", l)));
-    if report.other.registered > 0 {
-        rows.push(csv_line("other", &report.other));
-    }
-    rows.extend(report.countries.iter().map(|l| csv_line("country", l)));
-    rows.extend(report.unmatched_countries.iter().map(|l| csv_line("country (unrecognised text)", l)));
-    rows.push(csv_line("total", &report.total));
-    let mut body = UTF8_BOM.to_vec();
-    body.extend(csv_bytes(rows)?);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"participation-report.csv\""))
-        .body(body))
+/// The report as an Excel workbook (counts as numbers).
+pub async fn report_xlsx(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<HttpResponse, AppError> {
+    let loaded = load(&cx, query.scope()).await?;
+    let labels = ExportLabels::new(cx.i18n().lang);
+    let rows = columns::rows(&loaded.report, &labels);
+    let workbook = xlsx::workbook(columns::SHEET, columns::COLUMNS, &labels, rows.into_iter(), &mut |_| {})
+        .map_err(AppError::Unexpected)?;
+    Ok(export::xlsx_response("participation-report.xlsx", workbook))
 }

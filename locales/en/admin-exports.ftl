@@ -1,0 +1,43 @@
+# Exports of the organiser's lists (CSV and Excel): headers, values, the download links.
+export-col-name = Name
+export-col-email = Email
+export-col-organisation = Organisation
+export-col-country = Country
+export-col-position = Position
+export-col-language = Language
+export-col-status = Status
+export-col-registered-at = Registered (UTC)
+export-col-confirmed-at = Confirmed (UTC)
+export-col-attended = Attended
+export-col-needs = Needs
+export-col-newsletter = Newsletter
+export-col-listed = Listed as participant
+export-col-consented-at = Consented (UTC)
+export-col-notice-version = Notice version
+export-yes = Yes
+export-no = No
+# Excel's number format for dates and times (its own codes, not translated words).
+export-date-format = yyyy-mm-dd hh:mm
+# Sheet names: at most 31 characters, none of : \ / ? * [ ]
+export-sheet-registrations = Registrations
+export-sheet-report = Participation
+export-sheet-newsletter = Newsletter
+export-report-col-section = Section
+export-report-col-name = Name
+export-report-col-country = Country
+export-report-col-registered = Registered
+export-report-col-confirmed = Confirmed
+export-report-col-attended = Attended
+export-report-col-never-confirmed = Never confirmed
+export-report-member = Member
+export-report-partner = Partner
+export-report-other = Other
+export-report-country = Country
+export-report-no-country = Not given
+export-report-unmatched = Country text to fix
+export-report-total = Total
+export-heading = Export
+export-filtered-hint = The export holds the registrations the list shows, with its search and filters.
+export-csv-comma = CSV (comma)
+export-csv-semicolon = CSV (semicolon, for Excel in French or Spanish)
+export-xlsx = Excel (.xlsx)

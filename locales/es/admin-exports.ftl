@@ -1,0 +1,43 @@
+# Exportaciones de las listas de los organizadores (CSV y Excel): encabezados, valores, enlaces.
+export-col-name = Nombre
+export-col-email = Correo electrónico
+export-col-organisation = Organización
+export-col-country = País
+export-col-position = Cargo
+export-col-language = Idioma
+export-col-status = Estado
+export-col-registered-at = Inscripción (UTC)
+export-col-confirmed-at = Confirmación (UTC)
+export-col-attended = Asistió
+export-col-needs = Necesidades
+export-col-newsletter = Boletín
+export-col-listed = En la lista de participantes
+export-col-consented-at = Consentimiento (UTC)
+export-col-notice-version = Versión del aviso
+export-yes = Sí
+export-no = No
+# Formato de número de Excel para fechas y horas (sus propios códigos).
+export-date-format = dd/mm/yyyy hh:mm
+# Nombres de hojas: 31 caracteres como máximo, ninguno de : \ / ? * [ ]
+export-sheet-registrations = Inscripciones
+export-sheet-report = Participación
+export-sheet-newsletter = Boletín
+export-report-col-section = Sección
+export-report-col-name = Nombre
+export-report-col-country = País
+export-report-col-registered = Inscritos
+export-report-col-confirmed = Confirmados
+export-report-col-attended = Asistentes
+export-report-col-never-confirmed = Nunca confirmado
+export-report-member = Miembro
+export-report-partner = Socio
+export-report-other = Otro
+export-report-country = País
+export-report-no-country = No indicado
+export-report-unmatched = País por corregir
+export-report-total = Total
+export-heading = Exportar
+export-filtered-hint = La exportación contiene las inscripciones que muestra la lista, con su búsqueda y sus filtros.
+export-csv-comma = CSV (coma)
+export-csv-semicolon = CSV (punto y coma, para Excel en francés o en español)
+export-xlsx = Excel (.xlsx)

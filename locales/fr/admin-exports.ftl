@@ -1,0 +1,43 @@
+# Exports des listes des organisateurs (CSV et Excel) : en-têtes, valeurs, liens de téléchargement.
+export-col-name = Nom
+export-col-email = Adresse e-mail
+export-col-organisation = Organisation
+export-col-country = Pays
+export-col-position = Fonction
+export-col-language = Langue
+export-col-status = Statut
+export-col-registered-at = Inscription (UTC)
+export-col-confirmed-at = Confirmation (UTC)
+export-col-attended = Présent
+export-col-needs = Besoins
+export-col-newsletter = Lettre d’information
+export-col-listed = Dans la liste des participants
+export-col-consented-at = Consentement (UTC)
+export-col-notice-version = Version de la notice
+export-yes = Oui
+export-no = Non
+# Format de nombre d’Excel pour les dates et heures (ses propres codes).
+export-date-format = dd/mm/yyyy hh:mm
+# Noms de feuilles : 31 caractères au plus, aucun de : \ / ? * [ ]
+export-sheet-registrations = Inscriptions
+export-sheet-report = Participation
+export-sheet-newsletter = Lettre d’information
+export-report-col-section = Rubrique
+export-report-col-name = Nom
+export-report-col-country = Pays
+export-report-col-registered = Inscrits
+export-report-col-confirmed = Confirmés
+export-report-col-attended = Présents
+export-report-col-never-confirmed = Jamais confirmé
+export-report-member = Membre
+export-report-partner = Partenaire
+export-report-other = Autre
+export-report-country = Pays
+export-report-no-country = Non indiqué
+export-report-unmatched = Pays à corriger
+export-report-total = Total
+export-heading = Exporter
+export-filtered-hint = L’export contient les inscriptions que la liste affiche, avec sa recherche et ses filtres.
+export-csv-comma = CSV (virgule)
+export-csv-semicolon = CSV (point-virgule, pour Excel en français ou en espagnol)
+export-xlsx = Excel (.xlsx)

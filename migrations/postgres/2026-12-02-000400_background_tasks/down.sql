@@ -1,0 +1,2 @@
+DROP TABLE background_task_refusals;
+DROP TABLE background_tasks;

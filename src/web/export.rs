@@ -1,0 +1,164 @@
+//! The organiser's downloads of a list: which CSV separator, the links a list page offers
+//! (carrying its search and filters), and the responses. What goes in each file is in
+//! `crate::export`.
+
+use actix_web::HttpResponse;
+use actix_web::body::MessageBody;
+use actix_web::http::header;
+
+use super::csv::{UTF8_BOM, csv_bytes_with};
+use super::errors::AppError;
+use crate::domain::Language;
+use crate::domain::text_enum;
+use crate::export::{Cell, Column, ExportLabels};
+use crate::i18n::I18n;
+
+text_enum! {
+    /// What separates a CSV file's cells. Excel in French or Spanish reads the list separator
+    /// of its region, the semicolon (the comma is their decimal mark).
+    pub enum Separator {
+        Comma = "comma",
+        Semicolon = "semicolon",
+    }
+}
+
+impl Separator {
+    /// What Excel in the organiser's language expects.
+    pub fn default_for(language: Language) -> Self {
+        match language {
+            Language::En => Separator::Comma,
+            Language::Fr | Language::Es => Separator::Semicolon,
+        }
+    }
+
+    /// The separator asked for in the query, else the language's.
+    pub fn chosen(query: &SeparatorQuery, language: Language) -> Self {
+        query.separator.as_deref().and_then(Separator::parse).unwrap_or_else(|| Self::default_for(language))
+    }
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+        }
+    }
+}
+
+/// The `separator` of a CSV download's query.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SeparatorQuery {
+    separator: Option<String>,
+}
+
+/// One download a list page offers.
+#[derive(Debug, Clone)]
+pub struct ExportLink {
+    pub href: String,
+    pub label: String,
+}
+
+/// The downloads of a list: CSV with the separator the organiser's Excel expects first, the
+/// other CSV, then the workbook. `csv` and `xlsx` are the paths; `query` the list's filters
+/// (a query string without `?`, may be empty).
+pub fn links(i18n: I18n, csv: &str, xlsx: &str, query: &str) -> Vec<ExportLink> {
+    let with = |path: &str, extra: Option<&str>| {
+        let mut parts: Vec<&str> = Vec::new();
+        if !query.is_empty() {
+            parts.push(query);
+        }
+        parts.extend(extra);
+        if parts.is_empty() { path.to_owned() } else { format!("{path}?{}", parts.join("&")) }
+    };
+    let preferred = Separator::default_for(i18n.lang);
+    let mut separators = vec![preferred];
+    separators.extend(Separator::ALL.iter().copied().filter(|s| *s != preferred));
+    let mut links: Vec<ExportLink> = separators
+        .into_iter()
+        .map(|separator| {
+            let param = format!("separator={}", separator.as_str());
+            let label = match separator {
+                Separator::Comma => i18n.t("export-csv-comma"),
+                Separator::Semicolon => i18n.t("export-csv-semicolon"),
+            };
+            ExportLink { href: with(csv, Some(&param)), label }
+        })
+        .collect();
+    links.push(ExportLink { href: with(xlsx, None), label: i18n.t("export-xlsx") });
+    links
+}
+
+/// A whole (short) CSV file: byte-order mark, translated header, rows.
+pub fn csv_file(
+    columns: &[Column],
+    labels: &ExportLabels,
+    rows: impl Iterator<Item = Vec<Cell>>,
+    separator: Separator,
+) -> Result<Vec<u8>, AppError> {
+    let header = crate::export::header(columns, labels);
+    let rows = std::iter::once(header).chain(rows.map(|cells| cells.iter().map(Cell::csv_text).collect()));
+    let mut body = UTF8_BOM.to_vec();
+    body.extend(csv_bytes_with(rows, separator.byte())?);
+    Ok(body)
+}
+
+/// The file name in a header: only characters that need no quoting rules.
+fn safe_name(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.')).take(120).collect()
+}
+
+fn attachment(name: &str) -> (header::HeaderName, String) {
+    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", safe_name(name)))
+}
+
+/// A CSV download (`name` ends in `.csv`).
+pub fn csv_response(name: &str, body: impl MessageBody + 'static) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header(attachment(name))
+        .body(body)
+}
+
+/// A workbook download (`name` ends in `.xlsx`).
+pub fn xlsx_response(name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+        .insert_header(attachment(name))
+        .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_and_spanish_excel_get_semicolons_first() {
+        let query = SeparatorQuery::default();
+        assert_eq!(Separator::chosen(&query, Language::Fr), Separator::Semicolon);
+        assert_eq!(Separator::chosen(&query, Language::Es), Separator::Semicolon);
+        assert_eq!(Separator::chosen(&query, Language::En), Separator::Comma);
+        let asked = SeparatorQuery { separator: Some("comma".into()) };
+        assert_eq!(Separator::chosen(&asked, Language::Fr), Separator::Comma);
+        let odd = SeparatorQuery { separator: Some("tab".into()) };
+        assert_eq!(Separator::chosen(&odd, Language::En), Separator::Comma);
+
+        let french = links(I18n::new(Language::Fr), "/x.csv", "/x.xlsx", "status=pending");
+        let hrefs: Vec<&str> = french.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "/x.csv?status=pending&separator=semicolon",
+                "/x.csv?status=pending&separator=comma",
+                "/x.xlsx?status=pending"
+            ]
+        );
+        assert_eq!(links(I18n::new(Language::En), "/x.csv", "/x.xlsx", "")[2].href, "/x.xlsx");
+    }
+
+    #[test]
+    fn file_names_need_no_quoting() {
+        assert_eq!(safe_name("registrations-\"a\";b.csv"), "registrations-ab.csv");
+    }
+}
