@@ -393,7 +393,10 @@ async fn the_report_and_the_newsletter_list_export_in_the_organisers_language(en
     let (sheet, rows, _) = read_xlsx(&bytes);
     assert_eq!(sheet, "Participación");
     let header: Vec<String> = rows[0].iter().map(text).collect();
-    assert_eq!(header, ["Sección", "Nombre", "País", "Inscritos", "Confirmados", "Asistentes"]);
+    assert_eq!(
+        header,
+        ["Sección", "Nombre", "País", "Inscritos", "Confirmados", "Asistentes", "Nunca confirmados"]
+    );
     let member = rows.iter().find(|r| text(&r[1]) == "Accra Metropolitan Assembly").expect("the member");
     assert_eq!((text(&member[0]), text(&member[2])), ("Miembro".to_owned(), "Ghana".to_owned()));
     assert_eq!(member[3], Data::Float(1.0), "counts are numbers");
