@@ -34,6 +34,14 @@ impl Cell {
         }
     }
 
+    /// The cell as CSV text, without copying its text.
+    pub fn into_csv_text(self) -> String {
+        match self {
+            Cell::Text(text) => text,
+            other => other.csv_text(),
+        }
+    }
+
     /// Text, or nothing when empty.
     pub fn text(text: impl Into<String>) -> Cell {
         let text = text.into();

@@ -101,4 +101,14 @@ mod tests {
         assert_eq!(seen, [1000, 2000, 2500]);
         assert!(bytes.starts_with(b"PK"), "an xlsx file is a zip archive");
     }
+
+    #[test]
+    fn an_empty_list_is_a_header_alone() {
+        let labels = ExportLabels::new(Language::En);
+        let mut seen = Vec::new();
+        let bytes =
+            registrations_workbook(std::iter::empty(), &labels, &mut |n| seen.push(n)).expect("workbook");
+        assert_eq!(seen, [0]);
+        assert!(bytes.starts_with(b"PK"));
+    }
 }

@@ -10,7 +10,7 @@ use crate::db::admin_registrations::{Counts, ExportRow, Filters, ListRow, OTHER_
 use crate::db::decisions::{Decision, DecisionOutcome};
 use crate::db::models::Session;
 use crate::domain::{RegistrationId, RegistrationStatus, SessionId};
-use crate::export::{self, ExportLabels, registrations as columns, xlsx};
+use crate::export::{self, Cell, ExportLabels, registrations as columns, xlsx};
 use crate::web::chrome::html;
 use crate::web::csv::CsvStream;
 use crate::web::errors::AppError;
@@ -282,10 +282,7 @@ async fn audited_session(
     format: &'static str,
     filters: &Filters,
 ) -> Result<Session, AppError> {
-    let filtered = !(filters.q.is_empty()
-        && filters.status.is_empty()
-        && filters.organisation.is_empty()
-        && filters.country.is_empty());
+    let filtered = !filter_query(filters, 1).is_empty();
     cx.change(move |conn, actor, now| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);
@@ -343,7 +340,7 @@ pub async fn export_csv(
     });
     let header = export::header(columns::COLUMNS, &labels);
     let cells = Box::new(move |row: &ExportRow| {
-        columns::cells(row, &labels).into_iter().map(|cell| cell.csv_text()).collect()
+        columns::cells(row, &labels).into_iter().map(Cell::into_csv_text).collect()
     });
     let body =
         CsvStream::new(header, separator.byte(), EXPORT_CHUNK as usize, fetch, |row| row.id.clone(), cells);
