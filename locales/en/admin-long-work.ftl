@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 row refused so far
    *[other] { $count } rows refused so far
 }
-admin-task-refreshing = This page updates itself until the work is done. The work goes on if you leave it: keep its address to come back.
+admin-task-refreshing = This page updates itself until the work is done. The work goes on without this page: its address brings it back.
 admin-task-failed-hint = The work stopped before its end. What was recorded stays recorded; upload the file again to finish it.
 admin-task-refused-csv = Download every refused row (CSV)
 admin-task-first-refused = { $count ->
@@ -25,5 +25,3 @@ admin-task-export-done = { $count ->
 }
 admin-task-download = Download the workbook (.xlsx)
 admin-task-kept = The file is kept { $count } days, then deleted.
-# The privacy notice (public).
-privacy-retention-attendance-files = When organisers upload the video platform's attendance list of a webinar, the file is deleted as soon as it is recorded; lines of it that matched no confirmed registration (an address with a line number) are kept { $count } days for the organisers to check, and those naming you go when your data is erased. Lists of registrants that organisers export in the background are deleted { $count } days after they were made.

@@ -247,7 +247,6 @@ admin-data-erase = Erase all of it
 admin-flash-data-erased = The personal data of that address has been erased.
 admin-newsletter = Newsletter list
 admin-newsletter-explain = Everyone who asked for the newsletter and has not withdrawn or been erased, across sessions, one line per address, with when they agreed and to which version of the privacy notice.
-admin-newsletter-download = Download the newsletter list (CSV)
 reset-forgot = Forgot your password?
 reset-request-title = Reset your password
 reset-request-intro = Type the email address of your organiser account. If it is an account's, we send it a link to choose a new password.

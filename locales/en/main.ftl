@@ -356,3 +356,6 @@ reset-link-again-body = Password reset links work once, for 30 minutes, and a ne
 reset-link-again = Ask for a new link
 
 privacy-bounces = If our mail to your address fails, we note the mail server's answer with your registration so that organisers can correct the address. If it bounces for good, we keep the address and that answer on a list so that no more mail is sent to it, until an organiser clears it, your data is erased, or the time registrations are kept has passed.
+
+# The privacy notice (public).
+privacy-retention-attendance-files = When organisers upload the video platform's attendance list of a webinar, the file is deleted as soon as it is recorded; lines of it that matched no confirmed registration (an address with a line number) are kept { $count } days for the organisers to check, and those naming you go when your data is erased. Lists of registrants that organisers export in the background are deleted { $count } days after they were made.

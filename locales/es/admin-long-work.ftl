@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 fila rechazada por ahora
    *[other] { $count } filas rechazadas por ahora
 }
-admin-task-refreshing = Esta página se actualiza sola hasta que el trabajo termine. El trabajo sigue si sale de ella: guarde su dirección para volver.
+admin-task-refreshing = Esta página se actualiza sola hasta que el trabajo termina. El trabajo sigue sin esta página: su dirección permite volver a ella.
 admin-task-failed-hint = El trabajo se detuvo antes de terminar. Lo registrado queda registrado; vuelva a subir el archivo para terminarlo.
 admin-task-refused-csv = Descargar todas las filas rechazadas (CSV)
 admin-task-first-refused = { $count ->
@@ -25,5 +25,3 @@ admin-task-export-done = { $count ->
 }
 admin-task-download = Descargar el libro (.xlsx)
 admin-task-kept = El archivo se guarda { $count } días y luego se borra.
-# El aviso de privacidad (público).
-privacy-retention-attendance-files = Cuando los organizadores suben la lista de asistencia de un webinario exportada por la plataforma de vídeo, el archivo se borra en cuanto queda registrado; sus líneas que no corresponden a ninguna inscripción confirmada (una dirección y un número de línea) se guardan { $count } días para su revisión, y las que le nombran se borran cuando se eliminan sus datos. Las listas de inscritos que los organizadores exportan en segundo plano se borran { $count } días después de crearse.

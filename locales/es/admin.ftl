@@ -247,7 +247,6 @@ admin-data-erase = Borrarlo todo
 admin-flash-data-erased = Los datos personales de esa dirección se han borrado.
 admin-newsletter = Lista del boletín
 admin-newsletter-explain = Todas las personas que pidieron el boletín y no se dieron de baja ni fueron borradas, en todas las sesiones, una línea por dirección, con la fecha en que aceptaron y la versión del aviso de privacidad.
-admin-newsletter-download = Descargar la lista del boletín (CSV)
 reset-forgot = ¿Olvidó su contraseña?
 reset-request-title = Restablecer su contraseña
 reset-request-intro = Escriba la dirección de correo de su cuenta de organizador. Si es la de una cuenta, le enviamos un enlace para elegir una contraseña nueva.

@@ -356,3 +356,6 @@ reset-link-again-body = Los enlaces para restablecer la contraseña funcionan un
 reset-link-again = Pedir un enlace nuevo
 
 privacy-bounces = Si nuestro correo a su dirección falla, anotamos la respuesta del servidor de correo con su inscripción para que los organizadores puedan corregir la dirección. Si se rechaza definitivamente, guardamos la dirección y esa respuesta en una lista para no enviarle más correo, hasta que un organizador la quite, se borren sus datos o pase el tiempo durante el que se guardan las inscripciones.
+
+# El aviso de privacidad (público).
+privacy-retention-attendance-files = Cuando los organizadores suben la lista de asistencia de un webinario exportada por la plataforma de vídeo, el archivo se borra en cuanto queda registrado; sus líneas que no corresponden a ninguna inscripción confirmada (una dirección y un número de línea) se guardan { $count } días para su revisión, y las que le nombran se borran cuando se eliminan sus datos. Las listas de inscritos que los organizadores exportan en segundo plano se borran { $count } días después de crearse.

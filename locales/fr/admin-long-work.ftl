@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 ligne refusée pour l’instant
    *[other] { $count } lignes refusées pour l’instant
 }
-admin-task-refreshing = Cette page se met à jour d’elle-même jusqu’à la fin. Le travail continue si vous la quittez : gardez son adresse pour y revenir.
+admin-task-refreshing = Cette page se met à jour d’elle-même jusqu’à la fin. Le travail continue sans cette page : son adresse permet d’y revenir.
 admin-task-failed-hint = Le travail s’est arrêté avant la fin. Ce qui a été enregistré le reste ; importez à nouveau le fichier pour le terminer.
 admin-task-refused-csv = Télécharger toutes les lignes refusées (CSV)
 admin-task-first-refused = { $count ->
@@ -25,5 +25,3 @@ admin-task-export-done = { $count ->
 }
 admin-task-download = Télécharger le classeur (.xlsx)
 admin-task-kept = Le fichier est gardé { $count } jours, puis supprimé.
-# La notice de confidentialité (publique).
-privacy-retention-attendance-files = Quand les organisateurs importent la liste de présence d’un webinaire exportée par la plateforme vidéo, le fichier est supprimé dès qu’il est enregistré ; ses lignes qui ne correspondent à aucune inscription confirmée (une adresse et un numéro de ligne) sont gardées { $count } jours pour vérification, et celles qui vous nomment disparaissent quand vos données sont effacées. Les listes d’inscrits que les organisateurs exportent en arrière-plan sont supprimées { $count } jours après leur création.

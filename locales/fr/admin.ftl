@@ -247,7 +247,6 @@ admin-data-erase = Tout effacer
 admin-flash-data-erased = Les données personnelles de cette adresse ont été effacées.
 admin-newsletter = Liste de la lettre d'information
 admin-newsletter-explain = Toutes les personnes qui ont demandé la lettre d'information et ne se sont ni désabonnées ni fait effacer, toutes sessions confondues, une ligne par adresse, avec la date de leur accord et la version de la politique de confidentialité.
-admin-newsletter-download = Télécharger la liste de la lettre d'information (CSV)
 reset-forgot = Mot de passe oublié ?
 reset-request-title = Réinitialiser votre mot de passe
 reset-request-intro = Saisissez l’adresse e-mail de votre compte d’organisateur. Si c’est celle d’un compte, nous lui envoyons un lien pour choisir un nouveau mot de passe.

@@ -356,3 +356,6 @@ reset-link-again-body = Les liens de réinitialisation fonctionnent une seule fo
 reset-link-again = Demander un nouveau lien
 
 privacy-bounces = Si notre courriel à votre adresse échoue, nous notons la réponse du serveur de messagerie avec votre inscription afin que les organisateurs puissent corriger l'adresse. S'il est rejeté définitivement, nous gardons l'adresse et cette réponse dans une liste afin de ne plus lui envoyer de courriel, jusqu'à ce qu'un organisateur l'en retire, que vos données soient effacées ou que la durée de conservation des inscriptions soit écoulée.
+
+# La notice de confidentialité (publique).
+privacy-retention-attendance-files = Quand les organisateurs importent la liste de présence d’un webinaire exportée par la plateforme vidéo, le fichier est supprimé dès qu’il est enregistré ; ses lignes qui ne correspondent à aucune inscription confirmée (une adresse et un numéro de ligne) sont gardées { $count } jours pour vérification, et celles qui vous nomment disparaissent quand vos données sont effacées. Les listes d’inscrits que les organisateurs exportent en arrière-plan sont supprimées { $count } jours après leur création.
