@@ -205,21 +205,29 @@ struct SmtpState {
 
 #[derive(Clone)]
 struct SmtpHandler {
-    state: SmtpState,
+    /// The state of the test that holds the server now (a server serves one test at a time and
+    /// is then handed to the next, see [`MailServer::start`]).
+    slot: Arc<Mutex<SmtpState>>,
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
     rejected: bool,
 }
 
+impl SmtpHandler {
+    fn state(&self) -> SmtpState {
+        self.slot.lock().expect("lock").clone()
+    }
+}
+
 impl Handler for SmtpHandler {
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
-        *self.state.sessions.lock().expect("lock") += 1;
+        *self.state().sessions.lock().expect("lock") += 1;
         OK
     }
 
     fn rcpt(&mut self, _to: &str) -> Response {
-        match self.state.rcpt_answers.lock().expect("lock").pop_front() {
+        match self.state().rcpt_answers.lock().expect("lock").pop_front() {
             Some(answer) => {
                 self.rejected = true;
                 answer
@@ -241,7 +249,7 @@ impl Handler for SmtpHandler {
     }
 
     fn data_end(&mut self) -> Response {
-        self.state.received.lock().expect("lock").push(ReceivedMail {
+        self.state().received.lock().expect("lock").push(ReceivedMail {
             from: std::mem::take(&mut self.from),
             to: std::mem::take(&mut self.to),
             raw: std::mem::take(&mut self.data),
@@ -250,25 +258,62 @@ impl Handler for SmtpHandler {
     }
 }
 
-/// A real SMTP server on 127.0.0.1, in a thread of the test process.
+/// A real SMTP server on 127.0.0.1, in threads of the test process.
 #[derive(Clone)]
 pub struct MailServer {
     pub port: u16,
     state: SmtpState,
+    /// Hands the running server to the next test when the last clone of this one goes.
+    _lease: Arc<Lease>,
+}
+
+/// A running server (its port and the slot its handlers read the current test's state from).
+struct Running {
+    port: u16,
+    slot: Arc<Mutex<SmtpState>>,
+}
+
+/// Servers no test holds now. mailin's server cannot be stopped and starts all its threads at
+/// once, so one server per test added up, over the suite, to the process's limit of memory maps
+/// (vm.max_map_count: 65,530 here) and the test binary aborted. A test takes an idle server and
+/// gives it back when it ends: the suite runs as many servers as tests run at once.
+static IDLE: Mutex<Vec<Running>> = Mutex::new(Vec::new());
+
+struct Lease(Option<Running>);
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(running) = self.0.take() {
+            // The next test's state replaces this one's when it takes the server.
+            IDLE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(running);
+        }
+    }
 }
 
 impl MailServer {
+    /// A server on a free port: an idle one, with a fresh state, or a new one.
     pub fn start() -> Self {
-        Self::start_on(0)
+        let idle = IDLE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let running = idle.unwrap_or_else(|| Self::run(0));
+        let state = SmtpState::default();
+        *running.slot.lock().expect("lock") = state.clone();
+        Self { port: running.port, state, _lease: Arc::new(Lease(Some(running))) }
     }
 
-    /// Starts on a given port (0: any free one), e.g. one the app was told about earlier.
+    /// Starts on a given port, e.g. one the app was told about earlier (never handed on: the
+    /// port was the test's choice).
     pub fn start_on(port: u16) -> Self {
+        let running = Self::run(port);
+        let state = running.slot.lock().expect("lock").clone();
+        Self { port: running.port, state, _lease: Arc::new(Lease(None)) }
+    }
+
+    fn run(port: u16) -> Running {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP port");
         let port = listener.local_addr().expect("addr").port();
-        let state = SmtpState::default();
+        let slot = Arc::new(Mutex::new(SmtpState::default()));
         let handler = SmtpHandler {
-            state: state.clone(),
+            slot: slot.clone(),
             from: String::new(),
             to: Vec::new(),
             data: Vec::new(),
@@ -276,15 +321,13 @@ impl MailServer {
         };
         let mut server = Server::new(handler);
         // One thread per open SMTP connection: an app keeps at most CONVOCA_SMTP_CONCURRENCY (8)
-        // open, so a test with two instances and workers needs a few dozen. The threads outlive
-        // the test (the server cannot be stopped): more would add up, over the suite, to the
-        // process's limit of memory maps (vm.max_map_count), and the test binary would abort.
+        // open, so a test with two instances and workers needs a few dozen.
         server.with_name("smtp.test").with_num_threads(48).with_tcp_listener(listener);
         server.with_ssl(SslConfig::None).expect("no TLS");
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        Self { port, state }
+        Running { port, slot }
     }
 
     pub fn url(&self) -> String {

@@ -2,7 +2,6 @@
 //! background task with a progress page (rows done, refused rows so far) that refreshes
 //! itself, resumes after a worker dies, and is kept a week.
 
-
 use chrono::Duration;
 use convoca::db::models::{Registration, RegistrationDetails, new_id};
 use convoca::db::schema::{background_tasks, registrations};

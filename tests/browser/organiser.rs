@@ -62,8 +62,10 @@ async fn an_organiser_builds_a_session_with_its_panel_and_sees_who_registered() 
     browser.fill(&en("admin-speaker-position"), "Director").await;
     browser.fill(&en("admin-speaker-organisation"), "AL-LAs Project").await;
     browser.press(&en("admin-speaker-create")).await;
-    assert_eq!(browser.text("main [role=status]").await, en("admin-flash-speaker-created"));
-    browser.open(&panel).await;
+    // From the panel, the new speaker comes back to it, chosen.
+    assert_eq!(browser.text("main [role=status]").await, en("admin-flash-speaker-ready"));
+    let back = browser.path().await;
+    assert!(back.starts_with(&format!("{panel}?speaker=")), "{back}");
     browser.choose_containing(&en("admin-panel-speaker"), "Ana Arjona").await;
     browser.choose(&en("admin-panel-role"), &en("role-moderator")).await;
     browser.press(&en("admin-panel-add")).await;

@@ -168,7 +168,7 @@ async fn the_panel_flow_returns_from_new_speaker_and_the_export_downloads() {
     browser.click_link(&en("admin-panel-back")).await;
     browser.click_link(&en("admin-session-registrations")).await;
     snapshot(&browser, "organiser-day-6-registrations").await;
-    let export = browser.by_text("a", &en("admin-reg-export")).await;
+    let export = browser.by_text("a", &en("export-csv-comma")).await;
     let href = export.attr("href").await.expect("href").expect("the export link has an address");
     let answer = browser
         .execute(&format!(
@@ -177,5 +177,8 @@ async fn the_panel_flow_returns_from_new_speaker_and_the_export_downloads() {
         .await;
     assert_eq!(answer[0], 200, "{answer}");
     assert!(answer[1].as_str().is_some_and(|t| t.starts_with("text/csv")), "{answer}");
-    assert!(answer[2].as_str().is_some_and(|t| t.contains("email")), "a header line: {answer}");
+    assert!(
+        answer[2].as_str().is_some_and(|t| t.contains(&en("export-col-email"))),
+        "a header line: {answer}"
+    );
 }
