@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 row refused so far
    *[other] { $count } rows refused so far
 }
-admin-task-refreshing = This page updates itself until the work is done. The work goes on without this page: its address brings it back.
+admin-task-refreshing = This page updates itself until the work is done. The work goes on without this page: the registrations list of the session links back to it.
 admin-task-failed-hint = The work stopped before its end. What was recorded stays recorded; upload the file again to finish it.
 admin-task-refused-csv = Download every refused row (CSV)
 admin-task-first-refused = { $count ->
@@ -25,3 +25,4 @@ admin-task-export-done = { $count ->
 }
 admin-task-download = Download the workbook (.xlsx)
 admin-task-kept = The file is kept { $count } days, then deleted.
+admin-tasks-title = Background work for this session

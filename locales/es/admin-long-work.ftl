@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 fila rechazada por ahora
    *[other] { $count } filas rechazadas por ahora
 }
-admin-task-refreshing = Esta página se actualiza sola hasta que el trabajo termina. El trabajo sigue sin esta página: su dirección permite volver a ella.
+admin-task-refreshing = Esta página se actualiza sola hasta que el trabajo termina. El trabajo sigue sin esta página: la lista de inscripciones de la sesión enlaza con ella.
 admin-task-failed-hint = El trabajo se detuvo antes de terminar. Lo registrado queda registrado; vuelva a subir el archivo para terminarlo.
 admin-task-refused-csv = Descargar todas las filas rechazadas (CSV)
 admin-task-first-refused = { $count ->
@@ -25,3 +25,4 @@ admin-task-export-done = { $count ->
 }
 admin-task-download = Descargar el libro (.xlsx)
 admin-task-kept = El archivo se guarda { $count } días y luego se borra.
+admin-tasks-title = Trabajos en segundo plano de esta sesión

@@ -11,7 +11,7 @@ admin-task-errors = { $count ->
     [one] 1 ligne refusée pour l’instant
    *[other] { $count } lignes refusées pour l’instant
 }
-admin-task-refreshing = Cette page se met à jour d’elle-même jusqu’à la fin. Le travail continue sans cette page : son adresse permet d’y revenir.
+admin-task-refreshing = Cette page se met à jour d’elle-même jusqu’à la fin. Le travail continue sans cette page : la liste des inscriptions de la session y renvoie.
 admin-task-failed-hint = Le travail s’est arrêté avant la fin. Ce qui a été enregistré le reste ; importez à nouveau le fichier pour le terminer.
 admin-task-refused-csv = Télécharger toutes les lignes refusées (CSV)
 admin-task-first-refused = { $count ->
@@ -25,3 +25,4 @@ admin-task-export-done = { $count ->
 }
 admin-task-download = Télécharger le classeur (.xlsx)
 admin-task-kept = Le fichier est gardé { $count } jours, puis supprimé.
+admin-tasks-title = Travaux en arrière-plan de cette session

@@ -168,6 +168,17 @@ pub fn get(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Task>> {
     tasks::table.find(id).select(Task::as_select()).first(conn).optional()
 }
 
+/// The newest tasks of a session (every task is deleted a week after it ends), for the
+/// registrations page: an organiser who left a progress page finds it there again.
+pub fn of_session(conn: &mut AnyConnection, session_id: &SessionId, limit: i64) -> QueryResult<Vec<Task>> {
+    tasks::table
+        .filter(tasks::session_id.eq(session_id))
+        .order((tasks::created_at.desc(), tasks::id.desc()))
+        .limit(limit)
+        .select(Task::as_select())
+        .load(conn)
+}
+
 /// Claims one task for `lease`: a queued one, or a running one no worker holds (released
 /// between steps, or left by a worker that died: its lease expired). The claim is marked with
 /// a new owner token that every later step of this worker checks.

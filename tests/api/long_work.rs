@@ -226,6 +226,18 @@ async fn a_50000_row_attendance_import_reaches_100_percent_in_the_worker(engine:
     assert!(done.contains("1 other confirmed registrant marked as absent."), "{done}");
     assert!(done.contains("2 rows refused so far"));
     assert!(done.contains("stranger@elsewhere.org"));
+    // An organiser who left the progress page finds the task again on the session's list.
+    let list = client
+        .get(app.url(&format!("/admin/sessions/{}/registrations", session.id)))
+        .send()
+        .await
+        .expect("list")
+        .text()
+        .await
+        .expect("list body");
+    let listed = list.split("id=\"background-work\"").nth(1).unwrap_or_default();
+    assert!(listed.contains(&format!("href=\"{task}\"")) && listed.contains("Attendance import"), "{list}");
+    assert!(listed.contains("Done (100%)"), "{listed}");
     assert_eq!(attended(&app, &session.id, Some(true)).await, 50_000);
     assert_eq!(attended(&app, &session.id, Some(false)).await, 1, "{} was not there", absent[0]);
     assert_eq!(attended(&app, &session.id, None).await, 1, "the waitlisted one is left alone");

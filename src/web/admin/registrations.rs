@@ -89,7 +89,12 @@ pub(super) struct ListData {
     failures: std::collections::HashMap<String, String>,
     /// Registrations of the session whose last mail failed.
     failed: i64,
+    /// The session's newest background tasks (long imports, large workbooks).
+    tasks: Vec<db::tasks::Task>,
 }
+
+/// How many of a session's background tasks its registrations page lists.
+const TASKS_LISTED: i64 = 10;
 
 pub(super) async fn load_list(
     cx: &AdminContext,
@@ -109,8 +114,9 @@ pub(super) async fn load_list(
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let failures = db::bounces::reasons_for(conn, &ids)?;
         let failed = db::bounces::failed_by_session(conn)?.get(&session.id).copied().unwrap_or(0);
+        let tasks = db::tasks::of_session(conn, &session.id, TASKS_LISTED)?;
         Ok(Some((
-            ListData { session, counts, rows, total, organisations, countries, failures, failed },
+            ListData { session, counts, rows, total, organisations, countries, failures, failed, tasks },
             filters,
         )))
     })
@@ -140,6 +146,8 @@ pub(super) struct RegistrationsPage {
     pub(super) others_absent: bool,
     /// The downloads, with the list's search and filters.
     export_links: Vec<ExportLink>,
+    /// The session's background work, newest first.
+    tasks: Vec<super::tasks::TaskLine>,
 }
 
 impl RegistrationsPage {
@@ -157,9 +165,11 @@ impl RegistrationsPage {
             &format!("{base}.xlsx"),
             &filter_query(&filters, 1),
         );
+        let tasks = data.tasks.iter().map(|task| super::tasks::TaskLine::of(admin.i18n, task)).collect();
         Self {
             statuses,
             export_links,
+            tasks,
             session: data.session,
             counts: data.counts,
             rows: data.rows,

@@ -176,6 +176,28 @@ impl Progress {
     }
 }
 
+/// A task as the registrations page lists it: a link to its progress page and where it is.
+pub(super) struct TaskLine {
+    pub href: String,
+    pub kind: String,
+    pub state: String,
+    pub percent: String,
+    pub created: String,
+}
+
+impl TaskLine {
+    pub(super) fn of(i18n: I18n, task: &Task) -> Self {
+        let progress = Progress::of(i18n, task);
+        Self {
+            href: format!("/admin/tasks/{}", task.id),
+            kind: progress.kind,
+            state: progress.state,
+            percent: progress.percent,
+            created: task.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin/task.html")]
 struct TaskPage {
