@@ -71,3 +71,5 @@ admin-flash-demo-removed = The demo data is removed.
 
 ## Accounts
 admin-error-account-name-required = Enter the person's full name
+# The seats column of the sessions list for a cancelled session.
+admin-sessions-no-seats = None: cancelled

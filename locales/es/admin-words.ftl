@@ -71,3 +71,5 @@ admin-flash-demo-removed = Los datos de demostración se han retirado.
 
 ## Cuentas
 admin-error-account-name-required = Indique el nombre completo de la persona
+# The seats column of the sessions list for a cancelled session.
+admin-sessions-no-seats = Ninguna: cancelada

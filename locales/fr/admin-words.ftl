@@ -71,3 +71,5 @@ admin-flash-demo-removed = Les données de démonstration sont retirées.
 
 ## Comptes
 admin-error-account-name-required = Indiquez le nom complet de la personne
+# The seats column of the sessions list for a cancelled session.
+admin-sessions-no-seats = Aucune : annulée

@@ -77,6 +77,10 @@ async fn a_cancelled_sessions_page_tells_what_its_registrants_were_sent_not_seat
     assert_eq!(res.status(), 303);
     let (_, queued) = get(&client, hub.clone()).await;
     assert!(!queued.contains("1 / 1"), "no seats on a cancelled session's page");
+    let (_, list) = get(&client, app.url("/admin")).await;
+    let row = list.split(&format!("/admin/sessions/{}\"", session.id)).nth(1).unwrap_or_default();
+    let row = row.split("</tr>").next().unwrap_or_default();
+    assert!(row.contains("None: cancelled") && !row.contains("1 / 1"), "nor in the sessions list: {row}");
     assert!(queued.contains("One registrant is told of the cancellation by email."), "{queued}");
     assert!(queued.contains("<strong>1</strong>still to be sent"));
     assert!(queued.contains("<strong>0</strong>cancellation emails sent"));
