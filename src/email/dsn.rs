@@ -20,10 +20,36 @@ pub struct Notice {
     pub report: Option<Report>,
 }
 
+/// The Action field of a recipient block (RFC 3464 §2.3.3); other or missing values are
+/// `Other`, and the Status code decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Action {
+    Failed,
+    Delayed,
+    Delivered,
+    Relayed,
+    Expanded,
+    #[default]
+    Other,
+}
+
+impl Action {
+    fn parse(value: &str) -> Self {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "failed" => Self::Failed,
+            "delayed" => Self::Delayed,
+            "delivered" => Self::Delivered,
+            "relayed" => Self::Relayed,
+            "expanded" => Self::Expanded,
+            _ => Self::Other,
+        }
+    }
+}
+
 /// One recipient block of a delivery-status part.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct RecipientStatus {
-    action: String,
+    action: Action,
     status: String,
     diagnostic: String,
     recipient: String,
@@ -49,9 +75,9 @@ fn recipient_blocks(text: &str) -> Vec<RecipientStatus> {
             let parsed = parser.parse_headers(raw.as_bytes())?;
             let field = |name: &'static str| parsed.header_raw(name).map(typed_value).unwrap_or_default();
             let status = field("Status");
-            let action = field("Action").to_ascii_lowercase();
+            let action = field("Action");
             (!status.is_empty() || !action.is_empty()).then(|| RecipientStatus {
-                action,
+                action: Action::parse(&action),
                 status: status.split_whitespace().next().unwrap_or("").to_owned(),
                 diagnostic: field("Diagnostic-Code"),
                 recipient: field("Final-Recipient"),
@@ -121,11 +147,11 @@ pub fn read(raw: &[u8], base: &Address, key: &SecretKey) -> Notice {
     } else {
         // Each recipient of one message has its block; ours had one recipient. A failure
         // counts over a delay.
-        let failed = statuses.iter().find(|s| s.action == "failed" || s.status.starts_with('5'));
-        let chosen =
-            failed.or_else(|| statuses.iter().find(|s| s.action == "delayed" || s.status.starts_with('4')));
+        let failed = statuses.iter().find(|s| s.action == Action::Failed || s.status.starts_with('5'));
+        let chosen = failed
+            .or_else(|| statuses.iter().find(|s| s.action == Action::Delayed || s.status.starts_with('4')));
         chosen.map(|s| Report {
-            permanent: s.status.starts_with('5') || (s.status.is_empty() && s.action == "failed"),
+            permanent: s.status.starts_with('5') || (s.status.is_empty() && s.action == Action::Failed),
             reason: [s.status.as_str(), s.diagnostic.as_str()]
                 .iter()
                 .filter(|p| !p.is_empty())
@@ -159,7 +185,7 @@ mod tests {
         let part = "Reporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; a@b.org\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1\r\n  User unknown\r\n";
         let blocks = recipient_blocks(part);
         assert_eq!(blocks.len(), 1, "{blocks:?}");
-        assert_eq!(blocks[0].action, "failed");
+        assert_eq!(blocks[0].action, Action::Failed);
         assert_eq!(blocks[0].status, "5.1.1");
         assert_eq!(blocks[0].diagnostic, "550 5.1.1 User unknown");
         assert_eq!(blocks[0].recipient, "a@b.org");

@@ -1,0 +1,301 @@
+//! Preparing claimed messages: the claim of a batch (each message's situation and its fresh
+//! links, in one short transaction) and the rendering of each into a MIME message, outside any
+//! transaction.
+
+use crate::config::Settings;
+use crate::db::invitations;
+use crate::db::models::{OutboxMessage, Registration, Session};
+use crate::db::registrations as regs;
+use crate::db::{self};
+use crate::domain::{Language, MessageKind, Recipient, RegistrationStatus, Situation, TokenPurpose};
+use crate::email::headers::ListHeaders;
+use crate::email::messages::{MessageContext, registration_message};
+use crate::email::{Outgoing, ics};
+use crate::i18n::I18n;
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+use lettre::Message;
+use lettre::message::Mailbox;
+
+use super::{LEASE, message_id_for, return_path_for};
+
+/// The result of preparing one message.
+pub(super) enum Prepared {
+    Send(Box<Message>),
+    /// No longer wanted (the person cancelled, the session moved again): recorded, not sent.
+    Skip(String),
+    /// Cannot be built (its registration is gone): recorded as failed, not retried.
+    Abandon(String),
+}
+
+/// A claimed message with everything it needs to be written, gathered in the claim's
+/// transaction.
+pub(super) struct Ready {
+    kind: MessageKind,
+    registration: Registration,
+    /// In the registrant's language.
+    session: Session,
+    payload: serde_json::Value,
+    manage_token: String,
+    /// The path of the message's confirmation link (an address's or a new address's).
+    confirm_token: Option<String>,
+    documents: Vec<(String, String)>,
+}
+
+/// What the claim found for one message.
+pub(super) enum Claim {
+    Ready(Box<Ready>),
+    /// No longer wanted: recorded, not sent.
+    Skip(String),
+    /// Cannot be built (its registration is gone): recorded as failed, not retried.
+    Abandon(String),
+    /// `convoca mail-test`: to this mailbox, about no registration.
+    Test(Mailbox),
+    /// A password reset: to this organiser, with the path of the link just minted.
+    Reset(Mailbox, String),
+}
+
+/// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
+/// links (only the hashes are stored, so the plain token exists only in the email itself).
+/// A database error rolls back the whole claim: the messages stay due.
+pub(super) fn claim_batch(
+    conn: &mut db::AnyConnection,
+    now: NaiveDateTime,
+    batch: i64,
+) -> anyhow::Result<Vec<(OutboxMessage, Claim)>> {
+    db::write_tx(conn, |conn| -> anyhow::Result<Vec<(OutboxMessage, Claim)>> {
+        let claimed = db::outbox::claim_due(conn, now, batch, LEASE)?;
+        let mut out = Vec::with_capacity(claimed.len());
+        for message in claimed {
+            let claim = gather(conn, &message, now)?;
+            out.push((message, claim));
+        }
+        Ok(out)
+    })
+}
+
+/// Whether a queued message is still wanted, given the registration and session as they are now.
+fn still_wanted(
+    kind: MessageKind,
+    registration: &Registration,
+    session: &Session,
+    payload: &serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    let same_version = payload
+        .get("version")
+        .and_then(serde_json::Value::as_i64)
+        .is_none_or(|v| v == i64::from(session.version));
+    let latest_calendar =
+        invitations::sequence_of(payload).is_none_or(|sent| sent >= registration.calendar_sequence);
+    let situation = Situation {
+        registration: registration.status,
+        reminders_opt_out: registration.reminders_opt_out,
+        announcements_opt_out: registration.announcements_opt_out,
+        session: session.status,
+        before_start: now < session.starts_at,
+        same_version,
+        latest_calendar,
+        email_change_pending: registration.pending_email.is_some(),
+    };
+    if kind.still_wanted(&situation) {
+        Ok(())
+    } else {
+        Err(format!(
+            "no longer applies (registration {}, session {} v{})",
+            registration.status, session.status, session.version
+        ))
+    }
+}
+
+/// The reads and token inserts one message needs, inside the claim's transaction.
+fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateTime) -> QueryResult<Claim> {
+    let kind = message.kind;
+    if kind == MessageKind::MailTest {
+        let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+        let to =
+            payload.get("to").and_then(serde_json::Value::as_str).and_then(|a| a.parse::<Mailbox>().ok());
+        return Ok(
+            to.map_or_else(|| Claim::Abandon("the test message names no valid address".into()), Claim::Test)
+        );
+    }
+    if kind == MessageKind::OrganiserPasswordReset {
+        return reset_claim(conn, message, now);
+    }
+    let Some(registration_id) = message.registration_id.as_ref() else {
+        return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
+    };
+    let Some((registration, mut session)) = regs::with_session(conn, registration_id)? else {
+        return Ok(Claim::Abandon("the registration no longer exists".into()));
+    };
+    // Nothing is sent to an erased registration, whatever queued it.
+    if registration.status == RegistrationStatus::Erased {
+        return Ok(Claim::Skip("the person's data was erased".into()));
+    }
+    // The session's title as the registrant reads it, in the email and the calendar entry.
+    db::catalogue::localize(conn, &mut session, &registration.language)?;
+    let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+    if let Err(reason) = still_wanted(kind, &registration, &session, &payload, now) {
+        return Ok(Claim::Skip(reason));
+    }
+    // An address that bounced for good gets nothing until an organiser clears it.
+    let address = match kind.recipient() {
+        Recipient::Registrant => Some(registration.email_normalized.clone()),
+        Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
+        Recipient::PreviousAddress | Recipient::Organiser => None,
+    };
+    if let Some(address) = address
+        && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
+    {
+        return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
+    }
+    let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+    let confirm_token = if kind.carries_confirm_link() {
+        Some(format!(
+            "/confirm/{}",
+            db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?
+        ))
+    } else if kind.carries_email_change_link() {
+        let token = db::tokens::mint(conn, &registration.id, TokenPurpose::EmailChange, &session, now)?;
+        Some(format!("/email-change/{token}"))
+    } else {
+        None
+    };
+    let documents = if kind.carries_documents() {
+        db::catalogue::documents(conn, &session.id)?.into_iter().map(|d| (d.title, d.url)).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Claim::Ready(Box::new(Ready {
+        kind,
+        registration,
+        session,
+        payload,
+        manage_token,
+        confirm_token,
+        documents,
+    })))
+}
+
+/// A password reset for the organiser named in the payload: a fresh link (ending the older
+/// ones), unless the account is gone or disabled since it was asked for.
+fn reset_claim(
+    conn: &mut db::AnyConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
+    let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+    let Some(id) = payload.get("organiser_id").and_then(serde_json::Value::as_str) else {
+        return Ok(Claim::Abandon("the reset names no account".into()));
+    };
+    let Some(organiser) = db::organisers::by_id(conn, id)?.filter(|o| o.active) else {
+        return Ok(Claim::Skip("the account is gone or disabled".into()));
+    };
+    let Ok(address) = organiser.email.parse() else {
+        return Ok(Claim::Abandon("the account's address is not valid".into()));
+    };
+    let token = db::password_reset::mint(conn, &organiser.id, now)?;
+    Ok(Claim::Reset(Mailbox::new(Some(organiser.name), address), format!("/admin/reset/{token}")))
+}
+
+/// Writes one claimed message, outside any transaction.
+pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow::Result<Prepared> {
+    let ready = match claim {
+        Claim::Ready(ready) => ready,
+        Claim::Skip(reason) => return Ok(Prepared::Skip(reason)),
+        Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
+        Claim::Test(to) => return test_message(settings, message, to),
+        Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
+    };
+    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
+    let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    // The calendar part was decided when the message was queued, with the SEQUENCE it sends;
+    // an invitation goes only to someone who still holds the seat.
+    let calendar = invitations::sequence_of(&payload).and_then(|sequence| {
+        let method = kind.calendar_method()?;
+        let ics = ics::calendar(settings, i18n, &registration, &session, method, sequence)?;
+        Some((ics, method))
+    });
+    let manage_link = settings.link(&format!("/manage/{manage_token}"));
+    let reminders_off_link = format!("{manage_link}/reminders/off");
+    let ctx = MessageContext {
+        i18n,
+        registration: &registration,
+        session: &session,
+        session_link: settings.link(&format!("/sessions/{}", session.slug)),
+        catalogue_link: settings.link("/"),
+        manage_link: manage_link.clone(),
+        confirm_link: confirm_token.map(|path| settings.link(&path)),
+        reminders_off_link: reminders_off_link.clone(),
+        payload: &payload,
+        documents: &documents,
+        calendar: calendar.as_ref().map(|(_, method)| *method),
+    };
+    let content = registration_message(kind, &ctx);
+    let (text, html) = content.render(i18n).context("rendering the email")?;
+    // The name was cleaned of line breaks when it was stored; the address was validated.
+    let address = match kind.recipient() {
+        Recipient::Registrant => Some(registration.email.as_str()),
+        Recipient::PendingAddress => registration.pending_email.as_deref(),
+        Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
+        Recipient::Organiser => None,
+    }
+    .context("the message's recipient is not recorded")?;
+    let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);
+    let outgoing = Outgoing {
+        to,
+        subject: content.subject,
+        text,
+        html,
+        message_id: message_id_for(settings, &message.id),
+        return_path: return_path_for(settings, &message.id),
+        calendar,
+        list: kind
+            .list()
+            .map(|list| ListHeaders { list, unsubscribe: format!("{manage_link}/{}", list.stop_path()) }),
+    };
+    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
+}
+
+/// The message of `convoca mail-test`, in English (the operator's command has no language).
+fn test_message(settings: &Settings, message: &OutboxMessage, to: Mailbox) -> anyhow::Result<Prepared> {
+    let i18n = I18n::new(Language::En);
+    let content = crate::email::messages::test_message(i18n, &settings.link("/"));
+    let (text, html) = content.render(i18n).context("rendering the email")?;
+    let outgoing = Outgoing {
+        to,
+        subject: content.subject,
+        text,
+        html,
+        message_id: message_id_for(settings, &message.id),
+        return_path: return_path_for(settings, &message.id),
+        calendar: None,
+        list: None,
+    };
+    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
+}
+
+/// A password reset mail, in English (no language is stored for organisers).
+fn reset_message(
+    settings: &Settings,
+    message: &OutboxMessage,
+    to: Mailbox,
+    path: &str,
+) -> anyhow::Result<Prepared> {
+    let i18n = I18n::new(Language::En);
+    let name = to.name.clone().unwrap_or_default();
+    let content = crate::email::messages::password_reset_message(i18n, &name, &settings.link(path));
+    let (text, html) = content.render(i18n).context("rendering the email")?;
+    let outgoing = Outgoing {
+        to,
+        subject: content.subject,
+        text,
+        html,
+        message_id: message_id_for(settings, &message.id),
+        return_path: return_path_for(settings, &message.id),
+        calendar: None,
+        list: None,
+    };
+    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
+}
