@@ -262,18 +262,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
 fn test_message(settings: &Settings, message: &OutboxMessage, to: Mailbox) -> anyhow::Result<Prepared> {
     let i18n = I18n::new(Language::En);
     let content = crate::email::messages::test_message(i18n, &settings.link("/"));
-    let (text, html) = content.render(i18n).context("rendering the email")?;
-    let outgoing = Outgoing {
-        to,
-        subject: content.subject,
-        text,
-        html,
-        message_id: message_id_for(settings, &message.id),
-        return_path: return_path_for(settings, &message.id),
-        calendar: None,
-        list: None,
-    };
-    Ok(Prepared::Send(Box::new(outgoing.build(settings)?)))
+    plain_message(settings, message, to, i18n, content)
 }
 
 /// A password reset mail, in English (no language is stored for organisers).
@@ -286,6 +275,18 @@ fn reset_message(
     let i18n = I18n::new(Language::En);
     let name = to.name.clone().unwrap_or_default();
     let content = crate::email::messages::password_reset_message(i18n, &name, &settings.link(path));
+    plain_message(settings, message, to, i18n, content)
+}
+
+/// A message to one address with no calendar part and no list to leave (the mail test, an
+/// organiser's reset link).
+fn plain_message(
+    settings: &Settings,
+    message: &OutboxMessage,
+    to: Mailbox,
+    i18n: I18n,
+    content: crate::email::messages::EmailContent,
+) -> anyhow::Result<Prepared> {
     let (text, html) = content.render(i18n).context("rendering the email")?;
     let outgoing = Outgoing {
         to,
