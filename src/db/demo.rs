@@ -327,6 +327,8 @@ fn insert_organisations(
             focal_email: None,
             is_demo: true,
             created_at: now,
+            focal_name: String::new(),
+            focal_language: "en".into(),
         })
         .collect();
     for row in &rows {

@@ -20,6 +20,9 @@ pub struct Organisation {
     pub focal_email: Option<String>,
     pub is_demo: bool,
     pub created_at: NaiveDateTime,
+    /// The focal point's name (may be empty) and the language they read (`en`, `fr`, `es`).
+    pub focal_name: String,
+    pub focal_language: String,
 }
 
 impl Organisation {

@@ -15,7 +15,7 @@ use super::audit::{self, Actor};
 use super::models::{Organisation, new_id};
 use super::schema::{organisations, registrations};
 use super::{AnyConnection, is_unique_violation, write_tx};
-use crate::domain::OrganisationKind;
+use crate::domain::{Language, OrganisationKind};
 
 /// How text is compared when searching or merging: trimmed, case-insensitive.
 pub fn fold(text: &str) -> String {
@@ -62,6 +62,8 @@ pub struct OrganisationInput {
     pub kind: OrganisationKind,
     pub country: String,
     pub focal_email: Option<String>,
+    pub focal_name: String,
+    pub focal_language: Language,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +102,8 @@ pub fn create_organisation(
                 focal_email: input.focal_email.clone(),
                 is_demo: false,
                 created_at: now,
+                focal_name: input.focal_name.clone(),
+                focal_language: input.focal_language.code().to_owned(),
             })
             .execute(conn)?;
         let details = format!("{} ({})", input.kind, input.country);
@@ -132,6 +136,8 @@ pub fn update_organisation(
                 organisations::kind.eq(input.kind),
                 organisations::country.eq(&input.country),
                 organisations::focal_email.eq(&input.focal_email),
+                organisations::focal_name.eq(&input.focal_name),
+                organisations::focal_language.eq(input.focal_language.code()),
             ))
             .execute(conn)?;
         let details = if before.name == input.name {

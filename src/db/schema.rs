@@ -10,6 +10,8 @@ diesel::table! {
         focal_email -> Nullable<Text>,
         is_demo -> Bool,
         created_at -> Timestamp,
+        focal_name -> Text,
+        focal_language -> Text,
     }
 }
 

@@ -25,7 +25,7 @@ pub use status::{TaskKind, TaskState};
 pub use country::CountryCode;
 pub use registration::{
     Details, DetailsForm, DetailsInput, FieldError, OrganisationChoice, RegistrationForm, RegistrationInput,
-    clean_line, clean_text, is_invisible_trick, parse_email,
+    clean_line, clean_text, is_invisible_trick, parse_email, parse_language,
 };
 
 /// The interface and message languages.

@@ -473,6 +473,8 @@ async fn only_administrators_create_organisations_and_names_stay_unique(engine: 
             ("kind".to_owned(), "member".to_owned()),
             ("country".to_owned(), country.to_owned()),
             ("focal_email".to_owned(), email.to_owned()),
+            ("focal_name".to_owned(), "Lucía Ejemplo".to_owned()),
+            ("focal_language".to_owned(), "es".to_owned()),
         ]
     };
     let res = organiser
@@ -499,6 +501,10 @@ async fn only_administrators_create_organisations_and_names_stay_unique(engine: 
     assert_eq!(list.status(), 200);
     let html = list.text().await.expect("body");
     assert!(html.contains("Ciudad de Ejemplo") && html.contains("focal@ejemplo.gob.ex"));
+    assert!(
+        html.contains("Lucía Ejemplo") && html.contains("lang=\"es\">(es)"),
+        "the focal point's name and language"
+    );
 
     let res = admin
         .post(app.url("/admin/organisations"))

@@ -12,7 +12,7 @@ use crate::db::models::Organisation;
 use crate::db::organisations::{
     FreeText, MergeOutcome, OrganisationInput, OrganisationRow, SaveOrganisation, fold,
 };
-use crate::domain::{OrganisationKind, parse_email};
+use crate::domain::{Language, OrganisationKind, parse_email, parse_language};
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
@@ -155,6 +155,8 @@ struct OrganisationFields {
     kind: String,
     country: String,
     focal_email: String,
+    focal_name: String,
+    focal_language: String,
 }
 
 impl OrganisationFields {
@@ -164,6 +166,8 @@ impl OrganisationFields {
             kind: form.get("kind").to_owned(),
             country: form.get("country").to_owned(),
             focal_email: form.get("focal_email").to_owned(),
+            focal_name: form.get("focal_name").to_owned(),
+            focal_language: form.get("focal_language").to_owned(),
         }
     }
 
@@ -173,6 +177,8 @@ impl OrganisationFields {
             kind: organisation.kind.as_str().to_owned(),
             country: organisation.country.clone(),
             focal_email: organisation.focal_email.clone().unwrap_or_default(),
+            focal_name: organisation.focal_name.clone(),
+            focal_language: organisation.focal_language.clone(),
         }
     }
 
@@ -196,7 +202,17 @@ impl OrganisationFields {
                 }
             }
         };
-        OrganisationInput { name, kind, country, focal_email }
+        let focal_name = errors.line(i18n, "focal_name", &self.focal_name, NAME_MAX, None);
+        // Absent (a form from before the field): English, the default.
+        let focal_language = match parse_language("focal_language", &self.focal_language) {
+            _ if self.focal_language.trim().is_empty() => Language::En,
+            Ok(language) => language,
+            Err(e) => {
+                errors.add_domain(&e, i18n);
+                Language::En
+            }
+        };
+        OrganisationInput { name, kind, country, focal_email, focal_name, focal_language }
     }
 }
 
@@ -212,6 +228,15 @@ struct OrganisationFormPage {
 }
 
 impl OrganisationFormPage {
+    /// The focal point's language as typed, English when none is.
+    fn focal_language_is(&self, language: &Language) -> bool {
+        Language::parse(&self.fields.focal_language).unwrap_or(Language::En) == *language
+    }
+
+    fn languages(&self) -> [Language; 3] {
+        Language::ALL
+    }
+
     /// The kind as typed names a partner (anything else shows "member", the first choice).
     fn is_partner(&self) -> bool {
         OrganisationKind::parse(self.fields.kind.trim()) == Some(OrganisationKind::Partner)
