@@ -84,8 +84,8 @@ async fn answer(
 
 async fn a_registrant_answers_the_survey_from_the_follow_up_and_changes_the_answer(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let session = app.create_session("survey", 50, 2).await;
-    let manage = registrant(&app, "survey", "Zoë Ñúñez-Lefèvre", "zoe@cdmx.gob.mx").await;
+    let session = app.create_session("feedback-day", 50, 2).await;
+    let manage = registrant(&app, "feedback-day", "Zoë Ñúñez-Lefèvre", "zoe@cdmx.gob.mx").await;
     open_survey(&app, &session, "14").await;
     let survey = format!("{manage}/survey");
 
@@ -94,10 +94,19 @@ async fn a_registrant_answers_the_survey_from_the_follow_up_and_changes_the_answ
     assert_eq!(early.status(), 409);
     assert!(early.text().await.expect("body").contains("opens when the webinar ends"));
     let page = app.client().get(&manage).send().await.expect("manage").text().await.expect("body");
-    assert!(!page.contains("/survey\""), "no survey link before the end");
+    assert!(!page.contains("/survey\""), "no survey link before the end: {page}");
 
-    // The follow-up links to the survey and, for an attendee, to the certificate.
+    // The follow-up (sent with the recording) links to the survey and, for an attendee, to the
+    // certificate.
     mark_attended(&app, "zoe@cdmx.gob.mx", Some(true)).await;
+    let id = session.id.clone();
+    app.db(move |conn| {
+        diesel::update(sessions::table.find(id))
+            .set(sessions::recording_url.eq(Some("https://video.example.org/feedback-day")))
+            .execute(conn)
+            .expect("recording");
+    })
+    .await;
     app.clock.set(session.ends_at() + Duration::minutes(121));
     app.deliver_mail().await;
     let follow_up = app
@@ -286,7 +295,7 @@ async fn organisers_see_results_per_session_and_series_with_free_text_escaped(en
     let page = page.text().await.expect("body");
     assert!(page.contains("<strong>2</strong> answers"), "two answers");
     assert!(page.contains("id=\"rating-average\">3.5<"), "the average of 5 and 2");
-    assert!(page.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;"), "free text escaped");
+    assert!(page.contains("&#60;b&#62;bold&#60;/b&#62; &#38; &#60;script&#62;"), "free text escaped: {page}");
     assert!(!page.contains("<script>alert(1)"));
     assert!(page.contains("Climate"));
     assert!(!page.contains("Ana Silva"), "answers are shown without names");
@@ -309,7 +318,8 @@ async fn organisers_see_results_per_session_and_series_with_free_text_escaped(en
 
     // Signed out: the sign-in page; a made-up series: 404.
     let res = app.client().get(app.url(&format!("/admin/sessions/{}/survey", first.id))).send().await.expect("anon");
-    assert!(res.url().path().starts_with("/admin/login"), "{}", res.url());
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["location"].to_str().expect("location").starts_with("/admin/login"));
     let res = organiser.get(app.url("/admin/series/not-a-series/survey")).send().await.expect("404");
     assert_eq!(res.status(), 404);
     // A bad setting comes back by its field, with what was typed.
