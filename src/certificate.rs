@@ -74,7 +74,11 @@ impl Certificate {
             attended: i18n.t("certificate-attended"),
             title: session.title.clone(),
             when: format!("{}, {}–{} ({})", when.date, when.start_time, when.end_time, when.zone_name),
-            duration: i18n.t1("certificate-duration", "duration", duration_words(i18n, session.duration_minutes)),
+            duration: i18n.t1(
+                "certificate-duration",
+                "duration",
+                duration_words(i18n, session.duration_minutes),
+            ),
             signatory: text.signatory.clone(),
             signatory_title: text.signatory_title.clone(),
         }
@@ -82,7 +86,8 @@ impl Certificate {
 
     /// The PDF file.
     pub fn pdf(&self) -> anyhow::Result<Vec<u8>> {
-        let font = Font::new(FONT.into(), 0).ok_or_else(|| anyhow::anyhow!("the certificate font does not load"))?;
+        let font =
+            Font::new(FONT.into(), 0).ok_or_else(|| anyhow::anyhow!("the certificate font does not load"))?;
         let measure = Measure::new()?;
         let mut document = Document::new();
         document.set_metadata(
@@ -91,8 +96,8 @@ impl Certificate {
                 .language(self.language.clone())
                 .creator("Convoca".into()),
         );
-        let settings =
-            PageSettings::from_wh(WIDTH, HEIGHT).ok_or_else(|| anyhow::anyhow!("the certificate page size"))?;
+        let settings = PageSettings::from_wh(WIDTH, HEIGHT)
+            .ok_or_else(|| anyhow::anyhow!("the certificate page size"))?;
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
         let mut y = 80.0;
@@ -146,7 +151,12 @@ impl Certificate {
             centred(&mut surface, &self.signatory, measure.fitting(&self.signatory, 13.0), line_y + 20.0);
         }
         if !self.signatory_title.is_empty() {
-            centred(&mut surface, &self.signatory_title, measure.fitting(&self.signatory_title, 11.0), line_y + 37.0);
+            centred(
+                &mut surface,
+                &self.signatory_title,
+                measure.fitting(&self.signatory_title, 11.0),
+                line_y + 37.0,
+            );
         }
         surface.finish();
         page.finish();
@@ -161,7 +171,9 @@ struct Measure<'a> {
 
 impl Measure<'static> {
     fn new() -> anyhow::Result<Self> {
-        Ok(Self { font: skrifa::FontRef::new(FONT).map_err(|e| anyhow::anyhow!("the certificate font: {e}"))? })
+        Ok(Self {
+            font: skrifa::FontRef::new(FONT).map_err(|e| anyhow::anyhow!("the certificate font: {e}"))?,
+        })
     }
 }
 
@@ -208,7 +220,7 @@ mod tests {
 
     #[test]
     fn long_titles_wrap_within_three_lines() {
-        let measure = Measure::new().unwrap();
+        let measure = Measure::new().expect("the font loads");
         let title = "Internationalisation and metropolitan spaces: ".repeat(6);
         let lines = measure.wrap(&title, 20.0, 3);
         assert_eq!(lines.len(), 3);
@@ -219,7 +231,7 @@ mod tests {
 
     #[test]
     fn accented_names_are_measured_from_the_font() {
-        let measure = Measure::new().unwrap();
+        let measure = Measure::new().expect("the font loads");
         assert!(measure.width("Zoë Ñúñez-Lefèvre", 28.0) > measure.width("Zoe", 28.0));
         assert!(measure.fitting(&"Ñ".repeat(200), 28.0) < 28.0);
     }

@@ -8,9 +8,7 @@ use super::audit::{self, Actor};
 use super::models::{Registration, Session};
 use super::schema::{registrations, session_surveys, sessions, survey_answers, survey_texts};
 use super::{AnyConnection, seats, write_tx};
-use crate::domain::survey::{
-    SURVEY_CLOSE_DAYS_DEFAULT, SurveyAnswer, SurveyPhase, SurveyWindow, may_answer,
-};
+use crate::domain::survey::{SURVEY_CLOSE_DAYS_DEFAULT, SurveyAnswer, SurveyPhase, SurveyWindow, may_answer};
 use crate::domain::{Language, RegistrationId, SessionId};
 
 /// An organiser's own wording in one language; an empty text means the default wording.
@@ -103,7 +101,8 @@ pub fn save_settings(
             let texts = SurveyTexts { session_id: session_id.clone(), ..texts.clone() };
             diesel::insert_into(survey_texts::table).values(&texts).execute(conn)?;
         }
-        let details = format!("survey {}, open {} days", if survey.enabled { "on" } else { "off" }, survey.close_days);
+        let details =
+            format!("survey {}, open {} days", if survey.enabled { "on" } else { "off" }, survey.close_days);
         audit::record(conn, actor, "survey_settings", &title, &details, now)?;
         Ok(Some(()))
     })
@@ -123,7 +122,10 @@ pub struct StoredAnswer {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn answer_of(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<Option<StoredAnswer>> {
+pub fn answer_of(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+) -> QueryResult<Option<StoredAnswer>> {
     survey_answers::table.find(registration_id).select(StoredAnswer::as_select()).first(conn).optional()
 }
 

@@ -125,7 +125,11 @@ pub fn series_answers(
     let rows = survey_answers::table
         .inner_join(sessions::table)
         .filter(sessions::series_id.eq(series_id))
-        .order((sessions::starts_at.asc(), survey_answers::answered_at.asc(), survey_answers::registration_id.asc()))
+        .order((
+            sessions::starts_at.asc(),
+            survey_answers::answered_at.asc(),
+            survey_answers::registration_id.asc(),
+        ))
         .select(COLUMNS)
         .load(conn)?;
     Ok(Some((title, rows)))

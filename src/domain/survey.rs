@@ -98,10 +98,7 @@ fn parse_score(field: &'static str, raw: &str) -> Result<Score, FieldError> {
     if raw.is_empty() {
         return Err(FieldError::new(field, "survey-error-score-required"));
     }
-    raw.parse::<i64>()
-        .ok()
-        .and_then(Score::new)
-        .ok_or(FieldError::new(field, "survey-error-score-range"))
+    raw.parse::<i64>().ok().and_then(Score::new).ok_or(FieldError::new(field, "survey-error-score-range"))
 }
 
 impl SurveyForm {
@@ -115,15 +112,12 @@ impl SurveyForm {
             (Ok(rating), Ok(usefulness), Ok(comment), Ok(topics)) => {
                 Ok(SurveyAnswer { rating, usefulness, comment, topics })
             }
-            (rating, usefulness, comment, topics) => Err([
-                rating.err(),
-                usefulness.err(),
-                comment.err(),
-                topics.err(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()),
+            (rating, usefulness, comment, topics) => {
+                Err([rating.err(), usefulness.err(), comment.err(), topics.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }
@@ -139,12 +133,14 @@ mod tests {
     #[test]
     fn scores_outside_one_to_five_are_explained_by_their_field() {
         for bad in ["0", "6", "-1", "3.5", "five", "99999999999999999999"] {
-            let errors = form(bad, "3").parse().unwrap_err();
+            let errors = form(bad, "3").parse().expect_err("refused");
             assert_eq!(errors, vec![FieldError::new("rating", "survey-error-score-range")], "{bad}");
         }
-        let errors = form("", "").parse().unwrap_err();
+        let errors = form("", "").parse().expect_err("refused");
         assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["rating", "usefulness"]);
-        let answer = SurveyForm { topics: "  Mobility \n and  housing ".into(), ..form(" 5 ", "1") }.parse().unwrap();
+        let answer = SurveyForm { topics: "  Mobility \n and  housing ".into(), ..form(" 5 ", "1") }
+            .parse()
+            .expect("accepted");
         assert_eq!((answer.rating.get(), answer.usefulness.get()), (5, 1));
         assert_eq!(answer.topics, "Mobility and housing");
     }
@@ -152,7 +148,10 @@ mod tests {
     #[test]
     fn long_texts_are_refused_with_their_limit() {
         let long = SurveyForm { comment: "x".repeat(SURVEY_COMMENT_MAX + 1), ..form("4", "4") };
-        assert_eq!(long.parse().unwrap_err(), vec![FieldError::too_long("comment", SURVEY_COMMENT_MAX)]);
+        assert_eq!(
+            long.parse().expect_err("refused"),
+            vec![FieldError::too_long("comment", SURVEY_COMMENT_MAX)]
+        );
     }
 
     #[test]
@@ -160,14 +159,17 @@ mod tests {
         assert!(may_answer(RegistrationStatus::Confirmed, Some(true)));
         assert!(may_answer(RegistrationStatus::Confirmed, None));
         assert!(!may_answer(RegistrationStatus::Confirmed, Some(false)));
-        for status in [RegistrationStatus::Cancelled, RegistrationStatus::Waitlisted, RegistrationStatus::Erased] {
+        for status in
+            [RegistrationStatus::Cancelled, RegistrationStatus::Waitlisted, RegistrationStatus::Erased]
+        {
             assert!(!may_answer(status, Some(true)));
         }
     }
 
     #[test]
     fn the_window_opens_at_the_end_and_closes_days_later() {
-        let end = chrono::NaiveDate::from_ymd_opt(2026, 7, 22).unwrap().and_hms_opt(16, 0, 0).unwrap();
+        let end =
+            chrono::NaiveDate::from_ymd_opt(2026, 7, 22).and_then(|d| d.and_hms_opt(16, 0, 0)).expect("date");
         let window = SurveyWindow::after(end, 14);
         assert_eq!(window.phase(end - Duration::minutes(1)), SurveyPhase::NotYet);
         assert_eq!(window.phase(end), SurveyPhase::Open);

@@ -275,7 +275,11 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             }
             if ctx.registration.attended == Some(true) {
                 let certificate = format!("{}/certificate.pdf", ctx.manage_link);
-                facts.push(Fact { label: i18n.t("email-follow-up-certificate"), value: certificate, link: true });
+                facts.push(Fact {
+                    label: i18n.t("email-follow-up-certificate"),
+                    value: certificate,
+                    link: true,
+                });
             }
             content("email-follow-up-subject", paragraphs, facts, watch)
         }

@@ -214,7 +214,8 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
     };
-    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents, survey } = *ready;
+    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents, survey } =
+        *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     // The calendar part was decided when the message was queued, with the SEQUENCE it sends;
     // an invitation goes only to someone who still holds the seat.

@@ -101,7 +101,11 @@ struct Situation {
     answer: Option<StoredAnswer>,
 }
 
-async fn situation(state: &AppState, link: &ManageLink, language: &'static str) -> Result<Situation, AppError> {
+async fn situation(
+    state: &AppState,
+    link: &ManageLink,
+    language: &'static str,
+) -> Result<Situation, AppError> {
     let (mut session, registration_id) = (link.session.clone(), link.registration.id.clone());
     run_db(state, move |conn| {
         db::catalogue::localize(conn, &mut session, language)?;
@@ -140,15 +144,39 @@ fn explained(
 
 /// Refuses, with the reason, what the registration's situation does not allow: a survey that
 /// is off (404), a registration that may not answer (403), a survey not open yet or closed.
-fn refusal(i18n: I18n, chrome: Chrome, link: &ManageLink, situation: &Situation, now: chrono::NaiveDateTime) -> Option<Result<HttpResponse, AppError>> {
+fn refusal(
+    i18n: I18n,
+    chrome: Chrome,
+    link: &ManageLink,
+    situation: &Situation,
+    now: chrono::NaiveDateTime,
+) -> Option<Result<HttpResponse, AppError>> {
     let (token, registration) = (&link.token, &link.registration);
     let zone = registration.timezone.as_deref().unwrap_or(&situation.session.timezone).to_owned();
     if !situation.survey.enabled || situation.session.is_cancelled() {
-        return Some(explained(i18n, chrome, token, "survey-none-title", i18n.t("survey-none-body"), StatusCode::NOT_FOUND));
+        return Some(explained(
+            i18n,
+            chrome,
+            token,
+            "survey-none-title",
+            i18n.t("survey-none-body"),
+            StatusCode::NOT_FOUND,
+        ));
     }
     if !may_answer(registration.status, registration.attended) {
-        let reason = if registration.status == RegistrationStatus::Confirmed { "survey-absent-body" } else { "survey-not-allowed-body" };
-        return Some(explained(i18n, chrome, token, "survey-not-allowed-title", i18n.t(reason), StatusCode::FORBIDDEN));
+        let reason = if registration.status == RegistrationStatus::Confirmed {
+            "survey-absent-body"
+        } else {
+            "survey-not-allowed-body"
+        };
+        return Some(explained(
+            i18n,
+            chrome,
+            token,
+            "survey-not-allowed-title",
+            i18n.t(reason),
+            StatusCode::FORBIDDEN,
+        ));
     }
     let window = situation.survey.window(&situation.session);
     match window.phase(now) {
@@ -162,7 +190,8 @@ fn refusal(i18n: I18n, chrome: Chrome, link: &ManageLink, situation: &Situation,
             StatusCode::CONFLICT,
         )),
         SurveyPhase::Closed => {
-            let key = if situation.answer.is_some() { "survey-closed-answered-body" } else { "survey-closed-body" };
+            let key =
+                if situation.answer.is_some() { "survey-closed-answered-body" } else { "survey-closed-body" };
             Some(explained(
                 i18n,
                 chrome,
@@ -252,7 +281,8 @@ pub async fn answer_survey(
         }
     };
     let (registration_id, now) = (link.registration.id.clone(), state.clock.now());
-    let outcome = run_db(&state, move |conn| db::feedback::save_answer(conn, &registration_id, &answer, now)).await?;
+    let outcome =
+        run_db(&state, move |conn| db::feedback::save_answer(conn, &registration_id, &answer, now)).await?;
     match outcome {
         AnswerOutcome::Saved | AnswerOutcome::Updated => {
             Ok(private(see_other(&format!("/manage/{}/survey?done=saved#thanks", link.token))))
@@ -302,7 +332,13 @@ pub async fn certificate(
         Ok((registration, session, organisation))
     })
     .await?;
-    let certificate = Certificate::of(I18n::new(language), &state.settings.certificate, &registration, &session, &organisation);
+    let certificate = Certificate::of(
+        I18n::new(language),
+        &state.settings.certificate,
+        &registration,
+        &session,
+        &organisation,
+    );
     let pdf = web::block(move || certificate.pdf())
         .await
         .map_err(|e| AppError::Unexpected(e.into()))?
@@ -310,7 +346,10 @@ pub async fn certificate(
     Ok(private(
         HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "application/pdf"))
-            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"certificate-of-attendance.pdf\""))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"certificate-of-attendance.pdf\"",
+            ))
             .body(pdf),
     ))
 }

@@ -61,18 +61,19 @@ async fn mark_attended(app: &TestApp, email: &str, attended: Option<bool>) {
 async fn answers(app: &TestApp) -> Vec<(i32, i32, String, String)> {
     app.db(|conn| {
         survey_answers::table
-            .select((survey_answers::rating, survey_answers::usefulness, survey_answers::comment, survey_answers::topics))
+            .select((
+                survey_answers::rating,
+                survey_answers::usefulness,
+                survey_answers::comment,
+                survey_answers::topics,
+            ))
             .load(conn)
             .expect("answers")
     })
     .await
 }
 
-async fn answer(
-    app: &TestApp,
-    survey: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
+async fn answer(app: &TestApp, survey: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let client = app.client();
     let page = client.get(survey).send().await.expect("survey page");
     assert_eq!(page.status(), 200, "the survey opens");
@@ -141,14 +142,27 @@ async fn a_registrant_answers_the_survey_from_the_follow_up_and_changes_the_answ
 
     // Sent again (a double click) and then changed: still one answer, the latest.
     answer(&app, &mailed_survey, &fields).await;
-    let res = answer(&app, &mailed_survey, &[("rating", "3"), ("usefulness", "2"), ("comment", ""), ("topics", "")]).await;
+    let res = answer(
+        &app,
+        &mailed_survey,
+        &[("rating", "3"), ("usefulness", "2"), ("comment", ""), ("topics", "")],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     assert_eq!(answers(&app).await, vec![(3, 2, String::new(), String::new())]);
     let page = app.client().get(&survey).send().await.expect("again").text().await.expect("body");
-    assert!(page.contains("id=\"rating-3\" name=\"rating\" type=\"radio\" value=\"3\" checked"), "the answer is shown");
+    assert!(
+        page.contains("id=\"rating-3\" name=\"rating\" type=\"radio\" value=\"3\" checked"),
+        "the answer is shown"
+    );
 
     // The answer is in the person's download; erasure takes the free texts, keeps the scores.
-    answer(&app, &survey, &[("rating", "4"), ("usefulness", "4"), ("comment", "Ask Ana Pérez"), ("topics", "")]).await;
+    answer(
+        &app,
+        &survey,
+        &[("rating", "4"), ("usefulness", "4"), ("comment", "Ask Ana Pérez"), ("topics", "")],
+    )
+    .await;
     let data = app.client().get(format!("{manage}/data.json")).send().await.expect("data");
     assert!(data.text().await.expect("body").contains("Ask Ana Pérez"), "in the download");
     let client = app.client();
@@ -173,7 +187,8 @@ async fn out_of_range_scores_and_missing_tokens_store_nothing(engine: Engine) {
 
     for (rating, usefulness) in [("6", "3"), ("0", "3"), ("3", "-1"), ("2.5", "3"), ("", "3")] {
         let kept = "My comment, kept as typed";
-        let res = answer(&app, &survey, &[("rating", rating), ("usefulness", usefulness), ("comment", kept)]).await;
+        let res =
+            answer(&app, &survey, &[("rating", rating), ("usefulness", usefulness), ("comment", kept)]).await;
         assert_eq!(res.status(), 422, "{rating}/{usefulness}");
         let body = res.text().await.expect("body");
         assert!(body.contains("field-error"), "a message by the field");
@@ -181,11 +196,13 @@ async fn out_of_range_scores_and_missing_tokens_store_nothing(engine: Engine) {
         assert!(body.contains(kept), "what was typed is kept");
     }
     let long = "x".repeat(2001);
-    let res = answer(&app, &survey, &[("rating", "4"), ("usefulness", "4"), ("comment", long.as_str())]).await;
+    let res =
+        answer(&app, &survey, &[("rating", "4"), ("usefulness", "4"), ("comment", long.as_str())]).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.expect("body").contains("2000"));
 
-    let res = app.client().post(&survey).form(&[("rating", "4"), ("usefulness", "4")]).send().await.expect("post");
+    let res =
+        app.client().post(&survey).form(&[("rating", "4"), ("usefulness", "4")]).send().await.expect("post");
     assert_eq!(res.status(), 403, "no CSRF token, no answer");
     assert!(answers(&app).await.is_empty(), "nothing was stored");
 }
@@ -219,7 +236,11 @@ async fn the_survey_is_for_confirmed_registrations_not_marked_absent(engine: Eng
         assert!(res.text().await.expect("body").contains(why));
         let page = app.client().get(link.as_str()).send().await.expect("manage").text().await.expect("body");
         let token = csrf_token(&page);
-        let res = app.client().post(&survey).form(&[("csrf_token", token.as_str()), ("rating", "5"), ("usefulness", "5")]);
+        let res = app.client().post(&survey).form(&[
+            ("csrf_token", token.as_str()),
+            ("rating", "5"),
+            ("usefulness", "5"),
+        ]);
         assert_eq!(res.send().await.expect("post").status(), 403);
     }
     assert!(answers(&app).await.is_empty());
@@ -240,12 +261,14 @@ async fn a_closed_survey_takes_no_more_answers(engine: Engine) {
     let page = client.get(&survey).send().await.expect("open");
     assert_eq!(page.status(), 200);
     let token = csrf_token(&page.text().await.expect("body"));
-    let first = client.post(&survey).form(&[("csrf_token", token.as_str()), ("rating", "4"), ("usefulness", "4")]);
+    let first =
+        client.post(&survey).form(&[("csrf_token", token.as_str()), ("rating", "4"), ("usefulness", "4")]);
     assert_eq!(first.send().await.expect("post").status(), 303);
 
     // The page was open when it closed: the change is refused, the first answer stays.
     app.clock.set(session.ends_at() + Duration::days(3));
-    let late = client.post(&survey).form(&[("csrf_token", token.as_str()), ("rating", "1"), ("usefulness", "1")]);
+    let late =
+        client.post(&survey).form(&[("csrf_token", token.as_str()), ("rating", "1"), ("usefulness", "1")]);
     let late = late.send().await.expect("late");
     assert_eq!(late.status(), 410);
     assert!(late.text().await.expect("body").contains("Your answers were recorded"));
@@ -285,12 +308,20 @@ async fn organisers_see_results_per_session_and_series_with_free_text_escaped(en
     open_survey(&app, &second, "14").await;
     app.clock.set(second.ends_at() + Duration::hours(1));
     let hostile = "<b>bold</b> & <script>alert(1)</script>";
-    answer(&app, &format!("{one}/survey"), &[("rating", "5"), ("usefulness", "4"), ("comment", hostile), ("topics", "Climate")]).await;
-    answer(&app, &format!("{two}/survey"), &[("rating", "2"), ("usefulness", "3"), ("comment", "=SUM(A1)")]).await;
-    answer(&app, &format!("{three}/survey"), &[("rating", "4"), ("usefulness", "5"), ("topics", "Housing")]).await;
+    answer(
+        &app,
+        &format!("{one}/survey"),
+        &[("rating", "5"), ("usefulness", "4"), ("comment", hostile), ("topics", "Climate")],
+    )
+    .await;
+    answer(&app, &format!("{two}/survey"), &[("rating", "2"), ("usefulness", "3"), ("comment", "=SUM(A1)")])
+        .await;
+    answer(&app, &format!("{three}/survey"), &[("rating", "4"), ("usefulness", "5"), ("topics", "Housing")])
+        .await;
 
     let organiser = app.sign_in("organiser").await;
-    let page = organiser.get(app.url(&format!("/admin/sessions/{}/survey", first.id))).send().await.expect("page");
+    let page =
+        organiser.get(app.url(&format!("/admin/sessions/{}/survey", first.id))).send().await.expect("page");
     assert_eq!(page.status(), 200);
     let page = page.text().await.expect("body");
     assert!(page.contains("<strong>2</strong> answers"), "two answers");
@@ -300,7 +331,11 @@ async fn organisers_see_results_per_session_and_series_with_free_text_escaped(en
     assert!(page.contains("Climate"));
     assert!(!page.contains("Ana Silva"), "answers are shown without names");
 
-    let csv = organiser.get(app.url(&format!("/admin/sessions/{}/survey.csv", first.id))).send().await.expect("csv");
+    let csv = organiser
+        .get(app.url(&format!("/admin/sessions/{}/survey.csv", first.id)))
+        .send()
+        .await
+        .expect("csv");
     assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
     let csv = csv.text().await.expect("body");
@@ -309,15 +344,22 @@ async fn organisers_see_results_per_session_and_series_with_free_text_escaped(en
     assert!(csv.contains("'=SUM(A1)"), "a formula is neutralised: {csv}");
     assert_eq!(csv.lines().count(), 3, "a header and two answers");
 
-    let series_page = organiser.get(app.url(&format!("/admin/series/{series_id}/survey"))).send().await.expect("series");
+    let series_page =
+        organiser.get(app.url(&format!("/admin/series/{series_id}/survey"))).send().await.expect("series");
     assert_eq!(series_page.status(), 200);
     let series_page = series_page.text().await.expect("body");
     assert!(series_page.contains("<strong>3</strong> answers") && series_page.contains("Housing"));
-    let series_csv = organiser.get(app.url(&format!("/admin/series/{series_id}/survey.csv"))).send().await.expect("csv");
+    let series_csv =
+        organiser.get(app.url(&format!("/admin/series/{series_id}/survey.csv"))).send().await.expect("csv");
     assert_eq!(series_csv.text().await.expect("body").lines().count(), 4);
 
     // Signed out: the sign-in page; a made-up series: 404.
-    let res = app.client().get(app.url(&format!("/admin/sessions/{}/survey", first.id))).send().await.expect("anon");
+    let res = app
+        .client()
+        .get(app.url(&format!("/admin/sessions/{}/survey", first.id)))
+        .send()
+        .await
+        .expect("anon");
     assert_eq!(res.status(), 303);
     assert!(res.headers()["location"].to_str().expect("location").starts_with("/admin/login"));
     let res = organiser.get(app.url("/admin/series/not-a-series/survey")).send().await.expect("404");
@@ -360,7 +402,10 @@ async fn the_certificate_names_the_attendee_with_accents_in_each_language(engine
     let session = app.create_session("certificate", 50, 20).await;
     let id = session.id.clone();
     app.db(move |conn| {
-        for (language, title) in [("fr", "Internationalisation et espaces métropolitains"), ("es", "Internacionalización y espacios metropolitanos")] {
+        for (language, title) in [
+            ("fr", "Internationalisation et espaces métropolitains"),
+            ("es", "Internacionalización y espacios metropolitanos"),
+        ] {
             diesel::insert_into(session_translations::table)
                 .values((
                     session_translations::session_id.eq(&id),
@@ -376,9 +421,27 @@ async fn the_certificate_names_the_attendee_with_accents_in_each_language(engine
     .await;
     let org = app.create_member("Ciudad de México - CDMX", "Mexico").await;
     let cases = [
-        ("en", "Certificate of attendance", "Webinar certificate", "Monday 22 July 2030", "Duration: 1 h 30 min"),
-        ("fr", "Attestation de participation", "Internationalisation et espaces métropolitains", "lundi 22 juillet 2030", "Durée : 1 h 30 min"),
-        ("es", "Certificado de asistencia", "Internacionalización y espacios metropolitanos", "lunes, 22 de julio de 2030", "Duración: 1 h 30 min"),
+        (
+            "en",
+            "Certificate of attendance",
+            "Webinar certificate",
+            "Monday 22 July 2030",
+            "Duration: 1 h 30 min",
+        ),
+        (
+            "fr",
+            "Attestation de participation",
+            "Internationalisation et espaces métropolitains",
+            "lundi 22 juillet 2030",
+            "Durée : 1 h 30 min",
+        ),
+        (
+            "es",
+            "Certificado de asistencia",
+            "Internacionalización y espacios metropolitanos",
+            "lunes, 22 de julio de 2030",
+            "Duración: 1 h 30 min",
+        ),
     ];
     for (language, heading, title, date, duration) in cases {
         let email = format!("zoe.{language}@cdmx.gob.mx");
@@ -387,9 +450,15 @@ async fn the_certificate_names_the_attendee_with_accents_in_each_language(engine
         set(&mut form, "language", language);
         assert_eq!(app.submit_registration(&client, "certificate", &form).await.status(), 303);
         app.deliver_mail().await;
-        let link = app.mail().to(&email).iter().find_map(|m| m.link(&format!("{}/confirm/", app.address))).expect("link");
+        let link = app
+            .mail()
+            .to(&email)
+            .iter()
+            .find_map(|m| m.link(&format!("{}/confirm/", app.address)))
+            .expect("link");
         let res = crate::helpers::confirm(&client, &link).await;
-        let manage = app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
+        let manage =
+            app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
         mark_attended(&app, &email, Some(true)).await;
 
         let res = app.client().get(format!("{manage}/certificate.pdf")).send().await.expect("certificate");
@@ -399,7 +468,9 @@ async fn the_certificate_names_the_attendee_with_accents_in_each_language(engine
         let pdf = res.bytes().await.expect("pdf");
         assert!(pdf.starts_with(b"%PDF-"));
         let text = pdf_text(&pdf);
-        for expected in [heading, "Zoë Ñúñez-Lefèvre", "City of", title, date, "10:00–11:30 (Africa/Accra)", duration] {
+        for expected in
+            [heading, "Zoë Ñúñez-Lefèvre", "City of", title, date, "10:00–11:30 (Africa/Accra)", duration]
+        {
             let expected = if expected == "City of" { "Ciudad de México - CDMX" } else { expected };
             assert!(text.contains(expected), "{language}: {expected:?} in {text}");
         }
@@ -413,7 +484,9 @@ async fn a_certificate_asked_for_without_recorded_attendance_gets_a_clear_page(e
     let absent = registrant(&app, "no-certificate", "Not There", "absent@hyd.gov.in").await;
     mark_attended(&app, "absent@hyd.gov.in", Some(false)).await;
     app.clock.set(session.ends_at() + Duration::hours(1));
-    for (link, why) in [(&unmarked, "once the organisers have recorded your attendance"), (&absent, "did not attend")] {
+    for (link, why) in
+        [(&unmarked, "once the organisers have recorded your attendance"), (&absent, "did not attend")]
+    {
         let res = app.client().get(format!("{link}/certificate.pdf")).send().await.expect("certificate");
         assert_eq!(res.status(), 403);
         assert!(res.headers()["content-type"].to_str().expect("type").starts_with("text/html"));

@@ -10,9 +10,7 @@ use crate::db;
 use crate::db::feedback::{SurveySettings, SurveyTexts};
 use crate::db::feedback_results::{AnswerRow, Results};
 use crate::db::models::Session;
-use crate::domain::survey::{
-    SURVEY_CLOSE_DAYS_MAX, SURVEY_QUESTION_MAX, SURVEY_TEXT_MAX, SurveyWindow,
-};
+use crate::domain::survey::{SURVEY_CLOSE_DAYS_MAX, SURVEY_QUESTION_MAX, SURVEY_TEXT_MAX, SurveyWindow};
 use crate::domain::{Language, SessionId};
 use crate::export::{ExportLabels, survey as columns};
 use crate::web::chrome::{html, html_with_status};
@@ -53,7 +51,12 @@ impl TextFields {
             ("intro", "admin-feedback-intro", t.intro.as_str(), true),
             ("thanks", "admin-feedback-thanks", t.thanks.as_str(), true),
             ("rating_question", "admin-feedback-rating-question", t.rating_question.as_str(), false),
-            ("usefulness_question", "admin-feedback-usefulness-question", t.usefulness_question.as_str(), false),
+            (
+                "usefulness_question",
+                "admin-feedback-usefulness-question",
+                t.usefulness_question.as_str(),
+                false,
+            ),
             ("comment_question", "admin-feedback-comment-question", t.comment_question.as_str(), false),
             ("topics_question", "admin-feedback-topics-question", t.topics_question.as_str(), false),
         ]
@@ -128,7 +131,11 @@ pub async fn page(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpRe
 }
 
 /// Saves the settings and texts; mistakes come back by their fields with what was typed.
-pub async fn save(cx: AdminContext, path: web::Path<SessionId>, form: SignedForm) -> Result<HttpResponse, AppError> {
+pub async fn save(
+    cx: AdminContext,
+    path: web::Path<SessionId>,
+    form: SignedForm,
+) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
@@ -214,7 +221,12 @@ fn field_name(name: &'static str, language: Language) -> &'static str {
     names!("intro", "thanks", "rating_question", "usefulness_question", "comment_question", "topics_question")
 }
 
-fn csv(cx: &AdminContext, separator: &SeparatorQuery, name: &str, rows: &[AnswerRow]) -> Result<HttpResponse, AppError> {
+fn csv(
+    cx: &AdminContext,
+    separator: &SeparatorQuery,
+    name: &str,
+    rows: &[AnswerRow],
+) -> Result<HttpResponse, AppError> {
     let labels = ExportLabels::new(cx.i18n().lang);
     let separator = Separator::chosen(separator, labels.language());
     let body = export::csv_file(columns::COLUMNS, &labels, rows.iter().map(columns::cells), separator)?;
@@ -242,7 +254,12 @@ async fn series_answers(cx: &AdminContext, series_id: String) -> Result<(String,
 pub async fn series_page(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let series_id = path.into_inner();
     let (series_title, answers) = series_answers(&cx, series_id.clone()).await?;
-    html(SeriesResultsPage { admin: cx.chrome("sessions"), series_id, series_title, results: Results::of(&answers) })
+    html(SeriesResultsPage {
+        admin: cx.chrome("sessions"),
+        series_id,
+        series_title,
+        results: Results::of(&answers),
+    })
 }
 
 /// A series' answers as CSV, each with its session.
