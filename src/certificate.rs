@@ -48,8 +48,8 @@ pub fn duration_words(i18n: I18n, minutes: i32) -> String {
     let (hours, minutes) = (minutes / 60, minutes % 60);
     match (hours, minutes) {
         (0, m) => i18n.t1("certificate-minutes", "minutes", m),
-        (h, 0) => i18n.t1("certificate-hours", "hours", h),
-        (h, m) => i18n.t2("certificate-hours-minutes", "hours", h, "minutes", m),
+        (h, 0) => i18n.t1("certificate-hours", "count", h),
+        (h, m) => i18n.t2("certificate-hours-minutes", "count", h, "minutes", m),
     }
 }
 
@@ -76,7 +76,7 @@ impl Certificate {
             when: format!("{}, {}–{} ({})", when.date, when.start_time, when.end_time, when.zone_name),
             duration: i18n.t1(
                 "certificate-duration",
-                "duration",
+                "time",
                 duration_words(i18n, session.duration_minutes),
             ),
             signatory: text.signatory.clone(),
