@@ -1,6 +1,7 @@
 //! Convoca: registration and running of webinars for a network of city governments.
 
 pub mod bounces;
+pub mod certificate;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -55,6 +55,9 @@ impl Kind {
             | Key::PrivacyContact
             | Key::EmbedOrigins => Self::Text,
             Key::BounceAddress | Key::BounceImapUrl => Self::Text,
+            Key::CertificateNetwork | Key::CertificateSignatory | Key::CertificateSignatoryTitle => {
+                Self::Text
+            }
         }
     }
 

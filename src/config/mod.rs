@@ -84,6 +84,35 @@ pub struct Settings {
     pub embed_origins: Vec<String>,
     /// Return paths and the bounce mailbox (`CONVOCA_BOUNCE_*`).
     pub bounces: Bounces,
+    /// What certificates of attendance say (`CONVOCA_CERTIFICATE_*`).
+    pub certificate: CertificateText,
+}
+
+/// The network and the signature line of certificates of attendance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateText {
+    pub network: String,
+    /// Empty: the signature line names nobody.
+    pub signatory: String,
+    pub signatory_title: String,
+}
+
+impl CertificateText {
+    fn load(inputs: &Inputs, privacy_controller: &str) -> anyhow::Result<Self> {
+        let line = |key: Key| -> anyhow::Result<String> {
+            let value = inputs.text(key).trim().to_owned();
+            if value.chars().count() > 200 || value.chars().any(char::is_control) {
+                bail!("{}: expected a name on one line, at most 200 characters", table::setting(key).env);
+            }
+            Ok(value)
+        };
+        let network = line(Key::CertificateNetwork)?;
+        Ok(Self {
+            network: if network.is_empty() { privacy_controller.to_owned() } else { network },
+            signatory: line(Key::CertificateSignatory)?,
+            signatory_title: line(Key::CertificateSignatoryTitle)?,
+        })
+    }
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -267,6 +296,7 @@ impl Settings {
             dkim,
             sources: inputs.sources(),
             mail_copy_retention_days,
+            certificate: CertificateText::load(inputs, &privacy_controller)?,
             privacy_controller,
             privacy_contact,
             embed_origins: embed::parse_origins(inputs.text(Key::EmbedOrigins))?,

@@ -37,6 +37,10 @@ pub enum Key {
     BounceAddress,
     BounceImapUrl,
     BouncePollSeconds,
+    // feedback: what certificates of attendance say.
+    CertificateNetwork,
+    CertificateSignatory,
+    CertificateSignatoryTitle,
 }
 
 /// What applies when a setting is not given.
@@ -376,6 +380,33 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Value("300"),
         "How often the worker reads the bounce mailbox, in seconds (10 to 86400)",
+        false,
+    ),
+    row(
+        Key::CertificateNetwork,
+        "certificate_network",
+        "CONVOCA_CERTIFICATE_NETWORK",
+        None,
+        Described("the value of CONVOCA_PRIVACY_CONTROLLER"),
+        "The network's name as certificates of attendance give it, on one line (at most 200 characters)",
+        false,
+    ),
+    row(
+        Key::CertificateSignatory,
+        "certificate_signatory",
+        "CONVOCA_CERTIFICATE_SIGNATORY",
+        None,
+        Described("none: the signature line names nobody"),
+        "The name under the signature line of certificates of attendance, e.g. \"Emilia Saiz\" (at most 200 characters)",
+        false,
+    ),
+    row(
+        Key::CertificateSignatoryTitle,
+        "certificate_signatory_title",
+        "CONVOCA_CERTIFICATE_SIGNATORY_TITLE",
+        None,
+        Described("none"),
+        "The signatory's title under their name, e.g. \"Secretary General\" (at most 200 characters)",
         false,
     ),
 ];

@@ -16,6 +16,8 @@ pub mod country_migration;
 pub mod decisions;
 pub mod demo;
 pub mod demo_removal;
+pub mod feedback;
+pub mod feedback_results;
 pub mod feeds;
 pub mod group_commit;
 pub mod invitations;

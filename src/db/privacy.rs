@@ -89,6 +89,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     // longwork: lines of attendance files that named the address but matched no confirmed
     // registration (kept a week with their import).
     let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
+    let survey_answer = super::feedback::export_answer(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -129,6 +130,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         "attendance_file_lines_not_matched": refused_lines.into_iter().map(|(line, imported)| serde_json::json!({
             "line": line, "imported_at": time(imported),
         })).collect::<Vec<_>>(),
+        "survey_answer": survey_answer,
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -201,6 +203,8 @@ fn anonymise(
     audit::pseudonymise(conn, &names, &pseudonym)?;
     // longwork: rows of attendance files that named the address and were refused.
     super::tasks::forget_address(conn, &registration.email_normalized)?;
+    // feedback: a survey answer's free texts may name people; its scores stay, anonymous.
+    super::feedback::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

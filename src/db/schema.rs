@@ -400,3 +400,45 @@ diesel::table! {
 diesel::joinable!(background_task_refusals -> background_tasks (task_id));
 diesel::joinable!(background_tasks -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);
+
+// feedback: a session's survey, its texts per language, one answer per registration.
+diesel::table! {
+    session_surveys (session_id) {
+        session_id -> Text,
+        enabled -> Bool,
+        close_days -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_texts (session_id, language) {
+        session_id -> Text,
+        language -> Text,
+        intro -> Text,
+        thanks -> Text,
+        rating_question -> Text,
+        usefulness_question -> Text,
+        comment_question -> Text,
+        topics_question -> Text,
+    }
+}
+
+diesel::table! {
+    survey_answers (registration_id) {
+        registration_id -> Text,
+        session_id -> Text,
+        rating -> Integer,
+        usefulness -> Integer,
+        comment -> Text,
+        topics -> Text,
+        answered_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(session_surveys -> sessions (session_id));
+diesel::joinable!(survey_answers -> registrations (registration_id));
+diesel::joinable!(survey_answers -> sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(session_surveys, survey_texts, survey_answers, sessions);
+diesel::allow_tables_to_appear_in_same_query!(survey_answers, registrations);

@@ -8,6 +8,7 @@ mod redact;
 mod registration;
 pub mod session;
 mod status;
+pub mod survey;
 pub mod time_zone;
 
 pub use ids::{RegistrationId, SessionId};

@@ -71,6 +71,8 @@ pub struct MessageContext<'a> {
     pub documents: &'a [(String, String)],
     /// The calendar part the message carries, decided when it was queued.
     pub calendar: Option<CalendarMethod>,
+    /// feedback: the follow-up invites to the session's survey (under the manage link).
+    pub survey: bool,
 }
 
 /// The message of `convoca mail-test`: says it came through the outbox and the worker of the
@@ -264,7 +266,22 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
                 .recording_url
                 .as_ref()
                 .map(|url| Action { label: i18n.t("session-watch-recording"), url: url.clone() });
-            content("email-follow-up-subject", vec![hello, i18n.t(body)], facts, watch)
+            let mut paragraphs = vec![hello, i18n.t(body)];
+            // feedback: the survey and the certificate, both under the manage link.
+            if ctx.survey {
+                paragraphs.push(i18n.t("email-follow-up-survey-invite"));
+                let survey = format!("{}/survey", ctx.manage_link);
+                facts.push(Fact { label: i18n.t("email-follow-up-survey"), value: survey, link: true });
+            }
+            if ctx.registration.attended == Some(true) {
+                let certificate = format!("{}/certificate.pdf", ctx.manage_link);
+                facts.push(Fact {
+                    label: i18n.t("email-follow-up-certificate"),
+                    value: certificate,
+                    link: true,
+                });
+            }
+            content("email-follow-up-subject", paragraphs, facts, watch)
         }
         MessageKind::MailTest => test_message(i18n, &ctx.catalogue_link),
         // Never queued for a registration: the worker writes it to the organiser with

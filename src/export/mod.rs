@@ -7,6 +7,7 @@ pub mod labels;
 pub mod newsletter;
 pub mod registrations;
 pub mod reports;
+pub mod survey;
 pub mod xlsx;
 
 use chrono::NaiveDateTime;

@@ -41,6 +41,8 @@ pub(super) struct Ready {
     /// The path of the message's confirmation link (an address's or a new address's).
     confirm_token: Option<String>,
     documents: Vec<(String, String)>,
+    /// feedback: the follow-up links to the session's survey (open, and the registration may answer).
+    survey: bool,
 }
 
 /// What the claim found for one message.
@@ -167,6 +169,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     } else {
         Vec::new()
     };
+    let survey = kind == MessageKind::FollowUp
+        && crate::domain::survey::may_answer(registration.status, registration.attended)
+        && db::feedback::settings(conn, &session.id)?.is_open(&session, now);
     Ok(Claim::Ready(Box::new(Ready {
         kind,
         registration,
@@ -175,6 +180,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
         manage_token,
         confirm_token,
         documents,
+        survey,
     })))
 }
 
@@ -208,7 +214,8 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
     };
-    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
+    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents, survey } =
+        *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     // The calendar part was decided when the message was queued, with the SEQUENCE it sends;
     // an invitation goes only to someone who still holds the seat.
@@ -231,6 +238,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         payload: &payload,
         documents: &documents,
         calendar: calendar.as_ref().map(|(_, method)| *method),
+        survey,
     };
     let content = registration_message(kind, &ctx);
     let (text, html) = content.render(i18n).context("rendering the email")?;

@@ -178,6 +178,9 @@ struct ManagePage {
     can_choose: bool,
     newsletter: bool,
     listed: bool,
+    /// feedback: the session's survey is open to this registration; its certificate exists.
+    survey_open: bool,
+    certificate: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -196,12 +199,17 @@ pub async fn manage(
     let now = state.clock.now();
     let language = i18n.code();
     let ManageLink { token, registration, mut session } = link;
-    let (registration, session, organisation) = run_db(&state, move |conn| {
+    let (registration, session, organisation, survey) = run_db(&state, move |conn| {
         db::catalogue::localize(conn, &mut session, language)?;
         let organisation = db::registrations::organisation_name(conn, &registration)?;
-        Ok((registration, session, organisation))
+        let survey = db::feedback::settings(conn, &session.id)?;
+        Ok((registration, session, organisation, survey))
     })
     .await?;
+    let survey_open = crate::domain::survey::may_answer(registration.status, registration.attended)
+        && !session.is_cancelled()
+        && survey.is_open(&session, now);
+    let certificate = super::feedback::has_certificate(&registration);
     let status = registration.status;
     let country = super::manage_details::country_label(i18n, &registration);
     let session_cancelled = session.is_cancelled();
@@ -246,6 +254,8 @@ pub async fn manage(
         can_choose: !matches!(status, RegistrationStatus::Declined),
         newsletter: registration.newsletter,
         listed: registration.listed,
+        survey_open,
+        certificate,
         token,
         i18n,
         chrome,

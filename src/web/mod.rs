@@ -13,6 +13,7 @@ pub mod client;
 pub mod csv;
 pub mod errors;
 pub mod export;
+pub mod feedback;
 pub mod feeds;
 pub mod forms;
 pub mod links;
@@ -81,6 +82,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/email-change/{token}", web::post().to(manage_details::confirm_email_change));
     // api: the public JSON API and its OpenAPI document, under /api/v1.
     cfg.configure(api::routes);
+    // feedback: the survey and the certificate of attendance under the manage link.
+    cfg.configure(feedback::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

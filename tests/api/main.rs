@@ -20,6 +20,7 @@ mod deliverability;
 mod delivery;
 mod email_engine;
 mod exports;
+mod feedback;
 mod feeds;
 mod guards;
 mod hostile;

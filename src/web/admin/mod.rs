@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bounces;
 pub mod context;
 pub mod demo;
+pub mod feedback;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -137,6 +138,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .route("/tasks/{id}/download", web::get().to(tasks::download))
+            // feedback: a session's survey settings, a session's and a series' results.
+            .configure(feedback::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
