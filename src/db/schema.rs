@@ -400,3 +400,17 @@ diesel::table! {
 diesel::joinable!(background_task_refusals -> background_tasks (task_id));
 diesel::joinable!(background_tasks -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
