@@ -166,10 +166,19 @@ impl SessionFields {
     }
 }
 
+/// Why a body fills no form.
+#[derive(Debug, PartialEq)]
+enum BodyRefusal {
+    /// Not JSON, or not an object.
+    NotAnObject,
+    /// These fields, each with its reason's message key.
+    Fields(Vec<(String, &'static str)>),
+}
+
 /// The body read into the form's fields, or every field refused with its reason key.
-fn read_fields(body: &[u8]) -> Result<Vec<(String, String)>, Result<Vec<(String, &'static str)>, ()>> {
+fn read_fields(body: &[u8]) -> Result<Vec<(String, String)>, BodyRefusal> {
     let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
-        return Err(Err(()));
+        return Err(BodyRefusal::NotAnObject);
     };
     let mut fields = Vec::new();
     let mut refused = Vec::new();
@@ -205,7 +214,7 @@ fn read_fields(body: &[u8]) -> Result<Vec<(String, String)>, Result<Vec<(String,
         }
         fields.push((name, text));
     }
-    if refused.is_empty() { Ok(fields) } else { Err(Ok(refused)) }
+    if refused.is_empty() { Ok(fields) } else { Err(BodyRefusal::Fields(refused)) }
 }
 
 /// The form the body fills, or the problem that refuses it.
@@ -223,13 +232,13 @@ async fn form_of(api: &ApiRequest, payload: web::Payload) -> Result<SessionForm,
         Ok(fields) => Ok(SessionForm::from_pairs(|name| {
             fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
         })),
-        Err(Err(())) => Err(Problem::status(
+        Err(BodyRefusal::NotAnObject) => Err(Problem::status(
             i18n,
             StatusCode::BAD_REQUEST,
             "api-organiser-body-title",
             "api-organiser-body",
         )),
-        Err(Ok(refused)) => Err(Problem::invalid_fields(
+        Err(BodyRefusal::Fields(refused)) => Err(Problem::invalid_fields(
             i18n,
             &api.base,
             refused.into_iter().map(|(name, key)| InvalidParam { name, reason: i18n.t(key) }).collect(),
@@ -408,13 +417,13 @@ mod tests {
     fn every_field_of_the_wrong_type_or_unknown_is_named() {
         let refused =
             read_fields(br#"{"title": 3, "duration": "90", "capacity": 1.5, "titel": "x", "summary": null}"#);
-        let Err(Ok(refused)) = refused else { panic!("refused: {refused:?}") };
+        let Err(BodyRefusal::Fields(refused)) = refused else { panic!("refused: {refused:?}") };
         let mut names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
         names.sort();
         assert_eq!(names, ["capacity", "duration", "titel", "title"]);
-        assert!(matches!(read_fields(b"[1]"), Err(Err(()))));
-        assert!(matches!(read_fields(b"{"), Err(Err(()))));
+        assert_eq!(read_fields(b"[1]"), Err(BodyRefusal::NotAnObject));
+        assert_eq!(read_fields(b"{"), Err(BodyRefusal::NotAnObject));
         let fields = read_fields(br#"{"title": "T", "capacity": 20}"#).expect("fine");
-        assert_eq!(fields, [("title".to_owned(), "T".to_owned()), ("capacity".to_owned(), "20".to_owned())]);
+        assert_eq!(fields, [("capacity".to_owned(), "20".to_owned()), ("title".to_owned(), "T".to_owned())]);
     }
 }
