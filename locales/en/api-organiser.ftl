@@ -23,3 +23,6 @@ api-organiser-method = This address does not answer this method; the Allow heade
 api-field-unknown = Not a field of a session; check its spelling.
 api-field-integer = Must be a whole number.
 api-field-text = Must be a string.
+
+## The privacy notice: the organiser API
+privacy-api-sharing = The secretariat's own systems (its contact list, its mailing tool) may receive your registration through Convoca's organiser API, under the same purposes and only with a key that an administrator gave them and can withdraw.

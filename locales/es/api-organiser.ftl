@@ -23,3 +23,6 @@ api-organiser-method = Esta dirección no responde a este método; la cabecera A
 api-field-unknown = No es un campo de sesión; compruebe cómo está escrito.
 api-field-integer = Debe ser un número entero.
 api-field-text = Debe ser una cadena de texto.
+
+## El aviso de privacidad: la API de organizadores
+privacy-api-sharing = Los propios sistemas de la secretaría (su lista de contactos, su herramienta de boletines) pueden recibir su inscripción mediante la API de organizadores de Convoca, con los mismos fines y solo con una clave que un administrador les dio y puede retirar.

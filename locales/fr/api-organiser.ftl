@@ -23,3 +23,6 @@ api-organiser-method = Cette adresse ne répond pas à cette méthode ; l’en-t
 api-field-unknown = Ce n’est pas un champ de session ; vérifiez son orthographe.
 api-field-integer = Doit être un nombre entier.
 api-field-text = Doit être une chaîne de caractères.
+
+## La notice de confidentialité : l’API des organisateurs
+privacy-api-sharing = Les propres systèmes du secrétariat (son fichier de contacts, son outil d’envoi de lettres) peuvent recevoir votre inscription par l’API des organisateurs de Convoca, pour les mêmes finalités et seulement avec une clé qu’un administrateur leur a donnée et peut retirer.
