@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{AttendanceWrite, OrganiserToken};
-use super::{no_store, session_id};
+use super::{no_store, read_body, session_id};
 use crate::db;
 use crate::db::admin_registrations::ImportReport;
 use crate::domain::RegistrationStatus;
@@ -107,7 +107,7 @@ pub async fn upload(
     token: OrganiserToken<AttendanceWrite>,
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let api = ApiRequest::of(&req, &state);
     let i18n = api.i18n();
@@ -117,13 +117,9 @@ pub async fn upload(
         return Err(Problem::invalid(i18n, &api.base, &query.errors));
     }
     let id = session_id(&req).ok_or_else(|| Problem::not_found(i18n, "api-organiser-session-not-found"))?;
-    if body.len() > MAX_ATTENDANCE_FILE {
-        return Err(refused_file(
-            &api,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            i18n.t1("admin-import-error-too-large", "max", 5),
-        ));
-    }
+    let body = read_body(payload, MAX_ATTENDANCE_FILE).await.map_err(|_| {
+        refused_file(&api, StatusCode::PAYLOAD_TOO_LARGE, i18n.t1("admin-import-error-too-large", "max", 5))
+    })?;
     if body.is_empty() {
         return Err(refused_file(
             &api,
