@@ -1,5 +1,5 @@
 //! The `convoca` command: serve (the default), worker, migrate, check, mail-test, backup, purge,
-//! organiser add.
+//! organiser add, api-token create.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -66,6 +66,26 @@ enum Command {
     /// Manage organiser accounts.
     #[command(subcommand)]
     Organiser(OrganiserCommand),
+    /// Manage organiser API tokens (as administrators do under /admin/api-tokens).
+    #[command(subcommand)]
+    ApiToken(ApiTokenCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiTokenCommand {
+    /// Make a token and print its secret (shown this once; only its hash is kept). Audited.
+    Create {
+        /// Which system uses it, e.g. "CRM sync".
+        #[arg(long)]
+        name: String,
+        /// A scope it holds: registrations:read, attendance:write, sessions:read,
+        /// sessions:write. Give --scope once per scope.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Its last day, YYYY-MM-DD (UTC; at most two years from today).
+        #[arg(long)]
+        expires: String,
+    },
 }
 
 #[derive(Args, Default)]
@@ -262,6 +282,9 @@ async fn run(cli: Cli, inputs: Inputs, file: Option<FileValues>) -> anyhow::Resu
         Command::Organiser(OrganiserCommand::Add { email, name, admin }) => {
             add_organiser(settings, &email, &name, admin).await
         }
+        Command::ApiToken(ApiTokenCommand::Create { name, scopes, expires }) => {
+            create_api_token(settings, &name, &scopes, &expires).await
+        }
     }
 }
 
@@ -328,4 +351,53 @@ async fn add_organiser(settings: Settings, email: &str, name: &str, admin: bool)
         }
         db::organisers::AddOutcome::EmailTaken => bail!("an organiser with the email {email} already exists"),
     }
+}
+
+/// `convoca api-token create`: the organiser area's form, from the command line.
+async fn create_api_token(
+    settings: Settings,
+    name: &str,
+    scopes: &[String],
+    expires: &str,
+) -> anyhow::Result<()> {
+    let now = Clock::system().now();
+    let scopes: Vec<&str> =
+        scopes.iter().flat_map(|s| s.split([',', ' '])).filter(|s| !s.is_empty()).collect();
+    let request = convoca::domain::api_token::parse(name, &scopes, expires, now).map_err(|errors| {
+        let said: Vec<String> = errors
+            .iter()
+            .map(|e| match e.field {
+                "name" => "--name: give a name of at most 120 characters".to_owned(),
+                "scopes" => format!(
+                    "--scope: give one or more of {}",
+                    convoca::domain::ApiScope::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                _ => format!(
+                    "--expires: give a day from today to {} days from now, as YYYY-MM-DD",
+                    convoca::domain::api_token::MAX_TOKEN_DAYS
+                ),
+            })
+            .collect();
+        anyhow::anyhow!("{}", said.join("; "))
+    })?;
+    let pool = open_database(&settings, &Default::default()).await?;
+    let new = db::api_tokens::NewToken {
+        name: request.name,
+        scopes: request.scopes,
+        expires_at: request.expires_at,
+    };
+    let (token, secret) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut conn = pool.get()?;
+        let operator = db::audit::Actor { id: String::new(), name: "operator (command line)".into() };
+        Ok(db::api_tokens::create(&mut conn, &new, &operator, now)?)
+    })
+    .await??;
+    eprintln!(
+        "made the API token \"{}\" ({}), working through {} UTC; its secret, shown this once:",
+        token.name,
+        token.scopes,
+        (token.expires_at - chrono::Duration::seconds(1)).format("%Y-%m-%d")
+    );
+    println!("{secret}");
+    Ok(())
 }

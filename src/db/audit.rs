@@ -39,7 +39,8 @@ pub fn record(
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(new_id()),
-            audit_log::organiser_id.eq(Some(&actor.id)),
+            // An actor without an account (an API token, the command line) names itself only.
+            audit_log::organiser_id.eq(Some(&actor.id).filter(|id| !id.is_empty())),
             audit_log::organiser_name.eq(&actor.name),
             audit_log::action.eq(action),
             audit_log::subject.eq(subject),

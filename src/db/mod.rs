@@ -7,6 +7,7 @@
 pub mod address_fix;
 pub mod admin_registrations;
 pub mod announcements;
+pub mod api_tokens;
 pub mod attendance_import;
 pub mod audit;
 pub mod bounces;

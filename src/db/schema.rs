@@ -442,3 +442,16 @@ diesel::joinable!(survey_answers -> registrations (registration_id));
 diesel::joinable!(survey_answers -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(session_surveys, survey_texts, survey_answers, sessions);
 diesel::allow_tables_to_appear_in_same_query!(survey_answers, registrations);
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}

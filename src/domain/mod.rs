@@ -1,5 +1,6 @@
 //! Domain types and the parsers that turn raw input into them. No I/O here.
 
+pub mod api_token;
 pub mod country;
 mod ids;
 mod message_kind;
@@ -22,6 +23,9 @@ pub use status::{
 
 // longwork: background tasks.
 pub use status::{TaskKind, TaskState};
+
+// api: organiser API token scopes.
+pub use status::ApiScope;
 
 pub use country::CountryCode;
 pub use registration::{

@@ -231,6 +231,21 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What an organiser API token lets its holder do (`/api/v1/organiser`); a token holds one
+    /// or more, and every operation asks for exactly one.
+    pub enum ApiScope {
+        /// List and export a session's registrations.
+        RegistrationsRead = "registrations:read",
+        /// Record attendance from the video platform's file.
+        AttendanceWrite = "attendance:write",
+        /// Read a session as the organiser's form holds it.
+        SessionsRead = "sessions:read",
+        /// Create and change sessions.
+        SessionsWrite = "sessions:write",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +275,7 @@ mod tests {
         round_trip(ConsentSource::ALL, ConsentSource::as_str, ConsentSource::parse);
         round_trip(SignInStage::ALL, SignInStage::as_str, SignInStage::parse);
         round_trip(SecurityEvent::ALL, SecurityEvent::as_str, SecurityEvent::parse);
+        round_trip(ApiScope::ALL, ApiScope::as_str, ApiScope::parse);
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod long_work;
 mod migrations;
 mod monitoring;
 mod operations;
+mod organiser_api;
 mod organiser_day;
 mod organiser_words;
 mod password_reset;

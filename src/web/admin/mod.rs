@@ -5,6 +5,7 @@
 pub mod account_sessions;
 pub mod accounts;
 pub mod announcements;
+pub mod api_tokens;
 pub mod attendance;
 pub mod auth;
 pub mod bounces;
@@ -140,6 +141,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}/download", web::get().to(tasks::download))
             // feedback: a session's survey settings, a session's and a series' results.
             .configure(feedback::routes)
+            // api: organiser API tokens (administrators)
+            .route("/api-tokens", web::get().to(api_tokens::list))
+            .route("/api-tokens", web::post().to(api_tokens::create))
+            .route("/api-tokens/{id}/revoke", web::post().to(api_tokens::revoke))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -34,7 +34,7 @@ pub struct ListQuery {
 }
 
 /// Filters from a query string or a form's hidden fields; unknown values are dropped.
-pub(super) fn filters_from(q: &str, status: &str, organisation: &str, country: &str, mail: &str) -> Filters {
+pub(crate) fn filters_from(q: &str, status: &str, organisation: &str, country: &str, mail: &str) -> Filters {
     let status = RegistrationStatus::parse(status).map(|s| s.as_str().to_owned()).unwrap_or_default();
     Filters {
         q: q.trim().chars().take(200).collect(),

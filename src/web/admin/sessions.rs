@@ -187,7 +187,7 @@ fn local(at: chrono::NaiveDateTime, zone: &str, format: &str) -> String {
 }
 
 /// The form filled from a stored session, times in the session's own zone.
-fn form_from(session: &Session, translations: &[SessionTranslation]) -> SessionForm {
+pub(crate) fn form_from(session: &Session, translations: &[SessionTranslation]) -> SessionForm {
     let zone = session.timezone.as_str();
     let translations = TranslationForm::blank()
         .into_iter()

@@ -7,6 +7,7 @@
 //! items and is read in a fixed number of queries.
 
 pub mod model;
+pub mod organiser;
 pub mod params;
 pub mod problem;
 pub mod series;
@@ -23,6 +24,7 @@ use utoipa::OpenApi;
 use crate::i18n::I18n;
 use crate::web::chrome::language_of;
 use crate::web::state::AppState;
+use organiser::BearerScheme;
 use problem::Problem;
 
 /// How long a shared cache may keep an answer: short, as seats change.
@@ -31,17 +33,34 @@ const CACHE_CONTROL: &str = "public, max-age=60";
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "Convoca public API",
+        title = "Convoca API",
         version = "1",
-        description = "Read-only: the public sessions (published or cancelled) with their panels, \
-            and their series. Lists are paged: follow `next` (also a `Link` header). Errors are \
-            RFC 9457 problem documents (`application/problem+json`)."
+        description = "The public API, read-only and open to all: the public sessions (published or \
+            cancelled) with their panels, and their series. The organiser API (`/api/v1/organiser`), \
+            with an organiser API token: a session's registrations, its attendance, sessions. Lists \
+            are paged: follow `next` (also a `Link` header). Errors are RFC 9457 problem documents \
+            (`application/problem+json`)."
     ),
-    paths(sessions::list, sessions::one, series::list, series::one),
+    paths(
+        sessions::list,
+        sessions::one,
+        series::list,
+        series::one,
+        // api: the organiser operations, each with its token scope.
+        organiser::registrations::list,
+        organiser::registrations::export_csv,
+        organiser::attendance::upload,
+        organiser::sessions::create,
+        organiser::sessions::one,
+        organiser::sessions::update,
+    ),
     components(schemas(problem::Problem, problem::InvalidParam)),
+    modifiers(&BearerScheme),
     tags(
         (name = "sessions", description = "Public sessions, their texts in each language, times, seats and panel"),
         (name = "series", description = "The series sessions belong to"),
+        (name = "organiser", description = "For the secretariat's other systems, with an organiser API token \
+            (Authorization: Bearer): a session's registrations, its attendance, sessions"),
     )
 )]
 struct ApiDoc;
@@ -173,6 +192,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(read_only("/sessions/{slug}", sessions::one))
             .service(read_only("/series", series::list))
             .service(read_only("/series/{slug}", series::one))
+            // api: the organiser API, with its bearer tokens.
+            .service(organiser::scope())
             .default_service(web::to(not_found)),
     );
 }

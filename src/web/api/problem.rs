@@ -66,6 +66,23 @@ impl Problem {
         }
     }
 
+    /// A problem of `status`, its title and detail in the reader's language.
+    pub fn status(i18n: I18n, status: StatusCode, title_key: &str, detail_key: &str) -> Self {
+        Self::plain(i18n, status, title_key, detail_key)
+    }
+
+    /// A request body whose fields were refused (422), each named with its reason (already in
+    /// the reader's language); `base` is the site's address.
+    pub fn invalid_fields(i18n: I18n, base: &str, fields: Vec<InvalidParam>) -> Self {
+        Self {
+            kind: format!("{base}{INVALID_PARAMETERS_TYPE}"),
+            title: i18n.t("api-fields-invalid-title"),
+            status: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
+            detail: i18n.t("api-fields-invalid"),
+            invalid_params: Some(fields),
+        }
+    }
+
     /// No public session, series or path answers to this address.
     pub fn not_found(i18n: I18n, detail_key: &str) -> Self {
         Self::plain(i18n, StatusCode::NOT_FOUND, "api-problem-not-found-title", detail_key)
