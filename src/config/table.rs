@@ -37,6 +37,8 @@ pub enum Key {
     BounceAddress,
     BounceImapUrl,
     BouncePollSeconds,
+    // join:
+    JoinOpensMinutes,
 }
 
 /// What applies when a setting is not given.
@@ -376,6 +378,16 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Value("300"),
         "How often the worker reads the bounce mailbox, in seconds (10 to 86400)",
+        false,
+    ),
+    // join:
+    row(
+        Key::JoinOpensMinutes,
+        "join_opens_minutes",
+        "CONVOCA_JOIN_OPENS_MINUTES",
+        None,
+        Value("15"),
+        "How many minutes before a session starts its registrants' personal join pages offer \"Join now\" (0 to 1440)",
         false,
     ),
 ];

@@ -89,6 +89,8 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     // longwork: lines of attendance files that named the address but matched no confirmed
     // registration (kept a week with their import).
     let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
+    // join: when the person went through their personal join link.
+    let joins = super::joins::of(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -129,6 +131,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         "attendance_file_lines_not_matched": refused_lines.into_iter().map(|(line, imported)| serde_json::json!({
             "line": line, "imported_at": time(imported),
         })).collect::<Vec<_>>(),
+        "joined_through_personal_link": joins.map(|(first, last, times)| serde_json::json!({
+            "first_joined_at": time(first), "last_joined_at": time(last), "times": times,
+        })),
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -201,6 +206,8 @@ fn anonymise(
     audit::pseudonymise(conn, &names, &pseudonym)?;
     // longwork: rows of attendance files that named the address and were refused.
     super::tasks::forget_address(conn, &registration.email_normalized)?;
+    // join: the moments the person joined.
+    super::joins::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

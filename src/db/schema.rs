@@ -400,3 +400,18 @@ diesel::table! {
 diesel::joinable!(background_task_refusals -> background_tasks (task_id));
 diesel::joinable!(background_tasks -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);
+
+// join: when a registrant went through their personal join link.
+diesel::table! {
+    registration_joins (registration_id) {
+        registration_id -> Text,
+        session_id -> Text,
+        first_joined_at -> Timestamp,
+        last_joined_at -> Timestamp,
+        times -> Integer,
+    }
+}
+
+diesel::joinable!(registration_joins -> registrations (registration_id));
+diesel::allow_tables_to_appear_in_same_query!(registration_joins, registrations);
+diesel::allow_tables_to_appear_in_same_query!(registration_joins, sessions);

@@ -29,6 +29,8 @@ pub mod registration;
 pub mod server;
 pub mod state;
 pub mod view;
+// join: the personal join page.
+pub mod join;
 
 use std::net::TcpListener;
 
@@ -81,6 +83,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/email-change/{token}", web::post().to(manage_details::confirm_email_change));
     // api: the public JSON API and its OpenAPI document, under /api/v1.
     cfg.configure(api::routes);
+    // join: the personal join page and its "Join now".
+    cfg.configure(join::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

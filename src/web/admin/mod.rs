@@ -6,10 +6,12 @@ pub mod account_sessions;
 pub mod accounts;
 pub mod announcements;
 pub mod attendance;
+// join: joins through personal links.
 pub mod auth;
 pub mod bounces;
 pub mod context;
 pub mod demo;
+pub mod joins;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -137,6 +139,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .route("/tasks/{id}/download", web::get().to(tasks::download))
+            // join: mark the registrants who joined through their personal link as attended
+            .route("/sessions/{id}/joins/attended", web::post().to(joins::mark_joined_attended))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
