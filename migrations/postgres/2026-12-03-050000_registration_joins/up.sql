@@ -10,3 +10,8 @@ CREATE TABLE registration_joins (
 );
 
 CREATE INDEX registration_joins_session ON registration_joins (session_id);
+
+-- Tokens gain a purpose: the personal join link.
+ALTER TABLE registration_tokens DROP CONSTRAINT registration_tokens_purpose_check;
+ALTER TABLE registration_tokens ADD CONSTRAINT registration_tokens_purpose_check
+    CHECK (purpose IN ('confirm', 'manage', 'email_change', 'join'));
