@@ -201,14 +201,14 @@ async fn one_entry_per_registration_keeps_its_uid_and_a_strictly_rising_sequence
 
     // A new title: an update with the replacing entry to the seat holder only.
     app.clock.advance(Duration::minutes(1));
-    input.title = "Webinar lifecycle, second edition".into();
+    input.title = "Webinar lifecycle: second edition".into();
     save(&app, &session.id, &input).await;
     assert_eq!(app.deliver_mail().await, 1, "one update, to the seat holder");
     let update = app.mail().to(ana).last().expect("update").clone();
     assert!(update.subject().starts_with("Updated:"), "{}", update.subject());
     let second = entry_of(&update, ana);
     assert_eq!(second.method, "REQUEST");
-    assert!(second.unfolded.contains("SUMMARY:Webinar lifecycle, second edition"));
+    assert!(second.unfolded.contains("SUMMARY:Webinar lifecycle: second edition"));
     assert!(!second.unfolded.contains("meet.example.org"), "never the platform's address");
 
     // What the entry does not show sends nothing.
