@@ -141,7 +141,7 @@ async fn the_join_page_lets_a_confirmed_registrant_in_only_inside_the_window(eng
     assert_eq!(status, 200);
     assert!(html.contains("Not open yet"), "{html}");
     assert!(html.contains("Africa/Accra"), "the opening time in the registrant's zone");
-    assert!(html.contains(&format!("/sessions/window.ics")), "the calendar link");
+    assert!(html.contains("/sessions/window.ics"), "the calendar link");
     assert!(!offers_join_now(&html) && !html.contains(PLATFORM), "no button, no address before the window");
     let early = press(&app, &client, &path).await;
     assert_eq!(early.status(), 409, "too early");
