@@ -16,8 +16,10 @@
     if (zone && zone === first.getAttribute("data-zone")) return;
     var day = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
     var time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+    // Across midnight in the visitor's zone, the end names its own date.
+    var endDay = day.format(end) === day.format(start) ? "" : day.format(end) + ", ";
     label.textContent = label.getAttribute("data-local-label") + " " + day.format(start) + ", " +
-      time.format(start) + " – " + time.format(end) + (zone ? " (" + zone + ")" : "");
+      time.format(start) + " – " + endDay + time.format(end) + (zone ? " (" + zone + ")" : "");
     label.hidden = false;
   }
 

@@ -31,7 +31,8 @@ impl Kind {
             | Key::DbConnectTimeout
             | Key::DbStatementTimeout
             | Key::MailCopyRetentionDays
-            | Key::BouncePollSeconds => Self::Integer,
+            | Key::BouncePollSeconds
+            | Key::JoinOpensMinutes => Self::Integer,
             Key::Demo | Key::BenchReference => Self::Boolean,
             // Listed one by one, so that a new setting must say which kind of value it takes.
             Key::DatabaseUrl

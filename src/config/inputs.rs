@@ -52,7 +52,7 @@ pub struct Inputs {
     given: [Option<Given>; COUNT],
 }
 
-// Written out: the standard library derives `Default` for arrays of at most 32.
+// Written out: the standard library derives `Default` for arrays of at most 32 elements.
 impl Default for Inputs {
     fn default() -> Self {
         Self { given: std::array::from_fn(|_| None) }
@@ -191,6 +191,7 @@ impl From<RawSettings> for Inputs {
             | Key::EmbedOrigins => None,
             Key::BounceAddress | Key::BounceImapUrl | Key::BouncePollSeconds => None,
             Key::CertificateNetwork | Key::CertificateSignatory | Key::CertificateSignatoryTitle => None,
+            Key::JoinOpensMinutes => None,
         })
     }
 }

@@ -84,6 +84,9 @@ pub struct Settings {
     pub embed_origins: Vec<String>,
     /// Return paths and the bounce mailbox (`CONVOCA_BOUNCE_*`).
     pub bounces: Bounces,
+    /// How long before the start a personal join page offers "Join now"
+    /// (`CONVOCA_JOIN_OPENS_MINUTES`, default 15).
+    pub join_opens: chrono::Duration,
     /// What certificates of attendance say (`CONVOCA_CERTIFICATE_*`).
     pub certificate: CertificateText,
 }
@@ -301,6 +304,7 @@ impl Settings {
             privacy_contact,
             embed_origins: embed::parse_origins(inputs.text(Key::EmbedOrigins))?,
             bounces: Bounces::load(inputs)?,
+            join_opens: join_opens(inputs)?,
         })
     }
 
@@ -372,6 +376,14 @@ fn days_or_keep(inputs: &Inputs, key: Key) -> anyhow::Result<Option<i64>> {
 }
 
 /// A whole number from 1 to `max`; blank counts as not given.
+/// `CONVOCA_JOIN_OPENS_MINUTES`: 0 (at the start) to a day before it.
+fn join_opens(inputs: &Inputs) -> anyhow::Result<chrono::Duration> {
+    let v = inputs.nonblank(Key::JoinOpensMinutes).trim();
+    v.parse::<i64>().ok().filter(|n| (0..=1440).contains(n)).map(chrono::Duration::minutes).ok_or_else(|| {
+        anyhow::anyhow!("CONVOCA_JOIN_OPENS_MINUTES {v:?}: expected a whole number of minutes from 0 to 1440")
+    })
+}
+
 fn whole_number(inputs: &Inputs, key: Key, max: u64) -> anyhow::Result<u64> {
     let (name, v) = (setting(key).env, inputs.nonblank(key));
     v.trim()

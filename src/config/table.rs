@@ -41,6 +41,8 @@ pub enum Key {
     CertificateNetwork,
     CertificateSignatory,
     CertificateSignatoryTitle,
+    // join:
+    JoinOpensMinutes,
 }
 
 /// What applies when a setting is not given.
@@ -407,6 +409,16 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Described("none"),
         "The signatory's title under their name, e.g. \"Secretary General\" (at most 200 characters)",
+        false,
+    ),
+    // join:
+    row(
+        Key::JoinOpensMinutes,
+        "join_opens_minutes",
+        "CONVOCA_JOIN_OPENS_MINUTES",
+        None,
+        Value("15"),
+        "How many minutes before a session starts its registrants' personal join pages offer \"Join now\" (0 to 1440)",
         false,
     ),
 ];

@@ -45,6 +45,8 @@ mod sql_types;
 pub mod tasks;
 pub mod tokens;
 pub mod two_factor;
+// join: joins through personal join links.
+pub mod joins;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};

@@ -90,6 +90,8 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     // registration (kept a week with their import).
     let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
     let survey_answer = super::feedback::export_answer(conn, registration_id)?;
+    // join: when the person went through their personal join link.
+    let joins = super::joins::of(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -131,6 +133,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
             "line": line, "imported_at": time(imported),
         })).collect::<Vec<_>>(),
         "survey_answer": survey_answer,
+        "joined_through_personal_link": joins.map(|(first, last, times)| serde_json::json!({
+            "first_joined_at": time(first), "last_joined_at": time(last), "times": times,
+        })),
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -205,6 +210,8 @@ fn anonymise(
     super::tasks::forget_address(conn, &registration.email_normalized)?;
     // feedback: a survey answer's free texts may name people; its scores stay, anonymous.
     super::feedback::forget(conn, &registration.id)?;
+    // join: the moments the person joined.
+    super::joins::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

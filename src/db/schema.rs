@@ -455,3 +455,17 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
     }
 }
+// join: when a registrant went through their personal join link.
+diesel::table! {
+    registration_joins (registration_id) {
+        registration_id -> Text,
+        session_id -> Text,
+        first_joined_at -> Timestamp,
+        last_joined_at -> Timestamp,
+        times -> Integer,
+    }
+}
+
+diesel::joinable!(registration_joins -> registrations (registration_id));
+diesel::allow_tables_to_appear_in_same_query!(registration_joins, registrations);
+diesel::allow_tables_to_appear_in_same_query!(registration_joins, sessions);

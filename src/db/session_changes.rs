@@ -75,8 +75,9 @@ pub fn tell_moved(
     )
 }
 
-/// Tells seat holders that what their calendar entry shows changed without a move (the join
-/// information, or the title in their language): an update with the replacing entry. Only
+/// Tells seat holders that what their calendar entry shows changed without a move (the title
+/// in their language; the join information is their personal link, which never changes): an
+/// update with the replacing entry. Only
 /// the registrations whose language is in `languages` are told, all of them when it is `None`.
 /// Waitlisted people hold no entry and do not see the join information, so they hear nothing.
 /// Under the session's seat lock.

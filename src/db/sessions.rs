@@ -256,8 +256,10 @@ pub fn update(
         }
         let moved = before.starts_at != input.starts_at || before.duration_minutes != input.duration_minutes;
         let version = if moved { before.version + 1 } else { before.version };
+        // join: mail and calendar entries carry the personal join link, which stays the same
+        // when the platform's address changes: that change alone tells nobody.
         let new_join = before.join_url != input.join_url;
-        let new_titles = if moved || new_join || before.status != SessionStatus::Published {
+        let new_titles = if moved || before.status != SessionStatus::Published {
             Vec::new()
         } else {
             languages_with_new_title(conn, &before, input)?
@@ -290,12 +292,12 @@ pub fn update(
             if moved {
                 let told = session_changes::tell_moved(conn, id, version, now)?;
                 details.push(format!("moved; {told} registrants told"));
-            } else if new_join {
-                let told = session_changes::tell_changed(conn, id, version, None, now)?;
-                details.push(format!("new join link; {told} registrants told"));
             } else if !new_titles.is_empty() {
                 let told = session_changes::tell_changed(conn, id, version, Some(&new_titles), now)?;
                 details.push(format!("new title; {told} registrants told"));
+            }
+            if new_join {
+                details.push("new platform address; personal join links unchanged, nobody told".to_owned());
             }
         }
         if input.capacity > before.capacity {

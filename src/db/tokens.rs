@@ -21,7 +21,9 @@ pub fn mint(
     let token = new_token();
     let expires_at = match purpose {
         TokenPurpose::Confirm => (now + Duration::days(CONFIRM_LINK_DAYS)).min(session.starts_at),
-        TokenPurpose::Manage => session.ends_at() + Duration::days(FOLLOW_UP_DAYS),
+        // A join link also says, after the end, that the session is over (and where the
+        // recording is): it lives as long as the manage link.
+        TokenPurpose::Manage | TokenPurpose::Join => session.ends_at() + Duration::days(FOLLOW_UP_DAYS),
         TokenPurpose::EmailChange => {
             (now + Duration::days(CONFIRM_LINK_DAYS)).min(session.ends_at() + Duration::days(FOLLOW_UP_DAYS))
         }

@@ -3,6 +3,8 @@
 pub mod api_token;
 pub mod country;
 mod ids;
+// join: what a personal join link may do.
+mod join;
 mod message_kind;
 pub mod password;
 mod redact;
@@ -20,6 +22,9 @@ pub use status::{
     ApprovalMode, AudienceGroup, ConsentPurpose, ConsentSource, OrganisationKind, OutboxStatus, PanelRole,
     RegistrationStatus, Role, SecurityEvent, SessionStatus, SignInStage, TokenPurpose,
 };
+
+// join: the join page's rule.
+pub use join::{JoinState, JoinWindow};
 
 // longwork: background tasks.
 pub use status::{TaskKind, TaskState};

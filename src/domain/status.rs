@@ -177,6 +177,8 @@ text_enum! {
         Manage = "manage",
         /// Confirm a new email address asked for from the manage page (sent to that address).
         EmailChange = "email_change",
+        /// Open the personal join page (and, in its window, go on to the platform).
+        Join = "join",
     }
 }
 

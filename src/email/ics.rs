@@ -36,12 +36,15 @@ fn parameter_text(text: &str) -> String {
 /// seat: `None` for anyone else. The entry carries every property RFC 5546 section 3.2.2
 /// (REQUEST) or 3.2.5 (CANCEL) requires: ORGANIZER, ATTENDEE, DTSTAMP, DTSTART, SEQUENCE,
 /// SUMMARY, UID, and STATUS:CANCELLED for a cancellation. The only links are the session page
-/// and, in an invitation, the join information; never a link that changes the registration.
+/// and, in an invitation, the personal join link (`join_link`, never the platform's address:
+/// the entry stays right when that address changes); never a link that changes the
+/// registration.
 pub fn calendar(
     settings: &Settings,
     i18n: I18n,
     registration: &Registration,
     session: &Session,
+    join_link: Option<&str>,
     method: CalendarMethod,
     sequence: i32,
 ) -> Option<String> {
@@ -50,7 +53,7 @@ pub fn calendar(
         return None;
     }
     let session_link = settings.link(&format!("/sessions/{}", session.slug));
-    let join = session.join_url.as_deref().filter(|_| invitation);
+    let join = join_link.filter(|_| invitation);
     let colon = i18n.t("format-colon");
     let mut description = Vec::new();
     if let Some(join) = join {
@@ -97,9 +100,22 @@ pub fn calendar(
 }
 
 /// The manage page's download: the invitation as it stands (the registration's current
-/// SEQUENCE, in the registrant's language; `session` already in that language). `None` for
-/// someone without a seat, who holds no calendar entry.
-pub fn download(settings: &Settings, registration: &Registration, session: &Session) -> Option<String> {
+/// SEQUENCE, in the registrant's language; `session` already in that language), with the
+/// personal `join_link`. `None` for someone without a seat, who holds no calendar entry.
+pub fn download(
+    settings: &Settings,
+    registration: &Registration,
+    session: &Session,
+    join_link: Option<&str>,
+) -> Option<String> {
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
-    calendar(settings, i18n, registration, session, CalendarMethod::Request, registration.calendar_sequence)
+    calendar(
+        settings,
+        i18n,
+        registration,
+        session,
+        join_link,
+        CalendarMethod::Request,
+        registration.calendar_sequence,
+    )
 }

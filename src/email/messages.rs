@@ -5,7 +5,7 @@ use askama::Template;
 
 use crate::db::models::{Registration, Session};
 use crate::domain::{CalendarMethod, MailingList, MessageKind, RegistrationStatus, SessionChange};
-use crate::i18n::{I18n, in_zone};
+use crate::i18n::I18n;
 use crate::when::When;
 
 pub struct Fact {
@@ -63,6 +63,9 @@ pub struct MessageContext<'a> {
     pub catalogue_link: String,
     pub manage_link: String,
     pub confirm_link: Option<String>,
+    /// join: the personal join link (`/join/{token}`), for a confirmed registration; the
+    /// platform's address is never mailed.
+    pub join_link: Option<String>,
     /// One-click link that stops reminders for this registration.
     pub reminders_off_link: String,
     /// The message's own data (a reminder's offset, the session version it was made for).
@@ -214,11 +217,8 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         MessageKind::Reminder => {
             let offset = ctx.payload.get("offset").and_then(serde_json::Value::as_i64).unwrap_or(0);
             let when = relative_time(i18n, offset);
-            let join = ctx
-                .session
-                .join_url
-                .as_ref()
-                .map(|url| Action { label: i18n.t("manage-join"), url: url.clone() });
+            let join =
+                ctx.join_link.as_ref().map(|url| Action { label: i18n.t("manage-join"), url: url.clone() });
             let mut message = content(
                 "email-reminder-subject",
                 vec![hello, i18n.t2("email-reminder-body", "title", title, "when", &when)],
@@ -358,11 +358,10 @@ fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
         Fact { label: i18n.t("email-when-label"), value: when.line(), link: false },
     ];
     if let Some(zone) = ctx.registration.timezone.as_deref().filter(|z| *z != session.timezone) {
-        let start = in_zone(session.starts_at, zone);
-        let end = in_zone(session.ends_at(), zone);
+        // Both dates when the session crosses midnight in the registrant's zone.
         facts.push(Fact {
             label: i18n.t("email-your-time-label"),
-            value: format!("{}, {}–{} ({})", i18n.date(&start), i18n.time(&start), i18n.time(&end), zone),
+            value: crate::when::range_in_zone(i18n, session.starts_at, session.duration_minutes, zone),
             link: false,
         });
     }
@@ -371,7 +370,7 @@ fn session_facts(ctx: &MessageContext<'_>, with_join: bool) -> Vec<Fact> {
         value: i18n.t(&format!("in-language-{}", session.language)),
         link: false,
     });
-    if with_join && let Some(join) = &session.join_url {
+    if with_join && let Some(join) = &ctx.join_link {
         facts.push(Fact { label: i18n.t("email-join-label"), value: join.clone(), link: true });
     }
     facts.push(Fact { label: i18n.t("email-details-label"), value: ctx.session_link.clone(), link: true });

@@ -38,6 +38,9 @@ pub(super) struct Ready {
     session: Session,
     payload: serde_json::Value,
     manage_token: String,
+    /// join: the personal join link's token, for a confirmed registration (never the
+    /// platform's address, which only the join page gives, in its window).
+    join_token: Option<String>,
     /// The path of the message's confirmation link (an address's or a new address's).
     confirm_token: Option<String>,
     documents: Vec<(String, String)>,
@@ -153,6 +156,11 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
         return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
     }
     let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+    let join_token = if registration.status == RegistrationStatus::Confirmed {
+        Some(db::tokens::mint(conn, &registration.id, TokenPurpose::Join, &session, now)?)
+    } else {
+        None
+    };
     let confirm_token = if kind.carries_confirm_link() {
         Some(format!(
             "/confirm/{}",
@@ -178,6 +186,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
         session,
         payload,
         manage_token,
+        join_token,
         confirm_token,
         documents,
         survey,
@@ -214,14 +223,16 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
     };
-    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents, survey } =
+    let Ready { kind, registration, session, payload, manage_token, join_token, confirm_token, documents, survey } =
         *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
+    let join_link = join_token.map(|token| settings.link(&format!("/join/{token}")));
     // The calendar part was decided when the message was queued, with the SEQUENCE it sends;
     // an invitation goes only to someone who still holds the seat.
     let calendar = invitations::sequence_of(&payload).and_then(|sequence| {
         let method = kind.calendar_method()?;
-        let ics = ics::calendar(settings, i18n, &registration, &session, method, sequence)?;
+        let ics =
+            ics::calendar(settings, i18n, &registration, &session, join_link.as_deref(), method, sequence)?;
         Some((ics, method))
     });
     let manage_link = settings.link(&format!("/manage/{manage_token}"));
@@ -234,6 +245,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         catalogue_link: settings.link("/"),
         manage_link: manage_link.clone(),
         confirm_link: confirm_token.map(|path| settings.link(&path)),
+        join_link,
         reminders_off_link: reminders_off_link.clone(),
         payload: &payload,
         documents: &documents,

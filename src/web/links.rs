@@ -266,3 +266,30 @@ impl FromRequest for ResetLink {
         })
     }
 }
+
+/// join: a live personal join link (`/join/{token}`), with the registration and session it
+/// is for. Refused like every emailed link.
+pub struct JoinLink {
+    link: LinkToken,
+    pub registration: Registration,
+    pub session: Session,
+}
+
+impl JoinLink {
+    pub fn token(&self) -> &str {
+        &self.link.token
+    }
+}
+
+impl FromRequest for JoinLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (link, registration, session) = open(&req, TokenPurpose::Join).await?;
+            Ok(JoinLink { link, registration, session })
+        })
+    }
+}

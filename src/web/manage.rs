@@ -235,8 +235,10 @@ pub async fn manage(
         slug: session.slug.clone(),
         when: When::of(i18n, &session),
         local_when,
-        // The private join link is for confirmed registrants only.
-        join_url: session.join_url.clone().filter(|_| status == RegistrationStatus::Confirmed && upcoming),
+        // join: the personal join page (never the platform's address), for confirmed
+        // registrants until the end, and after it for the recording.
+        join_url: (status == RegistrationStatus::Confirmed && !session_cancelled)
+            .then(|| format!("/manage/{token}/join")),
         show_calendar: active && upcoming,
         can_cancel: can_cancel_status && upcoming,
         name: registration.name,
@@ -297,14 +299,20 @@ pub async fn calendar(
 ) -> Result<HttpResponse, AppError> {
     let ManageLink { token, registration, mut session } = link;
     let language = registration.language.clone();
-    let session = run_db(&state, move |conn| {
+    let now = state.clock.now();
+    let (registration, session, join_token) = run_db(&state, move |conn| {
         db::catalogue::localize(conn, &mut session, &language)?;
-        Ok(session)
+        // join: the entry carries a personal join link, never the platform's address.
+        let join_token = db::joins::mint_for(conn, &registration, &session, now)?;
+        Ok((registration, session, join_token))
     })
     .await?;
+    let join_link = join_token.map(|t| state.settings.link(&format!("/join/{t}")));
     // Only a seat holder has an invitation (its current SEQUENCE, in the registrant's language);
     // a person waiting for a seat is told so, with the way back.
-    let Some(ics) = crate::email::ics::download(&state.settings, &registration, &session) else {
+    let Some(ics) =
+        crate::email::ics::download(&state.settings, &registration, &session, join_link.as_deref())
+    else {
         return html_with_status(
             MessagePage {
                 heading: i18n.t("calendar-no-seat-title"),

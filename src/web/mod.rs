@@ -30,6 +30,8 @@ pub mod registration;
 pub mod server;
 pub mod state;
 pub mod view;
+// join: the personal join page.
+pub mod join;
 
 use std::net::TcpListener;
 
@@ -84,6 +86,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(api::routes);
     // feedback: the survey and the certificate of attendance under the manage link.
     cfg.configure(feedback::routes);
+    // join: the personal join page and its "Join now".
+    cfg.configure(join::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

@@ -24,6 +24,7 @@ use crate::when::When;
 struct CataloguePage {
     i18n: I18n,
     chrome: Chrome,
+    live: Vec<SeriesGroup>,
     upcoming: Vec<SeriesGroup>,
     past: Vec<SeriesGroup>,
     feeds: FeedLinks,
@@ -72,9 +73,10 @@ pub async fn catalogue(
         let language = i18n.code();
         let entries = run_db(&db_state, move |conn| db::catalogue::catalogue(conn, language)).await?;
         let valid_until = entries.iter().filter_map(|e| next_change(&e.session, now)).min();
-        let (upcoming, past) = catalogue_groups(i18n, entries, now);
+        let groups = catalogue_groups(i18n, entries, now);
         let feeds = FeedLinks::new(&db_state.settings, i18n);
-        render(CataloguePage { i18n, chrome, upcoming, past, feeds }, valid_until)
+        let (live, upcoming, past) = (groups.live, groups.upcoming, groups.past);
+        render(CataloguePage { i18n, chrome, live, upcoming, past, feeds }, valid_until)
     })
     .await
 }
@@ -109,6 +111,8 @@ struct SessionPage {
     registration_open: bool,
     closed_reason: String,
     past: bool,
+    /// join: started and not ended (and not cancelled).
+    live: bool,
     cancelled: bool,
     panel: Vec<PanelMember>,
     documents: Vec<DocumentLink>,
@@ -183,6 +187,7 @@ async fn render_session_page(
         registration_open: session.registration_open(now),
         closed_reason: closed_reason(i18n, session, now),
         past,
+        live: !past && now >= session.starts_at && !session.is_cancelled(),
         cancelled: session.is_cancelled(),
         panel,
         documents: detail

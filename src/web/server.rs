@@ -16,6 +16,12 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
     img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
     frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// The policy with another `form-action` source list (the join page posts to Convoca, which
+/// answers with the platform's address).
+pub(super) fn content_security_policy(form_action: &str) -> String {
+    CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action {form_action}"))
+}
+
 fn security_headers(https: bool) -> middleware::DefaultHeaders {
     let headers = middleware::DefaultHeaders::new()
         .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))

@@ -49,6 +49,11 @@ pub fn availability(i18n: I18n, session: &Session, confirmed: i64, now: NaiveDat
         return i18n.t("availability-cancelled");
     }
     if now >= session.starts_at {
+        // join: from the start to the end the session is live; a recording is announced only
+        // once it is over.
+        if now < session.ends_at() {
+            return i18n.t("availability-live");
+        }
         return if session.recording_url.is_some() {
             i18n.t("availability-recording")
         } else {
@@ -99,15 +104,20 @@ pub struct SeriesGroup {
     pub cards: Vec<Card>,
 }
 
-/// Splits the catalogue into upcoming (soonest first) and past (latest first), each grouped
-/// by series in order of first appearance.
-pub fn catalogue_groups(
-    i18n: I18n,
-    entries: Vec<CatalogueEntry>,
-    now: NaiveDateTime,
-) -> (Vec<SeriesGroup>, Vec<SeriesGroup>) {
-    let (mut past, upcoming): (Vec<_>, Vec<_>) =
-        entries.into_iter().partition(|e| e.session.ends_at() <= now);
+/// The catalogue's groups of sessions, each grouped by series in order of first appearance.
+pub struct CatalogueGroups {
+    /// join: started and not yet ended.
+    pub live: Vec<SeriesGroup>,
+    /// Not started, soonest first.
+    pub upcoming: Vec<SeriesGroup>,
+    /// Ended, latest first.
+    pub past: Vec<SeriesGroup>,
+}
+
+/// Splits the catalogue into live, upcoming and past sessions.
+pub fn catalogue_groups(i18n: I18n, entries: Vec<CatalogueEntry>, now: NaiveDateTime) -> CatalogueGroups {
+    let (mut past, rest): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.session.ends_at() <= now);
+    let (live, upcoming): (Vec<_>, Vec<_>) = rest.into_iter().partition(|e| e.session.starts_at <= now);
     past.reverse();
     let group = |entries: Vec<CatalogueEntry>| {
         let mut groups: Vec<(Option<String>, SeriesGroup)> = Vec::new();
@@ -140,7 +150,7 @@ pub fn catalogue_groups(
         }
         groups.into_iter().map(|(_, g)| g).collect::<Vec<_>>()
     };
-    (group(upcoming), group(past))
+    CatalogueGroups { live: group(live), upcoming: group(upcoming), past: group(past) }
 }
 
 /// Text split into paragraphs at blank lines.

@@ -77,7 +77,8 @@ async fn reminders_follow_the_schedule_in_each_registrant_s_language(engine: Eng
     let text = reminder.text();
     assert!(text.contains("America/Mexico_City"), "the registrant's own zone: {text}");
     assert!(text.contains("Europe/Paris"), "and the session's zone");
-    assert!(text.contains("https://meet.example.org/schedule"), "the join link");
+    assert!(text.contains(&format!("{}/join/", app.address)), "the personal join link");
+    assert!(!text.contains("meet.example.org"), "never the platform's address");
     assert!(text.contains(&format!("{}/manage/", app.address)), "the manage link");
     let unsubscribe = reminder.header("List-Unsubscribe").expect("List-Unsubscribe on reminders");
     assert!(unsubscribe.contains("/reminders/off"), "{unsubscribe}");

@@ -92,7 +92,7 @@ fn entry_of(mail: &ReceivedMail, recipient: &str) -> Entry {
 }
 
 /// The edit form's values for a session as it is stored.
-fn input_of(session: &Session) -> SessionInput {
+pub(crate) fn input_of(session: &Session) -> SessionInput {
     SessionInput {
         title: session.title.clone(),
         series_id: None,
@@ -115,7 +115,7 @@ fn input_of(session: &Session) -> SessionInput {
 }
 
 /// Saves `input` as an organiser would, through the same function the edit form uses.
-async fn save(app: &TestApp, session_id: &str, input: &SessionInput) {
+pub(crate) async fn save(app: &TestApp, session_id: &str, input: &SessionInput) {
     let (id, input, now) = (session_id.to_owned(), input.clone(), app.clock.now());
     app.db(move |conn| {
         let hash = "not a real hash";
@@ -179,7 +179,8 @@ async fn one_entry_per_registration_keeps_its_uid_and_a_strictly_rising_sequence
     assert_eq!(first.method, "REQUEST");
     let attendee = &first.event.get_attendees()[0];
     assert_eq!(attendee.cn.as_deref(), Some("Ana O'Neill, 'AO'"), "CN quoted, no double quote inside");
-    assert!(first.unfolded.contains("https://meet.example.org/lifecycle"), "the join information");
+    assert!(first.unfolded.contains(&format!("{}/join/", app.address)), "the personal join link");
+    assert!(!first.unfolded.contains("meet.example.org"), "never the platform's address");
     assert!(first.unfolded.contains(&format!("{}/sessions/lifecycle", app.address)), "the session page");
 
     // The session is full: the next person waits, and holds no calendar entry.
@@ -191,16 +192,24 @@ async fn one_entry_per_registration_keeps_its_uid_and_a_strictly_rising_sequence
     let download = app.client().get(format!("{}/calendar.ics", wait_manage.split('?').next().expect("path")));
     assert_eq!(download.send().await.expect("download").status(), 404, "no entry to download while waiting");
 
-    // A new join link: an update with the replacing entry to the seat holder only.
+    // A new platform address: the entry holds the personal join link, which does not change,
+    // so nobody is told.
     app.clock.advance(Duration::minutes(1));
     input.join_url = Some("https://meet.example.org/lifecycle-room-2".into());
+    save(&app, &session.id, &input).await;
+    assert_eq!(app.deliver_mail().await, 0, "a new platform address sends no update");
+
+    // A new title: an update with the replacing entry to the seat holder only.
+    app.clock.advance(Duration::minutes(1));
+    input.title = "Webinar lifecycle: second edition".into();
     save(&app, &session.id, &input).await;
     assert_eq!(app.deliver_mail().await, 1, "one update, to the seat holder");
     let update = app.mail().to(ana).last().expect("update").clone();
     assert!(update.subject().starts_with("Updated:"), "{}", update.subject());
     let second = entry_of(&update, ana);
     assert_eq!(second.method, "REQUEST");
-    assert!(second.unfolded.contains("LOCATION:https://meet.example.org/lifecycle-room-2"));
+    assert!(second.unfolded.contains("SUMMARY:Webinar lifecycle: second edition"));
+    assert!(!second.unfolded.contains("meet.example.org"), "never the platform's address");
 
     // What the entry does not show sends nothing.
     app.clock.advance(Duration::minutes(1));

@@ -44,3 +44,6 @@ mod self_service;
 mod sign_in;
 mod web_conventions;
 mod widget;
+// join: personal join links and the live state.
+mod join_links;
+mod join_live;

@@ -7,11 +7,13 @@ pub mod accounts;
 pub mod announcements;
 pub mod api_tokens;
 pub mod attendance;
+// join: joins through personal links.
 pub mod auth;
 pub mod bounces;
 pub mod context;
 pub mod demo;
 pub mod feedback;
+pub mod joins;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -145,6 +147,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/api-tokens", web::get().to(api_tokens::list))
             .route("/api-tokens", web::post().to(api_tokens::create))
             .route("/api-tokens/{id}/revoke", web::post().to(api_tokens::revoke))
+            // join: mark the registrants who joined through their personal link as attended
+            .route("/sessions/{id}/joins/attended", web::post().to(joins::mark_joined_attended))
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

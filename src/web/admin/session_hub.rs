@@ -33,6 +33,9 @@ struct HubPage {
     pending: i64,
     /// Registrations whose last mail failed.
     mail_failed: i64,
+    /// join: confirmed registrants who joined through their personal link, from the join
+    /// window's opening on (the live count, and after the session).
+    joined: Option<i64>,
     /// For a cancelled session: what became of its registrants.
     notices: Option<CancellationNotices>,
     documents: Vec<SessionDocument>,
@@ -52,7 +55,8 @@ async fn hub_page(
 ) -> Result<HubPage, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let (overview, documents, notices, all_series, mail_failed) = cx
+    let (opens, now) = (cx.state.settings.join_opens, cx.state.clock.now());
+    let (overview, documents, notices, all_series, mail_failed, joined) = cx
         .find(move |conn| {
             let Some(overview) = db::sessions::overview(conn)?.into_iter().find(|o| o.session.id == id)
             else {
@@ -66,7 +70,13 @@ async fn hub_page(
             };
             let failed =
                 db::bounces::failed_by_session(conn)?.get(&overview.session.id).copied().unwrap_or(0);
-            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?, failed)))
+            let session = &overview.session;
+            let joined = if !session.is_cancelled() && db::joins::window(session, opens).opens_at() <= now {
+                Some(db::joins::joined_count(conn, &session.id)?)
+            } else {
+                None
+            };
+            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?, failed, joined)))
         })
         .await?;
     let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
@@ -85,6 +95,7 @@ async fn hub_page(
         awaiting: count(RegistrationStatus::AwaitingApproval),
         pending: count(RegistrationStatus::Pending),
         mail_failed,
+        joined,
         notices,
         reminders: format_reminders(&session.reminder_offsets()),
         documents,

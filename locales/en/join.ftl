@@ -1,0 +1,24 @@
+# join: the personal join page, the live state of public pages, the privacy notice's words.
+join-now = Join now
+join-calendar = Add the session to your calendar
+join-not-yet-title = Not open yet
+join-not-yet-body = The "Join now" button appears on this page from { $time }. Keep this link: it is yours alone.
+join-not-yet-calendar = Until then, you can add the session to your calendar.
+join-open-title = The session is open
+join-open-body = Press "Join now" to go to the webinar platform. Do not forward this link: it is yours alone.
+join-no-address = The organisers have not yet given the address of the webinar platform. Please come back to this page in a few minutes.
+join-ended-title = This session has ended
+join-ended-body = Thank you for taking part. When the recording is published, it appears here and on the session's page.
+join-no-seat-title = No place to join with this link
+join-session-cancelled = This session was cancelled: there is nothing to join.
+join-no-seat-pending = Your registration is not confirmed yet: open the confirmation link we sent you first.
+join-no-seat-awaiting = Your registration is waiting for the organisers' approval. Once it is approved, this link lets you join.
+join-no-seat-waitlisted = You are on the waiting list. If a seat becomes free, we will tell you by email and this link will let you join.
+join-no-seat-declined = Your registration was not accepted, so this link does not let you join.
+join-no-seat-cancelled = You cancelled this registration, so this link no longer lets you join.
+join-no-seat-erased = This registration no longer exists.
+availability-live = Live now
+session-live-title = Live now
+session-live-body = This session is taking place now. Registrants join through the personal link in their emails (or from their registration page); it opens the webinar.
+catalogue-live = Live now
+privacy-joins = When you press "Join now" on your personal join page, we record the first and the last time you did so. The organisers see how many registrants joined and may use it to mark attendance. These times are deleted with the rest of your registration.

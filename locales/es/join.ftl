@@ -1,0 +1,24 @@
+# join: the personal join page, the live state of public pages, the privacy notice's words.
+join-now = Unirse ahora
+join-calendar = Añadir la sesión a su calendario
+join-not-yet-title = Todavía no está abierto
+join-not-yet-body = El botón «Unirse ahora» aparece en esta página a partir del { $time }. Guarde este enlace: es solo suyo.
+join-not-yet-calendar = Mientras tanto, puede añadir la sesión a su calendario.
+join-open-title = La sesión está abierta
+join-open-body = Pulse «Unirse ahora» para ir a la plataforma del webinario. No reenvíe este enlace: es solo suyo.
+join-no-address = Los organizadores todavía no han dado la dirección de la plataforma del webinario. Vuelva a esta página dentro de unos minutos.
+join-ended-title = Esta sesión ha terminado
+join-ended-body = Gracias por su participación. Cuando se publique la grabación, aparecerá aquí y en la página de la sesión.
+join-no-seat-title = Ninguna plaza a la que unirse con este enlace
+join-session-cancelled = Esta sesión se canceló: no hay nada a lo que unirse.
+join-no-seat-pending = Su inscripción aún no está confirmada: abra primero el enlace de confirmación que le enviamos.
+join-no-seat-awaiting = Su inscripción espera la aprobación de los organizadores. Una vez aprobada, este enlace le permitirá unirse.
+join-no-seat-waitlisted = Está en la lista de espera. Si se libera una plaza, se lo diremos por correo electrónico y este enlace le permitirá unirse.
+join-no-seat-declined = Su inscripción no fue aceptada, así que este enlace no le permite unirse.
+join-no-seat-cancelled = Usted canceló esta inscripción, así que este enlace ya no le permite unirse.
+join-no-seat-erased = Esta inscripción ya no existe.
+availability-live = En directo
+session-live-title = En directo
+session-live-body = Esta sesión se está celebrando ahora. Las personas inscritas se unen con el enlace personal de sus correos (o desde su página de inscripción); abre el webinario.
+catalogue-live = En directo
+privacy-joins = Cuando pulsa «Unirse ahora» en su página personal, registramos la primera y la última vez que lo hizo. Los organizadores ven cuántas personas inscritas se unieron y pueden usarlo para marcar la asistencia. Estas horas se borran con el resto de su inscripción.

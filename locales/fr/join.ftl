@@ -1,0 +1,24 @@
+# join: the personal join page, the live state of public pages, the privacy notice's words.
+join-now = Rejoindre maintenant
+join-calendar = Ajouter la séance à votre agenda
+join-not-yet-title = Pas encore ouvert
+join-not-yet-body = Le bouton « Rejoindre maintenant » apparaît sur cette page à partir du { $time }. Gardez ce lien : il n'est qu'à vous.
+join-not-yet-calendar = D'ici là, vous pouvez ajouter la séance à votre agenda.
+join-open-title = La séance est ouverte
+join-open-body = Appuyez sur « Rejoindre maintenant » pour aller sur la plateforme du webinaire. Ne transférez pas ce lien : il n'est qu'à vous.
+join-no-address = Les organisateurs n'ont pas encore donné l'adresse de la plateforme du webinaire. Revenez sur cette page dans quelques minutes.
+join-ended-title = Cette séance est terminée
+join-ended-body = Merci de votre participation. Quand l'enregistrement sera publié, il apparaîtra ici et sur la page de la séance.
+join-no-seat-title = Aucune place à rejoindre avec ce lien
+join-session-cancelled = Cette séance a été annulée : il n'y a rien à rejoindre.
+join-no-seat-pending = Votre inscription n'est pas encore confirmée : ouvrez d'abord le lien de confirmation que nous vous avons envoyé.
+join-no-seat-awaiting = Votre inscription attend l'approbation des organisateurs. Une fois approuvée, ce lien vous permettra de rejoindre la séance.
+join-no-seat-waitlisted = Vous êtes sur la liste d'attente. Si une place se libère, nous vous le dirons par courriel et ce lien vous permettra de rejoindre la séance.
+join-no-seat-declined = Votre inscription n'a pas été acceptée : ce lien ne permet donc pas de rejoindre la séance.
+join-no-seat-cancelled = Vous avez annulé cette inscription : ce lien ne permet plus de rejoindre la séance.
+join-no-seat-erased = Cette inscription n'existe plus.
+availability-live = En direct
+session-live-title = En direct
+session-live-body = Cette séance a lieu en ce moment. Les personnes inscrites la rejoignent par le lien personnel de leurs courriels (ou depuis leur page d'inscription) ; il ouvre le webinaire.
+catalogue-live = En direct
+privacy-joins = Quand vous appuyez sur « Rejoindre maintenant » sur votre page personnelle, nous enregistrons la première et la dernière fois que vous l'avez fait. Les organisateurs voient combien de personnes inscrites ont rejoint la séance et peuvent s'en servir pour noter la présence. Ces heures sont supprimées avec le reste de votre inscription.
