@@ -6,7 +6,8 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::models::{
-    Organisation, PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker,
+    Organisation, PanelEntry, Series, SeriesTranslation, Session, SessionDocument, SessionTranslation,
+    Speaker,
 };
 use super::schema::{
     content_version, organisations, panel_entries, registrations, series, session_documents,
@@ -28,10 +29,12 @@ pub struct CatalogueEntry {
     pub confirmed: i64,
     /// The session's texts in the visitor's language, when given.
     pub translation: Option<SessionTranslation>,
+    /// The series' texts in the visitor's language, when given.
+    pub series_translation: Option<SeriesTranslation>,
 }
 
 /// Published and cancelled sessions (drafts stay private), oldest first, with seat counts and
-/// their texts in `language`. Three queries, whatever the number of sessions.
+/// their texts (and their series') in `language`. Four queries, whatever the number of sessions.
 pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<CatalogueEntry>> {
     let rows: Vec<(Session, Option<Series>)> = sessions::table
         .left_join(series::table)
@@ -41,12 +44,14 @@ pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<Ca
         .load(conn)?;
     let counts = confirmed_counts(conn)?;
     let mut translations = translations_into(conn, language)?;
+    let series_translations = super::series::translations_into(conn, language)?;
     Ok(rows
         .into_iter()
         .map(|(session, series)| {
             let confirmed = counts.get(session.id.as_str()).copied().unwrap_or(0);
             let translation = translations.remove(session.id.as_str());
-            CatalogueEntry { session, series, confirmed, translation }
+            let series_translation = series.as_ref().and_then(|s| series_translations.get(&s.id).cloned());
+            CatalogueEntry { session, series, confirmed, translation, series_translation }
         })
         .collect())
 }
@@ -78,9 +83,12 @@ pub struct SessionDetail {
     pub confirmed: i64,
     /// The session's texts in the visitor's language, when given.
     pub translation: Option<SessionTranslation>,
+    /// The series' texts in the visitor's language, when given.
+    pub series_translation: Option<SeriesTranslation>,
 }
 
-/// A public (non-draft) session by slug, with its texts in `language`. Five queries.
+/// A public (non-draft) session by slug, with its texts (and its series') in `language`. Six
+/// queries at most.
 pub fn session_by_slug(
     conn: &mut AnyConnection,
     slug: &str,
@@ -106,7 +114,13 @@ pub fn session_by_slug(
     let confirmed = confirmed_count(conn, &session.id)?;
     let translation =
         if language == session.language { None } else { translation(conn, &session.id, language)? };
-    Ok(Some(SessionDetail { session, series, panel, documents, confirmed, translation }))
+    let series_translation = match &series {
+        Some(s) if !language.is_empty() && language != s.language => {
+            super::series::translation(conn, &s.id, language)?
+        }
+        _ => None,
+    };
+    Ok(Some(SessionDetail { session, series, panel, documents, confirmed, translation, series_translation }))
 }
 
 /// A participant who agreed to be listed on the session's page.

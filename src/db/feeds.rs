@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::catalogue::{self, CatalogueEntry};
-use super::models::{Series, Session};
+use super::models::{SeriesTranslation, Series, Session};
 use super::schema::{series, sessions};
 use super::{AnyConnection, MultiBackend};
 use crate::domain::SessionStatus;
@@ -26,11 +26,14 @@ pub enum Scope<'a> {
 #[derive(Debug, Clone)]
 pub struct FeedSessions {
     pub series: Option<Series>,
+    /// The series' texts in `language`, when given.
+    pub series_translation: Option<SeriesTranslation>,
     pub entries: Vec<CatalogueEntry>,
 }
 
-/// Two queries (the sessions with their series, then the translations), and a third only when
-/// a series was asked for and has no public session (to tell "empty" from "unknown").
+/// Three queries (the sessions with their series, then the sessions' and the series'
+/// translations), and a fourth only when a series was asked for and has no public session (to
+/// tell "empty" from "unknown").
 /// `confirmed` is left at 0: feeds do not show seats (the widget uses [`with_seats`]).
 pub fn sessions(
     conn: &mut AnyConnection,
@@ -69,14 +72,21 @@ pub fn sessions(
     };
     let mut translations =
         if rows.is_empty() { HashMap::new() } else { catalogue::translations_into(conn, language)? };
+    let series_translations = if rows.iter().any(|(_, s)| s.is_some()) || series.is_some() {
+        super::series::translations_into(conn, language)?
+    } else {
+        HashMap::new()
+    };
+    let series_translation = series.as_ref().and_then(|s| series_translations.get(&s.id).cloned());
     let entries = rows
         .into_iter()
         .map(|(session, series)| {
             let translation = translations.remove(session.id.as_str());
-            CatalogueEntry { session, series, confirmed: 0, translation }
+            let series_translation = series.as_ref().and_then(|s| series_translations.get(&s.id).cloned());
+            CatalogueEntry { session, series, confirmed: 0, translation, series_translation }
         })
         .collect();
-    Ok(Some(FeedSessions { series, entries }))
+    Ok(Some(FeedSessions { series, series_translation, entries }))
 }
 
 /// [`sessions`] with each session's confirmed seats (one more query), for the widget.

@@ -38,6 +38,7 @@ pub mod session_changes;
 pub mod sessions;
 pub mod sign_in_throttle;
 pub mod speakers;
+pub mod series;
 mod sql_types;
 pub mod tasks;
 pub mod tokens;

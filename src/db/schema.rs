@@ -23,6 +23,7 @@ diesel::table! {
         description -> Text,
         is_demo -> Bool,
         created_at -> Timestamp,
+        language -> Text,
     }
 }
 
@@ -400,3 +401,17 @@ diesel::table! {
 diesel::joinable!(background_task_refusals -> background_tasks (task_id));
 diesel::joinable!(background_tasks -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);
+
+// texts: a series' title and description in languages other than its own.
+diesel::table! {
+    series_translations (series_id, language) {
+        series_id -> Text,
+        language -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::joinable!(series_translations -> series (series_id));
+diesel::allow_tables_to_appear_in_same_query!(series_translations, series);
+diesel::allow_tables_to_appear_in_same_query!(series_translations, sessions);
