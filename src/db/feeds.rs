@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::catalogue::{self, CatalogueEntry};
-use super::models::{SeriesTranslation, Series, Session};
+use super::models::{Series, SeriesTranslation, Session};
 use super::schema::{series, sessions};
 use super::{AnyConnection, MultiBackend};
 use crate::domain::SessionStatus;

@@ -96,7 +96,9 @@ impl SeriesForm {
         }
     }
 
-    pub fn parse(&self) -> Result<SeriesInput, Vec<FieldError>> {
+    /// `default`: the language of a form sent without one (the series' stored language, or
+    /// the organiser's for a new series).
+    pub fn parse(&self, default: Language) -> Result<SeriesInput, Vec<FieldError>> {
         let mut errors = Vec::new();
         let title = match clean_line("title", &self.title, TITLE_MAX) {
             Ok(title) if !title.is_empty() => title,
@@ -109,7 +111,11 @@ impl SeriesForm {
             errors.push(e);
             String::new()
         });
-        let language = Language::parse(&self.language).filter(|_| self.language.len() <= 8);
+        let language = if self.language.trim().is_empty() {
+            Some(default)
+        } else {
+            Language::parse(&self.language).filter(|_| self.language.len() <= 8)
+        };
         if language.is_none() {
             errors.push(FieldError::new("language", "error-language"));
         }
@@ -131,15 +137,17 @@ impl SeriesForm {
                     String::new()
                 }
             };
-            let description =
-                clean_text(description_field, &form.description, DESCRIPTION_MAX).unwrap_or_else(|e| {
+            let description = clean_text(description_field, &form.description, DESCRIPTION_MAX)
+                .unwrap_or_else(|e| {
                     errors.push(e);
                     String::new()
                 });
             translations.push(SeriesTranslationInput { language: form.language, title, description });
         }
         match language {
-            Some(language) if errors.is_empty() => Ok(SeriesInput { title, description, language, translations }),
+            Some(language) if errors.is_empty() => {
+                Ok(SeriesInput { title, description, language, translations })
+            }
             _ => Err(errors),
         }
     }
@@ -163,7 +171,7 @@ mod tests {
             ("title_fr", "Villes à l'étranger"),
             ("description_es", ""),
         ])
-        .parse()
+        .parse(Language::En)
         .expect("valid");
         assert_eq!(input.title, "Cities abroad");
         assert_eq!(input.language, Language::En);
@@ -179,7 +187,7 @@ mod tests {
             ("title_fr", "Villes"),
             ("description_es", "Sin título"),
         ])
-        .parse()
+        .parse(Language::En)
         .expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| (e.field, e.message)).collect();
         assert!(fields.contains(&("title_fr", "admin-texts-error-series-own-language")));
@@ -188,8 +196,10 @@ mod tests {
 
     #[test]
     fn the_title_and_language_are_required() {
-        let errors = form(&[("title", "  "), ("language", "de")]).parse().expect_err("invalid");
+        let errors = form(&[("title", "  "), ("language", "de")]).parse(Language::En).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["title", "language"]);
+        let kept = form(&[("title", "Villes")]).parse(Language::Fr).expect("valid");
+        assert_eq!(kept.language, Language::Fr, "a form without a language keeps the default");
     }
 }

@@ -12,7 +12,9 @@ use super::feeds::FeedLinks;
 use super::feeds::preview::LinkPreview;
 use super::page_cache::{Rendered, next_change, page_response};
 use super::state::{AppState, run_db};
-use super::view::{SeriesGroup, SeriesTexts, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs};
+use super::view::{
+    SeriesGroup, SeriesTexts, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs,
+};
 use crate::db;
 use crate::db::catalogue::ListedParticipant;
 use crate::domain::{CONSENT_VERSION, Language};
@@ -167,7 +169,8 @@ async fn render_session_page(
         })
         .collect();
     let texts = SessionTexts::of(i18n, session, detail.translation.as_ref());
-    let series_texts = detail.series.as_ref().map(|s| SeriesTexts::of(i18n, s, detail.series_translation.as_ref()));
+    let series_texts =
+        detail.series.as_ref().map(|s| SeriesTexts::of(i18n, s, detail.series_translation.as_ref()));
     let when = When::of(i18n, session);
     let speakers: Vec<String> = detail.panel.iter().map(|(_, speaker)| speaker.name.clone()).collect();
     let preview = LinkPreview::new(&state.settings, i18n, &session.slug, &texts, &when, &speakers);

@@ -164,13 +164,18 @@ pub fn catalogue_groups(
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, g)) => g.cards.push(card),
                 None => {
-                    let texts =
-                        entry.series.as_ref().map(|s| SeriesTexts::of(i18n, s, entry.series_translation.as_ref()));
+                    let texts = entry
+                        .series
+                        .as_ref()
+                        .map(|s| SeriesTexts::of(i18n, s, entry.series_translation.as_ref()));
                     groups.push((
                         key,
                         SeriesGroup {
                             series_slug: entry.series.as_ref().map(|s| s.slug.clone()),
-                            series_title_lang: texts.as_ref().map(|t| t.title_lang.clone()).unwrap_or_default(),
+                            series_title_lang: texts
+                                .as_ref()
+                                .map(|t| t.title_lang.clone())
+                                .unwrap_or_default(),
                             series_fallback: texts.as_ref().and_then(|t| t.fallback_note.clone()),
                             series_title: texts.map(|t| t.title),
                             cards: vec![card],

@@ -51,7 +51,13 @@ struct Editor {
 
 impl Editor {
     /// `errors` are the parser's, by field name without the suffix.
-    fn new(i18n: I18n, id: Option<String>, name: String, form: &SeriesForm, errors: &[(String, String)]) -> Self {
+    fn new(
+        i18n: I18n,
+        id: Option<String>,
+        name: String,
+        form: &SeriesForm,
+        errors: &[(String, String)],
+    ) -> Self {
         let suffix = id.as_ref().map(|id| format!("-{id}")).unwrap_or_default();
         let error = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
         let own = Language::parse(&form.language);
@@ -79,7 +85,10 @@ impl Editor {
                     }
                 })
                 .collect(),
-            translations_open: form.translations.iter().any(|t| !t.title.is_empty() || !t.description.is_empty())
+            translations_open: form
+                .translations
+                .iter()
+                .any(|t| !t.title.is_empty() || !t.description.is_empty())
                 || errors.iter().any(|(f, _)| f.starts_with("title_") || f.starts_with("description_")),
             title_error: error("title"),
             description_error: error("description"),
@@ -149,13 +158,18 @@ pub async fn list(cx: AdminContext) -> Result<HttpResponse, AppError> {
 
 async fn store(cx: AdminContext, form: SignedForm, id: Option<String>) -> Result<HttpResponse, AppError> {
     let posted = SeriesForm::from_pairs(|key| form.get(key).to_owned());
-    let input = match posted.parse() {
+    let (series, translations) = stored(&cx).await?;
+    let default = id
+        .as_ref()
+        .and_then(|id| series.iter().find(|s| &s.id == id))
+        .and_then(|s| Language::parse(&s.language))
+        .unwrap_or(cx.i18n().lang);
+    let input = match posted.parse(default) {
         Ok(input) => input,
         Err(errors) => {
             let i18n = cx.i18n();
             let errors: Vec<(String, String)> =
                 errors.iter().map(|e| (e.field.to_owned(), localise(e, i18n))).collect();
-            let (series, translations) = stored(&cx).await?;
             let page = page(cx.chrome("sessions"), series, &translations, Some((id, &posted, &errors)));
             return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
         }
