@@ -40,5 +40,6 @@ mod public_api;
 mod registration;
 mod self_service;
 mod sign_in;
+mod translated_texts;
 mod web_conventions;
 mod widget;
