@@ -6,13 +6,13 @@ admin-texts-error-series-translation-title = Give a title in this language, or l
 admin-texts-ann-languages-hint = Each registrant and focal point receives the text in the language they read; where that language is not written, they receive the text in the session's language, with a line saying so. The session's language is required, the others optional.
 admin-texts-ann-own-language = { $language } (the session's language, required)
 admin-texts-ann-other-language = { $language } (optional)
-admin-texts-ann-readers = Among the chosen recipients, { $registrants ->
-    [one] { $registrants } registrant
-   *[other] { $registrants } registrants
-} and { $focal ->
-    [one] { $focal } focal point
-   *[other] { $focal } focal points
-} read this language.
+admin-texts-ann-readers = Among the chosen recipients, { $count ->
+    [one] { $count } registrant
+   *[other] { $count } registrants
+   } and { $count2 ->
+    [one] { $count2 } focal point
+   *[other] { $count2 } focal points
+   } read this language.
 admin-texts-ann-error-subject = Enter the subject in this language, or leave its message empty too
 admin-texts-ann-error-body = Enter the message in this language, or leave its subject empty too
 admin-texts-ann-error-unknown-member = Choose member governments from the list: one of them has no focal point's address

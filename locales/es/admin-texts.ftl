@@ -6,13 +6,13 @@ admin-texts-error-series-translation-title = Indique un título en este idioma, 
 admin-texts-ann-languages-hint = Cada inscrito y cada punto focal recibe el texto en el idioma que lee; si ese idioma no está redactado, recibe el texto en el idioma de la sesión, con una línea que lo indica. El idioma de la sesión es obligatorio, los demás opcionales.
 admin-texts-ann-own-language = { $language } (idioma de la sesión, obligatorio)
 admin-texts-ann-other-language = { $language } (opcional)
-admin-texts-ann-readers = Entre los destinatarios elegidos, { $registrants ->
-    [one] { $registrants } inscrito
-   *[other] { $registrants } inscritos
-} y { $focal ->
-    [one] { $focal } punto focal leen
-   *[other] { $focal } puntos focales leen
-} este idioma.
+admin-texts-ann-readers = Entre los destinatarios elegidos, { $count ->
+    [one] { $count } inscrito
+   *[other] { $count } inscritos
+   } y { $count2 ->
+    [one] { $count2 } punto focal leen
+   *[other] { $count2 } puntos focales leen
+   } este idioma.
 admin-texts-ann-error-subject = Escriba el asunto en este idioma, o deje también vacío su mensaje
 admin-texts-ann-error-body = Escriba el mensaje en este idioma, o deje también vacío su asunto
 admin-texts-ann-error-unknown-member = Elija los gobiernos miembros de la lista: uno de ellos no tiene dirección de punto focal

@@ -6,13 +6,13 @@ admin-texts-error-series-translation-title = Donnez un titre dans cette langue, 
 admin-texts-ann-languages-hint = Chaque inscrit et chaque point focal reçoit le texte dans la langue qu'il lit ; si cette langue n'est pas rédigée, il reçoit le texte dans la langue de la session, avec une ligne qui le signale. La langue de la session est obligatoire, les autres facultatives.
 admin-texts-ann-own-language = { $language } (langue de la session, obligatoire)
 admin-texts-ann-other-language = { $language } (facultatif)
-admin-texts-ann-readers = Parmi les destinataires choisis, { $registrants ->
-    [one] { $registrants } inscrit
-   *[other] { $registrants } inscrits
-} et { $focal ->
-    [one] { $focal } point focal lisent
-   *[other] { $focal } points focaux lisent
-} cette langue.
+admin-texts-ann-readers = Parmi les destinataires choisis, { $count ->
+    [one] { $count } inscrit
+   *[other] { $count } inscrits
+   } et { $count2 ->
+    [one] { $count2 } point focal lisent
+   *[other] { $count2 } points focaux lisent
+   } cette langue.
 admin-texts-ann-error-subject = Saisissez l'objet dans cette langue, ou laissez aussi son message vide
 admin-texts-ann-error-body = Saisissez le message dans cette langue, ou laissez aussi son objet vide
 admin-texts-ann-error-unknown-member = Choisissez les gouvernements membres dans la liste : l'un d'eux n'a pas d'adresse de point focal

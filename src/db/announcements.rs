@@ -358,6 +358,8 @@ impl Sent {
 type HistoryRow =
     (String, OutboxStatus, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime, String, String);
 
+type FocalHistoryRow = (String, OutboxStatus, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime);
+
 /// The announcement id inside a dedupe key `announcement:<announcement id>:<registration id>`.
 fn announcement_of(dedupe_key: &str) -> Option<&str> {
     dedupe_key.strip_prefix(MessageKind::Announcement.as_str())?.strip_prefix(':')?.split(':').next()
@@ -403,20 +405,19 @@ pub fn history(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<
         entry.deliveries.push(Delivery { name, email, status, last_error, sent_at, attempts });
     }
     // Messages to focal points: their organisation is in the key; its name and address now.
-    let focal: Vec<(String, OutboxStatus, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime)> =
-        outbox_table::table
-            .filter(outbox_table::kind.eq(MessageKind::FocalPointAnnouncement))
-            .filter(outbox_table::dedupe_key.like(format!("{}%", focal_prefix(session_id))))
-            .order((outbox_table::created_at.desc(), outbox_table::id.asc()))
-            .select((
-                outbox_table::dedupe_key,
-                outbox_table::status,
-                outbox_table::last_error,
-                outbox_table::sent_at,
-                outbox_table::attempts,
-                outbox_table::created_at,
-            ))
-            .load(conn)?;
+    let focal: Vec<FocalHistoryRow> = outbox_table::table
+        .filter(outbox_table::kind.eq(MessageKind::FocalPointAnnouncement))
+        .filter(outbox_table::dedupe_key.like(format!("{}%", focal_prefix(session_id))))
+        .order((outbox_table::created_at.desc(), outbox_table::id.asc()))
+        .select((
+            outbox_table::dedupe_key,
+            outbox_table::status,
+            outbox_table::last_error,
+            outbox_table::sent_at,
+            outbox_table::attempts,
+            outbox_table::created_at,
+        ))
+        .load(conn)?;
     let prefix = focal_prefix(session_id);
     let organisation_ids: Vec<String> = focal
         .iter()

@@ -33,18 +33,6 @@ pub fn translation(
         .optional()
 }
 
-/// The translations of every series into one language, by series id.
-pub fn translations_into(
-    conn: &mut AnyConnection,
-    language: &str,
-) -> QueryResult<HashMap<String, SeriesTranslation>> {
-    let rows: Vec<SeriesTranslation> = series_translations::table
-        .filter(series_translations::language.eq(language))
-        .select(SeriesTranslation::as_select())
-        .load(conn)?;
-    Ok(rows.into_iter().map(|t| (t.series_id.clone(), t)).collect())
-}
-
 /// The translations of the given series in every language, by series id.
 pub fn translations_of(
     conn: &mut AnyConnection,

@@ -69,7 +69,7 @@ pub fn message(letter: &FocalLetter<'_>) -> EmailContent {
             label: i18n.t("texts-focal-register-action"),
             url: letter.register_link.clone(),
         }),
-        footer: vec![i18n.t1("texts-focal-footer", "organisation", letter.organisation)],
+        footer: vec![i18n.t1("texts-focal-footer", "name", letter.organisation)],
         calendar: None,
     }
 }

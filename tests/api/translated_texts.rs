@@ -87,7 +87,7 @@ async fn a_series_translated_in_three_languages_is_shown_in_each_and_the_fallbac
     )
     .await;
     assert_eq!(res.status(), 303);
-    let series_id = put_in_series(&app, &session.id.to_string(), "Cities abroad").await;
+    let series_id = put_in_series(&app, session.id.as_ref(), "Cities abroad").await;
 
     let en = page_in(&app, "/", "en").await;
     assert!(en.contains("<h3 class=\"series-title\" lang=\"en\">Cities abroad</h3>"), "{en}");
@@ -101,6 +101,16 @@ async fn a_series_translated_in_three_languages_is_shown_in_each_and_the_fallbac
     assert!(es.contains("<h3 class=\"series-title\" lang=\"es\">Ciudades en el mundo</h3>"));
     let session_page = page_in(&app, "/sessions/cities", "es").await;
     assert!(session_page.contains("<span lang=\"es\">Ciudades en el mundo</span>"), "the breadcrumb");
+    let api =
+        reqwest::get(app.url("/api/v1/series/cities-abroad")).await.expect("api").text().await.expect("json");
+    let api: serde_json::Value = serde_json::from_str(&api).expect("json");
+    assert_eq!(api["language"], "en");
+    assert_eq!(api["titles"]["fr"], "Les villes à l'international");
+    assert_eq!(api["descriptions"]["es"], "La acción internacional de las ciudades.");
+    let session_api =
+        reqwest::get(app.url("/api/v1/sessions/cities")).await.expect("api").text().await.expect("json");
+    let session_api: serde_json::Value = serde_json::from_str(&session_api).expect("json");
+    assert_eq!(session_api["series"]["titles"]["es"], "Ciudades en el mundo");
     let feed = page_in(&app, &format!("/series/{}.ics?lang=fr", "cities-abroad"), "fr").await;
     assert!(feed.contains("Les villes à l'international"), "the series feed's name: {feed}");
 

@@ -164,7 +164,7 @@ fn language_texts(
                     "language",
                     &name,
                 ),
-                readers: i18n.t2("admin-texts-ann-readers", "registrants", registrants, "focal", focal),
+                readers: i18n.t2("admin-texts-ann-readers", "count", registrants, "count2", focal),
                 own,
                 subject_name,
                 body_name,

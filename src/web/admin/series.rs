@@ -111,13 +111,16 @@ struct SeriesPage {
     errors: FieldErrors,
 }
 
+/// A form sent back: its series id (None for the new one), what was typed, the errors by field.
+type Sent<'a> = (Option<String>, &'a SeriesForm, &'a [(String, String)]);
+
 /// The page, with the form that was sent (`sent`: its series id, None for the new one) showing
 /// what was typed and its errors.
 fn page(
     admin: AdminChrome,
     series: Vec<Series>,
     translations: &[SeriesTranslation],
-    sent: Option<(Option<String>, &SeriesForm, &[(String, String)])>,
+    sent: Option<Sent<'_>>,
 ) -> SeriesPage {
     let i18n = admin.i18n;
     let mut summary = FieldErrors::default();
