@@ -10,10 +10,11 @@ use diesel::prelude::*;
 
 use super::audit::{self, Actor};
 use super::models::Session;
+use super::outbox::AddressedMessage;
 use super::outbox::{self, NewMessage};
-use super::schema::{outbox as outbox_table, registrations};
+use super::schema::{organisations, outbox as outbox_table, registrations};
 use super::{AnyConnection, MultiBackend, write_tx};
-use crate::domain::{AudienceGroup, MessageKind, OutboxStatus, RegistrationStatus, SessionId};
+use crate::domain::{AudienceGroup, Language, MessageKind, OutboxStatus, RegistrationStatus, SessionId};
 
 /// Which registrants receive an announcement (any of the ticked groups).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,11 +23,18 @@ pub struct Audience {
     pub waitlisted: bool,
     pub attended: bool,
     pub absent: bool,
+    /// The focal points of member governments (not registrants).
+    pub focal_points: bool,
 }
 
 impl Audience {
     pub fn is_empty(&self) -> bool {
-        !(self.confirmed || self.waitlisted || self.attended || self.absent)
+        !(self.has_registrants() || self.focal_points)
+    }
+
+    /// Whether any group of registrants is chosen.
+    pub fn has_registrants(&self) -> bool {
+        self.confirmed || self.waitlisted || self.attended || self.absent
     }
 
     /// The audience of the groups ticked.
@@ -36,6 +44,7 @@ impl Audience {
             waitlisted: groups.contains(&AudienceGroup::Waitlisted),
             attended: groups.contains(&AudienceGroup::Attended),
             absent: groups.contains(&AudienceGroup::Absent),
+            focal_points: groups.contains(&AudienceGroup::FocalPoints),
         }
     }
 
@@ -46,6 +55,7 @@ impl Audience {
             (self.waitlisted, AudienceGroup::Waitlisted),
             (self.attended, AudienceGroup::Attended),
             (self.absent, AudienceGroup::Absent),
+            (self.focal_points, AudienceGroup::FocalPoints),
         ]
         .iter()
         .filter(|(on, _)| *on)
@@ -63,14 +73,23 @@ pub fn recipients(
     session_id: &SessionId,
     audience: Audience,
 ) -> QueryResult<Vec<String>> {
-    if audience.is_empty() {
+    Ok(recipients_with_language(conn, session_id, audience)?.into_iter().map(|(id, _)| id).collect())
+}
+
+/// [`recipients`], each with the language the registrant reads.
+pub fn recipients_with_language(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    audience: Audience,
+) -> QueryResult<Vec<(String, String)>> {
+    if !audience.has_registrants() {
         return Ok(Vec::new());
     }
     let mut query = registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.ne_all([RegistrationStatus::Cancelled, RegistrationStatus::Declined]))
         .filter(registrations::announcements_opt_out.eq(false))
-        .select(registrations::id)
+        .select((registrations::id, registrations::language))
         .order(registrations::id.asc())
         .into_boxed::<MultiBackend>();
     // Start from "nothing" and add each group with OR.
@@ -103,40 +122,180 @@ pub struct Payload {
     pub audience: String,
     #[serde(default)]
     pub by: String,
+    /// The language the subject and body are written in (empty: before announcements had
+    /// several languages, the session's).
+    #[serde(default)]
+    pub language: String,
+    /// To a focal point: the organisation whose focal point receives it, and the session.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub session: String,
 }
 
-/// Queues the announcement for its audience, with an audit entry, in one transaction. Sending
-/// the same announcement id again adds nobody twice. Returns how many messages were queued.
+/// An announcement's subject and body in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub language: Language,
+    pub subject: String,
+    pub body: String,
+}
+
+/// An announcement as the organiser sends it.
+#[derive(Debug, Clone)]
+pub struct Announcement {
+    pub id: String,
+    /// The session's language first (always given), then the other languages written.
+    pub texts: Vec<Written>,
+    pub audience: Audience,
+    /// With [`Audience::focal_points`]: the organisations whose focal points receive it (empty:
+    /// every organisation with a focal point's address).
+    pub members: Vec<String>,
+    pub by: String,
+}
+
+impl Announcement {
+    /// The text a reader of `language` receives: theirs, else the session's language's.
+    pub fn text_for(&self, language: &str) -> Option<&Written> {
+        self.texts.iter().find(|t| t.language.code() == language).or(self.texts.first())
+    }
+
+    fn payload(&self, language: &str, organisation: &str, session: &SessionId) -> Option<Payload> {
+        let text = self.text_for(language)?;
+        Some(Payload {
+            announcement: self.id.clone(),
+            subject: text.subject.clone(),
+            body: text.body.clone(),
+            audience: self.audience.describe(),
+            by: self.by.clone(),
+            language: text.language.code().to_owned(),
+            organisation: organisation.to_owned(),
+            session: if organisation.is_empty() { String::new() } else { session.to_string() },
+        })
+    }
+}
+
+/// A focal point an announcement can go to.
+#[derive(Debug, Clone)]
+pub struct FocalPoint {
+    pub organisation_id: String,
+    pub organisation: String,
+    pub language: String,
+}
+
+/// Organisations with a focal point's address, by name; with `chosen`, only those.
+pub fn focal_points(conn: &mut AnyConnection, chosen: &[String]) -> QueryResult<Vec<FocalPoint>> {
+    let mut query = organisations::table
+        .filter(organisations::focal_email.is_not_null())
+        .filter(organisations::focal_email.ne(""))
+        .order((organisations::name.asc(), organisations::id.asc()))
+        .select((organisations::id, organisations::name, organisations::focal_language))
+        .into_boxed::<MultiBackend>();
+    if !chosen.is_empty() {
+        query = query.filter(organisations::id.eq_any(chosen.to_vec()));
+    }
+    let rows: Vec<(String, String, String)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(organisation_id, organisation, language)| FocalPoint {
+            organisation_id,
+            organisation,
+            language,
+        })
+        .collect())
+}
+
+/// The dedupe-key prefix of a session's announcements to focal points.
+fn focal_prefix(session_id: &SessionId) -> String {
+    format!("{}:{session_id}:", MessageKind::FocalPointAnnouncement)
+}
+
+/// How many of an announcement's recipients read each language: registrants, then focal points.
+pub fn readers_by_language(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    audience: Audience,
+    members: &[String],
+) -> QueryResult<Vec<(Language, usize, usize)>> {
+    let registrants = recipients_with_language(conn, session_id, audience)?;
+    let focal = if audience.focal_points { focal_points(conn, members)? } else { Vec::new() };
+    Ok(Language::ALL
+        .iter()
+        .map(|&l| {
+            (
+                l,
+                registrants.iter().filter(|(_, lang)| lang == l.code()).count(),
+                focal.iter().filter(|f| f.language == l.code()).count(),
+            )
+        })
+        .collect())
+}
+
+/// Queues the announcement for its audience (each registrant and focal point in their
+/// language, else the session's), with an audit entry, in one transaction: the recipients are
+/// read in it. Sending the same announcement id again adds nobody twice. Returns how many
+/// messages were queued.
 pub fn send(
     conn: &mut AnyConnection,
     session: &Session,
-    payload: &Payload,
-    audience: Audience,
+    announcement: &Announcement,
     actor: &Actor,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let json =
-        serde_json::to_string(payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let json = |payload: Option<Payload>| -> QueryResult<String> {
+        serde_json::to_string(&payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
+    };
     write_tx(conn, |conn| {
-        let ids = recipients(conn, &session.id, audience)?;
-        let messages: Vec<NewMessage> = ids
-            .into_iter()
-            .map(|id| NewMessage {
+        let mut by_language: HashMap<String, String> = HashMap::new();
+        let mut messages = Vec::new();
+        for (id, language) in recipients_with_language(conn, &session.id, announcement.audience)? {
+            let payload = match by_language.get(&language) {
+                Some(payload) => payload.clone(),
+                None => {
+                    let payload = json(announcement.payload(&language, "", &session.id))?;
+                    by_language.insert(language, payload.clone());
+                    payload
+                }
+            };
+            messages.push(NewMessage {
                 kind: MessageKind::Announcement,
-                dedupe_key: format!("{}:{}:{id}", MessageKind::Announcement, payload.announcement),
+                dedupe_key: format!("{}:{}:{id}", MessageKind::Announcement, announcement.id),
                 registration_id: id,
-                payload: json.clone(),
-            })
-            .collect();
-        let queued = outbox::enqueue_many(conn, &messages, now)?;
+                payload,
+            });
+        }
+        let mut queued = outbox::enqueue_many(conn, &messages, now)?;
+        if announcement.audience.focal_points {
+            let mut addressed = Vec::new();
+            for focal in focal_points(conn, &announcement.members)? {
+                let payload = announcement.payload(&focal.language, &focal.organisation_id, &session.id);
+                addressed.push(AddressedMessage {
+                    kind: MessageKind::FocalPointAnnouncement,
+                    dedupe_key: format!(
+                        "{}{}:{}",
+                        focal_prefix(&session.id),
+                        announcement.id,
+                        focal.organisation_id
+                    ),
+                    payload: json(payload)?,
+                });
+            }
+            queued += outbox::enqueue_many_addressed(conn, &addressed, now)?;
+        }
+        let subject = announcement.texts.first().map(|t| t.subject.as_str()).unwrap_or_default();
+        let languages: Vec<&str> = announcement.texts.iter().map(|t| t.language.code()).collect();
         audit::record(
             conn,
             actor,
             "announcement.send",
             &session.title,
             &format!(
-                "session={} announcement={} audience={} queued={queued} subject={}",
-                session.id, payload.announcement, payload.audience, payload.subject
+                "session={} announcement={} audience={} members={} languages={} queued={queued} subject={subject}",
+                session.id,
+                announcement.id,
+                announcement.audience.describe(),
+                announcement.members.len(),
+                languages.join(","),
             ),
             now,
         )?;
@@ -199,6 +358,8 @@ impl Sent {
 type HistoryRow =
     (String, OutboxStatus, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime, String, String);
 
+type FocalHistoryRow = (String, OutboxStatus, Option<String>, Option<NaiveDateTime>, i32, NaiveDateTime);
+
 /// The announcement id inside a dedupe key `announcement:<announcement id>:<registration id>`.
 fn announcement_of(dedupe_key: &str) -> Option<&str> {
     dedupe_key.strip_prefix(MessageKind::Announcement.as_str())?.strip_prefix(':')?.split(':').next()
@@ -243,6 +404,71 @@ pub fn history(conn: &mut AnyConnection, session_id: &SessionId) -> QueryResult<
         });
         entry.deliveries.push(Delivery { name, email, status, last_error, sent_at, attempts });
     }
+    // Messages to focal points: their organisation is in the key; its name and address now.
+    let focal: Vec<FocalHistoryRow> = outbox_table::table
+        .filter(outbox_table::kind.eq(MessageKind::FocalPointAnnouncement))
+        .filter(outbox_table::dedupe_key.like(format!("{}%", focal_prefix(session_id))))
+        .order((outbox_table::created_at.desc(), outbox_table::id.asc()))
+        .select((
+            outbox_table::dedupe_key,
+            outbox_table::status,
+            outbox_table::last_error,
+            outbox_table::sent_at,
+            outbox_table::attempts,
+            outbox_table::created_at,
+        ))
+        .load(conn)?;
+    let prefix = focal_prefix(session_id);
+    let organisation_ids: Vec<String> = focal
+        .iter()
+        .filter_map(|(key, ..)| key.strip_prefix(&prefix)?.split(':').nth(1).map(str::to_owned))
+        .collect();
+    let mut names: HashMap<String, (String, String, Option<String>)> = HashMap::new();
+    for chunk in organisation_ids.chunks(500) {
+        let rows: Vec<(String, String, String, Option<String>)> = organisations::table
+            .filter(organisations::id.eq_any(chunk))
+            .select((
+                organisations::id,
+                organisations::name,
+                organisations::focal_name,
+                organisations::focal_email,
+            ))
+            .load(conn)?;
+        names.extend(rows.into_iter().map(|(id, name, focal_name, email)| (id, (name, focal_name, email))));
+    }
+    for (dedupe_key, status, last_error, sent_at, attempts, created_at) in focal {
+        let mut parts = dedupe_key.strip_prefix(&prefix).unwrap_or_default().split(':');
+        let (Some(id), Some(organisation)) = (parts.next(), parts.next()) else { continue };
+        let entry = by_id.entry(id.to_owned()).or_insert_with(|| {
+            order.push(id.to_owned());
+            sample_keys.push(dedupe_key.clone());
+            Sent {
+                id: id.to_owned(),
+                subject: String::new(),
+                audience: String::new(),
+                by: String::new(),
+                created_at,
+                deliveries: Vec::new(),
+            }
+        });
+        let (name, email) = match names.get(organisation) {
+            Some((name, focal_name, email)) if focal_name.is_empty() => (name.clone(), email.clone()),
+            Some((name, focal_name, email)) => (format!("{focal_name} ({name})"), email.clone()),
+            None => (String::new(), None),
+        };
+        entry.deliveries.push(Delivery {
+            name,
+            email: email.unwrap_or_default(),
+            status,
+            last_error,
+            sent_at,
+            attempts,
+        });
+    }
+    order.sort_by(|a, b| {
+        let at = |id: &String| by_id.get(id).map(|s| s.created_at);
+        at(b).cmp(&at(a))
+    });
     for chunk in sample_keys.chunks(500) {
         let payloads: Vec<String> = outbox_table::table
             .filter(outbox_table::dedupe_key.eq_any(chunk))
@@ -276,11 +502,20 @@ pub fn retry_failed(
             .filter(registrations::session_id.eq(&session.id))
             .select((outbox_table::id, outbox_table::dedupe_key))
             .load(conn)?;
-        let ids: Vec<String> = failed
+        let mut ids: Vec<String> = failed
             .into_iter()
             .filter(|(_, key)| announcement_of(key) == Some(announcement_id))
             .map(|(id, _)| id)
             .collect();
+        let focal_key = format!("{}{announcement_id}:%", focal_prefix(&session.id));
+        ids.extend(
+            outbox_table::table
+                .filter(outbox_table::kind.eq(MessageKind::FocalPointAnnouncement))
+                .filter(outbox_table::status.eq(OutboxStatus::Failed))
+                .filter(outbox_table::dedupe_key.like(focal_key))
+                .select(outbox_table::id)
+                .load::<String>(conn)?,
+        );
         let mut queued = 0;
         for chunk in ids.chunks(500) {
             queued += diesel::update(outbox_table::table.filter(outbox_table::id.eq_any(chunk)))

@@ -6,11 +6,12 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::models::{
-    Organisation, PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker,
+    Organisation, PanelEntry, Series, SeriesTranslation, Session, SessionDocument, SessionTranslation,
+    Speaker,
 };
 use super::schema::{
-    content_version, organisations, panel_entries, registrations, series, session_documents,
-    session_translations, sessions, speakers,
+    content_version, organisations, panel_entries, registrations, series, series_translations,
+    session_documents, session_translations, sessions, speakers,
 };
 use crate::domain::{RegistrationStatus, SessionId, SessionStatus};
 
@@ -28,25 +29,38 @@ pub struct CatalogueEntry {
     pub confirmed: i64,
     /// The session's texts in the visitor's language, when given.
     pub translation: Option<SessionTranslation>,
+    /// The series' texts in the visitor's language, when given.
+    pub series_translation: Option<SeriesTranslation>,
 }
 
 /// Published and cancelled sessions (drafts stay private), oldest first, with seat counts and
-/// their texts in `language`. Three queries, whatever the number of sessions.
+/// their texts (and their series') in `language`. Three queries, whatever the number of sessions.
 pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<CatalogueEntry>> {
-    let rows: Vec<(Session, Option<Series>)> = sessions::table
-        .left_join(series::table)
+    // The series' translation comes with its row: a join on the series and the language.
+    let rows: Vec<(Session, Option<Series>, Option<SeriesTranslation>)> = sessions::table
+        .left_join(
+            series::table.left_join(
+                series_translations::table.on(series_translations::series_id
+                    .eq(series::id)
+                    .and(series_translations::language.eq(language.to_owned()))),
+            ),
+        )
         .filter(sessions::status.ne(SessionStatus::Draft))
         .order((sessions::starts_at.asc(), sessions::id.asc()))
-        .select((Session::as_select(), Option::<Series>::as_select()))
+        .select((
+            Session::as_select(),
+            Option::<Series>::as_select(),
+            Option::<SeriesTranslation>::as_select(),
+        ))
         .load(conn)?;
     let counts = confirmed_counts(conn)?;
     let mut translations = translations_into(conn, language)?;
     Ok(rows
         .into_iter()
-        .map(|(session, series)| {
+        .map(|(session, series, series_translation)| {
             let confirmed = counts.get(session.id.as_str()).copied().unwrap_or(0);
             let translation = translations.remove(session.id.as_str());
-            CatalogueEntry { session, series, confirmed, translation }
+            CatalogueEntry { session, series, confirmed, translation, series_translation }
         })
         .collect())
 }
@@ -78,22 +92,35 @@ pub struct SessionDetail {
     pub confirmed: i64,
     /// The session's texts in the visitor's language, when given.
     pub translation: Option<SessionTranslation>,
+    /// The series' texts in the visitor's language, when given.
+    pub series_translation: Option<SeriesTranslation>,
 }
 
-/// A public (non-draft) session by slug, with its texts in `language`. Five queries.
+/// A public (non-draft) session by slug, with its texts (and its series') in `language`. Five
+/// queries.
 pub fn session_by_slug(
     conn: &mut AnyConnection,
     slug: &str,
     language: &str,
 ) -> QueryResult<Option<SessionDetail>> {
-    let found: Option<(Session, Option<Series>)> = sessions::table
-        .left_join(series::table)
+    let found: Option<(Session, Option<Series>, Option<SeriesTranslation>)> = sessions::table
+        .left_join(
+            series::table.left_join(
+                series_translations::table.on(series_translations::series_id
+                    .eq(series::id)
+                    .and(series_translations::language.eq(language.to_owned()))),
+            ),
+        )
         .filter(sessions::slug.eq(slug))
         .filter(sessions::status.ne(SessionStatus::Draft))
-        .select((Session::as_select(), Option::<Series>::as_select()))
+        .select((
+            Session::as_select(),
+            Option::<Series>::as_select(),
+            Option::<SeriesTranslation>::as_select(),
+        ))
         .first(conn)
         .optional()?;
-    let Some((session, series)) = found else {
+    let Some((session, series, series_translation)) = found else {
         return Ok(None);
     };
     let panel = panel_entries::table
@@ -106,7 +133,7 @@ pub fn session_by_slug(
     let confirmed = confirmed_count(conn, &session.id)?;
     let translation =
         if language == session.language { None } else { translation(conn, &session.id, language)? };
-    Ok(Some(SessionDetail { session, series, panel, documents, confirmed, translation }))
+    Ok(Some(SessionDetail { session, series, panel, documents, confirmed, translation, series_translation }))
 }
 
 /// A participant who agreed to be listed on the session's page.

@@ -88,6 +88,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
                 .into(),
             is_demo: true,
             created_at: now,
+            language: "en".into(),
         })
         .execute(conn)?;
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::catalogue::{self, CatalogueEntry};
-use super::models::{Series, Session};
-use super::schema::{series, sessions};
+use super::models::{Series, SeriesTranslation, Session};
+use super::schema::{series, series_translations, sessions};
 use super::{AnyConnection, MultiBackend};
 use crate::domain::SessionStatus;
 
@@ -26,32 +26,47 @@ pub enum Scope<'a> {
 #[derive(Debug, Clone)]
 pub struct FeedSessions {
     pub series: Option<Series>,
+    /// The series' texts in `language`, when given.
+    pub series_translation: Option<SeriesTranslation>,
     pub entries: Vec<CatalogueEntry>,
 }
 
-/// Two queries (the sessions with their series, then the translations), and a third only when
-/// a series was asked for and has no public session (to tell "empty" from "unknown").
+/// Two queries (the sessions with their series and its translation, then the sessions'
+/// translations), and more only when a series was asked for and has no public session (to
+/// tell "empty" from "unknown").
 /// `confirmed` is left at 0: feeds do not show seats (the widget uses [`with_seats`]).
 pub fn sessions(
     conn: &mut AnyConnection,
     scope: Scope<'_>,
     language: &str,
 ) -> QueryResult<Option<FeedSessions>> {
+    // The series' translation comes with its row (a join on the series and the language), so
+    // a feed stays at two queries.
     let mut query = sessions::table
-        .left_join(series::table)
+        .left_join(
+            series::table.left_join(
+                series_translations::table.on(series_translations::series_id
+                    .eq(series::id)
+                    .and(series_translations::language.eq(language.to_owned()))),
+            ),
+        )
         .filter(sessions::status.ne(SessionStatus::Draft))
         .order((sessions::starts_at.asc(), sessions::id.asc()))
-        .select((Session::as_select(), Option::<Series>::as_select()))
+        .select((
+            Session::as_select(),
+            Option::<Series>::as_select(),
+            Option::<SeriesTranslation>::as_select(),
+        ))
         .into_boxed::<MultiBackend>();
     match scope {
         Scope::All => {}
         Scope::Series(slug) => query = query.filter(series::slug.eq(slug.to_owned())),
         Scope::Session(slug) => query = query.filter(sessions::slug.eq(slug.to_owned())),
     }
-    let rows: Vec<(Session, Option<Series>)> = query.load(conn)?;
-    let series = match scope {
+    let rows: Vec<(Session, Option<Series>, Option<SeriesTranslation>)> = query.load(conn)?;
+    let (series, series_translation) = match scope {
         Scope::Series(slug) => match rows.first() {
-            Some((_, found)) => found.clone(),
+            Some((_, found, translation)) => (found.clone(), translation.clone()),
             None => {
                 let found: Option<Series> = series::table
                     .filter(series::slug.eq(slug))
@@ -59,24 +74,27 @@ pub fn sessions(
                     .first(conn)
                     .optional()?;
                 match found {
-                    Some(s) => Some(s),
+                    Some(s) => {
+                        let translation = super::series::translation(conn, &s.id, language)?;
+                        (Some(s), translation)
+                    }
                     None => return Ok(None),
                 }
             }
         },
         Scope::Session(_) if rows.is_empty() => return Ok(None),
-        _ => None,
+        _ => (None, None),
     };
     let mut translations =
         if rows.is_empty() { HashMap::new() } else { catalogue::translations_into(conn, language)? };
     let entries = rows
         .into_iter()
-        .map(|(session, series)| {
+        .map(|(session, series, series_translation)| {
             let translation = translations.remove(session.id.as_str());
-            CatalogueEntry { session, series, confirmed: 0, translation }
+            CatalogueEntry { session, series, confirmed: 0, translation, series_translation }
         })
         .collect();
-    Ok(Some(FeedSessions { series, entries }))
+    Ok(Some(FeedSessions { series, series_translation, entries }))
 }
 
 /// [`sessions`] with each session's confirmed seats (one more query), for the widget.

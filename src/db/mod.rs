@@ -37,6 +37,7 @@ pub mod reports;
 pub mod schedule;
 pub mod schema;
 pub mod seats;
+pub mod series;
 pub mod session_changes;
 pub mod sessions;
 pub mod sign_in_throttle;

@@ -40,6 +40,18 @@ pub struct Series {
     pub description: String,
     pub is_demo: bool,
     pub created_at: NaiveDateTime,
+    /// The language the title and description are written in (`en`, `fr` or `es`).
+    pub language: String,
+}
+
+/// A series' title and description in a language other than its own.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = series_translations)]
+pub struct SeriesTranslation {
+    pub series_id: String,
+    pub language: String,
+    pub title: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

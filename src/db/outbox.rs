@@ -312,13 +312,57 @@ pub fn enqueue_many(
     messages: &[NewMessage],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    let rows: Vec<Row<'_>> = messages
+        .iter()
+        .map(|m| Row {
+            kind: m.kind,
+            registration_id: Some(&m.registration_id),
+            dedupe_key: &m.dedupe_key,
+            payload: &m.payload,
+        })
+        .collect();
+    insert_new(conn, &rows, now)
+}
+
+/// A message about no registration, to the recipient its payload names (an announcement to a
+/// focal point).
+#[derive(Debug, Clone)]
+pub struct AddressedMessage {
+    pub kind: MessageKind,
+    pub dedupe_key: String,
+    pub payload: String,
+}
+
+/// [`enqueue_many`] for messages about no registration: a `dedupe_key` already queued (or
+/// sent) is left out. Returns how many were added.
+pub fn enqueue_many_addressed(
+    conn: &mut AnyConnection,
+    messages: &[AddressedMessage],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let rows: Vec<Row<'_>> = messages
+        .iter()
+        .map(|m| Row { kind: m.kind, registration_id: None, dedupe_key: &m.dedupe_key, payload: &m.payload })
+        .collect();
+    insert_new(conn, &rows, now)
+}
+
+/// One outbox row to insert.
+struct Row<'a> {
+    kind: MessageKind,
+    registration_id: Option<&'a str>,
+    dedupe_key: &'a str,
+    payload: &'a str,
+}
+
+fn insert_new(conn: &mut AnyConnection, rows: &[Row<'_>], now: NaiveDateTime) -> QueryResult<usize> {
     use diesel::sql_types::{Nullable, Text, Timestamp};
     const COLUMNS: usize = 8;
     let mut added = 0;
     // Diesel's MultiBackend has no ON CONFLICT builder, but both engines accept the same
     // statement; only the placeholder syntax differs.
     let postgres = matches!(conn, AnyConnection::Postgresql(_));
-    for chunk in messages.chunks(200) {
+    for chunk in rows.chunks(200) {
         let mut sql = String::from(
             "INSERT INTO outbox (id, kind, registration_id, dedupe_key, payload, next_attempt_at, created_at, \
              status, attempts) VALUES ",
@@ -342,13 +386,13 @@ pub fn enqueue_many(
         }
         sql.push_str(" ON CONFLICT (dedupe_key) DO NOTHING");
         let mut query = diesel::sql_query(sql).into_boxed::<super::MultiBackend>();
-        for message in chunk {
+        for row in chunk {
             query = query
                 .bind::<Text, _>(new_id())
-                .bind::<Text, _>(message.kind)
-                .bind::<Nullable<Text>, _>(Some(message.registration_id.clone()))
-                .bind::<Text, _>(message.dedupe_key.clone())
-                .bind::<Text, _>(message.payload.clone())
+                .bind::<Text, _>(row.kind)
+                .bind::<Nullable<Text>, _>(row.registration_id.map(str::to_owned))
+                .bind::<Text, _>(row.dedupe_key.to_owned())
+                .bind::<Text, _>(row.payload.to_owned())
                 .bind::<Timestamp, _>(now)
                 .bind::<Timestamp, _>(now)
                 .bind::<Text, _>(OutboxStatus::Queued);

@@ -8,7 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::catalogue::{self, SessionDetail};
-use super::models::{PanelEntry, Series, Session, SessionDocument, SessionTranslation, Speaker};
+use super::models::{
+    PanelEntry, Series, SeriesTranslation, Session, SessionDocument, SessionTranslation, Speaker,
+};
 use super::schema::{
     panel_entries, registrations, series, session_documents, session_translations, sessions, speakers,
 };
@@ -43,10 +45,12 @@ pub struct PublicSession {
     pub translations: Vec<SessionTranslation>,
     pub panel: Vec<(PanelEntry, Speaker)>,
     pub documents: Vec<SessionDocument>,
+    /// Its series' texts in the other languages they have been given.
+    pub series_translations: Vec<SeriesTranslation>,
 }
 
 /// One page of public sessions by start time then slug, after `after`, at most `limit`, and
-/// whether more follow. Five queries.
+/// whether more follow. Six queries.
 pub fn sessions_page(
     conn: &mut AnyConnection,
     filter: &SessionFilter,
@@ -120,11 +124,17 @@ pub fn sessions_page(
     {
         documents.entry(d.session_id.to_string()).or_default().push(d);
     }
+    let series_ids: Vec<String> = rows.iter().filter_map(|(_, s)| s.as_ref().map(|s| s.id.clone())).collect();
+    let series_translations = super::series::translations_of(conn, &series_ids)?;
     let items = rows
         .into_iter()
         .map(|(session, series)| {
             let id = session.id.to_string();
             PublicSession {
+                series_translations: series
+                    .as_ref()
+                    .and_then(|s| series_translations.get(&s.id).cloned())
+                    .unwrap_or_default(),
                 confirmed: counts.get(&id).copied().unwrap_or(0),
                 translations: translations.remove(&id).unwrap_or_default(),
                 panel: panels.remove(&id).unwrap_or_default(),
@@ -146,7 +156,21 @@ pub fn session(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Publi
         return Ok(None);
     };
     let translations = catalogue::translations(conn, &session.id)?;
-    Ok(Some(PublicSession { session, series, confirmed, translations, panel, documents }))
+    let series_translations = match &series {
+        Some(s) => super::series::translations_of(conn, std::slice::from_ref(&s.id))?
+            .remove(&s.id)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    Ok(Some(PublicSession {
+        session,
+        series,
+        confirmed,
+        translations,
+        panel,
+        documents,
+        series_translations,
+    }))
 }
 
 /// The series table narrowed to public series: a series is public once one of its sessions
@@ -161,12 +185,16 @@ macro_rules! public_series {
     };
 }
 
+/// A public series with its texts in the other languages.
+pub type PublicSeries = (Series, Vec<SeriesTranslation>);
+
 /// One page of public series by slug, after `after`, at most `limit`, and whether more follow.
+/// Two queries.
 pub fn series_page(
     conn: &mut AnyConnection,
     after: Option<&str>,
     limit: i64,
-) -> QueryResult<(Vec<Series>, bool)> {
+) -> QueryResult<(Vec<PublicSeries>, bool)> {
     let mut query = public_series!()
         .order(series::slug.asc())
         .select(Series::as_select())
@@ -175,13 +203,28 @@ pub fn series_page(
     if let Some(slug) = after {
         query = query.filter(series::slug.gt(slug.to_owned()));
     }
-    let mut rows = query.load(conn)?;
+    let mut rows: Vec<Series> = query.load(conn)?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let ids: Vec<String> = rows.iter().map(|s| s.id.clone()).collect();
+    let mut translations = super::series::translations_of(conn, &ids)?;
+    let rows = rows
+        .into_iter()
+        .map(|s| {
+            let t = translations.remove(&s.id).unwrap_or_default();
+            (s, t)
+        })
+        .collect();
     Ok((rows, more))
 }
 
-/// One public series by slug.
-pub fn series_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<Series>> {
-    public_series!().filter(series::slug.eq(slug)).select(Series::as_select()).first(conn).optional()
+/// One public series by slug, with its texts in the other languages.
+pub fn series_by_slug(conn: &mut AnyConnection, slug: &str) -> QueryResult<Option<PublicSeries>> {
+    let found: Option<Series> =
+        public_series!().filter(series::slug.eq(slug)).select(Series::as_select()).first(conn).optional()?;
+    let Some(found) = found else { return Ok(None) };
+    let translations = super::series::translations_of(conn, std::slice::from_ref(&found.id))?
+        .remove(&found.id)
+        .unwrap_or_default();
+    Ok(Some((found, translations)))
 }

@@ -23,6 +23,7 @@ diesel::table! {
         description -> Text,
         is_demo -> Bool,
         created_at -> Timestamp,
+        language -> Text,
     }
 }
 
@@ -469,3 +470,16 @@ diesel::table! {
 diesel::joinable!(registration_joins -> registrations (registration_id));
 diesel::allow_tables_to_appear_in_same_query!(registration_joins, registrations);
 diesel::allow_tables_to_appear_in_same_query!(registration_joins, sessions);
+// texts: a series' title and description in languages other than its own.
+diesel::table! {
+    series_translations (series_id, language) {
+        series_id -> Text,
+        language -> Text,
+        title -> Text,
+        description -> Text,
+    }
+}
+
+diesel::joinable!(series_translations -> series (series_id));
+diesel::allow_tables_to_appear_in_same_query!(series_translations, series);
+diesel::allow_tables_to_appear_in_same_query!(series_translations, sessions);

@@ -40,6 +40,9 @@ text_enum! {
         /// "Reset your password": to an organiser account named in its payload (no
         /// registration), with a fresh reset link.
         OrganiserPasswordReset = "organiser_password_reset",
+        /// An organiser's announcement to a member's focal point (named by the organisation in
+        /// its payload; no registration), with the session's registration link.
+        FocalPointAnnouncement = "focal_point_announcement",
     }
 }
 
@@ -120,6 +123,8 @@ pub enum Recipient {
     PreviousAddress,
     /// The organiser account named in the message's payload.
     Organiser,
+    /// The focal point of the organisation named in the message's payload.
+    FocalPoint,
 }
 
 impl MessageKind {
@@ -147,6 +152,9 @@ impl MessageKind {
             Self::DetailsChanged | Self::EmailChanged => true,
             Self::EmailChangeRequest => now.email_change_pending,
             Self::OrganiserPasswordReset => true,
+            // Decided when it is claimed: the organisation, its address and the session as
+            // they are then (`jobs::prepare`).
+            Self::FocalPointAnnouncement => true,
         }
     }
 
@@ -156,6 +164,7 @@ impl MessageKind {
             Self::EmailChangeRequest => Recipient::PendingAddress,
             Self::EmailChanged => Recipient::PreviousAddress,
             Self::OrganiserPasswordReset => Recipient::Organiser,
+            Self::FocalPointAnnouncement => Recipient::FocalPoint,
             _ => Recipient::Registrant,
         }
     }
@@ -200,7 +209,8 @@ impl MessageKind {
             | Self::DetailsChanged
             | Self::EmailChangeRequest
             | Self::EmailChanged
-            | Self::OrganiserPasswordReset => None,
+            | Self::OrganiserPasswordReset
+            | Self::FocalPointAnnouncement => None,
         }
     }
 
@@ -229,7 +239,8 @@ impl MessageKind {
             | Self::DetailsChanged
             | Self::EmailChangeRequest
             | Self::EmailChanged
-            | Self::OrganiserPasswordReset => None,
+            | Self::OrganiserPasswordReset
+            | Self::FocalPointAnnouncement => None,
         }
     }
 }
@@ -321,7 +332,7 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 18);
+        assert_eq!(MessageKind::ALL.len(), 19);
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
         assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }

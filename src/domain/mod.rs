@@ -9,6 +9,7 @@ mod message_kind;
 pub mod password;
 mod redact;
 mod registration;
+pub mod series;
 pub mod session;
 mod status;
 pub mod survey;

@@ -191,6 +191,8 @@ text_enum! {
         Attended = "attended",
         /// Confirmed, and recorded as absent.
         Absent = "absent",
+        /// Not registrants: the focal points of member governments (all, or those chosen).
+        FocalPoints = "focal_points",
     }
 }
 

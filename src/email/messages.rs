@@ -287,10 +287,21 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         // Never queued for a registration: the worker writes it to the organiser with
         // `password_reset_message` and the link it mints.
         MessageKind::OrganiserPasswordReset => test_message(i18n, &ctx.catalogue_link),
+        // Written by `email::focal_point` (no registration); never through here.
+        MessageKind::FocalPointAnnouncement => test_message(i18n, &ctx.catalogue_link),
         MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");
             let mut paragraphs = vec![hello];
+            // Not written in the registrant's language: said in theirs, before the text.
+            let written_in = text("language");
+            if !written_in.is_empty() && written_in != ctx.registration.language {
+                paragraphs.push(i18n.t1(
+                    "texts-announcement-fallback",
+                    "language",
+                    i18n.t(&format!("in-language-{written_in}")),
+                ));
+            }
             let mut current: Vec<&str> = Vec::new();
             for line in text("body").lines().map(str::trim_end).chain([""]) {
                 if line.trim().is_empty() {

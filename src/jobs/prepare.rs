@@ -59,6 +59,18 @@ pub(super) enum Claim {
     Test(Mailbox),
     /// A password reset: to this organiser, with the path of the link just minted.
     Reset(Mailbox, String),
+    /// An announcement to a focal point.
+    Focal(Box<FocalReady>),
+}
+
+/// An announcement to a focal point, as the claim found it.
+pub(super) struct FocalReady {
+    to: Mailbox,
+    language: Language,
+    organisation: String,
+    /// In the focal point's language where it was given.
+    session: Session,
+    payload: crate::db::announcements::Payload,
 }
 
 /// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
@@ -128,6 +140,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     if kind == MessageKind::OrganiserPasswordReset {
         return reset_claim(conn, message, now);
     }
+    if kind == MessageKind::FocalPointAnnouncement {
+        return focal_claim(conn, message, now);
+    }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
@@ -148,7 +163,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let address = match kind.recipient() {
         Recipient::Registrant => Some(registration.email_normalized.clone()),
         Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
-        Recipient::PreviousAddress | Recipient::Organiser => None,
+        Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint => None,
     };
     if let Some(address) = address
         && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
@@ -214,6 +229,46 @@ fn reset_claim(
     Ok(Claim::Reset(Mailbox::new(Some(organiser.name), address), format!("/admin/reset/{token}")))
 }
 
+/// An announcement to the focal point of the organisation in the payload, at the address it
+/// has now; skipped once the session is cancelled or has started, or the address is gone.
+fn focal_claim(
+    conn: &mut db::AnyConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
+    let Ok(payload) = serde_json::from_str::<crate::db::announcements::Payload>(&message.payload) else {
+        return Ok(Claim::Abandon("the announcement's payload cannot be read".into()));
+    };
+    let Some(organisation) = db::organisations::organisation(conn, &payload.organisation)? else {
+        return Ok(Claim::Skip("the organisation no longer exists".into()));
+    };
+    let Some(address) = organisation.focal_email.clone().filter(|a| !a.trim().is_empty()) else {
+        return Ok(Claim::Skip("the organisation has no focal point's address any more".into()));
+    };
+    let Some(mut session) = db::catalogue::session_by_id(conn, &payload.session)? else {
+        return Ok(Claim::Abandon("the session no longer exists".into()));
+    };
+    if session.status != crate::domain::SessionStatus::Published || now >= session.starts_at {
+        return Ok(Claim::Skip(format!("no longer applies (session {})", session.status)));
+    }
+    if let Some(suppressed) = db::bounces::suppression_of(conn, &address.to_lowercase())? {
+        return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
+    }
+    let Ok(address) = address.parse() else {
+        return Ok(Claim::Abandon("the focal point's address is not valid".into()));
+    };
+    let language = Language::parse(&organisation.focal_language).unwrap_or(Language::En);
+    db::catalogue::localize(conn, &mut session, language.code())?;
+    let name = Some(organisation.focal_name.clone()).filter(|n| !n.is_empty());
+    Ok(Claim::Focal(Box::new(FocalReady {
+        to: Mailbox::new(name, address),
+        language,
+        organisation: organisation.name,
+        session,
+        payload,
+    })))
+}
+
 /// Writes one claimed message, outside any transaction.
 pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow::Result<Prepared> {
     let ready = match claim {
@@ -222,6 +277,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
+        Claim::Focal(ready) => return focal_message(settings, message, *ready),
     };
     let Ready { kind, registration, session, payload, manage_token, join_token, confirm_token, documents, survey } =
         *ready;
@@ -259,7 +315,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Recipient::Registrant => Some(registration.email.as_str()),
         Recipient::PendingAddress => registration.pending_email.as_deref(),
         Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
-        Recipient::Organiser => None,
+        Recipient::Organiser | Recipient::FocalPoint => None,
     }
     .context("the message's recipient is not recorded")?;
     let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);
@@ -296,6 +352,29 @@ fn reset_message(
     let name = to.name.clone().unwrap_or_default();
     let content = crate::email::messages::password_reset_message(i18n, &name, &settings.link(path));
     plain_message(settings, message, to, i18n, content)
+}
+
+/// An announcement to a focal point, in their language.
+fn focal_message(
+    settings: &Settings,
+    message: &OutboxMessage,
+    ready: FocalReady,
+) -> anyhow::Result<Prepared> {
+    let i18n = I18n::new(ready.language);
+    let name = ready.to.name.clone().unwrap_or_default();
+    let letter = crate::email::focal_point::FocalLetter {
+        i18n,
+        name: &name,
+        organisation: &ready.organisation,
+        session: &ready.session,
+        subject: &ready.payload.subject,
+        body: &ready.payload.body,
+        written_in: &ready.payload.language,
+        session_link: settings.link(&format!("/sessions/{}", ready.session.slug)),
+        register_link: settings.link(&format!("/sessions/{}/register", ready.session.slug)),
+    };
+    let content = crate::email::focal_point::message(&letter);
+    plain_message(settings, message, ready.to, i18n, content)
 }
 
 /// A message to one address with no calendar part and no list to leave (the mail test, an

@@ -12,7 +12,9 @@ use super::feeds::FeedLinks;
 use super::feeds::preview::LinkPreview;
 use super::page_cache::{Rendered, next_change, page_response};
 use super::state::{AppState, run_db};
-use super::view::{SeriesGroup, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs};
+use super::view::{
+    SeriesGroup, SeriesTexts, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs,
+};
 use crate::db;
 use crate::db::catalogue::ListedParticipant;
 use crate::domain::{CONSENT_VERSION, Language};
@@ -103,6 +105,7 @@ struct SessionPage {
     slug: String,
     texts: SessionTexts,
     series_title: Option<String>,
+    series_title_lang: String,
     paragraphs: Vec<String>,
     language_label: String,
     when: When,
@@ -170,13 +173,16 @@ async fn render_session_page(
         })
         .collect();
     let texts = SessionTexts::of(i18n, session, detail.translation.as_ref());
+    let series_texts =
+        detail.series.as_ref().map(|s| SeriesTexts::of(i18n, s, detail.series_translation.as_ref()));
     let when = When::of(i18n, session);
     let speakers: Vec<String> = detail.panel.iter().map(|(_, speaker)| speaker.name.clone()).collect();
     let preview = LinkPreview::new(&state.settings, i18n, &session.slug, &texts, &when, &speakers);
     let page = SessionPage {
         preview,
         slug: session.slug.clone(),
-        series_title: detail.series.as_ref().map(|s| s.title.clone()),
+        series_title: series_texts.as_ref().map(|t| t.title.clone()),
+        series_title_lang: series_texts.map(|t| t.title_lang).unwrap_or_default(),
         paragraphs: paragraphs(&texts.description),
         texts,
         participants,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 
 use crate::db::catalogue::CatalogueEntry;
-use crate::db::models::{Session, SessionTranslation};
+use crate::db::models::{Series, SeriesTranslation, Session, SessionTranslation};
 use crate::i18n::{I18n, in_zone};
 use crate::when::When;
 
@@ -40,6 +40,37 @@ impl SessionTexts {
         let fallback_note = shown_in_other
             .then(|| i18n.t1("session-content-fallback", "language", i18n.t(&format!("in-language-{own}"))));
         Self { title, title_lang, summary, summary_lang, description, description_lang, fallback_note }
+    }
+}
+
+/// A series' title and description in the visitor's language where they were given, else in
+/// the series' own language, each with the language it is in (for `lang`), and a note when
+/// one is not in the visitor's language.
+#[derive(Debug, Clone)]
+pub struct SeriesTexts {
+    pub title: String,
+    pub title_lang: String,
+    pub description: String,
+    pub description_lang: String,
+    /// "This text is not available in your language; it is shown in English."
+    pub fallback_note: Option<String>,
+}
+
+impl SeriesTexts {
+    pub fn of(i18n: I18n, series: &Series, translation: Option<&SeriesTranslation>) -> Self {
+        let own = series.language.as_str();
+        let wanted = i18n.code();
+        let translation = translation.filter(|t| t.language == wanted && wanted != own);
+        let pick = |translated: Option<&String>, original: &String| match translated {
+            Some(text) if !text.is_empty() => (text.clone(), wanted.to_owned()),
+            _ => (original.clone(), own.to_owned()),
+        };
+        let (title, title_lang) = pick(translation.map(|t| &t.title), &series.title);
+        let (description, description_lang) = pick(translation.map(|t| &t.description), &series.description);
+        let shown_in_other = title_lang != wanted || (!description.is_empty() && description_lang != wanted);
+        let fallback_note = shown_in_other
+            .then(|| i18n.t1("session-content-fallback", "language", i18n.t(&format!("in-language-{own}"))));
+        Self { title, title_lang, description, description_lang, fallback_note }
     }
 }
 
@@ -99,6 +130,10 @@ pub struct Card {
 #[derive(Debug, Clone)]
 pub struct SeriesGroup {
     pub series_title: Option<String>,
+    /// The language the series' title is shown in.
+    pub series_title_lang: String,
+    /// Said when the series' title is not in the visitor's language.
+    pub series_fallback: Option<String>,
     /// For the series' calendar feed.
     pub series_slug: Option<String>,
     pub cards: Vec<Card>,
@@ -138,14 +173,25 @@ pub fn catalogue_groups(i18n: I18n, entries: Vec<CatalogueEntry>, now: NaiveDate
             };
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, g)) => g.cards.push(card),
-                None => groups.push((
-                    key,
-                    SeriesGroup {
-                        series_slug: entry.series.as_ref().map(|s| s.slug.clone()),
-                        series_title: entry.series.map(|s| s.title),
-                        cards: vec![card],
-                    },
-                )),
+                None => {
+                    let texts = entry
+                        .series
+                        .as_ref()
+                        .map(|s| SeriesTexts::of(i18n, s, entry.series_translation.as_ref()));
+                    groups.push((
+                        key,
+                        SeriesGroup {
+                            series_slug: entry.series.as_ref().map(|s| s.slug.clone()),
+                            series_title_lang: texts
+                                .as_ref()
+                                .map(|t| t.title_lang.clone())
+                                .unwrap_or_default(),
+                            series_fallback: texts.as_ref().and_then(|t| t.fallback_note.clone()),
+                            series_title: texts.map(|t| t.title),
+                            cards: vec![card],
+                        },
+                    ))
+                }
             }
         }
         groups.into_iter().map(|(_, g)| g).collect::<Vec<_>>()

@@ -36,6 +36,7 @@ async fn add_series(app: &TestApp, slug: &str, title: &str, sessions: &[&Session
         description: String::new(),
         is_demo: false,
         created_at: app.clock.now() - Duration::days(30),
+        language: "en".into(),
     };
     let ids: Vec<_> = sessions.iter().map(|s| s.id.clone()).collect();
     app.db(move |conn| {

@@ -847,6 +847,7 @@ async fn fixture(app: &TestApp) -> Fixture {
                 description: String::new(),
                 is_demo: false,
                 created_at: now,
+                language: "en".into(),
             };
             diesel::insert_into(series::table).values(&series).execute(conn).expect("series");
             (on_panel.id, free.id, entry.id, registration, document.id, series.id)

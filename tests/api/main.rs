@@ -42,6 +42,7 @@ mod public_api;
 mod registration;
 mod self_service;
 mod sign_in;
+mod translated_texts;
 mod web_conventions;
 mod widget;
 // join: personal join links and the live state.

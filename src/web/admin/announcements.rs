@@ -7,9 +7,9 @@ use askama::Template;
 
 use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
-use crate::db::announcements::{Audience, Payload, Sent};
+use crate::db::announcements::{Announcement, Audience, FocalPoint, Sent, Written};
 use crate::db::models::{Session, new_id};
-use crate::domain::{AudienceGroup, OutboxStatus, SessionId};
+use crate::domain::{AudienceGroup, Language, OutboxStatus, SessionId};
 use crate::i18n::I18n;
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
@@ -23,6 +23,32 @@ struct Preview {
     subject: String,
     paragraphs: Vec<String>,
     recipients: usize,
+    /// Focal points it will go to.
+    focal: usize,
+    /// The other languages written, as their readers will read them.
+    others: Vec<(String, String, Vec<String>)>,
+}
+
+/// One language's subject and body on the form, with who reads it.
+struct LanguageTexts {
+    code: &'static str,
+    /// "French (the session's language)" or "Spanish (optional)".
+    heading: String,
+    /// "3 registrants and 2 focal points read Spanish."
+    readers: String,
+    /// The session's language: its fields are `subject` and `body`, and required.
+    own: bool,
+    subject_name: &'static str,
+    body_name: &'static str,
+    subject: String,
+    body: String,
+}
+
+/// A focal point that can be chosen.
+struct MemberChoice {
+    id: String,
+    label: String,
+    checked: bool,
 }
 
 #[derive(Template)]
@@ -30,8 +56,8 @@ struct Preview {
 struct AnnouncementsPage {
     admin: AdminChrome,
     session: Session,
-    subject: String,
-    body: String,
+    texts: Vec<LanguageTexts>,
+    members: Vec<MemberChoice>,
     audience: Audience,
     /// Chosen at preview time, so that sending twice (a double click) queues nothing twice.
     announcement_id: String,
@@ -47,6 +73,10 @@ impl AnnouncementsPage {
 
     fn audience_label(&self, audience: &str) -> String {
         audience_label(self.admin.i18n, audience)
+    }
+
+    fn members_open(&self) -> bool {
+        self.members.iter().any(|m| m.checked)
     }
 }
 
@@ -71,6 +101,7 @@ fn audience_label(i18n: I18n, audience: &str) -> String {
                 AudienceGroup::Waitlisted => "admin-ann-to-waitlisted",
                 AudienceGroup::Attended => "admin-ann-to-attended",
                 AudienceGroup::Absent => "admin-ann-to-absent",
+                AudienceGroup::FocalPoints => "admin-texts-ann-to-focal-points",
             })
         })
         .collect::<Vec<_>>()
@@ -94,28 +125,103 @@ fn paragraphs(body: &str) -> Vec<String> {
     out
 }
 
-async fn session_and_history(
+/// The form's field names of a language's subject and body; the session's own language uses
+/// `subject` and `body`.
+fn field_names(language: Language, own: bool) -> (&'static str, &'static str) {
+    match (own, language) {
+        (true, _) => ("subject", "body"),
+        (false, Language::En) => ("subject_en", "body_en"),
+        (false, Language::Fr) => ("subject_fr", "body_fr"),
+        (false, Language::Es) => ("subject_es", "body_es"),
+    }
+}
+
+/// The session's language first, then the others.
+fn languages_of(session: &Session) -> Vec<(Language, bool)> {
+    let own = Language::parse(&session.language).unwrap_or(Language::En);
+    std::iter::once((own, true))
+        .chain(Language::ALL.into_iter().filter(|l| *l != own).map(|l| (l, false)))
+        .collect()
+}
+
+fn language_texts(
+    i18n: I18n,
+    session: &Session,
+    readers: &[(Language, usize, usize)],
+    typed: impl Fn(&str) -> String,
+) -> Vec<LanguageTexts> {
+    languages_of(session)
+        .into_iter()
+        .map(|(language, own)| {
+            let (subject_name, body_name) = field_names(language, own);
+            let name = i18n.t(&format!("language-{}", language.code()));
+            let (registrants, focal) =
+                readers.iter().find(|(l, ..)| *l == language).map_or((0, 0), |(_, r, f)| (*r, *f));
+            LanguageTexts {
+                code: language.code(),
+                heading: i18n.t1(
+                    if own { "admin-texts-ann-own-language" } else { "admin-texts-ann-other-language" },
+                    "language",
+                    &name,
+                ),
+                readers: i18n.t2("admin-texts-ann-readers", "count", registrants, "count2", focal),
+                own,
+                subject_name,
+                body_name,
+                subject: typed(subject_name),
+                body: typed(body_name),
+            }
+        })
+        .collect()
+}
+
+fn member_choices(focal: &[FocalPoint], chosen: &[String]) -> Vec<MemberChoice> {
+    focal
+        .iter()
+        .map(|f| MemberChoice {
+            id: f.organisation_id.clone(),
+            label: f.organisation.clone(),
+            checked: chosen.contains(&f.organisation_id),
+        })
+        .collect()
+}
+
+struct Loaded {
+    session: Session,
+    history: Vec<Sent>,
+    readers: Vec<(Language, usize, usize)>,
+    focal: Vec<FocalPoint>,
+}
+
+async fn load(
     cx: &AdminContext,
     session_id: SessionId,
-) -> Result<(Session, Vec<Sent>), AppError> {
+    audience: Audience,
+    members: Vec<String>,
+) -> Result<Loaded, AppError> {
     cx.find(move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);
         };
         let history = db::announcements::history(conn, &session.id)?;
-        Ok(Some((session, history)))
+        let readers = db::announcements::readers_by_language(conn, &session.id, audience, &members)?;
+        let focal = db::announcements::focal_points(conn, &[])?;
+        Ok(Some(Loaded { session, history, readers, focal }))
     })
     .await
 }
 
 pub async fn page(cx: AdminContext, path: web::Path<SessionId>) -> Result<HttpResponse, AppError> {
-    let (session, history) = session_and_history(&cx, path.into_inner()).await?;
+    let audience = Audience { confirmed: true, ..Audience::default() };
+    let Loaded { session, history, readers, focal } =
+        load(&cx, path.into_inner(), audience, Vec::new()).await?;
+    let admin = cx.chrome("sessions");
     html(AnnouncementsPage {
-        admin: cx.chrome("sessions"),
+        texts: language_texts(admin.i18n, &session, &readers, |_| String::new()),
+        members: member_choices(&focal, &[]),
+        admin,
         session,
-        subject: String::new(),
-        body: String::new(),
-        audience: Audience { confirmed: true, ..Audience::default() },
+        audience,
         announcement_id: String::new(),
         errors: FieldErrors::default(),
         preview: None,
@@ -137,39 +243,79 @@ pub async fn submit(
     };
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let mut errors = FieldErrors::default();
-    let subject =
-        errors.line(i18n, "subject", form.get("subject"), SUBJECT_MAX, Some("admin-ann-error-subject"));
-    let body = errors.text(i18n, "body", form.get("body"), BODY_MAX, Some("admin-ann-error-body"));
     let groups = form.all("recipients");
     let groups: Vec<AudienceGroup> = groups.into_iter().filter_map(AudienceGroup::parse).collect();
     let audience = Audience::of(&groups);
-    if audience.is_empty() {
-        errors.add("recipients-confirmed", i18n.t("admin-ann-error-recipients"));
-    }
+    let members: Vec<String> = if audience.focal_points {
+        form.all("members").into_iter().map(str::to_owned).collect()
+    } else {
+        Vec::new()
+    };
     let announcement_id = uuid::Uuid::parse_str(form.get("announcement_id"))
         .map(|id| id.hyphenated().to_string())
         .unwrap_or_else(|_| new_id());
+    let Loaded { session, history, readers, focal } =
+        load(&cx, session_id, audience, members.clone()).await?;
 
-    let (session, history, recipients) = cx
-        .find(move |conn| {
-            let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
-                return Ok(None);
-            };
-            let recipients = db::announcements::recipients(conn, &session.id, audience)?.len();
-            let history = db::announcements::history(conn, &session.id)?;
-            Ok(Some((session, history, recipients)))
-        })
-        .await?;
+    let mut errors = FieldErrors::default();
+    let mut written = Vec::new();
+    for (language, own) in languages_of(&session) {
+        let (subject_name, body_name) = field_names(language, own);
+        let (raw_subject, raw_body) = (form.get(subject_name), form.get(body_name));
+        if !own && raw_subject.trim().is_empty() && raw_body.trim().is_empty() {
+            continue;
+        }
+        let subject = errors.line(
+            i18n,
+            subject_name,
+            raw_subject,
+            SUBJECT_MAX,
+            Some(if own { "admin-ann-error-subject" } else { "admin-texts-ann-error-subject" }),
+        );
+        let body = errors.text(
+            i18n,
+            body_name,
+            raw_body,
+            BODY_MAX,
+            Some(if own { "admin-ann-error-body" } else { "admin-texts-ann-error-body" }),
+        );
+        written.push(Written { language, subject, body });
+    }
+    if audience.is_empty() {
+        errors.add("recipients-confirmed", i18n.t("admin-ann-error-recipients"));
+    }
+    if members.iter().any(|m| !focal.iter().any(|f| &f.organisation_id == m)) {
+        errors.add("recipients-focal_points", i18n.t("admin-texts-ann-error-unknown-member"));
+    }
+    let recipients: usize = readers.iter().map(|(_, r, f)| r + f).sum();
     if errors.is_empty() && recipients == 0 {
         errors.add("recipients-confirmed", i18n.t("admin-ann-error-nobody"));
     }
+    // Typed values come back as typed when something is wrong, cleaned when all is well.
+    let texts = if errors.is_empty() {
+        language_texts(i18n, &session, &readers, |name| {
+            written
+                .iter()
+                .find_map(|w| {
+                    let (s, b) = field_names(w.language, w.language.code() == session.language);
+                    if s == name {
+                        Some(w.subject.clone())
+                    } else if b == name {
+                        Some(w.body.clone())
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_default()
+        })
+    } else {
+        language_texts(i18n, &session, &readers, |name| form.get(name).to_owned())
+    };
     let mut page = AnnouncementsPage {
         admin,
+        texts,
+        members: member_choices(&focal, &members),
         session,
-        // Typed values come back as typed when something is wrong.
-        subject: if errors.is_empty() { subject.clone() } else { form.get("subject").to_owned() },
-        body: if errors.is_empty() { body.clone() } else { form.get("body").to_owned() },
         audience,
         announcement_id: announcement_id.clone(),
         errors,
@@ -180,19 +326,30 @@ pub async fn submit(
         return html_with_status(page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     if !sending {
-        page.preview = Some(Preview { subject, paragraphs: paragraphs(&body), recipients });
+        let mut written = written.iter();
+        if let Some(first) = written.next() {
+            page.preview = Some(Preview {
+                subject: first.subject.clone(),
+                paragraphs: paragraphs(&first.body),
+                recipients: readers.iter().map(|(_, r, _)| r).sum(),
+                focal: readers.iter().map(|(_, _, f)| f).sum(),
+                others: written
+                    .map(|w| (w.language.code().to_owned(), w.subject.clone(), paragraphs(&w.body)))
+                    .collect(),
+            });
+        }
         return html(page);
     }
-    let payload = Payload {
-        announcement: announcement_id,
-        subject,
-        body,
-        audience: audience.describe(),
+    let announcement = Announcement {
+        id: announcement_id,
+        texts: written,
+        audience,
+        members,
         by: cx.organiser.name.clone(),
     };
     let session = page.session;
     let path = format!("/admin/sessions/{}/announcements", session.id);
-    cx.write(move |conn, actor, now| db::announcements::send(conn, &session, &payload, audience, actor, now))
+    cx.write(move |conn, actor, now| db::announcements::send(conn, &session, &announcement, actor, now))
         .await?;
     cx.state.wake_worker();
     Ok(done(&path, "announcement-sent"))

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
-use crate::db::models::{Series as SeriesRow, SessionTranslation};
+use crate::db::models::{Series as SeriesRow, SeriesTranslation, SessionTranslation};
 use crate::db::public_api::PublicSession;
 use crate::domain::{Language, PanelRole, SessionStatus};
 use crate::i18n::in_zone;
@@ -49,6 +49,22 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// A series' own text, then each translation that gives it (an empty translated
+    /// description means "not translated").
+    fn of_series(
+        own_language: &str,
+        own: &str,
+        translations: &[SeriesTranslation],
+        field: fn(&SeriesTranslation) -> &str,
+    ) -> Self {
+        let mut all = Texts::default();
+        all.set(own_language, own.to_owned());
+        for t in translations.iter().filter(|t| t.language != own_language && !field(t).is_empty()) {
+            all.set(&t.language, field(t).to_owned());
+        }
+        all
+    }
+
     fn set(&mut self, language: &str, text: String) {
         match Language::ALL.into_iter().find(|l| l.code() == language) {
             Some(Language::En) => self.en = Some(text),
@@ -118,7 +134,10 @@ fn local(at: NaiveDateTime, zone: &str) -> String {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SeriesRef {
     pub slug: String,
+    /// In the series' own language.
     pub title: String,
+    /// The title in every language it has been given, the series' own included.
+    pub titles: Texts,
     /// This series in the API.
     #[schema(format = "uri")]
     pub api_url: String,
@@ -210,7 +229,15 @@ pub struct Session {
 
 impl Session {
     pub fn of(found: PublicSession, base: &str, only: Option<Language>, now: NaiveDateTime) -> Self {
-        let PublicSession { session: s, series, confirmed, translations, panel, documents } = found;
+        let PublicSession {
+            session: s,
+            series,
+            confirmed,
+            translations,
+            panel,
+            documents,
+            series_translations,
+        } = found;
         let own = s.language.as_str();
         let ends_at = s.ends_at();
         let open_for_seats = !s.is_cancelled() && now < s.starts_at;
@@ -220,6 +247,7 @@ impl Session {
             description: Texts::of(own, &s.description, &translations, |t| &t.description, only),
             series: series.map(|r| SeriesRef {
                 api_url: format!("{base}/api/v1/series/{}", r.slug),
+                titles: Texts::of_series(&r.language, &r.title, &series_translations, |t| &t.title),
                 slug: r.slug,
                 title: r.title,
             }),
@@ -266,8 +294,16 @@ impl Session {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Series {
     pub slug: String,
+    /// In the series' own language (`language`).
     pub title: String,
     pub description: String,
+    /// The language `title` and `description` are written in.
+    #[schema(schema_with = languages_schema)]
+    pub language: String,
+    /// The title in every language it has been given, the series' own included.
+    pub titles: Texts,
+    /// The description in every language it has been given, the series' own included.
+    pub descriptions: Texts,
     /// Demonstration data, not a real series.
     pub demo: bool,
     /// This series in the API.
@@ -279,8 +315,13 @@ pub struct Series {
 }
 
 impl Series {
-    pub fn of(row: SeriesRow, base: &str) -> Self {
+    pub fn of((row, translations): (SeriesRow, Vec<SeriesTranslation>), base: &str) -> Self {
         Series {
+            titles: Texts::of_series(&row.language, &row.title, &translations, |t| &t.title),
+            descriptions: Texts::of_series(&row.language, &row.description, &translations, |t| {
+                &t.description
+            }),
+            language: row.language.clone(),
             api_url: format!("{base}/api/v1/series/{}", row.slug),
             sessions_url: format!(
                 "{base}/api/v1/sessions?series={}",

@@ -38,7 +38,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         run_db(&state, move |conn| db::public_api::series_page(conn, after.as_deref(), limit))
             .await
             .map_err(|e| Problem::from_app(api.i18n(), e))?;
-    let next = found.last().filter(|_| more).map(|s| api.next_page(&req, &series_cursor(&s.slug)));
+    let next = found.last().filter(|_| more).map(|(s, _)| api.next_page(&req, &series_cursor(&s.slug)));
     let items = found.into_iter().map(|s| Series::of(s, &api.base)).collect();
     Ok(with_next(json(&req, &SeriesList { items, next: next.clone() }), next.as_deref()))
 }

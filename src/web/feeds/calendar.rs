@@ -21,7 +21,7 @@ use crate::db::feeds::{FeedSessions, Scope};
 use crate::i18n::I18n;
 use crate::web::errors::AppError;
 use crate::web::state::{AppState, run_db};
-use crate::web::view::SessionTexts;
+use crate::web::view::{SeriesTexts, SessionTexts};
 
 /// Past sessions stay in the lists this long after they end.
 pub const PAST_KEPT_DAYS: i64 = 90;
@@ -110,7 +110,8 @@ fn calendar(
         found.entries.into_iter().filter(|e| !windowed || listed(e, now)).collect();
     let (name, zone) = match (&found.series, windowed) {
         (Some(series), true) if for_series => {
-            (series.title.clone(), entries.first().map(|e| e.session.timezone.clone()))
+            let title = SeriesTexts::of(i18n, series, found.series_translation.as_ref()).title;
+            (title, entries.first().map(|e| e.session.timezone.clone()))
         }
         (_, false) => {
             let first = entries.first();

@@ -23,7 +23,7 @@ use crate::db::feeds::Scope;
 use crate::i18n::I18n;
 use crate::web::errors::AppError;
 use crate::web::state::{AppState, run_db};
-use crate::web::view::{SessionTexts, availability};
+use crate::web::view::{SeriesTexts, SessionTexts, availability};
 use crate::when::When;
 
 const SCRIPT: &str = include_str!("../../../static/embed.js");
@@ -190,7 +190,10 @@ pub async fn sessions(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             }
         })
         .collect();
-    let heading = found.series.map_or_else(|| i18n.t("feeds-widget-heading"), |s| s.title);
+    let heading = found.series.as_ref().map_or_else(
+        || i18n.t("feeds-widget-heading"),
+        |s| SeriesTexts::of(i18n, s, found.series_translation.as_ref()).title,
+    );
     let body = render(page(heading, None, items))?;
     Ok(cacheable(&req, "text/html; charset=utf-8", body, None))
 }

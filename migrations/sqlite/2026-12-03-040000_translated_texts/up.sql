@@ -1,0 +1,19 @@
+-- A series is written in one language (existing series: English), and may be given its title
+-- and description in the others, the way sessions are.
+ALTER TABLE series ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'fr', 'es'));
+
+CREATE TABLE series_translations (
+    series_id TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+    language TEXT NOT NULL CHECK (language IN ('en', 'fr', 'es')),
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (series_id, language)
+);
+
+-- Public pages show series titles: a change raises the content version like the session's texts.
+CREATE TRIGGER series_translations_insert_content AFTER INSERT ON series_translations
+BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER series_translations_update_content AFTER UPDATE ON series_translations
+BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER series_translations_delete_content AFTER DELETE ON series_translations
+BEGIN UPDATE content_version SET version = version + 1 WHERE id = 1; END;
