@@ -38,6 +38,8 @@ pub mod session_changes;
 pub mod sessions;
 pub mod sign_in_throttle;
 pub mod speakers;
+pub mod speaker_invitations;
+pub mod speaker_profiles;
 mod sql_types;
 pub mod tasks;
 pub mod tokens;

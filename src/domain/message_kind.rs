@@ -40,6 +40,16 @@ text_enum! {
         /// "Reset your password": to an organiser account named in its payload (no
         /// registration), with a fresh reset link.
         OrganiserPasswordReset = "organiser_password_reset",
+        /// A speaker is invited to a session's panel: their private link to their own page,
+        /// and the speakers' calendar invitation (no registration; the speaker and session are
+        /// named in the payload).
+        SpeakerInvitation = "speaker_invitation",
+        /// A second mail to a speaker who has not answered: a fresh private link.
+        SpeakerReminder = "speaker_reminder",
+        /// The session moved or its speakers' join information changed: the replacing entry.
+        SpeakerSessionUpdated = "speaker_session_updated",
+        /// The session was cancelled or the speaker left the panel: the entry is removed.
+        SpeakerSessionCancelled = "speaker_session_cancelled",
     }
 }
 
@@ -120,6 +130,8 @@ pub enum Recipient {
     PreviousAddress,
     /// The organiser account named in the message's payload.
     Organiser,
+    /// The speaker named in the message's payload.
+    Speaker,
 }
 
 impl MessageKind {
@@ -147,6 +159,11 @@ impl MessageKind {
             Self::DetailsChanged | Self::EmailChanged => true,
             Self::EmailChangeRequest => now.email_change_pending,
             Self::OrganiserPasswordReset => true,
+            // Decided by the worker from the speaker's invitation (`jobs::prepare`).
+            Self::SpeakerInvitation
+            | Self::SpeakerReminder
+            | Self::SpeakerSessionUpdated
+            | Self::SpeakerSessionCancelled => true,
         }
     }
 
@@ -156,6 +173,10 @@ impl MessageKind {
             Self::EmailChangeRequest => Recipient::PendingAddress,
             Self::EmailChanged => Recipient::PreviousAddress,
             Self::OrganiserPasswordReset => Recipient::Organiser,
+            Self::SpeakerInvitation
+            | Self::SpeakerReminder
+            | Self::SpeakerSessionUpdated
+            | Self::SpeakerSessionCancelled => Recipient::Speaker,
             _ => Recipient::Registrant,
         }
     }
@@ -200,8 +221,23 @@ impl MessageKind {
             | Self::DetailsChanged
             | Self::EmailChangeRequest
             | Self::EmailChanged
-            | Self::OrganiserPasswordReset => None,
+            | Self::OrganiserPasswordReset
+            | Self::SpeakerInvitation
+            | Self::SpeakerReminder
+            | Self::SpeakerSessionUpdated
+            | Self::SpeakerSessionCancelled => None,
         }
+    }
+
+    /// Whether the message goes to a speaker (no registration: `jobs::prepare` reads the
+    /// speaker and the session from its payload).
+    pub fn to_speaker(self) -> bool {
+        self.recipient() == Recipient::Speaker
+    }
+
+    /// Whether the message carries the speaker's private link to their own page.
+    pub fn carries_speaker_link(self) -> bool {
+        matches!(self, Self::SpeakerInvitation | Self::SpeakerReminder)
     }
 
     /// The calendar part a message of this kind carries, decided when it is queued: only a
@@ -217,6 +253,8 @@ impl MessageKind {
         match self {
             Self::Registered | Self::Promoted | Self::SessionUpdated => Some(CalendarMethod::Request),
             Self::Cancelled | Self::SessionCancelled => Some(CalendarMethod::Cancel),
+            Self::SpeakerInvitation | Self::SpeakerSessionUpdated => Some(CalendarMethod::Request),
+            Self::SpeakerSessionCancelled => Some(CalendarMethod::Cancel),
             Self::ConfirmRequest
             | Self::AlreadyRegistered
             | Self::Waitlisted
@@ -229,7 +267,8 @@ impl MessageKind {
             | Self::DetailsChanged
             | Self::EmailChangeRequest
             | Self::EmailChanged
-            | Self::OrganiserPasswordReset => None,
+            | Self::OrganiserPasswordReset
+            | Self::SpeakerReminder => None,
         }
     }
 }
@@ -303,6 +342,9 @@ mod tests {
                     | MessageKind::SessionUpdated
                     | MessageKind::Cancelled
                     | MessageKind::SessionCancelled
+                    | MessageKind::SpeakerInvitation
+                    | MessageKind::SpeakerSessionUpdated
+                    | MessageKind::SpeakerSessionCancelled
             ) {
                 assert_eq!(kind.calendar(true), None, "{kind}");
             }
@@ -321,7 +363,7 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 18);
+        assert_eq!(MessageKind::ALL.len(), 22);
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
         assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }

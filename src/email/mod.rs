@@ -6,6 +6,7 @@ pub mod dsn;
 pub mod headers;
 pub mod ics;
 pub mod messages;
+pub mod speaker_messages;
 pub mod verp;
 
 use std::time::Duration;

@@ -54,6 +54,8 @@ pub(super) enum Claim {
     Test(Mailbox),
     /// A password reset: to this organiser, with the path of the link just minted.
     Reset(Mailbox, String),
+    /// A message to a speaker (`jobs::speaker_mail`).
+    Speaker(Box<super::speaker_mail::SpeakerClaim>),
 }
 
 /// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
@@ -123,6 +125,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     if kind == MessageKind::OrganiserPasswordReset {
         return reset_claim(conn, message, now);
     }
+    if kind.to_speaker() {
+        return super::speaker_mail::claim(conn, message, now).map(|c| Claim::Speaker(Box::new(c)));
+    }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
@@ -143,7 +148,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let address = match kind.recipient() {
         Recipient::Registrant => Some(registration.email_normalized.clone()),
         Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
-        Recipient::PreviousAddress | Recipient::Organiser => None,
+        Recipient::PreviousAddress | Recipient::Organiser | Recipient::Speaker => None,
     };
     if let Some(address) = address
         && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
@@ -162,6 +167,10 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     } else {
         None
     };
+    // speakers: the recording is named only once every panel speaker consented to publication.
+    if kind.carries_documents() {
+        db::speaker_invitations::withhold_recordings(conn, [&mut session])?;
+    }
     let documents = if kind.carries_documents() {
         db::catalogue::documents(conn, &session.id)?.into_iter().map(|d| (d.title, d.url)).collect()
     } else {
@@ -207,6 +216,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
+        Claim::Speaker(claim) => return super::speaker_mail::render(settings, message, *claim),
     };
     let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
@@ -239,7 +249,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Recipient::Registrant => Some(registration.email.as_str()),
         Recipient::PendingAddress => registration.pending_email.as_deref(),
         Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
-        Recipient::Organiser => None,
+        Recipient::Organiser | Recipient::Speaker => None,
     }
     .context("the message's recipient is not recorded")?;
     let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);
@@ -280,7 +290,7 @@ fn reset_message(
 
 /// A message to one address with no calendar part and no list to leave (the mail test, an
 /// organiser's reset link).
-fn plain_message(
+pub(super) fn plain_message(
     settings: &Settings,
     message: &OutboxMessage,
     to: Mailbox,
