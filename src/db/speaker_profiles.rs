@@ -151,6 +151,31 @@ pub fn save_by_organiser(
     })
 }
 
+/// The speaker saves their own page (one transaction): the profile, the new photo path when
+/// one was sent, their answer about recording and publication, and the invitation marked
+/// answered. Returns the previous photo path, or `None` when there is no such speaker.
+pub fn save_by_speaker(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    speaker_id: &str,
+    profile: &Profile,
+    photo_path: Option<&str>,
+    consent: Option<(bool, bool)>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Option<String>>> {
+    write_tx(conn, |conn| {
+        let Some(stored) = super::speakers::speaker(conn, speaker_id)? else {
+            return Ok(None);
+        };
+        write_profile(conn, speaker_id, profile)?;
+        if let Some(path) = photo_path {
+            diesel::update(speakers::table.find(speaker_id)).set(speakers::photo_path.eq(path)).execute(conn)?;
+        }
+        super::speaker_invitations::record_answer(conn, session_id, speaker_id, consent, now)?;
+        Ok(Some(stored.photo_path))
+    })
+}
+
 /// The texts of a speaker in each of the three languages, for a form: the row's in their
 /// own language, the translations in the others (empty when not given).
 pub fn texts_by_language(

@@ -22,11 +22,14 @@ pub mod metrics;
 pub mod multipart;
 pub mod one_click;
 pub mod page_cache;
+pub mod photo_encode;
 pub mod photos;
 pub mod pickers;
 pub mod public;
 pub mod registration;
 pub mod server;
+pub mod speaker_fields;
+pub mod speaker_page;
 pub mod state;
 pub mod view;
 
@@ -81,6 +84,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/email-change/{token}", web::post().to(manage_details::confirm_email_change));
     // api: the public JSON API and its OpenAPI document, under /api/v1.
     cfg.configure(api::routes);
+    // speakers: the speaker's own page, opened by their private link.
+    cfg.configure(speaker_page::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).
