@@ -21,6 +21,7 @@ pub mod security_log;
 pub mod series;
 pub mod session_hub;
 pub mod sessions;
+pub mod speaker_invites;
 pub mod speakers;
 pub mod tasks;
 pub mod two_factor;
@@ -137,6 +138,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .route("/tasks/{id}/download", web::get().to(tasks::download))
+            // speakers: invitations from the panel page, reminders, consent, erasure.
+            .configure(speaker_invites::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
