@@ -33,12 +33,14 @@ pub struct CatalogueEntry {
 /// Published and cancelled sessions (drafts stay private), oldest first, with seat counts and
 /// their texts in `language`. Three queries, whatever the number of sessions.
 pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<CatalogueEntry>> {
-    let rows: Vec<(Session, Option<Series>)> = sessions::table
+    let mut rows: Vec<(Session, Option<Series>)> = sessions::table
         .left_join(series::table)
         .filter(sessions::status.ne(SessionStatus::Draft))
         .order((sessions::starts_at.asc(), sessions::id.asc()))
         .select((Session::as_select(), Option::<Series>::as_select()))
         .load(conn)?;
+    // speakers: no "recording available" for a recording the panel has not all consented to.
+    super::speaker_invitations::withhold_recordings(conn, rows.iter_mut().map(|(s, _)| s))?;
     let counts = confirmed_counts(conn)?;
     let mut translations = translations_into(conn, language)?;
     Ok(rows
@@ -93,9 +95,11 @@ pub fn session_by_slug(
         .select((Session::as_select(), Option::<Series>::as_select()))
         .first(conn)
         .optional()?;
-    let Some((session, series)) = found else {
+    let Some((mut session, series)) = found else {
         return Ok(None);
     };
+    // speakers: the recording is shown once every panel speaker consented to its publication.
+    super::speaker_invitations::withhold_recordings(conn, [&mut session])?;
     let panel = panel_entries::table
         .inner_join(speakers::table)
         .filter(panel_entries::session_id.eq(&session.id))

@@ -46,16 +46,26 @@ pub struct ProfileFields {
 impl ProfileFields {
     /// What was typed, from any form's text fields.
     pub fn from_fields<'a>(get: impl Fn(&str) -> &'a str) -> Self {
+        let language = get("language").trim().to_owned();
+        let mut texts: Vec<(Language, String, String)> = TEXT_FIELDS
+            .iter()
+            .map(|(lang, position, bio)| (*lang, get(position).to_owned(), get(bio).to_owned()))
+            .collect();
+        // A form of one language only (`position`, `bio`): its texts are the speaker's own.
+        let (position, bio) = (get("position"), get("bio"));
+        if texts.iter().all(|(_, p, b)| p.is_empty() && b.is_empty()) && !(position.is_empty() && bio.is_empty()) {
+            let own = Language::parse(&language).unwrap_or(Language::En);
+            if let Some(t) = texts.iter_mut().find(|(l, _, _)| *l == own) {
+                (t.1, t.2) = (position.to_owned(), bio.to_owned());
+            }
+        }
         Self {
             name: get("name").to_owned(),
             honorific: get("honorific").to_owned(),
             organisation: get("organisation").to_owned(),
             email: get("email").to_owned(),
-            language: get("language").to_owned(),
-            texts: TEXT_FIELDS
-                .iter()
-                .map(|(lang, position, bio)| (*lang, get(position).to_owned(), get(bio).to_owned()))
-                .collect(),
+            language,
+            texts,
         }
     }
 
@@ -103,8 +113,9 @@ impl ProfileFields {
         } else {
             String::new()
         };
+        // Not sent: the stored language stays (English for a new speaker).
         let language = Language::parse(self.language.trim());
-        if language.is_none() {
+        if language.is_none() && !self.language.trim().is_empty() {
             errors.add("language", i18n.t("speaker-language-invalid"));
         }
         let texts = TEXT_FIELDS
@@ -147,4 +158,57 @@ pub fn language_choices(i18n: I18n, chosen: &str) -> Vec<(&'static str, String, 
         .iter()
         .map(|lang| (lang.code(), i18n.t(&format!("speaker-texts-in-{}", lang.code())), lang.code() == chosen))
         .collect()
+}
+
+/// A panel speaker's position and bio as a public page shows them.
+pub struct ShownTexts {
+    pub position: String,
+    pub bio: String,
+    /// The language they are in.
+    pub lang: String,
+    /// Said when they are not in the visitor's language.
+    pub fallback_note: Option<String>,
+}
+
+/// The speakers of a panel: their own language and their texts in the visitor's language.
+pub struct PanelTexts {
+    contacts: std::collections::HashMap<String, crate::db::speaker_profiles::SpeakerContact>,
+    translations: std::collections::HashMap<String, SpeakerTranslation>,
+}
+
+impl PanelTexts {
+    /// Two queries whatever the size of the panel.
+    pub fn load(
+        conn: &mut crate::db::AnyConnection,
+        ids: &[&str],
+        language: &str,
+    ) -> diesel::QueryResult<Self> {
+        Ok(Self {
+            contacts: crate::db::speaker_profiles::contacts(conn, ids)?,
+            translations: crate::db::speaker_profiles::translations_into(conn, ids, language)?,
+        })
+    }
+
+    /// The visitor's language where given (each text on its own), else the speaker's own
+    /// texts with the note saying in which language they are, as session texts do.
+    pub fn of(&self, i18n: I18n, speaker: &Speaker) -> ShownTexts {
+        let own = self.contacts.get(&speaker.id).map_or(Language::En, |c| c.language);
+        let wanted = i18n.code();
+        let translation = self.translations.get(&speaker.id).filter(|_| own.code() != wanted);
+        let pick = |t: Option<&String>, original: &String| match t {
+            Some(text) if !text.is_empty() => (text.clone(), true),
+            _ => (original.clone(), own.code() == wanted),
+        };
+        let (position, position_wanted) = pick(translation.map(|t| &t.position), &speaker.position);
+        let (bio, bio_wanted) = pick(translation.map(|t| &t.bio), &speaker.bio);
+        let fallback = (!position.is_empty() && !position_wanted) || (!bio.is_empty() && !bio_wanted);
+        let lang = if fallback { own.code() } else { wanted };
+        ShownTexts {
+            position,
+            bio,
+            lang: lang.to_owned(),
+            fallback_note: fallback
+                .then(|| i18n.t1("speaker-texts-fallback", "language", i18n.t(&format!("in-language-{}", own.code())))),
+        }
+    }
 }
