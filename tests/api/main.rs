@@ -42,3 +42,4 @@ mod self_service;
 mod sign_in;
 mod web_conventions;
 mod widget;
+mod speakers_self_service;
