@@ -445,7 +445,12 @@ diesel::joinable!(speaker_invitations -> speakers (speaker_id));
 diesel::joinable!(speaker_invitations -> sessions (session_id));
 diesel::joinable!(speaker_tokens -> speakers (speaker_id));
 diesel::joinable!(speaker_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(speaker_translations, speaker_invitations, speaker_tokens, speakers);
+diesel::allow_tables_to_appear_in_same_query!(
+    speaker_translations,
+    speaker_invitations,
+    speaker_tokens,
+    speakers
+);
 diesel::allow_tables_to_appear_in_same_query!(speaker_invitations, sessions);
 diesel::allow_tables_to_appear_in_same_query!(speaker_tokens, sessions);
 diesel::allow_tables_to_appear_in_same_query!(speaker_translations, sessions);

@@ -53,9 +53,16 @@ impl SpeakerInvitation {
 /// Who is invited: a new speaker (created in the same step), or one of the directory.
 #[derive(Debug, Clone)]
 pub enum Invitee {
-    New { name: String, email: String, language: Language },
+    New {
+        name: String,
+        email: String,
+        language: Language,
+    },
     /// `email` replaces the stored address when given (a speaker entered without one).
-    Existing { speaker_id: String, email: Option<String> },
+    Existing {
+        speaker_id: String,
+        email: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,11 +177,8 @@ pub fn invite(
                 id
             }
             Invitee::Existing { speaker_id, email } => {
-                let stored: Option<String> = speakers::table
-                    .find(speaker_id)
-                    .select(speakers::email)
-                    .first(conn)
-                    .optional()?;
+                let stored: Option<String> =
+                    speakers::table.find(speaker_id).select(speakers::email).first(conn).optional()?;
                 let Some(stored) = stored else {
                     return Ok(InviteOutcome::UnknownSpeaker);
                 };
@@ -206,7 +210,10 @@ pub fn invite(
             .execute(conn)?;
         ensure_invitation(conn, session_id, &speaker_id)?;
         diesel::update(speaker_invitations::table.find((session_id.as_str(), speaker_id.as_str())))
-            .set((speaker_invitations::invited_at.eq(now), speaker_invitations::reminded_at.eq(None::<NaiveDateTime>)))
+            .set((
+                speaker_invitations::invited_at.eq(now),
+                speaker_invitations::reminded_at.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)?;
         queue(conn, MessageKind::SpeakerInvitation, session_id, &speaker_id, now)?;
         let name: String = speakers::table.find(&speaker_id).select(speakers::name).first(conn)?;

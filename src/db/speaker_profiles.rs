@@ -103,7 +103,8 @@ pub fn write_profile(conn: &mut AnyConnection, speaker_id: &str, profile: &Profi
     let stored_language: String = speakers::table.find(speaker_id).select(speakers::language).first(conn)?;
     let language = profile.language.map_or(stored_language, |l| l.code().to_owned());
     let own = profile.texts.iter().find(|(l, _, _)| l.code() == language);
-    let (position, bio) = own.map_or((stored.position.clone(), stored.bio.clone()), |(_, p, b)| (p.clone(), b.clone()));
+    let (position, bio) =
+        own.map_or((stored.position.clone(), stored.bio.clone()), |(_, p, b)| (p.clone(), b.clone()));
     diesel::update(speakers::table.find(speaker_id))
         .set((
             speakers::name.eq(&profile.name),
@@ -169,7 +170,9 @@ pub fn save_by_speaker(
         };
         write_profile(conn, speaker_id, profile)?;
         if let Some(path) = photo_path {
-            diesel::update(speakers::table.find(speaker_id)).set(speakers::photo_path.eq(path)).execute(conn)?;
+            diesel::update(speakers::table.find(speaker_id))
+                .set(speakers::photo_path.eq(path))
+                .execute(conn)?;
         }
         super::speaker_invitations::record_answer(conn, session_id, speaker_id, consent, now)?;
         Ok(Some(stored.photo_path))
@@ -190,7 +193,11 @@ pub fn texts_by_language(
                 (lang, speaker.position.clone(), speaker.bio.clone())
             } else {
                 let t = translations.iter().find(|t| t.language == lang.code());
-                (lang, t.map(|t| t.position.clone()).unwrap_or_default(), t.map(|t| t.bio.clone()).unwrap_or_default())
+                (
+                    lang,
+                    t.map(|t| t.position.clone()).unwrap_or_default(),
+                    t.map(|t| t.bio.clone()).unwrap_or_default(),
+                )
             }
         })
         .collect()
@@ -234,12 +241,16 @@ pub fn erase(
                 .filter(outbox::status.eq(OutboxStatus::Queued))
                 .filter(outbox::payload.like(pattern)),
         )
-        .set((outbox::status.eq(OutboxStatus::Skipped), outbox::last_error.eq(Some("the speaker was erased"))))
+        .set((
+            outbox::status.eq(OutboxStatus::Skipped),
+            outbox::last_error.eq(Some("the speaker was erased")),
+        ))
         .execute(conn)?;
         // Translations, invitations (consents) and links go with the row (ON DELETE CASCADE).
         diesel::delete(speakers::table.find(speaker_id)).execute(conn)?;
         let pseudonym = format!("erased speaker {speaker_id}");
-        let names: Vec<&str> = [speaker.name.as_str(), email.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        let names: Vec<&str> =
+            [speaker.name.as_str(), email.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
         audit::pseudonymise(conn, &names, &pseudonym)?;
         audit::record(conn, actor, "speaker.erase", &pseudonym, "", now)?;
         Ok(Some(Erased { photo_path: speaker.photo_path, panels }))

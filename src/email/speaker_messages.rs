@@ -49,17 +49,22 @@ pub fn speaker_message(kind: MessageKind, m: &SpeakerMessage<'_>) -> EmailConten
         }
     }
     let hello = i18n.t1("email-hello", "name", m.name);
-    let action = m.page_link.as_ref().map(|url| Action { label: i18n.t("speaker-email-action"), url: url.clone() });
+    let action =
+        m.page_link.as_ref().map(|url| Action { label: i18n.t("speaker-email-action"), url: url.clone() });
     let until = i18n.t1("speaker-email-link-until", "when", when);
     let (subject, paragraphs) = match kind {
         MessageKind::SpeakerReminder => {
             ("speaker-email-reminder-subject", vec![hello, i18n.t("speaker-email-reminder-body"), until])
         }
-        MessageKind::SpeakerSessionUpdated => ("speaker-email-updated-subject", vec![hello, i18n.t("speaker-email-updated-body")]),
+        MessageKind::SpeakerSessionUpdated => {
+            ("speaker-email-updated-subject", vec![hello, i18n.t("speaker-email-updated-body")])
+        }
         MessageKind::SpeakerSessionCancelled => {
             ("speaker-email-cancelled-subject", vec![hello, i18n.t("speaker-email-cancelled-body")])
         }
-        _ => ("speaker-email-invitation-subject", vec![hello, i18n.t("speaker-email-invitation-body"), until]),
+        _ => {
+            ("speaker-email-invitation-subject", vec![hello, i18n.t("speaker-email-invitation-body"), until])
+        }
     };
     EmailContent {
         subject: i18n.t1(subject, "title", title),

@@ -118,7 +118,11 @@ pub(super) fn claim(
 }
 
 /// Outside any transaction.
-pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: SpeakerClaim) -> anyhow::Result<Prepared> {
+pub(super) fn render(
+    settings: &Settings,
+    message: &OutboxMessage,
+    claim: SpeakerClaim,
+) -> anyhow::Result<Prepared> {
     let ready = match claim.outcome {
         Outcome::Skip(reason) => return Ok(Prepared::Skip(reason)),
         Outcome::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
@@ -154,7 +158,10 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Speake
         },
     );
     let (text, html) = content.render(i18n).context("rendering the email")?;
-    let to = Mailbox::new(Some(ready.speaker.name.clone()), ready.email.parse().context("stored speaker address")?);
+    let to = Mailbox::new(
+        Some(ready.speaker.name.clone()),
+        ready.email.parse().context("stored speaker address")?,
+    );
     let outgoing = Outgoing {
         to,
         subject: content.subject,

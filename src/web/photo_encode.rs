@@ -52,10 +52,10 @@ mod tests {
     fn a_large_picture_is_scaled_down_and_written_as_jpeg() {
         let picture = image::RgbImage::from_pixel(1600, 400, image::Rgb([200, 30, 30]));
         let mut png = Vec::new();
-        picture.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).unwrap();
-        let stored = reencode(&png).unwrap();
+        picture.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).expect("encode");
+        let stored = reencode(&png).expect("re-encoded");
         assert_eq!(ImageKind::sniff(&stored), Some(ImageKind::Jpeg));
-        let back = image::load_from_memory(&stored).unwrap();
+        let back = image::load_from_memory(&stored).expect("decodes");
         assert_eq!((back.width(), back.height()), (800, 200));
     }
 

@@ -15,8 +15,11 @@ pub const ORGANISATION_MAX: usize = 160;
 pub const BIO_MAX: usize = 2000;
 
 /// The field names of each language's texts (the form's inputs and the messages' anchors).
-const TEXT_FIELDS: [(Language, &str, &str); 3] =
-    [(Language::En, "position_en", "bio_en"), (Language::Fr, "position_fr", "bio_fr"), (Language::Es, "position_es", "bio_es")];
+const TEXT_FIELDS: [(Language, &str, &str); 3] = [
+    (Language::En, "position_en", "bio_en"),
+    (Language::Fr, "position_fr", "bio_fr"),
+    (Language::Es, "position_es", "bio_es"),
+];
 
 /// One language's position and bio, for the form.
 #[derive(Debug, Clone)]
@@ -53,7 +56,9 @@ impl ProfileFields {
             .collect();
         // A form of one language only (`position`, `bio`): its texts are the speaker's own.
         let (position, bio) = (get("position"), get("bio"));
-        if texts.iter().all(|(_, p, b)| p.is_empty() && b.is_empty()) && !(position.is_empty() && bio.is_empty()) {
+        if texts.iter().all(|(_, p, b)| p.is_empty() && b.is_empty())
+            && !(position.is_empty() && bio.is_empty())
+        {
             let own = Language::parse(&language).unwrap_or(Language::En);
             if let Some(t) = texts.iter_mut().find(|(l, _, _)| *l == own) {
                 (t.1, t.2) = (position.to_owned(), bio.to_owned());
@@ -105,9 +110,16 @@ impl ProfileFields {
             .collect()
     }
 
-    /// The profile, or the messages by the field. `with_email`: the organiser's form, where
-    /// the address is typed (required when `email_required`).
-    pub fn parse(&self, i18n: I18n, errors: &mut FieldErrors, email_required: bool) -> Profile {
+    /// The profile, or the messages by the field: an address is checked when typed (and
+    /// required when `email_required`); `name_required` is the message key for an empty name
+    /// (the organiser's words or the speaker's).
+    pub fn parse(
+        &self,
+        i18n: I18n,
+        errors: &mut FieldErrors,
+        email_required: bool,
+        name_required: &str,
+    ) -> Profile {
         let email = if email_required || !self.email.trim().is_empty() {
             parse_email_field(i18n, errors, &self.email)
         } else {
@@ -131,7 +143,7 @@ impl ProfileFields {
             })
             .collect();
         Profile {
-            name: errors.line(i18n, "name", &self.name, NAME_MAX, Some("speaker-name-required")),
+            name: errors.line(i18n, "name", &self.name, NAME_MAX, Some(name_required)),
             honorific: errors.line(i18n, "honorific", &self.honorific, HONORIFIC_MAX, None),
             organisation: errors.line(i18n, "organisation", &self.organisation, ORGANISATION_MAX, None),
             email,
@@ -156,7 +168,9 @@ pub fn parse_email_field(i18n: I18n, errors: &mut FieldErrors, raw: &str) -> Str
 pub fn language_choices(i18n: I18n, chosen: &str) -> Vec<(&'static str, String, bool)> {
     Language::ALL
         .iter()
-        .map(|lang| (lang.code(), i18n.t(&format!("speaker-texts-in-{}", lang.code())), lang.code() == chosen))
+        .map(|lang| {
+            (lang.code(), i18n.t(&format!("speaker-texts-in-{}", lang.code())), lang.code() == chosen)
+        })
         .collect()
 }
 
@@ -207,8 +221,9 @@ impl PanelTexts {
             position,
             bio,
             lang: lang.to_owned(),
-            fallback_note: fallback
-                .then(|| i18n.t1("speaker-texts-fallback", "language", i18n.t(&format!("in-language-{}", own.code())))),
+            fallback_note: fallback.then(|| {
+                i18n.t1("speaker-texts-fallback", "language", i18n.t(&format!("in-language-{}", own.code())))
+            }),
         }
     }
 }

@@ -116,10 +116,9 @@ async fn show(
         };
         (fields, consent)
     });
-    let consent_recorded = invitation
-        .as_ref()
-        .and_then(|i| i.consent_at)
-        .map(|at| i18n.t1("speaker-consent-recorded", "when", When::new(i18n, at, 0, &session.timezone).date));
+    let consent_recorded = invitation.as_ref().and_then(|i| i.consent_at).map(|at| {
+        i18n.t1("speaker-consent-recorded", "when", When::new(i18n, at, 0, &session.timezone).date)
+    });
     let (join_url, tech_check_at) = details.unwrap_or((None, None));
     let when = When::of(i18n, &session);
     let page = SpeakerPage {
@@ -184,10 +183,12 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let mut form = multipart::read_signed(&req, payload.into_inner(), &SPEAKER_FORM).await?;
     let fields = ProfileFields::from_fields(|name| form.text(name));
-    let consent_fields =
-        ConsentFields { recording: form.text("recording").to_owned(), publication: form.text("publication").to_owned() };
+    let consent_fields = ConsentFields {
+        recording: form.text("recording").to_owned(),
+        publication: form.text("publication").to_owned(),
+    };
     let mut errors = FieldErrors::default();
-    let mut profile = fields.parse(i18n, &mut errors, false);
+    let mut profile = fields.parse(i18n, &mut errors, false, "speaker-name-required");
     let stored_email = {
         let id = link.speaker.id.clone();
         run_db(&state, move |conn| db::speaker_profiles::contact(conn, &id)).await?.map(|c| c.email)
@@ -253,7 +254,15 @@ pub async fn save(
     let (session_id, id, now) = (link.session.id.to_string(), speaker_id.clone(), state.clock.now());
     let new_path = photo.as_ref().map(|_| relative.clone());
     let previous = run_db(&state, move |conn| {
-        db::speaker_profiles::save_by_speaker(conn, &session_id, &id, &profile, new_path.as_deref(), consent, now)
+        db::speaker_profiles::save_by_speaker(
+            conn,
+            &session_id,
+            &id,
+            &profile,
+            new_path.as_deref(),
+            consent,
+            now,
+        )
     })
     .await?;
     match previous {

@@ -239,10 +239,7 @@ async fn a_speaker_is_created_and_their_photo_is_served_publicly_with_a_cache_he
     assert_eq!(res.status(), 303);
     assert_eq!(photo_path_of(&app, &id).await, None);
     assert_eq!(public.get(&photo_url).send().await.expect("photo").status(), 404);
-    assert_eq!(
-        audit_actions(&app).await,
-        ["speaker.create", "speaker.photo", "speaker.photo_remove"]
-    );
+    assert_eq!(audit_actions(&app).await, ["speaker.create", "speaker.photo", "speaker.photo_remove"]);
 }
 
 async fn a_file_that_is_not_a_picture_or_is_too_large_is_refused_next_to_the_field(engine: Engine) {

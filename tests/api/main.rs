@@ -40,6 +40,6 @@ mod public_api;
 mod registration;
 mod self_service;
 mod sign_in;
+mod speakers_self_service;
 mod web_conventions;
 mod widget;
-mod speakers_self_service;

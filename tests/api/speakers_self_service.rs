@@ -53,7 +53,8 @@ fn form_body(fields: &[(&str, &str)], photo: Option<(&str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
         );
     }
     if let Some((file_name, bytes)) = photo {
@@ -83,7 +84,8 @@ async fn post_page(app: &TestApp, client: &reqwest::Client, path: &str, body: Ve
 
 /// A 1200×900 JPEG carrying an EXIF block (APP1) with a GPS-like marker, right after SOI.
 fn jpeg_with_exif() -> Vec<u8> {
-    let picture = image::RgbImage::from_fn(1200, 900, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let picture =
+        image::RgbImage::from_fn(1200, 900, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut plain = Vec::new();
     picture.write_to(&mut Cursor::new(&mut plain), image::ImageFormat::Jpeg).expect("encode");
     let payload = b"Exif\0\0MM\0*\0\0\0\x08GPS 48.8566N 2.3522E secret-camera-serial".to_vec();
@@ -131,7 +133,8 @@ async fn a_speaker_invited_from_the_panel_fills_in_their_page_and_gets_their_cal
     let res = invite(&app, &organiser, &sid, "Chiara Rossi", "chiara@example.org", "fr").await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/admin/sessions/{sid}/panel?done=speaker-invited"));
-    let panel = organiser.get(app.url(&location(&res))).send().await.expect("panel").text().await.expect("body");
+    let panel =
+        organiser.get(app.url(&location(&res))).send().await.expect("panel").text().await.expect("body");
     assert!(panel.contains("Chiara Rossi"), "on the panel in the same step");
     assert!(panel.contains("Invited, no answer yet"));
 
@@ -163,9 +166,12 @@ async fn a_speaker_invited_from_the_panel_fills_in_their_page_and_gets_their_cal
     let res = post_page(&app, &speaker, &path, form_body(&fields, Some(("me.jpg", &photo)))).await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
     assert_eq!(location(&res), format!("{path}?saved=1"));
-    let saved = speaker.get(app.url(&location(&res))).send().await.expect("saved").text().await.expect("body");
+    let saved =
+        speaker.get(app.url(&location(&res))).send().await.expect("saved").text().await.expect("body");
     assert!(saved.contains("your profile and your answers are saved"));
-    assert!(saved.contains("Leads the city&#39;s international relations.") || saved.contains("Leads the city"));
+    assert!(
+        saved.contains("Leads the city&#39;s international relations.") || saved.contains("Leads the city")
+    );
 
     // Stored: the row in the speaker's language (French), the other two as translations, the
     // photo re-encoded within the size and without EXIF, the consent with its source.
@@ -180,7 +186,8 @@ async fn a_speaker_invited_from_the_panel_fills_in_their_page_and_gets_their_cal
         .db(move |conn| {
             use convoca::db::schema::speaker_translations::dsl as t;
             use convoca::db::schema::speakers::dsl as s;
-            let (bio, language) = s::speakers.find(&id).select((s::bio, s::language)).first(conn).expect("row");
+            let (bio, language) =
+                s::speakers.find(&id).select((s::bio, s::language)).first(conn).expect("row");
             let translations = t::speaker_translations
                 .filter(t::speaker_id.eq(&id))
                 .order(t::language.asc())
@@ -199,7 +206,8 @@ async fn a_speaker_invited_from_the_panel_fills_in_their_page_and_gets_their_cal
             ("es".to_owned(), "Dirige las relaciones internacionales de la ciudad.".to_owned())
         ]
     );
-    let stored = std::fs::read(app.data_dir.path().join("photos").join(format!("{speaker_id}.jpg"))).expect("photo");
+    let stored =
+        std::fs::read(app.data_dir.path().join("photos").join(format!("{speaker_id}.jpg"))).expect("photo");
     assert!(stored.starts_with(&[0xFF, 0xD8, 0xFF]));
     assert!(!contains(&stored, b"Exif"), "no EXIF block is stored");
     assert!(!contains(&stored, b"secret-camera-serial"));
@@ -286,7 +294,8 @@ async fn an_unknown_replaced_or_expired_speaker_link_answers_the_link_page(engin
     let organiser = app.sign_in("organiser").await;
     let session = app.create_session("links", 50, 3).await;
     let sid = session.id.to_string();
-    let unknown = app.client().get(app.url(&format!("/speaker/{}", "A".repeat(43)))).send().await.expect("unknown");
+    let unknown =
+        app.client().get(app.url(&format!("/speaker/{}", "A".repeat(43)))).send().await.expect("unknown");
     assert_eq!(unknown.status(), 404);
     assert!(unknown.text().await.expect("body").contains("This link does not work"));
 
@@ -305,14 +314,24 @@ async fn an_unknown_replaced_or_expired_speaker_link_answers_the_link_page(engin
         .await;
     let remind = format!("/admin/sessions/{sid}/panel/speakers/{speaker_id}/remind");
     let token = app.csrf_for(&organiser, &format!("/admin/sessions/{sid}/panel")).await;
-    let res = organiser.post(app.url(&remind)).form(&[("csrf_token", token.as_str())]).send().await.expect("remind");
+    let res = organiser
+        .post(app.url(&remind))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("remind");
     assert_eq!(res.status(), 409);
     assert!(res.text().await.expect("body").contains("once a day at most"));
     app.clock.advance(chrono::Duration::hours(25));
     // (The organiser's session ended meanwhile: signed in again.)
     let organiser = app.sign_in("organiser").await;
     let token = app.csrf_for(&organiser, &format!("/admin/sessions/{sid}/panel")).await;
-    let res = organiser.post(app.url(&remind)).form(&[("csrf_token", token.as_str())]).send().await.expect("remind");
+    let res = organiser
+        .post(app.url(&remind))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("remind");
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), format!("/admin/sessions/{sid}/panel?done=speaker-reminded"));
     app.deliver_mail().await;
@@ -342,7 +361,7 @@ async fn a_file_that_is_not_a_picture_or_a_bio_too_long_comes_back_with_the_form
     let app = TestApp::spawn(engine).await;
     let organiser = app.sign_in("organiser").await;
     let session = app.create_session("bad-input", 50, 5).await;
-    invite(&app, &organiser, &session.id.to_string(), "Ana Souza", "ana@example.org", "es").await;
+    invite(&app, &organiser, session.id.as_ref(), "Ana Souza", "ana@example.org", "es").await;
     app.deliver_mail().await;
     let path = speaker_path(&app, "ana@example.org");
     let speaker = app.client();
@@ -350,7 +369,9 @@ async fn a_file_that_is_not_a_picture_or_a_bio_too_long_comes_back_with_the_form
     let token = csrf_token(&page);
 
     let fields = full_fields(&token, "A short English bio.");
-    let res = post_page(&app, &speaker, &path, form_body(&fields, Some(("cv.pdf", b"%PDF-1.4 not a picture")))).await;
+    let res =
+        post_page(&app, &speaker, &path, form_body(&fields, Some(("cv.pdf", b"%PDF-1.4 not a picture"))))
+            .await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.expect("body");
     assert!(page.contains("is not a JPEG, PNG or WebP picture"), "by the field");
@@ -444,7 +465,10 @@ async fn a_recording_is_public_only_when_every_speaker_consented(engine: Engine)
     let panel = panel.text().await.expect("body");
     let notice = panel.split("id=\"recording-withheld\"").nth(1).expect("the organiser is told");
     let notice = &notice[..notice.find("</p>").expect("end of the notice")];
-    assert!(notice.contains("No Speaker") && !notice.contains("Yes Speaker"), "who has not consented: {notice}");
+    assert!(
+        notice.contains("No Speaker") && !notice.contains("Yes Speaker"),
+        "who has not consented: {notice}"
+    );
 
     // Consent obtained offline, recorded by the organiser and audited: the recording shows.
     let no_id: String = app
@@ -467,7 +491,11 @@ async fn a_recording_is_public_only_when_every_speaker_consented(engine: Engine)
     let audited: i64 = app
         .db(|conn| {
             use convoca::db::schema::audit_log::dsl as a;
-            a::audit_log.filter(a::action.eq("speaker.consent_offline")).count().get_result(conn).expect("audit")
+            a::audit_log
+                .filter(a::action.eq("speaker.consent_offline"))
+                .count()
+                .get_result(conn)
+                .expect("audit")
         })
         .await;
     assert_eq!(audited, 1);

@@ -115,11 +115,11 @@ pub(super) async fn panel_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let id = session_id.clone();
-    let (found, speakers) = cx
-        .read(move |conn| Ok((db::panels::panel(conn, &id)?, db::speakers::all_speakers(conn)?)))
-        .await?;
+    let (found, speakers) =
+        cx.read(move |conn| Ok((db::panels::panel(conn, &id)?, db::speakers::all_speakers(conn)?))).await?;
     let (session, rows): (SessionRef, Vec<PanelRow>) = found.ok_or(AppError::NotFound)?;
-    let panel_speakers = super::speaker_invites::panel_speakers(cx, &session_id, form.details.clone()).await?;
+    let panel_speakers =
+        super::speaker_invites::panel_speakers(cx, &session_id, form.details.clone()).await?;
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
     let count = rows.len();
@@ -215,7 +215,8 @@ pub async fn add_to_panel(
     if role.is_none() {
         errors.add("role", i18n.t("admin-panel-role-invalid"));
     }
-    let mut failed = PanelFormState { speaker: speaker_id.clone(), role: role_text, errors, ..Default::default() };
+    let mut failed =
+        PanelFormState { speaker: speaker_id.clone(), role: role_text, errors, ..Default::default() };
     let Some(role) = role.filter(|_| failed.errors.is_empty()) else {
         return panel_page(&cx, session_id, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };

@@ -85,14 +85,19 @@ impl PanelSpeakers {
         let invitation = self.invitations.get(&speaker.id);
         let invited = invitation.is_some_and(|i| i.invited_at.is_some());
         let answered = invitation.is_some_and(|i| i.answered_at.is_some());
-        let complete = answered && !speaker.bio.is_empty() && !speaker.position.is_empty() && speaker.photo_path.is_some();
+        let complete = answered
+            && !speaker.bio.is_empty()
+            && !speaker.position.is_empty()
+            && speaker.photo_path.is_some();
         let key = match (invited, answered, complete) {
             (_, true, true) => "admin-speaker-state-complete",
             (_, true, false) => "admin-speaker-state-answered",
             (true, false, _) => "admin-speaker-state-invited",
             (false, false, _) => "admin-speaker-state-not-invited",
         };
-        let consent = match invitation.and_then(|i| i.publication_consent.map(|p| (i.recording_consent, p, i.consent_source))) {
+        let consent = match invitation
+            .and_then(|i| i.publication_consent.map(|p| (i.recording_consent, p, i.consent_source)))
+        {
             Some((_, true, Some(ConsentSource::ObtainedOffline))) => "admin-speaker-consent-offline",
             Some((_, true, _)) => "admin-speaker-consent-given",
             Some((Some(true), false, _)) => "admin-speaker-consent-recording-only",
@@ -186,7 +191,11 @@ pub async fn invite(
         }
         Invitee::New { name, email, language: language.unwrap_or(Language::En) }
     } else {
-        let email = if typed_email.is_empty() { None } else { Some(parse_email_field(i18n, &mut errors, &typed_email)) };
+        let email = if typed_email.is_empty() {
+            None
+        } else {
+            Some(parse_email_field(i18n, &mut errors, &typed_email))
+        };
         Invitee::Existing { speaker_id: chosen, email }
     };
     let Some(role) = role.filter(|_| errors.is_empty()) else {
@@ -195,7 +204,9 @@ pub async fn invite(
     };
     let session = session_id.clone();
     let outcome = cx
-        .write(move |conn, actor, now| db::speaker_invitations::invite(conn, &session, &invitee, role, actor, now))
+        .write(move |conn, actor, now| {
+            db::speaker_invitations::invite(conn, &session, &invitee, role, actor, now)
+        })
         .await?;
     let (field, message) = match outcome {
         InviteOutcome::Invited(_) => return Ok(done(&panel_url(&session_id), "speaker-invited")),
@@ -218,7 +229,9 @@ pub async fn remind(
     let (session_id, speaker_id) = path.into_inner();
     let session = session_id.clone();
     let outcome = cx
-        .write(move |conn, actor, now| db::speaker_invitations::remind(conn, &session, &speaker_id, actor, now))
+        .write(move |conn, actor, now| {
+            db::speaker_invitations::remind(conn, &session, &speaker_id, actor, now)
+        })
         .await?;
     let message = match outcome {
         RemindOutcome::Queued => return Ok(done(&panel_url(&session_id), "speaker-reminded")),
@@ -258,7 +271,10 @@ pub async fn speaker_details(
 ) -> Result<HttpResponse, AppError> {
     let session_id = path.into_inner();
     let i18n = cx.i18n();
-    let typed = DetailsFields { join_url: form.get("speaker_join_url").to_owned(), tech_check: form.get("tech_check").to_owned() };
+    let typed = DetailsFields {
+        join_url: form.get("speaker_join_url").to_owned(),
+        tech_check: form.get("tech_check").to_owned(),
+    };
     let id = session_id.to_string();
     let session = cx.find(move |conn| db::catalogue::session_by_id(conn, &id)).await?;
     let mut errors = FieldErrors::default();
@@ -294,7 +310,14 @@ pub async fn speaker_details(
     }
     let session = session_id.clone();
     cx.change(move |conn, actor, now| {
-        db::speaker_invitations::set_speaker_details(conn, &session, join_url.as_deref(), tech_check, actor, now)
+        db::speaker_invitations::set_speaker_details(
+            conn,
+            &session,
+            join_url.as_deref(),
+            tech_check,
+            actor,
+            now,
+        )
     })
     .await?;
     Ok(done(&panel_url(&session_id), "speaker-details-saved"))
@@ -302,7 +325,11 @@ pub async fn speaker_details(
 
 /// Erases a speaker and everything about them (administrators only): off every panel, their
 /// profile, translations, consents and links, and their photo file.
-pub async fn erase(cx: AdminContext, path: web::Path<String>, _form: SignedForm) -> Result<HttpResponse, AppError> {
+pub async fn erase(
+    cx: AdminContext,
+    path: web::Path<String>,
+    _form: SignedForm,
+) -> Result<HttpResponse, AppError> {
     cx.require_admin()?;
     let id = path.into_inner();
     let speaker_id = id.clone();

@@ -8,7 +8,9 @@ use askama::Template;
 use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
 use crate::db::models::Speaker;
+use crate::db::speaker_profiles::Profile;
 use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
+use crate::domain::Language;
 use crate::domain::SessionId;
 use crate::i18n::I18n;
 use crate::web::chrome::{html, html_with_status};
@@ -16,8 +18,6 @@ use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
 use crate::web::multipart::{self, Upload};
 use crate::web::photos::{self, PHOTO_MAX_BYTES};
-use crate::db::speaker_profiles::Profile;
-use crate::domain::Language;
 use crate::web::speaker_fields::{LanguageTexts, ProfileFields, language_choices};
 
 const SEARCH_MAX: usize = 100;
@@ -35,7 +35,11 @@ impl SpeakerFields {
         if profile.language.is_empty() {
             profile.language = i18n.code().to_owned();
         }
-        Self { texts: profile.language_texts(i18n), languages: language_choices(i18n, &profile.language), profile }
+        Self {
+            texts: profile.language_texts(i18n),
+            languages: language_choices(i18n, &profile.language),
+            profile,
+        }
     }
 
     fn from_form(i18n: I18n, form: &SignedForm) -> Self {
@@ -196,7 +200,7 @@ pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, 
     let admin = cx.chrome("speakers");
     let fields = SpeakerFields::from_form(admin.i18n, &form);
     let mut errors = FieldErrors::default();
-    let profile = fields.profile.parse(admin.i18n, &mut errors, false);
+    let profile = fields.profile.parse(admin.i18n, &mut errors, false, "admin-speaker-name-required");
     let from_panel = panel_to_return_to(form.get("panel"));
     if !errors.is_empty() {
         return unprocessable(new_speaker_page(admin, fields, errors, from_panel));
@@ -230,13 +234,15 @@ pub async fn update(
     let speaker = load_speaker(&cx, path.into_inner()).await?;
     let fields = SpeakerFields::from_form(cx.i18n(), &form);
     let mut errors = FieldErrors::default();
-    let profile = fields.profile.parse(cx.i18n(), &mut errors, false);
+    let profile = fields.profile.parse(cx.i18n(), &mut errors, false, "admin-speaker-name-required");
     if !errors.is_empty() {
         return unprocessable(edit_page(&cx, speaker, Some(fields), errors).await?);
     }
     let id = speaker.id;
-    cx.change(move |conn, actor, now| db::speaker_profiles::save_by_organiser(conn, &id, &profile, actor, now))
-        .await?;
+    cx.change(move |conn, actor, now| {
+        db::speaker_profiles::save_by_organiser(conn, &id, &profile, actor, now)
+    })
+    .await?;
     Ok(done("/admin/speakers", "speaker-updated"))
 }
 
