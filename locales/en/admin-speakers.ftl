@@ -21,6 +21,7 @@ admin-invite-name = Name of a new speaker
 admin-invite-email = Email address
 admin-invite-email-hint = Required for a new speaker; for a speaker from the directory, only when none is recorded yet.
 admin-invite-language = Language of the speaker's emails
+admin-invite-role = Role of the invited speaker
 admin-invite-submit = Invite and add to the panel
 admin-invite-name-required = Enter the new speaker's name, or choose a speaker from the directory
 admin-invite-address-needed = No address is recorded for this speaker: enter it to send the invitation

@@ -21,6 +21,7 @@ admin-invite-name = Nombre de un ponente nuevo
 admin-invite-email = Dirección de correo
 admin-invite-email-hint = Obligatoria para un ponente nuevo; para uno del directorio, solo si aún no consta ninguna.
 admin-invite-language = Idioma de los correos del ponente
+admin-invite-role = Papel del ponente invitado
 admin-invite-submit = Invitar y añadir al panel
 admin-invite-name-required = Escribir el nombre del ponente nuevo, o elegir un ponente del directorio
 admin-invite-address-needed = No consta ninguna dirección para este ponente: escribirla para enviar la invitación

@@ -21,6 +21,7 @@ admin-invite-name = Nom d'un nouvel intervenant
 admin-invite-email = Adresse électronique
 admin-invite-email-hint = Obligatoire pour un nouvel intervenant ; pour un intervenant de l'annuaire, seulement si aucune n'est encore enregistrée.
 admin-invite-language = Langue des courriels de l'intervenant
+admin-invite-role = Rôle de l'intervenant invité
 admin-invite-submit = Inviter et ajouter au panel
 admin-invite-name-required = Saisir le nom du nouvel intervenant, ou choisir un intervenant de l'annuaire
 admin-invite-address-needed = Aucune adresse n'est enregistrée pour cet intervenant : la saisir pour envoyer l'invitation
