@@ -17,6 +17,7 @@ use crate::db::{self, DbPool};
 use crate::email::Mailer;
 
 mod prepare;
+mod speaker_mail;
 use prepare::{Prepared, claim_batch, render};
 
 /// After this many attempts a message is marked failed for good.

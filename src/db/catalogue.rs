@@ -37,7 +37,7 @@ pub struct CatalogueEntry {
 /// their texts (and their series') in `language`. Three queries, whatever the number of sessions.
 pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<CatalogueEntry>> {
     // The series' translation comes with its row: a join on the series and the language.
-    let rows: Vec<(Session, Option<Series>, Option<SeriesTranslation>)> = sessions::table
+    let mut rows: Vec<(Session, Option<Series>, Option<SeriesTranslation>)> = sessions::table
         .left_join(
             series::table.left_join(
                 series_translations::table.on(series_translations::series_id
@@ -53,6 +53,8 @@ pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<Ca
             Option::<SeriesTranslation>::as_select(),
         ))
         .load(conn)?;
+    // speakers: no "recording available" for a recording the panel has not all consented to.
+    super::speaker_invitations::withhold_recordings(conn, rows.iter_mut().map(|(s, _, _)| s))?;
     let counts = confirmed_counts(conn)?;
     let mut translations = translations_into(conn, language)?;
     Ok(rows
@@ -120,9 +122,11 @@ pub fn session_by_slug(
         ))
         .first(conn)
         .optional()?;
-    let Some((session, series, series_translation)) = found else {
+    let Some((mut session, series, series_translation)) = found else {
         return Ok(None);
     };
+    // speakers: the recording is shown once every panel speaker consented to its publication.
+    super::speaker_invitations::withhold_recordings(conn, [&mut session])?;
     let panel = panel_entries::table
         .inner_join(speakers::table)
         .filter(panel_entries::session_id.eq(&session.id))

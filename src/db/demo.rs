@@ -273,6 +273,10 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     ] {
         diesel::insert_into(panel_entries::table).values(&panel_entry).execute(conn)?;
     }
+    // The July session's recording is public: its speakers' consent was obtained offline.
+    for speaker in [&secretary_general, &arjona, &klaus, &gonzalez, &fakhari] {
+        super::speaker_invitations::offline_consent(conn, &english.id, &speaker.id, now)?;
+    }
 
     // Participants of the July session: every member represented, some from the partners,
     // a few from other organisations, as the seed's "almost 60 people" describes.

@@ -41,6 +41,8 @@ pub mod series;
 pub mod session_changes;
 pub mod sessions;
 pub mod sign_in_throttle;
+pub mod speaker_invitations;
+pub mod speaker_profiles;
 pub mod speakers;
 mod sql_types;
 pub mod tasks;

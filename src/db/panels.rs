@@ -194,6 +194,8 @@ pub fn remove_from_panel(
             return Ok(PanelChange::NotFound);
         };
         diesel::delete(panel_entries::table.find(&entry.id)).execute(conn)?;
+        // speakers: an invited speaker's calendar entry is cancelled.
+        super::speaker_invitations::tell_removed(conn, session_id, &entry.speaker_id, now)?;
         audit::record(conn, actor, "panel.remove", &session.title, &name, now)?;
         Ok(PanelChange::Done)
     })

@@ -52,6 +52,8 @@ diesel::table! {
         reminder_offsets -> Text,
         follow_up_delay_minutes -> Integer,
         approval_mode -> Text,
+        speaker_join_url -> Nullable<Text>,
+        tech_check_at -> Nullable<Timestamp>,
     }
 }
 
@@ -76,6 +78,8 @@ diesel::table! {
         photo_path -> Nullable<Text>,
         is_demo -> Bool,
         created_at -> Timestamp,
+        email -> Text,
+        language -> Text,
     }
 }
 
@@ -483,3 +487,55 @@ diesel::table! {
 diesel::joinable!(series_translations -> series (series_id));
 diesel::allow_tables_to_appear_in_same_query!(series_translations, series);
 diesel::allow_tables_to_appear_in_same_query!(series_translations, sessions);
+
+// speakers: speakers' own profiles, translations, invitations and private links.
+diesel::table! {
+    speaker_translations (speaker_id, language) {
+        speaker_id -> Text,
+        language -> Text,
+        position -> Text,
+        bio -> Text,
+    }
+}
+
+diesel::table! {
+    speaker_invitations (session_id, speaker_id) {
+        session_id -> Text,
+        speaker_id -> Text,
+        invited_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+        answered_at -> Nullable<Timestamp>,
+        calendar_sequence -> Integer,
+        recording_consent -> Nullable<Bool>,
+        publication_consent -> Nullable<Bool>,
+        consent_at -> Nullable<Timestamp>,
+        consent_source -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    speaker_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        speaker_id -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(speaker_translations -> speakers (speaker_id));
+diesel::joinable!(speaker_invitations -> speakers (speaker_id));
+diesel::joinable!(speaker_invitations -> sessions (session_id));
+diesel::joinable!(speaker_tokens -> speakers (speaker_id));
+diesel::joinable!(speaker_tokens -> sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    speaker_translations,
+    speaker_invitations,
+    speaker_tokens,
+    speakers
+);
+diesel::allow_tables_to_appear_in_same_query!(speaker_invitations, sessions);
+diesel::allow_tables_to_appear_in_same_query!(speaker_tokens, sessions);
+diesel::allow_tables_to_appear_in_same_query!(speaker_translations, sessions);
+diesel::allow_tables_to_appear_in_same_query!(speaker_invitations, panel_entries);
+diesel::allow_tables_to_appear_in_same_query!(speaker_translations, panel_entries);

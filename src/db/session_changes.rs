@@ -50,6 +50,8 @@ pub fn reschedule(
         if !moved || session.status != SessionStatus::Published {
             return Ok(0);
         }
+        // speakers: the invited speakers get their replacing calendar entry too.
+        super::speaker_invitations::tell_panel(conn, session_id, MessageKind::SpeakerSessionUpdated, now)?;
         tell_moved(conn, session_id, version, now)
     })
 }
@@ -126,6 +128,8 @@ pub fn cancel_in_tx(
             sessions::updated_at.eq(now),
         ))
         .execute(conn)?;
+    // speakers: invited speakers' calendar entries are cancelled (a draft's too).
+    super::speaker_invitations::tell_panel(conn, session_id, MessageKind::SpeakerSessionCancelled, now)?;
     if session.status != SessionStatus::Published {
         return Ok(0);
     }

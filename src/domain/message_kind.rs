@@ -43,6 +43,16 @@ text_enum! {
         /// An organiser's announcement to a member's focal point (named by the organisation in
         /// its payload; no registration), with the session's registration link.
         FocalPointAnnouncement = "focal_point_announcement",
+        /// A speaker is invited to a session's panel: their private link to their own page,
+        /// and the speakers' calendar invitation (no registration; the speaker and session are
+        /// named in the payload).
+        SpeakerInvitation = "speaker_invitation",
+        /// A second mail to a speaker who has not answered: a fresh private link.
+        SpeakerReminder = "speaker_reminder",
+        /// The session moved or its speakers' join information changed: the replacing entry.
+        SpeakerSessionUpdated = "speaker_session_updated",
+        /// The session was cancelled or the speaker left the panel: the entry is removed.
+        SpeakerSessionCancelled = "speaker_session_cancelled",
     }
 }
 
@@ -125,6 +135,8 @@ pub enum Recipient {
     Organiser,
     /// The focal point of the organisation named in the message's payload.
     FocalPoint,
+    /// The speaker named in the message's payload.
+    Speaker,
 }
 
 impl MessageKind {
@@ -155,6 +167,11 @@ impl MessageKind {
             // Decided when it is claimed: the organisation, its address and the session as
             // they are then (`jobs::prepare`).
             Self::FocalPointAnnouncement => true,
+            // Decided by the worker from the speaker's invitation (`jobs::prepare`).
+            Self::SpeakerInvitation
+            | Self::SpeakerReminder
+            | Self::SpeakerSessionUpdated
+            | Self::SpeakerSessionCancelled => true,
         }
     }
 
@@ -165,6 +182,10 @@ impl MessageKind {
             Self::EmailChanged => Recipient::PreviousAddress,
             Self::OrganiserPasswordReset => Recipient::Organiser,
             Self::FocalPointAnnouncement => Recipient::FocalPoint,
+            Self::SpeakerInvitation
+            | Self::SpeakerReminder
+            | Self::SpeakerSessionUpdated
+            | Self::SpeakerSessionCancelled => Recipient::Speaker,
             _ => Recipient::Registrant,
         }
     }
@@ -210,8 +231,23 @@ impl MessageKind {
             | Self::EmailChangeRequest
             | Self::EmailChanged
             | Self::OrganiserPasswordReset
-            | Self::FocalPointAnnouncement => None,
+            | Self::FocalPointAnnouncement
+            | Self::SpeakerInvitation
+            | Self::SpeakerReminder
+            | Self::SpeakerSessionUpdated
+            | Self::SpeakerSessionCancelled => None,
         }
+    }
+
+    /// Whether the message goes to a speaker (no registration: `jobs::prepare` reads the
+    /// speaker and the session from its payload).
+    pub fn to_speaker(self) -> bool {
+        self.recipient() == Recipient::Speaker
+    }
+
+    /// Whether the message carries the speaker's private link to their own page.
+    pub fn carries_speaker_link(self) -> bool {
+        matches!(self, Self::SpeakerInvitation | Self::SpeakerReminder)
     }
 
     /// The calendar part a message of this kind carries, decided when it is queued: only a
@@ -227,6 +263,8 @@ impl MessageKind {
         match self {
             Self::Registered | Self::Promoted | Self::SessionUpdated => Some(CalendarMethod::Request),
             Self::Cancelled | Self::SessionCancelled => Some(CalendarMethod::Cancel),
+            Self::SpeakerInvitation | Self::SpeakerSessionUpdated => Some(CalendarMethod::Request),
+            Self::SpeakerSessionCancelled => Some(CalendarMethod::Cancel),
             Self::ConfirmRequest
             | Self::AlreadyRegistered
             | Self::Waitlisted
@@ -240,7 +278,8 @@ impl MessageKind {
             | Self::EmailChangeRequest
             | Self::EmailChanged
             | Self::OrganiserPasswordReset
-            | Self::FocalPointAnnouncement => None,
+            | Self::FocalPointAnnouncement
+            | Self::SpeakerReminder => None,
         }
     }
 }
@@ -314,6 +353,9 @@ mod tests {
                     | MessageKind::SessionUpdated
                     | MessageKind::Cancelled
                     | MessageKind::SessionCancelled
+                    | MessageKind::SpeakerInvitation
+                    | MessageKind::SpeakerSessionUpdated
+                    | MessageKind::SpeakerSessionCancelled
             ) {
                 assert_eq!(kind.calendar(true), None, "{kind}");
             }
@@ -332,7 +374,7 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 19);
+        assert_eq!(MessageKind::ALL.len(), 23);
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
         assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }

@@ -201,6 +201,10 @@ text_enum! {
     pub enum ConsentSource {
         RegistrationForm = "registration form",
         ManagePage = "manage page",
+        /// A speaker's answer on their own page (recording and publication).
+        SpeakerPage = "speaker page",
+        /// A speaker's consent an organiser obtained outside Convoca and recorded (audited).
+        ObtainedOffline = "obtained offline",
     }
 }
 

@@ -289,6 +289,12 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         MessageKind::OrganiserPasswordReset => test_message(i18n, &ctx.catalogue_link),
         // Written by `email::focal_point` (no registration); never through here.
         MessageKind::FocalPointAnnouncement => test_message(i18n, &ctx.catalogue_link),
+        // Never queued for a registration: the worker writes them to the speaker with
+        // `email::speaker_messages`.
+        MessageKind::SpeakerInvitation
+        | MessageKind::SpeakerReminder
+        | MessageKind::SpeakerSessionUpdated
+        | MessageKind::SpeakerSessionCancelled => test_message(i18n, &ctx.catalogue_link),
         MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");

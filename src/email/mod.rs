@@ -7,6 +7,7 @@ pub mod focal_point;
 pub mod headers;
 pub mod ics;
 pub mod messages;
+pub mod speaker_messages;
 pub mod verp;
 
 use std::time::Duration;

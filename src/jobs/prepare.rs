@@ -61,6 +61,8 @@ pub(super) enum Claim {
     Reset(Mailbox, String),
     /// An announcement to a focal point.
     Focal(Box<FocalReady>),
+    /// A message to a speaker (`jobs::speaker_mail`).
+    Speaker(Box<super::speaker_mail::SpeakerClaim>),
 }
 
 /// An announcement to a focal point, as the claim found it.
@@ -143,6 +145,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     if kind == MessageKind::FocalPointAnnouncement {
         return focal_claim(conn, message, now);
     }
+    if kind.to_speaker() {
+        return super::speaker_mail::claim(conn, message, now).map(|c| Claim::Speaker(Box::new(c)));
+    }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
@@ -163,7 +168,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let address = match kind.recipient() {
         Recipient::Registrant => Some(registration.email_normalized.clone()),
         Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
-        Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint => None,
+        Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint | Recipient::Speaker => None,
     };
     if let Some(address) = address
         && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
@@ -187,6 +192,10 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     } else {
         None
     };
+    // speakers: the recording is named only once every panel speaker consented to publication.
+    if kind.carries_documents() {
+        db::speaker_invitations::withhold_recordings(conn, [&mut session])?;
+    }
     let documents = if kind.carries_documents() {
         db::catalogue::documents(conn, &session.id)?.into_iter().map(|d| (d.title, d.url)).collect()
     } else {
@@ -278,6 +287,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
         Claim::Focal(ready) => return focal_message(settings, message, *ready),
+        Claim::Speaker(claim) => return super::speaker_mail::render(settings, message, *claim),
     };
     let Ready { kind, registration, session, payload, manage_token, join_token, confirm_token, documents, survey } =
         *ready;
@@ -315,7 +325,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Recipient::Registrant => Some(registration.email.as_str()),
         Recipient::PendingAddress => registration.pending_email.as_deref(),
         Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
-        Recipient::Organiser | Recipient::FocalPoint => None,
+        Recipient::Organiser | Recipient::FocalPoint | Recipient::Speaker => None,
     }
     .context("the message's recipient is not recorded")?;
     let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);
@@ -379,7 +389,7 @@ fn focal_message(
 
 /// A message to one address with no calendar part and no list to leave (the mail test, an
 /// organiser's reset link).
-fn plain_message(
+pub(super) fn plain_message(
     settings: &Settings,
     message: &OutboxMessage,
     to: Mailbox,

@@ -293,3 +293,43 @@ impl FromRequest for JoinLink {
         })
     }
 }
+
+/// A live speaker's private link (`/speaker/{token}`): the speaker and the session whose
+/// panel they are on. Refused like every emailed link ("this link does not work") when it is
+/// unknown, replaced by a newer one, or its session is over.
+pub struct SpeakerLink {
+    link: LinkToken,
+    pub speaker: crate::db::models::Speaker,
+    pub session: Session,
+}
+
+impl SpeakerLink {
+    pub fn token(&self) -> &str {
+        &self.link.token
+    }
+
+    /// The link stopped working between its lookup and its use: the refusal page.
+    pub async fn refused(&self, state: &AppState) -> Result<HttpResponse, AppError> {
+        self.link.refused(state).await
+    }
+}
+
+impl FromRequest for SpeakerLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let link = LinkToken::check(&req).await?;
+            let state = app_state(&req)?;
+            let (token, now) = (link.token.clone(), state.clock.now());
+            let found =
+                run_db(&state, move |conn| db::speaker_invitations::lookup(conn, &token, now)).await?;
+            match found {
+                Some((speaker, session)) => Ok(SpeakerLink { link, speaker, session }),
+                None => Err(into_error(link.refused(&state).await)),
+            }
+        })
+    }
+}

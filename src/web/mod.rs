@@ -23,11 +23,14 @@ pub mod metrics;
 pub mod multipart;
 pub mod one_click;
 pub mod page_cache;
+pub mod photo_encode;
 pub mod photos;
 pub mod pickers;
 pub mod public;
 pub mod registration;
 pub mod server;
+pub mod speaker_fields;
+pub mod speaker_page;
 pub mod state;
 pub mod view;
 // join: the personal join page.
@@ -88,6 +91,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(feedback::routes);
     // join: the personal join page and its "Join now".
     cfg.configure(join::routes);
+    // speakers: the speaker's own page, opened by their private link.
+    cfg.configure(speaker_page::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

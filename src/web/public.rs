@@ -90,6 +90,10 @@ pub struct PanelMember {
     pub affiliation: String,
     pub bio: String,
     pub photo_url: Option<String>,
+    /// speakers: the language the position and bio are shown in, and the note when it is not
+    /// the visitor's (their own texts, as a fallback).
+    pub texts_lang: String,
+    pub fallback_note: Option<String>,
 }
 
 pub struct DocumentLink {
@@ -144,12 +148,14 @@ async fn render_session_page(
     now: NaiveDateTime,
 ) -> Result<Rendered, AppError> {
     let language = i18n.code();
-    let (detail, participants) = run_db(state, move |conn| {
+    let (detail, participants, speaker_texts) = run_db(state, move |conn| {
         let Some(detail) = db::catalogue::session_by_slug(conn, &slug, language)? else {
             return Ok(None);
         };
         let participants = db::catalogue::listed_participants(conn, &detail.session.id)?;
-        Ok(Some((detail, participants)))
+        let ids: Vec<&str> = detail.panel.iter().map(|(_, s)| s.id.as_str()).collect();
+        let speaker_texts = crate::web::speaker_fields::PanelTexts::load(conn, &ids, language)?;
+        Ok(Some((detail, participants, speaker_texts)))
     })
     .await?
     .ok_or(AppError::NotFound)?;
@@ -158,18 +164,23 @@ async fn render_session_page(
     let panel = detail
         .panel
         .iter()
-        .map(|(entry, speaker)| PanelMember {
-            name: speaker.name.clone(),
-            honorific: speaker.honorific.clone(),
-            role_label: i18n.t(&format!("role-{}", entry.role)),
-            affiliation: [speaker.position.as_str(), speaker.organisation.as_str()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", "),
-            bio: speaker.bio.clone(),
-            photo_url: speaker.photo_path.as_ref().map(|_| format!("/speakers/{}/photo", speaker.id)),
+        .map(|(entry, speaker)| {
+            let texts = speaker_texts.of(i18n, speaker);
+            PanelMember {
+                name: speaker.name.clone(),
+                honorific: speaker.honorific.clone(),
+                role_label: i18n.t(&format!("role-{}", entry.role)),
+                affiliation: [texts.position.as_str(), speaker.organisation.as_str()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                bio: texts.bio,
+                photo_url: speaker.photo_path.as_ref().map(|_| format!("/speakers/{}/photo", speaker.id)),
+                texts_lang: texts.lang,
+                fallback_note: texts.fallback_note,
+            }
         })
         .collect();
     let texts = SessionTexts::of(i18n, session, detail.translation.as_ref());

@@ -64,9 +64,15 @@ fn routes(ids: &Ids) -> Vec<(&'static str, String, bool, bool)> {
         ("POST", format!("/admin/sessions/{s}/announcements/{announcement}/retry"), false, false),
         ("GET", "/admin/reports".into(), false, false),
         ("GET", "/admin/reports.csv".into(), false, false),
+        // speakers: invitations, reminders, consent and join details from the panel page.
+        ("POST", format!("/admin/sessions/{s}/panel/invite"), false, false),
+        ("POST", format!("/admin/sessions/{s}/panel/speaker-details"), false, false),
+        ("POST", format!("/admin/sessions/{s}/panel/speakers/{sp}/remind"), false, false),
+        ("POST", format!("/admin/sessions/{s}/panel/speakers/{sp}/consent-offline"), false, false),
         // Destructive ones last: the rows above still exist while they are tried.
         ("POST", format!("/admin/sessions/{s}/panel/{e}/remove"), false, false),
         ("POST", format!("/admin/speakers/{sp}/delete"), false, false),
+        ("POST", format!("/admin/speakers/{sp}/erase"), true, false),
     ]
 }
 

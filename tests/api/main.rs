@@ -43,6 +43,7 @@ mod registration;
 mod self_service;
 mod sign_in;
 mod translated_texts;
+mod speakers_self_service;
 mod web_conventions;
 mod widget;
 // join: personal join links and the live state.

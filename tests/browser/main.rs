@@ -24,3 +24,4 @@ use convoca::i18n::I18n;
 pub fn words(lang: Language) -> impl Fn(&str) -> String {
     move |key| browser::clean(&I18n::new(lang).t(key))
 }
+mod speakers;

@@ -25,6 +25,7 @@ pub mod security_log;
 pub mod series;
 pub mod session_hub;
 pub mod sessions;
+pub mod speaker_invites;
 pub mod speakers;
 pub mod tasks;
 pub mod two_factor;
@@ -149,6 +150,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/api-tokens/{id}/revoke", web::post().to(api_tokens::revoke))
             // join: mark the registrants who joined through their personal link as attended
             .route("/sessions/{id}/joins/attended", web::post().to(joins::mark_joined_attended))
+            // speakers: invitations from the panel page, reminders, consent, erasure.
+            .configure(speaker_invites::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

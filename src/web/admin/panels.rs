@@ -18,13 +18,13 @@ use crate::web::forms::FieldErrors;
 
 /// A choice in a role select.
 #[derive(Debug, Clone)]
-struct RoleOption {
-    value: &'static str,
-    label: String,
-    selected: bool,
+pub(super) struct RoleOption {
+    pub(super) value: &'static str,
+    pub(super) label: String,
+    pub(super) selected: bool,
 }
 
-fn role_options(i18n: I18n, selected: Option<PanelRole>) -> Vec<RoleOption> {
+pub(super) fn role_options(i18n: I18n, selected: Option<PanelRole>) -> Vec<RoleOption> {
     PanelRole::ALL
         .iter()
         .map(|&role| RoleOption {
@@ -39,6 +39,9 @@ fn role_options(i18n: I18n, selected: Option<PanelRole>) -> Vec<RoleOption> {
 #[derive(Debug, Clone)]
 struct PanelLine {
     entry_id: String,
+    /// speakers: their invitation's state, consent, and what the organiser can do about it.
+    speaker_id: String,
+    state: super::speaker_invites::SpeakerState,
     name: String,
     role_label: String,
     affiliation: String,
@@ -63,6 +66,9 @@ struct PanelPage {
     choices: Vec<SpeakerChoice>,
     add_roles: Vec<RoleOption>,
     errors: FieldErrors,
+    /// speakers: the invitation form, the speakers' join details, who withholds the recording.
+    invite: super::speaker_invites::InviteForm,
+    speakers: super::speaker_invites::PanelSpeakers,
 }
 
 impl PanelPage {
@@ -77,10 +83,13 @@ impl PanelPage {
 
 /// What the add form had when it failed, to show it again.
 #[derive(Debug, Default)]
-struct PanelFormState {
-    speaker: String,
-    role: String,
-    errors: FieldErrors,
+pub(super) struct PanelFormState {
+    pub(super) speaker: String,
+    pub(super) role: String,
+    pub(super) errors: FieldErrors,
+    /// speakers: the invitation form as typed, and the join details form.
+    pub(super) invite: super::speaker_invites::InviteFields,
+    pub(super) details: Option<super::speaker_invites::DetailsFields>,
 }
 
 fn display_name(speaker: &Speaker) -> String {
@@ -99,16 +108,18 @@ fn affiliation(speaker: &Speaker) -> String {
         .join(", ")
 }
 
-async fn panel_page(
+pub(super) async fn panel_page(
     cx: &AdminContext,
     session_id: SessionId,
     form: PanelFormState,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (found, speakers) = cx
-        .read(move |conn| Ok((db::panels::panel(conn, &session_id)?, db::speakers::all_speakers(conn)?)))
-        .await?;
+    let id = session_id.clone();
+    let (found, speakers) =
+        cx.read(move |conn| Ok((db::panels::panel(conn, &id)?, db::speakers::all_speakers(conn)?))).await?;
     let (session, rows): (SessionRef, Vec<PanelRow>) = found.ok_or(AppError::NotFound)?;
+    let panel_speakers =
+        super::speaker_invites::panel_speakers(cx, &session_id, form.details.clone()).await?;
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
     let count = rows.len();
@@ -117,6 +128,8 @@ async fn panel_page(
         .enumerate()
         .map(|(index, row)| PanelLine {
             entry_id: row.entry.id.clone(),
+            speaker_id: row.speaker.id.clone(),
+            state: panel_speakers.state_of(i18n, &row.speaker),
             name: display_name(&row.speaker),
             role_label: i18n.t(&format!("role-{}", row.entry.role)),
             affiliation: affiliation(&row.speaker),
@@ -143,7 +156,10 @@ async fn panel_page(
         })
         .collect();
     let role = if form.role.is_empty() { Some(PanelRole::Speaker) } else { PanelRole::parse(&form.role) };
+    let invite = super::speaker_invites::InviteForm::new(i18n, &form.invite, role_options(i18n, role));
     let page = PanelPage {
+        invite,
+        speakers: panel_speakers,
         add_roles: role_options(i18n, role),
         admin,
         session,
@@ -154,7 +170,7 @@ async fn panel_page(
     html_with_status(page, status)
 }
 
-fn panel_url(session_id: &str) -> String {
+pub(super) fn panel_url(session_id: &str) -> String {
     format!("/admin/sessions/{session_id}/panel")
 }
 
@@ -199,7 +215,8 @@ pub async fn add_to_panel(
     if role.is_none() {
         errors.add("role", i18n.t("admin-panel-role-invalid"));
     }
-    let mut failed = PanelFormState { speaker: speaker_id.clone(), role: role_text, errors };
+    let mut failed =
+        PanelFormState { speaker: speaker_id.clone(), role: role_text, errors, ..Default::default() };
     let Some(role) = role.filter(|_| failed.errors.is_empty()) else {
         return panel_page(&cx, session_id, failed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };

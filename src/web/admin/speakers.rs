@@ -8,61 +8,60 @@ use askama::Template;
 use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
 use crate::db::models::Speaker;
+use crate::db::speaker_profiles::Profile;
 use crate::db::speakers::{DeleteSpeaker, SessionRef, SpeakerInput, SpeakerRow};
+use crate::domain::Language;
 use crate::domain::SessionId;
 use crate::i18n::I18n;
 use crate::web::chrome::{html, html_with_status};
 use crate::web::errors::AppError;
 use crate::web::forms::FieldErrors;
 use crate::web::multipart::{self, Upload};
-use crate::web::photos::{self, ImageKind, PHOTO_MAX_BYTES};
+use crate::web::photos::{self, PHOTO_MAX_BYTES};
+use crate::web::speaker_fields::{LanguageTexts, ProfileFields, language_choices};
 
-pub const NAME_MAX: usize = 120;
-pub const HONORIFIC_MAX: usize = 40;
-pub const POSITION_MAX: usize = 160;
-pub const ORGANISATION_MAX: usize = 160;
-pub const BIO_MAX: usize = 2000;
 const SEARCH_MAX: usize = 100;
 
-/// A speaker's fields as typed (or as stored), for showing in the form.
+/// The profile of a speaker as typed or stored, with the three languages' texts for the form.
 #[derive(Debug, Clone, Default)]
 struct SpeakerFields {
-    name: String,
-    honorific: String,
-    position: String,
-    organisation: String,
-    bio: String,
+    profile: ProfileFields,
+    texts: Vec<LanguageTexts>,
+    languages: Vec<(&'static str, String, bool)>,
 }
 
 impl SpeakerFields {
-    fn from_form(form: &SignedForm) -> Self {
+    fn new(i18n: I18n, mut profile: ProfileFields) -> Self {
+        if profile.language.is_empty() {
+            profile.language = i18n.code().to_owned();
+        }
         Self {
-            name: form.get("name").to_owned(),
-            honorific: form.get("honorific").to_owned(),
-            position: form.get("position").to_owned(),
-            organisation: form.get("organisation").to_owned(),
-            bio: form.get("bio").to_owned(),
+            texts: profile.language_texts(i18n),
+            languages: language_choices(i18n, &profile.language),
+            profile,
         }
     }
 
-    fn from_speaker(speaker: &Speaker) -> Self {
-        Self {
-            name: speaker.name.clone(),
-            honorific: speaker.honorific.clone(),
-            position: speaker.position.clone(),
-            organisation: speaker.organisation.clone(),
-            bio: speaker.bio.clone(),
-        }
+    fn from_form(i18n: I18n, form: &SignedForm) -> Self {
+        Self::new(i18n, ProfileFields::from_fields(|name| form.get(name)))
     }
+}
 
-    fn parse(&self, i18n: I18n, errors: &mut FieldErrors) -> SpeakerInput {
-        SpeakerInput {
-            name: errors.line(i18n, "name", &self.name, NAME_MAX, Some("admin-speaker-name-required")),
-            honorific: errors.line(i18n, "honorific", &self.honorific, HONORIFIC_MAX, None),
-            position: errors.line(i18n, "position", &self.position, POSITION_MAX, None),
-            organisation: errors.line(i18n, "organisation", &self.organisation, ORGANISATION_MAX, None),
-            bio: errors.text(i18n, "bio", &self.bio, BIO_MAX, None),
-        }
+/// The directory's row for a new speaker, from a parsed profile (texts in their language).
+fn input_of(profile: &Profile) -> SpeakerInput {
+    let own = profile.language.unwrap_or(Language::En);
+    let (position, bio) = profile
+        .texts
+        .iter()
+        .find(|(l, _, _)| *l == own)
+        .map(|(_, p, b)| (p.clone(), b.clone()))
+        .unwrap_or_default();
+    SpeakerInput {
+        name: profile.name.clone(),
+        honorific: profile.honorific.clone(),
+        position,
+        organisation: profile.organisation.clone(),
+        bio,
     }
 }
 
@@ -144,12 +143,25 @@ async fn edit_page(
     errors: FieldErrors,
 ) -> Result<SpeakerFormPage, AppError> {
     let id = speaker.id.clone();
-    let panels = cx.read(move |conn| db::speakers::panels_of(conn, &id)).await?;
+    let (panels, contact, translations) = cx
+        .read(move |conn| {
+            Ok((
+                db::speakers::panels_of(conn, &id)?,
+                db::speaker_profiles::contact(conn, &id)?,
+                db::speaker_profiles::translations(conn, &id)?,
+            ))
+        })
+        .await?;
     let admin = cx.chrome("speakers");
+    let i18n = admin.i18n;
+    let fields = fields.unwrap_or_else(|| {
+        let (email, language) = contact.map_or((String::new(), Language::En), |c| (c.email, c.language));
+        SpeakerFields::new(i18n, ProfileFields::from_stored(&speaker, &email, language, &translations))
+    });
     Ok(SpeakerFormPage {
         heading: admin.i18n.t1("admin-speaker-edit-title", "name", &speaker.name),
         admin,
-        fields: fields.unwrap_or_else(|| SpeakerFields::from_speaker(&speaker)),
+        fields,
         errors,
         has_photo: speaker.photo_path.is_some(),
         panels,
@@ -179,24 +191,29 @@ fn panel_to_return_to(value: &str) -> Option<SessionId> {
 
 pub async fn new_form(cx: AdminContext, query: web::Query<NewQuery>) -> Result<HttpResponse, AppError> {
     let from_panel = query.panel.as_deref().and_then(panel_to_return_to);
-    html(new_speaker_page(
-        cx.chrome("speakers"),
-        SpeakerFields::default(),
-        FieldErrors::default(),
-        from_panel,
-    ))
+    let admin = cx.chrome("speakers");
+    let fields = SpeakerFields::new(admin.i18n, ProfileFields::default());
+    html(new_speaker_page(admin, fields, FieldErrors::default(), from_panel))
 }
 
 pub async fn create(cx: AdminContext, form: SignedForm) -> Result<HttpResponse, AppError> {
     let admin = cx.chrome("speakers");
-    let fields = SpeakerFields::from_form(&form);
+    let fields = SpeakerFields::from_form(admin.i18n, &form);
     let mut errors = FieldErrors::default();
-    let input = fields.parse(admin.i18n, &mut errors);
+    let profile = fields.profile.parse(admin.i18n, &mut errors, false, "admin-speaker-name-required");
     let from_panel = panel_to_return_to(form.get("panel"));
     if !errors.is_empty() {
         return unprocessable(new_speaker_page(admin, fields, errors, from_panel));
     }
-    let id = cx.write(move |conn, actor, now| db::speakers::create_speaker(conn, &input, actor, now)).await?;
+    let id = cx
+        .write(move |conn, actor, now| {
+            db::write_tx(conn, |conn| {
+                let id = db::speakers::create_speaker(conn, &input_of(&profile), actor, now)?;
+                db::speaker_profiles::write_profile(conn, &id, &profile)?;
+                Ok(id)
+            })
+        })
+        .await?;
     match from_panel {
         // Back to the panel, with the new speaker chosen in its "add" form.
         Some(session) => Ok(done(&format!("/admin/sessions/{session}/panel?speaker={id}"), "speaker-ready")),
@@ -215,14 +232,17 @@ pub async fn update(
     form: SignedForm,
 ) -> Result<HttpResponse, AppError> {
     let speaker = load_speaker(&cx, path.into_inner()).await?;
-    let fields = SpeakerFields::from_form(&form);
+    let fields = SpeakerFields::from_form(cx.i18n(), &form);
     let mut errors = FieldErrors::default();
-    let input = fields.parse(cx.i18n(), &mut errors);
+    let profile = fields.profile.parse(cx.i18n(), &mut errors, false, "admin-speaker-name-required");
     if !errors.is_empty() {
         return unprocessable(edit_page(&cx, speaker, Some(fields), errors).await?);
     }
     let id = speaker.id;
-    cx.change(move |conn, actor, now| db::speakers::update_speaker(conn, &id, &input, actor, now)).await?;
+    cx.change(move |conn, actor, now| {
+        db::speaker_profiles::save_by_organiser(conn, &id, &profile, actor, now)
+    })
+    .await?;
     Ok(done("/admin/speakers", "speaker-updated"))
 }
 
@@ -265,18 +285,18 @@ const PHOTO_FORM: multipart::Limits = multipart::Limits {
     files: &[("photo", PHOTO_MAX_BYTES)],
 };
 
-/// The photo as sent, or what the form should say about it.
-fn checked_photo(i18n: I18n, upload: Upload) -> Result<(ImageKind, web::Bytes), String> {
-    match upload {
+/// The photo as it will be stored (decoded, resized, re-encoded without any metadata), or
+/// what the form should say about it.
+async fn checked_photo(i18n: I18n, upload: Upload) -> Result<Result<Vec<u8>, String>, AppError> {
+    Ok(match upload {
         Upload::Missing => Err(i18n.t("admin-speaker-photo-missing")),
         Upload::TooLarge => {
             Err(i18n.t1("admin-speaker-photo-too-large", "max", PHOTO_MAX_BYTES / (1024 * 1024)))
         }
-        Upload::File(bytes) => match ImageKind::sniff(&bytes) {
-            Some(kind) => Ok((kind, bytes)),
-            None => Err(i18n.t("admin-speaker-photo-type")),
-        },
-    }
+        Upload::File(bytes) => web::block(move || crate::web::photo_encode::reencode(&bytes))
+            .await?
+            .ok_or_else(|| i18n.t("admin-speaker-photo-type")),
+    })
 }
 
 /// Receives a photo (a multipart form: its CSRF token and the file).
@@ -290,7 +310,8 @@ pub async fn upload_photo(
     if !photos::is_plain_id(&speaker.id) {
         return Err(AppError::NotFound);
     }
-    let (kind, bytes) = match checked_photo(cx.i18n(), form.take_file("photo")) {
+    let kind = crate::web::photo_encode::STORED_KIND;
+    let bytes = match checked_photo(cx.i18n(), form.take_file("photo")).await? {
         Ok(photo) => photo,
         Err(message) => {
             let mut errors = FieldErrors::default();

@@ -1,0 +1,13 @@
+DROP TRIGGER speaker_invitations_delete_content;
+DROP TRIGGER speaker_invitations_update_content;
+DROP TRIGGER speaker_invitations_insert_content;
+DROP TRIGGER speaker_translations_delete_content;
+DROP TRIGGER speaker_translations_update_content;
+DROP TRIGGER speaker_translations_insert_content;
+DROP TABLE speaker_tokens;
+DROP TABLE speaker_invitations;
+ALTER TABLE sessions DROP COLUMN tech_check_at;
+ALTER TABLE sessions DROP COLUMN speaker_join_url;
+DROP TABLE speaker_translations;
+ALTER TABLE speakers DROP COLUMN language;
+ALTER TABLE speakers DROP COLUMN email;
