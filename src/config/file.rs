@@ -55,6 +55,8 @@ impl Kind {
             | Key::PrivacyContact
             | Key::EmbedOrigins => Self::Text,
             Key::BounceAddress | Key::BounceImapUrl => Self::Text,
+            Key::WebhookTimeoutSeconds => Self::Integer,
+            Key::WebhookAllowPrivate => Self::Boolean,
         }
     }
 

@@ -47,9 +47,16 @@ struct Given {
 /// Sources are layered from the highest precedence down, each filling only the settings still
 /// empty: `Inputs::new().fill_from_command_line(..).fill_from_environment().fill_from_file(..)`,
 /// then the defaults.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Inputs {
     given: [Option<Given>; COUNT],
+}
+
+// Written out: arrays derive `Default` only up to 32 elements, and the table has more.
+impl Default for Inputs {
+    fn default() -> Self {
+        Self { given: std::array::from_fn(|_| None) }
+    }
 }
 
 impl Inputs {
@@ -183,6 +190,7 @@ impl From<RawSettings> for Inputs {
             | Key::PrivacyContact
             | Key::EmbedOrigins => None,
             Key::BounceAddress | Key::BounceImapUrl | Key::BouncePollSeconds => None,
+            Key::WebhookAllowPrivate | Key::WebhookTimeoutSeconds => None,
         })
     }
 }

@@ -11,6 +11,7 @@ mod inputs;
 mod secret;
 mod table;
 mod urls;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use inputs::{Inputs, RawSettings, Source};
 pub use secret::Secret;
 pub use table::{Fallback, Key, SETTINGS, Setting, help_section, setting};
 pub use urls::{DatabaseTarget, SmtpUrl};
+pub use webhooks::Webhooks;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -84,6 +86,8 @@ pub struct Settings {
     pub embed_origins: Vec<String>,
     /// Return paths and the bounce mailbox (`CONVOCA_BOUNCE_*`).
     pub bounces: Bounces,
+    /// Where webhook deliveries may go and how long they wait (`CONVOCA_WEBHOOK_*`).
+    pub webhooks: Webhooks,
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -271,6 +275,7 @@ impl Settings {
             privacy_contact,
             embed_origins: embed::parse_origins(inputs.text(Key::EmbedOrigins))?,
             bounces: Bounces::load(inputs)?,
+            webhooks: Webhooks::load(inputs)?,
         })
     }
 

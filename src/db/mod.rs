@@ -42,6 +42,8 @@ mod sql_types;
 pub mod tasks;
 pub mod tokens;
 pub mod two_factor;
+// webhooks: endpoints, events, deliveries and their attempts.
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};

@@ -18,6 +18,7 @@ use super::audit::{self, Actor};
 use super::models::{Registration, Session};
 use super::schema::{outbox, registrations, sessions};
 use super::{AnyConnection, consents, newsletter, seats, tokens, write_tx};
+use crate::domain::WebhookEvent;
 use crate::domain::{
     ConsentPurpose, ConsentSource, MessageKind, OutboxStatus, RegistrationId, RegistrationStatus,
 };
@@ -89,6 +90,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     // longwork: lines of attendance files that named the address but matched no confirmed
     // registration (kept a week with their import).
     let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
+    let webhooks = super::webhooks::export_of(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -129,6 +131,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         "attendance_file_lines_not_matched": refused_lines.into_iter().map(|(line, imported)| serde_json::json!({
             "line": line, "imported_at": time(imported),
         })).collect::<Vec<_>>(),
+        "sent_to_the_network_s_other_systems": webhooks,
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -191,6 +194,7 @@ fn anonymise(
         seats::set_status(conn, &registration.id, RegistrationStatus::Cancelled, now)?;
     }
     seats::set_status(conn, &registration.id, RegistrationStatus::Erased, now)?;
+    super::webhooks::raise(conn, (WebhookEvent::RegistrationErased, &registration.id), now)?;
     tokens::revoke_all(conn, &registration.id)?;
     super::bounces::clear_flag(conn, &registration.id)?;
     super::outbox::skip_undelivered(conn, &registration.id, "the person's data was erased")?;
@@ -199,6 +203,7 @@ fn anonymise(
         [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
     let copies = super::outbox::scrub(conn, &registration.id, &names, &pseudonym)?;
     audit::pseudonymise(conn, &names, &pseudonym)?;
+    super::webhooks::scrub(conn, &registration.id, &names, &pseudonym)?;
     // longwork: rows of attendance files that named the address and were refused.
     super::tasks::forget_address(conn, &registration.email_normalized)?;
     if held_seat {

@@ -182,6 +182,8 @@ pub fn apply_retention(
         super::privacy::remove_mail_copies(mail_dir, &recorded);
         done.mail_copies_deleted = super::privacy::sweep_mail_copies(mail_dir, cutoff);
     }
+    // webhooks: deliveries are kept 30 days after they ended.
+    super::webhooks::apply_retention(conn, now)?;
     // Background tasks' files (uploads, results) are kept a week: their folder is the mail
     // folder's sibling in the data folder.
     if let Some(data_dir) = mail_dir.parent() {

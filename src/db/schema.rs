@@ -400,3 +400,64 @@ diesel::table! {
 diesel::joinable!(background_task_refusals -> background_tasks (task_id));
 diesel::joinable!(background_tasks -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);
+
+// webhooks: endpoints, the events raised for them, deliveries and their attempts.
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        url -> Text,
+        events -> Text,
+        personal_data -> Bool,
+        enabled -> Bool,
+        secret_sealed -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        kind -> Text,
+        session_id -> Nullable<Text>,
+        registration_id -> Nullable<Text>,
+        data -> Text,
+        personal -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        outcome -> Text,
+        excerpt -> Text,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_endpoints,
+    webhook_events,
+    webhook_deliveries,
+    webhook_attempts
+);

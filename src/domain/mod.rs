@@ -9,6 +9,8 @@ mod registration;
 pub mod session;
 mod status;
 pub mod time_zone;
+// webhooks: an endpoint's address.
+pub mod webhook;
 
 pub use ids::{RegistrationId, SessionId};
 pub use message_kind::{CalendarMethod, MailingList, MessageKind, Recipient, SessionChange, Situation};
@@ -21,6 +23,9 @@ pub use status::{
 
 // longwork: background tasks.
 pub use status::{TaskKind, TaskState};
+
+// webhooks: the events and the state of a delivery.
+pub use status::{WebhookDeliveryStatus, WebhookEvent};
 
 pub use country::CountryCode;
 pub use registration::{
