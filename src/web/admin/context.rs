@@ -160,6 +160,7 @@ impl AdminChrome {
             nav.push(("/admin/accounts", "admin-nav-accounts", "accounts"));
             nav.push(("/admin/audit", "admin-nav-audit", "audit"));
             nav.push(("/admin/data-requests", "admin-nav-data-requests", "data-requests"));
+            nav.push(("/admin/webhooks", "admin-nav-webhooks", "webhooks"));
         }
         nav.push(("/admin/password", "admin-nav-password", "password"));
         nav.push(("/admin/two-factor", "admin-nav-two-factor", "two-factor"));

@@ -24,6 +24,8 @@ pub mod sessions;
 pub mod speakers;
 pub mod tasks;
 pub mod two_factor;
+pub mod webhook_form;
+pub mod webhooks;
 pub mod widget;
 
 use actix_web::{HttpResponse, web};
@@ -137,6 +139,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .route("/tasks/{id}/download", web::get().to(tasks::download))
+            // webhooks: endpoints, their deliveries and re-sends (administrators)
+            .configure(webhooks::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }
