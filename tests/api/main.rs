@@ -41,4 +41,5 @@ mod registration;
 mod self_service;
 mod sign_in;
 mod web_conventions;
+mod webhooks;
 mod widget;
