@@ -23,6 +23,7 @@ on_both_engines!(
     a_500_and_a_timeout_are_retried_later_with_the_same_webhook_id,
     re_sending_an_event_about_an_erased_registration_sends_its_erasure,
     private_addresses_are_refused_without_the_setting_when_saved_and_when_delivering,
+    session_events_waitlist_promotion_and_erasure_reach_the_endpoints_that_chose_them,
 );
 
 /// What the receiver does with the next request.
@@ -445,4 +446,70 @@ async fn private_addresses_are_refused_without_the_setting_when_saved_and_when_d
         })
         .await;
     assert_eq!(outcomes, ["refused: 127.0.0.1 is not a public address"]);
+}
+
+async fn session_events_waitlist_promotion_and_erasure_reach_the_endpoints_that_chose_them(engine: Engine) {
+    let app = app_allowing_loopback(engine).await;
+    let receiver = Receiver::start();
+    let admin = app.sign_in("admin").await;
+    let chosen = [
+        "session.published",
+        "session.cancelled",
+        "registration.waitlisted",
+        "registration.promoted",
+        "registration.erased",
+    ];
+    add_endpoint(&app, &admin, &receiver.url("/ops"), &chosen, false).await;
+    let session = app.create_session("full", 1, 7).await;
+    let hub = format!("/admin/sessions/{}", session.id.as_str());
+    let status = |action: &'static str| {
+        let (app, admin, hub) = (&app, &admin, hub.clone());
+        async move {
+            let token = app.csrf_for(admin, &hub).await;
+            let form = [("csrf_token", token.as_str()), ("action", action), ("confirm", "yes")];
+            let res = admin.post(app.url(&format!("{hub}/status"))).form(&form).send().await.expect("status");
+            assert_eq!(res.status(), 303, "{action}");
+        }
+    };
+    status("unpublish").await;
+    status("publish").await;
+    let member = app.create_member("Ville de Genève", "CH").await;
+    let first = app.register_and_confirm("full", "Ana Lima", "ana@geneve.example.org", &member).await;
+    app.register_and_confirm("full", "Jon Berg", "jon@geneve.example.org", &member).await;
+    let client = app.client();
+    let page = client.get(&first).send().await.expect("manage").text().await.expect("body");
+    let token = crate::helpers::csrf_token(&page);
+    let cancel = format!("{}/cancel", first.split('?').next().expect("path"));
+    let res = client.post(&cancel).form(&[("csrf_token", token.as_str())]).send().await.expect("cancel");
+    assert_eq!(res.status(), 303);
+    app.deliver_mail().await;
+    let token = app.csrf_for(&admin, "/admin/data-requests").await;
+    let form = [("csrf_token", token.as_str()), ("email", "jon@geneve.example.org"), ("confirm", "yes")];
+    let res = admin.post(app.url("/admin/data-requests/erase")).form(&form).send().await.expect("erase");
+    assert!(res.status().is_redirection());
+    app.deliver_mail().await;
+    status("cancel").await;
+    app.deliver_mail().await;
+
+    let got = receiver.received("/ops");
+    let kinds: Vec<&str> = got
+        .iter()
+        .map(|r| r.body.as_str())
+        .map(|b| chosen.iter().copied().find(|k| b.contains(&format!("\"type\":\"{k}\""))).unwrap_or("other"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "session.published",
+            "registration.waitlisted",
+            "registration.promoted",
+            "registration.erased",
+            "session.cancelled"
+        ],
+        "only the chosen events, in order"
+    );
+    let cancelled = got[4].json();
+    assert_eq!(cancelled["data"]["session_id"], session.id.as_str());
+    assert_eq!(cancelled["data"]["status"], "cancelled");
+    assert!(got.iter().all(|r| !r.body.contains("geneve.example.org")), "no personal data anywhere");
 }
