@@ -131,7 +131,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         "attendance_file_lines_not_matched": refused_lines.into_iter().map(|(line, imported)| serde_json::json!({
             "line": line, "imported_at": time(imported),
         })).collect::<Vec<_>>(),
-        "sent_to_the_network_s_other_systems": webhooks,
+        "sent_to_other_systems_of_the_network": webhooks,
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),

@@ -281,6 +281,22 @@ async fn a_500_and_a_timeout_are_retried_later_with_the_same_webhook_id(engine: 
     app.clock.advance(chrono::Duration::hours(10));
     app.deliver_mail().await;
     assert_eq!(receiver.received("/flaky").len(), 3, "a delivered event is not sent again");
+
+    // Kept 30 days after it ended, then the delivery, its attempts and its event go.
+    let kept = |days: i64| {
+        let now = app.clock.now() + chrono::Duration::days(days);
+        app.db(move |conn| {
+            use convoca::db::schema::{webhook_attempts as a, webhook_deliveries as d, webhook_events as e};
+            convoca::db::webhooks::apply_retention(conn, now).expect("retention");
+            (
+                d::table.count().get_result::<i64>(conn).expect("deliveries"),
+                a::table.count().get_result::<i64>(conn).expect("attempts"),
+                e::table.count().get_result::<i64>(conn).expect("events"),
+            )
+        })
+    };
+    assert_eq!(kept(29).await, (1, 3, 1), "kept within 30 days");
+    assert_eq!(kept(31).await, (0, 0, 0), "gone after 30 days");
 }
 
 async fn re_sending_an_event_about_an_erased_registration_sends_its_erasure(engine: Engine) {
