@@ -43,6 +43,7 @@ pub mod tasks;
 pub mod tokens;
 pub mod two_factor;
 // webhooks: endpoints, events, deliveries and their attempts.
+mod webhook_delivery;
 pub mod webhooks;
 
 use std::collections::HashMap;
