@@ -73,7 +73,9 @@ impl Worker {
     pub async fn run_once(&self) -> anyhow::Result<usize> {
         // longwork: a step of a background task (an attendance import) between mail batches.
         let steps = crate::tasks::run_step(&self.pool, &self.settings, &self.clock).await;
-        Ok(self.deliver_once().await? + steps)
+        // webhooks: due deliveries, sent outside any transaction like mail.
+        let hooks = crate::webhooks::run_step(&self.pool, &self.settings, &self.clock).await;
+        Ok(self.deliver_once().await? + steps + hooks)
     }
 
     /// Queues what the schedule makes due, claims one batch of due messages and delivers them.

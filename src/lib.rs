@@ -18,3 +18,5 @@ pub mod startup;
 pub mod tasks;
 pub mod web;
 pub mod when;
+// webhooks: deliveries by the worker, signed, to checked addresses only.
+pub mod webhooks;

@@ -59,6 +59,8 @@ impl Kind {
             Key::CertificateNetwork | Key::CertificateSignatory | Key::CertificateSignatoryTitle => {
                 Self::Text
             }
+            Key::WebhookTimeoutSeconds => Self::Integer,
+            Key::WebhookAllowPrivate => Self::Boolean,
         }
     }
 

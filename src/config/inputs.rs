@@ -192,6 +192,7 @@ impl From<RawSettings> for Inputs {
             Key::BounceAddress | Key::BounceImapUrl | Key::BouncePollSeconds => None,
             Key::CertificateNetwork | Key::CertificateSignatory | Key::CertificateSignatoryTitle => None,
             Key::JoinOpensMinutes => None,
+            Key::WebhookAllowPrivate | Key::WebhookTimeoutSeconds => None,
         })
     }
 }

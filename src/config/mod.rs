@@ -11,6 +11,7 @@ mod inputs;
 mod secret;
 mod table;
 mod urls;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use inputs::{Inputs, RawSettings, Source};
 pub use secret::Secret;
 pub use table::{Fallback, Key, SETTINGS, Setting, help_section, setting};
 pub use urls::{DatabaseTarget, SmtpUrl};
+pub use webhooks::Webhooks;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -84,6 +86,8 @@ pub struct Settings {
     pub embed_origins: Vec<String>,
     /// Return paths and the bounce mailbox (`CONVOCA_BOUNCE_*`).
     pub bounces: Bounces,
+    /// Where webhook deliveries may go and how long they wait (`CONVOCA_WEBHOOK_*`).
+    pub webhooks: Webhooks,
     /// How long before the start a personal join page offers "Join now"
     /// (`CONVOCA_JOIN_OPENS_MINUTES`, default 15).
     pub join_opens: chrono::Duration,
@@ -304,6 +308,7 @@ impl Settings {
             privacy_contact,
             embed_origins: embed::parse_origins(inputs.text(Key::EmbedOrigins))?,
             bounces: Bounces::load(inputs)?,
+            webhooks: Webhooks::load(inputs)?,
             join_opens: join_opens(inputs)?,
         })
     }

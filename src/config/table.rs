@@ -43,6 +43,9 @@ pub enum Key {
     CertificateSignatoryTitle,
     // join:
     JoinOpensMinutes,
+    // webhooks:
+    WebhookAllowPrivate,
+    WebhookTimeoutSeconds,
 }
 
 /// What applies when a setting is not given.
@@ -419,6 +422,25 @@ pub const SETTINGS: &[Setting] = &[
         None,
         Value("15"),
         "How many minutes before a session starts its registrants' personal join pages offer \"Join now\" (0 to 1440)",
+        false,
+    ),
+    // webhooks:
+    row(
+        Key::WebhookAllowPrivate,
+        "webhook_allow_private",
+        "CONVOCA_WEBHOOK_ALLOW_PRIVATE",
+        None,
+        Value("0"),
+        "Let webhook endpoints be on private, loopback, link-local or unique-local addresses, and use http:// (1 only for the network's own systems on a trusted network; 0 refuses them)",
+        false,
+    ),
+    row(
+        Key::WebhookTimeoutSeconds,
+        "webhook_timeout_seconds",
+        "CONVOCA_WEBHOOK_TIMEOUT_SECONDS",
+        None,
+        Value("5"),
+        "How long the worker waits for a webhook endpoint to answer, in seconds (1 to 30); longer counts as a failed attempt, retried later",
         false,
     ),
 ];

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, invitations, outbox, seats, write_tx};
+use crate::domain::WebhookEvent;
 use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,7 @@ pub fn decide_in_tx(
         (Decision::Promote, S::Waitlisted | S::AwaitingApproval) => {
             seats::set_status(conn, registration_id, S::Confirmed, now)?;
             invitations::notify(conn, MessageKind::Promoted, registration_id, true, now)?;
+            super::webhooks::raise(conn, (WebhookEvent::RegistrationPromoted, registration_id), now)?;
             DecisionOutcome::Confirmed
         }
         (Decision::Cancel, S::Pending | S::AwaitingApproval | S::Confirmed | S::Waitlisted) => {
@@ -86,6 +88,7 @@ pub fn decide_in_tx(
                     status == S::Confirmed,
                     now,
                 )?;
+                super::webhooks::raise(conn, (WebhookEvent::RegistrationCancelled, registration_id), now)?;
             }
             seats::promote_waitlisted(conn, &session.id, now)?;
             DecisionOutcome::Cancelled

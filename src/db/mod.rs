@@ -50,6 +50,9 @@ pub mod tokens;
 pub mod two_factor;
 // join: joins through personal join links.
 pub mod joins;
+// webhooks: endpoints, events, deliveries and their attempts.
+mod webhook_delivery;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};

@@ -18,6 +18,7 @@ use super::audit::{self, Actor};
 use super::models::{Registration, Session};
 use super::schema::{outbox, registrations, sessions};
 use super::{AnyConnection, consents, newsletter, seats, tokens, write_tx};
+use crate::domain::WebhookEvent;
 use crate::domain::{
     ConsentPurpose, ConsentSource, MessageKind, OutboxStatus, RegistrationId, RegistrationStatus,
 };
@@ -92,6 +93,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     let survey_answer = super::feedback::export_answer(conn, registration_id)?;
     // join: when the person went through their personal join link.
     let joins = super::joins::of(conn, registration_id)?;
+    let webhooks = super::webhooks::export_of(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -136,6 +138,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
         "joined_through_personal_link": joins.map(|(first, last, times)| serde_json::json!({
             "first_joined_at": time(first), "last_joined_at": time(last), "times": times,
         })),
+        "sent_to_other_systems_of_the_network": webhooks,
         "emails": emails.into_iter().map(|(kind, status, queued, sent)| serde_json::json!({
             "kind": kind, "status": status, "queued_at": time(queued), "sent_at": sent.map(time),
         })).collect::<Vec<_>>(),
@@ -198,6 +201,7 @@ fn anonymise(
         seats::set_status(conn, &registration.id, RegistrationStatus::Cancelled, now)?;
     }
     seats::set_status(conn, &registration.id, RegistrationStatus::Erased, now)?;
+    super::webhooks::raise(conn, (WebhookEvent::RegistrationErased, &registration.id), now)?;
     tokens::revoke_all(conn, &registration.id)?;
     super::bounces::clear_flag(conn, &registration.id)?;
     super::outbox::skip_undelivered(conn, &registration.id, "the person's data was erased")?;
@@ -206,6 +210,7 @@ fn anonymise(
         [registration.email.as_str(), registration.email_normalized.as_str(), registration.name.as_str()];
     let copies = super::outbox::scrub(conn, &registration.id, &names, &pseudonym)?;
     audit::pseudonymise(conn, &names, &pseudonym)?;
+    super::webhooks::scrub(conn, &registration.id, &names, &pseudonym)?;
     // longwork: rows of attendance files that named the address and were refused.
     super::tasks::forget_address(conn, &registration.email_normalized)?;
     // feedback: a survey answer's free texts may name people; its scores stay, anonymous.

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::models::{Registration, RegistrationDetails, Session, new_id};
 use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
+use crate::domain::WebhookEvent;
 use crate::domain::country::match_free_text;
 use crate::domain::{
     ApprovalMode, ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR,
@@ -354,6 +355,7 @@ pub fn cancel(
         if current != RegistrationStatus::Pending {
             let held_seat = current == RegistrationStatus::Confirmed;
             invitations::notify(conn, MessageKind::Cancelled, registration_id, held_seat, now)?;
+            super::webhooks::raise(conn, (WebhookEvent::RegistrationCancelled, registration_id), now)?;
         }
         seats::promote_waitlisted(conn, &session_id, now)?;
         Ok(CancelOutcome::Cancelled)

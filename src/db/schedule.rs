@@ -184,6 +184,8 @@ pub fn apply_retention(
     }
     // speakers: private links whose session is over.
     super::write_tx(conn, |conn| super::speaker_invitations::purge_expired(conn, now))?;
+    // webhooks: deliveries are kept 30 days after they ended.
+    super::webhooks::apply_retention(conn, now)?;
     // Background tasks' files (uploads, results) are kept a week: their folder is the mail
     // folder's sibling in the data folder.
     if let Some(data_dir) = mail_dir.parent() {

@@ -539,3 +539,64 @@ diesel::allow_tables_to_appear_in_same_query!(speaker_tokens, sessions);
 diesel::allow_tables_to_appear_in_same_query!(speaker_translations, sessions);
 diesel::allow_tables_to_appear_in_same_query!(speaker_invitations, panel_entries);
 diesel::allow_tables_to_appear_in_same_query!(speaker_translations, panel_entries);
+
+// webhooks: endpoints, the events raised for them, deliveries and their attempts.
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        url -> Text,
+        events -> Text,
+        personal_data -> Bool,
+        enabled -> Bool,
+        secret_sealed -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        kind -> Text,
+        session_id -> Nullable<Text>,
+        registration_id -> Nullable<Text>,
+        data -> Text,
+        personal -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        outcome -> Text,
+        excerpt -> Text,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    webhook_endpoints,
+    webhook_events,
+    webhook_deliveries,
+    webhook_attempts
+);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, invitations};
-use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionId};
+use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionId, WebhookEvent};
 
 /// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
 /// `for_update` does not compile on `MultiBackend`, so it runs on the inner connection, inside
@@ -80,6 +80,7 @@ pub fn seat_or_waitlist(
     };
     set_status(conn, registration_id, status, now)?;
     invitations::notify(conn, kind, registration_id, status == RegistrationStatus::Confirmed, now)?;
+    super::webhooks::raise(conn, (WebhookEvent::of_seat(status), registration_id), now)?;
     Ok(status)
 }
 
@@ -108,6 +109,7 @@ pub fn promote_waitlisted(
     for id in &next {
         set_status(conn, id, RegistrationStatus::Confirmed, now)?;
         invitations::notify(conn, MessageKind::Promoted, id, true, now)?;
+        super::webhooks::raise(conn, (WebhookEvent::RegistrationPromoted, id), now)?;
     }
     Ok(next.len())
 }

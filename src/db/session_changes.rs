@@ -8,6 +8,7 @@ use super::invitations::notify_session_change;
 use super::models::Session;
 use super::schema::{registrations, sessions};
 use super::{AnyConnection, seats, write_tx};
+use crate::domain::WebhookEvent;
 use crate::domain::{MessageKind, OutboxStatus, RegistrationStatus, SessionChange, SessionId, SessionStatus};
 
 /// The registrations of a session in one of `statuses`.
@@ -52,6 +53,7 @@ pub fn reschedule(
         }
         // speakers: the invited speakers get their replacing calendar entry too.
         super::speaker_invitations::tell_panel(conn, session_id, MessageKind::SpeakerSessionUpdated, now)?;
+        super::webhooks::raise(conn, (WebhookEvent::SessionChanged, session_id), now)?;
         tell_moved(conn, session_id, version, now)
     })
 }
@@ -133,6 +135,7 @@ pub fn cancel_in_tx(
     if session.status != SessionStatus::Published {
         return Ok(0);
     }
+    super::webhooks::raise(conn, (WebhookEvent::SessionCancelled, session_id), now)?;
     let active: Vec<RegistrationStatus> =
         RegistrationStatus::ALL.iter().copied().filter(|s| s.is_active()).collect();
     let ids = registrations_in(conn, session_id, &active)?;

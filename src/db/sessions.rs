@@ -12,6 +12,7 @@ use super::schema::{
     panel_entries, registrations, series, session_documents, session_translations, sessions,
 };
 use super::{AnyConnection, seats, session_changes, write_tx};
+use crate::domain::WebhookEvent;
 use crate::domain::session::{SessionInput, TranslationInput};
 use crate::domain::{RegistrationStatus, SessionId, SessionStatus};
 
@@ -289,6 +290,7 @@ pub fn update(
         save_translations(conn, id, &input.translations)?;
         let mut details = Vec::new();
         if before.status == SessionStatus::Published {
+            super::webhooks::raise(conn, (WebhookEvent::SessionChanged, id), now)?;
             if moved {
                 let told = session_changes::tell_moved(conn, id, version, now)?;
                 details.push(format!("moved; {told} registrants told"));
@@ -351,6 +353,9 @@ pub fn change_status(
         diesel::update(sessions::table.find(id))
             .set((sessions::status.eq(to), sessions::updated_at.eq(now)))
             .execute(conn)?;
+        if to == SessionStatus::Published && session.status != to {
+            super::webhooks::raise(conn, (WebhookEvent::SessionPublished, id), now)?;
+        }
         audit::record(conn, actor, action, &session.title, "", now)?;
         Ok(Some(0))
     })

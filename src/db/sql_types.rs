@@ -81,6 +81,13 @@ text_column!(@one TaskKind, |word| TaskKind::parse(&word)
 text_column!(@one TaskState, |word| TaskState::parse(&word)
     .ok_or_else(|| format!("unknown TaskState {word:?} in the database").into()));
 
+// webhooks: the events and the state of a delivery.
+use crate::domain::{WebhookDeliveryStatus, WebhookEvent};
+text_column!(@one WebhookEvent, |word| WebhookEvent::parse(&word)
+    .ok_or_else(|| format!("unknown WebhookEvent {word:?} in the database").into()));
+text_column!(@one WebhookDeliveryStatus, |word| WebhookDeliveryStatus::parse(&word)
+    .ok_or_else(|| format!("unknown WebhookDeliveryStatus {word:?} in the database").into()));
+
 #[cfg(test)]
 mod tests {
     use diesel::prelude::*;

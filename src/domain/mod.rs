@@ -14,6 +14,8 @@ pub mod session;
 mod status;
 pub mod survey;
 pub mod time_zone;
+// webhooks: an endpoint's address.
+pub mod webhook;
 
 pub use ids::{RegistrationId, SessionId};
 pub use message_kind::{CalendarMethod, MailingList, MessageKind, Recipient, SessionChange, Situation};
@@ -32,6 +34,8 @@ pub use status::{TaskKind, TaskState};
 
 // api: organiser API token scopes.
 pub use status::ApiScope;
+// webhooks: the events and the state of a delivery.
+pub use status::{WebhookDeliveryStatus, WebhookEvent};
 
 pub use country::CountryCode;
 pub use registration::{

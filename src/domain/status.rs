@@ -336,3 +336,58 @@ impl TaskState {
         matches!(self, Self::Queued | Self::Running)
     }
 }
+
+text_enum! {
+    /// What a webhook tells another system of (the `type` of its payload); administrators
+    /// choose which of them each endpoint receives.
+    pub enum WebhookEvent {
+        RegistrationConfirmed = "registration.confirmed",
+        RegistrationWaitlisted = "registration.waitlisted",
+        RegistrationPromoted = "registration.promoted",
+        RegistrationCancelled = "registration.cancelled",
+        RegistrationErased = "registration.erased",
+        SessionPublished = "session.published",
+        SessionChanged = "session.changed",
+        SessionCancelled = "session.cancelled",
+    }
+}
+
+impl WebhookEvent {
+    /// About one registration (else about a session).
+    pub fn is_registration(self) -> bool {
+        matches!(
+            self,
+            Self::RegistrationConfirmed
+                | Self::RegistrationWaitlisted
+                | Self::RegistrationPromoted
+                | Self::RegistrationCancelled
+                | Self::RegistrationErased
+        )
+    }
+
+    /// The event that tells of a seat or a waiting-list place just given.
+    pub fn of_seat(status: RegistrationStatus) -> Self {
+        if status == RegistrationStatus::Confirmed {
+            Self::RegistrationConfirmed
+        } else {
+            Self::RegistrationWaitlisted
+        }
+    }
+
+    /// The stored list of an endpoint's events (words separated by spaces); unknown words
+    /// are left out.
+    pub fn parse_list(text: &str) -> Vec<Self> {
+        Self::ALL.iter().copied().filter(|e| text.split(' ').any(|w| w == e.as_str())).collect()
+    }
+}
+
+text_enum! {
+    /// Where one webhook delivery stands: queued (or waiting for its next attempt), being
+    /// sent under a lease, delivered (a 2xx answer), or failed after its last attempt.
+    pub enum WebhookDeliveryStatus {
+        Queued = "queued",
+        Sending = "sending",
+        Delivered = "delivered",
+        Failed = "failed",
+    }
+}

@@ -45,6 +45,7 @@ mod sign_in;
 mod translated_texts;
 mod speakers_self_service;
 mod web_conventions;
+mod webhooks;
 mod widget;
 // join: personal join links and the live state.
 mod join_links;

@@ -161,6 +161,7 @@ impl AdminChrome {
             nav.push(("/admin/audit", "admin-nav-audit", "audit"));
             nav.push(("/admin/data-requests", "admin-nav-data-requests", "data-requests"));
             nav.push(("/admin/api-tokens", "admin-nav-api-tokens", "api-tokens"));
+            nav.push(("/admin/webhooks", "admin-nav-webhooks", "webhooks"));
         }
         nav.push(("/admin/password", "admin-nav-password", "password"));
         nav.push(("/admin/two-factor", "admin-nav-two-factor", "two-factor"));

@@ -29,6 +29,8 @@ pub mod speaker_invites;
 pub mod speakers;
 pub mod tasks;
 pub mod two_factor;
+pub mod webhook_form;
+pub mod webhooks;
 pub mod widget;
 
 use actix_web::{HttpResponse, web};
@@ -152,6 +154,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}/joins/attended", web::post().to(joins::mark_joined_attended))
             // speakers: invitations from the panel page, reminders, consent, erasure.
             .configure(speaker_invites::routes)
+            // webhooks: endpoints, their deliveries and re-sends (administrators)
+            .configure(webhooks::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -1,0 +1,3 @@
+# Webhooks, as the privacy notice tells registrants of them.
+webhooks-privacy-systems = When the secretariat has connected them, the network's own systems (for example its contact database or its newsletter tool) are told when you register, get a seat, move up from the waiting list, cancel or have your data erased. Only the systems the secretariat has marked for it receive your name, email address, organisation, position, country and language; the others receive identifiers and statuses only. Erasing your data is passed on to them too.
+webhooks-privacy-retention = The record of what was sent to the network's other systems: { $count } days after it was sent.

@@ -1,0 +1,3 @@
+# Webhooks, tal como el aviso de privacidad los explica a las personas inscritas.
+webhooks-privacy-systems = Cuando la secretaría los ha conectado, los propios sistemas de la red (por ejemplo su base de contactos o su herramienta de boletines) reciben aviso cuando usted se inscribe, obtiene una plaza, pasa de la lista de espera a una plaza, cancela o pide que se borren sus datos. Solo los sistemas que la secretaría ha autorizado para ello reciben su nombre, correo electrónico, organización, cargo, país e idioma; los demás reciben únicamente identificadores y estados. El borrado de sus datos también se les comunica.
+webhooks-privacy-retention = El registro de lo enviado a los demás sistemas de la red: { $count } días después del envío.

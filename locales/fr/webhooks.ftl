@@ -1,0 +1,3 @@
+# Webhooks, tels que la notice de confidentialité les présente aux personnes inscrites.
+webhooks-privacy-systems = Lorsque le secrétariat les a raccordés, les propres systèmes du réseau (par exemple sa base de contacts ou son outil de lettres d'information) sont prévenus quand vous vous inscrivez, obtenez une place, passez de la liste d'attente à une place, annulez ou faites effacer vos données. Seuls les systèmes que le secrétariat a désignés pour cela reçoivent vos nom, adresse e-mail, organisation, fonction, pays et langue ; les autres ne reçoivent que des identifiants et des statuts. L'effacement de vos données leur est aussi transmis.
+webhooks-privacy-retention = L'historique de ce qui a été envoyé aux autres systèmes du réseau : { $count } jours après l'envoi.
