@@ -18,6 +18,7 @@ pub mod demo;
 pub mod demo_removal;
 pub mod feeds;
 pub mod group_commit;
+pub mod interpretation;
 pub mod invitations;
 pub mod models;
 pub mod newsletter;

@@ -89,6 +89,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     // longwork: lines of attendance files that named the address but matched no confirmed
     // registration (kept a week with their import).
     let refused_lines = super::tasks::refusals_of_address(conn, &registration.email_normalized)?;
+    let interpretation = super::interpretation::choice_of(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -104,6 +105,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
             "language": registration.language,
             "time_zone": registration.timezone,
             "accessibility_or_interpretation_needs": registration.needs,
+            "language_followed": interpretation.follows,
+            "sign_language_interpretation": interpretation.sign_language,
+            "live_captions": interpretation.captions,
             "attended": registration.attended,
             "reminders": !registration.reminders_opt_out,
             "announcements": !registration.announcements_opt_out,
@@ -201,6 +205,8 @@ fn anonymise(
     audit::pseudonymise(conn, &names, &pseudonym)?;
     // longwork: rows of attendance files that named the address and were refused.
     super::tasks::forget_address(conn, &registration.email_normalized)?;
+    // questions: the language followed, sign-language and caption needs.
+    super::interpretation::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

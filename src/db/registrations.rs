@@ -217,6 +217,8 @@ fn submit_in_tx(
         .filter(|(_, given)| *given)
         .collect();
         consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
+        // questions: the language followed and the needs ticked, with the details they came with.
+        super::interpretation::store_choice(conn, &registration_id, &session, &input.interpretation)?;
     }
     let key = format!("{kind}:{registration_id}:{}", new_id());
     outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;

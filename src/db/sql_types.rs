@@ -81,6 +81,11 @@ text_column!(@one TaskKind, |word| TaskKind::parse(&word)
 text_column!(@one TaskState, |word| TaskState::parse(&word)
     .ok_or_else(|| format!("unknown TaskState {word:?} in the database").into()));
 
+// questions: the languages of interpretation channels.
+use crate::domain::interpretation::ChannelLanguage;
+text_column!(@one ChannelLanguage, |word| ChannelLanguage::parse(&word)
+    .ok_or_else(|| format!("unknown ChannelLanguage {word:?} in the database").into()));
+
 #[cfg(test)]
 mod tests {
     use diesel::prelude::*;

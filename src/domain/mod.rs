@@ -2,6 +2,7 @@
 
 pub mod country;
 mod ids;
+pub mod interpretation;
 mod message_kind;
 pub mod password;
 mod redact;

@@ -7,6 +7,7 @@ use crate::db::invitations;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations as regs;
 use crate::db::{self};
+use crate::domain::interpretation::ChannelLanguage;
 use crate::domain::{Language, MessageKind, Recipient, RegistrationStatus, Situation, TokenPurpose};
 use crate::email::headers::ListHeaders;
 use crate::email::messages::{MessageContext, registration_message};
@@ -41,6 +42,9 @@ pub(super) struct Ready {
     /// The path of the message's confirmation link (an address's or a new address's).
     confirm_token: Option<String>,
     documents: Vec<(String, String)>,
+    /// questions: the interpretation channel the person should choose, for the messages that
+    /// tell them how to join.
+    channel: Option<ChannelLanguage>,
 }
 
 /// What the claim found for one message.
@@ -167,7 +171,13 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     } else {
         Vec::new()
     };
+    let channel = if matches!(kind, MessageKind::Registered | MessageKind::Promoted | MessageKind::Reminder) {
+        db::interpretation::channel_of(conn, &registration.id, &session)?
+    } else {
+        None
+    };
     Ok(Claim::Ready(Box::new(Ready {
+        channel,
         kind,
         registration,
         session,
@@ -208,7 +218,8 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
     };
-    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
+    let Ready { kind, registration, session, payload, manage_token, confirm_token, documents, channel } =
+        *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     // The calendar part was decided when the message was queued, with the SEQUENCE it sends;
     // an invitation goes only to someone who still holds the seat.
@@ -231,6 +242,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         payload: &payload,
         documents: &documents,
         calendar: calendar.as_ref().map(|(_, method)| *method),
+        channel_note: crate::interpretation::channel_note(i18n, channel),
     };
     let content = registration_message(kind, &ctx);
     let (text, html) = content.render(i18n).context("rendering the email")?;

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod export;
 pub mod feeds;
 pub mod forms;
+pub mod interpretation;
 pub mod links;
 pub mod manage;
 pub mod manage_details;

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bounces;
 pub mod context;
 pub mod demo;
+pub mod interpretation;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -137,6 +138,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .route("/tasks/{id}/download", web::get().to(tasks::download))
+            // questions: interpretation channels, demand per language (session and series)
+            .configure(interpretation::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -1,0 +1,27 @@
+# Interpretation as data, for organisers: channels booked, demand per language.
+admin-interpretation-language-en = English
+admin-interpretation-language-fr = French
+admin-interpretation-language-es = Spanish
+admin-interpretation-language-pt = Portuguese
+admin-interpretation-language-ar = Arabic
+admin-interpretation-link = Languages and interpretation
+admin-interpretation-title = Languages and interpretation: { $title }
+admin-interpretation-spoken = Spoken in: { $language }
+admin-interpretation-booked = Interpretation channels booked
+admin-interpretation-booked-hint = Registrants choose between the spoken language and these channels; their emails tell each of them which channel to choose.
+admin-interpretation-save = Save the channels
+admin-flash-interpretation-saved = The interpretation channels have been saved.
+admin-interpretation-demand = Confirmed registrants by language followed
+admin-interpretation-counted-now = Counted at this moment from the confirmed registrations. Registrants who did not choose (they registered before a channel was booked, or chose a channel since cancelled) are counted under the spoken language.
+admin-interpretation-member = Member
+admin-interpretation-others = Other organisations
+admin-interpretation-total = Total
+admin-interpretation-sign = Sign-language interpretation
+admin-interpretation-captions = Live captions
+admin-interpretation-needs = Needs ticked by confirmed registrants
+admin-interpretation-none = No confirmed registrant yet.
+admin-interpretation-series-link = Demand per language
+admin-interpretation-series-title = Demand per language: { $title }
+admin-interpretation-series-hint = Confirmed registrants of each session of the series by the language they follow: whether a session in another language is needed, or interpretation is enough. A dash marks a language the session does not offer.
+admin-interpretation-session = Session
+admin-interpretation-series-none = This series has no session yet.

@@ -1,0 +1,27 @@
+# La interpretación como datos, para organizadores: canales reservados, demanda por idioma.
+admin-interpretation-language-en = Inglés
+admin-interpretation-language-fr = Francés
+admin-interpretation-language-es = Español
+admin-interpretation-language-pt = Portugués
+admin-interpretation-language-ar = Árabe
+admin-interpretation-link = Idiomas e interpretación
+admin-interpretation-title = Idiomas e interpretación: { $title }
+admin-interpretation-spoken = Idioma de la sesión: { $language }
+admin-interpretation-booked = Canales de interpretación reservados
+admin-interpretation-booked-hint = Las personas inscritas eligen entre el idioma de la sesión y estos canales; sus correos indican a cada una qué canal elegir.
+admin-interpretation-save = Guardar los canales
+admin-flash-interpretation-saved = Se han guardado los canales de interpretación.
+admin-interpretation-demand = Personas inscritas confirmadas por idioma seguido
+admin-interpretation-counted-now = Contado en este momento a partir de las inscripciones confirmadas. Quienes no eligieron (se inscribieron antes de que se reservara un canal, o eligieron un canal suprimido después) se cuentan en el idioma de la sesión.
+admin-interpretation-member = Miembro
+admin-interpretation-others = Otras organizaciones
+admin-interpretation-total = Total
+admin-interpretation-sign = Interpretación en lengua de signos
+admin-interpretation-captions = Subtítulos en directo
+admin-interpretation-needs = Necesidades marcadas por las personas inscritas confirmadas
+admin-interpretation-none = Todavía no hay inscripciones confirmadas.
+admin-interpretation-series-link = Demanda por idioma
+admin-interpretation-series-title = Demanda por idioma: { $title }
+admin-interpretation-series-hint = Personas inscritas confirmadas de cada sesión de la serie por el idioma que siguen: si hace falta una sesión en otro idioma o basta con la interpretación. Un guion indica un idioma que la sesión no ofrece.
+admin-interpretation-session = Sesión
+admin-interpretation-series-none = Esta serie todavía no tiene sesiones.

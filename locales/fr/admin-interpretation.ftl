@@ -1,0 +1,27 @@
+# L'interprétation en données, pour les organisateurs : canaux réservés, demande par langue.
+admin-interpretation-language-en = Anglais
+admin-interpretation-language-fr = Français
+admin-interpretation-language-es = Espagnol
+admin-interpretation-language-pt = Portugais
+admin-interpretation-language-ar = Arabe
+admin-interpretation-link = Langues et interprétation
+admin-interpretation-title = Langues et interprétation : { $title }
+admin-interpretation-spoken = Langue de la session : { $language }
+admin-interpretation-booked = Canaux d'interprétation réservés
+admin-interpretation-booked-hint = Les personnes inscrites choisissent entre la langue de la session et ces canaux ; leurs courriels indiquent à chacune le canal à choisir.
+admin-interpretation-save = Enregistrer les canaux
+admin-flash-interpretation-saved = Les canaux d'interprétation ont été enregistrés.
+admin-interpretation-demand = Personnes inscrites confirmées par langue suivie
+admin-interpretation-counted-now = Compté à l'instant à partir des inscriptions confirmées. Les personnes qui n'ont pas choisi (inscrites avant la réservation d'un canal, ou ayant choisi un canal supprimé depuis) sont comptées dans la langue de la session.
+admin-interpretation-member = Membre
+admin-interpretation-others = Autres organisations
+admin-interpretation-total = Total
+admin-interpretation-sign = Interprétation en langue des signes
+admin-interpretation-captions = Sous-titres en direct
+admin-interpretation-needs = Besoins cochés par les personnes inscrites confirmées
+admin-interpretation-none = Aucune inscription confirmée pour l'instant.
+admin-interpretation-series-link = Demande par langue
+admin-interpretation-series-title = Demande par langue : { $title }
+admin-interpretation-series-hint = Personnes inscrites confirmées de chaque session de la série, par langue suivie : faut-il une session dans une autre langue, ou l'interprétation suffit-elle ? Un tiret signale une langue que la session ne propose pas.
+admin-interpretation-session = Session
+admin-interpretation-series-none = Cette série n'a pas encore de session.
