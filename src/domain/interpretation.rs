@@ -74,6 +74,16 @@ impl Offered {
     }
 }
 
+impl InterpretationChoice {
+    /// Whether two choices come to the same for a session offering `offered` (a channel since
+    /// cancelled and the spoken language are followed alike).
+    pub fn same_for(&self, other: &Self, offered: &Offered) -> bool {
+        offered.followed(self.follows) == offered.followed(other.follows)
+            && self.sign_language == other.sign_language
+            && self.captions == other.captions
+    }
+}
+
 /// The interpretation part of a registration form, as posted.
 #[derive(Debug, Clone, Default)]
 pub struct InterpretationForm {
@@ -109,6 +119,15 @@ impl InterpretationForm {
         let follows =
             ChannelLanguage::parse(email_language).filter(|l| offered.offers(*l)).unwrap_or(offered.spoken);
         InterpretationForm { follows: follows.as_str().to_owned(), ..Default::default() }
+    }
+
+    /// The form filled with what is stored: the language followed as counted.
+    pub fn of_choice(choice: &InterpretationChoice, offered: &Offered) -> Self {
+        InterpretationForm {
+            follows: offered.followed(choice.follows).as_str().to_owned(),
+            sign_language: choice.sign_language,
+            captions: choice.captions,
+        }
     }
 
     /// The form's values checked against what the session offers now. When the form does

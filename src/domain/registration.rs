@@ -271,6 +271,8 @@ pub struct DetailsForm {
     pub timezone: String,
     pub needs: String,
     pub csrf_token: String,
+    /// The language followed and the needs ticked; parsed against the session's languages.
+    pub interpretation: InterpretationForm,
 }
 
 /// A details change after parsing. Seats, status and consents are not part of it.
@@ -279,12 +281,16 @@ pub struct DetailsInput {
     pub details: Details,
     pub email: String,
     pub email_normalized: String,
+    /// The language followed and the needs ticked, when the form carried them (set by the web
+    /// layer, which knows the session's languages); `None` leaves what is stored.
+    pub interpretation: Option<InterpretationChoice>,
 }
 
 impl DetailsForm {
     /// Builds the form from posted pairs (first value of a repeated field; others ignored).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form = DetailsForm::default();
+        let mut form =
+            DetailsForm { interpretation: InterpretationForm::from_pairs(&pairs), ..Default::default() };
         let mut seen = std::collections::HashSet::new();
         for (key, value) in pairs {
             if !seen.insert(key.clone()) {
@@ -323,9 +329,12 @@ impl DetailsForm {
         .parse(&mut errors);
         let email = parse_email("email", &self.email).map_err(|e| errors.push(e)).ok();
         match (details, email) {
-            (Some(details), Some(email)) if errors.is_empty() => {
-                Ok(DetailsInput { details, email_normalized: email.to_lowercase(), email })
-            }
+            (Some(details), Some(email)) if errors.is_empty() => Ok(DetailsInput {
+                details,
+                email_normalized: email.to_lowercase(),
+                email,
+                interpretation: None,
+            }),
             _ => Err(errors),
         }
     }

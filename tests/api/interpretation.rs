@@ -275,9 +275,59 @@ async fn erasure_removes_what_a_person_said_they_need(engine: Engine) {
     assert_eq!(stored().await, 0, "the language followed and the needs are gone with her");
 }
 
+async fn the_manage_page_changes_the_language_followed_and_the_needs(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("change", 50, 10).await;
+    let org = app.create_member("Accra Metropolitan Assembly", "Ghana").await;
+    let organiser = app.sign_in("organiser").await;
+    book(&app, &organiser, session.id.as_str(), &["fr", "es"]).await;
+    let manage =
+        register(&app, "change", ("Claire Martin", "claire@grandlyon.fr", &org), "fr", &[("follows", "fr")])
+            .await;
+    let details = format!("{}/details", manage.split('?').next().expect("path"));
+    let client = app.client();
+
+    // The change form shows what is stored.
+    let page = client.get(&details).send().await.expect("details").text().await.expect("body");
+    assert!(page.contains("<option value=\"fr\" selected>"), "{page}");
+    let token = csrf_token(&page);
+    let fields = |follows: &str| {
+        let mut form = valid_form("Claire Martin", "claire@grandlyon.fr", &org);
+        set(&mut form, "language", "fr");
+        set(&mut form, "follows", follows);
+        set(&mut form, "captions", "yes");
+        set(&mut form, "csrf_token", &token);
+        form
+    };
+
+    // A language not offered is refused by its field, the form kept.
+    let res = client.post(&details).form(&fields("ar")).send().await.expect("post");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert!(html.contains("id=\"follows-error\""), "{html}");
+    assert!(html.contains("id=\"captions\" name=\"captions\" type=\"checkbox\" value=\"yes\" checked"));
+
+    let res = client.post(&details).form(&fields("es")).send().await.expect("post");
+    assert_eq!(res.status(), 303, "saved");
+    let html = organiser
+        .get(app.url(&format!("/admin/sessions/{}/languages", session.id)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains(&row("Total", &[0, 0, 1, 1])), "she now follows Spanish: {html}");
+    assert!(html.contains("<li id=\"captions-count\"><strong>1</strong>"), "{html}");
+    app.deliver_mail().await;
+    // She hears of the change, as of any change of her details.
+    last_text(&app, "claire@grandlyon.fr", &["Vos informations ont été modifiées"]);
+}
+
 on_both_engines!(
     three_registrants_following_three_languages_are_counted_and_told_their_channel,
     a_language_not_offered_is_refused_by_its_field_with_the_form_kept,
     the_series_report_shows_demand_per_language_across_its_sessions,
     erasure_removes_what_a_person_said_they_need,
+    the_manage_page_changes_the_language_followed_and_the_needs,
 );
