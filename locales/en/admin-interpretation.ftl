@@ -25,3 +25,4 @@ admin-interpretation-series-title = Demand per language: { $title }
 admin-interpretation-series-hint = Confirmed registrants of each session of the series by the language they follow: whether a session in another language is needed, or interpretation is enough. A dash marks a language the session does not offer.
 admin-interpretation-session = Session
 admin-interpretation-series-none = This series has no session yet.
+admin-interpretation-follows = Language followed: { $language }

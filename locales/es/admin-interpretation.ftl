@@ -25,3 +25,4 @@ admin-interpretation-series-title = Demanda por idioma: { $title }
 admin-interpretation-series-hint = Personas inscritas confirmadas de cada sesión de la serie por el idioma que siguen: si hace falta una sesión en otro idioma o basta con la interpretación. Un guion indica un idioma que la sesión no ofrece.
 admin-interpretation-session = Sesión
 admin-interpretation-series-none = Esta serie todavía no tiene sesiones.
+admin-interpretation-follows = Idioma seguido: { $language }

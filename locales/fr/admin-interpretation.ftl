@@ -25,3 +25,4 @@ admin-interpretation-series-title = Demande par langue : { $title }
 admin-interpretation-series-hint = Personnes inscrites confirmées de chaque session de la série, par langue suivie : faut-il une session dans une autre langue, ou l'interprétation suffit-elle ? Un tiret signale une langue que la session ne propose pas.
 admin-interpretation-session = Session
 admin-interpretation-series-none = Cette série n'a pas encore de session.
+admin-interpretation-follows = Langue suivie : { $language }

@@ -134,6 +134,30 @@ async fn three_registrants_following_three_languages_are_counted_and_told_their_
     assert!(html.contains("<li id=\"sign-count\"><strong>1</strong>"), "{html}");
     assert!(html.contains("<li id=\"captions-count\"><strong>1</strong>"), "{html}");
 
+    // Her registration's page says what she follows and needs.
+    let claire_id = app
+        .db(|conn| {
+            use convoca::db::schema::registrations::dsl as r;
+            r::registrations
+                .filter(r::email_normalized.eq("claire@grandlyon.fr"))
+                .select(r::id)
+                .first::<String>(conn)
+                .expect("her registration")
+        })
+        .await;
+    let html = organiser
+        .get(app.url(&format!("/admin/sessions/{}/registrations/{claire_id}", session.id)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        html.contains("<dd id=\"interpretation\">Language followed: French · Live captions</dd>"),
+        "{html}"
+    );
+
     // Reminders name the channel too.
     app.clock.set(session.starts_at - Duration::days(7) + Duration::minutes(1));
     app.deliver_mail().await;
