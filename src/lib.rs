@@ -10,6 +10,7 @@ pub mod email;
 pub mod export;
 pub mod files;
 pub mod i18n;
+pub mod interpretation;
 pub mod jobs;
 pub mod observability;
 pub mod ops;

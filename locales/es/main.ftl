@@ -93,7 +93,7 @@ field-language = Idioma de nuestros correos
 field-timezone = Su zona horaria
 field-timezone-hint = Por ejemplo, Europe/Paris o America/Mexico_City. Nuestros correos también indican la hora de la sesión en su zona horaria.
 field-needs = Necesidades de accesibilidad o de interpretación
-field-needs-hint = Por ejemplo, subtítulos, lengua de signos o interpretación a otro idioma.
+field-needs-hint = Cualquier otra necesidad para participar, por ejemplo pausas o documentos con antelación.
 field-honeypot = Deje este campo vacío
 field-consent = Acepto que mis datos se utilicen para gestionar mi inscripción en este webinario, tal como se describe en el
 field-newsletter = Deseo recibir el boletín de la red
@@ -163,7 +163,7 @@ flash-cancelled = Su inscripción se ha cancelado. Le hemos enviado una confirma
 
 ## Aviso de privacidad
 privacy-version = Versión { $version }
-privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, dirección de correo electrónico, organización, cargo, país, idioma preferido y zona horaria, las necesidades de accesibilidad o de interpretación que nos indique y la fecha en que aceptó este aviso.
+privacy-what = Cuando se inscribe en un webinario, conservamos su nombre, dirección de correo electrónico, organización, cargo, país, idioma preferido y zona horaria, el idioma en el que seguirá la sesión, si necesita interpretación en lengua de signos o subtítulos en directo, las demás necesidades de accesibilidad o de interpretación que nos indique y la fecha en que aceptó este aviso.
 privacy-why = Los utilizamos para gestionar su inscripción: confirmarla, enviarle el enlace de acceso, los recordatorios, los cambios, los anuncios de la organización sobre el webinario y la grabación (cada recordatorio y cada anuncio incluye un enlace para detenerlos), así como para informar de cuántos miembros participaron. El equipo organizador de la secretaría de la red puede consultarlos.
 privacy-newsletter = Solo le enviamos el boletín si marcó esa casilla; puede darse de baja en cualquier momento.
 privacy-control = El enlace que figura en cada uno de nuestros correos (su enlace de gestión) le muestra los datos que conservamos sobre usted y le permite descargarlos, modificar sus datos y preferencias, cancelar su inscripción o borrar sus datos de inmediato; una nueva dirección de correo solo se usa una vez confirmada desde ese buzón, y la anterior recibe entonces un aviso.

@@ -93,7 +93,7 @@ field-language = Langue de nos courriels
 field-timezone = Votre fuseau horaire
 field-timezone-hint = Par exemple Europe/Paris ou America/Mexico_City. Nos courriels indiquent aussi l'horaire de la session dans votre fuseau horaire.
 field-needs = Besoins d'accessibilité ou d'interprétation
-field-needs-hint = Par exemple sous-titrage, langue des signes ou interprétation vers une autre langue.
+field-needs-hint = Tout autre besoin pour participer, par exemple des pauses ou des documents à l'avance.
 field-honeypot = Laissez ce champ vide
 field-consent = J'accepte que mes données soient utilisées pour gérer mon inscription à ce webinaire, comme décrit dans la
 field-newsletter = Je souhaite recevoir la lettre d'information du réseau
@@ -163,7 +163,7 @@ flash-cancelled = Votre inscription a été annulée. Nous vous avons envoyé un
 
 ## Politique de confidentialité
 privacy-version = Version { $version }
-privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, les éventuels besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
+privacy-what = Lorsque vous vous inscrivez à un webinaire, nous conservons vos nom, adresse électronique, organisation, fonction, pays, langue préférée et fuseau horaire, la langue dans laquelle vous suivrez la session, votre besoin éventuel d'interprétation en langue des signes ou de sous-titres en direct, les autres besoins d'accessibilité ou d'interprétation que vous nous indiquez, ainsi que la date à laquelle vous avez accepté la présente politique.
 privacy-why = Nous les utilisons pour gérer votre inscription : la confirmer, vous envoyer le lien de connexion, les rappels, les modifications, les annonces des organisateurs au sujet du webinaire et l'enregistrement (chaque rappel et chaque annonce contient un lien pour les arrêter), et rendre compte du nombre de membres ayant participé. Les membres du secrétariat du réseau chargés de l'organisation peuvent les consulter.
 privacy-newsletter = Nous ne vous envoyons la lettre d'information que si vous avez coché la case correspondante ; vous pouvez vous désabonner à tout moment.
 privacy-control = Le lien figurant dans chacun de nos courriels (votre lien de gestion) vous indique les données que nous détenons à votre sujet et vous permet de les télécharger, de modifier vos informations et vos choix, d'annuler votre inscription ou d'effacer vos données immédiatement ; une nouvelle adresse électronique n'est utilisée qu'une fois confirmée depuis cette boîte, et l'ancienne en est alors informée.

@@ -21,6 +21,7 @@ pub mod feedback;
 pub mod feedback_results;
 pub mod feeds;
 pub mod group_commit;
+pub mod interpretation;
 pub mod invitations;
 pub mod models;
 pub mod newsletter;

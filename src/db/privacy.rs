@@ -94,6 +94,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     // join: when the person went through their personal join link.
     let joins = super::joins::of(conn, registration_id)?;
     let webhooks = super::webhooks::export_of(conn, registration_id)?;
+    let interpretation = super::interpretation::choice_of(conn, registration_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -109,6 +110,9 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
             "language": registration.language,
             "time_zone": registration.timezone,
             "accessibility_or_interpretation_needs": registration.needs,
+            "language_followed": interpretation.follows,
+            "sign_language_interpretation": interpretation.sign_language,
+            "live_captions": interpretation.captions,
             "attended": registration.attended,
             "reminders": !registration.reminders_opt_out,
             "announcements": !registration.announcements_opt_out,
@@ -217,6 +221,8 @@ fn anonymise(
     super::feedback::forget(conn, &registration.id)?;
     // join: the moments the person joined.
     super::joins::forget(conn, &registration.id)?;
+    // questions: the language followed, sign-language and caption needs.
+    super::interpretation::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_waitlisted(conn, &registration.session_id, now)?;
     }

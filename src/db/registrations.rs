@@ -218,6 +218,8 @@ fn submit_in_tx(
         .filter(|(_, given)| *given)
         .collect();
         consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
+        // questions: the language followed and the needs ticked, with the details they came with.
+        super::interpretation::store_choice(conn, &registration_id, &session, &input.interpretation)?;
     }
     let key = format!("{kind}:{registration_id}:{}", new_id());
     outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;
@@ -490,6 +492,18 @@ pub fn update_details(
         ] {
             if differs {
                 changed.push(field);
+            }
+        }
+        // questions: the language followed and the needs ticked, checked against the
+        // session's languages as they are now.
+        if let Some(choice) = &input.interpretation {
+            let session =
+                sessions::table.find(&current.session_id).select(Session::as_select()).first(conn)?;
+            let offered = super::interpretation::offered(conn, &session)?;
+            let stored = super::interpretation::choice_of(conn, registration_id)?;
+            if !choice.same_for(&stored, &offered) {
+                super::interpretation::store_choice(conn, registration_id, &session, choice)?;
+                changed.push("interpretation");
             }
         }
         if changed.is_empty() && !email_request && !email_withdrawn {

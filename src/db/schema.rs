@@ -600,3 +600,27 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_attempts
 );
+
+// questions: interpretation as data (the languages a session offers, what each person follows).
+diesel::table! {
+    session_channels (session_id, language) {
+        session_id -> Text,
+        language -> Text,
+    }
+}
+
+diesel::table! {
+    interpretation_choices (registration_id) {
+        registration_id -> Text,
+        language -> Nullable<Text>,
+        sign_language -> Bool,
+        captions -> Bool,
+    }
+}
+
+diesel::joinable!(session_channels -> sessions (session_id));
+diesel::joinable!(interpretation_choices -> registrations (registration_id));
+diesel::allow_tables_to_appear_in_same_query!(session_channels, sessions);
+diesel::allow_tables_to_appear_in_same_query!(interpretation_choices, registrations);
+diesel::allow_tables_to_appear_in_same_query!(interpretation_choices, organisations);
+diesel::allow_tables_to_appear_in_same_query!(interpretation_choices, sessions);

@@ -87,6 +87,10 @@ text_column!(@one WebhookEvent, |word| WebhookEvent::parse(&word)
     .ok_or_else(|| format!("unknown WebhookEvent {word:?} in the database").into()));
 text_column!(@one WebhookDeliveryStatus, |word| WebhookDeliveryStatus::parse(&word)
     .ok_or_else(|| format!("unknown WebhookDeliveryStatus {word:?} in the database").into()));
+// questions: the languages of interpretation channels.
+use crate::domain::interpretation::ChannelLanguage;
+text_column!(@one ChannelLanguage, |word| ChannelLanguage::parse(&word)
+    .ok_or_else(|| format!("unknown ChannelLanguage {word:?} in the database").into()));
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ pub mod country;
 mod ids;
 // join: what a personal join link may do.
 mod join;
+pub mod interpretation;
 mod message_kind;
 pub mod password;
 mod redact;

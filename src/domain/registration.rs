@@ -1,5 +1,6 @@
 use super::Language;
 use super::country::{CountryCode, parse_country};
+use super::interpretation::{InterpretationChoice, InterpretationForm};
 use super::time_zone::parse_time_zone;
 
 /// A validation failure on one form field: the field's name and the message key that explains
@@ -41,6 +42,8 @@ pub struct RegistrationForm {
     /// Honeypot: hidden from people, filled by naive bots.
     pub website: String,
     pub csrf_token: String,
+    /// The language followed and the needs ticked; parsed against the session's languages.
+    pub interpretation: InterpretationForm,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +70,9 @@ pub struct RegistrationInput {
     pub newsletter: bool,
     /// Agreed to be listed among the session's participants.
     pub listed: bool,
+    /// The language followed and the sign-language and caption needs; checked against the
+    /// session's languages by the web layer, which knows them (`InterpretationForm::parse`).
+    pub interpretation: InterpretationChoice,
 }
 
 impl RegistrationInput {
@@ -85,6 +91,7 @@ impl RegistrationInput {
             needs: String::new(),
             newsletter: false,
             listed: false,
+            interpretation: InterpretationChoice::default(),
         }
     }
 }
@@ -99,7 +106,8 @@ impl RegistrationForm {
     /// Builds the form from posted pairs. A repeated field keeps its first value, and unknown
     /// fields are ignored, so an odd submission is answered with messages, not refused whole.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form = RegistrationForm::default();
+        let mut form =
+            RegistrationForm { interpretation: InterpretationForm::from_pairs(&pairs), ..Default::default() };
         let mut seen = std::collections::HashSet::new();
         for (key, value) in pairs {
             if !seen.insert(key.clone()) {
@@ -157,6 +165,7 @@ impl RegistrationForm {
                 needs: d.needs,
                 newsletter: self.newsletter.is_some(),
                 listed: self.listed.is_some(),
+                interpretation: InterpretationChoice::default(),
             }),
             _ => Err(errors),
         }
@@ -262,6 +271,8 @@ pub struct DetailsForm {
     pub timezone: String,
     pub needs: String,
     pub csrf_token: String,
+    /// The language followed and the needs ticked; parsed against the session's languages.
+    pub interpretation: InterpretationForm,
 }
 
 /// A details change after parsing. Seats, status and consents are not part of it.
@@ -270,12 +281,16 @@ pub struct DetailsInput {
     pub details: Details,
     pub email: String,
     pub email_normalized: String,
+    /// The language followed and the needs ticked, when the form carried them (set by the web
+    /// layer, which knows the session's languages); `None` leaves what is stored.
+    pub interpretation: Option<InterpretationChoice>,
 }
 
 impl DetailsForm {
     /// Builds the form from posted pairs (first value of a repeated field; others ignored).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form = DetailsForm::default();
+        let mut form =
+            DetailsForm { interpretation: InterpretationForm::from_pairs(&pairs), ..Default::default() };
         let mut seen = std::collections::HashSet::new();
         for (key, value) in pairs {
             if !seen.insert(key.clone()) {
@@ -314,9 +329,12 @@ impl DetailsForm {
         .parse(&mut errors);
         let email = parse_email("email", &self.email).map_err(|e| errors.push(e)).ok();
         match (details, email) {
-            (Some(details), Some(email)) if errors.is_empty() => {
-                Ok(DetailsInput { details, email_normalized: email.to_lowercase(), email })
-            }
+            (Some(details), Some(email)) if errors.is_empty() => Ok(DetailsInput {
+                details,
+                email_normalized: email.to_lowercase(),
+                email,
+                interpretation: None,
+            }),
             _ => Err(errors),
         }
     }

@@ -76,6 +76,9 @@ pub struct MessageContext<'a> {
     pub calendar: Option<CalendarMethod>,
     /// feedback: the follow-up invites to the session's survey (under the manage link).
     pub survey: bool,
+    /// Which interpretation channel to choose ("Choose the French channel"), for a person who
+    /// follows the session in another language than the spoken one.
+    pub channel_note: Option<String>,
 }
 
 /// The message of `convoca mail-test`: says it came through the outbox and the worker of the
@@ -170,6 +173,7 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             "email-registered-subject",
             [
                 vec![hello, i18n.t("email-registered-body")],
+                ctx.channel_note.iter().cloned().collect(),
                 calendar_note("email-calendar-invitation").into_iter().collect(),
             ]
             .concat(),
@@ -180,6 +184,7 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
             "email-promoted-subject",
             [
                 vec![hello, i18n.t("email-promoted-body")],
+                ctx.channel_note.iter().cloned().collect(),
                 calendar_note("email-calendar-invitation").into_iter().collect(),
             ]
             .concat(),
@@ -221,7 +226,11 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
                 ctx.join_link.as_ref().map(|url| Action { label: i18n.t("manage-join"), url: url.clone() });
             let mut message = content(
                 "email-reminder-subject",
-                vec![hello, i18n.t2("email-reminder-body", "title", title, "when", &when)],
+                [
+                    vec![hello, i18n.t2("email-reminder-body", "title", title, "when", &when)],
+                    ctx.channel_note.iter().cloned().collect(),
+                ]
+                .concat(),
                 session_facts(ctx, true),
                 join.or(Some(manage)),
             );

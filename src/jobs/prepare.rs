@@ -7,6 +7,7 @@ use crate::db::invitations;
 use crate::db::models::{OutboxMessage, Registration, Session};
 use crate::db::registrations as regs;
 use crate::db::{self};
+use crate::domain::interpretation::ChannelLanguage;
 use crate::domain::{Language, MessageKind, Recipient, RegistrationStatus, Situation, TokenPurpose};
 use crate::email::headers::ListHeaders;
 use crate::email::messages::{MessageContext, registration_message};
@@ -46,6 +47,9 @@ pub(super) struct Ready {
     documents: Vec<(String, String)>,
     /// feedback: the follow-up links to the session's survey (open, and the registration may answer).
     survey: bool,
+    /// questions: the interpretation channel the person should choose, for the messages that
+    /// tell them how to join.
+    channel: Option<ChannelLanguage>,
 }
 
 /// What the claim found for one message.
@@ -204,7 +208,13 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let survey = kind == MessageKind::FollowUp
         && crate::domain::survey::may_answer(registration.status, registration.attended)
         && db::feedback::settings(conn, &session.id)?.is_open(&session, now);
+    let channel = if matches!(kind, MessageKind::Registered | MessageKind::Promoted | MessageKind::Reminder) {
+        db::interpretation::channel_of(conn, &registration.id, &session)?
+    } else {
+        None
+    };
     Ok(Claim::Ready(Box::new(Ready {
+        channel,
         kind,
         registration,
         session,
@@ -289,7 +299,18 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Focal(ready) => return focal_message(settings, message, *ready),
         Claim::Speaker(claim) => return super::speaker_mail::render(settings, message, *claim),
     };
-    let Ready { kind, registration, session, payload, manage_token, join_token, confirm_token, documents, survey } =
+    let Ready {
+        kind,
+        registration,
+        session,
+        payload,
+        manage_token,
+        join_token,
+        confirm_token,
+        documents,
+        survey,
+        channel,
+    } =
         *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     let join_link = join_token.map(|token| settings.link(&format!("/join/{token}")));
@@ -317,6 +338,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         documents: &documents,
         calendar: calendar.as_ref().map(|(_, method)| *method),
         survey,
+        channel_note: crate::interpretation::channel_note(i18n, channel),
     };
     let content = registration_message(kind, &ctx);
     let (text, html) = content.render(i18n).context("rendering the email")?;

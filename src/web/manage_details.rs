@@ -8,6 +8,7 @@ use askama::Template;
 use super::chrome::{Chrome, CsrfSeed, html, html_with_status, see_other};
 use super::errors::AppError;
 use super::forms::FieldErrors;
+use super::interpretation::InterpretationFields;
 use super::links::{EmailChangeLink, ManageLink, private};
 use super::pickers::{CountryOption, ZoneHints, ZonePicker, country_options, posted, zone_picker};
 use super::registration::{LanguageOption, language_options};
@@ -15,7 +16,8 @@ use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::models::{Organisation, Registration};
 use crate::db::registrations::{DetailsOutcome, EmailChangeOutcome};
-use crate::domain::{CountryCode, DetailsForm, FieldError, Language};
+use crate::domain::interpretation::{InterpretationForm, Offered};
+use crate::domain::{CountryCode, DetailsForm, DetailsInput, FieldError, Language};
 use crate::i18n::I18n;
 use crate::when::When;
 
@@ -37,6 +39,7 @@ struct DetailsPage {
     countries: Vec<CountryOption>,
     language_choices: Vec<LanguageOption>,
     zone_picker: ZonePicker,
+    interpretation: InterpretationFields,
 }
 
 /// The form filled with what is stored (a stored alias of a zone as its canonical name).
@@ -59,6 +62,7 @@ fn form_of(registration: &Registration) -> DetailsForm {
             .unwrap_or_default(),
         needs: registration.needs.clone(),
         csrf_token: String::new(),
+        interpretation: InterpretationForm::default(),
     }
 }
 
@@ -82,9 +86,10 @@ impl Shown<'_> {
     ) -> Result<HttpResponse, AppError> {
         let ManageLink { token, registration, mut session } = self.link;
         let language = self.i18n.code();
-        let (session, organisations) = run_db(self.state, move |conn| {
+        let (session, organisations, offered) = run_db(self.state, move |conn| {
+            let offered = db::interpretation::offered(conn, &session)?;
             db::catalogue::localize(conn, &mut session, language)?;
-            Ok((session, db::catalogue::organisations(conn)?))
+            Ok((session, db::catalogue::organisations(conn)?, offered))
         })
         .await?;
         let (members, partners): (Vec<_>, Vec<_>) = organisations.into_iter().partition(|o| o.is_member());
@@ -109,6 +114,7 @@ impl Shown<'_> {
             countries: country_options(self.i18n, &form.country),
             language_choices: language_options(chosen_language),
             zone_picker,
+            interpretation: InterpretationFields::of(self.i18n, &offered, &form.interpretation),
             form,
             token,
             i18n: self.i18n,
@@ -126,7 +132,16 @@ pub async fn details_form(
     chrome: Chrome,
     seed: CsrfSeed,
 ) -> Result<HttpResponse, AppError> {
-    let form = form_of(&link.registration);
+    let mut form = form_of(&link.registration);
+    let (registration_id, session) = (link.registration.id.clone(), link.session.clone());
+    let (choice, offered) = run_db(&state, move |conn| {
+        Ok((
+            db::interpretation::choice_of(conn, &registration_id)?,
+            db::interpretation::offered(conn, &session)?,
+        ))
+    })
+    .await?;
+    form.interpretation = InterpretationForm::of_choice(&choice, &offered);
     Shown { state: &state, link, i18n, chrome, seed: &seed }.page(form, &[], None, None, StatusCode::OK).await
 }
 
@@ -156,9 +171,15 @@ pub async fn save_details(
     if search.is_some() {
         return shown.page(form, &[], None, search, StatusCode::OK).await;
     }
-    let input = match form.parse() {
-        Ok(input) => input,
-        Err(errors) => return shown.page(form, &errors, None, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+    let session = shown.link.session.clone();
+    let offered: Offered = run_db(&state, move |conn| db::interpretation::offered(conn, &session)).await?;
+    let input = match (form.parse(), form.interpretation.parse(&offered)) {
+        (Ok(input), Ok(choice)) => DetailsInput { interpretation: Some(choice), ..input },
+        (parsed, choice) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            errors.extend(choice.err());
+            return shown.page(form, &errors, None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     let now = state.clock.now();
     let outcome =

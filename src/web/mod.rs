@@ -16,6 +16,7 @@ pub mod export;
 pub mod feedback;
 pub mod feeds;
 pub mod forms;
+pub mod interpretation;
 pub mod links;
 pub mod manage;
 pub mod manage_details;

@@ -9,6 +9,7 @@ use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status,
 use super::client::rate_key;
 use super::errors::AppError;
 use super::forms::FieldErrors;
+use super::interpretation::InterpretationFields;
 use super::pickers::{
     CountryOption, ZoneHints, ZonePicker, accept_language_country, country_options, posted, zone_picker,
 };
@@ -19,7 +20,8 @@ use crate::db::catalogue::SessionDetail;
 use crate::db::models::Organisation;
 use crate::db::models::Session;
 use crate::db::registrations::{RateLimit, Submission, SubmitOutcome};
-use crate::domain::{CountryCode, FieldError, Language, RegistrationForm};
+use crate::domain::interpretation::{InterpretationForm, Offered};
+use crate::domain::{CountryCode, FieldError, Language, RegistrationForm, RegistrationInput};
 use crate::i18n::I18n;
 use crate::when::When;
 
@@ -47,6 +49,7 @@ struct RegisterPage {
     countries: Vec<CountryOption>,
     language_choices: Vec<LanguageOption>,
     zone_picker: ZonePicker,
+    interpretation: InterpretationFields,
 }
 
 /// What the page's time zone picker starts from besides the form: the browser's country and
@@ -68,18 +71,22 @@ pub fn language_options(chosen: Language) -> Vec<LanguageOption> {
 struct FormContext {
     detail: SessionDetail,
     organisations: Vec<Organisation>,
+    /// The languages the session can be followed in.
+    offered: Offered,
 }
 
 async fn load_form_context(state: &AppState, slug: String, i18n: I18n) -> Result<FormContext, AppError> {
     let language = i18n.code();
-    let (detail, organisations) = run_db(state, move |conn| {
-        let detail = db::catalogue::session_by_slug(conn, &slug, language)?;
+    let found = run_db(state, move |conn| {
+        let Some(detail) = db::catalogue::session_by_slug(conn, &slug, language)? else {
+            return Ok(None);
+        };
         let organisations = db::catalogue::organisations(conn)?;
-        Ok((detail, organisations))
+        let offered = db::interpretation::offered(conn, &detail.session)?;
+        Ok(Some(FormContext { detail, organisations, offered }))
     })
     .await?;
-    let detail = detail.ok_or(AppError::NotFound)?;
-    Ok(FormContext { detail, organisations })
+    found.ok_or(AppError::NotFound)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -119,6 +126,7 @@ fn register_page(
         countries: country_options(i18n, &form.country),
         language_choices: language_options(chosen_language),
         zone_picker,
+        interpretation: InterpretationFields::of(i18n, &ctx.offered, &form.interpretation),
         form,
         i18n,
         chrome,
@@ -158,7 +166,11 @@ pub async fn registration_form(
     if !ctx.detail.session.registration_open(state.clock.now()) {
         return closed_page(i18n, chrome, &ctx.detail.session, StatusCode::OK);
     }
-    let form = RegistrationForm { language: i18n.lang.code().into(), ..Default::default() };
+    let form = RegistrationForm {
+        language: i18n.lang.code().into(),
+        interpretation: InterpretationForm::preselected(&ctx.offered, i18n.code()),
+        ..Default::default()
+    };
     let zones = ZoneRequest { browser_country: accept_language_country(&req), search: None };
     html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None, zones))
 }
@@ -222,9 +234,15 @@ pub async fn register(
     // The session alone on the way in (one query); the form's page with its lists of
     // organisations and zones is loaded only when it has to be shown again.
     let lookup = slug.clone();
-    let session = run_db(&state, move |conn| db::catalogue::public_session(conn, &lookup))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (session, offered) = run_db(&state, move |conn| {
+        let Some(session) = db::catalogue::public_session(conn, &lookup)? else {
+            return Ok(None);
+        };
+        let offered = db::interpretation::offered(conn, &session)?;
+        Ok(Some((session, offered)))
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     if !session.registration_open(now) {
         return closed_page(i18n, chrome, &session, StatusCode::CONFLICT);
@@ -243,9 +261,13 @@ pub async fn register(
         tracing::info!("honeypot field filled; request dropped");
         return Ok(see_other(&format!("/sessions/{}/registered", session.slug)));
     }
-    let input = match form.parse() {
-        Ok(input) => input,
-        Err(errors) => return again.show(form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+    let input = match (form.parse(), form.interpretation.parse(&offered)) {
+        (Ok(input), Ok(interpretation)) => RegistrationInput { interpretation, ..input },
+        (parsed, interpretation) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            errors.extend(interpretation.err());
+            return again.show(form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     // Per client address (an IPv6 client per /64), shared by all instances: many officials of
     // one city hall may sit behind one address, so the limit is generous

@@ -25,6 +25,7 @@ mod feeds;
 mod guards;
 mod hostile;
 mod imap_server;
+mod interpretation;
 mod invitations;
 mod languages;
 mod links;

@@ -27,6 +27,8 @@ pub(super) struct RegistrationPage {
     /// The correct-the-address form: its mistakes and what was typed.
     errors: FieldErrors,
     new_email: String,
+    /// questions: the language followed (named) and the needs ticked, in the organiser's words.
+    interpretation: Vec<String>,
 }
 
 impl RegistrationPage {
@@ -60,7 +62,7 @@ pub(super) async fn load_page(
     errors: FieldErrors,
     new_email: String,
 ) -> Result<RegistrationPage, AppError> {
-    let (registration, session, organisation, messages, failure, suppressed) = cx
+    let (registration, session, organisation, messages, failure, suppressed, interpretation) = cx
         .find(move |conn| {
             let Some((registration, session)) = db::registrations::with_session(conn, &registration_id)?
             else {
@@ -74,10 +76,26 @@ pub(super) async fn load_page(
             let messages = db::outbox::for_registration(conn, &registration.id)?;
             let failure = db::bounces::failure_of(conn, &registration.id)?;
             let suppressed = db::bounces::suppression_of(conn, &registration.email_normalized)?;
-            Ok(Some((registration, session, organisation, messages, failure, suppressed)))
+            let choice = db::interpretation::choice_of(conn, &registration.id)?;
+            let offered = db::interpretation::offered(conn, &session)?;
+            Ok(Some((registration, session, organisation, messages, failure, suppressed, (choice, offered))))
         })
         .await?;
+    let (choice, offered) = interpretation;
+    let i18n = cx.i18n();
+    let mut interpretation = Vec::new();
+    if offered.asks() || choice.follows.is_some() {
+        let language = i18n.t(&format!("admin-interpretation-language-{}", offered.followed(choice.follows)));
+        interpretation.push(i18n.t1("admin-interpretation-follows", "language", language));
+    }
+    if choice.sign_language {
+        interpretation.push(i18n.t("admin-interpretation-sign"));
+    }
+    if choice.captions {
+        interpretation.push(i18n.t("admin-interpretation-captions"));
+    }
     Ok(RegistrationPage {
+        interpretation,
         admin: cx.chrome("sessions"),
         session,
         registration,

@@ -14,6 +14,7 @@ pub mod context;
 pub mod demo;
 pub mod feedback;
 pub mod joins;
+pub mod interpretation;
 pub mod messages;
 pub mod organisations;
 pub mod panels;
@@ -156,6 +157,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(speaker_invites::routes)
             // webhooks: endpoints, their deliveries and re-sends (administrators)
             .configure(webhooks::routes)
+            // questions: interpretation channels, demand per language (session and series)
+            .configure(interpretation::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -1,0 +1,20 @@
+# The language a registrant follows, sign language and captions (registrant-facing).
+interpretation-language-en = English
+interpretation-language-fr = French
+interpretation-language-es = Spanish
+interpretation-language-pt = Portuguese
+interpretation-language-ar = Arabic
+interpretation-legend = Following the session
+interpretation-option-spoken = { $language } (spoken in the session)
+interpretation-option-channel = { $language } (interpretation)
+field-follows = Language you will follow
+field-follows-hint = The session is spoken in one language; interpreters speak the others, each on its own channel.
+field-sign-language = I need sign-language interpretation
+field-captions = I need live captions
+error-follows-required = Choose the language you will follow.
+error-follows-not-offered = This language is not offered for this session: choose one from the list.
+interpretation-channel-en = To follow the session in English, choose the English channel when you join.
+interpretation-channel-fr = To follow the session in French, choose the French channel when you join.
+interpretation-channel-es = To follow the session in Spanish, choose the Spanish channel when you join.
+interpretation-channel-pt = To follow the session in Portuguese, choose the Portuguese channel when you join.
+interpretation-channel-ar = To follow the session in Arabic, choose the Arabic channel when you join.

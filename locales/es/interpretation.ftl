@@ -1,0 +1,20 @@
+# El idioma que sigue una persona inscrita, lengua de signos y subtítulos (para los inscritos).
+interpretation-language-en = Inglés
+interpretation-language-fr = Francés
+interpretation-language-es = Español
+interpretation-language-pt = Portugués
+interpretation-language-ar = Árabe
+interpretation-legend = Seguir la sesión
+interpretation-option-spoken = { $language } (idioma de la sesión)
+interpretation-option-channel = { $language } (interpretación)
+field-follows = Idioma en el que seguirá la sesión
+field-follows-hint = La sesión se desarrolla en un idioma; los intérpretes hablan los demás, cada uno en su propio canal.
+field-sign-language = Necesito interpretación en lengua de signos
+field-captions = Necesito subtítulos en directo
+error-follows-required = Elija el idioma en el que seguirá la sesión.
+error-follows-not-offered = Este idioma no se ofrece en esta sesión: elija uno de la lista.
+interpretation-channel-en = Para seguir la sesión en inglés, elija el canal en inglés al conectarse.
+interpretation-channel-fr = Para seguir la sesión en francés, elija el canal en francés al conectarse.
+interpretation-channel-es = Para seguir la sesión en español, elija el canal en español al conectarse.
+interpretation-channel-pt = Para seguir la sesión en portugués, elija el canal en portugués al conectarse.
+interpretation-channel-ar = Para seguir la sesión en árabe, elija el canal en árabe al conectarse.

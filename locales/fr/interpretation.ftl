@@ -1,0 +1,20 @@
+# La langue que suit une personne inscrite, langue des signes et sous-titres (côté inscrits).
+interpretation-language-en = Anglais
+interpretation-language-fr = Français
+interpretation-language-es = Espagnol
+interpretation-language-pt = Portugais
+interpretation-language-ar = Arabe
+interpretation-legend = Suivre la session
+interpretation-option-spoken = { $language } (langue de la session)
+interpretation-option-channel = { $language } (interprétation)
+field-follows = Langue dans laquelle vous suivrez la session
+field-follows-hint = La session se tient dans une langue ; des interprètes parlent les autres, chacune sur son propre canal.
+field-sign-language = J'ai besoin d'une interprétation en langue des signes
+field-captions = J'ai besoin de sous-titres en direct
+error-follows-required = Choisissez la langue dans laquelle vous suivrez la session.
+error-follows-not-offered = Cette langue n'est pas proposée pour cette session : choisissez-en une dans la liste.
+interpretation-channel-en = Pour suivre la session en anglais, choisissez le canal anglais lorsque vous la rejoignez.
+interpretation-channel-fr = Pour suivre la session en français, choisissez le canal français lorsque vous la rejoignez.
+interpretation-channel-es = Pour suivre la session en espagnol, choisissez le canal espagnol lorsque vous la rejoignez.
+interpretation-channel-pt = Pour suivre la session en portugais, choisissez le canal portugais lorsque vous la rejoignez.
+interpretation-channel-ar = Pour suivre la session en arabe, choisissez le canal arabe lorsque vous la rejoignez.

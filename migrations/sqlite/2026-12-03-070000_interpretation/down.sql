@@ -1,0 +1,2 @@
+DROP TABLE interpretation_choices;
+DROP TABLE session_channels;
