@@ -74,11 +74,7 @@ impl Certificate {
             attended: i18n.t("certificate-attended"),
             title: session.title.clone(),
             when: format!("{}, {}–{} ({})", when.date, when.start_time, when.end_time, when.zone_name),
-            duration: i18n.t1(
-                "certificate-duration",
-                "time",
-                duration_words(i18n, session.duration_minutes),
-            ),
+            duration: i18n.t1("certificate-duration", "time", duration_words(i18n, session.duration_minutes)),
             signatory: text.signatory.clone(),
             signatory_title: text.signatory_title.clone(),
         }

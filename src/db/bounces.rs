@@ -222,7 +222,10 @@ pub fn apply(
             let bounced = match message.kind.recipient() {
                 Recipient::Registrant => Some(email),
                 Recipient::PendingAddress => pending.map(|p| p.to_lowercase()),
-                Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint | Recipient::Speaker => None,
+                Recipient::PreviousAddress
+                | Recipient::Organiser
+                | Recipient::FocalPoint
+                | Recipient::Speaker => None,
             };
             if let Some(bounced) = bounced {
                 suppress(conn, &bounced, &reason, Some(&message.id), now)?;

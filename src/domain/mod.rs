@@ -4,8 +4,8 @@ pub mod api_token;
 pub mod country;
 mod ids;
 // join: what a personal join link may do.
-mod join;
 pub mod interpretation;
+mod join;
 mod message_kind;
 pub mod password;
 mod redact;

@@ -172,7 +172,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let address = match kind.recipient() {
         Recipient::Registrant => Some(registration.email_normalized.clone()),
         Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
-        Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint | Recipient::Speaker => None,
+        Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint | Recipient::Speaker => {
+            None
+        }
     };
     if let Some(address) = address
         && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
@@ -310,8 +312,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         documents,
         survey,
         channel,
-    } =
-        *ready;
+    } = *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
     let join_link = join_token.map(|token| settings.link(&format!("/join/{token}")));
     // The calendar part was decided when the message was queued, with the SEQUENCE it sends;

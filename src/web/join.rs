@@ -15,6 +15,7 @@ use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::joins::JoinOutcome;
 use crate::db::models::{Registration, Session};
+use crate::domain::interpretation::ChannelLanguage;
 use crate::domain::{JoinState, RegistrationStatus};
 use crate::i18n::I18n;
 use crate::when::{When, moment_in_zone, range_in_zone};
@@ -68,7 +69,15 @@ struct Opened<'a> {
 }
 
 /// The page for `registration` as things stand at `state`.
-fn page(opened: Opened<'_>, registration: &Registration, session: &Session, state: JoinState) -> JoinPage {
+/// `channel`: the interpretation channel the person follows when it is not the spoken language;
+/// named while the seat is theirs and the session ahead or live.
+fn page(
+    opened: Opened<'_>,
+    registration: &Registration,
+    session: &Session,
+    state: JoinState,
+    channel: Option<ChannelLanguage>,
+) -> JoinPage {
     let Opened { app, i18n, chrome, seed, action, manage_href } = opened;
     let zone = registration.timezone.clone().unwrap_or_else(|| session.timezone.clone());
     let (heading, paragraphs) = words(i18n, state, &zone);
@@ -90,7 +99,9 @@ fn page(opened: Opened<'_>, registration: &Registration, session: &Session, stat
         calendar_href: matches!(state, JoinState::NotYet { .. })
             .then(|| format!("/sessions/{}.ics?lang={}", session.slug, i18n.code())),
         recording_url: session.recording_url.clone().filter(|_| state == JoinState::Ended),
-        note: None,
+        note: matches!(state, JoinState::NotYet { .. } | JoinState::Open | JoinState::NoAddress)
+            .then(|| crate::interpretation::channel_note(i18n, channel))
+            .flatten(),
         manage_href,
         i18n,
         chrome,
@@ -152,13 +163,16 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (app, language) = (opened.app, opened.i18n.code());
-    let session = run_db(app, move |conn| {
+    let id = registration.id.clone();
+    let (session, channel) = run_db(app, move |conn| {
         db::catalogue::localize(conn, &mut session, language)?;
-        Ok(session)
+        // questions: the interpretation channel this person follows, if not the spoken language.
+        let channel = db::interpretation::channel_of(conn, &id, &session)?;
+        Ok((session, channel))
     })
     .await?;
     let state = db::joins::state_of(&registration, &session, app.settings.join_opens, app.clock.now());
-    respond(page(opened, &registration, &session, state), status, session.join_url.as_deref())
+    respond(page(opened, &registration, &session, state, channel), status, session.join_url.as_deref())
 }
 
 /// Records the join and sends the person on; if the state changed since the page was shown,
