@@ -520,7 +520,32 @@ async fn sessions_are_created_and_changed_with_the_forms_validation_and_audit(en
     assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, HEAD, PUT"));
 }
 
+/// Another origin's page may read the public API, never the organiser's: no CORS grant on
+/// `/api/v1/organiser`, for the preflight or the answer, while the public resources keep theirs.
+async fn no_other_origin_may_read_the_organiser_api(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("cors-check", 10, 10).await;
+    let secret = token(&app, "CRM", &[ApiScope::RegistrationsRead]).await;
+    let path = format!("/api/v1/organiser/sessions/{}/registrations", session.id);
+    let origin = "https://elsewhere.example";
+    let preflight = api()
+        .request(reqwest::Method::OPTIONS, app.url(&path))
+        .header("origin", origin)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await
+        .expect("preflight");
+    assert!(preflight.headers().get("access-control-allow-origin").is_none(), "no preflight grant");
+    let res = api().get(app.url(&path)).bearer_auth(&secret).header("origin", origin).send().await.expect("get");
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("access-control-allow-origin").is_none(), "no grant on the answer");
+    let public = api().get(app.url("/api/v1/sessions")).header("origin", origin).send().await.expect("public");
+    assert_eq!(public.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("*"));
+}
+
 on_both_engines!(
+    no_other_origin_may_read_the_organiser_api,
     tokens_are_made_on_the_page_scoped_and_end_when_revoked_or_expired,
     the_last_use_is_shown_and_written_at_most_once_a_minute,
     the_api_lists_what_the_organiser_list_shows_with_the_same_filters,

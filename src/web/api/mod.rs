@@ -182,8 +182,11 @@ where
         .default_service(web::to(method_not_allowed))
 }
 
-/// The `/api/v1` scope.
+/// The `/api/v1` scope. The organiser operations come first, outside the CORS rule: what a
+/// token reads is for the secretariat's own systems, never for a page of another origin.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    // api: the organiser API, with its bearer tokens.
+    cfg.service(organiser::scope("/api/v1/organiser"));
     cfg.service(
         web::scope("/api/v1")
             .wrap(cors())
@@ -192,8 +195,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(read_only("/sessions/{slug}", sessions::one))
             .service(read_only("/series", series::list))
             .service(read_only("/series/{slug}", series::one))
-            // api: the organiser API, with its bearer tokens.
-            .service(organiser::scope())
             .default_service(web::to(not_found)),
     );
 }

@@ -88,8 +88,8 @@ fn method_not_allowed(
 }
 
 /// The `/organiser` scope inside `/api/v1`.
-pub fn scope() -> actix_web::Scope {
-    web::scope("/organiser")
+pub fn scope(path: &str) -> actix_web::Scope {
+    web::scope(path)
         .service(
             web::resource("/sessions")
                 .route(web::post().to(sessions::create))
@@ -118,4 +118,5 @@ pub fn scope() -> actix_web::Scope {
                 .route(web::post().to(attendance::upload))
                 .default_service(web::to(method_not_allowed("POST"))),
         )
+        .default_service(web::to(super::not_found))
 }
