@@ -124,7 +124,8 @@ async fn files_with_personal_data_are_private_whatever_the_umask(engine: Engine)
         .await
         .expect("upload");
     assert_eq!(res.status(), 303, "the photo is saved");
-    assert_private_file(&app.data_dir.path().join("photos").join(format!("{id}.png")));
+    // Photos are re-encoded as JPEG whatever was uploaded.
+    assert_private_file(&app.data_dir.path().join("photos").join(format!("{id}.jpg")));
 }
 
 #[cfg(unix)]
