@@ -54,7 +54,7 @@ pub fn catalogue(conn: &mut AnyConnection, language: &str) -> QueryResult<Vec<Ca
         ))
         .load(conn)?;
     // speakers: no "recording available" for a recording the panel has not all consented to.
-    super::speaker_invitations::withhold_recordings(conn, rows.iter_mut().map(|(s, _, _)| s))?;
+    super::speaker_consent::withhold_recordings(conn, rows.iter_mut().map(|(s, _, _)| s))?;
     let counts = confirmed_counts(conn)?;
     let mut translations = translations_into(conn, language)?;
     Ok(rows
@@ -126,7 +126,7 @@ pub fn session_by_slug(
         return Ok(None);
     };
     // speakers: the recording is shown once every panel speaker consented to its publication.
-    super::speaker_invitations::withhold_recordings(conn, [&mut session])?;
+    super::speaker_consent::withhold_recordings(conn, [&mut session])?;
     let panel = panel_entries::table
         .inner_join(speakers::table)
         .filter(panel_entries::session_id.eq(&session.id))

@@ -275,7 +275,7 @@ fn load(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<()> {
     }
     // The July session's recording is public: its speakers' consent was obtained offline.
     for speaker in [&secretary_general, &arjona, &klaus, &gonzalez, &fakhari] {
-        super::speaker_invitations::offline_consent(conn, &english.id, &speaker.id, now)?;
+        super::speaker_consent::offline_consent(conn, &english.id, &speaker.id, now)?;
     }
 
     // Participants of the July session: every member represented, some from the partners,

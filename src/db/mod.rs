@@ -6,6 +6,7 @@
 
 pub mod address_fix;
 pub mod admin_registrations;
+pub mod announcement_history;
 pub mod announcements;
 pub mod api_tokens;
 pub mod attendance_import;
@@ -42,6 +43,7 @@ pub mod series;
 pub mod session_changes;
 pub mod sessions;
 pub mod sign_in_throttle;
+pub mod speaker_consent;
 pub mod speaker_invitations;
 pub mod speaker_profiles;
 pub mod speakers;

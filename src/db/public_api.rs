@@ -87,7 +87,7 @@ pub fn sessions_page(
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     // speakers: the recording only where every panel speaker consented to its publication.
-    super::speaker_invitations::withhold_recordings(conn, rows.iter_mut().map(|(s, _)| s))?;
+    super::speaker_consent::withhold_recordings(conn, rows.iter_mut().map(|(s, _)| s))?;
     let ids: Vec<String> = rows.iter().map(|(s, _)| s.id.to_string()).collect();
 
     let counts: HashMap<String, i64> = registrations::table

@@ -174,7 +174,7 @@ pub fn save_by_speaker(
                 .set(speakers::photo_path.eq(path))
                 .execute(conn)?;
         }
-        super::speaker_invitations::record_answer(conn, session_id, speaker_id, consent, now)?;
+        super::speaker_consent::record_answer(conn, session_id, speaker_id, consent, now)?;
         Ok(Some(stored.photo_path))
     })
 }

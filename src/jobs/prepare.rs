@@ -200,7 +200,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     };
     // speakers: the recording is named only once every panel speaker consented to publication.
     if kind.carries_documents() {
-        db::speaker_invitations::withhold_recordings(conn, [&mut session])?;
+        db::speaker_consent::withhold_recordings(conn, [&mut session])?;
     }
     let documents = if kind.carries_documents() {
         db::catalogue::documents(conn, &session.id)?.into_iter().map(|d| (d.title, d.url)).collect()

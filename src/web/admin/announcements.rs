@@ -7,7 +7,8 @@ use askama::Template;
 
 use super::context::{AdminChrome, AdminContext, SignedForm, done};
 use crate::db;
-use crate::db::announcements::{Announcement, Audience, FocalPoint, Sent, Written};
+use crate::db::announcement_history::Sent;
+use crate::db::announcements::{Announcement, Audience, FocalPoint, Written};
 use crate::db::models::{Session, new_id};
 use crate::domain::{AudienceGroup, Language, OutboxStatus, SessionId};
 use crate::i18n::I18n;
@@ -203,7 +204,7 @@ async fn load(
         let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
             return Ok(None);
         };
-        let history = db::announcements::history(conn, &session.id)?;
+        let history = db::announcement_history::history(conn, &session.id)?;
         let readers = db::announcements::readers_by_language(conn, &session.id, audience, &members)?;
         let focal = db::announcements::focal_points(conn, &[])?;
         Ok(Some(Loaded { session, history, readers, focal }))
@@ -371,7 +372,7 @@ pub async fn retry(
             let Some(session) = db::admin_registrations::session(conn, &session_id)? else {
                 return Ok(None);
             };
-            db::announcements::retry_failed(conn, &session, &announcement_id, actor, now)?;
+            db::announcement_history::retry_failed(conn, &session, &announcement_id, actor, now)?;
             Ok(Some(session))
         })
         .await?;

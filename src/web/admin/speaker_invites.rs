@@ -127,7 +127,7 @@ pub async fn panel_speakers(
                 db::speaker_invitations::of_session(conn, &id)?,
                 db::speaker_invitations::speaker_details(conn, &id)?,
                 db::catalogue::session_by_id(conn, &id)?,
-                db::speaker_invitations::without_publication_consent(conn, &id)?,
+                db::speaker_consent::without_publication_consent(conn, &id)?,
             ))
         })
         .await?;
@@ -252,7 +252,7 @@ pub async fn consent_offline(
     let (session_id, speaker_id) = path.into_inner();
     let session = session_id.clone();
     cx.change(move |conn, actor, now| {
-        db::speaker_invitations::record_offline(conn, &session, &speaker_id, actor, now)
+        db::speaker_consent::record_offline(conn, &session, &speaker_id, actor, now)
     })
     .await?;
     Ok(done(&panel_url(&session_id), "speaker-consent-offline"))
