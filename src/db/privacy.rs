@@ -202,7 +202,7 @@ fn anonymise(
     // longwork: rows of attendance files that named the address and were refused.
     super::tasks::forget_address(conn, &registration.email_normalized)?;
     if held_seat {
-        seats::promote_waitlisted(conn, &registration.session_id, now)?;
+        seats::promote_after_release(conn, &registration.session_id, &registration.id, now)?;
     }
     Ok(copies)
 }

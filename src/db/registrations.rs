@@ -355,7 +355,7 @@ pub fn cancel(
             let held_seat = current == RegistrationStatus::Confirmed;
             invitations::notify(conn, MessageKind::Cancelled, registration_id, held_seat, now)?;
         }
-        seats::promote_waitlisted(conn, &session_id, now)?;
+        seats::promote_after_release(conn, &session_id, registration_id, now)?;
         Ok(CancelOutcome::Cancelled)
     })
 }

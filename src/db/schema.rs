@@ -400,3 +400,29 @@ diesel::table! {
 diesel::joinable!(background_task_refusals -> background_tasks (task_id));
 diesel::joinable!(background_tasks -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(background_tasks, background_task_refusals, sessions);
+
+diesel::table! {
+    session_quotas (session_id) {
+        session_id -> Text,
+        member_seats -> Nullable<Integer>,
+        partner_seats -> Nullable<Integer>,
+        show_members_represented -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_member_quotas (session_id, organisation_id) {
+        session_id -> Text,
+        organisation_id -> Text,
+        seats -> Integer,
+    }
+}
+
+diesel::joinable!(session_quotas -> sessions (session_id));
+diesel::joinable!(session_member_quotas -> sessions (session_id));
+diesel::joinable!(session_member_quotas -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(session_quotas, sessions);
+diesel::allow_tables_to_appear_in_same_query!(session_member_quotas, sessions);
+diesel::allow_tables_to_appear_in_same_query!(session_member_quotas, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_quotas, session_member_quotas);

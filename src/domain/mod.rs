@@ -4,6 +4,7 @@ pub mod country;
 mod ids;
 mod message_kind;
 pub mod password;
+pub mod quota;
 mod redact;
 mod registration;
 pub mod session;

@@ -183,7 +183,15 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         ),
         MessageKind::Waitlisted => content(
             "email-waitlisted-subject",
-            vec![hello, i18n.t("email-waitlisted-body")],
+            // quotas: waiting for the government's seats, not the session's.
+            vec![
+                hello,
+                i18n.t(if crate::db::seats::waits_for_quota(ctx.payload) {
+                    "email-waitlisted-quota-body"
+                } else {
+                    "email-waitlisted-body"
+                }),
+            ],
             session_facts(ctx, false),
             Some(manage),
         ),

@@ -116,6 +116,8 @@ struct SessionPage {
     is_demo: bool,
     participants: Vec<ListedParticipant>,
     preview: LinkPreview,
+    /// quotas: "N members represented", when the organiser shows it.
+    members_represented: Option<i64>,
 }
 
 pub async fn session_page(
@@ -137,12 +139,13 @@ async fn render_session_page(
     now: NaiveDateTime,
 ) -> Result<Rendered, AppError> {
     let language = i18n.code();
-    let (detail, participants) = run_db(state, move |conn| {
+    let (detail, participants, members_represented) = run_db(state, move |conn| {
         let Some(detail) = db::catalogue::session_by_slug(conn, &slug, language)? else {
             return Ok(None);
         };
         let participants = db::catalogue::listed_participants(conn, &detail.session.id)?;
-        Ok(Some((detail, participants)))
+        let represented = db::quotas::members_represented(conn, &detail.session.id)?;
+        Ok(Some((detail, participants, represented)))
     })
     .await?
     .ok_or(AppError::NotFound)?;
@@ -193,6 +196,7 @@ async fn render_session_page(
         // The recording is published once the session is over.
         recording_url: session.recording_url.clone().filter(|_| past),
         is_demo: session.is_demo,
+        members_represented,
         i18n,
         chrome,
     };

@@ -15,6 +15,7 @@ pub mod organisations;
 pub mod panels;
 pub mod password_reset;
 pub mod privacy;
+pub mod quotas;
 pub mod registrations;
 pub mod reports;
 pub mod security_log;
@@ -137,6 +138,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}", web::get().to(tasks::page))
             .route("/tasks/{id}/refused.csv", web::get().to(tasks::refused_csv))
             .route("/tasks/{id}/download", web::get().to(tasks::download))
+            // quotas: seat quotas per member government of a session
+            .configure(quotas::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -1,0 +1,5 @@
+email-waitlisted-quota-body = Gracias por su confirmación. Las plazas reservadas a su gobierno en esta sesión están todas ocupadas, por lo que está en la lista de espera de las plazas de su gobierno. Si una de ellas se libera, se asigna a la siguiente persona de su gobierno en la lista y le avisamos de inmediato por correo electrónico.
+public-members-represented = { $count ->
+    [one] { $count } gobierno miembro representado
+   *[other] { $count } gobiernos miembros representados
+}

@@ -1,0 +1,5 @@
+email-waitlisted-quota-body = Merci de votre confirmation. Les places réservées à votre gouvernement pour cette session sont toutes prises : vous êtes donc sur la liste d'attente des places de votre gouvernement. Si l'une d'elles se libère, elle revient à la personne suivante de votre gouvernement sur la liste, et nous vous prévenons aussitôt par courriel.
+public-members-represented = { $count ->
+    [one] { $count } gouvernement membre représenté
+   *[other] { $count } gouvernements membres représentés
+}
