@@ -28,6 +28,7 @@ mod invitations;
 mod languages;
 mod links;
 mod long_work;
+mod member_quotas;
 mod migrations;
 mod monitoring;
 mod operations;
