@@ -26,3 +26,4 @@ admin-report-not-represented-hint = Member governments with no confirmed registr
 admin-report-focal-point = Focal point
 admin-report-none-missing = Every member government is represented.
 export-report-not-represented = Member not represented
+admin-data-focal-point-of = This address is the focal point of:

@@ -3,3 +3,4 @@ public-members-represented = { $count ->
     [one] { $count } member government represented
    *[other] { $count } member governments represented
 }
+privacy-focal-points = Each member government and partner organisation may name a focal point who coordinates its participation: we keep that person's name, email address and language with the organisation, to write to them about the sessions and their government's registrations, until the organisation names someone else or the person asks us to erase them.

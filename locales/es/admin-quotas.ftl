@@ -26,3 +26,4 @@ admin-report-not-represented-hint = Gobiernos miembros sin inscripción confirma
 admin-report-focal-point = Punto focal
 admin-report-none-missing = Todos los gobiernos miembros están representados.
 export-report-not-represented = Miembro no representado
+admin-data-focal-point-of = Esta dirección es la del punto focal de:

@@ -3,3 +3,4 @@ public-members-represented = { $count ->
     [one] { $count } gobierno miembro representado
    *[other] { $count } gobiernos miembros representados
 }
+privacy-focal-points = Cada gobierno miembro y cada organización asociada puede designar un punto focal que coordina su participación: conservamos el nombre, la dirección de correo electrónico y el idioma de esa persona junto con la organización, para escribirle sobre las sesiones y las inscripciones de su gobierno, hasta que la organización designe a otra persona o la persona nos pida que los borremos.

@@ -26,3 +26,4 @@ admin-report-not-represented-hint = Gouvernements membres sans inscription confi
 admin-report-focal-point = Point focal
 admin-report-none-missing = Tous les gouvernements membres sont représentés.
 export-report-not-represented = Membre non représenté
+admin-data-focal-point-of = Cette adresse est celle du point focal de :

@@ -3,3 +3,4 @@ public-members-represented = { $count ->
     [one] { $count } gouvernement membre représenté
    *[other] { $count } gouvernements membres représentés
 }
+privacy-focal-points = Chaque gouvernement membre et chaque organisation partenaire peut désigner un point focal qui coordonne sa participation : nous conservons le nom, l'adresse électronique et la langue de cette personne avec l'organisation, pour lui écrire au sujet des sessions et des inscriptions de son gouvernement, jusqu'à ce que l'organisation désigne quelqu'un d'autre ou que la personne nous demande de les effacer.

@@ -21,6 +21,7 @@ mod delivery;
 mod email_engine;
 mod exports;
 mod feeds;
+mod focal_points;
 mod guards;
 mod hostile;
 mod imap_server;
