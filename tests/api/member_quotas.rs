@@ -367,10 +367,45 @@ async fn the_report_lists_members_represented_and_not(engine: Engine) {
     assert_eq!(csv.matches("Member not represented").count(), 23, "{csv}");
 }
 
+/// A registrant whose organisation is typed in (no listed organisation) is bound by the
+/// capacity alone; a raised quota gives the free seats to those waiting for it.
+async fn a_raised_quota_promotes_and_typed_organisations_have_none(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("quota-raised", 5, 5).await;
+    let accra = app.create_member("Accra Metropolitan Assembly", "Ghana").await;
+    let id = session.id.as_str();
+    set_quotas(&app, id, QuotaInput { member_seats: Some(1), ..Default::default() }).await;
+    for i in 0..3 {
+        let link = pending_from(&app, id, &accra, &format!("official{i}@accra.example.org")).await;
+        confirm_now(&app, &link).await;
+    }
+    assert_eq!(confirmed_by(&app, id, &accra).await, 1);
+    assert_eq!(app.count_registrations(id, "waitlisted").await, 2, "beyond the quota, seats remaining");
+    // Someone of an organisation typed in: seats remain, no quota applies.
+    let (session_id, now) = (session.id.clone(), app.clock.now());
+    let token = app
+        .db(move |conn| {
+            let session =
+                convoca::db::catalogue::session_by_id(conn, &session_id).expect("q").expect("session");
+            let input = RegistrationInput::sample("Guest", "guest@ngo.example.org", "An NGO");
+            registrations::submit_within_limit(conn, &session.id, &input, None, now).expect("submit");
+            let rid = registration_id(conn, "guest@ngo.example.org");
+            tokens::mint(conn, &rid, TokenPurpose::Confirm, &session, now).expect("token")
+        })
+        .await;
+    confirm_now(&app, &app.url(&format!("/confirm/{token}"))).await;
+    assert_eq!(app.status_of(id, "guest@ngo.example.org").await.as_deref(), Some("confirmed"));
+
+    set_quotas(&app, id, QuotaInput { member_seats: Some(2), ..Default::default() }).await;
+    assert_eq!(confirmed_by(&app, id, &accra).await, 2, "the raised quota promoted one");
+    assert_eq!(app.count_registrations(id, "waitlisted").await, 1);
+}
+
 on_both_engines!(
     two_hundred_confirmations_respect_quotas_and_capacity,
     a_seat_freed_within_a_quota_goes_to_that_members_waiting_list,
     approval_gives_seats_within_the_quota_only,
     the_quota_form_refuses_bad_input_by_its_field,
-    the_report_lists_members_represented_and_not
+    the_report_lists_members_represented_and_not,
+    a_raised_quota_promotes_and_typed_organisations_have_none
 );
