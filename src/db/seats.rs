@@ -77,12 +77,15 @@ pub fn seat_or_waitlist(
 ) -> QueryResult<RegistrationStatus> {
     let organisation: Option<String> =
         registrations::table.find(registration_id).select(registrations::organisation_id).first(conn)?;
-    let quota_full = match (
-        &organisation,
-        quotas::Limits::load(conn, &session.id)?.limit_for(conn, organisation.as_deref())?,
-    ) {
-        (Some(organisation), Some(limit)) => quotas::held_by(conn, &session.id, organisation)? >= limit,
-        _ => false,
+    // A typed-in organisation has no quota: nothing more to read.
+    let quota_full = match &organisation {
+        Some(organisation) => {
+            match quotas::Limits::load(conn, &session.id)?.limit_for(conn, Some(organisation))? {
+                Some(limit) => quotas::held_by(conn, &session.id, organisation)? >= limit,
+                None => false,
+            }
+        }
+        None => false,
     };
     let seat_free = confirmed(conn, &session.id)? < i64::from(session.capacity);
     if seat_free && !quota_full {
