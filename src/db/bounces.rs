@@ -222,7 +222,7 @@ pub fn apply(
             let bounced = match message.kind.recipient() {
                 Recipient::Registrant => Some(email),
                 Recipient::PendingAddress => pending.map(|p| p.to_lowercase()),
-                Recipient::PreviousAddress | Recipient::Organiser => None,
+                Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint => None,
             };
             if let Some(bounced) = bounced {
                 suppress(conn, &bounced, &reason, Some(&message.id), now)?;

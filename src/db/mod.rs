@@ -17,6 +17,7 @@ pub mod decisions;
 pub mod demo;
 pub mod demo_removal;
 pub mod feeds;
+pub mod focal_approval;
 pub mod focal_points;
 pub mod group_commit;
 pub mod invitations;

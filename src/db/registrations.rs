@@ -9,9 +9,9 @@ use super::schema::{organisations, registrations, sessions};
 use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
 use crate::domain::country::match_free_text;
 use crate::domain::{
-    ApprovalMode, ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR,
-    MailingList, MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus,
-    SessionId, TokenPurpose,
+    ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR, MailingList,
+    MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId,
+    TokenPurpose,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +314,7 @@ pub fn confirm(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Que
             return Ok(ConfirmOutcome::SessionUnavailable);
         }
         let manage_token = tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
-        if session.approval_mode == ApprovalMode::Manual {
+        if session.needs_approval() {
             // The address is confirmed; an organiser decides on the seat.
             seats::set_status(conn, &registration.id, RegistrationStatus::AwaitingApproval, now)?;
             outbox::notify(conn, MessageKind::AwaitingApproval, &registration.id, now)?;

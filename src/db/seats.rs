@@ -148,7 +148,8 @@ pub fn promote_after_release(
     promote_first(conn, session_id, organisation.as_deref(), now)
 }
 
-/// Promotion, `first`'s waiting list (if any) ahead of the others. Under [`lock`].
+/// Promotion, `first`'s waiting list (if any) ahead of the others; each organisation's list
+/// in its focal point's order, then by arrival. Under [`lock`].
 fn promote_first(
     conn: &mut AnyConnection,
     session_id: &SessionId,
@@ -164,12 +165,14 @@ fn promote_first(
         return Ok(0);
     }
     let mut limits = quotas::Limits::load(conn, session_id)?;
-    let mut waiting: Vec<(RegistrationId, Option<String>)> = registrations::table
+    let arrivals: Vec<(RegistrationId, Option<String>, Option<i32>)> = registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .order((registrations::waitlisted_at.asc(), registrations::id.asc()))
-        .select((registrations::id, registrations::organisation_id))
+        .select((registrations::id, registrations::organisation_id, registrations::focal_rank))
         .load(conn)?;
+    // Within an organisation, the order its focal point set comes before arrival.
+    let mut waiting = super::focal_approval::in_focal_order(arrivals);
     if first.is_some() {
         // A stable sort: each list keeps its order of arrival.
         waiting.sort_by_key(|(_, organisation)| organisation.as_deref() != first);

@@ -40,6 +40,10 @@ text_enum! {
         /// "Reset your password": to an organiser account named in its payload (no
         /// registration), with a fresh reset link.
         OrganiserPasswordReset = "organiser_password_reset",
+        /// To a member's focal point (the address in the organisation named in its payload, no
+        /// registration): their officials awaiting approval for a session, with a fresh
+        /// private link; `reminder` in the payload when they have not answered.
+        FocalDigest = "focal_digest",
     }
 }
 
@@ -120,6 +124,8 @@ pub enum Recipient {
     PreviousAddress,
     /// The organiser account named in the message's payload.
     Organiser,
+    /// The focal point of the organisation named in the message's payload.
+    FocalPoint,
 }
 
 impl MessageKind {
@@ -147,6 +153,8 @@ impl MessageKind {
             Self::DetailsChanged | Self::EmailChanged => true,
             Self::EmailChangeRequest => now.email_change_pending,
             Self::OrganiserPasswordReset => true,
+            // The worker reads the organisation and the session when it is claimed.
+            Self::FocalDigest => true,
         }
     }
 
@@ -156,6 +164,7 @@ impl MessageKind {
             Self::EmailChangeRequest => Recipient::PendingAddress,
             Self::EmailChanged => Recipient::PreviousAddress,
             Self::OrganiserPasswordReset => Recipient::Organiser,
+            Self::FocalDigest => Recipient::FocalPoint,
             _ => Recipient::Registrant,
         }
     }
@@ -200,7 +209,8 @@ impl MessageKind {
             | Self::DetailsChanged
             | Self::EmailChangeRequest
             | Self::EmailChanged
-            | Self::OrganiserPasswordReset => None,
+            | Self::OrganiserPasswordReset
+            | Self::FocalDigest => None,
         }
     }
 
@@ -229,7 +239,8 @@ impl MessageKind {
             | Self::DetailsChanged
             | Self::EmailChangeRequest
             | Self::EmailChanged
-            | Self::OrganiserPasswordReset => None,
+            | Self::OrganiserPasswordReset
+            | Self::FocalDigest => None,
         }
     }
 }

@@ -278,6 +278,9 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         // Never queued for a registration: the worker writes it to the organiser with
         // `password_reset_message` and the link it mints.
         MessageKind::OrganiserPasswordReset => test_message(i18n, &ctx.catalogue_link),
+        // Never queued for a registration: the worker writes it to the focal point with
+        // `email::focal::digest_message`.
+        MessageKind::FocalDigest => test_message(i18n, &ctx.catalogue_link),
         MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");

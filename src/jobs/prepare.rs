@@ -54,6 +54,8 @@ pub(super) enum Claim {
     Test(Mailbox),
     /// A password reset: to this organiser, with the path of the link just minted.
     Reset(Mailbox, String),
+    /// A focal point's digest, with the path of the link just minted.
+    Focal(Box<db::focal_approval::Digest>),
 }
 
 /// Claims up to `batch` due messages and, in the same transaction, mints the tokens of their
@@ -123,6 +125,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     if kind == MessageKind::OrganiserPasswordReset {
         return reset_claim(conn, message, now);
     }
+    if kind == MessageKind::FocalDigest {
+        return focal_claim(conn, message, now);
+    }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
@@ -143,7 +148,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let address = match kind.recipient() {
         Recipient::Registrant => Some(registration.email_normalized.clone()),
         Recipient::PendingAddress => registration.pending_email.as_ref().map(|e| e.to_lowercase()),
-        Recipient::PreviousAddress | Recipient::Organiser => None,
+        Recipient::PreviousAddress | Recipient::Organiser | Recipient::FocalPoint => None,
     };
     if let Some(address) = address
         && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
@@ -199,6 +204,39 @@ fn reset_claim(
     Ok(Claim::Reset(Mailbox::new(Some(organiser.name), address), format!("/admin/reset/{token}")))
 }
 
+/// A focal point's digest: the organisation and session read now, a fresh link minted;
+/// skipped when nothing waits any more, abandoned when the address bounced for good.
+fn focal_claim(
+    conn: &mut db::AnyConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
+    let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+    let digest = match db::focal_approval::digest(conn, &payload, now)? {
+        Ok(digest) => digest,
+        Err(reason) => return Ok(Claim::Skip(reason)),
+    };
+    if let Some(suppressed) = db::bounces::suppression_of(conn, &digest.focal_email.to_lowercase())? {
+        return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
+    }
+    Ok(Claim::Focal(Box::new(digest)))
+}
+
+/// A focal point's digest, in the focal point's language.
+fn focal_message(
+    settings: &Settings,
+    message: &OutboxMessage,
+    digest: &db::focal_approval::Digest,
+) -> anyhow::Result<Prepared> {
+    let Ok(address) = digest.focal_email.parse() else {
+        return Ok(Prepared::Abandon("the focal point's address is not valid".into()));
+    };
+    let name = (!digest.focal_name.is_empty()).then(|| digest.focal_name.clone());
+    let i18n = I18n::new(Language::parse(&digest.language).unwrap_or(Language::En));
+    let content = crate::email::focal::digest_message(i18n, digest, &settings.link(&digest.path));
+    plain_message(settings, message, Mailbox::new(name, address), i18n, content)
+}
+
 /// Writes one claimed message, outside any transaction.
 pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow::Result<Prepared> {
     let ready = match claim {
@@ -207,6 +245,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
+        Claim::Focal(digest) => return focal_message(settings, message, &digest),
     };
     let Ready { kind, registration, session, payload, manage_token, confirm_token, documents } = *ready;
     let i18n = I18n::new(Language::parse(&registration.language).unwrap_or(Language::En));
@@ -239,7 +278,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Recipient::Registrant => Some(registration.email.as_str()),
         Recipient::PendingAddress => registration.pending_email.as_deref(),
         Recipient::PreviousAddress => payload.get("previous_email").and_then(serde_json::Value::as_str),
-        Recipient::Organiser => None,
+        Recipient::Organiser | Recipient::FocalPoint => None,
     }
     .context("the message's recipient is not recorded")?;
     let to = Mailbox::new(Some(registration.name.clone()), address.parse().context("stored address")?);

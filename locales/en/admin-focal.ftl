@@ -1,0 +1,1 @@
+admin-approval-focal-point = Approved by the member's focal point (the organiser decides for those without one)
