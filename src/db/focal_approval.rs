@@ -77,6 +77,11 @@ pub fn lookup(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Quer
     }))
 }
 
+/// The session a focal point's link is for.
+pub fn session(conn: &mut AnyConnection, scope: &Scope) -> QueryResult<Session> {
+    sessions::table.find(&scope.session_id).select(Session::as_select()).first(conn)
+}
+
 /// One of the organisation's registrations on the focal point's page.
 #[derive(Debug, Clone)]
 pub struct Official {

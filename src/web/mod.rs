@@ -14,6 +14,7 @@ pub mod csv;
 pub mod errors;
 pub mod export;
 pub mod feeds;
+pub mod focal;
 pub mod forms;
 pub mod links;
 pub mod manage;
@@ -81,6 +82,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/email-change/{token}", web::post().to(manage_details::confirm_email_change));
     // api: the public JSON API and its OpenAPI document, under /api/v1.
     cfg.configure(api::routes);
+    // focal: a focal point's page from their digest (issue #23).
+    cfg.configure(focal::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).
