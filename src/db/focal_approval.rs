@@ -123,6 +123,35 @@ pub fn officials(
         .collect())
 }
 
+/// Registrations awaiting approval in a session, by organisation (name, how many, whether a
+/// focal point decides for it: a member with a focal point's address); those of no listed
+/// organisation come last under an empty name. For the organiser's hub.
+pub fn awaiting_by_organisation(
+    conn: &mut AnyConnection,
+    session_id: &crate::domain::SessionId,
+) -> QueryResult<Vec<(String, i64, bool)>> {
+    type Listed = Option<(String, OrganisationKind, Option<String>)>;
+    let rows: Vec<Listed> = registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::session_id.eq(session_id))
+        .filter(registrations::status.eq(RegistrationStatus::AwaitingApproval))
+        .select((organisations::name, organisations::kind, organisations::focal_email).nullable())
+        .load(conn)?;
+    let mut out: Vec<(String, i64, bool)> = Vec::new();
+    for organisation in rows {
+        let (name, focal) = match organisation {
+            Some((name, kind, email)) => (name, kind == OrganisationKind::Member && email.is_some()),
+            None => (String::new(), false),
+        };
+        match out.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, count, _)) => *count += 1,
+            None => out.push((name, 1, focal)),
+        }
+    }
+    out.sort_by(|a, b| (a.0.is_empty(), &a.0).cmp(&(b.0.is_empty(), &b.0)));
+    Ok(out)
+}
+
 /// Why a focal point's post changed nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {

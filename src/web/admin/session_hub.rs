@@ -41,6 +41,14 @@ struct HubPage {
     errors: FieldErrors,
     doc_title: String,
     doc_url: String,
+    /// focal: awaiting approval by organisation (name, count, decided by its focal point).
+    awaiting_by_organisation: Vec<(String, i64, bool)>,
+}
+
+impl HubPage {
+    fn focal_mode(&self) -> bool {
+        self.session.approval_mode == crate::domain::ApprovalMode::FocalPoint
+    }
 }
 
 async fn hub_page(
@@ -52,7 +60,7 @@ async fn hub_page(
 ) -> Result<HubPage, AppError> {
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
-    let (overview, documents, notices, all_series, mail_failed) = cx
+    let (overview, documents, notices, all_series, (mail_failed, awaiting_by_organisation)) = cx
         .find(move |conn| {
             let Some(overview) = db::sessions::overview(conn)?.into_iter().find(|o| o.session.id == id)
             else {
@@ -66,7 +74,8 @@ async fn hub_page(
             };
             let failed =
                 db::bounces::failed_by_session(conn)?.get(&overview.session.id).copied().unwrap_or(0);
-            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?, failed)))
+            let awaiting = db::focal_approval::awaiting_by_organisation(conn, &overview.session.id)?;
+            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?, (failed, awaiting))))
         })
         .await?;
     let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
@@ -91,6 +100,7 @@ async fn hub_page(
         errors,
         doc_title,
         doc_url,
+        awaiting_by_organisation,
         session,
         admin,
     })
