@@ -47,3 +47,5 @@ focal-started-body = Your link worked until the session began. Registrations can
 focal-not-yours-heading = This registration is not one of your government's
 focal-not-yours-body = Your link lets you decide only on the officials of your own government for this session.
 focal-nothing-changed = Nothing has been changed.
+focal-registrant-awaiting = Your address is confirmed. Your government's focal point approves the registrations of its officials to this webinar (the organisers do, when your organisation has none); we will email you as soon as they have decided.
+focal-privacy = When a session asks for the focal point's approval, the focal point of your government sees your name, position and registration status for that session, and the sessions of the network your government's officials registered for, through a private link sent to them alone, valid until the session starts. Their decisions are recorded in the organisers' log.

@@ -47,3 +47,5 @@ focal-started-body = Su enlace funcionaba hasta el comienzo de la sesión. Ya no
 focal-not-yours-heading = Esta inscripción no es de un funcionario de su gobierno
 focal-not-yours-body = Su enlace solo le permite decidir sobre los funcionarios de su propio gobierno inscritos a esta sesión.
 focal-nothing-changed = No se ha modificado nada.
+focal-registrant-awaiting = Su dirección está confirmada. El punto focal de su gobierno aprueba las inscripciones de sus funcionarios a este seminario web (lo hacen los organizadores cuando su organización no tiene); le escribiremos en cuanto se haya decidido.
+focal-privacy = Cuando una sesión requiere la aprobación del punto focal, el punto focal de su gobierno ve su nombre, su cargo y el estado de su inscripción a esa sesión, así como las sesiones de la red a las que se han inscrito los funcionarios de su gobierno, mediante un enlace personal que solo se le envía a él y que funciona hasta el comienzo de la sesión. Sus decisiones quedan registradas en el registro de los organizadores.

@@ -4,3 +4,4 @@ admin-focal-no-organisation = Organisation saisie par la personne inscrite
 admin-focal-waits-focal = le point focal du membre décide (récapitulatif envoyé chaque jour)
 admin-focal-waits-organiser = pas d'adresse de point focal : les organisateurs décident
 admin-focal-decide-instead = Décider à la place des points focaux (inscriptions en attente d'approbation)
+admin-message-kind-focal_digest = Récapitulatif au point focal

@@ -47,3 +47,5 @@ focal-started-body = Votre lien fonctionnait jusqu'au début de la session. Il n
 focal-not-yours-heading = Cette inscription n'est pas celle d'un agent de votre gouvernement
 focal-not-yours-body = Votre lien vous permet de décider uniquement pour les agents de votre gouvernement inscrits à cette session.
 focal-nothing-changed = Rien n'a été modifié.
+focal-registrant-awaiting = Votre adresse est confirmée. Le point focal de votre gouvernement approuve les inscriptions de ses agents à ce webinaire (ce sont les organisateurs lorsque votre organisation n'en a pas) ; nous vous écrirons dès que la décision sera prise.
+focal-privacy = Lorsqu'une session demande l'approbation du point focal, le point focal de votre gouvernement voit votre nom, votre fonction et l'état de votre inscription à cette session, ainsi que les sessions du réseau auxquelles les agents de votre gouvernement sont inscrits, grâce à un lien personnel qui n'est envoyé qu'à lui et qui fonctionne jusqu'au début de la session. Ses décisions sont consignées dans le journal des organisateurs.

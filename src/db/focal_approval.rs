@@ -56,6 +56,17 @@ pub struct Scope {
     pub expired: bool,
 }
 
+/// How long an expired link is kept, so that it still opens the "session started" page.
+pub const EXPIRED_LINK_DAYS: i64 = 30;
+
+/// Deletes links expired more than [`EXPIRED_LINK_DAYS`] ago (the worker's daily run).
+pub fn purge_expired(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(
+        focal_links::table.filter(focal_links::expires_at.lt(now - Duration::days(EXPIRED_LINK_DAYS))),
+    )
+    .execute(conn)
+}
+
 /// The scope of a focal point's link, expired or not (`None`: no such link).
 pub fn lookup(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> QueryResult<Option<Scope>> {
     let row: Option<(String, String, crate::domain::SessionId, NaiveDateTime)> = focal_links::table

@@ -332,7 +332,8 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 18);
+        assert_eq!(MessageKind::ALL.len(), 19);
+        assert_eq!(MessageKind::parse("focal_digest"), Some(MessageKind::FocalDigest));
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
         assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }

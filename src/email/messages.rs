@@ -207,7 +207,15 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         ),
         MessageKind::AwaitingApproval => content(
             "email-awaiting-subject",
-            vec![hello, i18n.t("email-awaiting-body")],
+            // focal: the member's focal point (or, without one, the organisers) decides.
+            vec![
+                hello,
+                i18n.t(if ctx.session.approval_mode == crate::domain::ApprovalMode::FocalPoint {
+                    "focal-registrant-awaiting"
+                } else {
+                    "email-awaiting-body"
+                }),
+            ],
             session_facts(ctx, false),
             Some(manage),
         ),

@@ -92,6 +92,7 @@ async fn a_data_request_finds_and_erases_a_focal_point(engine: Engine) {
     let notice =
         app.client().get(app.url("/privacy")).send().await.expect("notice").text().await.expect("body");
     assert!(notice.contains("id=\"focal-points\""), "the privacy notice tells of focal points");
+    assert!(notice.contains("id=\"focal-approval\""), "and of what a focal point sees");
 }
 
 on_both_engines!(a_data_request_finds_and_erases_a_focal_point);
@@ -185,6 +186,11 @@ async fn a_focal_point_decides_and_orders_from_the_digest(engine: Engine) {
     assert_eq!(first.len(), 1, "one digest");
     assert!(first[0].subject().contains("attendent votre approbation"), "{}", first[0].subject());
     assert!(first[0].text().contains("Ama Owusu"));
+    let told = app.mail().to("ama@accra.example.org");
+    assert!(
+        told.iter().any(|m| m.text().contains("Your government's focal point approves")),
+        "the official is told who decides"
+    );
     app.clock.advance(chrono::Duration::minutes(5));
     for (name, email) in &officials[1..] {
         app.register_and_confirm("focal-decide", name, email, &accra).await;
