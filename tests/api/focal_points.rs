@@ -335,3 +335,54 @@ async fn a_focal_point_who_does_not_answer_is_reminded(engine: Engine) {
 }
 
 on_both_engines!(a_focal_point_who_does_not_answer_is_reminded);
+
+async fn a_focal_points_approval_takes_no_seat_beyond_the_capacity(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (sid, accra, _) = focal_session(&app, "focal-full", None).await;
+    let sid_cap = sid.clone();
+    app.db(move |conn| {
+        use convoca::db::schema::sessions::dsl as s;
+        diesel::update(s::sessions.find(&sid_cap)).set(s::capacity.eq(1)).execute(conn).expect("capacity")
+    })
+    .await;
+    app.register_and_confirm("focal-full", "Ama Owusu", "ama@accra.example.org", &accra).await;
+    app.register_and_confirm("focal-full", "Kwame Boateng", "kwame@accra.example.org", &accra).await;
+    app.deliver_mail().await;
+    let link = digests(&app)
+        .last()
+        .and_then(|m| m.link(&format!("{}/focal/", app.address)))
+        .expect("a digest with its link");
+    let focal = app.client();
+    let page = focal.get(&link).send().await.expect("page").text().await.expect("body");
+    let (ama, kwame) = (official_id(&page, "Ama Owusu"), official_id(&page, "Kwame Boateng"));
+    for who in [&ama, &kwame] {
+        let res =
+            focal_post(&focal, &link, "decide", &[("registration", who), ("decision", "approve")]).await;
+        assert_eq!(res.status(), 303);
+    }
+    assert_eq!(app.status_of(&sid, "ama@accra.example.org").await.as_deref(), Some("confirmed"));
+    assert_eq!(
+        app.status_of(&sid, "kwame@accra.example.org").await.as_deref(),
+        Some("waitlisted"),
+        "the session is full"
+    );
+    let page = focal.get(&link).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("On the waiting list"), "the focal point sees it");
+    // A second approval of the same official changes nothing.
+    let res = focal_post(&focal, &link, "decide", &[("registration", &ama), ("decision", "approve")]).await;
+    assert!(res.headers()["location"].to_str().expect("location").ends_with("done=unchanged"));
+    assert_eq!(app.count_registrations(&sid, "confirmed").await, 1);
+    // The organiser's hub names the mode.
+    let organiser = app.sign_in("organiser").await;
+    let hub = organiser
+        .get(app.url(&format!("/admin/sessions/{sid}")))
+        .send()
+        .await
+        .expect("hub")
+        .text()
+        .await
+        .expect("body");
+    assert!(hub.contains("s focal point (the organiser decides for those without one)"), "the mode is named");
+}
+
+on_both_engines!(a_focal_points_approval_takes_no_seat_beyond_the_capacity);
