@@ -389,7 +389,8 @@ pub fn schedule_digests(
                 .first(conn)?;
             let reminder = match last {
                 None => false,
-                Some(last) if last.date() == now.date() => return Ok(false),
+                // At most one a day: 24 hours since the last one.
+                Some(last) if now - last < Duration::days(1) => return Ok(false),
                 Some(last) if newest > last => false,
                 Some(last) if now - last >= REMINDER_AFTER => true,
                 Some(_) => return Ok(false),
