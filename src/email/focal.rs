@@ -20,7 +20,8 @@ pub fn digest_message(i18n: I18n, digest: &Digest, link: &str) -> EmailContent {
         "count",
         i64::try_from(digest.names.len()).unwrap_or(i64::MAX),
     ));
-    paragraphs.push(digest.names.join("\n"));
+    // One name a paragraph: the HTML part would run lines together.
+    paragraphs.extend(digest.names.iter().map(|name| format!("– {name}")));
     paragraphs.push(i18n.t("focal-digest-deadline"));
     EmailContent {
         subject: i18n.t1(subject_key, "title", title),
