@@ -97,6 +97,8 @@ impl Worker {
                     // deletes wait their turn instead of meeting a busy database.
                     db::write_tx(&mut conn, |c| {
                         db::rate::trim(c, now)?;
+                        // focal: focal points' links long expired.
+                        db::focal_approval::purge_expired(c, now)?;
                         db::password_reset::purge(c, now)
                     })?;
                     db::optimize(&mut conn)?;

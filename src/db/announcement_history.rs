@@ -8,8 +8,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::announcements::{Payload, focal_prefix};
-use super::models::Session;
 use super::audit::{self, Actor};
+use super::models::Session;
 use super::schema::{organisations, outbox as outbox_table, registrations};
 use super::{AnyConnection, write_tx};
 use crate::domain::{MessageKind, OutboxStatus, SessionId};

@@ -101,6 +101,30 @@ pub fn record_by_registrant(
         .map(|_| ())
 }
 
+/// A focal point's decision from their private link (no account): `who` is "focal point of
+/// <organisation>".
+pub fn record_by_focal_point(
+    conn: &mut AnyConnection,
+    who: &str,
+    action: &str,
+    subject: &str,
+    details: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::id.eq(new_id()),
+            audit_log::organiser_id.eq(None::<String>),
+            audit_log::organiser_name.eq(who),
+            audit_log::action.eq(action),
+            audit_log::subject.eq(subject),
+            audit_log::details.eq(details),
+            audit_log::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Which entries a page of the log shows.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

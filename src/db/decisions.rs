@@ -90,7 +90,7 @@ pub fn decide_in_tx(
                 )?;
                 super::webhooks::raise(conn, (WebhookEvent::RegistrationCancelled, registration_id), now)?;
             }
-            seats::promote_waitlisted(conn, &session.id, now)?;
+            seats::promote_after_release(conn, &session.id, registration_id, now)?;
             DecisionOutcome::Cancelled
         }
         _ => DecisionOutcome::NotApplicable,

@@ -105,9 +105,9 @@ impl Session {
         self.status == SessionStatus::Cancelled
     }
 
-    /// An organiser approves each registration.
+    /// An organiser (or a focal point) approves each registration.
     pub fn needs_approval(&self) -> bool {
-        self.approval_mode == ApprovalMode::Manual
+        matches!(self.approval_mode, ApprovalMode::Manual | ApprovalMode::FocalPoint)
     }
 
     /// Registration is open while the session is published, has not started, and `now` is

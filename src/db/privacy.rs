@@ -224,7 +224,7 @@ fn anonymise(
     // questions: the language followed, sign-language and caption needs.
     super::interpretation::forget(conn, &registration.id)?;
     if held_seat {
-        seats::promote_waitlisted(conn, &registration.session_id, now)?;
+        seats::promote_after_release(conn, &registration.session_id, &registration.id, now)?;
     }
     Ok(copies)
 }
@@ -355,11 +355,16 @@ pub struct HeldForAddress {
     pub registrations: Vec<Held>,
     pub newsletter: Option<newsletter::Subscriber>,
     pub bounced: Option<super::bounces::Suppressed>,
+    /// quotas: organisations whose focal point has the address.
+    pub focal_points: Vec<super::focal_points::FocalPointOf>,
 }
 
 impl HeldForAddress {
     pub fn is_empty(&self) -> bool {
-        self.registrations.is_empty() && self.newsletter.is_none() && self.bounced.is_none()
+        self.registrations.is_empty()
+            && self.newsletter.is_none()
+            && self.bounced.is_none()
+            && self.focal_points.is_empty()
     }
 }
 
@@ -399,6 +404,7 @@ pub fn find_by_address(conn: &mut AnyConnection, email: &str) -> QueryResult<Hel
         registrations,
         newsletter: newsletter::kept(conn, &key)?,
         bounced: super::bounces::suppression_of(conn, &key)?,
+        focal_points: super::focal_points::of_address(conn, &key)?,
     })
 }
 
@@ -422,6 +428,7 @@ pub fn export_address(conn: &mut AnyConnection, email: &str) -> QueryResult<serd
             "email": s.email, "name": s.name, "language": s.language,
             "consented_at": time(s.consented_at), "notice_version": s.notice_version,
         })),
+        "focal_point_of": super::focal_points::export(&held.focal_points),
     }))
 }
 
@@ -479,6 +486,8 @@ pub fn erase_address(
                 now,
             )?;
         }
+        // quotas: the address as an organisation's focal point.
+        super::focal_points::forget(conn, &key, actor, now)?;
         Ok((count, copies))
     })?;
     remove_mail_copies(mail_dir, &copies);

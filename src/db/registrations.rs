@@ -10,9 +10,9 @@ use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, s
 use crate::domain::WebhookEvent;
 use crate::domain::country::match_free_text;
 use crate::domain::{
-    ApprovalMode, ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR,
-    MailingList, MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus,
-    SessionId, TokenPurpose,
+    ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR, MailingList,
+    MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId,
+    TokenPurpose,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,7 +317,7 @@ pub fn confirm(conn: &mut AnyConnection, token: &str, now: NaiveDateTime) -> Que
             return Ok(ConfirmOutcome::SessionUnavailable);
         }
         let manage_token = tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
-        if session.approval_mode == ApprovalMode::Manual {
+        if session.needs_approval() {
             // The address is confirmed; an organiser decides on the seat.
             seats::set_status(conn, &registration.id, RegistrationStatus::AwaitingApproval, now)?;
             outbox::notify(conn, MessageKind::AwaitingApproval, &registration.id, now)?;
@@ -359,7 +359,7 @@ pub fn cancel(
             invitations::notify(conn, MessageKind::Cancelled, registration_id, held_seat, now)?;
             super::webhooks::raise(conn, (WebhookEvent::RegistrationCancelled, registration_id), now)?;
         }
-        seats::promote_waitlisted(conn, &session_id, now)?;
+        seats::promote_after_release(conn, &session_id, registration_id, now)?;
         Ok(CancelOutcome::Cancelled)
     })
 }

@@ -68,6 +68,19 @@ pub struct Report {
     /// Members with at least one attendee (or confirmed registrant, see above).
     pub members_taking_part: usize,
     pub members_in_network: usize,
+    /// quotas: member governments not taking part (no attendee, or no confirmed registrant
+    /// while no attendance is recorded), by name, with their focal points.
+    pub not_represented: Vec<Absent>,
+}
+
+/// A member government not represented in a report's scope, and whom to write to about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Absent {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub focal_name: String,
+    pub focal_email: Option<String>,
 }
 
 /// Registrations counted by organisation, country, state and attendance.
@@ -152,7 +165,21 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope, language: Language) -> Qu
         .into_iter()
         .map(|(id, name, kind, country)| Organisation { id, name, kind, country })
         .collect();
-    Ok(build(&groups, &organisations, language))
+    let mut report = build(&groups, &organisations, language);
+    let contacts: HashMap<String, (String, Option<String>)> = organisations::table
+        .filter(organisations::kind.eq(OrganisationKind::Member))
+        .select((organisations::id, organisations::focal_name, organisations::focal_email))
+        .load::<(String, String, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, name, email)| (id, (name, email)))
+        .collect();
+    for absent in &mut report.not_represented {
+        if let Some((name, email)) = contacts.get(&absent.id) {
+            absent.focal_name.clone_from(name);
+            absent.focal_email.clone_from(email);
+        }
+    }
+    Ok(report)
 }
 
 /// Folds grouped counts into report lines, sorted by name; countries are grouped by code and
@@ -201,6 +228,24 @@ pub fn build(groups: &[Group], organisations: &[Organisation], language: Languag
         }
     }
     let keep = |line: &Line| line.registered > 0 || line.attended > 0;
+    let taking_part =
+        |line: &Line| if report.attendance_recorded { line.attended > 0 } else { line.confirmed > 0 };
+    let represented: std::collections::HashSet<&str> =
+        members.iter().filter(|(_, line)| taking_part(line)).map(|((_, id), _)| id.as_str()).collect();
+    let mut absent: Vec<&Organisation> = organisations
+        .iter()
+        .filter(|o| o.kind == OrganisationKind::Member && !represented.contains(o.id.as_str()))
+        .collect();
+    absent.sort_by_key(|o| (sort_key(&o.name), o.id.clone()));
+    report.not_represented = absent
+        .into_iter()
+        .map(|o| Absent {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            country: o.country.clone(),
+            ..Absent::default()
+        })
+        .collect();
     report.members = members.into_values().filter(keep).collect();
     report.partners = partners.into_values().filter(keep).collect();
     report.countries = countries.into_values().filter(keep).collect();
@@ -293,6 +338,8 @@ mod tests {
         assert_eq!(report.members_taking_part, 1);
         assert_eq!(report.members_in_network, 3);
         assert_eq!(report.members.len(), 2, "a cancelled-only member is not listed");
+        let absent: Vec<_> = report.not_represented.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(absent, ["b", "c"], "members without an attendee, partners aside");
         assert_eq!(report.partners[0].attended, 1);
         assert_eq!((report.other.registered, report.other.confirmed), (3, 0));
         assert_eq!((report.total.registered, report.total.confirmed, report.total.attended), (7, 4, 3));

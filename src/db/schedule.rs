@@ -22,6 +22,8 @@ const HORIZON_DAYS: i64 = 60;
 pub struct Scheduled {
     pub reminders: usize,
     pub follow_ups: usize,
+    /// Digests and reminders to focal points (`db/focal_approval.rs`).
+    pub focal_digests: usize,
 }
 
 pub fn schedule_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Scheduled> {
@@ -35,6 +37,7 @@ pub fn schedule_due(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult
     for session in candidates {
         if now < session.starts_at {
             scheduled.reminders += schedule_reminder(conn, &session, now)?;
+            scheduled.focal_digests += super::focal_approval::schedule_digests(conn, &session, now)?;
         } else if session.recording_url.is_some()
             && now >= session.ends_at() + Duration::minutes(i64::from(session.follow_up_delay_minutes))
         {

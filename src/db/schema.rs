@@ -124,6 +124,7 @@ diesel::table! {
         erased_from -> Nullable<Text>,
         country_unmatched -> Nullable<Text>,
         pending_email -> Nullable<Text>,
+        focal_rank -> Nullable<Integer>,
     }
 }
 
@@ -624,3 +625,58 @@ diesel::allow_tables_to_appear_in_same_query!(session_channels, sessions);
 diesel::allow_tables_to_appear_in_same_query!(interpretation_choices, registrations);
 diesel::allow_tables_to_appear_in_same_query!(interpretation_choices, organisations);
 diesel::allow_tables_to_appear_in_same_query!(interpretation_choices, sessions);
+
+diesel::table! {
+    session_quotas (session_id) {
+        session_id -> Text,
+        member_seats -> Nullable<Integer>,
+        partner_seats -> Nullable<Integer>,
+        show_members_represented -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_member_quotas (session_id, organisation_id) {
+        session_id -> Text,
+        organisation_id -> Text,
+        seats -> Integer,
+    }
+}
+
+diesel::joinable!(session_quotas -> sessions (session_id));
+diesel::joinable!(session_member_quotas -> sessions (session_id));
+diesel::joinable!(session_member_quotas -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(session_quotas, sessions);
+diesel::allow_tables_to_appear_in_same_query!(session_member_quotas, sessions);
+diesel::allow_tables_to_appear_in_same_query!(session_member_quotas, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_quotas, session_member_quotas);
+
+diesel::table! {
+    focal_links (token_hash) {
+        token_hash -> Text,
+        organisation_id -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    focal_digests (session_id, organisation_id, sent_on) {
+        session_id -> Text,
+        organisation_id -> Text,
+        sent_on -> Text,
+        reminder -> Bool,
+        queued_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(focal_links -> sessions (session_id));
+diesel::joinable!(focal_links -> organisations (organisation_id));
+diesel::joinable!(focal_digests -> sessions (session_id));
+diesel::joinable!(focal_digests -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(focal_links, sessions);
+diesel::allow_tables_to_appear_in_same_query!(focal_links, organisations);
+diesel::allow_tables_to_appear_in_same_query!(focal_digests, sessions);
+diesel::allow_tables_to_appear_in_same_query!(focal_digests, organisations);

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::models::Session;
 use super::schema::{registrations, sessions};
-use super::{AnyConnection, invitations};
+use super::{AnyConnection, invitations, outbox, quotas};
 use crate::domain::{MessageKind, RegistrationId, RegistrationStatus, SessionId, WebhookEvent};
 
 /// Serialises writers that change one session's seats. PostgreSQL takes a row lock (diesel's
@@ -65,51 +65,148 @@ pub fn set_status(
     .map(|rows| rows > 0)
 }
 
-/// Gives the registration a seat when one is free, else a place on the waiting list, and
-/// queues the message that says which; returns the new status. Under [`lock`].
+/// Gives the registration a seat when one is free in the session and in its organisation's
+/// quota, else a place on the waiting list, and queues the message that says which (a place
+/// waiting "for your government's seats" when the quota is what is full); returns the new
+/// status. Under [`lock`].
 pub fn seat_or_waitlist(
     conn: &mut AnyConnection,
     session: &Session,
     registration_id: &RegistrationId,
     now: NaiveDateTime,
 ) -> QueryResult<RegistrationStatus> {
-    let (status, kind) = if confirmed(conn, &session.id)? < i64::from(session.capacity) {
-        (RegistrationStatus::Confirmed, MessageKind::Registered)
-    } else {
-        (RegistrationStatus::Waitlisted, MessageKind::Waitlisted)
+    let organisation: Option<String> =
+        registrations::table.find(registration_id).select(registrations::organisation_id).first(conn)?;
+    // A typed-in organisation has no quota: nothing more to read.
+    let quota_full = match &organisation {
+        Some(organisation) => {
+            match quotas::Limits::load(conn, &session.id)?.limit_for(conn, Some(organisation))? {
+                Some(limit) => quotas::held_by(conn, &session.id, organisation)? >= limit,
+                None => false,
+            }
+        }
+        None => false,
     };
-    set_status(conn, registration_id, status, now)?;
-    invitations::notify(conn, kind, registration_id, status == RegistrationStatus::Confirmed, now)?;
-    super::webhooks::raise(conn, (WebhookEvent::of_seat(status), registration_id), now)?;
-    Ok(status)
+    let seat_free = confirmed(conn, &session.id)? < i64::from(session.capacity);
+    if seat_free && !quota_full {
+        set_status(conn, registration_id, RegistrationStatus::Confirmed, now)?;
+        invitations::notify(conn, MessageKind::Registered, registration_id, true, now)?;
+        super::webhooks::raise(
+            conn,
+            (WebhookEvent::of_seat(RegistrationStatus::Confirmed), registration_id),
+            now,
+        )?;
+        return Ok(RegistrationStatus::Confirmed);
+    }
+    set_status(conn, registration_id, RegistrationStatus::Waitlisted, now)?;
+    if quota_full {
+        let kind = MessageKind::Waitlisted;
+        let payload = serde_json::json!({ "reason": WAITING_FOR_QUOTA }).to_string();
+        outbox::enqueue(
+            conn,
+            kind,
+            Some(registration_id),
+            &format!("{kind}:{registration_id}:{now}"),
+            &payload,
+            now,
+        )?;
+    } else {
+        invitations::notify(conn, MessageKind::Waitlisted, registration_id, false, now)?;
+    }
+    super::webhooks::raise(
+        conn,
+        (WebhookEvent::of_seat(RegistrationStatus::Waitlisted), registration_id),
+        now,
+    )?;
+    Ok(RegistrationStatus::Waitlisted)
 }
 
-/// Fills free seats from the waiting list, earliest first, telling each person. Must run
-/// inside a write transaction that holds the session's [`lock`].
+/// The `reason` in a Waitlisted message's payload when the registration waits for its
+/// government's seats (its organisation's quota is full), not for the session's.
+pub const WAITING_FOR_QUOTA: &str = "quota";
+
+/// Whether a Waitlisted message's payload says the person waits for their government's seats.
+pub fn waits_for_quota(payload: &serde_json::Value) -> bool {
+    payload.get("reason").and_then(serde_json::Value::as_str) == Some(WAITING_FOR_QUOTA)
+}
+
+/// Fills free seats from the waiting list, earliest first, telling each person; a person
+/// whose organisation holds its whole quota is passed over. Must run inside a write
+/// transaction that holds the session's [`lock`].
 pub fn promote_waitlisted(
     conn: &mut AnyConnection,
     session_id: &SessionId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    promote_first(conn, session_id, None, now)
+}
+
+/// [`promote_waitlisted`] after `released` gave up its seat (cancelled, declined, erased): a
+/// seat freed within an organisation's quota goes first to that organisation's waiting list.
+pub fn promote_after_release(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    released: &RegistrationId,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let organisation: Option<String> = registrations::table
+        .find(released)
+        .select(registrations::organisation_id)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    promote_first(conn, session_id, organisation.as_deref(), now)
+}
+
+/// Promotion, `first`'s waiting list (if any) ahead of the others; each organisation's list
+/// in its focal point's order, then by arrival. Under [`lock`].
+fn promote_first(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    first: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     let session: Session = sessions::table.find(session_id).select(Session::as_select()).first(conn)?;
     if !session.is_published() || now >= session.starts_at {
         return Ok(0);
     }
-    let free = i64::from(session.capacity) - confirmed(conn, session_id)?;
+    let mut free = i64::from(session.capacity) - confirmed(conn, session_id)?;
     if free <= 0 {
         return Ok(0);
     }
-    let next: Vec<RegistrationId> = registrations::table
+    let mut limits = quotas::Limits::load(conn, session_id)?;
+    let arrivals: Vec<(RegistrationId, Option<String>, Option<i32>)> = registrations::table
         .filter(registrations::session_id.eq(session_id))
         .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
         .order((registrations::waitlisted_at.asc(), registrations::id.asc()))
-        .limit(free)
-        .select(registrations::id)
+        .select((registrations::id, registrations::organisation_id, registrations::focal_rank))
         .load(conn)?;
-    for id in &next {
-        set_status(conn, id, RegistrationStatus::Confirmed, now)?;
-        invitations::notify(conn, MessageKind::Promoted, id, true, now)?;
-        super::webhooks::raise(conn, (WebhookEvent::RegistrationPromoted, id), now)?;
+    // Within an organisation, the order its focal point set comes before arrival.
+    let mut waiting = super::focal_approval::in_focal_order(arrivals);
+    if first.is_some() {
+        // A stable sort: each list keeps its order of arrival.
+        waiting.sort_by_key(|(_, organisation)| organisation.as_deref() != first);
     }
-    Ok(next.len())
+    let mut held = quotas::held(conn, session_id)?;
+    let mut promoted = 0;
+    for (id, organisation) in waiting {
+        if free <= 0 {
+            break;
+        }
+        if let (Some(organisation), Some(limit)) =
+            (&organisation, limits.limit_for(conn, organisation.as_deref())?)
+        {
+            let holds = held.entry(organisation.clone()).or_insert(0);
+            if *holds >= limit {
+                continue;
+            }
+            *holds += 1;
+        }
+        set_status(conn, &id, RegistrationStatus::Confirmed, now)?;
+        invitations::notify(conn, MessageKind::Promoted, &id, true, now)?;
+        super::webhooks::raise(conn, (WebhookEvent::RegistrationPromoted, &id), now)?;
+        free -= 1;
+        promoted += 1;
+    }
+    Ok(promoted)
 }

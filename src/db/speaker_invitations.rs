@@ -97,7 +97,11 @@ pub fn invitation(
 }
 
 /// The invitation row, created blank when missing (inside the caller's transaction).
-pub(super) fn ensure_invitation(conn: &mut AnyConnection, session_id: &str, speaker_id: &str) -> QueryResult<()> {
+pub(super) fn ensure_invitation(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    speaker_id: &str,
+) -> QueryResult<()> {
     if invitation(conn, session_id, speaker_id)?.is_none() {
         diesel::insert_into(speaker_invitations::table)
             .values(&SpeakerInvitation::blank(session_id, speaker_id))

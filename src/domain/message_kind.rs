@@ -53,6 +53,10 @@ text_enum! {
         SpeakerSessionUpdated = "speaker_session_updated",
         /// The session was cancelled or the speaker left the panel: the entry is removed.
         SpeakerSessionCancelled = "speaker_session_cancelled",
+        /// To a member's focal point (the address in the organisation named in its payload, no
+        /// registration): their officials awaiting approval for a session, with a fresh
+        /// private link; `reminder` in the payload when they have not answered.
+        FocalDigest = "focal_digest",
     }
 }
 
@@ -172,6 +176,8 @@ impl MessageKind {
             | Self::SpeakerReminder
             | Self::SpeakerSessionUpdated
             | Self::SpeakerSessionCancelled => true,
+            // The worker reads the organisation and the session when it is claimed.
+            Self::FocalDigest => true,
         }
     }
 
@@ -186,6 +192,7 @@ impl MessageKind {
             | Self::SpeakerReminder
             | Self::SpeakerSessionUpdated
             | Self::SpeakerSessionCancelled => Recipient::Speaker,
+            Self::FocalDigest => Recipient::FocalPoint,
             _ => Recipient::Registrant,
         }
     }
@@ -235,7 +242,8 @@ impl MessageKind {
             | Self::SpeakerInvitation
             | Self::SpeakerReminder
             | Self::SpeakerSessionUpdated
-            | Self::SpeakerSessionCancelled => None,
+            | Self::SpeakerSessionCancelled
+            | Self::FocalDigest => None,
         }
     }
 
@@ -279,7 +287,8 @@ impl MessageKind {
             | Self::EmailChanged
             | Self::OrganiserPasswordReset
             | Self::FocalPointAnnouncement
-            | Self::SpeakerReminder => None,
+            | Self::SpeakerReminder
+            | Self::FocalDigest => None,
         }
     }
 }
@@ -374,7 +383,8 @@ mod tests {
     fn stored_kind_words_do_not_change() {
         assert_eq!(MessageKind::parse("confirm_request"), Some(MessageKind::ConfirmRequest));
         assert_eq!(MessageKind::parse("session_updated"), Some(MessageKind::SessionUpdated));
-        assert_eq!(MessageKind::ALL.len(), 23);
+        assert_eq!(MessageKind::ALL.len(), 24);
+        assert_eq!(MessageKind::parse("focal_digest"), Some(MessageKind::FocalDigest));
         assert_eq!(MessageKind::parse("mail_test"), Some(MessageKind::MailTest));
         assert_eq!(MessageKind::parse("email_change_request"), Some(MessageKind::EmailChangeRequest));
     }

@@ -8,6 +8,7 @@ pub mod interpretation;
 mod join;
 mod message_kind;
 pub mod password;
+pub mod quota;
 mod redact;
 mod registration;
 pub mod series;

@@ -110,6 +110,10 @@ text_enum! {
         Automatic = "automatic",
         /// An organiser approves each registration.
         Manual = "manual",
+        /// The focal point of the registrant's member government approves each of its
+        /// officials (from their private link); registrations of an organisation without a
+        /// focal point's address wait for an organiser.
+        FocalPoint = "focal_point",
     }
 }
 

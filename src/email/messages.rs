@@ -193,7 +193,15 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         ),
         MessageKind::Waitlisted => content(
             "email-waitlisted-subject",
-            vec![hello, i18n.t("email-waitlisted-body")],
+            // quotas: waiting for the government's seats, not the session's.
+            vec![
+                hello,
+                i18n.t(if crate::db::seats::waits_for_quota(ctx.payload) {
+                    "email-waitlisted-quota-body"
+                } else {
+                    "email-waitlisted-body"
+                }),
+            ],
             session_facts(ctx, false),
             Some(manage),
         ),
@@ -209,7 +217,15 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         ),
         MessageKind::AwaitingApproval => content(
             "email-awaiting-subject",
-            vec![hello, i18n.t("email-awaiting-body")],
+            // focal: the member's focal point (or, without one, the organisers) decides.
+            vec![
+                hello,
+                i18n.t(if ctx.session.approval_mode == crate::domain::ApprovalMode::FocalPoint {
+                    "focal-registrant-awaiting"
+                } else {
+                    "email-awaiting-body"
+                }),
+            ],
             session_facts(ctx, false),
             Some(manage),
         ),
@@ -304,6 +320,9 @@ pub fn registration_message(kind: MessageKind, ctx: &MessageContext<'_>) -> Emai
         | MessageKind::SpeakerReminder
         | MessageKind::SpeakerSessionUpdated
         | MessageKind::SpeakerSessionCancelled => test_message(i18n, &ctx.catalogue_link),
+        // Never queued for a registration: the worker writes it to the focal point with
+        // `email::focal::digest_message`.
+        MessageKind::FocalDigest => test_message(i18n, &ctx.catalogue_link),
         MessageKind::Announcement => {
             // An organiser's own words, from the payload; the templates escape them.
             let text = |key: &str| ctx.payload.get(key).and_then(serde_json::Value::as_str).unwrap_or("");

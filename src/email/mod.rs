@@ -3,6 +3,7 @@
 
 pub mod dkim;
 pub mod dsn;
+pub mod focal;
 pub mod focal_point;
 pub mod headers;
 pub mod ics;

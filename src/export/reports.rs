@@ -51,6 +51,12 @@ pub fn rows(report: &Report, labels: &ExportLabels) -> Vec<Vec<Cell>> {
     }
     let unmatched = section("export-report-unmatched");
     rows.extend(report.unmatched_countries.iter().map(|l| line(&unmatched, l, labels)));
+    // quotas: the members not represented, with no counts.
+    let absent = section("export-report-not-represented");
+    for a in &report.not_represented {
+        let empty = Line { label: a.name.clone(), country: a.country.clone(), ..Line::default() };
+        rows.push(line(&absent, &empty, labels));
+    }
     rows.push(line(&section("export-report-total"), &report.total, labels));
     rows
 }

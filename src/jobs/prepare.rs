@@ -67,6 +67,8 @@ pub(super) enum Claim {
     Focal(Box<FocalReady>),
     /// A message to a speaker (`jobs::speaker_mail`).
     Speaker(Box<super::speaker_mail::SpeakerClaim>),
+    /// A focal point's digest, with the path of the link just minted.
+    FocalDigest(Box<db::focal_approval::Digest>),
 }
 
 /// An announcement to a focal point, as the claim found it.
@@ -151,6 +153,9 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     }
     if kind.to_speaker() {
         return super::speaker_mail::claim(conn, message, now).map(|c| Claim::Speaker(Box::new(c)));
+    }
+    if kind == MessageKind::FocalDigest {
+        return digest_claim(conn, message, now);
     }
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
@@ -290,6 +295,39 @@ fn focal_claim(
     })))
 }
 
+/// A focal point's digest: the organisation and session read now, a fresh link minted;
+/// skipped when nothing waits any more, abandoned when the address bounced for good.
+fn digest_claim(
+    conn: &mut db::AnyConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
+    let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
+    let digest = match db::focal_approval::digest(conn, &payload, now)? {
+        Ok(digest) => digest,
+        Err(reason) => return Ok(Claim::Skip(reason)),
+    };
+    if let Some(suppressed) = db::bounces::suppression_of(conn, &digest.focal_email.to_lowercase())? {
+        return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
+    }
+    Ok(Claim::FocalDigest(Box::new(digest)))
+}
+
+/// A focal point's digest, in the focal point's language.
+fn digest_message(
+    settings: &Settings,
+    message: &OutboxMessage,
+    digest: &db::focal_approval::Digest,
+) -> anyhow::Result<Prepared> {
+    let Ok(address) = digest.focal_email.parse() else {
+        return Ok(Prepared::Abandon("the focal point's address is not valid".into()));
+    };
+    let name = (!digest.focal_name.is_empty()).then(|| digest.focal_name.clone());
+    let i18n = I18n::new(Language::parse(&digest.language).unwrap_or(Language::En));
+    let content = crate::email::focal::digest_message(i18n, digest, &settings.link(&digest.path));
+    plain_message(settings, message, Mailbox::new(name, address), i18n, content)
+}
+
 /// Writes one claimed message, outside any transaction.
 pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim) -> anyhow::Result<Prepared> {
     let ready = match claim {
@@ -300,6 +338,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
         Claim::Focal(ready) => return focal_message(settings, message, *ready),
         Claim::Speaker(claim) => return super::speaker_mail::render(settings, message, *claim),
+        Claim::FocalDigest(digest) => return digest_message(settings, message, &digest),
     };
     let Ready {
         kind,

@@ -333,3 +333,36 @@ impl FromRequest for SpeakerLink {
         })
     }
 }
+
+/// A focal point's private link (`/focal/{token}`), with the organisation and session it opens.
+/// An unknown token is refused like every emailed link; an expired one (the session started)
+/// is still found, so that its page can say so and change nothing.
+pub struct FocalLink {
+    link: LinkToken,
+    pub scope: crate::db::focal_approval::Scope,
+}
+
+impl FocalLink {
+    pub fn token(&self) -> &str {
+        &self.link.token
+    }
+}
+
+impl FromRequest for FocalLink {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let link = LinkToken::check(&req).await?;
+            let state = app_state(&req)?;
+            let (token, now) = (link.token.clone(), state.clock.now());
+            let found = run_db(&state, move |conn| db::focal_approval::lookup(conn, &token, now)).await?;
+            match found {
+                Some(scope) => Ok(FocalLink { link, scope }),
+                None => Err(into_error(link.refused(&state).await)),
+            }
+        })
+    }
+}

@@ -215,6 +215,11 @@ pub async fn manage(
     let session_cancelled = session.is_cancelled();
     let status_text = if session_cancelled {
         i18n.t("session-cancelled")
+    } else if status == RegistrationStatus::AwaitingApproval
+        && session.approval_mode == crate::domain::ApprovalMode::FocalPoint
+    {
+        // focal: the member's focal point (or, without one, the organisers) decides.
+        i18n.t("focal-registrant-awaiting")
     } else {
         i18n.t(&format!("status-{}", status.as_str()))
     };

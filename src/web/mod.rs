@@ -15,6 +15,7 @@ pub mod errors;
 pub mod export;
 pub mod feedback;
 pub mod feeds;
+pub mod focal;
 pub mod forms;
 pub mod interpretation;
 pub mod links;
@@ -94,6 +95,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(join::routes);
     // speakers: the speaker's own page, opened by their private link.
     cfg.configure(speaker_page::routes);
+    // focal: a focal point's page from their digest (issue #23).
+    cfg.configure(focal::routes);
 }
 
 /// The server for these routes on an already bound listener (port 0 works, for tests).

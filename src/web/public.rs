@@ -127,6 +127,8 @@ struct SessionPage {
     is_demo: bool,
     participants: Vec<ListedParticipant>,
     preview: LinkPreview,
+    /// quotas: "N members represented", when the organiser shows it.
+    members_represented: Option<i64>,
 }
 
 pub async fn session_page(
@@ -148,14 +150,15 @@ async fn render_session_page(
     now: NaiveDateTime,
 ) -> Result<Rendered, AppError> {
     let language = i18n.code();
-    let (detail, participants, speaker_texts) = run_db(state, move |conn| {
+    let (detail, participants, speaker_texts, members_represented) = run_db(state, move |conn| {
         let Some(detail) = db::catalogue::session_by_slug(conn, &slug, language)? else {
             return Ok(None);
         };
         let participants = db::catalogue::listed_participants(conn, &detail.session.id)?;
         let ids: Vec<&str> = detail.panel.iter().map(|(_, s)| s.id.as_str()).collect();
         let speaker_texts = crate::web::speaker_fields::PanelTexts::load(conn, &ids, language)?;
-        Ok(Some((detail, participants, speaker_texts)))
+        let represented = db::quotas::members_represented(conn, &detail.session.id)?;
+        Ok(Some((detail, participants, speaker_texts, represented)))
     })
     .await?
     .ok_or(AppError::NotFound)?;
@@ -215,6 +218,7 @@ async fn render_session_page(
         // The recording is published once the session is over.
         recording_url: session.recording_url.clone().filter(|_| past),
         is_demo: session.is_demo,
+        members_represented,
         i18n,
         chrome,
     };

@@ -16,6 +16,8 @@ mod organiser_day;
 mod registration;
 mod self_service;
 mod widget;
+// focal: a focal point decides from their digest on a phone (issue #23).
+mod focal_points;
 
 use convoca::domain::Language;
 use convoca::i18n::I18n;

@@ -44,6 +44,14 @@ struct HubPage {
     errors: FieldErrors,
     doc_title: String,
     doc_url: String,
+    /// focal: awaiting approval by organisation (name, count, decided by its focal point).
+    awaiting_by_organisation: Vec<(String, i64, bool)>,
+}
+
+impl HubPage {
+    fn focal_mode(&self) -> bool {
+        self.session.approval_mode == crate::domain::ApprovalMode::FocalPoint
+    }
 }
 
 async fn hub_page(
@@ -56,7 +64,7 @@ async fn hub_page(
     let admin = cx.chrome("sessions");
     let i18n = admin.i18n;
     let (opens, now) = (cx.state.settings.join_opens, cx.state.clock.now());
-    let (overview, documents, notices, all_series, mail_failed, joined) = cx
+    let (overview, documents, notices, all_series, (mail_failed, awaiting_by_organisation), joined) = cx
         .find(move |conn| {
             let Some(overview) = db::sessions::overview(conn)?.into_iter().find(|o| o.session.id == id)
             else {
@@ -76,7 +84,15 @@ async fn hub_page(
             } else {
                 None
             };
-            Ok(Some((overview, documents, notices, db::sessions::all_series(conn)?, failed, joined)))
+            let awaiting = db::focal_approval::awaiting_by_organisation(conn, &overview.session.id)?;
+            Ok(Some((
+                overview,
+                documents,
+                notices,
+                db::sessions::all_series(conn)?,
+                (failed, awaiting),
+                joined,
+            )))
         })
         .await?;
     let count = |status: RegistrationStatus| overview.counts.get(&status).copied().unwrap_or(0);
@@ -102,6 +118,7 @@ async fn hub_page(
         errors,
         doc_title,
         doc_url,
+        awaiting_by_organisation,
         session,
         admin,
     })

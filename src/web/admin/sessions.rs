@@ -117,6 +117,11 @@ impl FormPage {
     fn manual_approval(&self) -> bool {
         ApprovalMode::parse(self.form.approval.trim()) == Some(ApprovalMode::Manual)
     }
+
+    /// The approval mode as typed is the focal point's.
+    fn focal_approval(&self) -> bool {
+        ApprovalMode::parse(self.form.approval.trim()) == Some(ApprovalMode::FocalPoint)
+    }
 }
 
 /// One language's title, summary and description fields on the session form.

@@ -1,0 +1,2 @@
+DROP TABLE session_member_quotas;
+DROP TABLE session_quotas;
