@@ -47,7 +47,8 @@ pub fn claim_due(conn: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> Qu
         let query = webhook_deliveries::table
             .filter(due)
             .filter(webhook_deliveries::endpoint_id.eq_any(&enabled))
-            .order(webhook_deliveries::next_attempt_at.asc())
+            // Events of the same moment in the order they were raised (ids are time-ordered).
+            .order((webhook_deliveries::next_attempt_at.asc(), webhook_deliveries::id.asc()))
             .limit(limit)
             .select(webhook_deliveries::id);
         let ids: Vec<String> = match conn {

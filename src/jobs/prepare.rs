@@ -64,7 +64,7 @@ pub(super) enum Claim {
     /// A password reset: to this organiser, with the path of the link just minted.
     Reset(Mailbox, String),
     /// An announcement to a focal point.
-    Focal(Box<FocalReady>),
+    FocalAnnouncement(Box<FocalReady>),
     /// A message to a speaker (`jobs::speaker_mail`).
     Speaker(Box<super::speaker_mail::SpeakerClaim>),
     /// A focal point's digest, with the path of the link just minted.
@@ -286,7 +286,7 @@ fn focal_claim(
     let language = Language::parse(&organisation.focal_language).unwrap_or(Language::En);
     db::catalogue::localize(conn, &mut session, language.code())?;
     let name = Some(organisation.focal_name.clone()).filter(|n| !n.is_empty());
-    Ok(Claim::Focal(Box::new(FocalReady {
+    Ok(Claim::FocalAnnouncement(Box::new(FocalReady {
         to: Mailbox::new(name, address),
         language,
         organisation: organisation.name,
@@ -336,7 +336,7 @@ pub(super) fn render(settings: &Settings, message: &OutboxMessage, claim: Claim)
         Claim::Abandon(reason) => return Ok(Prepared::Abandon(reason)),
         Claim::Test(to) => return test_message(settings, message, to),
         Claim::Reset(to, path) => return reset_message(settings, message, to, &path),
-        Claim::Focal(ready) => return focal_message(settings, message, *ready),
+        Claim::FocalAnnouncement(ready) => return focal_message(settings, message, *ready),
         Claim::Speaker(claim) => return super::speaker_mail::render(settings, message, *claim),
         Claim::FocalDigest(digest) => return digest_message(settings, message, &digest),
     };
