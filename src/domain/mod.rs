@@ -8,6 +8,8 @@ pub mod interpretation;
 mod join;
 mod message_kind;
 pub mod password;
+pub mod question_drafts;
+pub mod questions;
 mod redact;
 mod registration;
 pub mod series;

@@ -537,10 +537,12 @@ async fn no_other_origin_may_read_the_organiser_api(engine: Engine) {
         .await
         .expect("preflight");
     assert!(preflight.headers().get("access-control-allow-origin").is_none(), "no preflight grant");
-    let res = api().get(app.url(&path)).bearer_auth(&secret).header("origin", origin).send().await.expect("get");
+    let res =
+        api().get(app.url(&path)).bearer_auth(&secret).header("origin", origin).send().await.expect("get");
     assert_eq!(res.status(), 200);
     assert!(res.headers().get("access-control-allow-origin").is_none(), "no grant on the answer");
-    let public = api().get(app.url("/api/v1/sessions")).header("origin", origin).send().await.expect("public");
+    let public =
+        api().get(app.url("/api/v1/sessions")).header("origin", origin).send().await.expect("public");
     assert_eq!(public.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("*"));
 }
 
