@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod panels;
 pub mod password_reset;
 pub mod privacy;
+pub mod questions;
 pub mod registrations;
 pub mod reports;
 pub mod security_log;
@@ -159,6 +160,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(webhooks::routes)
             // questions: interpretation channels, demand per language (session and series)
             .configure(interpretation::routes)
+            // qforms: questions per session and the series default
+            .configure(questions::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

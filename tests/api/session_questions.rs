@@ -1,0 +1,251 @@
+//! Questions per session (issue 22 part 1): the organiser's page, the series default, the
+//! answers on the registration form, erasure.
+
+use diesel::prelude::*;
+
+use crate::helpers::{Engine, TestApp};
+use crate::on_both_engines;
+
+/// Posts the question form at `path` (a session's or series' page, or one question's).
+async fn post(
+    app: &TestApp,
+    organiser: &reqwest::Client,
+    page: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let token = app.csrf_for(organiser, page).await;
+    let mut form = vec![("csrf_token".to_owned(), token)];
+    form.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    organiser.post(app.url(path)).form(&form).send().await.expect("post")
+}
+
+/// The ids of a session's questions, in order.
+async fn question_ids(app: &TestApp, session_id: &str) -> Vec<(String, bool)> {
+    let id = session_id.to_owned();
+    app.db(move |conn| {
+        use convoca::db::schema::questions::dsl as q;
+        q::questions
+            .filter(q::session_id.eq(id))
+            .order(q::position.asc())
+            .select((q::id, q::retired))
+            .load::<(String, bool)>(conn)
+            .expect("questions")
+    })
+    .await
+}
+
+/// Builds the session's form: one question of every kind, words in three languages.
+pub async fn every_kind(app: &TestApp, organiser: &reqwest::Client, session_id: &str) {
+    let page = format!("/admin/sessions/{session_id}/questions");
+    let kinds: [&[(&str, &str)]; 6] = [
+        &[
+            ("kind", "short_text"),
+            ("label_en", "Your city"),
+            ("label_fr", "Votre ville"),
+            ("label_es", "Su ciudad"),
+        ],
+        &[
+            ("kind", "long_text"),
+            ("label_en", "Which topics?"),
+            ("label_fr", "Quels sujets ?"),
+            ("label_es", "¿Qué temas?"),
+            ("help_en", "A few lines"),
+        ],
+        &[
+            ("kind", "one_choice"),
+            ("required", "yes"),
+            ("label_en", "Your field"),
+            ("label_fr", "Votre domaine"),
+            ("label_es", "Su área"),
+            ("new_choices_en", "Climate\nHousing"),
+            ("new_choices_fr", "Climat\nLogement"),
+            ("new_choices_es", "Clima\nVivienda"),
+        ],
+        &[
+            ("kind", "several_choices"),
+            ("label_en", "Formats"),
+            ("label_fr", "Formats"),
+            ("label_es", "Formatos"),
+            ("new_choices_en", "Talks\nWorkshops"),
+            ("new_choices_fr", "Exposés\nAteliers"),
+            ("new_choices_es", "Charlas\nTalleres"),
+        ],
+        &[
+            ("kind", "yes_no"),
+            ("required", "yes"),
+            ("label_en", "First time?"),
+            ("label_fr", "Première fois ?"),
+            ("label_es", "¿Primera vez?"),
+        ],
+        &[
+            ("kind", "number"),
+            ("label_en", "Team size"),
+            ("label_fr", "Taille de l'équipe"),
+            ("label_es", "Tamaño del equipo"),
+            ("min", "1"),
+            ("max", "50"),
+        ],
+    ];
+    for fields in kinds {
+        let res = post(app, organiser, &page, &page, fields).await;
+        assert_eq!(res.status(), 303, "{fields:?}");
+    }
+}
+
+async fn the_organiser_builds_orders_and_retires_questions(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("forms", 50, 10).await;
+    let organiser = app.sign_in("organiser").await;
+    let page = format!("/admin/sessions/{}/questions", session.id);
+
+    // The session hub links to the page.
+    let hub = organiser.get(app.url(&format!("/admin/sessions/{}", session.id))).send().await.expect("hub");
+    assert!(hub.text().await.expect("body").contains(&page));
+
+    // Bad input is refused by its field, with what was typed kept.
+    let res = post(
+        &app,
+        &organiser,
+        &page,
+        &page,
+        &[("kind", "short_text"), ("label_fr", "Seulement en français")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert!(
+        html.contains("id=\"label_en-error\"")
+            && html.contains("Write the label in the session&#39;s language."),
+        "{html}"
+    );
+    assert!(html.contains("value=\"Seulement en français\""), "the form is kept");
+    let res = post(&app, &organiser, &page, &page, &[("kind", "one_choice"), ("label_en", "Field")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("A choice question needs at least one choice."));
+    let res = post(
+        &app,
+        &organiser,
+        &page,
+        &page,
+        &[("kind", "number"), ("label_en", "Size"), ("min", "9"), ("max", "3")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert!(html.contains("id=\"min-error\"") && html.contains("The smallest number is above the largest."));
+    assert!(question_ids(&app, session.id.as_str()).await.is_empty(), "nothing written");
+
+    every_kind(&app, &organiser, session.id.as_str()).await;
+    let ids = question_ids(&app, session.id.as_str()).await;
+    assert_eq!(ids.len(), 6);
+
+    // Order: the last one moves up.
+    let res = post(&app, &organiser, &page, &format!("{page}/{}/up", ids[5].0), &[]).await;
+    assert_eq!(res.status(), 303);
+    let moved = question_ids(&app, session.id.as_str()).await;
+    assert_eq!(moved[4].0, ids[5].0);
+    assert_eq!(moved[5].0, ids[4].0);
+
+    // Without a CSRF token, nothing moves.
+    let res = organiser
+        .post(app.url(&format!("{page}/{}/up", ids[1].0)))
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+
+    // A question without answers is deleted.
+    let res = post(&app, &organiser, &page, &format!("{page}/{}/remove", ids[0].0), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(question_ids(&app, session.id.as_str()).await.len(), 5);
+
+    // The edit page shows the question with its choices; editing keeps its id.
+    let edit = organiser.get(app.url(&format!("{page}/{}", ids[2].0))).send().await.expect("edit");
+    assert_eq!(edit.status(), 200);
+    let html = edit.text().await.expect("body");
+    assert!(html.contains("value=\"Logement\""), "{html}");
+    let unknown = organiser.get(app.url(&format!("{page}/nope"))).send().await.expect("edit");
+    assert_eq!(unknown.status(), 404);
+    let audit: i64 = app
+        .db(|conn| {
+            use convoca::db::schema::audit_log::dsl as a;
+            a::audit_log.filter(a::action.like("question.%")).count().get_result(conn).expect("audit")
+        })
+        .await;
+    assert!(audit >= 8, "every change is audited ({audit})");
+}
+
+async fn a_new_session_of_a_series_starts_with_the_series_questions(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let organiser = app.sign_in("organiser").await;
+    let series_id = convoca::db::models::new_id();
+    let row = series_id.clone();
+    let now = app.clock.now();
+    app.db(move |conn| {
+        use convoca::db::schema::series;
+        diesel::insert_into(series::table)
+            .values((
+                series::id.eq(&row),
+                series::slug.eq("housing"),
+                series::title.eq("Housing"),
+                series::description.eq(""),
+                series::is_demo.eq(false),
+                series::created_at.eq(now),
+                series::language.eq("fr"),
+            ))
+            .execute(conn)
+            .expect("series");
+    })
+    .await;
+    let page = format!("/admin/series/{series_id}/questions");
+    let html = organiser.get(app.url(&page)).send().await.expect("page").text().await.expect("body");
+    assert!(html.contains("A new session of this series starts with a copy of these questions"), "{html}");
+    // The series speaks French: its label is the one required.
+    let res = post(&app, &organiser, &page, &page, &[("kind", "yes_no"), ("label_en", "Member?")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("body").contains("id=\"label_fr-error\""));
+    let res = post(
+        &app,
+        &organiser,
+        &page,
+        &page,
+        &[("kind", "yes_no"), ("label_fr", "Membre ?"), ("required", "yes")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    let token = app.csrf_for(&organiser, "/admin/sessions/new").await;
+    let fields = vec![
+        ("csrf_token", token),
+        ("series_id", series_id.clone()),
+        ("title", "Logement abordable".to_owned()),
+        ("language", "fr".into()),
+        ("date", "2099-03-29".into()),
+        ("time", "15:00".into()),
+        ("timezone", "Europe/Paris".into()),
+        ("duration", "90".into()),
+        ("capacity", "30".into()),
+        ("reminders", "1d".into()),
+        ("approval", "automatic".into()),
+    ];
+    let res = organiser.post(app.url("/admin/sessions")).form(&fields).send().await.expect("post");
+    assert_eq!(res.status(), 303);
+    let labels: Vec<(String, bool)> = app
+        .db(|conn| {
+            use convoca::db::schema::questions::dsl as q;
+            q::questions
+                .filter(q::session_id.is_not_null())
+                .select((q::label_fr, q::required))
+                .load(conn)
+                .expect("copied")
+        })
+        .await;
+    assert_eq!(labels, vec![("Membre ?".to_owned(), true)]);
+}
+
+on_both_engines!(
+    the_organiser_builds_orders_and_retires_questions,
+    a_new_session_of_a_series_starts_with_the_series_questions,
+);
