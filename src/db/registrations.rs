@@ -220,6 +220,8 @@ fn submit_in_tx(
         consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
         // questions: the language followed and the needs ticked, with the details they came with.
         super::interpretation::store_choice(conn, &registration_id, &session, &input.interpretation)?;
+        // qforms: the answers to the organiser's questions, checked against them as they are now.
+        super::questions::store_answers(conn, &registration_id, session.id.as_str(), &input.answers)?;
     }
     let key = format!("{kind}:{registration_id}:{}", new_id());
     outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use crate::helpers::{Engine, TestApp};
+use crate::helpers::{Engine, TestApp, confirm, csrf_token, set, valid_form};
 use crate::on_both_engines;
 
 /// Posts the question form at `path` (a session's or series' page, or one question's).
@@ -245,7 +245,184 @@ async fn a_new_session_of_a_series_starts_with_the_series_questions(engine: Engi
     assert_eq!(labels, vec![("Membre ?".to_owned(), true)]);
 }
 
+/// The answers stored, as (question id, value or choice id), sorted.
+async fn stored(app: &TestApp) -> Vec<(String, String)> {
+    app.db(|conn| {
+        use convoca::db::schema::{answer_choices as c, question_answers as a};
+        let mut all: Vec<(String, String)> =
+            a::table.select((a::question_id, a::value)).load(conn).expect("answers");
+        all.extend(
+            c::table.select((c::question_id, c::choice_id)).load::<(String, String)>(conn).expect("choices"),
+        );
+        all.sort();
+        all
+    })
+    .await
+}
+
+async fn choice_ids(app: &TestApp, question_id: &str) -> Vec<String> {
+    let id = question_id.to_owned();
+    app.db(move |conn| {
+        use convoca::db::schema::question_choices::dsl as c;
+        c::question_choices
+            .filter(c::question_id.eq(id))
+            .order(c::position.asc())
+            .select(c::id)
+            .load(conn)
+            .expect("ids")
+    })
+    .await
+}
+
+async fn registrants_answer_in_each_language_with_validation_and_erasure(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("asked", 50, 10).await;
+    let org = app.create_member("Accra Metropolitan Assembly", "Ghana").await;
+    let organiser = app.sign_in("organiser").await;
+    every_kind(&app, &organiser, session.id.as_str()).await;
+    let ids: Vec<String> =
+        question_ids(&app, session.id.as_str()).await.into_iter().map(|(id, _)| id).collect();
+    let field = choice_ids(&app, &ids[2]).await;
+    let formats = choice_ids(&app, &ids[3]).await;
+
+    // Each reader sees the words in their language.
+    for (language, words) in [
+        ("en", ["Your city", "Housing"]),
+        ("fr", ["Votre ville", "Logement"]),
+        ("es", ["Su ciudad", "Vivienda"]),
+    ] {
+        let page = app
+            .client()
+            .get(app.url("/sessions/asked/register"))
+            .header("Accept-Language", language)
+            .send()
+            .await
+            .expect("form")
+            .text()
+            .await
+            .expect("body");
+        for word in words {
+            assert!(page.contains(word), "{language}: {word}");
+        }
+        assert!(page.contains(&format!("name=\"q-{}\"", ids[5])), "the number question");
+    }
+
+    // Refusals, each by its question, with the form kept.
+    let client = app.client();
+    let mut form = valid_form("Claire Martin", "claire@grandlyon.fr", &org);
+    set(&mut form, "language", "fr");
+    set(&mut form, &format!("q-{}", ids[0]), "Lyon");
+    set(&mut form, &format!("q-{}", ids[2]), "not-a-choice");
+    set(&mut form, &format!("q-{}", ids[5]), "99");
+    let res = app.submit_registration(&client, "asked", &form).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("body");
+    assert!(html.contains(&format!("id=\"q-{}-error\"", ids[2])), "{html}");
+    assert!(html.contains("Choose from the answers offered."));
+    assert!(html.contains("This number is outside the range allowed."));
+    assert!(
+        html.contains(&format!("id=\"q-{}-error\"", ids[4])) && html.contains("Please answer this question."),
+        "required yes/no"
+    );
+    assert!(html.contains("value=\"Lyon\""), "typed answers kept");
+    assert!(stored(&app).await.is_empty(), "nothing written");
+    set(&mut form, &format!("q-{}", ids[5]), "ten");
+    let html = app.submit_registration(&client, "asked", &form).await.text().await.expect("body");
+    assert!(html.contains("Write a whole number."));
+
+    // Accepted in French; a question removed while the form was open is ignored.
+    set(&mut form, &format!("q-{}", ids[2]), &field[1]);
+    form.push((format!("q-{}", ids[3]), formats[0].clone()));
+    form.push((format!("q-{}", ids[3]), formats[1].clone()));
+    set(&mut form, &format!("q-{}", ids[4]), "yes");
+    set(&mut form, &format!("q-{}", ids[5]), "12");
+    set(&mut form, "q-0190ffff-0000-7000-8000-000000000000", "a question since deleted");
+    let res = app.submit_registration(&client, "asked", &form).await;
+    assert_eq!(res.status(), 303);
+    let mut expected = vec![
+        (ids[0].clone(), "Lyon".to_owned()),
+        (ids[2].clone(), field[1].clone()),
+        (ids[3].clone(), formats[0].clone()),
+        (ids[3].clone(), formats[1].clone()),
+        (ids[4].clone(), "yes".to_owned()),
+        (ids[5].clone(), "12".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(stored(&app).await, expected);
+
+    // A choice with answers is retired, not deleted, and keeps its answers; the question
+    // with answers is retired too.
+    let page = format!("/admin/sessions/{}/questions", session.id);
+    let res = post(
+        &app,
+        &organiser,
+        &format!("{page}/{}", ids[2]),
+        &format!("{page}/{}", ids[2]),
+        &[
+            ("label_en", "Your field"),
+            ("choice-{}_en".replace("{}", &field[0]).as_str(), "Climate"),
+            (format!("remove-{}", field[1]).as_str(), "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(choice_ids(&app, &ids[2]).await.len(), 2, "kept, retired");
+    assert_eq!(stored(&app).await.len(), 6, "its answer stays");
+    let form_page = app
+        .client()
+        .get(app.url("/sessions/asked/register"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    assert!(!form_page.contains(&field[1]), "a retired choice is not offered");
+    let res = post(&app, &organiser, &page, &format!("{page}/{}/remove", ids[4]), &[]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        question_ids(&app, session.id.as_str()).await[4],
+        (ids[4].clone(), true),
+        "retired, not deleted"
+    );
+
+    // Confirm, then the data download and erasure.
+    app.deliver_mail().await;
+    let link = app
+        .mail()
+        .to("claire@grandlyon.fr")
+        .last()
+        .and_then(|m| m.link(&format!("{}/confirm/", app.address)))
+        .expect("link");
+    let res = confirm(&client, &link).await;
+    let manage =
+        app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
+    let download: serde_json::Value = serde_json::from_str(
+        &client
+            .get(format!("{manage}/data.json"))
+            .send()
+            .await
+            .expect("download")
+            .text()
+            .await
+            .expect("body"),
+    )
+    .expect("json");
+    let answers = download["registration"]["answers_to_questions"].to_string();
+    assert!(answers.contains("Lyon") && answers.contains("Talks; Workshops"), "{answers}");
+    let page = client.get(&manage).send().await.expect("manage").text().await.expect("body");
+    let res = client
+        .post(format!("{manage}/erase"))
+        .form(&[("csrf_token", csrf_token(&page).as_str()), ("confirm", "yes")])
+        .send()
+        .await
+        .expect("erase");
+    assert_eq!(res.status(), 200);
+    assert!(stored(&app).await.is_empty(), "the answers are gone with her");
+}
+
 on_both_engines!(
+    registrants_answer_in_each_language_with_validation_and_erasure,
     the_organiser_builds_orders_and_retires_questions,
     a_new_session_of_a_series_starts_with_the_series_questions,
 );
