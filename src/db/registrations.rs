@@ -508,6 +508,18 @@ pub fn update_details(
                 changed.push("interpretation");
             }
         }
+        // qforms: the answers to the organiser's questions, checked against them as they are now.
+        if let Some(answers) = &input.answers {
+            let questions = super::questions::of_session(conn, current.session_id.as_str())?;
+            let asked: Vec<_> = questions.into_iter().filter(|q| !q.retired).collect();
+            let stored = super::questions::answers_of(conn, registration_id, &asked)?;
+            let wanted: Vec<_> =
+                answers.iter().filter(|(id, _)| asked.iter().any(|q| q.id == *id)).cloned().collect();
+            if stored != wanted {
+                super::questions::store_answers(conn, registration_id, current.session_id.as_str(), answers)?;
+                changed.push("answers");
+            }
+        }
         if changed.is_empty() && !email_request && !email_withdrawn {
             return Ok(DetailsOutcome::Unchanged);
         }

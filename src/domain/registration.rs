@@ -283,6 +283,8 @@ pub struct DetailsForm {
     pub csrf_token: String,
     /// The language followed and the needs ticked; parsed against the session's languages.
     pub interpretation: InterpretationForm,
+    /// qforms: the answers to the organiser's own questions, as posted.
+    pub answers: AnswersForm,
 }
 
 /// A details change after parsing. Seats, status and consents are not part of it.
@@ -294,13 +296,18 @@ pub struct DetailsInput {
     /// The language followed and the needs ticked, when the form carried them (set by the web
     /// layer, which knows the session's languages); `None` leaves what is stored.
     pub interpretation: Option<InterpretationChoice>,
+    /// qforms: the answers, checked by the web layer; `None` leaves what is stored.
+    pub answers: Option<Vec<(String, Answer)>>,
 }
 
 impl DetailsForm {
     /// Builds the form from posted pairs (first value of a repeated field; others ignored).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form =
-            DetailsForm { interpretation: InterpretationForm::from_pairs(&pairs), ..Default::default() };
+        let mut form = DetailsForm {
+            interpretation: InterpretationForm::from_pairs(&pairs),
+            answers: AnswersForm::from_pairs(&pairs),
+            ..Default::default()
+        };
         let mut seen = std::collections::HashSet::new();
         for (key, value) in pairs {
             if !seen.insert(key.clone()) {
@@ -344,6 +351,7 @@ impl DetailsForm {
                 email_normalized: email.to_lowercase(),
                 email,
                 interpretation: None,
+                answers: None,
             }),
             _ => Err(errors),
         }

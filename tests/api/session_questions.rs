@@ -421,7 +421,52 @@ async fn registrants_answer_in_each_language_with_validation_and_erasure(engine:
     assert!(stored(&app).await.is_empty(), "the answers are gone with her");
 }
 
+async fn the_manage_page_changes_the_answers(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("change", 50, 10).await;
+    let org = app.create_member("Accra Metropolitan Assembly", "Ghana").await;
+    let organiser = app.sign_in("organiser").await;
+    let page = format!("/admin/sessions/{}/questions", session.id);
+    let res =
+        post(&app, &organiser, &page, &page, &[("kind", "number"), ("label_en", "Team size"), ("max", "20")])
+            .await;
+    assert_eq!(res.status(), 303);
+    let id = question_ids(&app, session.id.as_str()).await[0].0.clone();
+    let client = app.client();
+    let mut form = valid_form("Ama Mensah", "ama@ama.gov.gh", &org);
+    set(&mut form, &format!("q-{id}"), "4");
+    assert_eq!(app.submit_registration(&client, "change", &form).await.status(), 303);
+    app.deliver_mail().await;
+    let link = app
+        .mail()
+        .to("ama@ama.gov.gh")
+        .last()
+        .and_then(|m| m.link(&format!("{}/confirm/", app.address)))
+        .expect("link");
+    let res = confirm(&client, &link).await;
+    let manage =
+        app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
+    let details = format!("{manage}/details");
+
+    let html = client.get(&details).send().await.expect("details").text().await.expect("body");
+    assert!(html.contains(&format!("name=\"q-{id}\" inputmode=\"numeric\" value=\"4\"")), "{html}");
+    let token = csrf_token(&html);
+    let mut change = valid_form("Ama Mensah", "ama@ama.gov.gh", &org);
+    set(&mut change, "csrf_token", &token);
+    set(&mut change, &format!("q-{id}"), "25");
+    let res = client.post(&details).form(&change).send().await.expect("post");
+    assert_eq!(res.status(), 422, "out of range, by its field");
+    let html = res.text().await.expect("body");
+    assert!(html.contains(&format!("id=\"q-{id}-error\"")) && html.contains("value=\"25\""));
+    assert_eq!(stored(&app).await, vec![(id.clone(), "4".to_owned())], "nothing written");
+    set(&mut change, &format!("q-{id}"), "7");
+    let res = client.post(&details).form(&change).send().await.expect("post");
+    assert_eq!(res.status(), 303);
+    assert_eq!(stored(&app).await, vec![(id.clone(), "7".to_owned())]);
+}
+
 on_both_engines!(
+    the_manage_page_changes_the_answers,
     registrants_answer_in_each_language_with_validation_and_erasure,
     the_organiser_builds_orders_and_retires_questions,
     a_new_session_of_a_series_starts_with_the_series_questions,
