@@ -472,6 +472,29 @@ pub fn forget(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     Ok(())
 }
 
+/// A registration's answers in words: each question's label in the session's language, the
+/// answer (choices by their labels), and whether the question is retired.
+pub fn labelled_answers(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+    session_id: &str,
+) -> QueryResult<Vec<(String, String, bool)>> {
+    let Some(info) = owner_info(conn, &Owner::Session(session_id.to_owned()))? else { return Ok(Vec::new()) };
+    let questions = of_session(conn, session_id)?;
+    let answers = answers_of(conn, registration_id, &questions)?;
+    Ok(questions
+        .iter()
+        .filter_map(|question| {
+            let (_, answer) = answers.iter().find(|(id, _)| *id == question.id)?;
+            Some((
+                question.label.get(info.language).to_owned(),
+                question.answer_text(answer, info.language, info.language),
+                question.retired,
+            ))
+        })
+        .collect())
+}
+
 /// A registration's answers for its data download: each question's label in the session's
 /// language and the answer in words.
 pub fn export_of(
@@ -479,17 +502,8 @@ pub fn export_of(
     registration_id: &RegistrationId,
     session_id: &str,
 ) -> QueryResult<Vec<serde_json::Value>> {
-    let Some(info) = owner_info(conn, &Owner::Session(session_id.to_owned()))? else { return Ok(Vec::new()) };
-    let questions = of_session(conn, session_id)?;
-    let answers = answers_of(conn, registration_id, &questions)?;
-    Ok(answers
-        .iter()
-        .filter_map(|(id, answer)| {
-            let question = questions.iter().find(|q| q.id == *id)?;
-            Some(serde_json::json!({
-                "question": question.label.get(info.language),
-                "answer": question.answer_text(answer, info.language, info.language),
-            }))
-        })
+    Ok(labelled_answers(conn, registration_id, session_id)?
+        .into_iter()
+        .map(|(question, answer, _)| serde_json::json!({ "question": question, "answer": answer }))
         .collect())
 }

@@ -350,6 +350,25 @@ async fn registrants_answer_in_each_language_with_validation_and_erasure(engine:
     expected.sort();
     assert_eq!(stored(&app).await, expected);
 
+    // The organiser's registration page shows the answers in words.
+    let registration: String = app
+        .db(|conn| {
+            use convoca::db::schema::registrations::dsl as r;
+            r::registrations.select(r::id).first(conn).expect("registration")
+        })
+        .await;
+    let shown = organiser
+        .get(app.url(&format!("/admin/sessions/{}/registrations/{registration}", session.id)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(shown.contains("Your field</dt><dd>Housing</dd>"), "{shown}");
+    assert!(shown.contains("Formats</dt><dd>Talks; Workshops</dd>"));
+    assert!(shown.contains("Team size</dt><dd>12</dd>"));
+
     // A choice with answers is retired, not deleted, and keeps its answers; the question
     // with answers is retired too.
     let page = format!("/admin/sessions/{}/questions", session.id);
