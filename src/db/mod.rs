@@ -32,6 +32,7 @@ pub mod panels;
 pub mod password_reset;
 pub mod privacy;
 pub mod public_api;
+pub mod question_report;
 pub mod questions;
 pub mod rate;
 pub mod registrations;

@@ -416,6 +416,22 @@ async fn registrants_answer_in_each_language_with_validation_and_erasure(engine:
     let res = confirm(&client, &link).await;
     let manage =
         app.url(res.headers()["location"].to_str().expect("location").split('?').next().expect("path"));
+    // The session's report counts confirmed answers per choice and yes/no, and the numbers;
+    // the retired choice and question keep their answers.
+    let report = organiser
+        .get(app.url(&format!("/admin/reports?session={}", session.id)))
+        .send()
+        .await
+        .expect("report")
+        .text()
+        .await
+        .expect("body");
+    assert!(report.contains("<th scope=\"row\">Housing (retired)</th><td>1</td>"), "{report}");
+    assert!(report.contains("<th scope=\"row\">Climate</th><td>0</td>"));
+    assert!(report.contains("<th scope=\"row\">Workshops</th><td>1</td>"));
+    assert!(report.contains("First time? (retired)"));
+    assert!(report.contains("<th scope=\"row\">Yes</th><td>1</td>"));
+    assert!(report.contains("min 12 · average 12.0 · max 12"), "{report}");
     let download: serde_json::Value = serde_json::from_str(
         &client
             .get(format!("{manage}/data.json"))
