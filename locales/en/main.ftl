@@ -163,7 +163,7 @@ flash-cancelled = Your registration has been cancelled. We have sent you a confi
 
 ## Privacy notice
 privacy-version = Version { $version }
-privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, the language you will follow the session in, whether you need sign-language interpretation or live captions, any other accessibility or interpretation needs you tell us, and when you agreed to this notice.
+privacy-what = When you register for a webinar we keep your name, email address, organisation, position, country, preferred language and time zone, the language you will follow the session in, whether you need sign-language interpretation or live captions, any other accessibility or interpretation needs you tell us, your answers to the questions the organisers ask on the form, and when you agreed to this notice.
 privacy-why = We use them to manage your registration: to confirm it, send you the joining link, reminders, changes, the organisers' announcements about the webinar and the recording (each reminder and announcement has a link that stops them), and to report how many members took part. Organisers of the network's secretariat can see them.
 privacy-newsletter = We send you the newsletter only if you ticked that box; you can stop it at any time.
 privacy-control = The link in each of our emails (your manage link) shows what we hold about you and lets you download it, change your details and choices, cancel your registration or erase your data at once; a new email address is used only once you confirm it from that mailbox, and the old one is then told.

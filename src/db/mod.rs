@@ -36,6 +36,8 @@ pub mod password_reset;
 pub mod privacy;
 pub mod public_api;
 pub mod quotas;
+pub mod question_report;
+pub mod questions;
 pub mod rate;
 pub mod registrations;
 pub mod reports;

@@ -95,6 +95,8 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     let joins = super::joins::of(conn, registration_id)?;
     let webhooks = super::webhooks::export_of(conn, registration_id)?;
     let interpretation = super::interpretation::choice_of(conn, registration_id)?;
+    // qforms: the answers to the organiser's own questions.
+    let answers = super::questions::export_of(conn, registration_id, &registration.session_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },
@@ -113,6 +115,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
             "language_followed": interpretation.follows,
             "sign_language_interpretation": interpretation.sign_language,
             "live_captions": interpretation.captions,
+            "answers_to_questions": answers,
             "attended": registration.attended,
             "reminders": !registration.reminders_opt_out,
             "announcements": !registration.announcements_opt_out,
@@ -223,6 +226,8 @@ fn anonymise(
     super::joins::forget(conn, &registration.id)?;
     // questions: the language followed, sign-language and caption needs.
     super::interpretation::forget(conn, &registration.id)?;
+    // qforms: the answers to the organiser's own questions.
+    super::questions::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_after_release(conn, &registration.session_id, &registration.id, now)?;
     }

@@ -220,6 +220,8 @@ fn submit_in_tx(
         consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
         // questions: the language followed and the needs ticked, with the details they came with.
         super::interpretation::store_choice(conn, &registration_id, &session, &input.interpretation)?;
+        // qforms: the answers to the organiser's questions, checked against them as they are now.
+        super::questions::store_answers(conn, &registration_id, session.id.as_str(), &input.answers)?;
     }
     let key = format!("{kind}:{registration_id}:{}", new_id());
     outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;
@@ -504,6 +506,18 @@ pub fn update_details(
             if !choice.same_for(&stored, &offered) {
                 super::interpretation::store_choice(conn, registration_id, &session, choice)?;
                 changed.push("interpretation");
+            }
+        }
+        // qforms: the answers to the organiser's questions, checked against them as they are now.
+        if let Some(answers) = &input.answers {
+            let questions = super::questions::of_session(conn, current.session_id.as_str())?;
+            let asked: Vec<_> = questions.into_iter().filter(|q| !q.retired).collect();
+            let stored = super::questions::answers_of(conn, registration_id, &asked)?;
+            let wanted: Vec<_> =
+                answers.iter().filter(|(id, _)| asked.iter().any(|q| q.id == *id)).cloned().collect();
+            if stored != wanted {
+                super::questions::store_answers(conn, registration_id, current.session_id.as_str(), answers)?;
+                changed.push("answers");
             }
         }
         if changed.is_empty() && !email_request && !email_withdrawn {

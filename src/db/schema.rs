@@ -680,3 +680,60 @@ diesel::allow_tables_to_appear_in_same_query!(focal_links, sessions);
 diesel::allow_tables_to_appear_in_same_query!(focal_links, organisations);
 diesel::allow_tables_to_appear_in_same_query!(focal_digests, sessions);
 diesel::allow_tables_to_appear_in_same_query!(focal_digests, organisations);
+
+// qforms: the organiser's own questions per session or series, their choices, the answers.
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        session_id -> Nullable<Text>,
+        series_id -> Nullable<Text>,
+        position -> Integer,
+        kind -> Text,
+        required -> Bool,
+        label_en -> Text,
+        label_fr -> Text,
+        label_es -> Text,
+        help_en -> Text,
+        help_fr -> Text,
+        help_es -> Text,
+        min_value -> Nullable<BigInt>,
+        max_value -> Nullable<BigInt>,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    question_choices (id) {
+        id -> Text,
+        question_id -> Text,
+        position -> Integer,
+        label_en -> Text,
+        label_fr -> Text,
+        label_es -> Text,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    question_answers (registration_id, question_id) {
+        registration_id -> Text,
+        question_id -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    answer_choices (registration_id, question_id, choice_id) {
+        registration_id -> Text,
+        question_id -> Text,
+        choice_id -> Text,
+    }
+}
+
+diesel::joinable!(question_choices -> questions (question_id));
+diesel::joinable!(question_answers -> questions (question_id));
+diesel::joinable!(answer_choices -> question_choices (choice_id));
+diesel::allow_tables_to_appear_in_same_query!(questions, question_choices, question_answers, answer_choices);
+diesel::allow_tables_to_appear_in_same_query!(questions, registrations);
+diesel::allow_tables_to_appear_in_same_query!(question_answers, registrations);
+diesel::allow_tables_to_appear_in_same_query!(answer_choices, registrations);

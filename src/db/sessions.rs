@@ -160,6 +160,10 @@ pub fn create(
             })
             .execute(conn)?;
         save_translations(conn, &id, &input.translations)?;
+        // qforms: a new session of a series starts with a copy of the series' questions.
+        if let Some(series_id) = &input.series_id {
+            super::questions::copy_series_default(conn, series_id, id.as_str())?;
+        }
         audit::record(conn, actor, "session.create", &input.title, &slug, now)?;
         Ok(SaveOutcome::Saved(id))
     })

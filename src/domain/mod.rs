@@ -9,6 +9,8 @@ mod join;
 mod message_kind;
 pub mod password;
 pub mod quota;
+pub mod question_drafts;
+pub mod questions;
 mod redact;
 mod registration;
 pub mod series;

@@ -1,6 +1,7 @@
 use super::Language;
 use super::country::{CountryCode, parse_country};
 use super::interpretation::{InterpretationChoice, InterpretationForm};
+use super::questions::{Answer, AnswersForm};
 use super::time_zone::parse_time_zone;
 
 /// A validation failure on one form field: the field's name and the message key that explains
@@ -44,6 +45,8 @@ pub struct RegistrationForm {
     pub csrf_token: String,
     /// The language followed and the needs ticked; parsed against the session's languages.
     pub interpretation: InterpretationForm,
+    /// qforms: the answers to the organiser's own questions, as posted.
+    pub answers: AnswersForm,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,8 @@ pub struct RegistrationInput {
     /// The language followed and the sign-language and caption needs; checked against the
     /// session's languages by the web layer, which knows them (`InterpretationForm::parse`).
     pub interpretation: InterpretationChoice,
+    /// qforms: the answers, checked against the session's questions by the web layer.
+    pub answers: Vec<(String, Answer)>,
 }
 
 impl RegistrationInput {
@@ -92,6 +97,7 @@ impl RegistrationInput {
             newsletter: false,
             listed: false,
             interpretation: InterpretationChoice::default(),
+            answers: Vec::new(),
         }
     }
 }
@@ -106,8 +112,11 @@ impl RegistrationForm {
     /// Builds the form from posted pairs. A repeated field keeps its first value, and unknown
     /// fields are ignored, so an odd submission is answered with messages, not refused whole.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form =
-            RegistrationForm { interpretation: InterpretationForm::from_pairs(&pairs), ..Default::default() };
+        let mut form = RegistrationForm {
+            interpretation: InterpretationForm::from_pairs(&pairs),
+            answers: AnswersForm::from_pairs(&pairs),
+            ..Default::default()
+        };
         let mut seen = std::collections::HashSet::new();
         for (key, value) in pairs {
             if !seen.insert(key.clone()) {
@@ -166,6 +175,7 @@ impl RegistrationForm {
                 newsletter: self.newsletter.is_some(),
                 listed: self.listed.is_some(),
                 interpretation: InterpretationChoice::default(),
+                answers: Vec::new(),
             }),
             _ => Err(errors),
         }
@@ -273,6 +283,8 @@ pub struct DetailsForm {
     pub csrf_token: String,
     /// The language followed and the needs ticked; parsed against the session's languages.
     pub interpretation: InterpretationForm,
+    /// qforms: the answers to the organiser's own questions, as posted.
+    pub answers: AnswersForm,
 }
 
 /// A details change after parsing. Seats, status and consents are not part of it.
@@ -284,13 +296,18 @@ pub struct DetailsInput {
     /// The language followed and the needs ticked, when the form carried them (set by the web
     /// layer, which knows the session's languages); `None` leaves what is stored.
     pub interpretation: Option<InterpretationChoice>,
+    /// qforms: the answers, checked by the web layer; `None` leaves what is stored.
+    pub answers: Option<Vec<(String, Answer)>>,
 }
 
 impl DetailsForm {
     /// Builds the form from posted pairs (first value of a repeated field; others ignored).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        let mut form =
-            DetailsForm { interpretation: InterpretationForm::from_pairs(&pairs), ..Default::default() };
+        let mut form = DetailsForm {
+            interpretation: InterpretationForm::from_pairs(&pairs),
+            answers: AnswersForm::from_pairs(&pairs),
+            ..Default::default()
+        };
         let mut seen = std::collections::HashSet::new();
         for (key, value) in pairs {
             if !seen.insert(key.clone()) {
@@ -334,6 +351,7 @@ impl DetailsForm {
                 email_normalized: email.to_lowercase(),
                 email,
                 interpretation: None,
+                answers: None,
             }),
             _ => Err(errors),
         }

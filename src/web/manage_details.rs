@@ -16,9 +16,11 @@ use super::state::{AppState, run_db};
 use crate::db;
 use crate::db::models::{Organisation, Registration};
 use crate::db::registrations::{DetailsOutcome, EmailChangeOutcome};
-use crate::domain::interpretation::{InterpretationForm, Offered};
+use crate::domain::interpretation::InterpretationForm;
+use crate::domain::questions::{AnswerError, AnswersForm};
 use crate::domain::{CountryCode, DetailsForm, DetailsInput, FieldError, Language};
 use crate::i18n::I18n;
+use crate::web::question_fields::{self, QuestionField};
 use crate::when::When;
 
 #[derive(Template)]
@@ -40,6 +42,7 @@ struct DetailsPage {
     language_choices: Vec<LanguageOption>,
     zone_picker: ZonePicker,
     interpretation: InterpretationFields,
+    questions: Vec<QuestionField>,
 }
 
 /// The form filled with what is stored (a stored alias of a zone as its canonical name).
@@ -63,6 +66,7 @@ fn form_of(registration: &Registration) -> DetailsForm {
         needs: registration.needs.clone(),
         csrf_token: String::new(),
         interpretation: InterpretationForm::default(),
+        answers: AnswersForm::default(),
     }
 }
 
@@ -73,6 +77,8 @@ struct Shown<'a> {
     i18n: I18n,
     chrome: Chrome,
     seed: &'a CsrfSeed,
+    /// qforms: refused answers to the organiser's questions.
+    answer_errors: Vec<AnswerError>,
 }
 
 impl Shown<'_> {
@@ -86,10 +92,11 @@ impl Shown<'_> {
     ) -> Result<HttpResponse, AppError> {
         let ManageLink { token, registration, mut session } = self.link;
         let language = self.i18n.code();
-        let (session, organisations, offered) = run_db(self.state, move |conn| {
+        let (session, organisations, offered, questions) = run_db(self.state, move |conn| {
             let offered = db::interpretation::offered(conn, &session)?;
+            let questions = db::questions::of_session(conn, session.id.as_str())?;
             db::catalogue::localize(conn, &mut session, language)?;
-            Ok((session, db::catalogue::organisations(conn)?, offered))
+            Ok((session, db::catalogue::organisations(conn)?, offered, questions))
         })
         .await?;
         let (members, partners): (Vec<_>, Vec<_>) = organisations.into_iter().partition(|o| o.is_member());
@@ -106,7 +113,13 @@ impl Shown<'_> {
         let page = DetailsPage {
             csrf_token: self.state.settings.secret_key.sign("csrf", &self.seed.0),
             session_title: session.title.clone(),
-            errors: FieldErrors::from_domain(errors, self.i18n),
+            errors: {
+                let mut all = FieldErrors::from_domain(errors, self.i18n);
+                for error in &self.answer_errors {
+                    all.add(format!("q-{}", error.question_id), self.i18n.t(error.message));
+                }
+                all
+            },
             form_problem: problem,
             pending_email: registration.pending_email.clone(),
             members,
@@ -115,6 +128,13 @@ impl Shown<'_> {
             language_choices: language_options(chosen_language),
             zone_picker,
             interpretation: InterpretationFields::of(self.i18n, &offered, &form.interpretation),
+            questions: question_fields::fields(
+                self.i18n,
+                &session.language,
+                &questions,
+                &form.answers,
+                &self.answer_errors,
+            ),
             form,
             token,
             i18n: self.i18n,
@@ -134,15 +154,20 @@ pub async fn details_form(
 ) -> Result<HttpResponse, AppError> {
     let mut form = form_of(&link.registration);
     let (registration_id, session) = (link.registration.id.clone(), link.session.clone());
-    let (choice, offered) = run_db(&state, move |conn| {
+    let (choice, offered, answers) = run_db(&state, move |conn| {
+        let questions = db::questions::of_session(conn, session.id.as_str())?;
         Ok((
             db::interpretation::choice_of(conn, &registration_id)?,
             db::interpretation::offered(conn, &session)?,
+            db::questions::answers_of(conn, &registration_id, &questions)?,
         ))
     })
     .await?;
     form.interpretation = InterpretationForm::of_choice(&choice, &offered);
-    Shown { state: &state, link, i18n, chrome, seed: &seed }.page(form, &[], None, None, StatusCode::OK).await
+    form.answers = AnswersForm::of_answers(&answers);
+    Shown { state: &state, link, i18n, chrome, seed: &seed, answer_errors: Vec::new() }
+        .page(form, &[], None, None, StatusCode::OK)
+        .await
 }
 
 /// Saves the details (one transaction: the change, its audit entry, its mails), or shows the
@@ -163,7 +188,7 @@ pub async fn save_details(
     let form = DetailsForm::from_pairs(pairs);
     let token = link.token.clone();
     let registration_id = link.registration.id.clone();
-    let shown = Shown { state: &state, link, i18n, chrome, seed: &seed };
+    let mut shown = Shown { state: &state, link, i18n, chrome, seed: &seed, answer_errors: Vec::new() };
     if !seed.accepts(&state, &form.csrf_token) {
         let problem = Some(i18n.t("error-form-expired"));
         return shown.page(form, &[], problem, None, StatusCode::FORBIDDEN).await;
@@ -172,12 +197,21 @@ pub async fn save_details(
         return shown.page(form, &[], None, search, StatusCode::OK).await;
     }
     let session = shown.link.session.clone();
-    let offered: Offered = run_db(&state, move |conn| db::interpretation::offered(conn, &session)).await?;
-    let input = match (form.parse(), form.interpretation.parse(&offered)) {
-        (Ok(input), Ok(choice)) => DetailsInput { interpretation: Some(choice), ..input },
-        (parsed, choice) => {
+    let (offered, questions) = run_db(&state, move |conn| {
+        Ok((
+            db::interpretation::offered(conn, &session)?,
+            db::questions::of_session(conn, session.id.as_str())?,
+        ))
+    })
+    .await?;
+    let input = match (form.parse(), form.interpretation.parse(&offered), form.answers.parse(&questions)) {
+        (Ok(input), Ok(choice), Ok(answers)) => {
+            DetailsInput { interpretation: Some(choice), answers: Some(answers), ..input }
+        }
+        (parsed, choice, answers) => {
             let mut errors = parsed.err().unwrap_or_default();
             errors.extend(choice.err());
+            shown.answer_errors = answers.err().unwrap_or_default();
             return shown.page(form, &errors, None, None, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };

@@ -29,6 +29,7 @@ pub mod photo_encode;
 pub mod photos;
 pub mod pickers;
 pub mod public;
+pub mod question_fields;
 pub mod registration;
 pub mod server;
 pub mod speaker_fields;

@@ -21,8 +21,10 @@ use crate::db::models::Organisation;
 use crate::db::models::Session;
 use crate::db::registrations::{RateLimit, Submission, SubmitOutcome};
 use crate::domain::interpretation::{InterpretationForm, Offered};
+use crate::domain::questions::{AnswerError, Question};
 use crate::domain::{CountryCode, FieldError, Language, RegistrationForm, RegistrationInput};
 use crate::i18n::I18n;
+use crate::web::question_fields::{self, QuestionField};
 use crate::when::When;
 
 pub struct LanguageOption {
@@ -50,6 +52,7 @@ struct RegisterPage {
     language_choices: Vec<LanguageOption>,
     zone_picker: ZonePicker,
     interpretation: InterpretationFields,
+    questions: Vec<QuestionField>,
 }
 
 /// What the page's time zone picker starts from besides the form: the browser's country and
@@ -73,6 +76,8 @@ struct FormContext {
     organisations: Vec<Organisation>,
     /// The languages the session can be followed in.
     offered: Offered,
+    /// qforms: the organiser's questions.
+    questions: Vec<Question>,
 }
 
 async fn load_form_context(state: &AppState, slug: String, i18n: I18n) -> Result<FormContext, AppError> {
@@ -83,7 +88,8 @@ async fn load_form_context(state: &AppState, slug: String, i18n: I18n) -> Result
         };
         let organisations = db::catalogue::organisations(conn)?;
         let offered = db::interpretation::offered(conn, &detail.session)?;
-        Ok(Some(FormContext { detail, organisations, offered }))
+        let questions = db::questions::of_session(conn, detail.session.id.as_str())?;
+        Ok(Some(FormContext { detail, organisations, offered, questions }))
     })
     .await?;
     found.ok_or(AppError::NotFound)
@@ -98,6 +104,7 @@ fn register_page(
     seed: &CsrfSeed,
     form: RegistrationForm,
     errors: &[FieldError],
+    answer_errors: &[AnswerError],
     form_problem: Option<String>,
     zones: ZoneRequest,
 ) -> RegisterPage {
@@ -118,7 +125,13 @@ fn register_page(
         session_title: SessionTexts::of(i18n, session, ctx.detail.translation.as_ref()).title,
         when: When::of(i18n, session),
         waitlist: ctx.detail.confirmed >= i64::from(session.capacity),
-        errors: FieldErrors::from_domain(errors, i18n),
+        errors: {
+            let mut all = FieldErrors::from_domain(errors, i18n);
+            for error in answer_errors {
+                all.add(format!("q-{}", error.question_id), i18n.t(error.message));
+            }
+            all
+        },
         form_problem,
         csrf_token: state.settings.secret_key.sign("csrf", &seed.0),
         members,
@@ -127,6 +140,13 @@ fn register_page(
         language_choices: language_options(chosen_language),
         zone_picker,
         interpretation: InterpretationFields::of(i18n, &ctx.offered, &form.interpretation),
+        questions: question_fields::fields(
+            i18n,
+            &session.language,
+            &ctx.questions,
+            &form.answers,
+            answer_errors,
+        ),
         form,
         i18n,
         chrome,
@@ -172,7 +192,7 @@ pub async fn registration_form(
         ..Default::default()
     };
     let zones = ZoneRequest { browser_country: accept_language_country(&req), search: None };
-    html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], None, zones))
+    html(register_page(&state, ctx, i18n, chrome, &seed, form, &[], &[], None, zones))
 }
 
 /// The registration form shown again, with what was typed and why it was not accepted.
@@ -183,6 +203,8 @@ struct FormAgain<'a> {
     chrome: Chrome,
     seed: &'a CsrfSeed,
     browser_country: Option<CountryCode>,
+    /// qforms: refused answers to the organiser's questions.
+    answer_errors: Vec<AnswerError>,
 }
 
 impl FormAgain<'_> {
@@ -206,8 +228,18 @@ impl FormAgain<'_> {
     ) -> Result<HttpResponse, AppError> {
         let ctx = load_form_context(self.state, self.slug, self.i18n).await?;
         let zones = ZoneRequest { browser_country: self.browser_country, search };
-        let page =
-            register_page(self.state, ctx, self.i18n, self.chrome, self.seed, form, errors, problem, zones);
+        let page = register_page(
+            self.state,
+            ctx,
+            self.i18n,
+            self.chrome,
+            self.seed,
+            form,
+            errors,
+            &self.answer_errors,
+            problem,
+            zones,
+        );
         html_with_status(page, status)
     }
 }
@@ -234,12 +266,13 @@ pub async fn register(
     // The session alone on the way in (one query); the form's page with its lists of
     // organisations and zones is loaded only when it has to be shown again.
     let lookup = slug.clone();
-    let (session, offered) = run_db(&state, move |conn| {
+    let (session, offered, questions) = run_db(&state, move |conn| {
         let Some(session) = db::catalogue::public_session(conn, &lookup)? else {
             return Ok(None);
         };
         let offered = db::interpretation::offered(conn, &session)?;
-        Ok(Some((session, offered)))
+        let questions = db::questions::of_session(conn, session.id.as_str())?;
+        Ok(Some((session, offered, questions)))
     })
     .await?
     .ok_or(AppError::NotFound)?;
@@ -248,7 +281,15 @@ pub async fn register(
         return closed_page(i18n, chrome, &session, StatusCode::CONFLICT);
     }
     let browser_country = accept_language_country(&req);
-    let again = FormAgain { state: &state, slug, i18n, chrome, seed: &seed, browser_country };
+    let mut again = FormAgain {
+        state: &state,
+        slug,
+        i18n,
+        chrome,
+        seed: &seed,
+        browser_country,
+        answer_errors: Vec::new(),
+    };
     if !seed.accepts(&state, &form.csrf_token) {
         // An expired or missing token: keep everything typed and ask to send it again.
         let problem = Some(i18n.t("error-form-expired"));
@@ -261,11 +302,14 @@ pub async fn register(
         tracing::info!("honeypot field filled; request dropped");
         return Ok(see_other(&format!("/sessions/{}/registered", session.slug)));
     }
-    let input = match (form.parse(), form.interpretation.parse(&offered)) {
-        (Ok(input), Ok(interpretation)) => RegistrationInput { interpretation, ..input },
-        (parsed, interpretation) => {
+    let input = match (form.parse(), form.interpretation.parse(&offered), form.answers.parse(&questions)) {
+        (Ok(input), Ok(interpretation), Ok(answers)) => {
+            RegistrationInput { interpretation, answers, ..input }
+        }
+        (parsed, interpretation, answers) => {
             let mut errors = parsed.err().unwrap_or_default();
             errors.extend(interpretation.err());
+            again.answer_errors = answers.err().unwrap_or_default();
             return again.show(form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };

@@ -53,3 +53,5 @@ mod widget;
 // join: personal join links and the live state.
 mod join_links;
 mod join_live;
+// qforms: questions per session
+mod session_questions;

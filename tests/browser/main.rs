@@ -27,3 +27,5 @@ pub fn words(lang: Language) -> impl Fn(&str) -> String {
     move |key| browser::clean(&I18n::new(lang).t(key))
 }
 mod speakers;
+// qforms: the organiser's questions, answered on a phone
+mod questions;

@@ -29,6 +29,8 @@ pub(super) struct RegistrationPage {
     new_email: String,
     /// questions: the language followed (named) and the needs ticked, in the organiser's words.
     interpretation: Vec<String>,
+    /// qforms: the answers to the session's questions (label, answer, question retired).
+    answers: Vec<(String, String, bool)>,
 }
 
 impl RegistrationPage {
@@ -62,7 +64,7 @@ pub(super) async fn load_page(
     errors: FieldErrors,
     new_email: String,
 ) -> Result<RegistrationPage, AppError> {
-    let (registration, session, organisation, messages, failure, suppressed, interpretation) = cx
+    let (registration, session, organisation, messages, failure, suppressed, (interpretation, answers)) = cx
         .find(move |conn| {
             let Some((registration, session)) = db::registrations::with_session(conn, &registration_id)?
             else {
@@ -78,7 +80,16 @@ pub(super) async fn load_page(
             let suppressed = db::bounces::suppression_of(conn, &registration.email_normalized)?;
             let choice = db::interpretation::choice_of(conn, &registration.id)?;
             let offered = db::interpretation::offered(conn, &session)?;
-            Ok(Some((registration, session, organisation, messages, failure, suppressed, (choice, offered))))
+            let answers = db::questions::labelled_answers(conn, &registration.id, session.id.as_str())?;
+            Ok(Some((
+                registration,
+                session,
+                organisation,
+                messages,
+                failure,
+                suppressed,
+                ((choice, offered), answers),
+            )))
         })
         .await?;
     let (choice, offered) = interpretation;
@@ -96,6 +107,7 @@ pub(super) async fn load_page(
     }
     Ok(RegistrationPage {
         interpretation,
+        answers,
         admin: cx.chrome("sessions"),
         session,
         registration,

@@ -21,6 +21,7 @@ pub mod panels;
 pub mod password_reset;
 pub mod privacy;
 pub mod quotas;
+pub mod questions;
 pub mod registrations;
 pub mod reports;
 pub mod security_log;
@@ -162,6 +163,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(interpretation::routes)
             // quotas: seat quotas per member government of a session
             .configure(quotas::routes)
+            // qforms: questions per session and the series default
+            .configure(questions::routes)
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) })),
     );
 }

@@ -37,10 +37,13 @@ struct Loaded {
     sessions: Vec<(String, String, NaiveDateTime)>,
     /// The chosen series' or session's title (none for everything).
     title: Option<String>,
+    /// qforms: a session's own questions, counted.
+    questions: Vec<db::question_report::QuestionSummary>,
 }
 
 async fn load(cx: &AdminContext, scope: Scope) -> Result<Loaded, AppError> {
     let language = cx.i18n().lang;
+    let yes_no = (cx.i18n().t("admin-report-question-yes"), cx.i18n().t("admin-report-question-no"));
     cx.find(move |conn| {
         let db::reports::Scopes { series, sessions } = db::reports::scopes(conn)?;
         let title = match &scope {
@@ -55,7 +58,11 @@ async fn load(cx: &AdminContext, scope: Scope) -> Result<Loaded, AppError> {
             },
         };
         let report = db::reports::report(conn, &scope, language)?;
-        Ok(Some(Loaded { report, series, sessions, title }))
+        let questions = match &scope {
+            Scope::Session(id) => db::question_report::summary(conn, id, yes_no.clone())?,
+            _ => Vec::new(),
+        };
+        Ok(Some(Loaded { report, series, sessions, title, questions }))
     })
     .await
 }
@@ -70,6 +77,7 @@ struct ReportPage {
     selected_series: String,
     selected_session: String,
     title: Option<String>,
+    questions: Vec<db::question_report::QuestionSummary>,
     /// The downloads of the report in its scope.
     export_links: Vec<ExportLink>,
 }
@@ -108,6 +116,7 @@ pub async fn report(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<
         selected_series,
         selected_session,
         title: loaded.title,
+        questions: loaded.questions,
     })
 }
 
