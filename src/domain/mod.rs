@@ -8,9 +8,9 @@ pub mod interpretation;
 mod join;
 mod message_kind;
 pub mod password;
-pub mod quota;
 pub mod question_drafts;
 pub mod questions;
+pub mod quota;
 mod redact;
 mod registration;
 pub mod series;
@@ -108,7 +108,10 @@ impl Language {
 }
 
 /// The version of the privacy notice shown next to the consent box; stored with each consent.
-pub const CONSENT_VERSION: &str = "2026-11-29";
+/// Raised when the notice says something new: 2026-12-01 added speakers, focal points, join
+/// times, survey answers, interpretation needs, answers to the organisers' questions, and
+/// what the organiser API and webhooks may pass on.
+pub const CONSENT_VERSION: &str = "2026-12-01";
 
 /// How long after a session ends its manage links keep working (the follow-up period).
 pub const FOLLOW_UP_DAYS: i64 = 90;
