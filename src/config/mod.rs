@@ -4,6 +4,7 @@
 //! start; a bad value names its variable and what was expected.
 
 mod bounces;
+mod certificate;
 mod cli;
 mod embed;
 mod file;
@@ -25,6 +26,7 @@ use crate::email::dkim::DkimSigner;
 use crate::security::SecretKey;
 
 pub use bounces::{Bounces, ImapMailbox, ImapTls};
+pub use certificate::CertificateText;
 pub use cli::{config_path, with_settings};
 pub use file::{DEFAULT_PATH as DEFAULT_CONFIG_FILE, FileValues, chosen as chosen_config_file};
 pub use inputs::{Inputs, RawSettings, Source};
@@ -93,33 +95,6 @@ pub struct Settings {
     pub join_opens: chrono::Duration,
     /// What certificates of attendance say (`CONVOCA_CERTIFICATE_*`).
     pub certificate: CertificateText,
-}
-
-/// The network and the signature line of certificates of attendance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertificateText {
-    pub network: String,
-    /// Empty: the signature line names nobody.
-    pub signatory: String,
-    pub signatory_title: String,
-}
-
-impl CertificateText {
-    fn load(inputs: &Inputs, privacy_controller: &str) -> anyhow::Result<Self> {
-        let line = |key: Key| -> anyhow::Result<String> {
-            let value = inputs.text(key).trim().to_owned();
-            if value.chars().count() > 200 || value.chars().any(char::is_control) {
-                bail!("{}: expected a name on one line, at most 200 characters", table::setting(key).env);
-            }
-            Ok(value)
-        };
-        let network = line(Key::CertificateNetwork)?;
-        Ok(Self {
-            network: if network.is_empty() { privacy_controller.to_owned() } else { network },
-            signatory: line(Key::CertificateSignatory)?,
-            signatory_title: line(Key::CertificateSignatoryTitle)?,
-        })
-    }
 }
 
 /// Says where a bad value came from when it came from the configuration file: the message of
@@ -380,7 +355,6 @@ fn days_or_keep(inputs: &Inputs, key: Key) -> anyhow::Result<Option<i64>> {
     }
 }
 
-/// A whole number from 1 to `max`; blank counts as not given.
 /// `CONVOCA_JOIN_OPENS_MINUTES`: 0 (at the start) to a day before it.
 fn join_opens(inputs: &Inputs) -> anyhow::Result<chrono::Duration> {
     let v = inputs.nonblank(Key::JoinOpensMinutes).trim();
@@ -389,6 +363,7 @@ fn join_opens(inputs: &Inputs) -> anyhow::Result<chrono::Duration> {
     })
 }
 
+/// A whole number from 1 to `max`; blank counts as not given.
 fn whole_number(inputs: &Inputs, key: Key, max: u64) -> anyhow::Result<u64> {
     let (name, v) = (setting(key).env, inputs.nonblank(key));
     v.trim()

@@ -60,6 +60,7 @@ pub mod two_factor;
 pub mod joins;
 // webhooks: endpoints, events, deliveries and their attempts.
 mod webhook_delivery;
+pub mod webhook_endpoints;
 pub mod webhooks;
 
 use std::collections::HashMap;

@@ -77,11 +77,11 @@ pub struct EndpointInput {
 }
 
 impl EndpointInput {
-    fn events_text(&self) -> String {
+    pub(super) fn events_text(&self) -> String {
         self.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(" ")
     }
 
-    fn summary(&self) -> String {
+    pub(super) fn summary(&self) -> String {
         format!(
             "{}; events: {}; personal data: {}; {}",
             self.url,
@@ -282,100 +282,6 @@ pub fn body(
     .to_string()
 }
 
-// ---- Endpoints -------------------------------------------------------------------------------
-
-pub fn endpoints(conn: &mut AnyConnection) -> QueryResult<Vec<Endpoint>> {
-    webhook_endpoints::table
-        .order(webhook_endpoints::created_at.asc())
-        .select(Endpoint::as_select())
-        .load(conn)
-}
-
-pub fn endpoint(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Endpoint>> {
-    webhook_endpoints::table.find(id).select(Endpoint::as_select()).first(conn).optional()
-}
-
-/// Registers an endpoint with its sealed secret (sealed by the caller with the id given);
-/// audited.
-pub fn create(
-    conn: &mut AnyConnection,
-    id: &str,
-    input: &EndpointInput,
-    secret_sealed: &str,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    write_tx(conn, |conn| {
-        diesel::insert_into(webhook_endpoints::table)
-            .values((
-                webhook_endpoints::id.eq(id),
-                webhook_endpoints::url.eq(&input.url),
-                webhook_endpoints::events.eq(input.events_text()),
-                webhook_endpoints::personal_data.eq(input.personal_data),
-                webhook_endpoints::enabled.eq(input.enabled),
-                webhook_endpoints::secret_sealed.eq(secret_sealed),
-                webhook_endpoints::created_at.eq(now),
-                webhook_endpoints::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        audit::record(conn, actor, "webhook.create", id, &input.summary(), now)
-    })
-}
-
-/// Saves an endpoint's settings; `false` when there is no such endpoint. Audited.
-pub fn update(
-    conn: &mut AnyConnection,
-    id: &str,
-    input: &EndpointInput,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    write_tx(conn, |conn| {
-        let changed = diesel::update(webhook_endpoints::table.find(id))
-            .set((
-                webhook_endpoints::url.eq(&input.url),
-                webhook_endpoints::events.eq(input.events_text()),
-                webhook_endpoints::personal_data.eq(input.personal_data),
-                webhook_endpoints::enabled.eq(input.enabled),
-                webhook_endpoints::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-        if changed > 0 {
-            audit::record(conn, actor, "webhook.update", id, &input.summary(), now)?;
-        }
-        Ok(changed > 0)
-    })
-}
-
-/// Replaces an endpoint's secret; `false` when there is no such endpoint. Audited.
-pub fn rotate(
-    conn: &mut AnyConnection,
-    id: &str,
-    secret_sealed: &str,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    write_tx(conn, |conn| {
-        let changed = diesel::update(webhook_endpoints::table.find(id))
-            .set((webhook_endpoints::secret_sealed.eq(secret_sealed), webhook_endpoints::updated_at.eq(now)))
-            .execute(conn)?;
-        if changed > 0 {
-            audit::record(conn, actor, "webhook.rotate-secret", id, "a new signing secret", now)?;
-        }
-        Ok(changed > 0)
-    })
-}
-
-/// Notes in the audit log that an administrator looked at an endpoint's secret.
-pub fn note_secret_shown(
-    conn: &mut AnyConnection,
-    id: &str,
-    actor: &Actor,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    write_tx(conn, |conn| audit::record(conn, actor, "webhook.show-secret", id, "", now))
-}
-
 // ---- Deliveries as the organiser area lists them ----------------------------------------------
 
 #[derive(Debug, Clone, Queryable)]
@@ -535,3 +441,4 @@ fn erasure_event(
 pub use super::webhook_delivery::{
     AttemptResult, Claimed, apply_retention, claim_due, export_of, record, scrub,
 };
+pub use super::webhook_endpoints::{create, endpoint, endpoints, note_secret_shown, rotate, update};
