@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{answer_choices, question_answers, registrations};
-use crate::domain::questions::{Question, QuestionKind};
+use crate::domain::questions::{Answer, Question, QuestionKind};
 use crate::domain::{Language, RegistrationStatus};
 
 /// One question's summary: its label and lines of (answer, count), or the number range.
@@ -71,9 +71,17 @@ pub fn summary(
                         .collect();
                 }
                 QuestionKind::YesNo => {
+                    // Stored values read back by the domain, as the registration page reads them.
+                    let said = |wanted: bool| {
+                        mine.iter()
+                            .filter(|v| {
+                                Answer::from_value(QuestionKind::YesNo, v) == Some(Answer::YesNo(wanted))
+                            })
+                            .count()
+                    };
                     summary.counts = vec![
-                        (yes_no.0.clone(), false, count(mine.iter().filter(|v| **v == "yes").count())),
-                        (yes_no.1.clone(), false, count(mine.iter().filter(|v| **v == "no").count())),
+                        (yes_no.0.clone(), false, count(said(true))),
+                        (yes_no.1.clone(), false, count(said(false))),
                     ];
                 }
                 QuestionKind::Number => {
