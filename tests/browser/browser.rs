@@ -51,6 +51,13 @@ fn programs() -> Option<(PathBuf, PathBuf)> {
                 lacking.push("axe-core (npm ci in tests/browser)");
             }
             if !lacking.is_empty() {
+                // scripts/test installs all three and says so: there a lack is a failure, never a skip.
+                assert!(
+                    std::env::var_os("CONVOCA_BROWSER_TESTS_REQUIRED").is_none_or(|v| v != "1"),
+                    "the browser tests are required (CONVOCA_BROWSER_TESTS_REQUIRED=1) but this machine lacks {}; \
+                     {INSTALL_HINT}",
+                    lacking.join(", ")
+                );
                 use std::io::Write;
                 let _ = writeln!(
                     std::io::stderr(),
