@@ -13,7 +13,7 @@ use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 
 use super::chrome::{Chrome, html_with_status, language_of};
 use super::client::rate_key;
@@ -42,10 +42,6 @@ struct LinkToken {
 }
 
 impl LinkToken {
-    async fn check(req: &HttpRequest) -> Result<Self, actix_web::Error> {
-        Self::check_with(req, None).await
-    }
-
     async fn check_with(req: &HttpRequest, again: Option<&'static str>) -> Result<Self, actix_web::Error> {
         let state = app_state(req)?;
         let i18n = I18n::new(language_of(req));
@@ -96,20 +92,35 @@ impl LinkToken {
     }
 }
 
-/// Checks the `{token}` of the request's path ([`LinkToken::check`]) and looks it up for
-/// `purpose`; a token that finds nothing counts as a guess and answers the refusal page.
+/// Checks the `{token}` of the request's path ([`LinkToken::check_with`]) and looks it up with
+/// `lookup` (token, now); a token that finds nothing counts as a guess and answers the refusal
+/// page, which sends the person to `again` for a new link when there is such a page.
+async fn open_with<T, F>(
+    req: &HttpRequest,
+    again: Option<&'static str>,
+    lookup: F,
+) -> Result<(LinkToken, T), actix_web::Error>
+where
+    F: FnOnce(&mut db::AnyConnection, &str, NaiveDateTime) -> diesel::QueryResult<Option<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let link = LinkToken::check_with(req, again).await?;
+    let state = app_state(req)?;
+    let (token, now) = (link.token.clone(), state.clock.now());
+    match run_db(&state, move |conn| lookup(conn, &token, now)).await? {
+        Some(found) => Ok((link, found)),
+        None => Err(into_error(link.refused(&state).await)),
+    }
+}
+
+/// A registration's link for `purpose`: the registration and session it opens.
 async fn open(
     req: &HttpRequest,
     purpose: TokenPurpose,
 ) -> Result<(LinkToken, Registration, Session), actix_web::Error> {
-    let link = LinkToken::check(req).await?;
-    let state = app_state(req)?;
-    let (token, now) = (link.token.clone(), state.clock.now());
-    let found = run_db(&state, move |conn| db::tokens::lookup(conn, &token, purpose, now)).await?;
-    match found {
-        Some((registration, session)) => Ok((link, registration, session)),
-        None => Err(into_error(link.refused(&state).await)),
-    }
+    let (link, (registration, session)) =
+        open_with(req, None, move |conn, token, now| db::tokens::lookup(conn, token, purpose, now)).await?;
+    Ok((link, registration, session))
 }
 
 /// A live manage link: its token, and the registration and session it opens.
@@ -255,14 +266,9 @@ impl FromRequest for ResetLink {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let link = LinkToken::check_with(&req, Some(RESET_REQUEST_PATH)).await?;
-            let state = app_state(&req)?;
-            let (token, now) = (link.token.clone(), state.clock.now());
-            let found = run_db(&state, move |conn| db::password_reset::live(conn, &token, now)).await?;
-            match found {
-                Some(organiser) => Ok(ResetLink { link, organiser }),
-                None => Err(into_error(link.refused(&state).await)),
-            }
+            let (link, organiser) =
+                open_with(&req, Some(RESET_REQUEST_PATH), db::password_reset::live).await?;
+            Ok(ResetLink { link, organiser })
         })
     }
 }
@@ -321,15 +327,8 @@ impl FromRequest for SpeakerLink {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let link = LinkToken::check(&req).await?;
-            let state = app_state(&req)?;
-            let (token, now) = (link.token.clone(), state.clock.now());
-            let found =
-                run_db(&state, move |conn| db::speaker_invitations::lookup(conn, &token, now)).await?;
-            match found {
-                Some((speaker, session)) => Ok(SpeakerLink { link, speaker, session }),
-                None => Err(into_error(link.refused(&state).await)),
-            }
+            let (link, (speaker, session)) = open_with(&req, None, db::speaker_invitations::lookup).await?;
+            Ok(SpeakerLink { link, speaker, session })
         })
     }
 }
@@ -355,14 +354,8 @@ impl FromRequest for FocalLink {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let link = LinkToken::check(&req).await?;
-            let state = app_state(&req)?;
-            let (token, now) = (link.token.clone(), state.clock.now());
-            let found = run_db(&state, move |conn| db::focal_approval::lookup(conn, &token, now)).await?;
-            match found {
-                Some(scope) => Ok(FocalLink { link, scope }),
-                None => Err(into_error(link.refused(&state).await)),
-            }
+            let (link, scope) = open_with(&req, None, db::focal_approval::lookup).await?;
+            Ok(FocalLink { link, scope })
         })
     }
 }
