@@ -3,4 +3,4 @@ export-col-follows = Follows (language)
 export-col-sign-language = Sign-language interpretation
 export-col-captions = Captions
 export-report-answered = Answered
-export-report-retired = { $label } (retired)
+export-report-retired = { $name } (retired)

@@ -3,4 +3,4 @@ export-col-follows = Idioma que sigue
 export-col-sign-language = Interpretación en lengua de señas
 export-col-captions = Subtítulos
 export-report-answered = Respuestas
-export-report-retired = { $label } (retirada)
+export-report-retired = { $name } (retirada)

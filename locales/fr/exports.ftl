@@ -3,4 +3,4 @@ export-col-follows = Langue suivie
 export-col-sign-language = Interprétation en langue des signes
 export-col-captions = Sous-titres
 export-report-answered = Réponses
-export-report-retired = { $label } (retirée)
+export-report-retired = { $name } (retirée)

@@ -33,7 +33,7 @@ fn line(section: &str, line: &Line, labels: &ExportLabels) -> Vec<Cell> {
 
 /// A label marked retired when it is, in the organiser's words.
 fn marked(label: &str, retired: bool, labels: &ExportLabels) -> String {
-    if retired { labels.t1("export-report-retired", "label", label) } else { label.to_owned() }
+    if retired { labels.t1("export-report-retired", "name", label) } else { label.to_owned() }
 }
 
 /// A question's lines: one per choice or yes/no with the confirmed people who gave it, else
