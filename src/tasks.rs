@@ -256,11 +256,15 @@ fn registrations_export(
             Err(e) => tracing::warn!(task = %task.id, error = %e, "could not record an export's progress"),
         }
     };
+    let session = db::admin_registrations::session(conn, &task.session_id)?
+        .ok_or_else(|| Permanent("the export's session is gone".to_owned()))?;
+    let layout = registrations::Layout::load(conn, &session, &labels)?;
     let mut failed = None;
     let mut written = 0;
     let rows =
-        registrations::from_database(conn, &task.session_id, &filters, &mut failed).inspect(|_| written += 1);
-    let workbook = xlsx::registrations_workbook(rows, &labels, &mut progress)?;
+        registrations::from_database(conn, &task.session_id, &filters, layout.questions(), &mut failed)
+            .inspect(|_| written += 1);
+    let workbook = xlsx::registrations_workbook(rows, &layout, &labels, &mut progress)?;
     if let Some(e) = failed {
         return Err(anyhow::Error::new(e).context("reading the registrations"));
     }

@@ -58,6 +58,21 @@ pub fn set_booked(
     })
 }
 
+/// Books for the session `to` the channels `from` has (a duplicate of a session offers the
+/// same languages). Called inside the transaction that creates `to`.
+pub fn copy_booked(conn: &mut AnyConnection, from: &SessionId, to: &SessionId) -> QueryResult<()> {
+    let booked: Vec<ChannelLanguage> = session_channels::table
+        .filter(session_channels::session_id.eq(from))
+        .select(session_channels::language)
+        .load(conn)?;
+    for language in booked {
+        diesel::insert_into(session_channels::table)
+            .values((session_channels::session_id.eq(to), session_channels::language.eq(language)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Stores what the form said, inside the registration's transaction, checked against the
 /// session's languages as they are now: a channel cancelled while the person filled the form
 /// is not kept (they follow the spoken language). A choice saying nothing is not stored.

@@ -18,6 +18,7 @@ pub mod country_migration;
 pub mod decisions;
 pub mod demo;
 pub mod demo_removal;
+pub mod export_lines;
 pub mod feedback;
 pub mod feedback_results;
 pub mod feeds;

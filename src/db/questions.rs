@@ -9,7 +9,7 @@ use super::models::new_id;
 use super::schema::{answer_choices, question_answers, question_choices, questions, series, sessions};
 use super::{AnyConnection, write_tx};
 use crate::domain::question_drafts::QuestionSpec;
-use crate::domain::questions::{Answer, Choice, Question, QuestionKind, Texts};
+use crate::domain::questions::{Answer, Choice, Question, QuestionKind, Texts, stored_answers};
 use crate::domain::{Language, RegistrationId};
 
 /// Whose questions: a session's, or a series' default.
@@ -354,10 +354,15 @@ pub fn remove(
 /// ids, so changing the session's copy leaves the series and its other sessions alone).
 /// Called inside the transaction that creates the session.
 pub fn copy_series_default(conn: &mut AnyConnection, series_id: &str, session_id: &str) -> QueryResult<()> {
+    copy_asked(conn, &Owner::Series(series_id.to_owned()), session_id)
+}
+
+/// Gives the session `session_id` a copy of the questions `from` still asks, with their
+/// choices still offered (new ids; no answers): a series' default, or the session a
+/// duplicate is made from. Called inside the transaction that creates the session.
+pub fn copy_asked(conn: &mut AnyConnection, from: &Owner, session_id: &str) -> QueryResult<()> {
     let owner = Owner::Session(session_id.to_owned());
-    for (n, question) in
-        of_owner(conn, &Owner::Series(series_id.to_owned()))?.into_iter().filter(|q| !q.retired).enumerate()
-    {
+    for (n, question) in of_owner(conn, from)?.into_iter().filter(|q| !q.retired).enumerate() {
         let spec = QuestionSpec {
             kind: question.kind,
             required: question.required,
@@ -442,25 +447,7 @@ pub fn answers_of(
         .filter(answer_choices::registration_id.eq(registration_id))
         .select((answer_choices::question_id, answer_choices::choice_id))
         .load(conn)?;
-    let mut answers = Vec::new();
-    for question in questions {
-        if question.kind.has_choices() {
-            let ids: Vec<String> = question
-                .choices
-                .iter()
-                .filter(|c| picked.iter().any(|(q, id)| *q == question.id && *id == c.id))
-                .map(|c| c.id.clone())
-                .collect();
-            if !ids.is_empty() {
-                answers.push((question.id.clone(), Answer::Choices(ids)));
-            }
-        } else if let Some((_, value)) = plain.iter().find(|(q, _)| *q == question.id)
-            && let Some(answer) = Answer::from_value(question.kind, value)
-        {
-            answers.push((question.id.clone(), answer));
-        }
-    }
-    Ok(answers)
+    Ok(stored_answers(questions, &plain, &picked))
 }
 
 /// Erasure and retention: a person's answers go with them.

@@ -365,8 +365,9 @@ pub fn change_status(
     })
 }
 
-/// Copies a session (e.g. the French session from the English one) as a draft, with its panel
-/// and documents, but none of its registrations.
+/// Copies a session (e.g. the French session from the English one) as a draft, with its panel,
+/// documents, questions still asked and interpretation channels, but none of its registrations
+/// or answers.
 pub fn duplicate(
     conn: &mut AnyConnection,
     id: &SessionId,
@@ -418,6 +419,14 @@ pub fn duplicate(
                 .values(&SessionTranslation { session_id: new_session_id.clone(), ..translation })
                 .execute(conn)?;
         }
+        // The copy asks what the original still asks and offers the same languages, as a new
+        // session of a series starts with the series' questions; no answer is copied.
+        super::questions::copy_asked(
+            conn,
+            &super::questions::Owner::Session(id.as_str().to_owned()),
+            new_session_id.as_str(),
+        )?;
+        super::interpretation::copy_booked(conn, id, &new_session_id)?;
         audit::record(conn, actor, "session.duplicate", &original.title, &title, now)?;
         Ok(Some(new_session_id))
     })

@@ -157,6 +157,36 @@ impl Question {
     }
 }
 
+/// One registration's answers to `questions` from what is stored: `plain` holds (question id,
+/// stored value) of text, number and yes/no answers, `picked` (question id, choice id) of
+/// choices. In the questions' order, choices in each question's order; a stored value that no
+/// longer reads as its question's kind is left out.
+pub fn stored_answers(
+    questions: &[Question],
+    plain: &[(String, String)],
+    picked: &[(String, String)],
+) -> Vec<(String, Answer)> {
+    let mut answers = Vec::new();
+    for question in questions {
+        if question.kind.has_choices() {
+            let ids: Vec<String> = question
+                .choices
+                .iter()
+                .filter(|c| picked.iter().any(|(q, id)| *q == question.id && *id == c.id))
+                .map(|c| c.id.clone())
+                .collect();
+            if !ids.is_empty() {
+                answers.push((question.id.clone(), Answer::Choices(ids)));
+            }
+        } else if let Some((_, value)) = plain.iter().find(|(q, _)| *q == question.id)
+            && let Some(answer) = Answer::from_value(question.kind, value)
+        {
+            answers.push((question.id.clone(), answer));
+        }
+    }
+    answers
+}
+
 /// A refused answer: the question it belongs to and the message key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerError {

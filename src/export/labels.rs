@@ -38,6 +38,11 @@ impl ExportLabels {
         self.i18n.t(key)
     }
 
+    /// A message of the organiser's language with one text argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.i18n.t1(key, name, value)
+    }
+
     pub fn yes_no(&self, value: bool) -> &str {
         if value { &self.yes } else { &self.no }
     }

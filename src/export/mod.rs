@@ -54,17 +54,42 @@ impl Cell {
     }
 }
 
-/// A column of an export: the message key of its header and its width in a workbook.
-#[derive(Debug, Clone, Copy)]
+/// What a column's header says: one of our messages, translated when the file is written, or
+/// a text given as it is (an organiser's question, already in the organiser's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Header {
+    Message(&'static str),
+    Text(String),
+}
+
+impl Header {
+    /// The header's words in `labels`' language.
+    pub fn words(&self, labels: &ExportLabels) -> String {
+        match self {
+            Header::Message(key) => labels.t(key),
+            Header::Text(text) => text.clone(),
+        }
+    }
+}
+
+/// A column of an export: its header and its width in a workbook.
+#[derive(Debug, Clone)]
 pub struct Column {
-    pub header: &'static str,
+    pub header: Header,
     /// In characters, as Excel counts them.
     pub width: f64,
 }
 
+impl Column {
+    /// A column headed by the message `key`.
+    pub const fn message(key: &'static str, width: f64) -> Self {
+        Column { header: Header::Message(key), width }
+    }
+}
+
 /// The headers of `columns` in the organiser's language.
 pub fn header(columns: &[Column], labels: &ExportLabels) -> Vec<String> {
-    columns.iter().map(|c| labels.t(c.header)).collect()
+    columns.iter().map(|c| c.header.words(labels)).collect()
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@ use super::{Cell, Column, ExportLabels};
 use crate::db::newsletter::Subscriber;
 
 pub const COLUMNS: &[Column] = &[
-    Column { header: "export-col-email", width: 32.0 },
-    Column { header: "export-col-name", width: 28.0 },
-    Column { header: "export-col-language", width: 12.0 },
-    Column { header: "export-col-consented-at", width: 20.0 },
-    Column { header: "export-col-notice-version", width: 14.0 },
+    Column::message("export-col-email", 32.0),
+    Column::message("export-col-name", 28.0),
+    Column::message("export-col-language", 12.0),
+    Column::message("export-col-consented-at", 20.0),
+    Column::message("export-col-notice-version", 14.0),
 ];
 
 pub const SHEET: &str = "export-sheet-newsletter";

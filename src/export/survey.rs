@@ -5,14 +5,14 @@ use super::{Cell, Column};
 use crate::db::feedback_results::AnswerRow;
 
 pub const COLUMNS: &[Column] = &[
-    Column { header: "admin-feedback-col-session", width: 36.0 },
-    Column { header: "admin-feedback-col-session-date", width: 20.0 },
-    Column { header: "admin-feedback-col-rating", width: 10.0 },
-    Column { header: "admin-feedback-col-usefulness", width: 10.0 },
-    Column { header: "admin-feedback-col-comment", width: 60.0 },
-    Column { header: "admin-feedback-col-topics", width: 40.0 },
-    Column { header: "admin-feedback-col-answered-at", width: 20.0 },
-    Column { header: "admin-feedback-col-changed-at", width: 20.0 },
+    Column::message("admin-feedback-col-session", 36.0),
+    Column::message("admin-feedback-col-session-date", 20.0),
+    Column::message("admin-feedback-col-rating", 10.0),
+    Column::message("admin-feedback-col-usefulness", 10.0),
+    Column::message("admin-feedback-col-comment", 60.0),
+    Column::message("admin-feedback-col-topics", 40.0),
+    Column::message("admin-feedback-col-answered-at", 20.0),
+    Column::message("admin-feedback-col-changed-at", 20.0),
 ];
 
 /// One answer's cells, in the order of [`COLUMNS`].

@@ -7,8 +7,9 @@
 use anyhow::Context as _;
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::{Cell, Column, ExportLabels, registrations};
-use crate::db::admin_registrations::ExportRow;
+use super::registrations::{self, Layout};
+use super::{Cell, Column, ExportLabels};
+use crate::db::export_lines::ExportLine;
 
 /// The most data rows a sheet holds (Excel's 1,048,576 rows, less the header).
 pub const MAX_ROWS: usize = 1_048_575;
@@ -19,17 +20,18 @@ pub const PROGRESS_EVERY: usize = 1000;
 /// The longest text a cell holds, in characters.
 const MAX_CELL_CHARS: usize = 32_767;
 
-/// A workbook of the registrations export: the columns of [`registrations::COLUMNS`] with
-/// headers and values in `labels`' language. `progress` is told how many rows are written so
-/// far, every [`PROGRESS_EVERY`] rows and once at the end. Needs no HTTP request: the worker
-/// can call it with rows from [`registrations::from_database`].
+/// A workbook of the registrations export: the columns of `layout` with headers and values in
+/// `labels`' language. `progress` is told how many rows are written so far, every
+/// [`PROGRESS_EVERY`] rows and once at the end. Needs no HTTP request: the worker can call it
+/// with rows from [`registrations::from_database`].
 pub fn registrations_workbook(
-    rows: impl Iterator<Item = ExportRow>,
+    rows: impl Iterator<Item = ExportLine>,
+    layout: &Layout,
     labels: &ExportLabels,
     progress: &mut dyn FnMut(usize),
 ) -> anyhow::Result<Vec<u8>> {
-    let cells = rows.map(|row| registrations::cells(&row, labels));
-    workbook(registrations::SHEET, registrations::COLUMNS, labels, cells, progress)
+    let cells = rows.map(|line| layout.cells(&line, labels));
+    workbook(registrations::SHEET, layout.columns(), labels, cells, progress)
 }
 
 /// A one-sheet workbook: the sheet named by the message `sheet`, a header row of `columns`,
@@ -50,7 +52,7 @@ pub fn workbook(
     for (index, column) in columns.iter().enumerate() {
         let index = u16::try_from(index).context("too many columns")?;
         worksheet.set_column_width(index, column.width)?;
-        worksheet.write_string_with_format(0, index, labels.t(column.header), &bold)?;
+        worksheet.write_string_with_format(0, index, column.header.words(labels), &bold)?;
     }
     worksheet.set_freeze_panes(1, 0)?;
     let mut done = 0usize;
@@ -86,15 +88,14 @@ pub fn workbook(
 mod tests {
     use super::*;
     use crate::domain::Language;
+    use crate::domain::interpretation::{ChannelLanguage, Offered};
 
     #[test]
     fn progress_is_reported_and_the_file_is_a_zip() {
         let labels = ExportLabels::new(Language::Es);
         let rows = (0..2500).map(|n| vec![Cell::Text(format!("fila {n}")), Cell::Number(n)]);
-        let columns = [
-            Column { header: "export-col-name", width: 10.0 },
-            Column { header: "export-report-col-registered", width: 10.0 },
-        ];
+        let columns =
+            [Column::message("export-col-name", 10.0), Column::message("export-report-col-registered", 10.0)];
         let mut seen = Vec::new();
         let bytes =
             workbook(registrations::SHEET, &columns, &labels, rows, &mut |n| seen.push(n)).expect("workbook");
@@ -105,9 +106,11 @@ mod tests {
     #[test]
     fn an_empty_list_is_a_header_alone() {
         let labels = ExportLabels::new(Language::En);
+        let offered = Offered::new(ChannelLanguage::En, []);
+        let layout = Layout::new(Vec::new(), Language::En, offered, &labels);
         let mut seen = Vec::new();
-        let bytes =
-            registrations_workbook(std::iter::empty(), &labels, &mut |n| seen.push(n)).expect("workbook");
+        let bytes = registrations_workbook(std::iter::empty(), &layout, &labels, &mut |n| seen.push(n))
+            .expect("workbook");
         assert_eq!(seen, [0]);
         assert!(bytes.starts_with(b"PK"));
     }

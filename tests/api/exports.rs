@@ -103,7 +103,7 @@ async fn listed(app: &TestApp, session_id: &str, filters: Filters) -> BTreeSet<S
     .await
 }
 
-async fn download(
+pub(crate) async fn download(
     client: &reqwest::Client,
     url: String,
     language: &str,
@@ -115,7 +115,7 @@ async fn download(
 }
 
 /// A CSV download's header and records, checking its byte-order mark.
-fn read_csv(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<csv::StringRecord>) {
+pub(crate) fn read_csv(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<csv::StringRecord>) {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(&bytes[3..]);
     let header = reader.headers().expect("header").iter().map(str::to_owned).collect();
@@ -124,7 +124,7 @@ fn read_csv(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<csv::StringRecord>
 }
 
 /// The first sheet of a workbook: its name, its cells, and whether it holds any formula.
-fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<Data>>, Vec<(String, String)>) {
+pub(crate) fn read_xlsx(bytes: &[u8]) -> (String, Vec<Vec<Data>>, Vec<(String, String)>) {
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("xlsx");
     let name = workbook.sheet_names().first().cloned().expect("a sheet");
     let range = workbook.worksheet_range(&name).expect("sheet");
@@ -142,7 +142,7 @@ fn sheet_xml(bytes: &[u8]) -> String {
     xml
 }
 
-fn text(cell: &Data) -> String {
+pub(crate) fn text(cell: &Data) -> String {
     match cell {
         Data::String(s) => s.clone(),
         Data::Empty => String::new(),
@@ -245,7 +245,7 @@ async fn the_workbook_has_typed_cells_and_headers_in_the_organisers_language(eng
         let (sheet_name, rows, names) = read_xlsx(&bytes);
         assert_eq!(sheet_name, sheet, "{language}");
         let header: Vec<String> = rows[0].iter().map(text).collect();
-        assert_eq!(header.len(), 13);
+        assert_eq!(header.len(), 16, "13 columns, then the language followed and the needs");
         assert_eq!((header[0].as_str(), header[6].as_str(), header[7].as_str()), (name, status, registered));
         assert!(header.iter().all(|h| !h.contains('_')), "{language}: {header:?}");
         assert_eq!(rows.len(), 1 + 1006, "{language}: every registration");
@@ -276,9 +276,9 @@ async fn the_workbook_has_typed_cells_and_headers_in_the_organisers_language(eng
 
         let filter =
             names.iter().find(|(n, _)| n == "_xlnm._FilterDatabase").expect("a filter on the header");
-        assert!(filter.1.ends_with("$A$1:$M$1007"), "{language}: {filter:?}");
+        assert!(filter.1.ends_with("$A$1:$P$1007"), "{language}: {filter:?}");
         let xml = sheet_xml(&bytes);
-        assert!(xml.contains("<autoFilter ref=\"A1:M1007\""), "{language}");
+        assert!(xml.contains("<autoFilter ref=\"A1:P1007\""), "{language}");
         assert!(
             xml.contains("state=\"frozen\"") && xml.contains("topLeftCell=\"A2\""),
             "{language}: frozen header"
@@ -298,7 +298,7 @@ async fn french_and_spanish_organisers_get_semicolon_csv_with_their_words(engine
     assert!(first_line.starts_with("Nom;Adresse e-mail;Organisation;Pays;"), "{first_line}");
     let fr = I18n::new(Language::Fr);
     let (header, records) = read_csv(&bytes, b';');
-    assert_eq!(header.len(), 13);
+    assert_eq!(header.len(), 16);
     assert_eq!(header[7], "Inscription (UTC)");
     assert_eq!(records.len(), 1006);
     let evil = records.iter().find(|r| &r[1] == "evil@x.org").expect("the row");

@@ -55,3 +55,5 @@ mod join_links;
 mod join_live;
 // qforms: questions per session
 mod session_questions;
+// exports: questions and interpretation in the exports
+mod question_exports;

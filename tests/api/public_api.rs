@@ -382,7 +382,7 @@ fn closed(schema: &mut Value) {
 }
 
 /// The JSON Schema of an answer: the `$ref` a path's operation gives for `status`.
-fn validator(document: &Value, path: &str, status: &str, media: &str) -> jsonschema::Validator {
+pub(crate) fn validator(document: &Value, path: &str, status: &str, media: &str) -> jsonschema::Validator {
     let answer = &document["paths"][path]["get"]["responses"][status]["content"][media]["schema"];
     assert!(answer.is_object(), "{path} {status} {media} is documented");
     let mut components = document["components"].clone();

@@ -1,13 +1,16 @@
 //! Organiser area: a session's registrations (counts, search, decisions) and their CSV export.
 //! Attendance is in [`super::attendance`].
 
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, page_number};
 use crate::db;
-use crate::db::admin_registrations::{Counts, ExportRow, Filters, ListRow, OTHER_ORGANISATION};
+use crate::db::admin_registrations::{Counts, Filters, ListRow, OTHER_ORGANISATION};
 use crate::db::decisions::{Decision, DecisionOutcome};
+use crate::db::export_lines::ExportLine;
 use crate::db::models::Session;
 use crate::domain::{RegistrationId, RegistrationStatus, SessionId};
 use crate::export::{self, Cell, ExportLabels, registrations as columns, xlsx};
@@ -338,23 +341,49 @@ pub async fn export_csv(
     let session = audited_session(&cx, path.into_inner(), "csv", &filters).await?;
     let labels = ExportLabels::new(cx.i18n().lang);
     let separator = Separator::chosen(&separator, labels.language());
-    let (state, id) = (cx.state.clone(), session.id.clone());
+    let layout = load_layout(&cx, &session, &labels).await?;
+    let (state, id, asked) = (cx.state.clone(), session.id.clone(), layout.clone());
     let fetch = Box::new(move |after: Option<String>| {
-        let (state, id, filters) = (state.clone(), id.clone(), filters.clone());
+        let (state, id, filters, asked) = (state.clone(), id.clone(), filters.clone(), asked.clone());
         Box::pin(async move {
             run_db(&state, move |conn| {
-                db::admin_registrations::export_chunk(conn, &id, &filters, after.as_deref(), EXPORT_CHUNK)
+                db::export_lines::chunk(
+                    conn,
+                    &id,
+                    &filters,
+                    after.as_deref(),
+                    EXPORT_CHUNK,
+                    asked.questions(),
+                )
             })
             .await
         }) as _
     });
-    let header = export::header(columns::COLUMNS, &labels);
-    let cells = Box::new(move |row: &ExportRow| {
-        columns::cells(row, &labels).into_iter().map(Cell::into_csv_text).collect()
+    let header = export::header(layout.columns(), &labels);
+    let cells = Box::new(move |line: &ExportLine| {
+        layout.cells(line, &labels).into_iter().map(Cell::into_csv_text).collect()
     });
-    let body =
-        CsvStream::new(header, separator.byte(), EXPORT_CHUNK as usize, fetch, |row| row.id.clone(), cells);
+    let body = CsvStream::new(
+        header,
+        separator.byte(),
+        EXPORT_CHUNK as usize,
+        fetch,
+        |line| line.row.id.clone(),
+        cells,
+    );
     Ok(crate::web::export::csv_response(&export_name(&session, "csv"), body))
+}
+
+/// The session's questions and languages, read once for a whole export (shared by the
+/// streamed CSV's chunks).
+async fn load_layout(
+    cx: &AdminContext,
+    session: &Session,
+    labels: &ExportLabels,
+) -> Result<Arc<columns::Layout>, AppError> {
+    let (session, labels) = (session.clone(), labels.clone());
+    let layout = cx.read(move |conn| columns::Layout::load(conn, &session, &labels)).await?;
+    Ok(Arc::new(layout))
 }
 
 /// The registrations the list shows as an Excel workbook: typed columns, frozen and filterable
@@ -371,12 +400,14 @@ pub async fn export_xlsx(
         return Ok(queued);
     }
     let labels = ExportLabels::new(cx.i18n().lang);
-    let id = session.id.clone();
+    let session_row = session.clone();
     let workbook = cx
         .read(move |conn| {
+            let layout = columns::Layout::load(conn, &session_row, &labels)?;
             let mut failed = None;
-            let rows = columns::from_database(conn, &id, &filters, &mut failed);
-            let workbook = xlsx::registrations_workbook(rows, &labels, &mut |_| {});
+            let rows =
+                columns::from_database(conn, &session_row.id, &filters, layout.questions(), &mut failed);
+            let workbook = xlsx::registrations_workbook(rows, &layout, &labels, &mut |_| {});
             match failed {
                 Some(e) => Err(e),
                 None => Ok(workbook),

@@ -130,7 +130,7 @@ pub async fn report_csv(
     let loaded = load(&cx, query.scope()).await?;
     let labels = ExportLabels::new(cx.i18n().lang);
     let separator = Separator::chosen(&separator, labels.language());
-    let rows = columns::rows(&loaded.report, &labels);
+    let rows = columns::rows(&loaded.report, &loaded.questions, &labels);
     let body = export::csv_file(columns::COLUMNS, &labels, rows.into_iter(), separator)?;
     Ok(export::csv_response("participation-report.csv", body))
 }
@@ -139,7 +139,7 @@ pub async fn report_csv(
 pub async fn report_xlsx(cx: AdminContext, query: web::Query<ReportQuery>) -> Result<HttpResponse, AppError> {
     let loaded = load(&cx, query.scope()).await?;
     let labels = ExportLabels::new(cx.i18n().lang);
-    let rows = columns::rows(&loaded.report, &labels);
+    let rows = columns::rows(&loaded.report, &loaded.questions, &labels);
     let workbook = xlsx::workbook(columns::SHEET, columns::COLUMNS, &labels, rows.into_iter(), &mut |_| {})
         .map_err(AppError::Unexpected)?;
     Ok(export::xlsx_response("participation-report.xlsx", workbook))

@@ -3,19 +3,25 @@
 //! (`db::admin_registrations::Filters`, read as the list page reads them), and the same export
 //! file, audited the same way with the token as the actor.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{OrganiserToken, RegistrationsRead};
 use super::{no_store, session_id};
 use crate::db;
-use crate::db::admin_registrations::{ExportRow, Filters};
-use crate::domain::{RegistrationStatus, SessionId};
-use crate::export::{self, Cell, ExportLabels, registrations as columns};
+use crate::db::admin_registrations::Filters;
+use crate::db::export_lines::ExportLine;
+use crate::domain::questions::{Answer, Question};
+use crate::domain::{Language, RegistrationStatus, SessionId};
+use crate::export::registrations::{self as columns, Layout};
+use crate::export::{self, Cell, ExportLabels};
 use crate::web::api::params::{Query, Refused};
 use crate::web::api::problem::Problem;
 use crate::web::api::{ApiRequest, with_next};
@@ -40,20 +46,87 @@ pub struct Registration {
     #[schema(value_type = String, example = "confirmed")]
     pub status: RegistrationStatus,
     /// UTC.
-    pub registered_at: NaiveDateTime,
+    pub registered_at: DateTime<Utc>,
     /// UTC, when the address was confirmed.
-    pub confirmed_at: Option<NaiveDateTime>,
+    pub confirmed_at: Option<DateTime<Utc>>,
     /// Recorded attendance: true, false, or not recorded (null).
     pub attended: Option<bool>,
     pub needs: String,
     pub newsletter: bool,
     /// Agreed to be listed among the participants.
     pub listed: bool,
+    /// The language the registrant will follow (ISO 639-1): the interpretation channel they
+    /// chose while it is booked, else the language the session is spoken in.
+    #[schema(pattern = "^(en|fr|es|pt|ar)$")]
+    pub follows: String,
+    /// Needs sign-language interpretation.
+    pub sign_language: bool,
+    /// Needs captions.
+    pub captions: bool,
+    /// The answers to the session's own questions, keyed by the question's id (a question the
+    /// registrant left unanswered is absent).
+    pub answers: BTreeMap<String, QuestionAnswer>,
+}
+
+/// An answer to one of the organiser's questions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionAnswer {
+    /// The question's label in the reader's language, else in the session's.
+    pub question: String,
+    /// What the question asks for.
+    #[schema(pattern = "^(short_text|long_text|one_choice|several_choices|yes_no|number)$")]
+    pub kind: String,
+    pub value: AnswerValue,
+}
+
+/// What was answered: text, a whole number, yes (true) or no (false), or the labels of the
+/// choices picked (in the reader's language, else the session's), in the question's order.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Text(String),
+    Number(i64),
+    YesNo(bool),
+    Choices(Vec<String>),
+}
+
+impl QuestionAnswer {
+    fn of(question: &Question, answer: &Answer, reader: Language, session: Language) -> Self {
+        let value = match answer {
+            Answer::Text(text) => AnswerValue::Text(text.clone()),
+            Answer::Number(n) => AnswerValue::Number(*n),
+            Answer::YesNo(yes) => AnswerValue::YesNo(*yes),
+            Answer::Choices(ids) => AnswerValue::Choices(
+                ids.iter()
+                    .filter_map(|id| question.choices.iter().find(|c| c.id == *id))
+                    .map(|c| c.label.shown(reader, session).0.to_owned())
+                    .collect(),
+            ),
+        };
+        QuestionAnswer {
+            question: question.label.shown(reader, session).0.to_owned(),
+            kind: question.kind.as_str().to_owned(),
+            value,
+        }
+    }
 }
 
 impl Registration {
-    fn of(row: ExportRow) -> Self {
+    fn of(line: ExportLine, layout: &Layout, reader: Language) -> Self {
+        let answers = layout
+            .questions()
+            .iter()
+            .filter_map(|q| {
+                let answer = line.answer(&q.id)?;
+                Some((q.id.clone(), QuestionAnswer::of(q, answer, reader, layout.session_language())))
+            })
+            .collect();
+        let ExportLine { row, needs, .. } = line;
         Self {
+            follows: layout.followed(needs.follows).as_str().to_owned(),
+            sign_language: needs.sign_language,
+            captions: needs.captions,
+            answers,
             organisation: row
                 .organisation_name
                 .clone()
@@ -66,8 +139,8 @@ impl Registration {
             position: row.position,
             language: row.language,
             status: row.status,
-            registered_at: row.created_at,
-            confirmed_at: row.confirmed_at,
+            registered_at: row.created_at.and_utc(),
+            confirmed_at: row.confirmed_at.map(|at| at.and_utc()),
             attended: row.attended,
             needs: row.needs,
             newsletter: row.newsletter,
@@ -197,22 +270,30 @@ pub async fn list(
     }
     let id =
         session_id(&req).ok_or_else(|| Problem::not_found(api.i18n(), "api-organiser-session-not-found"))?;
-    let found = run_db(&state, move |conn| {
+    let reader = api.i18n().lang;
+    let labels = ExportLabels::new(reader);
+    let (layout, mut rows) = run_db(&state, move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &id)? else {
             return Ok(None);
         };
-        let rows =
-            db::admin_registrations::export_chunk(conn, &session.id, &filters, after.as_deref(), limit + 1)?;
-        Ok(Some(rows))
+        let layout = Layout::load(conn, &session, &labels)?;
+        let rows = db::export_lines::chunk(
+            conn,
+            &session.id,
+            &filters,
+            after.as_deref(),
+            limit + 1,
+            layout.questions(),
+        )?;
+        Ok(Some((layout, rows)))
     })
     .await
     .map_err(|e| Problem::from_app(api.i18n(), e))?
     .ok_or_else(|| Problem::not_found(api.i18n(), "api-organiser-session-not-found"))?;
-    let mut rows = found;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next = rows.last().filter(|_| more).map(|r| api.next_page(&req, &cursor(&r.id)));
-    let items = rows.into_iter().map(Registration::of).collect();
+    let next = rows.last().filter(|_| more).map(|r| api.next_page(&req, &cursor(&r.row.id)));
+    let items = rows.into_iter().map(|line| Registration::of(line, &layout, reader)).collect();
     let body = RegistrationList { items, next: next.clone() };
     Ok(with_next(no_store(HttpResponse::Ok()).json(body), next.as_deref()))
 }
@@ -266,7 +347,9 @@ pub async fn export_csv(
         && filters.country.is_empty()
         && !filters.mail_failed);
     let (actor, now) = (token.token.actor(), state.clock.now());
-    let session = run_db(&state, move |conn| {
+    let labels = ExportLabels::new(lang.unwrap_or_else(|| api.i18n().lang));
+    let for_layout = labels.clone();
+    let (session, layout) = run_db(&state, move |conn| {
         let Some(session) = db::admin_registrations::session(conn, &id)? else {
             return Ok(None);
         };
@@ -279,29 +362,42 @@ pub async fn export_csv(
             &details,
             now,
         )?;
-        Ok(Some(session))
+        let layout = Layout::load(conn, &session, &for_layout)?;
+        Ok(Some((session, Arc::new(layout))))
     })
     .await
     .map_err(|e| Problem::from_app(api.i18n(), e))?
     .ok_or_else(|| Problem::not_found(api.i18n(), "api-organiser-session-not-found"))?;
-    let labels = ExportLabels::new(lang.unwrap_or_else(|| api.i18n().lang));
     let separator = separator.unwrap_or_else(|| Separator::default_for(labels.language()));
-    let (state, id): (_, SessionId) = (state.clone(), session.id.clone());
+    let (state, id, asked): (_, SessionId, _) = (state.clone(), session.id.clone(), layout.clone());
     let fetch = Box::new(move |after: Option<String>| {
-        let (state, id, filters) = (state.clone(), id.clone(), filters.clone());
+        let (state, id, filters, asked) = (state.clone(), id.clone(), filters.clone(), asked.clone());
         Box::pin(async move {
             run_db(&state, move |conn| {
-                db::admin_registrations::export_chunk(conn, &id, &filters, after.as_deref(), columns::CHUNK)
+                db::export_lines::chunk(
+                    conn,
+                    &id,
+                    &filters,
+                    after.as_deref(),
+                    columns::CHUNK,
+                    asked.questions(),
+                )
             })
             .await
         }) as _
     });
-    let header = export::header(columns::COLUMNS, &labels);
-    let cells = Box::new(move |row: &ExportRow| {
-        columns::cells(row, &labels).into_iter().map(Cell::into_csv_text).collect()
+    let header = export::header(layout.columns(), &labels);
+    let cells = Box::new(move |line: &ExportLine| {
+        layout.cells(line, &labels).into_iter().map(Cell::into_csv_text).collect()
     });
-    let body =
-        CsvStream::new(header, separator.byte(), columns::CHUNK as usize, fetch, |row| row.id.clone(), cells);
+    let body = CsvStream::new(
+        header,
+        separator.byte(),
+        columns::CHUNK as usize,
+        fetch,
+        |line| line.row.id.clone(),
+        cells,
+    );
     let slug: String = session.slug.chars().take(100).collect();
     let mut res = crate::web::export::csv_response(&format!("registrations-{slug}.csv"), body);
     res.headers_mut().insert(
