@@ -55,3 +55,5 @@ mod join_links;
 mod join_live;
 // qforms: questions per session
 mod session_questions;
+// cache: page-cache hits without the database, pre-compressed entries.
+mod page_cache;
