@@ -10,9 +10,10 @@ use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding, H
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponseBuilder};
 
-/// brotli's quality (0-11) and window (log2 of its size). Measured on the session page and the
-/// catalogue (see BENCHMARKS.md): 9 and above cost tens of milliseconds a page for a few
-/// percent; 6 keeps a miss's compression near a millisecond.
+/// brotli's quality (0-11) and window (log2 of its size). Compression runs once per entry, on a
+/// miss, in the request (off the executor): 6 is the usual middle ground between size and time
+/// for pages of tens of kilobytes; qualities 10-11 cost far more time for a few percent. The
+/// levels were not measured on Convoca's pages yet.
 const BROTLI_QUALITY: u32 = 6;
 const BROTLI_WINDOW: u32 = 22;
 /// gzip's level (1-9): 6 is zlib's default; the higher levels gain little on HTML.
