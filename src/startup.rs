@@ -9,7 +9,8 @@ use anyhow::Context;
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{DatabaseTarget, Settings};
+use crate::db::content_watch::ContentWatch;
 use crate::db::{self, DbPool, PoolSettings};
 use crate::email::Mailer;
 use crate::jobs::Worker;
@@ -41,6 +42,8 @@ pub struct Application {
     pub clock: Clock,
     /// The same worker the process runs, for running due work on demand (tests).
     pub worker: Worker,
+    /// What the page cache knows of the content version (tests mark it after their own writes).
+    pub content_watch: Arc<ContentWatch>,
     server: actix_web::dev::Server,
     metrics_server: Option<actix_web::dev::Server>,
     run_worker: bool,
@@ -71,6 +74,25 @@ pub async fn open_database(settings: &Settings, pool_settings: &PoolSettings) ->
     })
     .await
     .context("database start-up task")?
+}
+
+/// Opens the database as [`open_database`] does, for a process whose page cache follows
+/// `watch`: on SQLite the pool is opened again after the migrations, each connection with the
+/// watch's TEMP trigger (which needs the migrated `content_version`).
+pub async fn open_watched_database(
+    settings: &Settings,
+    pool_settings: &PoolSettings,
+    watch: &Arc<ContentWatch>,
+) -> anyhow::Result<DbPool> {
+    let pool = open_database(settings, pool_settings).await?;
+    if let DatabaseTarget::Postgres(_) = settings.database {
+        return Ok(pool);
+    }
+    drop(pool);
+    let (target, pool_settings, watch) = (settings.database.clone(), pool_settings.clone(), watch.clone());
+    tokio::task::spawn_blocking(move || db::build_watched_pool(&target, &pool_settings, Some(&watch)))
+        .await
+        .context("database start-up task")?
 }
 
 impl Application {
@@ -105,7 +127,9 @@ impl Application {
         {
             tracing::warn!(%address, "CONVOCA_METRICS_BIND is not a loopback address: anyone who reaches it reads /metrics without a token");
         }
-        let pool = open_database(&settings, &options.pool).await?;
+        let content_watch = ContentWatch::for_database(&settings.database);
+        let pool = open_watched_database(&settings, &options.pool, &content_watch).await?;
+        content_watch.start_watching(&settings.database).context("starting the content watch")?;
         if options.demo {
             let demo_pool = pool.clone();
             let now = options.clock.now();
@@ -131,11 +155,12 @@ impl Application {
             clock: options.clock.clone(),
             outbox_signal: signal,
             page_cache: Arc::default(),
+            content_watch: content_watch.clone(),
             registration_queue: match settings.database {
-                crate::config::DatabaseTarget::Sqlite(_) => {
+                DatabaseTarget::Sqlite(_) => {
                     Some(Arc::new(db::group_commit::RegistrationQueue::start(pool.clone())?))
                 }
-                crate::config::DatabaseTarget::Postgres(_) => None,
+                DatabaseTarget::Postgres(_) => None,
             },
         };
         let metrics_server =
@@ -148,6 +173,7 @@ impl Application {
             settings,
             clock: options.clock,
             worker,
+            content_watch,
             server,
             metrics_server,
             run_worker: options.worker,

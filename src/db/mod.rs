@@ -14,6 +14,7 @@ pub mod audit;
 pub mod bounces;
 pub mod catalogue;
 pub mod consents;
+pub mod content_watch;
 pub mod country_migration;
 pub mod decisions;
 pub mod demo;
@@ -123,6 +124,8 @@ impl ManageConnection for AnyManager {
 #[derive(Debug)]
 struct ConnectionSetup {
     statement_timeout_ms: u64,
+    /// SQLite: the watch this pool's writes mark (see `content_watch`).
+    content_watch: Option<std::sync::Weak<content_watch::ContentWatch>>,
 }
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSetup {
@@ -143,6 +146,9 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSetup
         };
         for sql in statements {
             diesel::sql_query(sql).execute(conn).map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        if let (AnyConnection::Sqlite(sqlite), Some(watch)) = (conn, &self.content_watch) {
+            content_watch::install_on_sqlite(sqlite, watch).map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -166,6 +172,17 @@ impl Default for PoolSettings {
 }
 
 pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::Result<DbPool> {
+    build_watched_pool(target, settings, None)
+}
+
+/// A pool whose SQLite connections mark `watch` when they change public content (the watch's
+/// TEMP trigger needs `content_version`: build it after the migrations). PostgreSQL
+/// connections need nothing.
+pub fn build_watched_pool(
+    target: &DatabaseTarget,
+    settings: &PoolSettings,
+    watch: Option<&Arc<content_watch::ContentWatch>>,
+) -> anyhow::Result<DbPool> {
     if let DatabaseTarget::Sqlite(path) = target {
         prepare_sqlite_file(std::path::Path::new(path))?;
     }
@@ -176,6 +193,7 @@ pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::R
         .connection_timeout(settings.connect_timeout)
         .connection_customizer(Box::new(ConnectionSetup {
             statement_timeout_ms: settings.statement_timeout.as_millis() as u64,
+            content_watch: watch.map(Arc::downgrade),
         }))
         .build(manager)
         .with_context(|| format!("connecting to the database ({})", target.describe()))

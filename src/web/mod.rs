@@ -28,6 +28,7 @@ pub mod page_cache;
 pub mod photo_encode;
 pub mod photos;
 pub mod pickers;
+pub mod precompressed;
 pub mod public;
 pub mod question_fields;
 pub mod registration;

@@ -11,6 +11,7 @@ use super::errors::AppError;
 use super::feeds::FeedLinks;
 use super::feeds::preview::LinkPreview;
 use super::page_cache::{Rendered, next_change, page_response};
+use super::precompressed::Coding;
 use super::state::{AppState, run_db};
 use super::view::{
     SeriesGroup, SeriesTexts, SessionTexts, availability, catalogue_groups, closed_reason, paragraphs,
@@ -33,7 +34,7 @@ struct CataloguePage {
 }
 
 /// Answers from the page cache when the page was rendered at the current content version,
-/// else renders it (and keeps it when the request has no query string).
+/// else renders it (and keeps it, compressed, when the request has no query string).
 async fn cached<F, Fut>(
     state: &AppState,
     req: &HttpRequest,
@@ -48,14 +49,21 @@ where
     if !req.query_string().is_empty() {
         return Ok(page_response(render(now).await?.body.into()));
     }
-    // The version is read before the data: a page is never kept under a newer version than
-    // the data it shows.
-    let version = run_db(state, db::catalogue::content_version).await?;
-    if let Some(hit) = state.page_cache.get(req.path(), i18n.lang, version, now) {
+    let coding = Coding::negotiate(req);
+    // The version is taken before the data: a page is never kept under a newer version than
+    // the data it shows. The watch knows it without a round trip, else it is asked.
+    let version = match state.content_watch.current() {
+        Some(version) => version,
+        None => run_db(state, db::catalogue::content_version).await?,
+    };
+    if let Some(hit) = state.page_cache.get(req.path(), i18n.lang, version, now, coding) {
         return Ok(hit);
     }
     let rendered = render(now).await?;
-    Ok(state.page_cache.put(req.path(), i18n.lang, version, now, rendered))
+    let compressed = web::block(move || rendered.compress())
+        .await?
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("compressing a page")))?;
+    Ok(state.page_cache.put(req.path(), i18n.lang, version, now, compressed, coding))
 }
 
 fn render<T: Template>(page: T, valid_until: Option<NaiveDateTime>) -> Result<Rendered, AppError> {

@@ -69,6 +69,8 @@ pub fn build(
                 }
             })
             .default_service(web::to(|| async { Err::<HttpResponse, _>(AppError::NotFound) }))
+            // cache: a state-changing request's own writes show on the next page at once.
+            .wrap(middleware::from_fn(super::page_cache::after_writes))
             .wrap(middleware::from_fn(errors::refuse_nul))
             .wrap(middleware::from_fn(chrome::csrf_seed))
             .wrap(middleware::from_fn(chrome::vary_on_language))

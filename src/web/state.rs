@@ -10,6 +10,7 @@ use super::errors::AppError;
 use super::page_cache::PageCache;
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::db::content_watch::ContentWatch;
 use crate::db::group_commit::RegistrationQueue;
 use crate::db::{AnyConnection, DbPool};
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub outbox_signal: Arc<Notify>,
     /// Rendered public pages, checked against the database's content version.
     pub page_cache: Arc<PageCache>,
+    /// The content version as this process knows it (else asked per request).
+    pub content_watch: Arc<ContentWatch>,
     /// On SQLite, registration requests are committed in groups by one writer thread.
     pub registration_queue: Option<Arc<RegistrationQueue>>,
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use convoca::clock::Clock;
 use convoca::config::{Inputs, RawSettings, Settings, Source};
+use convoca::db::content_watch::ContentWatch;
 use convoca::db::models::{Session, new_id};
 use convoca::db::{AnyConnection, DbPool};
 use convoca::jobs::Worker;
@@ -360,6 +361,8 @@ pub struct TestApp {
     pub settings: Arc<Settings>,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
+    /// What this instance's page cache knows of the content version.
+    pub content_watch: Arc<ContentWatch>,
     _pg: Option<PgTestDb>,
 }
 
@@ -457,6 +460,7 @@ impl TestApp {
         let worker = app.worker.clone();
         let settings = app.settings.clone();
         let metrics_address = app.metrics_address.map(|a| format!("http://{a}"));
+        let content_watch = app.content_watch.clone();
         tokio::spawn(app.into_server());
         Self {
             address,
@@ -468,6 +472,7 @@ impl TestApp {
             settings,
             data_dir,
             database_url,
+            content_watch,
             _pg: pg,
         }
     }
@@ -491,19 +496,23 @@ impl TestApp {
         self.worker.run_until_idle().await.expect("worker runs")
     }
 
-    /// Runs a database function (for setting up and checking state directly).
+    /// Runs a database function (for setting up and checking state directly). Its writes show
+    /// on this instance's next page as a request's would (on SQLite the connection's trigger
+    /// tells the page cache; on PostgreSQL this does, as the app does after a request).
     pub async fn db<T, F>(&self, f: F) -> T
     where
         F: FnOnce(&mut AnyConnection) -> T + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().expect("connection");
             f(&mut conn)
         })
         .await
-        .expect("db task")
+        .expect("db task");
+        self.content_watch.after_request_write();
+        result
     }
 
     /// A published session open for registration, starting in `days` days.
@@ -837,6 +846,7 @@ impl TestApp {
             Application::build_with_listener(settings, options, listener).await.expect("second instance");
         let (pool, worker, settings) = (app.pool.clone(), app.worker.clone(), app.settings.clone());
         let metrics_address = app.metrics_address.map(|a| format!("http://{a}"));
+        let content_watch = app.content_watch.clone();
         tokio::spawn(app.into_server());
         TestApp {
             address,
@@ -848,6 +858,7 @@ impl TestApp {
             settings,
             data_dir,
             database_url: self.database_url.clone(),
+            content_watch,
             _pg: None,
         }
     }

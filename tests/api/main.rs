@@ -57,3 +57,5 @@ mod join_live;
 mod session_questions;
 // exports: questions and interpretation in the exports
 mod question_exports;
+// cache: page-cache hits without the database, pre-compressed entries.
+mod page_cache;

@@ -1,6 +1,7 @@
 //! What keeps public pages fast, checked for correctness: each page loads in a fixed number of
-//! queries whatever the data, and the page cache never shows a page older than the database,
-//! even when the change was made through another instance or by the passing of time.
+//! queries whatever the data, and the page cache follows the database: a change made through
+//! another instance shows within a second (`page_cache.rs` tests the bound), and the passing of
+//! time at once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -150,9 +151,8 @@ async fn cached_pages_follow_changes_made_through_another_instance_and_time(engi
         .expect("confirmation link");
     let through_other = link.replace(&app.address, &other.address);
     assert_eq!(crate::helpers::confirm(&registrant, &through_other).await.status(), 303);
-    let after = get(&visitor, page.clone()).await;
-    assert_ne!(first, after, "the seat count changed");
-    assert!(after.contains("1 of 2 seats left") || after.contains("1 seat left"), "{after}");
+    let seats = if first.contains("2 of 2 seats left") { "1 of 2 seats left" } else { "1 seat left" };
+    crate::page_cache::shows_within(&visitor, &page, seats).await;
 
     // An organiser's edit through the other instance (here straight in the database, as any
     // writer would): the title changes on this instance's catalogue and session page.
@@ -168,8 +168,8 @@ async fn cached_pages_follow_changes_made_through_another_instance_and_time(engi
                 .expect("rename");
         })
         .await;
-    assert!(get(&visitor, app.url("/")).await.contains("Renamed webinar"), "catalogue follows");
-    assert!(get(&visitor, page.clone()).await.contains("Renamed webinar"), "session page follows");
+    crate::page_cache::shows_within(&visitor, &app.url("/"), "Renamed webinar").await;
+    crate::page_cache::shows_within(&visitor, &page, "Renamed webinar").await;
 
     // Time alone: once the session has started, registration is over, with no write at all.
     let open = get(&visitor, page.clone()).await;
