@@ -15,9 +15,9 @@ pub mod verp;
 use std::time::Duration;
 
 use anyhow::Context;
+use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::Message;
 
 use crate::config::Settings;
 

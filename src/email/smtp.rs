@@ -73,9 +73,7 @@ impl Relay {
             "" => ClientId::default(),
             name => ClientId::Domain(name.to_owned()),
         };
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s).decode_utf8().map(|s| s.into_owned())
-        };
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().map(|s| s.into_owned());
         let credentials = match url.password() {
             Some(password) => Some(Credentials::new(
                 decode(url.username()).context("SMTP_URL's user name")?,
@@ -89,9 +87,9 @@ impl Relay {
     /// A new connection, ready to send: TCP with `TCP_NODELAY`, TLS as the URL says, the
     /// greeting and EHLO, STARTTLS, AUTH.
     pub async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
-        tokio::time::timeout(self.timeout, self.open())
-            .await
-            .unwrap_or_else(|_| Err(transient(format!("no answer from {} within {:?}", self.address(), self.timeout))))
+        tokio::time::timeout(self.timeout, self.open()).await.unwrap_or_else(|_| {
+            Err(transient(format!("no answer from {} within {:?}", self.address(), self.timeout)))
+        })
     }
 
     async fn open(&self) -> Result<AsyncSmtpConnection, SendError> {
@@ -132,11 +130,13 @@ impl Relay {
 /// The TLS settings of `smtps://`: rustls with ring and the web's roots, as lettre's own.
 fn tls_config() -> anyhow::Result<rustls::ClientConfig> {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    Ok(rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .context("TLS versions")?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+    Ok(rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .context("TLS versions")?
+    .with_root_certificates(roots)
+    .with_no_client_auth())
 }
 
 /// A TLS stream handed to lettre as the socket it talks over.
@@ -254,7 +254,10 @@ impl SmtpPool {
                 }
                 Err(_) => {
                     drop(Object::take(conn));
-                    return Err(transient(format!("the SMTP server did not answer within {:?}", self.timeout)));
+                    return Err(transient(format!(
+                        "the SMTP server did not answer within {:?}",
+                        self.timeout
+                    )));
                 }
             }
         }

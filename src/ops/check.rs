@@ -154,11 +154,15 @@ async fn mail(settings: &Settings) -> Finding {
             let answered = conn.test_connected().await;
             let _ = conn.quit().await;
             if answered {
-                let auth = user
-                    .map_or_else(|| "no authentication".to_owned(), |u| format!("authenticated as {u}"));
+                let auth =
+                    user.map_or_else(|| "no authentication".to_owned(), |u| format!("authenticated as {u}"));
                 finding(Status::Ok, "mail", format!("{shown}: EHLO answered, {tls}, {auth}"))
             } else {
-                finding(Status::Failed, "mail", format!("{shown}: connected, but the server did not answer NOOP"))
+                finding(
+                    Status::Failed,
+                    "mail",
+                    format!("{shown}: connected, but the server did not answer NOOP"),
+                )
             }
         }
         Err(e) => finding(Status::Failed, "mail", format!("{shown}: {}", e.detail)),

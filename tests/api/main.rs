@@ -55,3 +55,5 @@ mod join_links;
 mod join_live;
 // qforms: questions per session
 mod session_questions;
+// mail: kept SMTP connections.
+mod smtp_connections;
