@@ -268,6 +268,7 @@ impl Worker {
                         }
                     };
                     if handled == 0 {
+                        worker.mailer.close_idle();
                         tokio::select! {
                             _ = worker.signal.notified() => {}
                             _ = tokio::time::sleep(StdDuration::from_secs(5)) => {}

@@ -166,8 +166,8 @@ pub const SETTINGS: &[Setting] = &[
         "smtp_concurrency",
         "CONVOCA_SMTP_CONCURRENCY",
         None,
-        Value("32"),
-        "Messages the worker sends at once (and SMTP connections it keeps), 1 to 128",
+        Value("8"),
+        "Messages the worker sends at once (and SMTP connections it keeps open), 1 to 128",
         false,
     ),
     row(

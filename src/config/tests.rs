@@ -276,7 +276,7 @@ fn blank_or_missing_values_give_the_documented_defaults() {
         assert_eq!(settings.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(settings.base_url.as_str(), "http://127.0.0.1:8080/");
         assert!(settings.smtp.is_none() && settings.metrics_token.is_none());
-        assert_eq!(settings.smtp_concurrency, 32);
+        assert_eq!(settings.smtp_concurrency, 8);
         assert_eq!(settings.registration_limit, 100);
         assert_eq!(settings.retention_days, Some(365));
         assert_eq!(settings.mail_copy_retention_days, Some(30));

@@ -8,23 +8,27 @@ pub mod focal_point;
 pub mod headers;
 pub mod ics;
 pub mod messages;
+pub mod smtp;
 pub mod speaker_messages;
 pub mod verp;
 
 use std::time::Duration;
 
 use anyhow::Context;
+use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
+
+/// How long connecting to the relay, or one message on a connection, may take.
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Kept connections to the relay (`email/smtp.rs`).
+    Smtp(smtp::SmtpPool),
     /// Each message becomes `<uuid>.eml` (0600) in a folder (0700) a newcomer can open.
     Files(std::path::PathBuf),
 }
@@ -36,20 +40,18 @@ pub struct SendError {
     pub detail: String,
 }
 
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
 impl Mailer {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         match &settings.smtp {
             Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                    .context("SMTP_URL")?
-                    .timeout(Some(Duration::from_secs(30)))
-                    .pool_config(
-                        PoolConfig::new()
-                            .max_size(u32::try_from(settings.smtp_concurrency).unwrap_or(32))
-                            .idle_timeout(Duration::from_secs(60)),
-                    )
-                    .build();
-                Ok(Mailer::Smtp(transport))
+                let relay = smtp::Relay::from_url(url.expose(), SMTP_TIMEOUT)?;
+                Ok(Mailer::Smtp(smtp::SmtpPool::new(relay, settings.smtp_concurrency)?))
             }
             None => {
                 let dir = settings.mail_dir();
@@ -67,15 +69,18 @@ impl Mailer {
         }
     }
 
+    /// Closes the SMTP connections kept unused for a while.
+    pub fn close_idle(&self) {
+        if let Mailer::Smtp(pool) = self {
+            pool.close_idle();
+        }
+    }
+
     /// Sends one message; with the file transport, returns the name of the file it wrote
     /// (`<id>.eml` in the mail folder), which erasure and retention delete later.
     pub async fn send(&self, message: Message) -> Result<Option<String>, SendError> {
         match self {
-            Mailer::Smtp(transport) => transport
-                .send(message)
-                .await
-                .map(|_| None)
-                .map_err(|e| SendError { permanent: e.is_permanent(), detail: smtp_error_text(&e) }),
+            Mailer::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await.map(|()| None),
             Mailer::Files(dir) => write_eml(dir, message).await,
         }
     }

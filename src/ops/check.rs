@@ -5,7 +5,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use url::Url;
 
 use crate::config::{Inputs, SETTINGS, Settings, Source};
@@ -144,23 +143,29 @@ async fn mail(settings: &Settings) -> Finding {
         _ => "no TLS",
     };
     let user = url.as_ref().map(|u| u.username().to_owned()).filter(|u| !u.is_empty());
-    let transport: AsyncSmtpTransport<Tokio1Executor> =
-        match AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp.expose()) {
-            Ok(builder) => builder.timeout(Some(Duration::from_secs(10))).build(),
-            Err(e) => return finding(Status::Failed, "mail", format!("{shown}: {e}")),
-        };
-    // lettre's own connection: EHLO, STARTTLS when the URL asks for it, AUTH when it names a
-    // user, then NOOP.
-    match transport.test_connection().await {
-        Ok(true) => {
-            let auth =
-                user.map_or_else(|| "no authentication".to_owned(), |u| format!("authenticated as {u}"));
-            finding(Status::Ok, "mail", format!("{shown}: EHLO answered, {tls}, {auth}"))
+    let relay = match crate::email::smtp::Relay::from_url(smtp.expose(), Duration::from_secs(10)) {
+        Ok(relay) => relay,
+        Err(e) => return finding(Status::Failed, "mail", format!("{shown}: {e:#}")),
+    };
+    // The worker's own connection: TCP_NODELAY, EHLO, STARTTLS when the URL asks for it, AUTH
+    // when it names a user (lettre speaks each), then NOOP and QUIT.
+    match relay.connect().await {
+        Ok(mut conn) => {
+            let answered = conn.test_connected().await;
+            let _ = conn.quit().await;
+            if answered {
+                let auth =
+                    user.map_or_else(|| "no authentication".to_owned(), |u| format!("authenticated as {u}"));
+                finding(Status::Ok, "mail", format!("{shown}: EHLO answered, {tls}, {auth}"))
+            } else {
+                finding(
+                    Status::Failed,
+                    "mail",
+                    format!("{shown}: connected, but the server did not answer NOOP"),
+                )
+            }
         }
-        Ok(false) => {
-            finding(Status::Failed, "mail", format!("{shown}: connected, but the server did not answer NOOP"))
-        }
-        Err(e) => finding(Status::Failed, "mail", format!("{shown}: {}", crate::email::smtp_error_text(&e))),
+        Err(e) => finding(Status::Failed, "mail", format!("{shown}: {}", e.detail)),
     }
 }
 

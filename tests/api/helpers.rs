@@ -202,6 +202,8 @@ struct SmtpState {
     /// Answers to give to the next RCPT commands instead of OK (to simulate failures).
     rcpt_answers: Arc<Mutex<VecDeque<Response>>>,
     sessions: Arc<Mutex<usize>>,
+    /// How many of the next MAIL commands are answered 421, which closes their connection.
+    close_at_mail: Arc<Mutex<usize>>,
 }
 
 #[derive(Clone)]
@@ -224,6 +226,16 @@ impl SmtpHandler {
 impl Handler for SmtpHandler {
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
         *self.state().sessions.lock().expect("lock") += 1;
+        OK
+    }
+
+    fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
+        let state = self.state();
+        let mut closing = state.close_at_mail.lock().expect("lock");
+        if *closing > 0 {
+            *closing -= 1;
+            return mailin_embedded::response::NO_SERVICE;
+        }
         OK
     }
 
@@ -343,6 +355,17 @@ impl MailServer {
         self.received().into_iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address))).collect()
     }
 
+    /// How many SMTP sessions (EHLO) were opened.
+    pub fn sessions(&self) -> usize {
+        *self.state.sessions.lock().expect("lock")
+    }
+
+    /// The next `n` MAIL commands are answered "421 closing connection", and their
+    /// connections closed, as a server does when it drops a connection kept open.
+    pub fn close_connections_at_next_mail(&self, n: usize) {
+        *self.state.close_at_mail.lock().expect("lock") += n;
+    }
+
     /// The next `answers.len()` recipients get these answers instead of OK.
     pub fn answer_next_recipients(&self, answers: Vec<Response>) {
         self.state.rcpt_answers.lock().expect("lock").extend(answers);
@@ -433,7 +456,13 @@ impl TestApp {
             smtp_url,
             mail_from: Some("Metropolis webinars <webinars@convoca.test>".into()),
             secret_key: Some("test-secret-key-that-is-long-enough-0123456789".into()),
-            smtp_concurrency: Some("8".into()),
+            smtp_concurrency: Some(
+                options
+                    .settings
+                    .iter()
+                    .find(|(name, _)| *name == "CONVOCA_SMTP_CONCURRENCY")
+                    .map_or_else(|| "8".to_owned(), |(_, value)| value.clone()),
+            ),
             metrics_token: None,
             retention_days: None,
             trusted_proxies: options.trusted_proxies.map(str::to_owned),

@@ -59,3 +59,5 @@ mod session_questions;
 mod question_exports;
 // cache: page-cache hits without the database, pre-compressed entries.
 mod page_cache;
+// mail: kept SMTP connections.
+mod smtp_connections;
