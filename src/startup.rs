@@ -131,12 +131,10 @@ impl Application {
             clock: options.clock.clone(),
             outbox_signal: signal,
             page_cache: Arc::default(),
-            registration_queue: match settings.database {
-                crate::config::DatabaseTarget::Sqlite(_) => {
-                    Some(Arc::new(db::group_commit::RegistrationQueue::start(pool.clone())?))
-                }
-                crate::config::DatabaseTarget::Postgres(_) => None,
-            },
+            registration_queue: Arc::new(db::group_commit::RegistrationQueue::start(
+                pool.clone(),
+                &settings.database,
+            )?),
         };
         let metrics_server =
             metrics_listener.map(|listener| web::metrics::server(listener, state.clone())).transpose()?;

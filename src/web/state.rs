@@ -23,8 +23,8 @@ pub struct AppState {
     pub outbox_signal: Arc<Notify>,
     /// Rendered public pages, checked against the database's content version.
     pub page_cache: Arc<PageCache>,
-    /// On SQLite, registration requests are committed in groups by one writer thread.
-    pub registration_queue: Option<Arc<RegistrationQueue>>,
+    /// Registration requests, committed in groups by the writer threads.
+    pub registration_queue: Arc<RegistrationQueue>,
 }
 
 impl AppState {

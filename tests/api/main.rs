@@ -55,3 +55,5 @@ mod join_links;
 mod join_live;
 // qforms: questions per session
 mod session_questions;
+// pgbatch: registration requests committed in batches.
+mod batched_writes;
