@@ -13,7 +13,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use anyhow::anyhow;
+use diesel::result::{DatabaseErrorKind, Error};
 use tokio::sync::{mpsc, oneshot};
 
 use super::DbPool;
@@ -28,7 +28,23 @@ const MAX_BATCH: usize = 64;
 /// few only splits the rush into smaller batches.
 const POSTGRES_WRITERS: usize = 3;
 
-type Reply = oneshot::Sender<anyhow::Result<Option<SubmitOutcome>>>;
+/// Why a queued request has no outcome.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The database cannot be reached, or went away during the batch: the visitor may try again.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The request's own statements failed (its savepoint was rolled back; the others committed).
+    #[error("the registration request failed: {0}")]
+    Request(#[source] Error),
+    /// The batch's transaction failed, for every request in it.
+    #[error("the registration transaction failed: {0}")]
+    Batch(String),
+    #[error("the registration writers stopped")]
+    Stopped,
+}
+
+type Reply = oneshot::Sender<Result<Option<SubmitOutcome>, SubmitError>>;
 type Receiver = mpsc::Receiver<(Submission, Reply)>;
 
 /// The queue in front of the registration writer threads.
@@ -64,13 +80,10 @@ impl RegistrationQueue {
     }
 
     /// Queues one request and waits for its outcome (committed when it returns).
-    pub async fn submit(&self, submission: Submission) -> anyhow::Result<Option<SubmitOutcome>> {
+    pub async fn submit(&self, submission: Submission) -> Result<Option<SubmitOutcome>, SubmitError> {
         let (reply, outcome) = oneshot::channel();
-        self.sender
-            .send((submission, reply))
-            .await
-            .map_err(|_| anyhow!("the registration writer stopped"))?;
-        outcome.await.map_err(|_| anyhow!("the registration writer stopped"))?
+        self.sender.send((submission, reply)).await.map_err(|_| SubmitError::Stopped)?;
+        outcome.await.map_err(|_| SubmitError::Stopped)?
     }
 }
 
@@ -91,20 +104,29 @@ fn next_batch(receiver: &Mutex<Receiver>) -> Option<Vec<(Submission, Reply)>> {
 /// Commits one batch and answers each request with its own outcome.
 fn write(pool: &DbPool, waiting: Vec<(Submission, Reply)>) {
     let (batch, replies): (Vec<Submission>, Vec<Reply>) = waiting.into_iter().unzip();
-    let results = pool
-        .get()
-        .map_err(anyhow::Error::from)
-        .and_then(|mut conn| submit_batch(&mut conn, &batch).map_err(anyhow::Error::from));
+    let results = match pool.get() {
+        Ok(mut conn) => submit_batch(&mut conn, &batch).map_err(|e| match e {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => SubmitError::Unavailable(e.to_string()),
+            e => SubmitError::Batch(e.to_string()),
+        }),
+        Err(e) => Err(SubmitError::Unavailable(e.to_string())),
+    };
     match results {
         Ok(results) => {
             for (reply, result) in replies.into_iter().zip(results) {
-                let _ = reply.send(result.map_err(anyhow::Error::from));
+                let _ = reply.send(result.map_err(SubmitError::Request));
             }
         }
         Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), requests = replies.len(), "registration batch failed");
+            tracing::warn!(error = %e, requests = replies.len(), "registration batch failed");
             for reply in replies {
-                let _ = reply.send(Err(anyhow!("the registration transaction failed: {e:#}")));
+                let _ = reply.send(Err(match &e {
+                    SubmitError::Unavailable(why) => SubmitError::Unavailable(why.clone()),
+                    other => SubmitError::Batch(other.to_string()),
+                }));
             }
         }
     }
