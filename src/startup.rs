@@ -156,12 +156,10 @@ impl Application {
             outbox_signal: signal,
             page_cache: Arc::default(),
             content_watch: content_watch.clone(),
-            registration_queue: match settings.database {
-                DatabaseTarget::Sqlite(_) => {
-                    Some(Arc::new(db::group_commit::RegistrationQueue::start(pool.clone())?))
-                }
-                DatabaseTarget::Postgres(_) => None,
-            },
+            registration_queue: Arc::new(db::group_commit::RegistrationQueue::start(
+                pool.clone(),
+                &settings.database,
+            )?),
         };
         let metrics_server =
             metrics_listener.map(|listener| web::metrics::server(listener, state.clone())).transpose()?;

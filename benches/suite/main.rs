@@ -29,6 +29,8 @@
 
 // cache: the compressed session page and issue 24's page budgets.
 mod compressed;
+// pgbatch: PostgreSQL's own rate for the POST's writes, beside it.
+mod pgbench;
 mod seed;
 mod server;
 mod wrk;
@@ -306,6 +308,9 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
     // 5. The registration POST, a new address each time.
     let post = register(&http, &server, &pool, &seeded, config, &register_lua)?;
     server.check_alive()?;
+    let pgbench = (database.engine == "PostgreSQL")
+        .then(|| pgbench::run(&database.url, &pool, &seeded, config, dir))
+        .transpose()?;
 
     // 6. The CSV export of the big session, with the server's memory before and during.
     let export = export(&http, &server, &seeded)?;
@@ -324,6 +329,7 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
         rss_end_kib,
         pages: &pages,
         post: &post,
+        pgbench: pgbench.as_ref(),
         export: &export,
         load_before,
         load_after: load_average(),
@@ -518,6 +524,7 @@ struct Summary<'a> {
     rss_end_kib: u64,
     pages: &'a [PageRun],
     post: &'a PostRun,
+    pgbench: Option<&'a pgbench::PgbenchRun>,
     export: &'a ExportRun,
     load_before: String,
     load_after: String,
@@ -649,6 +656,9 @@ fn summarise(s: &Summary) -> String {
             "n/a"
         }
     );
+    if let Some(run) = s.pgbench {
+        pgbench::summary_row(&mut md, run, &p.result);
+    }
     let e = &s.export;
     let growth_kib = e.rss.max_kib.saturating_sub(e.rss_before_kib);
     // Flat: the server held far less than the body at any time (at least 4 MiB of slack).

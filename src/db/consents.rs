@@ -17,20 +17,31 @@ pub fn record(
     source: ConsentSource,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    for &(purpose, granted) in choices {
-        diesel::insert_into(consents::table)
-            .values(&Consent {
-                id: new_id(),
-                registration_id: registration_id.to_owned(),
-                purpose,
-                granted,
-                notice_version: CONSENT_VERSION.into(),
-                recorded_at: now,
-                source,
-            })
-            .execute(conn)?;
+    for consent in records(registration_id, choices, source, now) {
+        diesel::insert_into(consents::table).values(&consent).execute(conn)?;
     }
     Ok(())
+}
+
+/// The records [`record`] appends, for a caller that writes them with other rows.
+pub fn records(
+    registration_id: &RegistrationId,
+    choices: &[(ConsentPurpose, bool)],
+    source: ConsentSource,
+    now: NaiveDateTime,
+) -> Vec<Consent> {
+    choices
+        .iter()
+        .map(|&(purpose, granted)| Consent {
+            id: new_id(),
+            registration_id: registration_id.to_owned(),
+            purpose,
+            granted,
+            notice_version: CONSENT_VERSION.into(),
+            recorded_at: now,
+            source,
+        })
+        .collect()
 }
 
 /// A registration's consent history, oldest first (for the person's download).

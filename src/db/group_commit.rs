@@ -1,72 +1,133 @@
-//! Group commit of registration requests on SQLite.
+//! Group commit of registration requests, on both engines.
+//!
+//! Writer threads take the requests waiting in a queue and do them in one transaction
+//! ([`submit_batch`]), each in its own savepoint: when registrations arrive one at a time
+//! nothing waits, and during a rush each commit carries many.
 //!
 //! SQLite has one writer at a time and each write transaction writes every index page it
-//! touched to the WAL, so registrations one transaction each top out at a few thousand per
-//! second whatever the cores. Here one thread takes the requests waiting in a queue and does
-//! them in one transaction ([`submit_batch`]), each in its own savepoint: when registrations
-//! arrive one at a time nothing waits, and during a rush each commit carries many.
-//! PostgreSQL takes concurrent writers itself and does not use this.
+//! touched to the WAL again, so it gets one writer thread. PostgreSQL takes concurrent writers,
+//! but one transaction per request pays a commit (a WAL flush) and its round trips for every
+//! registration on the two cores it shares with the app; it gets a few writer threads, each
+//! taking a batch while the others run theirs. What keeps their batches apart (the rate
+//! limit's and the mailbox cap's counts, locked in one order) is in `submit_batch`.
 
-use anyhow::anyhow;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use diesel::result::{DatabaseErrorKind, Error};
 use tokio::sync::{mpsc, oneshot};
 
 use super::DbPool;
-use super::registrations::{Submission, SubmitOutcome, submit_batch};
+use super::submissions::{Submission, SubmitOutcome, submit_batch};
+use crate::config::DatabaseTarget;
 
 /// Requests done in one transaction at most.
 const MAX_BATCH: usize = 64;
 
-type Reply = oneshot::Sender<anyhow::Result<Option<SubmitOutcome>>>;
+/// Writer threads on PostgreSQL. Measured with the benchmark suite on 2 cores (BENCHMARKS.md):
+/// one writer leaves the database idle while the app waits on its round trips, more than a
+/// few only splits the rush into smaller batches.
+const POSTGRES_WRITERS: usize = 3;
 
-/// The queue in front of the registration writer thread.
+/// Why a queued request has no outcome.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The database cannot be reached, or went away during the batch: the visitor may try again.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The request's own statements failed (its savepoint was rolled back; the others committed).
+    #[error("the registration request failed: {0}")]
+    Request(#[source] Error),
+    /// The batch's transaction failed, for every request in it.
+    #[error("the registration transaction failed: {0}")]
+    Batch(String),
+    #[error("the registration writers stopped")]
+    Stopped,
+}
+
+type Reply = oneshot::Sender<Result<Option<SubmitOutcome>, SubmitError>>;
+type Receiver = mpsc::Receiver<(Submission, Reply)>;
+
+/// The queue in front of the registration writer threads.
 #[derive(Debug)]
 pub struct RegistrationQueue {
     sender: mpsc::Sender<(Submission, Reply)>,
 }
 
 impl RegistrationQueue {
-    /// Starts the writer thread; it stops when the queue is dropped.
-    pub fn start(pool: DbPool) -> anyhow::Result<Self> {
-        let (sender, mut receiver) = mpsc::channel::<(Submission, Reply)>(4 * MAX_BATCH);
-        std::thread::Builder::new().name("registrations".into()).spawn(move || {
-            while let Some(first) = receiver.blocking_recv() {
-                let mut waiting = vec![first];
-                while waiting.len() < MAX_BATCH {
-                    match receiver.try_recv() {
-                        Ok(next) => waiting.push(next),
-                        Err(_) => break,
-                    }
+    /// Starts the writer threads the engine takes; they stop when the queue is dropped.
+    pub fn start(pool: DbPool, target: &DatabaseTarget) -> anyhow::Result<Self> {
+        let writers = match target {
+            DatabaseTarget::Sqlite(_) => 1,
+            DatabaseTarget::Postgres(_) => POSTGRES_WRITERS,
+        };
+        Self::start_writers(pool, writers)
+    }
+
+    /// Starts `writers` threads sharing one queue: each takes what waits (up to [`MAX_BATCH`])
+    /// and commits it while the next one gathers the following batch.
+    pub fn start_writers(pool: DbPool, writers: usize) -> anyhow::Result<Self> {
+        let (sender, receiver) = mpsc::channel::<(Submission, Reply)>(4 * MAX_BATCH);
+        let receiver = Arc::new(Mutex::new(receiver));
+        for n in 0..writers.max(1) {
+            let (pool, receiver) = (pool.clone(), receiver.clone());
+            std::thread::Builder::new().name(format!("registrations-{n}")).spawn(move || {
+                while let Some(waiting) = next_batch(&receiver) {
+                    write(&pool, waiting);
                 }
-                let (batch, replies): (Vec<Submission>, Vec<Reply>) = waiting.into_iter().unzip();
-                let results = pool
-                    .get()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|mut conn| submit_batch(&mut conn, &batch).map_err(anyhow::Error::from));
-                match results {
-                    Ok(results) => {
-                        for (reply, result) in replies.into_iter().zip(results) {
-                            let _ = reply.send(result.map_err(anyhow::Error::from));
-                        }
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %format!("{e:#}"), requests = replies.len(), "registration batch failed");
-                        for reply in replies {
-                            let _ = reply.send(Err(anyhow!("the registration transaction failed: {e:#}")));
-                        }
-                    }
-                }
-            }
-        })?;
+            })?;
+        }
         Ok(Self { sender })
     }
 
     /// Queues one request and waits for its outcome (committed when it returns).
-    pub async fn submit(&self, submission: Submission) -> anyhow::Result<Option<SubmitOutcome>> {
+    pub async fn submit(&self, submission: Submission) -> Result<Option<SubmitOutcome>, SubmitError> {
         let (reply, outcome) = oneshot::channel();
-        self.sender
-            .send((submission, reply))
-            .await
-            .map_err(|_| anyhow!("the registration writer stopped"))?;
-        outcome.await.map_err(|_| anyhow!("the registration writer stopped"))?
+        self.sender.send((submission, reply)).await.map_err(|_| SubmitError::Stopped)?;
+        outcome.await.map_err(|_| SubmitError::Stopped)?
+    }
+}
+
+/// Waits for a request, then takes the others already waiting; `None` once the queue is gone.
+/// The receiver is held only while gathering, so another writer gathers while this one writes.
+fn next_batch(receiver: &Mutex<Receiver>) -> Option<Vec<(Submission, Reply)>> {
+    let mut receiver = receiver.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut waiting = vec![receiver.blocking_recv()?];
+    while waiting.len() < MAX_BATCH {
+        match receiver.try_recv() {
+            Ok(next) => waiting.push(next),
+            Err(_) => break,
+        }
+    }
+    Some(waiting)
+}
+
+/// Commits one batch and answers each request with its own outcome.
+fn write(pool: &DbPool, waiting: Vec<(Submission, Reply)>) {
+    let (batch, replies): (Vec<Submission>, Vec<Reply>) = waiting.into_iter().unzip();
+    let results = match pool.get() {
+        Ok(mut conn) => submit_batch(&mut conn, &batch).map_err(|e| match e {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => SubmitError::Unavailable(e.to_string()),
+            e => SubmitError::Batch(e.to_string()),
+        }),
+        Err(e) => Err(SubmitError::Unavailable(e.to_string())),
+    };
+    match results {
+        Ok(results) => {
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result.map_err(SubmitError::Request));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, requests = replies.len(), "registration batch failed");
+            for reply in replies {
+                let _ = reply.send(Err(match &e {
+                    SubmitError::Unavailable(why) => SubmitError::Unavailable(why.clone()),
+                    other => SubmitError::Batch(other.to_string()),
+                }));
+            }
+        }
     }
 }

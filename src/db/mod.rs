@@ -34,7 +34,9 @@ pub mod organisations;
 pub mod organisers;
 pub mod outbox;
 pub mod panels;
+// pgbatch: statements for PostgreSQL alone (few round trips for registration writes).
 pub mod password_reset;
+mod pg_statements;
 pub mod privacy;
 pub mod public_api;
 pub mod question_report;
@@ -55,6 +57,8 @@ pub mod speaker_invitations;
 pub mod speaker_profiles;
 pub mod speakers;
 mod sql_types;
+// pgbatch: registration requests from the public form, in batches.
+pub mod submissions;
 pub mod tasks;
 pub mod tokens;
 pub mod two_factor;

@@ -19,25 +19,34 @@ pub fn enqueue(
     payload: &str,
     now: NaiveDateTime,
 ) -> QueryResult<String> {
-    let id = new_id();
-    diesel::insert_into(outbox::table)
-        .values(&OutboxMessage {
-            id: id.clone(),
-            kind,
-            registration_id: registration_id.cloned(),
-            dedupe_key: dedupe_key.to_owned(),
-            payload: payload.to_owned(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: None,
-            last_error: None,
-            message_id: None,
-            sent_at: None,
-            created_at: now,
-        })
-        .execute(conn)?;
-    Ok(id)
+    let message = queued(kind, registration_id, dedupe_key, payload, now);
+    diesel::insert_into(outbox::table).values(&message).execute(conn)?;
+    Ok(message.id)
+}
+
+/// The row [`enqueue`] adds, for a caller that writes it with other rows.
+pub fn queued(
+    kind: MessageKind,
+    registration_id: Option<&RegistrationId>,
+    dedupe_key: &str,
+    payload: &str,
+    now: NaiveDateTime,
+) -> OutboxMessage {
+    OutboxMessage {
+        id: new_id(),
+        kind,
+        registration_id: registration_id.cloned(),
+        dedupe_key: dedupe_key.to_owned(),
+        payload: payload.to_owned(),
+        status: OutboxStatus::Queued,
+        attempts: 0,
+        next_attempt_at: now,
+        locked_until: None,
+        last_error: None,
+        message_id: None,
+        sent_at: None,
+        created_at: now,
+    }
 }
 
 /// Queues a message of `kind` about one registration, caused by a change at `now`.

@@ -117,6 +117,10 @@ pub fn of_owner(conn: &mut AnyConnection, owner: &Owner) -> QueryResult<Vec<Ques
             questions::retired,
         ))
         .load(conn)?;
+    if rows.is_empty() {
+        // Most sessions ask nothing: no second round trip for their choices.
+        return Ok(Vec::new());
+    }
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
     let choices: Vec<ChoiceRow> = question_choices::table
         .filter(question_choices::question_id.eq_any(ids))

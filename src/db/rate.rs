@@ -16,8 +16,12 @@ pub fn allow(
     max: i64,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let since = now - window;
+    if let AnyConnection::Postgresql(pg) = conn {
+        // The same three steps as one statement: one round trip instead of three.
+        return super::pg_statements::count_and_record(pg, key, since, new_id(), now, max);
+    }
     write_tx(conn, |conn| {
-        let since = now - window;
         let recent: i64 = rate_events::table
             .filter(rate_events::key.eq(key))
             .filter(rate_events::at.gt(since))

@@ -1,237 +1,29 @@
 //! Registration writes. Each one runs in a single transaction together with the emails it
 //! causes, so a registration is never stored without its message, nor a message without it.
+//! Requests from the public form are in `submissions`.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::models::{Registration, RegistrationDetails, Session, new_id};
+use super::models::{Registration, Session, new_id};
 use super::schema::{organisations, registrations, sessions};
-use super::{AnyConnection, consents, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
+use super::{AnyConnection, invitations, is_unique_violation, outbox, seats, tokens, write_tx};
 use crate::domain::WebhookEvent;
 use crate::domain::country::match_free_text;
 use crate::domain::{
-    ConsentPurpose, ConsentSource, CountryCode, DetailsInput, MAX_CONFIRMATION_MAILS_PER_HOUR, MailingList,
-    MessageKind, OrganisationChoice, RegistrationId, RegistrationInput, RegistrationStatus, SessionId,
-    TokenPurpose,
+    CountryCode, DetailsInput, MailingList, MessageKind, OrganisationChoice, RegistrationId,
+    RegistrationStatus, SessionId, TokenPurpose,
 };
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubmitOutcome {
-    /// A confirmation (or, for someone already registered, a reminder with their link) is
-    /// queued, or was held back by the per-hour cap. The page says the same in every case.
-    Accepted,
-    /// The same form was submitted again soon after its mail: nothing more is sent, and the
-    /// link in that mail still works.
-    AlreadySent,
-    NotFound,
-    Closed,
-    UnknownOrganisation,
-}
-
-/// A rate limit checked and counted in the same transaction as the request it limits.
-#[derive(Debug, Clone)]
-pub struct RateLimit {
-    pub key: String,
-    pub window: Duration,
-    pub max: i64,
-}
-
-/// Records a registration request and queues its confirmation email, counted against
-/// `limit` in the same transaction (one commit per request); `None` when the limit is reached,
-/// and then nothing is written.
-///
-/// The same email for the same session keeps one registration: a pending one gets its details
-/// updated and a fresh confirmation; a confirmed or waitlisted one gets a message with its
-/// manage link; a cancelled one starts again as pending.
-pub fn submit_within_limit(
-    conn: &mut AnyConnection,
-    session_id: &SessionId,
-    input: &RegistrationInput,
-    limit: Option<&RateLimit>,
-    now: NaiveDateTime,
-) -> QueryResult<Option<SubmitOutcome>> {
-    // Two first submissions with one address can race on PostgreSQL; the loser sees the unique
-    // violation and takes the "already there" path on its second try (its rate event is
-    // rolled back with the rest and counted again).
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        let attempt = write_tx(conn, |conn| {
-            if let Some(limit) = limit
-                && !super::rate::allow(conn, &limit.key, limit.window, limit.max, now)?
-            {
-                return Ok(None);
-            }
-            submit_in_tx(conn, session_id, input, now).map(Some)
-        });
-        match attempt {
-            Err(e) if is_unique_violation(&e) && tries < 3 => continue,
-            other => return other,
-        }
-    }
-}
-
-/// One registration request waiting for [`submit_batch`].
-#[derive(Debug, Clone)]
-pub struct Submission {
-    pub session_id: SessionId,
-    pub input: RegistrationInput,
-    pub limit: Option<RateLimit>,
-    pub now: NaiveDateTime,
-}
-
-/// Several registration requests in one SQLite transaction (group commit): each one is done
-/// as [`submit_within_limit`] would, inside its own savepoint, so one that fails leaves
-/// nothing behind and the others still commit. A write transaction costs about as much for
-/// ten requests as for one (the same index pages are written once), which is what lets one
-/// SQLite file take a rush of registrations. If the commit itself fails, every request does.
-pub fn submit_batch(
-    conn: &mut AnyConnection,
-    batch: &[Submission],
-) -> Result<Vec<QueryResult<Option<SubmitOutcome>>>, diesel::result::Error> {
-    write_tx(conn, |conn| {
-        let mut results = Vec::with_capacity(batch.len());
-        for job in batch {
-            diesel::sql_query("SAVEPOINT submission").execute(conn)?;
-            let outcome = (|| {
-                if let Some(limit) = &job.limit
-                    && !super::rate::allow(conn, &limit.key, limit.window, limit.max, job.now)?
-                {
-                    return Ok(None);
-                }
-                submit_in_tx(conn, &job.session_id, &job.input, job.now).map(Some)
-            })();
-            if outcome.is_err() {
-                diesel::sql_query("ROLLBACK TO submission").execute(conn)?;
-            }
-            diesel::sql_query("RELEASE submission").execute(conn)?;
-            results.push(outcome);
-        }
-        Ok(results)
-    })
-}
-
-fn submit_in_tx(
-    conn: &mut AnyConnection,
-    session_id: &SessionId,
-    input: &RegistrationInput,
-    now: NaiveDateTime,
-) -> QueryResult<SubmitOutcome> {
-    let Some(session) =
-        sessions::table.find(session_id).select(Session::as_select()).first(conn).optional()?
-    else {
-        return Ok(SubmitOutcome::NotFound);
-    };
-    if !session.registration_open(now) {
-        return Ok(SubmitOutcome::Closed);
-    }
-    let (organisation_id, organisation_other, country) = match &input.organisation {
-        OrganisationChoice::Listed(id) => {
-            let Some(org_country) = organisations::table
-                .find(id)
-                .select(organisations::country)
-                .first::<String>(conn)
-                .optional()?
-            else {
-                return Ok(SubmitOutcome::UnknownOrganisation);
-            };
-            (Some(id.clone()), None, country_or_organisations(input.country, &org_country))
-        }
-        OrganisationChoice::Other(text) => (None, Some(text.clone()), code_text(input.country)),
-    };
-
-    let find = |conn: &mut AnyConnection| {
-        registrations::table
-            .filter(registrations::session_id.eq(session_id))
-            .filter(registrations::email_normalized.eq(&input.email_normalized))
-            .select(Registration::as_select())
-            .first::<Registration>(conn)
-            .optional()
-    };
-    let mut existing = find(conn)?;
-    if let Some(found) = &existing {
-        // Submissions for one address queue here, so each one sees what the one before wrote
-        // (its details, its mail against the hourly cap) before deciding.
-        lock_registration_row(conn, &found.id)?;
-        existing = find(conn)?;
-    }
-
-    let details = RegistrationDetails::from_input(input, organisation_id, organisation_other, country, now);
-    let (registration_id, kind) = match existing {
-        None => {
-            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
-                return Ok(held_back(None));
-            }
-            let registration = Registration::pending(session_id, details, now);
-            diesel::insert_into(registrations::table).values(&registration).execute(conn)?;
-            (registration.id, MessageKind::ConfirmRequest)
-        }
-        // Details of an unconfirmed or cancelled registration follow the newest form, with a new
-        // link: only the mailbox owner can confirm them, and a link sent for other details no
-        // longer works, so nobody confirms what someone else typed.
-        Some(existing)
-            if matches!(existing.status, RegistrationStatus::Pending | RegistrationStatus::Cancelled) =>
-        {
-            let unchanged = existing.status == RegistrationStatus::Pending && details.same_as(&existing);
-            if unchanged && recently_mailed(conn, &existing.id, MessageKind::ConfirmRequest, now)? {
-                // The same form again, soon after: the link already sent still works.
-                return Ok(SubmitOutcome::AlreadySent);
-            }
-            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
-                // Nothing changes until a new link can be sent with the new details.
-                return Ok(held_back(Some(&existing.id)));
-            }
-            diesel::update(registrations::table.find(&existing.id))
-                .set((
-                    &details,
-                    registrations::status.eq(RegistrationStatus::Pending),
-                    registrations::updated_at.eq(now),
-                    registrations::confirmed_at.eq(None::<NaiveDateTime>),
-                    registrations::waitlisted_at.eq(None::<NaiveDateTime>),
-                    registrations::cancelled_at.eq(None::<NaiveDateTime>),
-                ))
-                .execute(conn)?;
-            tokens::revoke(conn, &existing.id, TokenPurpose::Confirm)?;
-            (existing.id, MessageKind::ConfirmRequest)
-        }
-        // Already in: nothing changes, the mailbox owner is sent their manage link (once in a
-        // while: the same form submitted again and again sends it once).
-        Some(existing) => {
-            if recently_mailed(conn, &existing.id, MessageKind::AlreadyRegistered, now)? {
-                return Ok(SubmitOutcome::AlreadySent);
-            }
-            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
-                return Ok(held_back(Some(&existing.id)));
-            }
-            (existing.id, MessageKind::AlreadyRegistered)
-        }
-    };
-
-    if kind == MessageKind::ConfirmRequest {
-        // The consents given on the form; an optional box left empty is no consent to record.
-        let choices: Vec<_> = [
-            (ConsentPurpose::Registration, true),
-            (ConsentPurpose::Newsletter, input.newsletter),
-            (ConsentPurpose::Listed, input.listed),
-        ]
-        .into_iter()
-        .filter(|(_, given)| *given)
-        .collect();
-        consents::record(conn, &registration_id, &choices, ConsentSource::RegistrationForm, now)?;
-        // questions: the language followed and the needs ticked, with the details they came with.
-        super::interpretation::store_choice(conn, &registration_id, &session, &input.interpretation)?;
-        // qforms: the answers to the organiser's questions, checked against them as they are now.
-        super::questions::store_answers(conn, &registration_id, session.id.as_str(), &input.answers)?;
-    }
-    let key = format!("{kind}:{registration_id}:{}", new_id());
-    outbox::enqueue(conn, kind, Some(&registration_id), &key, "{}", now)?;
-    Ok(SubmitOutcome::Accepted)
-}
+pub use super::submissions::{RateLimit, Submission, SubmitOutcome, submit_within_limit};
 
 /// Serialises the writers of one registration on PostgreSQL (a row lock, taken on the inner
 /// connection inside the transaction begun on the outer one, as `seats::lock` does). SQLite
 /// needs nothing: `write_tx` holds the database's write lock.
-fn lock_registration_row(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<()> {
+pub(super) fn lock_registration_row(
+    conn: &mut AnyConnection,
+    registration_id: &RegistrationId,
+) -> QueryResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
         registrations::table
             .find(registration_id)
@@ -241,37 +33,6 @@ fn lock_registration_row(conn: &mut AnyConnection, registration_id: &Registratio
             .optional()?;
     }
     Ok(())
-}
-
-/// How long a confirmation (or "already registered") mail stands for the same form submitted
-/// again: within it, nothing more is sent and the link already sent keeps working.
-pub const RESUBMISSION_WINDOW: Duration = Duration::minutes(10);
-
-/// Whether a message of `kind` was queued for the registration within [`RESUBMISSION_WINDOW`].
-fn recently_mailed(
-    conn: &mut AnyConnection,
-    registration_id: &RegistrationId,
-    kind: MessageKind,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    Ok(outbox::last_queued(conn, registration_id, kind)?.is_some_and(|at| at > now - RESUBMISSION_WINDOW))
-}
-
-/// The cap is per mailbox, across every session: the form cannot flood somebody's inbox.
-fn confirmation_cap_reached(
-    conn: &mut AnyConnection,
-    email_normalized: &str,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    let recent = outbox::recent_confirmation_mails(conn, email_normalized, now - Duration::hours(1))?;
-    Ok(recent >= MAX_CONFIRMATION_MAILS_PER_HOUR)
-}
-
-/// The answer when the hourly cap holds a mail back: the page says the same as when it is sent,
-/// so the form tells nobody whether an address is registered.
-fn held_back(registration_id: Option<&RegistrationId>) -> SubmitOutcome {
-    tracing::info!(registration = ?registration_id, "confirmation mail held back: hourly cap reached");
-    SubmitOutcome::Accepted
 }
 
 #[derive(Debug, Clone)]
@@ -414,13 +175,13 @@ pub fn set_stopped(
 }
 
 /// The stored form of a country: its code, or empty.
-fn code_text(country: Option<CountryCode>) -> String {
+pub(super) fn code_text(country: Option<CountryCode>) -> String {
     country.map(|c| c.as_str().to_owned()).unwrap_or_default()
 }
 
 /// The country given, else the listed organisation's (organisations' countries are still
 /// typed text: recorded as a code when it names one).
-fn country_or_organisations(country: Option<CountryCode>, organisation_country: &str) -> String {
+pub(super) fn country_or_organisations(country: Option<CountryCode>, organisation_country: &str) -> String {
     code_text(country.or_else(|| match_free_text(organisation_country)))
 }
 

@@ -44,6 +44,17 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::db::group_commit::SubmitError> for AppError {
+    fn from(e: crate::db::group_commit::SubmitError) -> Self {
+        use crate::db::group_commit::SubmitError;
+        match e {
+            SubmitError::Unavailable(why) => AppError::Unavailable(why),
+            SubmitError::Request(e) => e.into(),
+            e => AppError::Unexpected(e.into()),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         AppError::Unavailable(e.to_string())

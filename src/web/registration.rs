@@ -320,15 +320,8 @@ pub async fn register(
     let limit = state.settings.registration_limit;
     let session_id = session.id.clone();
     let limit = RateLimit { key, window: chrono::Duration::hours(1), max: limit };
-    let outcome = match &state.registration_queue {
-        Some(queue) => queue.submit(Submission { session_id, input, limit: Some(limit), now }).await?,
-        None => {
-            run_db(&state, move |conn| {
-                db::registrations::submit_within_limit(conn, &session_id, &input, Some(&limit), now)
-            })
-            .await?
-        }
-    };
+    let outcome =
+        state.registration_queue.submit(Submission { session_id, input, limit: Some(limit), now }).await?;
     match outcome {
         None => {
             let problem = Some(i18n.t("error-too-many-registrations"));

@@ -26,8 +26,8 @@ pub struct AppState {
     pub page_cache: Arc<PageCache>,
     /// The content version as this process knows it (else asked per request).
     pub content_watch: Arc<ContentWatch>,
-    /// On SQLite, registration requests are committed in groups by one writer thread.
-    pub registration_queue: Option<Arc<RegistrationQueue>>,
+    /// Registration requests, committed in groups by the writer threads.
+    pub registration_queue: Arc<RegistrationQueue>,
 }
 
 impl AppState {

@@ -61,3 +61,5 @@ mod question_exports;
 mod page_cache;
 // mail: kept SMTP connections.
 mod smtp_connections;
+// pgbatch: registration requests committed in batches.
+mod batched_writes;
