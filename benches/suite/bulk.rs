@@ -288,10 +288,10 @@ fn insert_due_reminders(conn: &mut AnyConnection, d: Dialect, plan: &Plan) -> Qu
 pub fn load(conn: &mut AnyConnection, plan: &Plan) -> anyhow::Result<Written> {
     anyhow::ensure!(plan.sessions.len() >= 2, "bulk: at least one session and the export session");
     let d = Dialect { pg: matches!(conn, AnyConnection::Postgresql(_)) };
-    diesel::sql_query(format!(
+    diesel::sql_query(
         "CREATE TEMPORARY TABLE bulk_sessions (idx INTEGER PRIMARY KEY NOT NULL, id TEXT NOT NULL, \
-         starts_at TIMESTAMP NOT NULL, past INTEGER NOT NULL)"
-    ))
+         starts_at TIMESTAMP NOT NULL, past INTEGER NOT NULL)",
+    )
     .execute(conn)?;
     diesel::sql_query(
         "CREATE TEMPORARY TABLE bulk_organisations (idx INTEGER PRIMARY KEY NOT NULL, id TEXT NOT NULL, \
