@@ -7,7 +7,9 @@
 //! Seeds a fresh database (SQLite in a temporary folder, or a throwaway PostgreSQL database
 //! created on the server of `BENCH_DATABASE_URL` and dropped at the end) with 50 sessions, ten
 //! speakers on each panel, organisations, 100,000 registrations spread over the sessions and one
-//! more session of 100,000 registrations for the CSV export. Then it starts the release binary
+//! more session of 100,000 registrations for the CSV export, two mails in the outbox for each
+//! registration in the sessions and one for each in the export session, and one session's
+//! reminders due. Then it starts the release binary
 //! (`convoca serve --no-worker --no-demo`) as a child process and measures, with wrk at 32
 //! connections: the reference page (`/_bench/reference`: same server, middleware and pool, one
 //! `SELECT 1`, a static template of a session page's size), the hot session's public page, the
@@ -25,12 +27,18 @@
 //! database, the server's log, the pages as fetched). `BENCH_SMOKE=1`, or running it through
 //! `cargo test --bench suite`, uses 2,000 registrations and 2 s runs.
 //!
+//! `BENCH_SCALE=10k`, `100k` or `1m` (or a list, `10k,100k,1m`, run one after the other) sets
+//! the sizes of a scale run and writes the costs side by side (`scale.rs`); every run also times
+//! the organiser's member report of a series and the worker's claims of due mail.
+//!
 //! The 10,000 reminder emails have their own benchmark: `cargo bench --bench reminders`.
 
 // cache: the compressed session page and issue 24's page budgets.
 mod compressed;
 // pgbatch: PostgreSQL's own rate for the POST's writes, beside it.
 mod pgbench;
+mod bulk;
+mod scale;
 mod seed;
 mod server;
 mod wrk;
@@ -62,6 +70,7 @@ const COLD_START_MAX_S: f64 = 1.0;
 
 struct Config {
     smoke: bool,
+    scale: Option<scale::Scale>,
     sizes: Sizes,
     load: Load,
     warmup: Duration,
@@ -82,17 +91,19 @@ fn env_flag(name: &str) -> bool {
 }
 
 impl Config {
-    fn from_env() -> anyhow::Result<Self> {
+    fn from_env(scale: Option<scale::Scale>) -> anyhow::Result<Self> {
         // `cargo bench` passes --bench; `cargo test --bench suite` does not: a smoke run then.
         let smoke = env_flag("BENCH_SMOKE") || !std::env::args().any(|a| a == "--bench");
         let (registrations, seconds, warmup, cold_starts) =
             if smoke { (2_000, 2, 1, 1) } else { (100_000, 10, 2, 3) };
+        let (registrations, export_rows) =
+            scale.map_or((registrations, registrations), |s| (s.registrations(), s.export_rows()));
         let sizes = Sizes {
             sessions: env_number("BENCH_SESSIONS", 50)?,
             speakers_per_session: env_number("BENCH_SPEAKERS_PER_SESSION", 10)?,
             organisations: env_number("BENCH_ORGANISATIONS", 200)?,
             registrations: env_number("BENCH_REGISTRATIONS", registrations)?,
-            export_rows: env_number("BENCH_EXPORT_ROWS", registrations)?,
+            export_rows: env_number("BENCH_EXPORT_ROWS", export_rows)?,
             outbox_history: std::env::var("BENCH_OUTBOX_HISTORY").map_or(true, |v| v.trim() != "0"),
         };
         let load = Load {
@@ -107,6 +118,7 @@ impl Config {
             .unwrap_or_default();
         Ok(Self {
             smoke,
+            scale,
             sizes,
             load,
             warmup: Duration::from_secs(env_number("BENCH_WARMUP", warmup)? as u64),
@@ -159,6 +171,8 @@ struct PageRun {
     name: &'static str,
     path: String,
     bytes: usize,
+    /// The first request, a miss of the page cache.
+    first: Duration,
     result: WrkResult,
     rss: RssStats,
 }
@@ -187,17 +201,30 @@ struct ExportRun {
 }
 
 fn main() -> anyhow::Result<()> {
-    let config = Config::from_env()?;
+    let scales = scale::from_env()?;
     wrk::check_installed()?;
-    let dir = tempfile::tempdir()?;
-    let result = run(&config, dir.path());
-    if env_flag("BENCH_KEEP") {
-        println!("kept {} (database, server log, pages)", dir.keep().display());
+    let load_before = load_average();
+    let mut columns = Vec::new();
+    for scale in scales.iter().copied().map(Some).chain(scales.is_empty().then_some(None)) {
+        let config = Config::from_env(scale)?;
+        let dir = tempfile::tempdir()?;
+        let result = run(&config, dir.path());
+        if env_flag("BENCH_KEEP") {
+            println!("kept {} (database, server log, pages)", dir.keep().display());
+        }
+        columns.push(result?);
     }
-    result
+    if !scales.is_empty() {
+        let table = scale::table(&columns, &load_before, &load_average());
+        println!("\n{table}");
+        let out = target_dir().join("bench-suite-scale.md");
+        std::fs::write(&out, &table).with_context(|| format!("writing {}", out.display()))?;
+        println!("written to {}", out.display());
+    }
+    Ok(())
 }
 
-fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
+fn run(config: &Config, dir: &Path) -> anyhow::Result<scale::Column> {
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_convoca"));
     let load_before = load_average();
     let database = Database::create(dir)?;
@@ -217,7 +244,9 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
         secret_key: Some(SECRET.into()),
         ..Default::default()
     })?;
-    let pool_settings = PoolSettings { max_size: 2, ..PoolSettings::default() };
+    // Bulk statements and VACUUM at a million rows take longer than the app's statement limit.
+    let pool_settings =
+        PoolSettings { max_size: 2, statement_timeout: Duration::from_secs(1800), ..PoolSettings::default() };
     let pool = http.block_on(convoca::startup::open_database(&settings, &pool_settings))?;
     let now = Utc::now().naive_utc().trunc_subsecs(0);
     let seeding = Instant::now();
@@ -284,7 +313,10 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
         ("catalogue", "/".to_owned()),
     ] {
         let url = server.url(&path);
+        // The first request of each page after the start is a miss of the page cache.
+        let asked = Instant::now();
         let reply = http.get(&url, None)?;
+        let first = asked.elapsed();
         anyhow::ensure!(reply.status == 200, "GET {path}: {} (expected 200)", reply.status);
         std::fs::write(dir.join(format!("{}.html", name.replace(' ', "-"))), &reply.body)?;
         if !config.warmup.is_zero() {
@@ -301,7 +333,7 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
             result.line(),
             mib(rss.max_kib)
         );
-        pages.push(PageRun { name, path, bytes: reply.body.len(), result, rss });
+        pages.push(PageRun { name, path, bytes: reply.body.len(), first, result, rss });
     }
     pages.push(compressed::run(&http, &mut server, &report_lua, config, &session_path)?);
 
@@ -315,11 +347,16 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
     // 6. The CSV export of the big session, with the server's memory before and during.
     let export = export(&http, &server, &seeded)?;
     server.check_alive()?;
+    // 7. The organiser's member report of a series; then, server stopped, the worker's claims.
+    let report = scale::member_report(&http, &server, &seeded, if config.smoke { 2 } else { 6 })?;
+    server.check_alive()?;
     let rss_end_kib = memory_kib(server.pid).map(|(rss, _)| rss).unwrap_or(0);
     server.stop()?;
+    let batch = i64::try_from(settings.smtp_concurrency * 10).unwrap_or(100).max(100);
+    let claim = scale::claims(&pool, &seeded, batch)?;
     drop(pool);
 
-    let summary = summarise(&Summary {
+    let figures = Summary {
         config,
         engine: database.engine,
         seeded: &seeded,
@@ -331,14 +368,21 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
         post: &post,
         pgbench: pgbench.as_ref(),
         export: &export,
+        report: &report,
+        claim: &claim,
         load_before,
         load_after: load_average(),
-    });
+    };
+    let summary = summarise(&figures);
     println!("\n{summary}");
     let target = target_dir();
     std::fs::create_dir_all(&target)?;
     // A smoke run does not overwrite the figures of a full one.
-    let out = target.join(if config.smoke { "bench-suite-smoke.md" } else { "bench-suite.md" });
+    let out = target.join(match (config.smoke, config.scale) {
+        (true, _) => "bench-suite-smoke.md".to_owned(),
+        (false, Some(scale)) => format!("bench-suite-{}.md", scale.label()),
+        (false, None) => "bench-suite.md".to_owned(),
+    });
     std::fs::write(&out, &summary).with_context(|| format!("writing {}", out.display()))?;
     println!("written to {}", out.display());
 
@@ -373,7 +417,8 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<()> {
         export.rows,
         seeded.export_rows
     );
-    Ok(())
+    let label = config.scale.map_or("default", scale::Scale::label);
+    Ok(scale::Column::new(label, &figures, &report, &claim))
 }
 
 fn mib(kib: u64) -> f64 {
@@ -526,6 +571,8 @@ struct Summary<'a> {
     post: &'a PostRun,
     pgbench: Option<&'a pgbench::PgbenchRun>,
     export: &'a ExportRun,
+    report: &'a scale::ReportRun,
+    claim: &'a scale::ClaimRun,
     load_before: String,
     load_after: String,
 }
@@ -699,6 +746,7 @@ fn summarise(s: &Summary) -> String {
         page.as_secs_f64() * 1e3,
         verdict(page.as_secs_f64() < COLD_START_MAX_S)
     );
+    scale::summary_rows(&mut md, s.report, s.claim, s.seeded.outbox);
     let _ = writeln!(
         md,
         "| 10,000 reminder emails | its own benchmark: `cargo bench --bench reminders` (above) | < 20 s | |"

@@ -1,11 +1,14 @@
-//! The data set, written through the library's pool in one transaction with multi-row
-//! `INSERT`s (plain SQL that both engines accept: quoted text, `TRUE`/`FALSE`, timestamps as
-//! `'YYYY-MM-DD HH:MM:SS'`). Columns added later with a default keep it; only the columns named
-//! here are written.
+//! The data set, written through the library's pool in one transaction: sessions, speakers and
+//! organisations with multi-row `INSERT`s (plain SQL that both engines accept: quoted text,
+//! `TRUE`/`FALSE`, timestamps as `'YYYY-MM-DD HH:MM:SS'`), registrations and their mail with
+//! `INSERT ... SELECT` over generated row numbers (`bulk.rs`). Columns added later with a
+//! default keep it; only the columns named here are written.
 
 use chrono::{Duration, NaiveDateTime};
 use convoca::db::{AnyConnection, organisers, write_tx};
 use diesel::prelude::*;
+
+use crate::bulk::{self, FIRST, LANGUAGES, LAST, ZONES};
 
 /// How much to seed.
 #[derive(Debug, Clone)]
@@ -34,6 +37,12 @@ pub struct Seeded {
     pub registrations: usize,
     pub outbox: usize,
     pub speakers: usize,
+    /// Reminders queued and due (the worker's next claims), for the session `due_slug`.
+    pub due: usize,
+    pub due_slug: String,
+    /// The series of the member report timed, and how many registrations it covers.
+    pub series_id: String,
+    pub series_registrations: usize,
 }
 
 /// Rows per `INSERT` statement (far below both engines' limits on bound values: none are bound).
@@ -88,10 +97,6 @@ fn at(value: NaiveDateTime) -> String {
     format!("'{}'", value.format("%Y-%m-%d %H:%M:%S"))
 }
 
-fn at_opt(value: Option<NaiveDateTime>) -> String {
-    value.map(at).unwrap_or_else(|| "NULL".into())
-}
-
 fn text_opt(value: Option<&str>) -> String {
     value.map(text).unwrap_or_else(|| "NULL".into())
 }
@@ -107,22 +112,6 @@ fn int(value: impl std::fmt::Display) -> String {
 /// Ids in the shape the app uses (UUID v7, text).
 fn id() -> String {
     convoca::db::models::new_id()
-}
-
-/// A small deterministic generator (xorshift), so that every run seeds the same shapes.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 const COUNTRIES: [&str; 16] = [
@@ -143,21 +132,6 @@ const COUNTRIES: [&str; 16] = [
     "United Kingdom",
     "Uruguay",
 ];
-const LANGUAGES: [&str; 3] = ["en", "fr", "es"];
-const ZONES: [&str; 6] = [
-    "Europe/Paris",
-    "America/Mexico_City",
-    "Africa/Johannesburg",
-    "Asia/Seoul",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-];
-const FIRST: [&str; 12] =
-    ["Ana", "José", "Zoë", "Kwame", "Mei", "Arjun", "Siti", "Reza", "Chloé", "Thabo", "Lucía", "Min-jun"];
-const LAST: [&str; 12] = [
-    "García", "Nguyen", "Mensah", "Okafor", "Dubois", "Kim", "Sharma", "Rahimi", "Silva", "Müller",
-    "Dlamini", "O'Brien",
-];
 
 const PARAGRAPH: &str = "Metropolitan governments increasingly act beyond national borders: they sign \
     agreements with their peers, join networks, attract investment and talent, and speak for their \
@@ -172,7 +146,22 @@ const BIO: &str = "Has led the international relations office of a metropolitan 
 /// Seeds everything in one transaction. `now` is the wall clock (the server runs on it too).
 pub fn seed(conn: &mut AnyConnection, sizes: &Sizes, now: NaiveDateTime) -> anyhow::Result<Seeded> {
     let password_hash = convoca::security::hash_password("bench-organiser-password")?;
-    write_tx(conn, |conn| seed_in_tx(conn, sizes, now, &password_hash))
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    // A bulk load into indexes far larger than the app's 1 MiB page cache per connection: this
+    // connection gets 256 MiB while it seeds, then the app's setting back.
+    if sqlite {
+        diesel::sql_query("PRAGMA cache_size = -262144").execute(conn)?;
+    }
+    let seeded = write_tx(conn, |conn| seed_in_tx(conn, sizes, now, &password_hash));
+    if sqlite {
+        diesel::sql_query("PRAGMA cache_size = -1024").execute(conn)?;
+    }
+    let seeded = seeded?;
+    // A database in service has planner statistics (autovacuum gathers them on PostgreSQL,
+    // `PRAGMA optimize` on SQLite) and, on PostgreSQL, a visibility map that lets index-only
+    // scans skip the table; a freshly bulk-loaded one has neither until then.
+    diesel::sql_query(if sqlite { "ANALYZE" } else { "VACUUM ANALYZE" }).execute(conn)?;
+    Ok(seeded)
 }
 
 fn seed_in_tx(
@@ -182,7 +171,6 @@ fn seed_in_tx(
     password_hash: &str,
 ) -> anyhow::Result<Seeded> {
     anyhow::ensure!(sizes.sessions >= 2, "BENCH_SESSIONS: at least 2");
-    let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
 
     // Organisations: four members for each partner.
     let mut organisations = Vec::new();
@@ -211,7 +199,7 @@ fn seed_in_tx(
                 at(now - Duration::days(400)),
             ],
         )?;
-        organisations.push((org_id, kind, country));
+        organisations.push((org_id, kind, bulk::COUNTRY_CODES[i % COUNTRIES.len()]));
     }
     insert.finish(conn)?;
 
@@ -240,6 +228,13 @@ fn seed_in_tx(
     // (open for registration, the page benchmarked); one cancelled, one draft. Plus the export
     // session, in the past.
     let hot = sizes.sessions / 2;
+    // The first upcoming session (tomorrow): its day-before reminders are due.
+    let due_session = sizes.sessions / 3;
+    let per_session = sizes.registrations.div_ceil(sizes.sessions);
+    // Registrations go round the sessions: session `i` gets this many.
+    let share = |i: usize| {
+        sizes.registrations / sizes.sessions + usize::from(i < sizes.registrations % sizes.sessions)
+    };
     let description = [PARAGRAPH; 3].join("\n\n");
     let mut sessions = Vec::new();
     let mut insert = Insert::new(
@@ -300,7 +295,7 @@ fn seed_in_tx(
                 at(starts_at),
                 text(ZONES[i % ZONES.len()]),
                 int(90),
-                int(if export { sizes.export_rows.max(1) * 2 } else { 5000 }),
+                int(if export { sizes.export_rows.max(1) * 2 } else { per_session.saturating_mul(2).max(5000) }),
                 "NULL".into(),
                 "NULL".into(),
                 text(status),
@@ -381,130 +376,25 @@ fn seed_in_tx(
     panel.finish(conn)?;
     documents.finish(conn)?;
 
-    // Registrations: spread evenly over the sessions, then the export session's.
-    let mut registrations = Insert::new(
-        "registrations",
-        &[
-            "id",
-            "session_id",
-            "status",
-            "name",
-            "email",
-            "email_normalized",
-            "organisation_id",
-            "organisation_other",
-            "position",
-            "country",
-            "language",
-            "timezone",
-            "needs",
-            "consent_at",
-            "consent_version",
-            "newsletter",
-            "created_at",
-            "updated_at",
-            "confirmed_at",
-            "waitlisted_at",
-            "cancelled_at",
-            "attended",
-        ],
-    );
-    let mut outbox = Insert::new(
-        "outbox",
-        &[
-            "id",
-            "kind",
-            "registration_id",
-            "dedupe_key",
-            "payload",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "message_id",
-            "sent_at",
-            "created_at",
-        ],
-    );
-    let spread = sizes.sessions;
-    let mut number = 0usize;
-    for (index, (session_id, _, starts_at, export)) in sessions.iter().enumerate() {
-        let count = if *export {
-            sizes.export_rows
-        } else {
-            sizes.registrations / spread + usize::from(index < sizes.registrations % spread)
-        };
-        let past = *starts_at < now;
-        for _ in 0..count {
-            number += 1;
-            let registration_id = id();
-            let created_at = (*starts_at - Duration::minutes(60 + dice.below(60 * 24 * 30) as i64))
-                .min(now - Duration::hours(2));
-            let roll = dice.below(100);
-            let status = match roll {
-                _ if past => "confirmed",
-                0..70 => "confirmed",
-                70..80 => "pending",
-                80..90 => "waitlisted",
-                _ => "cancelled",
-            };
-            let (organisation_id, organisation_other, country) = if roll.is_multiple_of(5) {
-                (None, Some("Ministry of Urban Affairs"), COUNTRIES[number % COUNTRIES.len()])
-            } else {
-                let (org_id, _, country) = &organisations[number % organisations.len()];
-                (Some(org_id.as_str()), None, *country)
-            };
-            let name = format!("{} {} {number}", FIRST[number % 12], LAST[(number / 12) % 12]);
-            let email = format!("official{number}@city{}.example.org", number % 97);
-            let confirmed = matches!(status, "confirmed" | "waitlisted" | "cancelled");
-            registrations.row(
-                conn,
-                &[
-                    text(&registration_id),
-                    text(session_id),
-                    text(status),
-                    text(&name),
-                    text(&email),
-                    text(&email.to_lowercase()),
-                    text_opt(organisation_id),
-                    text_opt(organisation_other),
-                    text("Policy officer"),
-                    text(country),
-                    text(LANGUAGES[number % 3]),
-                    text_opt(Some(ZONES[number % ZONES.len()])),
-                    text(if roll % 10 == 3 { "Sign language interpretation" } else { "" }),
-                    at(created_at),
-                    text("bench"),
-                    flag(roll.is_multiple_of(3)),
-                    at(created_at),
-                    at(created_at),
-                    at_opt(confirmed.then(|| created_at + Duration::minutes(5))),
-                    at_opt((status == "waitlisted").then(|| created_at + Duration::minutes(5))),
-                    at_opt((status == "cancelled").then(|| created_at + Duration::days(1))),
-                    if past { flag(!roll.is_multiple_of(4)) } else { "NULL".into() },
-                ],
-            )?;
-            if sizes.outbox_history {
-                outbox.row(
-                    conn,
-                    &[
-                        text(&id()),
-                        text("confirm_request"),
-                        text(&registration_id),
-                        text(&format!("confirm_request:{registration_id}:seed")),
-                        text("{}"),
-                        text("sent"),
-                        int(1),
-                        at(created_at),
-                        text(&format!("<{registration_id}@bench.example.org>")),
-                        at(created_at),
-                        at(created_at),
-                    ],
-                )?;
-            }
-        }
-    }
-    let registrations = registrations.finish(conn)?;
-    let outbox = outbox.finish(conn)?;
+    // Registrations and their mail, in bulk SQL (`bulk.rs`).
+    let slots: Vec<bulk::SessionSlot> = sessions
+        .iter()
+        .map(|(id, _, starts_at, _)| bulk::SessionSlot { id: id.clone(), starts_at: *starts_at })
+        .collect();
+    let registrants: Vec<(String, &'static str)> =
+        organisations.iter().map(|(id, _, code)| (id.clone(), *code)).collect();
+    let written = bulk::load(
+        conn,
+        &bulk::Plan {
+            sessions: &slots,
+            organisations: &registrants,
+            spread: sizes.registrations as u64,
+            export: sizes.export_rows as u64,
+            outbox: sizes.outbox_history,
+            due_session,
+            now,
+        },
+    )?;
 
     // The organiser who downloads the export, signed in.
     let organiser_id = match organisers::add(
@@ -528,17 +418,23 @@ fn seed_in_tx(
         .map(|(id, _, _)| id.clone())
         .ok_or_else(|| anyhow::anyhow!("no member organisation"))?;
     let (export_id, _, _, _) = sessions.last().cloned().ok_or_else(|| anyhow::anyhow!("no session"))?;
-    // A database in service has planner statistics (autovacuum gathers them on PostgreSQL,
-    // `PRAGMA optimize` on SQLite); a freshly bulk-loaded one has none until then.
-    diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(Seeded {
         hot_slug: sessions[hot].1.clone(),
         export_id,
         export_rows: sizes.export_rows,
         organisation_id,
         admin_token,
-        registrations,
-        outbox,
+        registrations: written.registrations,
+        outbox: written.outbox,
+        due: written.due,
+        due_slug: sessions[due_session].1.clone(),
+        series_id: series_ids[0].clone(),
+        series_registrations: sessions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 != 0 && i / 10 % series_ids.len() == 0)
+            .map(|(i, _)| if i == sizes.sessions { sizes.export_rows } else { share(i) })
+            .sum(),
         speakers,
     })
 }
