@@ -25,11 +25,13 @@ pub fn run(
     path: &str,
 ) -> anyhow::Result<PageRun> {
     let url = server.url(path);
+    let started = std::time::Instant::now();
     let (encoding, bytes) = http.block_on(async {
         let res = reqwest::Client::new().get(&url).header("Accept-Encoding", "gzip, br").send().await?;
         let encoding = res.headers().get("content-encoding").and_then(|v| v.to_str().ok()).map(str::to_owned);
         anyhow::Ok((encoding, res.bytes().await?.len()))
     })?;
+    let first = started.elapsed();
     anyhow::ensure!(
         encoding.as_deref() == Some("br"),
         "GET {path} with {ACCEPT}: Content-Encoding {encoding:?}"
@@ -43,7 +45,7 @@ pub fn run(
     let rss = sampler.finish();
     server.check_alive()?;
     println!("{NAME} ({path}, {bytes} bytes): {}; max RSS {:.1} MiB", result.line(), mib(rss.max_kib));
-    Ok(PageRun { name: NAME, path: path.to_owned(), bytes, result, rss })
+    Ok(PageRun { name: NAME, path: path.to_owned(), bytes, first, result, rss })
 }
 
 /// The budget of `page` and whether it was met, for the pages that have one.
