@@ -36,8 +36,8 @@
 // cache: the compressed session page and issue 24's page budgets.
 mod compressed;
 // pgbatch: PostgreSQL's own rate for the POST's writes, beside it.
-mod pgbench;
 mod bulk;
+mod pgbench;
 mod scale;
 mod seed;
 mod server;
