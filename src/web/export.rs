@@ -6,12 +6,17 @@ use actix_web::HttpResponse;
 use actix_web::body::MessageBody;
 use actix_web::http::header;
 
-use super::csv::{UTF8_BOM, csv_bytes_with};
+use super::csv::{CsvStream, UTF8_BOM, csv_bytes_with};
 use super::errors::AppError;
+use crate::db::admin_registrations::Filters;
+use crate::db::export_lines::ExportLine;
 use crate::domain::Language;
+use crate::domain::SessionId;
 use crate::domain::text_enum;
+use crate::export::registrations::{CHUNK, Layout};
 use crate::export::{Cell, Column, ExportLabels};
 use crate::i18n::I18n;
+use crate::web::state::{AppState, run_db};
 
 text_enum! {
     /// What separates a CSV file's cells. Excel in French or Spanish reads the list separator
@@ -161,4 +166,38 @@ mod tests {
     fn file_names_need_no_quoting() {
         assert_eq!(safe_name("registrations-\"a\";b.csv"), "registrations-ab.csv");
     }
+}
+
+/// A session's registrations (those `filters` keep) as a streamed CSV in `layout`'s columns,
+/// read in keyset chunks: the organiser's list and the organiser API give the same file.
+pub fn registrations_csv(
+    state: actix_web::web::Data<AppState>,
+    session_id: SessionId,
+    filters: Filters,
+    layout: std::sync::Arc<Layout>,
+    labels: ExportLabels,
+    separator: Separator,
+) -> CsvStream<ExportLine> {
+    let asked = layout.clone();
+    let fetch = Box::new(move |after: Option<String>| {
+        let (state, id, filters, asked) = (state.clone(), session_id.clone(), filters.clone(), asked.clone());
+        Box::pin(async move {
+            run_db(&state, move |conn| {
+                crate::db::export_lines::chunk(
+                    conn,
+                    &id,
+                    &filters,
+                    after.as_deref(),
+                    CHUNK,
+                    asked.questions(),
+                )
+            })
+            .await
+        }) as _
+    });
+    let header = crate::export::header(layout.columns(), &labels);
+    let cells = Box::new(move |line: &ExportLine| {
+        layout.cells(line, &labels).into_iter().map(Cell::into_csv_text).collect()
+    });
+    CsvStream::new(header, separator.byte(), CHUNK as usize, fetch, |line| line.row.id.clone(), cells)
 }

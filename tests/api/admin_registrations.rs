@@ -418,7 +418,10 @@ async fn the_csv_export_neutralises_formulas_and_keeps_accents(engine: Engine) {
             "Attended",
             "Needs",
             "Newsletter",
-            "Listed as participant"
+            "Listed as participant",
+            "Follows (language)",
+            "Sign-language interpretation",
+            "Captions"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();

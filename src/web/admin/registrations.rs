@@ -10,19 +10,13 @@ use super::context::{AdminChrome, AdminContext, PAGE_SIZE, SignedForm, done, pag
 use crate::db;
 use crate::db::admin_registrations::{Counts, Filters, ListRow, OTHER_ORGANISATION};
 use crate::db::decisions::{Decision, DecisionOutcome};
-use crate::db::export_lines::ExportLine;
 use crate::db::models::Session;
 use crate::domain::{RegistrationId, RegistrationStatus, SessionId};
-use crate::export::{self, Cell, ExportLabels, registrations as columns, xlsx};
+use crate::export::{ExportLabels, registrations as columns, xlsx};
 use crate::web::chrome::html;
-use crate::web::csv::CsvStream;
 use crate::web::errors::AppError;
 use crate::web::export::{ExportLink, Separator, SeparatorQuery};
 use crate::web::forms::FieldErrors;
-use crate::web::state::run_db;
-
-/// Registrations per chunk of the CSV export.
-const EXPORT_CHUNK: i64 = columns::CHUNK;
 
 pub use crate::export::labels::status_label;
 
@@ -342,34 +336,13 @@ pub async fn export_csv(
     let labels = ExportLabels::new(cx.i18n().lang);
     let separator = Separator::chosen(&separator, labels.language());
     let layout = load_layout(&cx, &session, &labels).await?;
-    let (state, id, asked) = (cx.state.clone(), session.id.clone(), layout.clone());
-    let fetch = Box::new(move |after: Option<String>| {
-        let (state, id, filters, asked) = (state.clone(), id.clone(), filters.clone(), asked.clone());
-        Box::pin(async move {
-            run_db(&state, move |conn| {
-                db::export_lines::chunk(
-                    conn,
-                    &id,
-                    &filters,
-                    after.as_deref(),
-                    EXPORT_CHUNK,
-                    asked.questions(),
-                )
-            })
-            .await
-        }) as _
-    });
-    let header = export::header(layout.columns(), &labels);
-    let cells = Box::new(move |line: &ExportLine| {
-        layout.cells(line, &labels).into_iter().map(Cell::into_csv_text).collect()
-    });
-    let body = CsvStream::new(
-        header,
-        separator.byte(),
-        EXPORT_CHUNK as usize,
-        fetch,
-        |line| line.row.id.clone(),
-        cells,
+    let body = crate::web::export::registrations_csv(
+        cx.state.clone(),
+        session.id.clone(),
+        filters,
+        layout,
+        labels,
+        separator,
     );
     Ok(crate::web::export::csv_response(&export_name(&session, "csv"), body))
 }

@@ -19,13 +19,12 @@ use crate::db;
 use crate::db::admin_registrations::Filters;
 use crate::db::export_lines::ExportLine;
 use crate::domain::questions::{Answer, Question};
-use crate::domain::{Language, RegistrationStatus, SessionId};
-use crate::export::registrations::{self as columns, Layout};
-use crate::export::{self, Cell, ExportLabels};
+use crate::domain::{Language, RegistrationStatus};
+use crate::export::ExportLabels;
+use crate::export::registrations::Layout;
 use crate::web::api::params::{Query, Refused};
 use crate::web::api::problem::Problem;
 use crate::web::api::{ApiRequest, with_next};
-use crate::web::csv::CsvStream;
 use crate::web::export::Separator;
 use crate::web::state::{AppState, run_db};
 
@@ -369,34 +368,13 @@ pub async fn export_csv(
     .map_err(|e| Problem::from_app(api.i18n(), e))?
     .ok_or_else(|| Problem::not_found(api.i18n(), "api-organiser-session-not-found"))?;
     let separator = separator.unwrap_or_else(|| Separator::default_for(labels.language()));
-    let (state, id, asked): (_, SessionId, _) = (state.clone(), session.id.clone(), layout.clone());
-    let fetch = Box::new(move |after: Option<String>| {
-        let (state, id, filters, asked) = (state.clone(), id.clone(), filters.clone(), asked.clone());
-        Box::pin(async move {
-            run_db(&state, move |conn| {
-                db::export_lines::chunk(
-                    conn,
-                    &id,
-                    &filters,
-                    after.as_deref(),
-                    columns::CHUNK,
-                    asked.questions(),
-                )
-            })
-            .await
-        }) as _
-    });
-    let header = export::header(layout.columns(), &labels);
-    let cells = Box::new(move |line: &ExportLine| {
-        layout.cells(line, &labels).into_iter().map(Cell::into_csv_text).collect()
-    });
-    let body = CsvStream::new(
-        header,
-        separator.byte(),
-        columns::CHUNK as usize,
-        fetch,
-        |line| line.row.id.clone(),
-        cells,
+    let body = crate::web::export::registrations_csv(
+        state.clone(),
+        session.id.clone(),
+        filters,
+        layout,
+        labels,
+        separator,
     );
     let slug: String = session.slug.chars().take(100).collect();
     let mut res = crate::web::export::csv_response(&format!("registrations-{slug}.csv"), body);
