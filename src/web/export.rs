@@ -134,40 +134,6 @@ pub fn xlsx_response(name: &str, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn french_and_spanish_excel_get_semicolons_first() {
-        let query = SeparatorQuery::default();
-        assert_eq!(Separator::chosen(&query, Language::Fr), Separator::Semicolon);
-        assert_eq!(Separator::chosen(&query, Language::Es), Separator::Semicolon);
-        assert_eq!(Separator::chosen(&query, Language::En), Separator::Comma);
-        let asked = SeparatorQuery { separator: Some("comma".into()) };
-        assert_eq!(Separator::chosen(&asked, Language::Fr), Separator::Comma);
-        let odd = SeparatorQuery { separator: Some("tab".into()) };
-        assert_eq!(Separator::chosen(&odd, Language::En), Separator::Comma);
-
-        let french = links(I18n::new(Language::Fr), "/x.csv", "/x.xlsx", "status=pending");
-        let hrefs: Vec<&str> = french.iter().map(|l| l.href.as_str()).collect();
-        assert_eq!(
-            hrefs,
-            [
-                "/x.csv?status=pending&separator=semicolon",
-                "/x.csv?status=pending&separator=comma",
-                "/x.xlsx?status=pending"
-            ]
-        );
-        assert_eq!(links(I18n::new(Language::En), "/x.csv", "/x.xlsx", "")[2].href, "/x.xlsx");
-    }
-
-    #[test]
-    fn file_names_need_no_quoting() {
-        assert_eq!(safe_name("registrations-\"a\";b.csv"), "registrations-ab.csv");
-    }
-}
-
 /// A session's registrations (those `filters` keep) as a streamed CSV in `layout`'s columns,
 /// read in keyset chunks: the organiser's list and the organiser API give the same file.
 pub fn registrations_csv(
@@ -200,4 +166,38 @@ pub fn registrations_csv(
         layout.cells(line, &labels).into_iter().map(Cell::into_csv_text).collect()
     });
     CsvStream::new(header, separator.byte(), CHUNK as usize, fetch, |line| line.row.id.clone(), cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_and_spanish_excel_get_semicolons_first() {
+        let query = SeparatorQuery::default();
+        assert_eq!(Separator::chosen(&query, Language::Fr), Separator::Semicolon);
+        assert_eq!(Separator::chosen(&query, Language::Es), Separator::Semicolon);
+        assert_eq!(Separator::chosen(&query, Language::En), Separator::Comma);
+        let asked = SeparatorQuery { separator: Some("comma".into()) };
+        assert_eq!(Separator::chosen(&asked, Language::Fr), Separator::Comma);
+        let odd = SeparatorQuery { separator: Some("tab".into()) };
+        assert_eq!(Separator::chosen(&odd, Language::En), Separator::Comma);
+
+        let french = links(I18n::new(Language::Fr), "/x.csv", "/x.xlsx", "status=pending");
+        let hrefs: Vec<&str> = french.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "/x.csv?status=pending&separator=semicolon",
+                "/x.csv?status=pending&separator=comma",
+                "/x.xlsx?status=pending"
+            ]
+        );
+        assert_eq!(links(I18n::new(Language::En), "/x.csv", "/x.xlsx", "")[2].href, "/x.xlsx");
+    }
+
+    #[test]
+    fn file_names_need_no_quoting() {
+        assert_eq!(safe_name("registrations-\"a\";b.csv"), "registrations-ab.csv");
+    }
 }
