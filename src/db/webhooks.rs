@@ -121,7 +121,7 @@ pub fn raise<'a>(
         .select((webhook_endpoints::id, webhook_endpoints::events))
         .load::<(String, String)>(conn)?
         .into_iter()
-        .filter(|(_, events)| events.split(' ').any(|w| w == kind.as_str()))
+        .filter(|(_, events)| events.split(' ').filter_map(WebhookEvent::parse).any(|e| e == kind))
         .map(|(id, _)| id)
         .collect();
     if endpoints.is_empty() {
