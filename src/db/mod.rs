@@ -24,6 +24,7 @@ pub mod feedback;
 pub mod feedback_results;
 pub mod feeds;
 pub mod focal_approval;
+pub mod focal_digest;
 pub mod focal_points;
 pub mod group_commit;
 pub mod interpretation;
