@@ -11,8 +11,11 @@ use super::schema::{registrations, schedule_runs, sessions};
 use super::{AnyConnection, write_tx};
 use crate::domain::{FOLLOW_UP_DAYS, MessageKind, RegistrationStatus, SessionStatus};
 
-/// A step is marked done this long after its moment, so that a confirmation committed just
-/// as the moment passed is still seen by a later tick.
+/// How long after its moment a reminder's step is swept again for confirmations committed
+/// late: one whose `confirmed_at` is at or before the moment but whose transaction committed
+/// after the first sweep read. A transaction lasts far less than this (the statement timeout
+/// is 30 s), so a registration confirmed more than `GRACE` before the moment was committed
+/// before it, and the first sweep saw it.
 const GRACE: Duration = Duration::minutes(2);
 
 /// How far ahead reminders can be scheduled (the largest sensible offset).
@@ -89,19 +92,28 @@ fn schedule_reminder(conn: &mut AnyConnection, session: &Session, now: NaiveDate
         return Ok(0);
     };
     let step = format!("reminder:{offset}");
-    if step_done(conn, session, &step)? {
+    let moment = session.starts_at - Duration::minutes(i64::from(offset));
+    // The first sweep takes every confirmed registration and marks the step done; the later
+    // ones, until `GRACE` after the moment, only those confirmed close enough to the moment to
+    // have committed after it. Every tick used to take them all again during the grace, so a
+    // worker sending a 10,000-person reminder re-inserted 10,000 rows with each batch.
+    let first = !step_done(conn, session, &step)?;
+    if !first && now >= moment + GRACE {
         return Ok(0);
     }
-    let moment = session.starts_at - Duration::minutes(i64::from(offset));
     write_tx(conn, |conn| {
         // A reminder whose moment had passed when the person got their seat is skipped.
-        let recipients: Vec<String> = registrations::table
+        let mut recipients = registrations::table
             .filter(registrations::session_id.eq(&session.id))
             .filter(registrations::status.eq(RegistrationStatus::Confirmed))
             .filter(registrations::reminders_opt_out.eq(false))
             .filter(registrations::confirmed_at.le(moment))
             .select(registrations::id)
-            .load(conn)?;
+            .into_boxed();
+        if !first {
+            recipients = recipients.filter(registrations::confirmed_at.gt(moment - GRACE));
+        }
+        let recipients: Vec<String> = recipients.load(conn)?;
         let payload = serde_json::json!({ "offset": offset, "version": session.version }).to_string();
         let messages: Vec<NewMessage> = recipients
             .into_iter()
@@ -113,7 +125,7 @@ fn schedule_reminder(conn: &mut AnyConnection, session: &Session, now: NaiveDate
             })
             .collect();
         let added = enqueue_many(conn, &messages, now)?;
-        if now >= moment + GRACE {
+        if first {
             mark_step_done(conn, session, &step, now)?;
         }
         Ok(added)

@@ -114,6 +114,40 @@ async fn reminders_follow_the_schedule_in_each_registrant_s_language(engine: Eng
     assert_eq!(app.outbox_statuses("reminder").await.len(), 10, "3 × 3 + 1, each exactly once");
 }
 
+/// A confirmation whose transaction commits just after the reminder's first sweep (its
+/// `confirmed_at` at or before the moment) is caught by a later tick; the later ticks look only
+/// at confirmations that close to the moment, not at everyone again.
+async fn a_confirmation_committed_as_the_reminder_goes_out_still_gets_it(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let session = app.create_session("late-commit", 50, 10).await;
+    let org = app.create_member("Dakar", "Senegal").await;
+    let moment = session.starts_at - Duration::days(7);
+    register(&app, "late-commit", "Early Bird", "early@dakar.sn", &org, "en", "").await;
+    app.clock.set(moment + Duration::seconds(20));
+    assert_eq!(app.deliver_mail().await, 1, "the first sweep");
+
+    // Confirmed 30 s before the moment, committed only now (the clock is moved back to stamp it).
+    app.clock.set(moment - Duration::seconds(30));
+    register(&app, "late-commit", "Just In Time", "just@dakar.sn", &org, "en", "").await;
+    // Confirmed ten minutes before: no transaction lasts that long, so the first sweep saw
+    // everything confirmed then; a later tick does not look that far back.
+    app.clock.set(moment - Duration::minutes(10));
+    register(&app, "late-commit", "Long Before", "before@dakar.sn", &org, "en", "").await;
+
+    app.clock.set(moment + Duration::seconds(40));
+    app.deliver_mail().await;
+    assert_eq!(reminders(&app, "just@dakar.sn"), vec!["Reminder: Webinar late-commit starts in 7 days"]);
+    assert!(reminders(&app, "before@dakar.sn").is_empty());
+    assert_eq!(reminders(&app, "early@dakar.sn").len(), 1, "nobody twice");
+
+    // After the grace, nothing more is swept.
+    app.clock.set(moment - Duration::seconds(10));
+    register(&app, "late-commit", "Too Late", "toolate@dakar.sn", &org, "en", "").await;
+    app.clock.set(moment + Duration::minutes(3));
+    app.deliver_mail().await;
+    assert!(reminders(&app, "toolate@dakar.sn").is_empty());
+}
+
 async fn a_custom_schedule_and_an_opt_out_are_respected(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let session = app.create_session("custom", 50, 10).await;
@@ -371,6 +405,7 @@ on_both_engines!(
     the_reminders_one_click_stop_takes_multipart,
     reminders_follow_the_schedule_in_each_registrant_s_language,
     a_custom_schedule_and_an_opt_out_are_respected,
+    a_confirmation_committed_as_the_reminder_goes_out_still_gets_it,
     moving_a_session_replaces_the_calendar_entry_and_reschedules_reminders,
     cancelling_a_session_removes_the_calendar_entry,
     the_follow_up_brings_the_recording_with_words_for_who_attended,
