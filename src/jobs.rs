@@ -16,6 +16,7 @@ use crate::db::models::OutboxMessage;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 
+mod batch_reads;
 mod prepare;
 mod speaker_mail;
 use prepare::{Prepared, claim_batch, render};
@@ -291,11 +292,22 @@ fn record(
     now: NaiveDateTime,
 ) -> anyhow::Result<()> {
     db::write_tx(conn, |conn| -> anyhow::Result<()> {
+        // Sent over SMTP (the common case): recorded together, in two statements.
+        let delivered: Vec<&OutboxMessage> = results
+            .iter()
+            .filter(|(_, outcome)| matches!(outcome, Outcome::Sent(None)))
+            .map(|(message, _)| message)
+            .collect();
+        let ids: Vec<&str> = delivered.iter().map(|m| m.id.as_str()).collect();
+        db::outbox::mark_all_sent(conn, &ids, &message_id_suffix(settings), now)?;
+        db::bounces::note_delivered(conn, &delivered)?;
+        metrics::counter!(crate::observability::names::EMAILS_SENT).increment(delivered.len() as u64);
         for (message, outcome) in &results {
             match outcome {
-                Outcome::Sent(copy) => {
+                Outcome::Sent(None) => {}
+                Outcome::Sent(Some(copy)) => {
                     let message_id = message_id_for(settings, &message.id);
-                    db::outbox::mark_sent(conn, &message.id, &message_id, copy.as_deref(), now)?;
+                    db::outbox::mark_sent(conn, &message.id, &message_id, Some(copy), now)?;
                     db::bounces::note_result(conn, message, None, now)?;
                     metrics::counter!(crate::observability::names::EMAILS_SENT).increment(1);
                 }
@@ -338,8 +350,14 @@ fn return_path_for(settings: &Settings, outbox_id: &str) -> Option<lettre::Addre
     crate::email::verp::return_path(base, &settings.secret_key, outbox_id)
 }
 
+/// Our Message-ID for an outbox row: `<` its id, then [`message_id_suffix`].
 fn message_id_for(settings: &Settings, outbox_id: &str) -> String {
-    format!("<{outbox_id}@{}>", settings.base_url.host_str().unwrap_or("convoca.invalid"))
+    format!("<{outbox_id}{}", message_id_suffix(settings))
+}
+
+/// What follows the outbox row's id in its Message-ID: `@` our host `>`.
+fn message_id_suffix(settings: &Settings) -> String {
+    format!("@{}>", settings.base_url.host_str().unwrap_or("convoca.invalid"))
 }
 
 #[cfg(test)]

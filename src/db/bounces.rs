@@ -53,6 +53,21 @@ pub fn note_result(
     }
 }
 
+/// [`note_result`] for several messages delivered: the flags of the registrations they went
+/// to are cleared, in one statement.
+pub fn note_delivered(conn: &mut AnyConnection, messages: &[&OutboxMessage]) -> QueryResult<()> {
+    let ids: Vec<&RegistrationId> = messages
+        .iter()
+        .filter(|m| to_registrant(m.kind))
+        .filter_map(|m| m.registration_id.as_ref())
+        .collect();
+    for chunk in ids.chunks(500) {
+        diesel::delete(mail_failures::table.filter(mail_failures::registration_id.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Flags a registration (when it still exists) with the failure of message `outbox_id`.
 pub fn flag(
     conn: &mut AnyConnection,
@@ -146,6 +161,22 @@ pub fn suppress(
 
 pub fn suppression_of(conn: &mut AnyConnection, email_normalized: &str) -> QueryResult<Option<Suppressed>> {
     suppressed_addresses::table.find(email_normalized).select(Suppressed::as_select()).first(conn).optional()
+}
+
+/// [`suppression_of`] for several addresses at once (normalized), by address; those not
+/// suppressed are missing.
+pub fn suppressions_of(
+    conn: &mut AnyConnection,
+    addresses: &[String],
+) -> QueryResult<HashMap<String, Suppressed>> {
+    if addresses.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<Suppressed> = suppressed_addresses::table
+        .filter(suppressed_addresses::email_normalized.eq_any(addresses))
+        .select(Suppressed::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|s| (s.email_normalized.clone(), s)).collect())
 }
 
 /// Every suppressed address, the newest bounce first.

@@ -201,15 +201,20 @@ pub fn localize(conn: &mut AnyConnection, session: &mut Session, language: &str)
         return Ok(());
     }
     if let Some(t) = translation(conn, &session.id, language)? {
-        session.title = t.title;
-        if !t.summary.is_empty() {
-            session.summary = t.summary;
-        }
-        if !t.description.is_empty() {
-            session.description = t.description;
-        }
+        translate(session, t);
     }
     Ok(())
+}
+
+/// Puts a translation's texts in place of the session's own where they were given.
+pub fn translate(session: &mut Session, t: SessionTranslation) {
+    session.title = t.title;
+    if !t.summary.is_empty() {
+        session.summary = t.summary;
+    }
+    if !t.description.is_empty() {
+        session.description = t.description;
+    }
 }
 
 /// The translations of every session into one language, by session id.

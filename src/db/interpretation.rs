@@ -133,6 +133,32 @@ pub fn channel_of(
     Ok(offered(conn, session)?.channel_for(chosen))
 }
 
+/// [`choice_of`] for several registrations at once, by registration id; those that said
+/// nothing are missing.
+pub fn choices_of(
+    conn: &mut AnyConnection,
+    ids: &[RegistrationId],
+) -> QueryResult<std::collections::HashMap<RegistrationId, InterpretationChoice>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(RegistrationId, Option<ChannelLanguage>, bool, bool)> = interpretation_choices::table
+        .filter(interpretation_choices::registration_id.eq_any(ids))
+        .select((
+            interpretation_choices::registration_id,
+            interpretation_choices::language,
+            interpretation_choices::sign_language,
+            interpretation_choices::captions,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, follows, sign_language, captions)| {
+            (id, InterpretationChoice { follows, sign_language, captions })
+        })
+        .collect())
+}
+
 /// Erasure and retention: what the person said they need goes with them.
 pub fn forget(conn: &mut AnyConnection, registration_id: &RegistrationId) -> QueryResult<()> {
     diesel::delete(interpretation_choices::table.find(registration_id)).execute(conn).map(|_| ())

@@ -160,28 +160,15 @@ pub fn claim_due(
     lease: Duration,
 ) -> QueryResult<Vec<OutboxMessage>> {
     write_tx(conn, |conn| {
-        let due = outbox::status
-            .eq(OutboxStatus::Queued)
-            .and(outbox::next_attempt_at.le(now))
-            .or(outbox::status.eq(OutboxStatus::Sending).and(outbox::locked_until.lt(now)));
-        let ids: Vec<String> = match conn {
-            // Several workers share one PostgreSQL: each skips rows another is claiming.
-            AnyConnection::Postgresql(pg) => outbox::table
-                .filter(due)
-                .order(outbox::next_attempt_at.asc())
-                .limit(limit)
-                .select(outbox::id)
-                .for_update()
-                .skip_locked()
-                .load(pg)?,
-            // SQLite: `write_tx` holds the database write lock, so the claim is exclusive.
-            AnyConnection::Sqlite(_) => outbox::table
-                .filter(due)
-                .order(outbox::next_attempt_at.asc())
-                .limit(limit)
-                .select(outbox::id)
-                .load(conn)?,
-        };
+        // Two index scans of `(status, …)`, each stopping at the batch's size: leases run out
+        // first (a worker died with them), then what is due, oldest first. One query with both
+        // conditions ORed sorted every due row of the queue for each batch, and the queue
+        // holds a whole session's reminders at once.
+        let mut ids = claimable(conn, Claimable::LeaseRunOut, now, limit)?;
+        let room = limit - i64::try_from(ids.len()).unwrap_or(limit);
+        if room > 0 {
+            ids.extend(claimable(conn, Claimable::Due, now, room)?);
+        }
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -198,6 +185,52 @@ pub fn claim_due(
             .select(OutboxMessage::as_select())
             .load(conn)
     })
+}
+
+/// The two kinds of row a worker claims.
+#[derive(Debug, Clone, Copy)]
+enum Claimable {
+    /// Left "sending" by a worker that died: the lease ran out.
+    LeaseRunOut,
+    /// Queued, and its time has come.
+    Due,
+}
+
+/// Up to `limit` ids of claimable rows of one kind, oldest due first. PostgreSQL: several
+/// workers share one database, so each skips the rows another is claiming. SQLite: the
+/// caller's `write_tx` holds the write lock, so the claim is exclusive.
+fn claimable(
+    conn: &mut AnyConnection,
+    kind: Claimable,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    macro_rules! ids {
+        ($condition:expr) => {
+            match conn {
+                AnyConnection::Postgresql(pg) => outbox::table
+                    .filter($condition)
+                    .order(outbox::next_attempt_at.asc())
+                    .limit(limit)
+                    .select(outbox::id)
+                    .for_update()
+                    .skip_locked()
+                    .load(pg),
+                AnyConnection::Sqlite(_) => outbox::table
+                    .filter($condition)
+                    .order(outbox::next_attempt_at.asc())
+                    .limit(limit)
+                    .select(outbox::id)
+                    .load(conn),
+            }
+        };
+    }
+    match kind {
+        Claimable::LeaseRunOut => {
+            ids!(outbox::status.eq(OutboxStatus::Sending).and(outbox::locked_until.lt(now)))
+        }
+        Claimable::Due => ids!(outbox::status.eq(OutboxStatus::Queued).and(outbox::next_attempt_at.le(now))),
+    }
 }
 
 /// Sent; `eml_file` names the stored copy when the file transport wrote one (so erasure and
@@ -220,6 +253,31 @@ pub fn mark_sent(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// [`mark_sent`] for several messages sent without a stored copy (over SMTP), in one
+/// statement; each one's Message-ID is `<` its id `message_id_suffix` (the worker's form).
+pub fn mark_all_sent(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+    message_id_suffix: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use diesel::sql_types::Text;
+    for chunk in ids.chunks(500) {
+        let message_id = "<".into_sql::<Text>().concat(outbox::id).concat(message_id_suffix);
+        diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))
+            .set((
+                outbox::status.eq(OutboxStatus::Sent),
+                outbox::sent_at.eq(now),
+                outbox::message_id.eq(message_id.nullable()),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(None::<String>),
+                outbox::eml_file.eq(None::<String>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A transient failure: try again at `next_attempt_at`.

@@ -140,6 +140,26 @@ pub fn with_session(
         .optional()
 }
 
+/// [`with_session`] for several registrations at once (the worker's batch), by registration
+/// id; those gone are missing.
+pub fn with_sessions(
+    conn: &mut AnyConnection,
+    ids: &[RegistrationId],
+) -> QueryResult<std::collections::HashMap<RegistrationId, (Registration, Session)>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Registration, Session)> = registrations::table
+        .inner_join(sessions::table)
+        .filter(registrations::id.eq_any(ids))
+        .select((Registration::as_select(), Session::as_select()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(registration, session)| (registration.id.clone(), (registration, session)))
+        .collect())
+}
+
 pub fn organisation_name(conn: &mut AnyConnection, registration: &Registration) -> QueryResult<String> {
     match &registration.organisation_id {
         Some(id) => Ok(organisations::table

@@ -5,7 +5,6 @@
 use crate::config::Settings;
 use crate::db::invitations;
 use crate::db::models::{OutboxMessage, Registration, Session};
-use crate::db::registrations as regs;
 use crate::db::{self};
 use crate::domain::interpretation::ChannelLanguage;
 use crate::domain::{Language, MessageKind, Recipient, RegistrationStatus, Situation, TokenPurpose};
@@ -19,6 +18,7 @@ use diesel::QueryResult;
 use lettre::Message;
 use lettre::message::Mailbox;
 
+use super::batch_reads::BatchReads;
 use super::{LEASE, message_id_for, return_path_for};
 
 /// The result of preparing one message.
@@ -91,11 +91,13 @@ pub(super) fn claim_batch(
 ) -> anyhow::Result<Vec<(OutboxMessage, Claim)>> {
     db::write_tx(conn, |conn| -> anyhow::Result<Vec<(OutboxMessage, Claim)>> {
         let claimed = db::outbox::claim_due(conn, now, batch, LEASE)?;
+        let mut reads = BatchReads::load(conn, &claimed)?;
         let mut out = Vec::with_capacity(claimed.len());
         for message in claimed {
-            let claim = gather(conn, &message, now)?;
+            let claim = gather(conn, &mut reads, &message, now)?;
             out.push((message, claim));
         }
+        reads.store_tokens(conn)?;
         Ok(out)
     })
 }
@@ -134,8 +136,14 @@ fn still_wanted(
     }
 }
 
-/// The reads and token inserts one message needs, inside the claim's transaction.
-fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateTime) -> QueryResult<Claim> {
+/// The reads and tokens one message needs, inside the claim's transaction; what the batch's
+/// messages read alike comes from `reads`.
+fn gather(
+    conn: &mut db::AnyConnection,
+    reads: &mut BatchReads,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<Claim> {
     let kind = message.kind;
     if kind == MessageKind::MailTest {
         let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
@@ -160,7 +168,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
     let Some(registration_id) = message.registration_id.as_ref() else {
         return Ok(Claim::Abandon(format!("message kind {kind} has no recipient")));
     };
-    let Some((registration, mut session)) = regs::with_session(conn, registration_id)? else {
+    let Some((registration, mut session)) = reads.registration(registration_id) else {
         return Ok(Claim::Abandon("the registration no longer exists".into()));
     };
     // Nothing is sent to an erased registration, whatever queued it.
@@ -168,7 +176,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
         return Ok(Claim::Skip("the person's data was erased".into()));
     }
     // The session's title as the registrant reads it, in the email and the calendar entry.
-    db::catalogue::localize(conn, &mut session, &registration.language)?;
+    reads.localize(conn, &mut session, &registration.language)?;
     let payload: serde_json::Value = serde_json::from_str(&message.payload).unwrap_or_default();
     if let Err(reason) = still_wanted(kind, &registration, &session, &payload, now) {
         return Ok(Claim::Skip(reason));
@@ -182,23 +190,20 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
         }
     };
     if let Some(address) = address
-        && let Some(suppressed) = db::bounces::suppression_of(conn, &address)?
+        && let Some(suppressed) = reads.suppression(conn, &address)?
     {
         return Ok(Claim::Abandon(format!("suppressed: the address bounced ({})", suppressed.reason)));
     }
-    let manage_token = db::tokens::mint(conn, &registration.id, TokenPurpose::Manage, &session, now)?;
+    let manage_token = reads.mint(&registration.id, TokenPurpose::Manage, &session, now);
     let join_token = if registration.status == RegistrationStatus::Confirmed {
-        Some(db::tokens::mint(conn, &registration.id, TokenPurpose::Join, &session, now)?)
+        Some(reads.mint(&registration.id, TokenPurpose::Join, &session, now))
     } else {
         None
     };
     let confirm_token = if kind.carries_confirm_link() {
-        Some(format!(
-            "/confirm/{}",
-            db::tokens::mint(conn, &registration.id, TokenPurpose::Confirm, &session, now)?
-        ))
+        Some(format!("/confirm/{}", reads.mint(&registration.id, TokenPurpose::Confirm, &session, now)))
     } else if kind.carries_email_change_link() {
-        let token = db::tokens::mint(conn, &registration.id, TokenPurpose::EmailChange, &session, now)?;
+        let token = reads.mint(&registration.id, TokenPurpose::EmailChange, &session, now);
         Some(format!("/email-change/{token}"))
     } else {
         None
@@ -216,7 +221,7 @@ fn gather(conn: &mut db::AnyConnection, message: &OutboxMessage, now: NaiveDateT
         && crate::domain::survey::may_answer(registration.status, registration.attended)
         && db::feedback::settings(conn, &session.id)?.is_open(&session, now);
     let channel = if matches!(kind, MessageKind::Registered | MessageKind::Promoted | MessageKind::Reminder) {
-        db::interpretation::channel_of(conn, &registration.id, &session)?
+        reads.channel(conn, &registration.id, &session)?
     } else {
         None
     };
