@@ -186,18 +186,34 @@ fn submit_in_savepoint(
     }
 }
 
-/// One request: counted against its rate limit (`None` when it is reached), then stored.
+/// One request: counted against its rate limit (`None` when it is reached), then stored. On
+/// PostgreSQL the rate limit is counted in the statement that also reads the mailbox's recent
+/// mails and the address's registration for the session ([`pg_statements::admit`]), which
+/// [`submit_in_tx`] then need not read again; SQLite, which has no round trips, reads each.
 fn submit_one(
     conn: &mut AnyConnection,
     job: &Submission,
     known: &mut Known,
 ) -> QueryResult<Option<SubmitOutcome>> {
-    if let Some(limit) = &job.limit
-        && !super::rate::allow(conn, &limit.key, limit.window, limit.max, job.now)?
-    {
-        return Ok(None);
-    }
-    submit_in_tx(conn, &job.session_id, &job.input, job.now, known).map(Some)
+    let admitted = match (&job.limit, &mut *conn) {
+        (Some(limit), AnyConnection::Postgresql(pg)) => {
+            let email = &job.input.email_normalized;
+            let admitted =
+                pg_statements::admit(pg, limit, job.now, email, cap_since(job.now), &job.session_id)?;
+            if !admitted.allowed {
+                return Ok(None);
+            }
+            Some(admitted)
+        }
+        (Some(limit), _) => {
+            if !super::rate::allow(conn, &limit.key, limit.window, limit.max, job.now)? {
+                return Ok(None);
+            }
+            None
+        }
+        (None, _) => None,
+    };
+    submit_in_tx(conn, &job.session_id, &job.input, job.now, known, admitted).map(Some)
 }
 
 /// What the requests of one batch read alike, read once in its transaction: the sessions and
@@ -236,6 +252,7 @@ fn submit_in_tx(
     input: &RegistrationInput,
     now: NaiveDateTime,
     known: &mut Known,
+    admitted: Option<pg_statements::Admitted>,
 ) -> QueryResult<SubmitOutcome> {
     let Some(session) = known.session(conn, session_id)? else {
         return Ok(SubmitOutcome::NotFound);
@@ -261,18 +278,31 @@ fn submit_in_tx(
             .first::<Registration>(conn)
             .optional()
     };
-    let mut existing = find(conn)?;
-    if let Some(found) = &existing {
+    // The mailbox's recent mails, when read with the admission and nothing was there to wait for.
+    let mut recent_mails = None;
+    let found = match admitted {
+        Some(admitted) => {
+            recent_mails = admitted.existing.is_none().then_some(admitted.recent_mails);
+            admitted.existing
+        }
+        None => find(conn)?.map(|found| found.id),
+    };
+    let mut existing = None;
+    if let Some(found) = &found {
         // Submissions for one address queue here, so each one sees what the one before wrote
         // (its details, its mail against the hourly cap) before deciding.
-        lock_registration_row(conn, &found.id)?;
+        lock_registration_row(conn, found)?;
         existing = find(conn)?;
     }
 
     let details = RegistrationDetails::from_input(input, organisation_id, organisation_other, country, now);
     let (registration_id, kind) = match existing {
         None => {
-            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
+            let capped = match recent_mails {
+                Some(recent) => recent >= MAX_CONFIRMATION_MAILS_PER_HOUR,
+                None => confirmation_cap_reached(conn, &input.email_normalized, now)?,
+            };
+            if capped {
                 return Ok(held_back(None));
             }
             let registration = Registration::pending(session_id, details, now);
@@ -402,8 +432,13 @@ fn confirmation_cap_reached(
     email_normalized: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let recent = outbox::recent_confirmation_mails(conn, email_normalized, now - Duration::hours(1))?;
+    let recent = outbox::recent_confirmation_mails(conn, email_normalized, cap_since(now))?;
     Ok(recent >= MAX_CONFIRMATION_MAILS_PER_HOUR)
+}
+
+/// Where the hourly cap's window starts.
+fn cap_since(now: NaiveDateTime) -> NaiveDateTime {
+    now - Duration::hours(1)
 }
 
 /// The answer when the hourly cap holds a mail back: the page says the same as when it is sent,
