@@ -1,8 +1,8 @@
 //! Group commit of registration requests, on both engines.
 //!
 //! Writer threads take the requests waiting in a queue and do them in one transaction
-//! ([`submit_batch`]), each in its own savepoint: when registrations arrive one at a time
-//! nothing waits, and during a rush each commit carries many.
+//! ([`submit_batch`]), where one that fails takes none of the others with it: when
+//! registrations arrive one at a time nothing waits, and during a rush each commit carries many.
 //!
 //! SQLite has one writer at a time and each write transaction writes every index page it
 //! touched to the WAL again, so it gets one writer thread. PostgreSQL takes concurrent writers,

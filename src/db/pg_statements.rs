@@ -7,11 +7,13 @@
 use chrono::NaiveDateTime;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Text, Timestamp};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
 
-use super::models::{Consent, OutboxMessage, Registration};
+use super::models::{Consent, OutboxMessage, Registration, new_id};
 use super::schema::{consents, outbox, registrations};
+use super::submissions::RateLimit;
+use crate::domain::{MessageKind, RegistrationId};
 
 /// Locks taken by a batch of registration requests before anything else, so that two batches
 /// never wait for each other in a circle: transaction-scoped advisory locks on the counters
@@ -96,6 +98,104 @@ pub fn count_and_record(
 ) -> QueryResult<bool> {
     let statement = CountAndRecord { key: key.to_owned(), since, id, now, max };
     Ok(statement.execute(pg)? == 1)
+}
+
+/// A registration request's admission checks in one round trip: its client address's rate
+/// limit as [`CountAndRecord`] does it, and, read in the same statement, its mailbox's
+/// confirmation mails since `mails_since` (as `outbox::recent_confirmation_mails` counts them)
+/// and the registration its address already has for the session, if any. The main query cannot
+/// see the rate event its own CTE inserts, which none of the three answers needs.
+#[derive(Debug, QueryId)]
+struct Admission {
+    key: String,
+    since: NaiveDateTime,
+    id: String,
+    now: NaiveDateTime,
+    max: i64,
+    email_normalized: String,
+    mails_since: NaiveDateTime,
+    session_id: String,
+}
+
+impl QueryFragment<Pg> for Admission {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("WITH recent AS (SELECT count(*) AS n FROM rate_events WHERE key = ");
+        out.push_bind_param::<Text, _>(&self.key)?;
+        out.push_sql(" AND at > ");
+        out.push_bind_param::<Timestamp, _>(&self.since)?;
+        out.push_sql("), trimmed AS (DELETE FROM rate_events WHERE key = ");
+        out.push_bind_param::<Text, _>(&self.key)?;
+        out.push_sql(" AND at <= ");
+        out.push_bind_param::<Timestamp, _>(&self.since)?;
+        out.push_sql("), recorded AS (INSERT INTO rate_events (id, key, at) SELECT ");
+        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(" FROM recent WHERE n < ");
+        out.push_bind_param::<BigInt, _>(&self.max)?;
+        out.push_sql(
+            " RETURNING 1) SELECT (SELECT count(*) FROM recorded), (SELECT count(*) FROM outbox \
+             INNER JOIN registrations ON registrations.id = outbox.registration_id \
+             WHERE registrations.email_normalized = ",
+        );
+        out.push_bind_param::<Text, _>(&self.email_normalized)?;
+        out.push_sql(" AND outbox.kind IN (");
+        out.push_bind_param::<Text, _>(&MessageKind::ConfirmRequest)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&MessageKind::AlreadyRegistered)?;
+        out.push_sql(") AND outbox.created_at >= ");
+        out.push_bind_param::<Timestamp, _>(&self.mails_since)?;
+        out.push_sql("), (SELECT id FROM registrations WHERE session_id = ");
+        out.push_bind_param::<Text, _>(&self.session_id)?;
+        out.push_sql(" AND email_normalized = ");
+        out.push_bind_param::<Text, _>(&self.email_normalized)?;
+        out.push_sql(" LIMIT 1)");
+        Ok(())
+    }
+}
+
+impl Query for Admission {
+    type SqlType = (BigInt, BigInt, Nullable<Text>);
+}
+
+impl RunQueryDsl<PgConnection> for Admission {}
+
+/// What [`admit`] found: whether the rate limit let the request in (and counted it), the
+/// mailbox's confirmation mails of the window, and the address's registration for the session.
+#[derive(Debug)]
+pub struct Admitted {
+    pub allowed: bool,
+    pub recent_mails: i64,
+    pub existing: Option<RegistrationId>,
+}
+
+/// Counts a registration request against its rate limit (an event for its key recorded unless
+/// the limit's maximum happened within its window before `now`) and reads what its mailbox's
+/// cap stands at since `mails_since` and its address's registration for `session_id`, all in
+/// one round trip (see [`Admission`]).
+pub fn admit(
+    pg: &mut PgConnection,
+    limit: &RateLimit,
+    now: NaiveDateTime,
+    email_normalized: &str,
+    mails_since: NaiveDateTime,
+    session_id: &str,
+) -> QueryResult<Admitted> {
+    let statement = Admission {
+        key: limit.key.clone(),
+        since: now - limit.window,
+        id: new_id(),
+        now,
+        max: limit.max,
+        email_normalized: email_normalized.to_owned(),
+        mails_since,
+        session_id: session_id.to_owned(),
+    };
+    let (recorded, recent_mails, existing) =
+        statement.get_result::<(i64, i64, Option<RegistrationId>)>(pg)?;
+    Ok(Admitted { allowed: recorded == 1, recent_mails, existing })
 }
 
 /// Inserts written as one statement (`WITH a AS (INSERT …), b AS (INSERT …) INSERT …`): the

@@ -1,7 +1,7 @@
 //! Registration requests from the public form. Each one is counted against its client
 //! address's rate limit and its mailbox's hourly cap and stored with its consents and its
-//! confirmation mail, all in one transaction; requests come in batches (`group_commit`), each
-//! in its own savepoint.
+//! confirmation mail, all in one transaction; requests come in batches (`group_commit`), tried
+//! together first and, when one of them fails, again each in its own savepoint.
 
 use std::collections::HashMap;
 
@@ -69,11 +69,17 @@ pub fn submit_within_limit(
     submit_batch(conn, std::slice::from_ref(&job))?.pop().unwrap_or(Err(diesel::result::Error::NotFound))
 }
 
-/// Several registration requests in one transaction (group commit): each one in its own
-/// savepoint, so one that fails leaves nothing behind and the others still commit. A commit
-/// costs about as much for ten requests as for one (SQLite writes the same index pages once,
-/// PostgreSQL flushes its log once), which is what lets a rush of registrations through. If
-/// the commit itself fails, every request does.
+/// Several registration requests in one transaction (group commit), so that one that fails
+/// leaves nothing behind and the others still commit. A commit costs about as much for ten
+/// requests as for one (SQLite writes the same index pages once, PostgreSQL flushes its log
+/// once), which is what lets a rush of registrations through. If the commit itself fails,
+/// every request does.
+///
+/// The batch is first tried without savepoints (one round trip less a request on PostgreSQL):
+/// almost every batch has no request that fails. When one does, that whole transaction is
+/// rolled back, and the batch is done again with each request in its own savepoint, as
+/// [`submit_in_savepoint`] says. Inside a caller's transaction, which a failed attempt cannot
+/// roll back alone, the savepoints are taken at once.
 ///
 /// Several batches may run at once on PostgreSQL: each first locks what its requests count
 /// (see [`lock_batch`]), so the rate limits and mailbox caps stay exact and two batches never
@@ -82,6 +88,15 @@ pub fn submit_batch(
     conn: &mut AnyConnection,
     batch: &[Submission],
 ) -> Result<Vec<QueryResult<Option<SubmitOutcome>>>, diesel::result::Error> {
+    if !super::in_transaction(conn) {
+        match write_tx(conn, |conn| submit_together(conn, batch)) {
+            Ok(results) => return Ok(results),
+            Err(Attempt::Batch(e)) => return Err(e),
+            Err(Attempt::Request(e)) => {
+                tracing::debug!(error = %e, requests = batch.len(), "batch done again in savepoints");
+            }
+        }
+    }
     write_tx(conn, |conn| {
         lock_batch(conn, batch)?;
         let mut known = Known::default();
@@ -97,6 +112,35 @@ pub fn submit_batch(
         }
         Ok(results)
     })
+}
+
+/// Why the attempt without savepoints failed: a request's own statements (the batch is then
+/// done again in savepoints), or the transaction itself (its start, its locks, its commit),
+/// which fails every request as it would have in savepoints.
+enum Attempt {
+    Request(diesel::result::Error),
+    Batch(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Attempt {
+    fn from(e: diesel::result::Error) -> Self {
+        Attempt::Batch(e)
+    }
+}
+
+/// The batch's requests one after the other in its transaction, without savepoints: the first
+/// one that fails stops the attempt, and `write_tx` rolls everything back.
+fn submit_together(
+    conn: &mut AnyConnection,
+    batch: &[Submission],
+) -> Result<Vec<QueryResult<Option<SubmitOutcome>>>, Attempt> {
+    lock_batch(conn, batch)?;
+    let mut known = Known::default();
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        results.push(Ok(submit_one(conn, job, &mut known).map_err(Attempt::Request)?));
+    }
+    Ok(results)
 }
 
 /// Locks what the batch's requests count, before anything else, in one order for every batch
@@ -130,15 +174,7 @@ fn submit_in_savepoint(
     let mut tries = 0;
     loop {
         tries += 1;
-        let outcome = (|| {
-            if let Some(limit) = &job.limit
-                && !super::rate::allow(conn, &limit.key, limit.window, limit.max, job.now)?
-            {
-                return Ok(None);
-            }
-            submit_in_tx(conn, &job.session_id, &job.input, job.now, known).map(Some)
-        })();
-        match outcome {
+        match submit_one(conn, job, known) {
             Ok(outcome) => return Ok(Ok(outcome)),
             Err(e) => {
                 conn.batch_execute("ROLLBACK TO submission")?;
@@ -148,6 +184,36 @@ fn submit_in_savepoint(
             }
         }
     }
+}
+
+/// One request: counted against its rate limit (`None` when it is reached), then stored. On
+/// PostgreSQL the rate limit is counted in the statement that also reads the mailbox's recent
+/// mails and the address's registration for the session ([`pg_statements::admit`]), which
+/// [`submit_in_tx`] then need not read again; SQLite, which has no round trips, reads each.
+fn submit_one(
+    conn: &mut AnyConnection,
+    job: &Submission,
+    known: &mut Known,
+) -> QueryResult<Option<SubmitOutcome>> {
+    let admitted = match (&job.limit, &mut *conn) {
+        (Some(limit), AnyConnection::Postgresql(pg)) => {
+            let email = &job.input.email_normalized;
+            let admitted =
+                pg_statements::admit(pg, limit, job.now, email, cap_since(job.now), &job.session_id)?;
+            if !admitted.allowed {
+                return Ok(None);
+            }
+            Some(admitted)
+        }
+        (Some(limit), _) => {
+            if !super::rate::allow(conn, &limit.key, limit.window, limit.max, job.now)? {
+                return Ok(None);
+            }
+            None
+        }
+        (None, _) => None,
+    };
+    submit_in_tx(conn, &job.session_id, &job.input, job.now, known, admitted).map(Some)
 }
 
 /// What the requests of one batch read alike, read once in its transaction: the sessions and
@@ -186,6 +252,7 @@ fn submit_in_tx(
     input: &RegistrationInput,
     now: NaiveDateTime,
     known: &mut Known,
+    admitted: Option<pg_statements::Admitted>,
 ) -> QueryResult<SubmitOutcome> {
     let Some(session) = known.session(conn, session_id)? else {
         return Ok(SubmitOutcome::NotFound);
@@ -211,18 +278,31 @@ fn submit_in_tx(
             .first::<Registration>(conn)
             .optional()
     };
-    let mut existing = find(conn)?;
-    if let Some(found) = &existing {
+    // The mailbox's recent mails, when read with the admission and nothing was there to wait for.
+    let mut recent_mails = None;
+    let found = match admitted {
+        Some(admitted) => {
+            recent_mails = admitted.existing.is_none().then_some(admitted.recent_mails);
+            admitted.existing
+        }
+        None => find(conn)?.map(|found| found.id),
+    };
+    let mut existing = None;
+    if let Some(found) = &found {
         // Submissions for one address queue here, so each one sees what the one before wrote
         // (its details, its mail against the hourly cap) before deciding.
-        lock_registration_row(conn, &found.id)?;
+        lock_registration_row(conn, found)?;
         existing = find(conn)?;
     }
 
     let details = RegistrationDetails::from_input(input, organisation_id, organisation_other, country, now);
     let (registration_id, kind) = match existing {
         None => {
-            if confirmation_cap_reached(conn, &input.email_normalized, now)? {
+            let capped = match recent_mails {
+                Some(recent) => recent >= MAX_CONFIRMATION_MAILS_PER_HOUR,
+                None => confirmation_cap_reached(conn, &input.email_normalized, now)?,
+            };
+            if capped {
                 return Ok(held_back(None));
             }
             let registration = Registration::pending(session_id, details, now);
@@ -352,8 +432,13 @@ fn confirmation_cap_reached(
     email_normalized: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let recent = outbox::recent_confirmation_mails(conn, email_normalized, now - Duration::hours(1))?;
+    let recent = outbox::recent_confirmation_mails(conn, email_normalized, cap_since(now))?;
     Ok(recent >= MAX_CONFIRMATION_MAILS_PER_HOUR)
+}
+
+/// Where the hourly cap's window starts.
+fn cap_since(now: NaiveDateTime) -> NaiveDateTime {
+    now - Duration::hours(1)
 }
 
 /// The answer when the hourly cap holds a mail back: the page says the same as when it is sent,
