@@ -155,6 +155,7 @@ impl Application {
             clock: options.clock.clone(),
             outbox_signal: signal,
             page_cache: Arc::default(),
+            form_facts: Arc::default(),
             content_watch: content_watch.clone(),
             registration_queue: Arc::new(db::group_commit::RegistrationQueue::start(
                 pool.clone(),

@@ -23,7 +23,8 @@
 //! sent confirmation per seeded registration), BENCH_DURATION (10 s per run), BENCH_WARMUP (2 s),
 //! BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_COLD_STARTS (3), BENCH_ONE_ADDRESS=1 (every
 //! registration from 127.0.0.1 instead of its own X-Forwarded-For address), BENCH_ACCEPT_ENCODING
-//! (e.g. "gzip, br": sent with the page requests), BENCH_KEEP=1 (keep the temporary folder: the
+//! (e.g. "gzip, br": sent with the page requests), BENCH_MALLOC_ARENA_MAX (2, as
+//! contrib/convoca.service; empty for glibc's default), BENCH_KEEP=1 (keep the temporary folder: the
 //! database, the server's log, the pages as fetched). `BENCH_SMOKE=1`, or running it through
 //! `cargo test --bench suite`, uses 2,000 registrations and 2 s runs.
 //!
@@ -266,13 +267,18 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<scale::Column> {
     );
 
     // 2. Cold starts: spawn to the first 200 from /healthz, then from the session page.
-    let server_env = vec![
+    let mut server_env = vec![
         ("DATABASE_URL".to_owned(), database.url.clone()),
         ("CONVOCA_DATA_DIR".to_owned(), dir.to_string_lossy().into_owned()),
         ("CONVOCA_SECRET_KEY".to_owned(), SECRET.to_owned()),
         ("CONVOCA_REGISTRATION_LIMIT".to_owned(), "1000000".to_owned()),
         ("CONVOCA_TRUSTED_PROXIES".to_owned(), "127.0.0.1".to_owned()),
     ];
+    // As contrib/convoca.service runs it; BENCH_MALLOC_ARENA_MAX= (empty) for glibc's default.
+    let arenas = std::env::var("BENCH_MALLOC_ARENA_MAX").unwrap_or_else(|_| "2".to_owned());
+    if !arenas.trim().is_empty() {
+        server_env.push(("MALLOC_ARENA_MAX".to_owned(), arenas));
+    }
     let log = dir.join("server.log");
     let session_path = format!("/sessions/{}", seeded.hot_slug);
     let mut cold_starts = Vec::new();

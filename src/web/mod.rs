@@ -16,6 +16,7 @@ pub mod export;
 pub mod feedback;
 pub mod feeds;
 pub mod focal;
+pub mod form_facts;
 pub mod forms;
 pub mod interpretation;
 pub mod links;

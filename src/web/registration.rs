@@ -8,6 +8,7 @@ use askama::Template;
 use super::chrome::{Chrome, CsrfSeed, Link, MessagePage, html, html_with_status, see_other};
 use super::client::rate_key;
 use super::errors::AppError;
+use super::form_facts::Facts;
 use super::forms::FieldErrors;
 use super::interpretation::InterpretationFields;
 use super::pickers::{
@@ -263,19 +264,29 @@ pub async fn register(
         .map(str::to_owned);
     let form = RegistrationForm::from_pairs(pairs);
     let slug = slug.into_inner();
-    // The session alone on the way in (one query); the form's page with its lists of
+    // The session, its channels and questions on the way in (a second-old copy while
+    // registrations keep coming: `web::form_facts`); the form's page with its lists of
     // organisations and zones is loaded only when it has to be shown again.
-    let lookup = slug.clone();
-    let (session, offered, questions) = run_db(&state, move |conn| {
-        let Some(session) = db::catalogue::public_session(conn, &lookup)? else {
-            return Ok(None);
-        };
-        let offered = db::interpretation::offered(conn, &session)?;
-        let questions = db::questions::of_session(conn, session.id.as_str())?;
-        Ok(Some((session, offered, questions)))
-    })
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let facts = match state.form_facts.get(&slug) {
+        Some(facts) => facts,
+        None => {
+            let lookup = slug.clone();
+            let read_at = std::time::Instant::now();
+            let facts = run_db(&state, move |conn| {
+                let Some(session) = db::catalogue::public_session(conn, &lookup)? else {
+                    return Ok(None);
+                };
+                let offered = db::interpretation::offered(conn, &session)?;
+                let questions = db::questions::of_session(conn, session.id.as_str())?;
+                Ok(Some(Facts { session, offered, questions }))
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
+            state.form_facts.put(&slug, read_at, facts)
+        }
+    };
+    let Facts { session, offered, questions } = &*facts;
+    let session = session.clone();
     let now = state.clock.now();
     if !session.registration_open(now) {
         return closed_page(i18n, chrome, &session, StatusCode::CONFLICT);
@@ -302,7 +313,7 @@ pub async fn register(
         tracing::info!("honeypot field filled; request dropped");
         return Ok(see_other(&format!("/sessions/{}/registered", session.slug)));
     }
-    let input = match (form.parse(), form.interpretation.parse(&offered), form.answers.parse(&questions)) {
+    let input = match (form.parse(), form.interpretation.parse(offered), form.answers.parse(questions)) {
         (Ok(input), Ok(interpretation), Ok(answers)) => {
             RegistrationInput { interpretation, answers, ..input }
         }

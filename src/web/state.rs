@@ -7,6 +7,7 @@ use actix_web::web;
 use tokio::sync::Notify;
 
 use super::errors::AppError;
+use super::form_facts::FormFacts;
 use super::page_cache::PageCache;
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub content_watch: Arc<ContentWatch>,
     /// Registration requests, committed in groups by the writer threads.
     pub registration_queue: Arc<RegistrationQueue>,
+    /// What the registration form's POST checks against, kept a second (`web::form_facts`).
+    pub form_facts: Arc<FormFacts>,
 }
 
 impl AppState {
