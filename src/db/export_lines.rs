@@ -8,9 +8,9 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::admin_registrations::{ExportRow, Filters, export_chunk};
-use super::schema::{answer_choices, interpretation_choices, question_answers};
+use super::schema::{answer_choices, question_answers};
 use crate::domain::SessionId;
-use crate::domain::interpretation::{ChannelLanguage, InterpretationChoice};
+use crate::domain::interpretation::InterpretationChoice;
 use crate::domain::questions::{Answer, Question, stored_answers};
 
 /// One registration of the export, with its answers (by question id, in the questions' order)
@@ -64,22 +64,8 @@ pub fn chunk(
         .filter(answer_choices::registration_id.eq_any(ids.clone()))
         .select((answer_choices::registration_id, answer_choices::question_id, answer_choices::choice_id))
         .load(conn)?;
-    let needs: Vec<(String, Option<ChannelLanguage>, bool, bool)> = interpretation_choices::table
-        .filter(interpretation_choices::registration_id.eq_any(ids))
-        .select((
-            interpretation_choices::registration_id,
-            interpretation_choices::language,
-            interpretation_choices::sign_language,
-            interpretation_choices::captions,
-        ))
-        .load(conn)?;
     let (plain, picked) = (by_registration(plain), by_registration(picked));
-    let mut needs: HashMap<String, InterpretationChoice> = needs
-        .into_iter()
-        .map(|(id, follows, sign_language, captions)| {
-            (id, InterpretationChoice { follows, sign_language, captions })
-        })
-        .collect();
+    let mut needs = super::interpretation::choices_of(conn, &ids)?;
     let none: Vec<(String, String)> = Vec::new();
     Ok(rows
         .into_iter()

@@ -133,16 +133,16 @@ pub fn channel_of(
     Ok(offered(conn, session)?.channel_for(chosen))
 }
 
-/// [`choice_of`] for several registrations at once, by registration id; those that said
-/// nothing are missing.
+/// [`choice_of`] for several registrations at once (a worker's batch, an export's chunk), by
+/// registration id; those that said nothing are missing.
 pub fn choices_of(
     conn: &mut AnyConnection,
-    ids: &[RegistrationId],
-) -> QueryResult<std::collections::HashMap<RegistrationId, InterpretationChoice>> {
+    ids: &[&str],
+) -> QueryResult<std::collections::HashMap<String, InterpretationChoice>> {
     if ids.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let rows: Vec<(RegistrationId, Option<ChannelLanguage>, bool, bool)> = interpretation_choices::table
+    let rows: Vec<(String, Option<ChannelLanguage>, bool, bool)> = interpretation_choices::table
         .filter(interpretation_choices::registration_id.eq_any(ids))
         .select((
             interpretation_choices::registration_id,

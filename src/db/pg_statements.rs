@@ -65,27 +65,53 @@ struct CountAndRecord {
 
 impl QueryFragment<Pg> for CountAndRecord {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH recent AS (SELECT count(*) AS n FROM rate_events WHERE key = ");
-        out.push_bind_param::<Text, _>(&self.key)?;
-        out.push_sql(" AND at > ");
-        out.push_bind_param::<Timestamp, _>(&self.since)?;
-        out.push_sql("), trimmed AS (DELETE FROM rate_events WHERE key = ");
-        out.push_bind_param::<Text, _>(&self.key)?;
-        out.push_sql(" AND at <= ");
-        out.push_bind_param::<Timestamp, _>(&self.since)?;
-        out.push_sql(") INSERT INTO rate_events (id, key, at) SELECT ");
-        out.push_bind_param::<Text, _>(&self.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.key)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(" FROM recent WHERE n < ");
-        out.push_bind_param::<BigInt, _>(&self.max)?;
-        Ok(())
+        out.push_sql("WITH ");
+        rate_window(out.reborrow(), &self.key, &self.since)?;
+        out.push_sql(" ");
+        rate_record(out, &self.id, &self.key, &self.now, &self.max)
     }
 }
 
 impl RunQueryDsl<PgConnection> for CountAndRecord {}
+
+/// The rate limit's common table expressions: `recent` (the key's events in the window,
+/// counted) and `trimmed` (those older, removed).
+fn rate_window<'b>(
+    mut out: AstPass<'_, 'b, Pg>,
+    key: &'b String,
+    since: &'b NaiveDateTime,
+) -> QueryResult<()> {
+    out.push_sql("recent AS (SELECT count(*) AS n FROM rate_events WHERE key = ");
+    out.push_bind_param::<Text, _>(key)?;
+    out.push_sql(" AND at > ");
+    out.push_bind_param::<Timestamp, _>(since)?;
+    out.push_sql("), trimmed AS (DELETE FROM rate_events WHERE key = ");
+    out.push_bind_param::<Text, _>(key)?;
+    out.push_sql(" AND at <= ");
+    out.push_bind_param::<Timestamp, _>(since)?;
+    out.push_sql(")");
+    Ok(())
+}
+
+/// The rate limit's insert after [`rate_window`]: one event when `recent` counted fewer than
+/// `max` (one row, or none).
+fn rate_record<'b>(
+    mut out: AstPass<'_, 'b, Pg>,
+    id: &'b String,
+    key: &'b String,
+    now: &'b NaiveDateTime,
+    max: &'b i64,
+) -> QueryResult<()> {
+    out.push_sql("INSERT INTO rate_events (id, key, at) SELECT ");
+    out.push_bind_param::<Text, _>(id)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Text, _>(key)?;
+    out.push_sql(", ");
+    out.push_bind_param::<Timestamp, _>(now)?;
+    out.push_sql(" FROM recent WHERE n < ");
+    out.push_bind_param::<BigInt, _>(max)?;
+    Ok(())
+}
 
 /// Records an event for `key` unless `max` happened since `since`; whether it was recorded.
 pub fn count_and_record(
@@ -119,22 +145,10 @@ struct Admission {
 
 impl QueryFragment<Pg> for Admission {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("WITH recent AS (SELECT count(*) AS n FROM rate_events WHERE key = ");
-        out.push_bind_param::<Text, _>(&self.key)?;
-        out.push_sql(" AND at > ");
-        out.push_bind_param::<Timestamp, _>(&self.since)?;
-        out.push_sql("), trimmed AS (DELETE FROM rate_events WHERE key = ");
-        out.push_bind_param::<Text, _>(&self.key)?;
-        out.push_sql(" AND at <= ");
-        out.push_bind_param::<Timestamp, _>(&self.since)?;
-        out.push_sql("), recorded AS (INSERT INTO rate_events (id, key, at) SELECT ");
-        out.push_bind_param::<Text, _>(&self.id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.key)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&self.now)?;
-        out.push_sql(" FROM recent WHERE n < ");
-        out.push_bind_param::<BigInt, _>(&self.max)?;
+        out.push_sql("WITH ");
+        rate_window(out.reborrow(), &self.key, &self.since)?;
+        out.push_sql(", recorded AS (");
+        rate_record(out.reborrow(), &self.id, &self.key, &self.now, &self.max)?;
         out.push_sql(
             " RETURNING 1) SELECT (SELECT count(*) FROM recorded), (SELECT count(*) FROM outbox \
              INNER JOIN registrations ON registrations.id = outbox.registration_id \

@@ -26,7 +26,8 @@ pub(super) struct BatchReads {
     /// and those of them that are suppressed.
     looked_up: HashSet<String>,
     suppressed: HashMap<String, Suppressed>,
-    choices: HashMap<RegistrationId, InterpretationChoice>,
+    /// By registration id.
+    choices: HashMap<String, InterpretationChoice>,
     translations: HashMap<(SessionId, String), Option<SessionTranslation>>,
     offered: HashMap<SessionId, Offered>,
     tokens: Vec<NewToken>,
@@ -50,7 +51,8 @@ impl BatchReads {
             .collect();
         let addresses: Vec<String> = looked_up.iter().cloned().collect();
         let suppressed = db::bounces::suppressions_of(conn, &addresses)?;
-        let choices = db::interpretation::choices_of(conn, &ids)?;
+        let id_texts: Vec<&str> = ids.iter().map(RegistrationId::as_str).collect();
+        let choices = db::interpretation::choices_of(conn, &id_texts)?;
         Ok(Self { registrations, looked_up, suppressed, choices, ..Self::default() })
     }
 
@@ -119,7 +121,7 @@ impl BatchReads {
         registration_id: &RegistrationId,
         session: &Session,
     ) -> QueryResult<Option<ChannelLanguage>> {
-        let Some(chosen) = self.choices.get(registration_id).and_then(|c| c.follows) else {
+        let Some(chosen) = self.choices.get(registration_id.as_str()).and_then(|c| c.follows) else {
             return Ok(None);
         };
         if !self.offered.contains_key(&session.id) {
