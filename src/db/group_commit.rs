@@ -13,7 +13,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use diesel::result::{DatabaseErrorKind, Error};
+use diesel::result::Error;
 use tokio::sync::{mpsc, oneshot};
 
 use super::DbPool;
@@ -105,12 +105,15 @@ fn next_batch(receiver: &Mutex<Receiver>) -> Option<Vec<(Submission, Reply)>> {
 fn write(pool: &DbPool, waiting: Vec<(Submission, Reply)>) {
     let (batch, replies): (Vec<Submission>, Vec<Reply>) = waiting.into_iter().unzip();
     let results = match pool.get() {
-        Ok(mut conn) => submit_batch(&mut conn, &batch).map_err(|e| match e {
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) => SubmitError::Unavailable(e.to_string()),
-            e => SubmitError::Batch(e.to_string()),
+        Ok(mut conn) => submit_batch(&mut conn, &batch).map_err(|e| {
+            // A transaction the connection could not end (its server went away mid-batch)
+            // leaves it unusable: the pool drops it, and the requests may be tried again.
+            let unusable = matches!(e, Error::BrokenTransactionManager | Error::RollbackErrorOnCommit { .. });
+            if super::connection_lost(&e) || unusable {
+                SubmitError::Unavailable(e.to_string())
+            } else {
+                SubmitError::Batch(e.to_string())
+            }
         }),
         Err(e) => Err(SubmitError::Unavailable(e.to_string())),
     };

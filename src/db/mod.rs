@@ -330,6 +330,24 @@ pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(err, diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
 }
 
+/// Whether the error means the database went away under the statement (a restart, a
+/// shutdown, a lost connection), so the request may simply be tried again: the connection
+/// closed or unusable, or PostgreSQL ending the session itself ("terminating connection due to
+/// administrator command", class 57: diesel reports those as errors of no particular kind).
+pub fn connection_lost(err: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+    match err {
+        Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.starts_with("terminating connection")
+                || message.starts_with("the database system is shutting down")
+                || message.starts_with("server closed the connection")
+        }
+        _ => false,
+    }
+}
+
 /// Keeps the query planner's statistics current: `PRAGMA optimize` on SQLite (cheap, it
 /// analyses only what changed enough); PostgreSQL's autovacuum does this itself. The ANALYZE
 /// it may run writes, so it takes its turn in the writers' queue: run bare, its read-then-write

@@ -33,14 +33,11 @@ pub enum AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind as Kind, Error};
-        match e {
-            // The server went away under a request (a restart): the visitor may try again.
-            Error::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) => {
-                AppError::Unavailable(format!("database connection lost: {e}"))
-            }
-            e => AppError::Unexpected(anyhow::Error::new(e).context("database query")),
+        // The server went away under a request (a restart): the visitor may try again.
+        if crate::db::connection_lost(&e) {
+            return AppError::Unavailable(format!("database connection lost: {e}"));
         }
+        AppError::Unexpected(anyhow::Error::new(e).context("database query"))
     }
 }
 

@@ -8,7 +8,9 @@
 //! again and refuses a closed or deleted one, keeps only the channels still offered and the
 //! answers to the questions still asked (`db::submissions`, `store_choice`, `store_answers`).
 //! What it can miss for that second is a question made required meanwhile; the product's
-//! staleness bound between instances is one second too.
+//! staleness bound between instances is one second too. Copies are used only while the
+//! database answers the content watch (`ContentWatch::database_answering`): when it goes away,
+//! a request asks it, and is refused with 503 at once, as it was without the copy.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

@@ -267,7 +267,10 @@ pub async fn register(
     // The session, its channels and questions on the way in (a second-old copy while
     // registrations keep coming: `web::form_facts`); the form's page with its lists of
     // organisations and zones is loaded only when it has to be shown again.
-    let facts = match state.form_facts.get(&slug) {
+    // Only while the database answers the content watch: gone away, it is asked, and the
+    // request answered 503 at once, as without the copy.
+    let kept = state.content_watch.database_answering().then(|| state.form_facts.get(&slug)).flatten();
+    let facts = match kept {
         Some(facts) => facts,
         None => {
             let lookup = slug.clone();

@@ -75,6 +75,7 @@ fn listen(url: &str, watch: &Weak<ContentWatch>, pause: &mut Duration) -> anyhow
             let ticket = alive.ticket();
             let version: i64 =
                 content_version::table.find(1).select(content_version::version).first(&mut conn)?;
+            alive.answered();
             alive.settle(ticket, version);
             last_read = Some(Instant::now());
             *pause = FIRST_PAUSE;
@@ -99,6 +100,7 @@ fn poll_sqlite(path: &str, watch: &Weak<ContentWatch>, pause: &mut Duration) -> 
     loop {
         let Some(alive) = watch.upgrade() else { return Ok(()) };
         let now = diesel::sql_query("PRAGMA data_version").get_result::<DataVersion>(&mut conn)?.data_version;
+        alive.answered();
         if seen != Some(now) || alive.is_unknown() {
             let ticket = alive.ticket();
             // Marked by a write of this process, maybe not committed yet: BEGIN IMMEDIATE waits

@@ -101,6 +101,9 @@ pub struct ContentWatch {
     version: AtomicI64,
     /// Until when (nanoseconds after `origin`) a known version may be trusted.
     lease_until: AtomicU64,
+    /// Until when (nanoseconds after `origin`) the database counts as answering: [`LEASE`]
+    /// after the watching thread's last successful round trip, whatever the version.
+    answered_until: AtomicU64,
     origin: Instant,
     /// Raised by every mark; changes of `version` other than `raise` happen under it.
     generation: Mutex<u64>,
@@ -116,6 +119,7 @@ impl ContentWatch {
             engine,
             version: AtomicI64::new(UNKNOWN),
             lease_until: AtomicU64::new(0),
+            answered_until: AtomicU64::new(0),
             origin: Instant::now(),
             generation: Mutex::new(0),
         }
@@ -194,6 +198,18 @@ impl ContentWatch {
     /// The watching thread's connection answered: a known version stays trusted for [`LEASE`].
     pub fn renew(&self) {
         self.lease_until.store(self.nanos_now() + duration_nanos(LEASE), Ordering::Release);
+    }
+
+    /// The watching thread's connection answered a round trip.
+    pub fn answered(&self) {
+        self.answered_until.store(self.nanos_now() + duration_nanos(LEASE), Ordering::Release);
+    }
+
+    /// Whether the watching thread's connection answered within the last [`LEASE`]: the
+    /// database is up (`web::form_facts` keeps its copies only then, so that requests meet a
+    /// database gone away at once and are answered 503 as before).
+    pub fn database_answering(&self) -> bool {
+        self.nanos_now() < self.answered_until.load(Ordering::Acquire)
     }
 
     fn nanos_now(&self) -> u64 {
