@@ -38,12 +38,22 @@ pub(crate) fn filters_from(q: &str, status: &str, organisation: &str, country: &
         status,
         organisation: organisation.trim().chars().take(64).collect(),
         country: country.trim().chars().take(80).collect(),
-        mail_failed: mail == MAIL_FAILED,
+        mail_failed: mail_failed(mail).unwrap_or(false),
     }
 }
 
 /// The `mail` filter's value for "last mail failed".
 const MAIL_FAILED: &str = "failed";
+
+/// What a `mail` filter's value asks: only the registrations whose last mail failed (`failed`),
+/// or all of them (empty); `None` for a value the filter does not know.
+pub(crate) fn mail_failed(value: &str) -> Option<bool> {
+    match value {
+        "" => Some(false),
+        MAIL_FAILED => Some(true),
+        _ => None,
+    }
+}
 
 /// The list's address with its filters (and page), e.g. for links and redirects.
 fn list_path(session_id: &str, filters: &Filters, page: i64) -> String {

@@ -217,7 +217,7 @@ fn read_filters(query: &mut Query) -> Filters {
     let organisation = text(query, "organisation", 64);
     let country = text(query, "country", 80);
     let mail = query.text("mail").unwrap_or_default();
-    if !mail.is_empty() && mail != "failed" {
+    if crate::web::admin::registrations::mail_failed(&mail).is_none() {
         query.errors.push(Refused { name: "mail".into(), reason_key: "api-param-mail" });
     }
     crate::web::admin::registrations::filters_from(&q, &status, &organisation, &country, &mail)
