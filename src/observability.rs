@@ -35,6 +35,7 @@ pub mod names {
     pub const OUTBOX_FAILED_LAST_HOUR: &str = "convoca_outbox_failed_last_hour";
     pub const EMAILS_SENT: &str = "convoca_emails_sent_total";
     pub const EMAIL_FAILURES: &str = "convoca_email_send_failures_total";
+    pub const PAGE_CACHE_VERSION_READS: &str = "convoca_page_cache_version_reads_total";
 }
 
 /// How often the recorder's waiting histogram samples are folded into their buckets.
@@ -100,6 +101,15 @@ fn describe() {
     metrics::counter!(EMAILS_SENT).absolute(0);
     for last in ["true", "false"] {
         metrics::counter!(EMAIL_FAILURES, "final" => last).absolute(0);
+    }
+    metrics::describe_counter!(
+        PAGE_CACHE_VERSION_READS,
+        "Public page requests that read the content version from the database because the content \
+         watch did not know it (reason: unknown, after a write or a lost listener; lease, the \
+         watching thread late)"
+    );
+    for reason in crate::db::content_watch::Fallback::ALL {
+        metrics::counter!(PAGE_CACHE_VERSION_READS, "reason" => reason.label()).absolute(0);
     }
 }
 

@@ -40,11 +40,17 @@ pub fn run(
     if !config.warmup.is_zero() {
         wrk::run(report_lua, &url, Load { duration: config.warmup, ..config.load }, &headers, &[])?;
     }
+    let reads_before = server.version_reads(http);
     let sampler = RssSampler::start(server.pid);
     let result = wrk::run(report_lua, &url, config.load, &headers, &[])?;
     let rss = sampler.finish();
     server.check_alive()?;
-    println!("{NAME} ({path}, {bytes} bytes): {}; max RSS {:.1} MiB", result.line(), mib(rss.max_kib));
+    println!(
+        "{NAME} ({path}, {bytes} bytes): {}; max RSS {:.1} MiB; {}",
+        result.line(),
+        mib(rss.max_kib),
+        crate::version_reads_text(reads_before, server.version_reads(http))
+    );
     Ok(PageRun { name: NAME, path: path.to_owned(), bytes, first, result, rss })
 }
 

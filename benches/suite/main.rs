@@ -329,15 +329,17 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<scale::Column> {
             let warmup = Load { duration: config.warmup, ..config.load };
             wrk::run(&report_lua, &url, warmup, &config.page_headers, &[])?;
         }
+        let reads_before = server.version_reads(&http);
         let sampler = RssSampler::start(server.pid);
         let result = wrk::run(&report_lua, &url, config.load, &config.page_headers, &[])?;
         let rss = sampler.finish();
         server.check_alive()?;
         println!(
-            "{name} ({path}, {} bytes): {}; max RSS {:.1} MiB",
+            "{name} ({path}, {} bytes): {}; max RSS {:.1} MiB; {}",
             reply.body.len(),
             result.line(),
-            mib(rss.max_kib)
+            mib(rss.max_kib),
+            version_reads_text(reads_before, server.version_reads(&http))
         );
         pages.push(PageRun { name, path, bytes: reply.body.len(), first, result, rss });
     }
@@ -769,4 +771,13 @@ fn summarise(s: &Summary) -> String {
         c.load.duration.as_secs()
     );
     md
+}
+
+/// How many requests of a run read the content version from the database, for the log: the
+/// content watch should leave none on a read-only run.
+pub fn version_reads_text(before: Option<u64>, after: Option<u64>) -> String {
+    match (before, after) {
+        (Some(before), Some(after)) => format!("{} content version reads", after.saturating_sub(before)),
+        _ => "content version reads unknown".into(),
+    }
 }

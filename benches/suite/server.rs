@@ -17,6 +17,8 @@ pub struct Server {
     child: Child,
     pub pid: u32,
     pub base: String,
+    /// The metrics listener (`CONVOCA_METRICS_BIND`), read for what the watch did.
+    metrics: String,
     pub started: Instant,
     log: PathBuf,
 }
@@ -32,6 +34,7 @@ impl Server {
     pub fn spawn(binary: &Path, env: &[(String, String)], log: &Path) -> anyhow::Result<Self> {
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
+        let metrics_port = free_port()?;
         let log_file = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let mut command = Command::new(binary);
         command
@@ -42,7 +45,7 @@ impl Server {
             .env_remove("CONVOCA_TRUSTED_PROXIES")
             .env_remove("CONVOCA_DB_POOL_SIZE")
             .env("CONVOCA_BIND", format!("127.0.0.1:{port}"))
-            .env("CONVOCA_METRICS_BIND", "off")
+            .env("CONVOCA_METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
             .env("CONVOCA_BASE_URL", &base)
             .env("CONVOCA_DEMO", "0")
             .env("CONVOCA_BENCH_REFERENCE", "1")
@@ -53,7 +56,20 @@ impl Server {
             .stderr(Stdio::from(log_file));
         let started = Instant::now();
         let child = command.spawn().with_context(|| format!("starting {}", binary.display()))?;
-        Ok(Self { pid: child.id(), child, base, started, log: log.to_owned() })
+        let metrics = format!("http://127.0.0.1:{metrics_port}/metrics");
+        Ok(Self { pid: child.id(), child, base, metrics, started, log: log.to_owned() })
+    }
+
+    /// How many page requests so far read the content version from the database (the
+    /// server's `convoca_page_cache_version_reads_total`, all reasons), `None` if unreadable.
+    pub fn version_reads(&self, http: &Http) -> Option<u64> {
+        let reply = http.get(&self.metrics, None).ok().filter(|r| r.status == 200)?;
+        let text = reply.text();
+        let counts = text
+            .lines()
+            .filter(|line| line.starts_with("convoca_page_cache_version_reads_total{"))
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok());
+        Some(counts.sum::<f64>() as u64)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -20,6 +20,7 @@ use crate::db;
 use crate::db::catalogue::ListedParticipant;
 use crate::domain::{CONSENT_VERSION, Language};
 use crate::i18n::I18n;
+use crate::observability::names::PAGE_CACHE_VERSION_READS;
 use crate::when::When;
 
 #[derive(Template)]
@@ -54,7 +55,11 @@ where
     // the data it shows. The watch knows it without a round trip, else it is asked.
     let version = match state.content_watch.current() {
         Some(version) => version,
-        None => run_db(state, db::catalogue::content_version).await?,
+        None => {
+            let reason = state.content_watch.fallback().label();
+            metrics::counter!(PAGE_CACHE_VERSION_READS, "reason" => reason).increment(1);
+            run_db(state, db::catalogue::content_version).await?
+        }
     };
     if let Some(hit) = state.page_cache.get(req.path(), i18n.lang, version, now, coding) {
         return Ok(hit);

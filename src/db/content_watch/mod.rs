@@ -12,7 +12,9 @@
 //!   between the two is missed. It drains notifications every [`POLL`] and re-reads the version
 //!   every [`HEALTH_CHECK`] (a lost notification is caught there too). An error from either
 //!   marks the watch unknown, and it reconnects with a growing pause; once back, `LISTEN` then
-//!   re-read again.
+//!   re-read again. Each drain renews the lease (every change committed so far has been heard
+//!   of) while the connection answered a read within [`LEASE`], so one slow round trip (under
+//!   full load on two cores some take over half a second, to any process) does not end it.
 //! - **SQLite** (`listen.rs`): a dedicated connection reads `PRAGMA data_version` every
 //!   [`POLL`]; it changes when any *other* connection, of this process or another one, commits.
 //!   On a change the version is read again.
@@ -48,13 +50,16 @@
 //! - A PostgreSQL notification: sent at commit, so its payload is committed; it raises a known
 //!   version ([`ContentWatch::raise`]) and never turns "unknown" into known (only a re-read does).
 //! - The watching thread stuck (a dead peer that never answers) or gone: a known version is only
-//!   trusted for [`LEASE`] after the last successful round trip, then requests fall back.
+//!   trusted for [`LEASE`] after the thread last heard of every change (PostgreSQL: drained its
+//!   notifications, its connection having answered within [`LEASE`]; SQLite: read
+//!   `data_version`), then requests fall back.
 //! - A page rendered while the version moves: `web::public` takes the version before reading the
 //!   data, so a page is never kept under a version newer than the data it shows.
 //!
 //! Staleness bound: a change through another instance (or process) is seen within one poll or
 //! health check (PostgreSQL: a notification within milliseconds; SQLite: [`POLL`]), and in any
-//! case within [`LEASE`], well inside the product's one second.
+//! case within [`HEALTH_CHECK`] + [`LEASE`] (a peer gone silent is found by the next read, which
+//! never answers), inside the product's one second.
 
 mod listen;
 
@@ -78,8 +83,8 @@ pub const SQLITE_FUNCTION: &str = "convoca_content_changed";
 pub const POLL: Duration = Duration::from_millis(20);
 /// How often the PostgreSQL listener reads the version even without a notification (its
 /// connection's health check).
-pub const HEALTH_CHECK: Duration = Duration::from_millis(250);
-/// How long a known version is trusted after the watching thread's last successful round trip.
+pub const HEALTH_CHECK: Duration = Duration::from_millis(150);
+/// How long a known version is trusted after the watching thread last heard of every change.
 pub const LEASE: Duration = Duration::from_millis(800);
 
 /// `version` when it is not known.
@@ -107,6 +112,27 @@ pub struct ContentWatch {
     origin: Instant,
     /// Raised by every mark; changes of `version` other than `raise` happen under it.
     generation: Mutex<u64>,
+}
+
+/// Why a request had to read the version itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// Never read, marked by a write, or the listening connection lost.
+    Unknown,
+    /// Known, but the watching thread has not confirmed it within [`LEASE`].
+    Lease,
+}
+
+impl Fallback {
+    pub const ALL: [Self; 2] = [Self::Unknown, Self::Lease];
+
+    /// The metric's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Lease => "lease",
+        }
+    }
 }
 
 /// A re-read in progress: the generation it began at.
@@ -143,6 +169,11 @@ impl ContentWatch {
     pub fn current(&self) -> Option<i64> {
         let version = self.version.load(Ordering::Acquire);
         (version != UNKNOWN && self.nanos_now() < self.lease_until.load(Ordering::Acquire)).then_some(version)
+    }
+
+    /// Why [`ContentWatch::current`] just answered `None` (for the metric; racy by nature).
+    pub fn fallback(&self) -> Fallback {
+        if self.is_unknown() { Fallback::Unknown } else { Fallback::Lease }
     }
 
     /// A write of this process may have changed the content: unknown until re-read.
@@ -195,9 +226,19 @@ impl ContentWatch {
         self.version.load(Ordering::Acquire) == UNKNOWN
     }
 
-    /// The watching thread's connection answered: a known version stays trusted for [`LEASE`].
+    /// The watching thread has heard of every change committed until now: a known version stays
+    /// trusted for [`LEASE`].
     pub fn renew(&self) {
         self.lease_until.store(self.nanos_now() + duration_nanos(LEASE), Ordering::Release);
+    }
+
+    /// PostgreSQL: the listener drained its notifications, so every change committed until now
+    /// has been heard of. That renews the lease only while its connection is known to be alive
+    /// (a read answered within [`LEASE`]): a silent peer gives no notifications and no error.
+    pub fn heard_all(&self) {
+        if self.database_answering() {
+            self.renew();
+        }
     }
 
     /// The watching thread's connection answered a round trip.
@@ -289,6 +330,7 @@ mod tests {
         watch.mark_unknown();
         assert_eq!(watch.current(), None);
         assert!(watch.is_unknown());
+        assert_eq!(watch.fallback(), Fallback::Unknown);
     }
 
     #[test]
@@ -312,8 +354,24 @@ mod tests {
         known(&watch, 4);
         watch.lease_until.store(watch.nanos_now(), Ordering::Release);
         assert_eq!(watch.current(), None, "the watching thread stopped answering");
+        assert_eq!(watch.fallback(), Fallback::Lease);
         watch.renew();
         assert_eq!(watch.current(), Some(4));
+    }
+
+    #[test]
+    fn drained_notifications_renew_the_lease_only_while_the_connection_answers() {
+        let watch = ContentWatch::new(Engine::Postgres);
+        watch.answered();
+        known(&watch, 4);
+        watch.lease_until.store(watch.nanos_now(), Ordering::Release);
+        watch.heard_all();
+        assert_eq!(watch.current(), Some(4), "a slow read does not end the lease while drains go on");
+        watch.lease_until.store(watch.nanos_now(), Ordering::Release);
+        watch.answered_until.store(watch.nanos_now(), Ordering::Release);
+        watch.heard_all();
+        assert_eq!(watch.current(), None, "no read answered within the lease: the peer may be gone");
+        assert_eq!(watch.fallback(), Fallback::Lease);
     }
 
     #[test]
