@@ -1,6 +1,7 @@
 //! CSV in and out: reading the attendance lists that video platforms export, and writing
 //! spreadsheets (the registrations export, the reports) with every cell safe to open.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -88,9 +89,14 @@ pub fn parse_attendance(bytes: &[u8]) -> Result<Vec<AttendanceLine>, CsvProblem>
     Err(CsvProblem::NoEmailColumn)
 }
 
-/// A cell a spreadsheet would run as a formula starts with a quote instead.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+/// A cell a spreadsheet would run as a formula starts with a quote instead (any other cell is
+/// not copied).
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
 }
 
 /// Writes CSV rows (each cell neutralised) into bytes, separated by commas.
@@ -115,8 +121,12 @@ where
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     for row in rows {
-        let cells: Vec<String> = row.into_iter().map(|c| neutralise(c.as_ref())).collect();
-        writer.write_record(&cells).map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
+        for cell in row {
+            writer
+                .write_field(neutralise(cell.as_ref()).as_bytes())
+                .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
+        }
+        writer.write_record(None::<&[u8]>).map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
     }
     writer.into_inner().map_err(|e| AppError::Unexpected(anyhow::anyhow!("writing CSV: {e}")))
 }
@@ -132,9 +142,10 @@ pub type FetchPage<R> = Box<dyn FnMut(Option<String>) -> Page<R>>;
 /// A row's cells as text.
 pub type RowCells<R> = Box<dyn Fn(&R) -> Vec<String>>;
 
-/// A CSV file as a streamed body: a byte-order mark and the header, then pages of rows, each
-/// fetched when the previous one has been sent, so that memory stays flat however long the
-/// list. A page shorter than `page_size` is the last.
+/// A CSV file as a streamed body: a byte-order mark and the header, then pages of rows, so
+/// that memory stays flat however long the list: the next page is asked for as soon as one
+/// arrives, and read from the database while this one is written out and sent (at most two
+/// pages in memory). A page shorter than `page_size` is the last.
 pub struct CsvStream<R> {
     header: Vec<String>,
     delimiter: u8,
@@ -173,7 +184,18 @@ impl<R> CsvStream<R> {
     }
 }
 
-impl<R> MessageBody for CsvStream<R> {
+/// Starts reading `page` at once, on this thread's runtime, rather than when it is first
+/// polled.
+fn started<R: 'static>(page: Page<R>) -> Page<R> {
+    let running = actix_web::rt::spawn(page);
+    Box::pin(async move {
+        running
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("reading a page of rows")))?
+    })
+}
+
+impl<R: 'static> MessageBody for CsvStream<R> {
     type Error = AppError;
 
     fn size(&self) -> BodySize {
@@ -200,6 +222,9 @@ impl<R> MessageBody for CsvStream<R> {
         this.pending = None;
         this.finished = rows.len() < this.page_size;
         this.after = rows.last().map(this.key).or(this.after.take());
+        if !this.finished {
+            this.pending = Some(started((this.fetch)(this.after.clone())));
+        }
         let mut chunk = Vec::new();
         if !this.started {
             this.started = true;
@@ -229,6 +254,64 @@ impl<R> MessageBody for CsvStream<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stream of the numbers `0..total`, `page` at a time; `read` records the `after` of
+    /// every page read, when the read runs (not when it is asked for).
+    fn numbers(
+        total: u32,
+        page: usize,
+        read: std::rc::Rc<std::cell::RefCell<Vec<Option<String>>>>,
+    ) -> CsvStream<u32> {
+        let fetch: FetchPage<u32> = Box::new(move |after: Option<String>| {
+            let read = read.clone();
+            Box::pin(async move {
+                let from = after.as_deref().and_then(|a| a.parse::<u32>().ok()).map_or(0, |a| a + 1);
+                read.borrow_mut().push(after);
+                Ok((from..total).take(page).collect())
+            })
+        });
+        CsvStream::new(
+            vec!["n".into()],
+            b';',
+            page,
+            fetch,
+            |n| n.to_string(),
+            Box::new(|n| vec![n.to_string()]),
+        )
+    }
+
+    #[actix_web::test]
+    async fn the_next_page_is_read_while_this_one_is_sent() {
+        let read = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let mut stream = numbers(5, 2, read.clone());
+        let first = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
+        let first = first.and_then(Result::ok).map(|b| b.to_vec()).unwrap_or_default();
+        assert_eq!(first, b"\xEF\xBB\xBFn\r\n0\r\n1\r\n");
+        actix_web::rt::task::yield_now().await;
+        assert_eq!(
+            *read.borrow(),
+            [None, Some("1".to_owned())],
+            "the second page was read before the stream was polled again"
+        );
+        let rest = actix_web::body::to_bytes(stream).await.map(|b| b.to_vec()).unwrap_or_default();
+        assert_eq!(rest, b"2\r\n3\r\n4\r\n");
+        assert_eq!(
+            *read.borrow(),
+            [None, Some("1".to_owned()), Some("3".to_owned())],
+            "a short page is the last"
+        );
+    }
+
+    #[actix_web::test]
+    async fn a_list_of_exactly_full_pages_ends_after_an_empty_one() {
+        let read = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let body = actix_web::body::to_bytes(numbers(4, 2, read.clone()))
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
+        assert_eq!(body, b"\xEF\xBB\xBFn\r\n0\r\n1\r\n2\r\n3\r\n");
+        assert_eq!(read.borrow().len(), 3);
+    }
 
     #[test]
     fn formulas_are_neutralised() {
