@@ -71,7 +71,6 @@ fn listen(url: &str, watch: &Weak<ContentWatch>, pause: &mut Duration) -> anyhow
                 alive.raise(version);
             }
         }
-        alive.heard_all();
         if alive.is_unknown() || last_read.is_none_or(|at| at.elapsed() >= HEALTH_CHECK) {
             let ticket = alive.ticket();
             let version: i64 =

@@ -12,9 +12,7 @@
 //!   between the two is missed. It drains notifications every [`POLL`] and re-reads the version
 //!   every [`HEALTH_CHECK`] (a lost notification is caught there too). An error from either
 //!   marks the watch unknown, and it reconnects with a growing pause; once back, `LISTEN` then
-//!   re-read again. Each drain renews the lease (every change committed so far has been heard
-//!   of) while the connection answered a read within [`LEASE`], so one slow round trip (under
-//!   full load on two cores some take over half a second, to any process) does not end it.
+//!   re-read again.
 //! - **SQLite** (`listen.rs`): a dedicated connection reads `PRAGMA data_version` every
 //!   [`POLL`]; it changes when any *other* connection, of this process or another one, commits.
 //!   On a change the version is read again.
@@ -50,16 +48,13 @@
 //! - A PostgreSQL notification: sent at commit, so its payload is committed; it raises a known
 //!   version ([`ContentWatch::raise`]) and never turns "unknown" into known (only a re-read does).
 //! - The watching thread stuck (a dead peer that never answers) or gone: a known version is only
-//!   trusted for [`LEASE`] after the thread last heard of every change (PostgreSQL: drained its
-//!   notifications, its connection having answered within [`LEASE`]; SQLite: read
-//!   `data_version`), then requests fall back.
+//!   trusted for [`LEASE`] after the last successful round trip, then requests fall back.
 //! - A page rendered while the version moves: `web::public` takes the version before reading the
 //!   data, so a page is never kept under a version newer than the data it shows.
 //!
 //! Staleness bound: a change through another instance (or process) is seen within one poll or
 //! health check (PostgreSQL: a notification within milliseconds; SQLite: [`POLL`]), and in any
-//! case within [`HEALTH_CHECK`] + [`LEASE`] (a peer gone silent is found by the next read, which
-//! never answers), inside the product's one second.
+//! case within [`LEASE`], well inside the product's one second.
 
 mod listen;
 
@@ -83,8 +78,8 @@ pub const SQLITE_FUNCTION: &str = "convoca_content_changed";
 pub const POLL: Duration = Duration::from_millis(20);
 /// How often the PostgreSQL listener reads the version even without a notification (its
 /// connection's health check).
-pub const HEALTH_CHECK: Duration = Duration::from_millis(150);
-/// How long a known version is trusted after the watching thread last heard of every change.
+pub const HEALTH_CHECK: Duration = Duration::from_millis(250);
+/// How long a known version is trusted after the watching thread's last successful round trip.
 pub const LEASE: Duration = Duration::from_millis(800);
 
 /// `version` when it is not known.
@@ -226,19 +221,9 @@ impl ContentWatch {
         self.version.load(Ordering::Acquire) == UNKNOWN
     }
 
-    /// The watching thread has heard of every change committed until now: a known version stays
-    /// trusted for [`LEASE`].
+    /// The watching thread's connection answered: a known version stays trusted for [`LEASE`].
     pub fn renew(&self) {
         self.lease_until.store(self.nanos_now() + duration_nanos(LEASE), Ordering::Release);
-    }
-
-    /// PostgreSQL: the listener drained its notifications, so every change committed until now
-    /// has been heard of. That renews the lease only while its connection is known to be alive
-    /// (a read answered within [`LEASE`]): a silent peer gives no notifications and no error.
-    pub fn heard_all(&self) {
-        if self.database_answering() {
-            self.renew();
-        }
     }
 
     /// The watching thread's connection answered a round trip.
@@ -357,21 +342,6 @@ mod tests {
         assert_eq!(watch.fallback(), Fallback::Lease);
         watch.renew();
         assert_eq!(watch.current(), Some(4));
-    }
-
-    #[test]
-    fn drained_notifications_renew_the_lease_only_while_the_connection_answers() {
-        let watch = ContentWatch::new(Engine::Postgres);
-        watch.answered();
-        known(&watch, 4);
-        watch.lease_until.store(watch.nanos_now(), Ordering::Release);
-        watch.heard_all();
-        assert_eq!(watch.current(), Some(4), "a slow read does not end the lease while drains go on");
-        watch.lease_until.store(watch.nanos_now(), Ordering::Release);
-        watch.answered_until.store(watch.nanos_now(), Ordering::Release);
-        watch.heard_all();
-        assert_eq!(watch.current(), None, "no read answered within the lease: the peer may be gone");
-        assert_eq!(watch.fallback(), Fallback::Lease);
     }
 
     #[test]
