@@ -6,6 +6,7 @@
 mod bounces;
 mod certificate;
 mod cli;
+mod dkim;
 mod embed;
 mod file;
 mod inputs;
@@ -192,7 +193,7 @@ impl Settings {
                 anyhow::anyhow!("CONVOCA_MAIL_REPLY_TO {v:?} is not an address ({e}): expected \"Name <address@domain>\" or address@domain")
             })?),
         };
-        let dkim = load_dkim(inputs, &mail_from)?;
+        let dkim = dkim::load(inputs, &mail_from)?;
         let secret_key = match inputs.value(Key::SecretKey) {
             Some(key) if key.len() >= MIN_SECRET_LEN => SecretKey::from_bytes(key.as_bytes().to_vec()),
             Some(_) => bail!(
@@ -390,65 +391,6 @@ fn parse_base_url(value: &str) -> anyhow::Result<Url> {
 
 /// The DKIM signer, when a key file is set: the key file and the selector come together, and
 /// a key that cannot be read or used stops the start with a message naming the setting.
-fn load_dkim(inputs: &Inputs, mail_from: &Mailbox) -> anyhow::Result<Option<DkimSigner>> {
-    let given = |key| inputs.value(key).map(str::trim).filter(|v| !v.is_empty());
-    let (file, selector) = match (given(Key::DkimKeyFile), given(Key::DkimSelector)) {
-        (None, None) => {
-            if given(Key::DkimDomain).is_some() {
-                bail!(
-                    "CONVOCA_DKIM_DOMAIN is set but CONVOCA_DKIM_KEY_FILE is not: set the key file and CONVOCA_DKIM_SELECTOR to sign messages, or unset CONVOCA_DKIM_DOMAIN"
-                );
-            }
-            return Ok(None);
-        }
-        (Some(_), None) => bail!(
-            "CONVOCA_DKIM_KEY_FILE is set but CONVOCA_DKIM_SELECTOR is not: set the selector whose TXT record (SELECTOR._domainkey.DOMAIN) holds the public key"
-        ),
-        (None, Some(_)) => bail!(
-            "CONVOCA_DKIM_SELECTOR is set but CONVOCA_DKIM_KEY_FILE is not: set the PEM file of the private key"
-        ),
-        (Some(file), Some(selector)) => (file, selector),
-    };
-    if !crate::email::dkim::is_dns_name(selector) {
-        bail!(
-            "CONVOCA_DKIM_SELECTOR {selector:?}: expected a DNS label such as convoca2026 (letters, digits, hyphens)"
-        );
-    }
-    let domain = match given(Key::DkimDomain) {
-        Some(d) => d.trim_end_matches('.').to_ascii_lowercase(),
-        None => crate::email::dkim::default_domain(mail_from),
-    };
-    if !crate::email::dkim::is_dns_name(&domain) {
-        bail!("CONVOCA_DKIM_DOMAIN {domain:?}: expected a domain name such as example.org");
-    }
-    let pem = std::fs::read_to_string(file).map_err(|e| {
-        anyhow::anyhow!("CONVOCA_DKIM_KEY_FILE {file:?} cannot be read ({e}): expected a PEM private key file readable by this user")
-    })?;
-    let signer = DkimSigner::new(&pem, selector, &domain)
-        .map_err(|e| anyhow::anyhow!("CONVOCA_DKIM_KEY_FILE {file:?} cannot sign: {e}"))?;
-    let from_domain = crate::email::dkim::default_domain(mail_from);
-    if from_domain != domain && !from_domain.ends_with(&format!(".{domain}")) {
-        tracing::warn!(
-            dkim_domain = %domain,
-            sender_domain = %from_domain,
-            "CONVOCA_DKIM_DOMAIN is neither the sender's domain nor a parent of it: DMARC alignment needs the same organisational domain"
-        );
-    }
-    warn_if_readable_by_others(Path::new(file));
-    Ok(Some(signer))
-}
-
-#[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
-        tracing::warn!(path = %path.display(), "the DKIM key file is readable by other users: chmod 600 it");
-    }
-}
-
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
-
 /// A mail domain that exists only on this machine.
 fn is_local_domain(domain: &str) -> bool {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
@@ -489,22 +431,10 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretKey> {
     crate::files::create_private_dir_all(data_dir)
         .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
     let secret = crate::security::new_token() + &crate::security::new_token();
-    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    crate::files::write_private_file(&path, secret.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a new secret key");
     Ok(SecretKey::from_bytes(secret.into_bytes()))
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(content.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
-    std::fs::write(path, content)
 }
 
 #[cfg(test)]
