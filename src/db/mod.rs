@@ -8,6 +8,7 @@ pub mod address_fix;
 pub mod admin_registrations;
 pub mod announcement_history;
 pub mod announcements;
+pub mod answers;
 pub mod api_tokens;
 pub mod attendance_import;
 pub mod audit;

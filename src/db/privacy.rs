@@ -147,7 +147,7 @@ fn anonymise(
     // questions: the language followed, sign-language and caption needs.
     super::interpretation::forget(conn, &registration.id)?;
     // qforms: the answers to the organiser's own questions.
-    super::questions::forget(conn, &registration.id)?;
+    super::answers::forget(conn, &registration.id)?;
     if held_seat {
         seats::promote_after_release(conn, &registration.session_id, &registration.id, now)?;
     }

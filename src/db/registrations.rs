@@ -293,11 +293,11 @@ pub fn update_details(
         if let Some(answers) = &input.answers {
             let questions = super::questions::of_session(conn, current.session_id.as_str())?;
             let asked: Vec<_> = questions.into_iter().filter(|q| !q.retired).collect();
-            let stored = super::questions::answers_of(conn, registration_id, &asked)?;
+            let stored = super::answers::answers_of(conn, registration_id, &asked)?;
             let wanted: Vec<_> =
                 answers.iter().filter(|(id, _)| asked.iter().any(|q| q.id == *id)).cloned().collect();
             if stored != wanted {
-                super::questions::store_answers(conn, registration_id, current.session_id.as_str(), answers)?;
+                super::answers::store_answers(conn, registration_id, current.session_id.as_str(), answers)?;
                 changed.push("answers");
             }
         }

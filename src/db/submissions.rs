@@ -321,7 +321,7 @@ fn submit_in_tx(
                 super::interpretation::store_choice(conn, &registration.id, &session, &input.interpretation)?;
             }
             if !input.answers.is_empty() {
-                super::questions::store_answers(conn, &registration.id, session.id.as_str(), &input.answers)?;
+                super::answers::store_answers(conn, &registration.id, session.id.as_str(), &input.answers)?;
             }
             return Ok(SubmitOutcome::Accepted);
         }
@@ -361,7 +361,7 @@ fn submit_in_tx(
             // questions: the language followed and the needs ticked, with the details they came with.
             super::interpretation::store_choice(conn, &existing.id, &session, &input.interpretation)?;
             // qforms: the answers to the organiser's questions, checked against them as they are now.
-            super::questions::store_answers(conn, &existing.id, session.id.as_str(), &input.answers)?;
+            super::answers::store_answers(conn, &existing.id, session.id.as_str(), &input.answers)?;
             (existing.id, MessageKind::ConfirmRequest)
         }
         // Already in: nothing changes, the mailbox owner is sent their manage link (once in a

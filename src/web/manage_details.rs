@@ -159,7 +159,7 @@ pub async fn details_form(
         Ok((
             db::interpretation::choice_of(conn, &registration_id)?,
             db::interpretation::offered(conn, &session)?,
-            db::questions::answers_of(conn, &registration_id, &questions)?,
+            db::answers::answers_of(conn, &registration_id, &questions)?,
         ))
     })
     .await?;

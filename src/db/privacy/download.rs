@@ -34,7 +34,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     let webhooks = crate::db::webhooks::export_of(conn, registration_id)?;
     let interpretation = crate::db::interpretation::choice_of(conn, registration_id)?;
     // qforms: the answers to the organiser's own questions.
-    let answers = crate::db::questions::export_of(conn, registration_id, &registration.session_id)?;
+    let answers = crate::db::answers::export_of(conn, registration_id, &registration.session_id)?;
     let time = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     Ok(serde_json::json!({
         "webinar": { "title": session.title, "starts_at": time(session.starts_at), "time_zone": session.timezone },

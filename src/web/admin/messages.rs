@@ -80,7 +80,7 @@ pub(super) async fn load_page(
             let suppressed = db::bounces::suppression_of(conn, &registration.email_normalized)?;
             let choice = db::interpretation::choice_of(conn, &registration.id)?;
             let offered = db::interpretation::offered(conn, &session)?;
-            let answers = db::questions::labelled_answers(conn, &registration.id, session.id.as_str())?;
+            let answers = db::answers::labelled_answers(conn, &registration.id, session.id.as_str())?;
             Ok(Some((
                 registration,
                 session,
