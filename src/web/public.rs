@@ -53,12 +53,15 @@ where
     let coding = Coding::negotiate(req);
     // The version is taken before the data: a page is never kept under a newer version than
     // the data it shows. The watch knows it without a round trip, else it is asked.
-    let version = match state.content_watch.current() {
+    let watch = &state.content_watch;
+    let version = match watch.current() {
         Some(version) => version,
         None => {
-            let reason = state.content_watch.fallback().label();
-            metrics::counter!(PAGE_CACHE_VERSION_READS, "reason" => reason).increment(1);
-            run_db(state, db::catalogue::content_version).await?
+            metrics::counter!(PAGE_CACHE_VERSION_READS, "reason" => watch.fallback().label()).increment(1);
+            let ticket = watch.ticket();
+            let version = run_db(state, db::catalogue::content_version).await?;
+            watch.confirm(ticket, version);
+            version
         }
     };
     if let Some(hit) = state.page_cache.get(req.path(), i18n.lang, version, now, coding) {

@@ -99,10 +99,10 @@ fn poll_sqlite(path: &str, watch: &Weak<ContentWatch>, pause: &mut Duration) -> 
     let mut seen: Option<i64> = None;
     loop {
         let Some(alive) = watch.upgrade() else { return Ok(()) };
+        let ticket = alive.ticket();
         let now = diesel::sql_query("PRAGMA data_version").get_result::<DataVersion>(&mut conn)?.data_version;
         alive.answered();
         if seen != Some(now) || alive.is_unknown() {
-            let ticket = alive.ticket();
             // Marked by a write of this process, maybe not committed yet: BEGIN IMMEDIATE waits
             // for it to end. Otherwise only committed writes of others changed data_version.
             let version = if alive.is_unknown() {
@@ -114,7 +114,7 @@ fn poll_sqlite(path: &str, watch: &Weak<ContentWatch>, pause: &mut Duration) -> 
             seen = Some(now);
             *pause = FIRST_PAUSE;
         } else {
-            alive.renew();
+            alive.renew(ticket);
         }
         drop(alive);
         std::thread::sleep(POLL);

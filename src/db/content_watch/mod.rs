@@ -47,8 +47,12 @@
 //!   `data_version`, only after it committed.
 //! - A PostgreSQL notification: sent at commit, so its payload is committed; it raises a known
 //!   version ([`ContentWatch::raise`]) and never turns "unknown" into known (only a re-read does).
-//! - The watching thread stuck (a dead peer that never answers) or gone: a known version is only
-//!   trusted for [`LEASE`] after the last successful round trip, then requests fall back.
+//! - The watching thread stuck (a dead peer that never answers), gone, or only slow (a busy
+//!   database): a known version is only trusted for [`LEASE`] after the start of the last read
+//!   that confirmed it, then requests fall back. A request's own read confirms a known version
+//!   too ([`ContentWatch::confirm`]), so a slow health check costs the requests of one read's
+//!   time, not every request until it answers, and with the listener silently gone these reads
+//!   alone keep the bound.
 //! - A page rendered while the version moves: `web::public` takes the version before reading the
 //!   data, so a page is never kept under a version newer than the data it shows.
 //!
@@ -130,9 +134,14 @@ impl Fallback {
     }
 }
 
-/// A re-read in progress: the generation it began at.
+/// A read of the version in progress: the generation it began at, and when (nanoseconds after
+/// the watch's origin). A read shows every commit before it began, so a lease it renews runs
+/// from then, not from its answer: a slow answer never stretches the staleness bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ticket(u64);
+pub struct Ticket {
+    generation: u64,
+    started: u64,
+}
 
 impl ContentWatch {
     fn new(engine: Engine) -> Self {
@@ -187,21 +196,43 @@ impl ContentWatch {
         }
     }
 
-    /// Begins a re-read.
+    /// Begins a read of the version.
     pub fn ticket(&self) -> Ticket {
-        Ticket(*self.generation.lock().unwrap_or_else(PoisonError::into_inner))
+        let generation = *self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+        Ticket { generation, started: self.nanos_now() }
     }
 
-    /// Ends a re-read that found `version`: marks it known (or keeps a higher known one), unless
-    /// a mark happened since the ticket was taken. Returns whether it did.
+    /// Ends the watching thread's re-read that found `version`: marks it known (or keeps a
+    /// higher known one), unless a mark happened since the ticket was taken. Returns whether it
+    /// did.
     pub fn settle(&self, ticket: Ticket, version: i64) -> bool {
         let generation = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
-        if *generation != ticket.0 {
+        if *generation != ticket.generation {
             return false;
         }
         let known = self.version.load(Ordering::Acquire);
         self.version.store(known.max(version), Ordering::Release);
-        self.renew();
+        self.renew(ticket);
+        drop(generation);
+        true
+    }
+
+    /// Ends a request's own read of the version (its lease had run out, [`Fallback::Lease`]):
+    /// the read is as good a round trip as the watching thread's, so it renews the lease (and
+    /// raises the version if it found a newer one), and the requests after it are hits again
+    /// instead of each asking the database until the watching thread's next answer. Only while
+    /// the version is known and unmarked since the ticket: an unknown watch is made known by
+    /// the watching thread alone (a notification it drained while unknown is not in this read).
+    /// With the listener silently gone, these reads alone keep the staleness bound: a version
+    /// is never trusted beyond [`LEASE`] after the start of a read that found it.
+    pub fn confirm(&self, ticket: Ticket, version: i64) -> bool {
+        let generation = self.generation.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = self.version.load(Ordering::Acquire);
+        if *generation != ticket.generation || known == UNKNOWN {
+            return false;
+        }
+        self.version.store(known.max(version), Ordering::Release);
+        self.renew(ticket);
         drop(generation);
         true
     }
@@ -221,9 +252,10 @@ impl ContentWatch {
         self.version.load(Ordering::Acquire) == UNKNOWN
     }
 
-    /// The watching thread's connection answered: a known version stays trusted for [`LEASE`].
-    pub fn renew(&self) {
-        self.lease_until.store(self.nanos_now() + duration_nanos(LEASE), Ordering::Release);
+    /// A read begun with `ticket` answered: a known version stays trusted for [`LEASE`] after
+    /// that read began (never shortened by a slower read that began earlier).
+    pub fn renew(&self, ticket: Ticket) {
+        self.lease_until.fetch_max(ticket.started + duration_nanos(LEASE), Ordering::AcqRel);
     }
 
     /// The watching thread's connection answered a round trip.
@@ -340,8 +372,52 @@ mod tests {
         watch.lease_until.store(watch.nanos_now(), Ordering::Release);
         assert_eq!(watch.current(), None, "the watching thread stopped answering");
         assert_eq!(watch.fallback(), Fallback::Lease);
-        watch.renew();
+        watch.renew(watch.ticket());
         assert_eq!(watch.current(), Some(4));
+    }
+
+    #[test]
+    fn a_lease_runs_from_the_start_of_the_read_that_renewed_it() {
+        let watch = ContentWatch::new(Engine::Postgres);
+        let slow = Ticket { generation: 0, started: 0 };
+        assert!(watch.settle(slow, 4));
+        assert_eq!(watch.lease_until.load(Ordering::Acquire), duration_nanos(LEASE));
+        let later = Ticket { generation: 0, started: duration_nanos(LEASE) };
+        watch.renew(later);
+        watch.renew(slow);
+        assert_eq!(
+            watch.lease_until.load(Ordering::Acquire),
+            2 * duration_nanos(LEASE),
+            "an answer to an older read never shortens the lease"
+        );
+    }
+
+    #[test]
+    fn a_request_that_read_the_version_itself_renews_a_lapsed_lease() {
+        let watch = ContentWatch::new(Engine::Postgres);
+        known(&watch, 4);
+        watch.lease_until.store(0, Ordering::Release);
+        assert_eq!(watch.current(), None);
+        let ticket = watch.ticket();
+        assert!(watch.confirm(ticket, 6));
+        assert_eq!(watch.current(), Some(6), "the read renewed the lease and raised the version");
+        assert_eq!(watch.fallback(), Fallback::Lease, "known, so a lapse is the lease's");
+    }
+
+    #[test]
+    fn a_request_read_never_makes_an_unknown_or_marked_watch_known() {
+        let watch = ContentWatch::new(Engine::Postgres);
+        let ticket = watch.ticket();
+        assert!(!watch.confirm(ticket, 3), "never read by the watching thread");
+        assert_eq!(watch.current(), None);
+        known(&watch, 3);
+        watch.lease_until.store(0, Ordering::Release);
+        let ticket = watch.ticket();
+        watch.mark_unknown();
+        known(&watch, 3);
+        watch.lease_until.store(0, Ordering::Release);
+        assert!(!watch.confirm(ticket, 3), "a write was marked after the read began");
+        assert_eq!(watch.current(), None);
     }
 
     #[test]
