@@ -39,6 +39,7 @@ pub mod panels;
 // pgbatch: statements for PostgreSQL alone (few round trips for registration writes).
 pub mod password_reset;
 mod pg_statements;
+mod pool;
 pub mod privacy;
 pub mod public_api;
 pub mod question_report;
@@ -73,15 +74,12 @@ pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Duration;
 
-use anyhow::Context;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::config::DatabaseTarget;
+use anyhow::Context;
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -89,153 +87,10 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type DbPool = Pool<AnyManager>;
+pub use pool::{AnyManager, DbConnection, DbPool, PoolSettings, build_pool, build_watched_pool};
 
 pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-
-/// Opens connections by the URL's scheme. diesel's derived `establish` tries each backend in
-/// turn and hides the real error (a wrong password reads "invalid connection url"), so the
-/// backend is chosen here and libpq's or SQLite's own message is kept.
-#[derive(Debug, Clone)]
-pub struct AnyManager {
-    target: DatabaseTarget,
-}
-
-impl ManageConnection for AnyManager {
-    type Connection = AnyConnection;
-    type Error = diesel::r2d2::Error;
-
-    fn connect(&self) -> Result<AnyConnection, Self::Error> {
-        let conn = match &self.target {
-            DatabaseTarget::Postgres(url) => {
-                AnyConnection::Postgresql(diesel::PgConnection::establish(url.expose())?)
-            }
-            DatabaseTarget::Sqlite(path) => AnyConnection::Sqlite(diesel::SqliteConnection::establish(path)?),
-        };
-        Ok(conn)
-    }
-
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
-        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(diesel::r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        use diesel::r2d2::R2D2Connection;
-        conn.is_broken()
-    }
-}
-
-/// SQLite settings are per connection, so they are applied to every new one.
-#[derive(Debug)]
-struct ConnectionSetup {
-    statement_timeout_ms: u64,
-    /// SQLite: the watch this pool's writes mark (see `content_watch`).
-    content_watch: Option<std::sync::Weak<content_watch::ContentWatch>>,
-}
-
-impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSetup {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
-        let statements: Vec<String> = match conn {
-            AnyConnection::Sqlite(_) => vec![
-                "PRAGMA journal_mode = WAL".into(),
-                "PRAGMA busy_timeout = 10000".into(),
-                "PRAGMA foreign_keys = ON".into(),
-                "PRAGMA synchronous = NORMAL".into(),
-                // 1 MiB of page cache per connection (SQLite's default is 2 MiB): with a full
-                // pool that is 16 MiB, and the hot pages come from the page cache anyway.
-                "PRAGMA cache_size = -1024".into(),
-            ],
-            AnyConnection::Postgresql(_) => {
-                vec![format!("SET statement_timeout = {}", self.statement_timeout_ms)]
-            }
-        };
-        for sql in statements {
-            diesel::sql_query(sql).execute(conn).map_err(diesel::r2d2::Error::QueryError)?;
-        }
-        if let (AnyConnection::Sqlite(sqlite), Some(watch)) = (conn, &self.content_watch) {
-            content_watch::install_on_sqlite(sqlite, watch).map_err(diesel::r2d2::Error::QueryError)?;
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct PoolSettings {
-    pub max_size: u32,
-    pub connect_timeout: Duration,
-    pub statement_timeout: Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        Self {
-            max_size: 16,
-            connect_timeout: Duration::from_secs(10),
-            statement_timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-pub fn build_pool(target: &DatabaseTarget, settings: &PoolSettings) -> anyhow::Result<DbPool> {
-    build_watched_pool(target, settings, None)
-}
-
-/// A pool whose SQLite connections mark `watch` when they change public content (the watch's
-/// TEMP trigger needs `content_version`: build it after the migrations). PostgreSQL
-/// connections need nothing.
-pub fn build_watched_pool(
-    target: &DatabaseTarget,
-    settings: &PoolSettings,
-    watch: Option<&Arc<content_watch::ContentWatch>>,
-) -> anyhow::Result<DbPool> {
-    if let DatabaseTarget::Sqlite(path) = target {
-        prepare_sqlite_file(std::path::Path::new(path))?;
-    }
-    let manager = AnyManager { target: target.clone() };
-    Pool::builder()
-        .max_size(settings.max_size)
-        .min_idle(Some(1))
-        .connection_timeout(settings.connect_timeout)
-        .connection_customizer(Box::new(ConnectionSetup {
-            statement_timeout_ms: settings.statement_timeout.as_millis() as u64,
-            content_watch: watch.map(Arc::downgrade),
-        }))
-        .build(manager)
-        .with_context(|| format!("connecting to the database ({})", target.describe()))
-}
-
-/// Makes the SQLite database file private before SQLite opens it: a new one is created empty
-/// (SQLite takes an empty file for a new database) with 0600 in folders of 0700, and an older
-/// one readable by others loses that. SQLite creates the -wal and -shm files with the mode
-/// of the database file, so they are private too.
-fn prepare_sqlite_file(path: &std::path::Path) -> anyhow::Result<()> {
-    let name = path.to_string_lossy();
-    if name.is_empty() || name.starts_with(':') || name.starts_with("file:") {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        crate::files::create_private_dir_all(parent)
-            .with_context(|| format!("creating the folder for the SQLite database {name}"))?;
-    }
-    match crate::files::create_private_file(path) {
-        Ok(_) => return Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(e).with_context(|| format!("creating the SQLite database {name}")),
-    }
-    for suffix in ["", "-wal", "-shm"] {
-        let file = std::path::PathBuf::from(format!("{name}{suffix}"));
-        if file.exists()
-            && crate::files::remove_access_of_others(&file)
-                .with_context(|| format!("restricting {}", file.display()))?
-        {
-            tracing::warn!(file = %file.display(), "the database file was readable by other users: no longer");
-        }
-    }
-    Ok(())
-}
 
 /// Applies pending migrations; returns the versions applied.
 pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<Vec<String>> {
