@@ -25,7 +25,7 @@
 //! registration from 127.0.0.1 instead of its own X-Forwarded-For address), BENCH_ACCEPT_ENCODING
 //! (e.g. "gzip, br": sent with the page requests), BENCH_MALLOC_ARENA_MAX (2, as
 //! contrib/convoca.service; empty for glibc's default), BENCH_KEEP=1 (keep the temporary folder: the
-//! database, the server's log, the pages as fetched). `BENCH_SMOKE=1`, or running it through
+//! database, the server's log, the pages as fetched; and the throwaway PostgreSQL database). `BENCH_SMOKE=1`, or running it through
 //! `cargo test --bench suite`, uses 2,000 registrations and 2 s runs.
 //!
 //! `BENCH_SCALE=10k`, `100k` or `1m` (or a list, `10k,100k,1m`, run one after the other) sets
@@ -130,7 +130,8 @@ impl Config {
     }
 }
 
-/// The database under test; a throwaway PostgreSQL database is dropped on drop.
+/// The database under test; a throwaway PostgreSQL database is dropped on drop (kept with
+/// `BENCH_KEEP=1`).
 struct Database {
     url: String,
     engine: &'static str,
@@ -155,6 +156,10 @@ impl Database {
 impl Drop for Database {
     fn drop(&mut self) {
         if let Some((admin, name)) = &self.throwaway {
+            if env_flag("BENCH_KEEP") {
+                println!("kept the PostgreSQL database {name}");
+                return;
+            }
             let dropped = diesel::PgConnection::establish(admin).and_then(|mut conn| {
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut conn)
