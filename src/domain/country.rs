@@ -15,7 +15,7 @@ use icu_locale_core::Locale;
 use icu_locale_core::subtags::Region;
 
 use super::Language;
-use super::registration::FieldError;
+use super::field::FieldError;
 
 /// An ISO 3166-1 alpha-2 code of a country or territory that exists in the standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

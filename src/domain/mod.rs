@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod country;
 mod ids;
 // join: what a personal join link may do.
+mod field;
 pub mod interpretation;
 mod join;
 mod message_kind;
@@ -42,9 +43,10 @@ pub use status::ApiScope;
 pub use status::{WebhookDeliveryStatus, WebhookEvent};
 
 pub use country::CountryCode;
+pub use field::{FieldError, clean_line, clean_text, is_invisible_trick, parse_email};
 pub use registration::{
-    Details, DetailsForm, DetailsInput, FieldError, OrganisationChoice, RegistrationForm, RegistrationInput,
-    clean_line, clean_text, is_invisible_trick, parse_email, parse_language,
+    Details, DetailsForm, DetailsInput, OrganisationChoice, RegistrationForm, RegistrationInput,
+    parse_language,
 };
 
 /// The interface and message languages.

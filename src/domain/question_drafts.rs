@@ -2,8 +2,8 @@
 //! language, choices for a choice question, a minimum not above the maximum.
 
 use super::Language;
+use super::field::{clean_line, clean_text};
 use super::questions::{HELP_MAX, LABEL_MAX, Question, QuestionKind, Texts};
-use super::registration::{clean_line, clean_text};
 
 /// An existing choice as posted: its stable id, its words, whether the organiser removes it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Language;
-use super::registration::{clean_line, clean_text};
+use super::field::{clean_line, clean_text};
 use super::status::text_enum;
 
 text_enum! {

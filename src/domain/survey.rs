@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::registration::{FieldError, clean_line, clean_text};
+use super::field::{FieldError, clean_line, clean_text};
 use super::status::RegistrationStatus;
 
 /// Days a survey stays open after the session's end, unless the organiser says otherwise.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use icu_time::zone::iana::IanaParserExtended;
 
 use super::country::CountryCode;
-use super::registration::FieldError;
+use super::field::FieldError;
 
 /// The regions of the tz database whose zones are places people live in. `Etc/…` (fixed
 /// offsets with inverted signs) and the old `US/…`, `Canada/…` style names are left out.
