@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::admin_registrations::{AttendanceLine, IDS_PER_STATEMENT, mark, normalise_email};
 use super::schema::registrations;
-use super::tasks::Refusal;
+use super::task_refusals::Refusal;
 use crate::domain::{RegistrationStatus, SessionId};
 
 /// Marks the confirmed registrations named by `lines` as attended; returns the lines refused

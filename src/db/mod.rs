@@ -62,6 +62,7 @@ pub mod speakers;
 mod sql_types;
 // pgbatch: registration requests from the public form, in batches.
 pub mod submissions;
+pub mod task_refusals;
 pub mod tasks;
 pub mod tokens;
 pub mod two_factor;

@@ -139,7 +139,7 @@ fn anonymise(
     audit::pseudonymise(conn, &names, &pseudonym)?;
     super::webhooks::scrub(conn, &registration.id, &names, &pseudonym)?;
     // longwork: rows of attendance files that named the address and were refused.
-    super::tasks::forget_address(conn, &registration.email_normalized)?;
+    super::task_refusals::forget_address(conn, &registration.email_normalized)?;
     // feedback: a survey answer's free texts may name people; its scores stay, anonymous.
     super::feedback::forget(conn, &registration.id)?;
     // join: the moments the person joined.

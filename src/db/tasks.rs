@@ -1,20 +1,19 @@
 //! Background tasks as stored: created by a request, claimed by a worker under a lease (like
 //! the outbox's mail), advanced chunk by chunk with their progress committed each time, and
-//! finished or failed. The rows a task refused are kept beside it for its page and its CSV.
+//! finished or failed. The rows a task refused are kept beside it (`task_refusals`).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::admin_registrations::Filters;
 use super::models::new_id;
-use super::schema::{background_task_refusals as refusals, background_tasks as tasks};
+use super::schema::background_tasks as tasks;
+use super::task_refusals::{self, Refusal};
 use super::{AnyConnection, write_tx};
-use crate::domain::{Language, RegistrationStatus, SessionId, TaskKind, TaskState};
+use crate::domain::{Language, SessionId, TaskKind, TaskState};
 
 /// A task claimed this many times without finishing (each claim ended by an error) fails.
 pub const MAX_FAILURES: i32 = 3;
-/// How many refused rows the progress page lists (all are in the CSV).
-pub const REFUSALS_SHOWN: i64 = 20;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tasks)]
@@ -55,18 +54,6 @@ impl Task {
         let done = i64::from(self.rows_done.clamp(0, self.rows_total));
         i32::try_from(done * 100 / i64::from(self.rows_total)).unwrap_or(0)
     }
-}
-
-/// One refused row of an attendance file.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = refusals)]
-pub struct Refusal {
-    pub task_id: String,
-    pub line: i64,
-    pub email: String,
-    pub email_normalized: String,
-    /// The state of the registration with that address, when it is not confirmed.
-    pub status: Option<RegistrationStatus>,
 }
 
 /// What a new task needs.
@@ -250,11 +237,7 @@ pub fn progress(
     rows_done: usize,
     refused: &[Refusal],
 ) -> QueryResult<()> {
-    // One statement each: diesel's MultiBackend has no multi-row insert (a chunk refuses at
-    // most CHUNK_ROWS rows, inside one transaction).
-    for refusal in refused {
-        diesel::insert_into(refusals::table).values(refusal).execute(conn)?;
-    }
+    task_refusals::add(conn, refused)?;
     let added = i32::try_from(refused.len()).unwrap_or(i32::MAX);
     diesel::update(tasks::table.find(id))
         .set((
@@ -382,35 +365,6 @@ pub fn record_failure(
     })
 }
 
-/// The first refused rows of a task, in file order.
-pub fn refusals(conn: &mut AnyConnection, id: &str, limit: i64) -> QueryResult<Vec<Refusal>> {
-    refusals::table
-        .filter(refusals::task_id.eq(id))
-        .order(refusals::line.asc())
-        .limit(limit)
-        .select(Refusal::as_select())
-        .load(conn)
-}
-
-/// Refused rows that name one address, for the person's data download.
-pub fn refusals_of_address(
-    conn: &mut AnyConnection,
-    email_normalized: &str,
-) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
-    refusals::table
-        .inner_join(tasks::table)
-        .filter(refusals::email_normalized.eq(email_normalized))
-        .order(tasks::created_at.asc())
-        .select((refusals::line, tasks::created_at))
-        .load(conn)
-}
-
-/// Erasure: refused rows naming the address go (the file's line, not the person, is what an
-/// organiser needs to fix).
-pub fn forget_address(conn: &mut AnyConnection, email_normalized: &str) -> QueryResult<usize> {
-    diesel::delete(refusals::table.filter(refusals::email_normalized.eq(email_normalized))).execute(conn)
-}
-
 /// Retention: tasks that ended before `cutoff` are deleted with their refused rows; returns
 /// the names of their files, for the caller to delete.
 pub fn take_ended_before(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> QueryResult<Vec<String>> {
@@ -422,7 +376,7 @@ pub fn take_ended_before(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> Que
             old.select((tasks::id, tasks::input_file, tasks::result_file)).load(conn)?;
         let ids: Vec<&String> = rows.iter().map(|(id, _, _)| id).collect();
         for batch in ids.chunks(500) {
-            diesel::delete(refusals::table.filter(refusals::task_id.eq_any(batch))).execute(conn)?;
+            task_refusals::delete_of_tasks(conn, batch)?;
             diesel::delete(tasks::table.filter(tasks::id.eq_any(batch))).execute(conn)?;
         }
         Ok(rows.into_iter().flat_map(|(_, input, result)| input.into_iter().chain(result)).collect())

@@ -27,7 +27,7 @@ pub fn export(conn: &mut AnyConnection, registration_id: &RegistrationId) -> Que
     let suppressed = crate::db::bounces::suppression_of(conn, &registration.email_normalized)?;
     // longwork: lines of attendance files that named the address but matched no confirmed
     // registration (kept a week with their import).
-    let refused_lines = crate::db::tasks::refusals_of_address(conn, &registration.email_normalized)?;
+    let refused_lines = crate::db::task_refusals::of_address(conn, &registration.email_normalized)?;
     let survey_answer = crate::db::feedback::export_answer(conn, registration_id)?;
     // join: when the person went through their personal join link.
     let joins = crate::db::joins::of(conn, registration_id)?;

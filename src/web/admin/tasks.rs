@@ -12,7 +12,8 @@ use super::registrations::status_label;
 use crate::db;
 use crate::db::admin_registrations::Filters;
 use crate::db::models::Session;
-use crate::db::tasks::{ExportOptions, NewTask, REFUSALS_SHOWN, Refusal, Task};
+use crate::db::task_refusals::{REFUSALS_SHOWN, Refusal};
+use crate::db::tasks::{ExportOptions, NewTask, Task};
 use crate::domain::{SessionId, TaskKind, TaskState};
 use crate::i18n::I18n;
 use crate::web::chrome::html;
@@ -227,7 +228,7 @@ pub async fn page(cx: AdminContext, path: web::Path<String>) -> Result<HttpRespo
     let id = task_id(&path)?;
     let (task, session) = load(&cx, id.clone()).await?;
     let session_title = session.title;
-    let refusals = cx.read(move |conn| db::tasks::refusals(conn, &id, REFUSALS_SHOWN)).await?;
+    let refusals = cx.read(move |conn| db::task_refusals::of_task(conn, &id, REFUSALS_SHOWN)).await?;
     let progress = Progress::of(cx.i18n(), &task);
     html(TaskPage { admin: cx.chrome("sessions"), task, session_title, progress, refusals })
 }
@@ -258,7 +259,7 @@ pub async fn progress_json(cx: AdminContext, path: web::Path<String>) -> Result<
 pub async fn refused_csv(cx: AdminContext, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = task_id(&path)?;
     let (task, _) = load(&cx, id.clone()).await?;
-    let refusals = cx.read(move |conn| db::tasks::refusals(conn, &id, i64::MAX)).await?;
+    let refusals = cx.read(move |conn| db::task_refusals::of_task(conn, &id, i64::MAX)).await?;
     let i18n = cx.i18n();
     let mut rows: Vec<Vec<String>> =
         vec![vec![i18n.t("admin-import-line"), i18n.t("admin-reg-col-email"), i18n.t("admin-import-reason")]];
