@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use super::context::{ADMIN_COOKIE, AdminChrome, AdminContext, SignedForm, done};
-use super::two_factor::{CodeCheck, check_code};
+use super::two_factor_codes::{CodeCheck, check_code};
 use crate::db;
 use crate::db::audit::Actor;
 use crate::db::organisers::{Organiser, SessionOrigin};

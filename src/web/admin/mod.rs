@@ -32,6 +32,7 @@ pub mod speaker_invites;
 pub mod speakers;
 pub mod tasks;
 pub mod two_factor;
+mod two_factor_codes;
 pub mod webhook_form;
 pub mod webhooks;
 pub mod widget;
