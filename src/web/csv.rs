@@ -144,8 +144,8 @@ pub type RowCells<R> = Box<dyn Fn(&R) -> Vec<String>>;
 
 /// A CSV file as a streamed body: a byte-order mark and the header, then pages of rows, so
 /// that memory stays flat however long the list: the next page is asked for as soon as one
-/// arrives, and read from the database while this one is written out and sent (at most two
-/// pages in memory). A page shorter than `page_size` is the last.
+/// arrives, and read from the database while this one is formatted, written out and sent (at
+/// most two pages in memory). A page shorter than `page_size` is the last.
 pub struct CsvStream<R> {
     header: Vec<String>,
     delimiter: u8,
@@ -184,15 +184,15 @@ impl<R> CsvStream<R> {
     }
 }
 
-/// Starts reading `page` at once, on this thread's runtime, rather than when it is first
-/// polled.
-fn started<R: 'static>(page: Page<R>) -> Page<R> {
-    let running = actix_web::rt::spawn(page);
-    Box::pin(async move {
-        running
-            .await
-            .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("reading a page of rows")))?
-    })
+/// Starts reading `page` now: a future does nothing until it is polled, so it is polled once
+/// here, which hands its query to the blocking pool before this page is formatted (a task
+/// spawned on this thread would only start once the formatting is done, and the database
+/// would wait for it). A page read at once is kept as it came.
+fn started<R: 'static>(mut page: Page<R>, cx: &mut Context<'_>) -> Page<R> {
+    match page.as_mut().poll(cx) {
+        Poll::Pending => page,
+        Poll::Ready(rows) => Box::pin(std::future::ready(rows)),
+    }
 }
 
 impl<R: 'static> MessageBody for CsvStream<R> {
@@ -223,7 +223,7 @@ impl<R: 'static> MessageBody for CsvStream<R> {
         this.finished = rows.len() < this.page_size;
         this.after = rows.last().map(this.key).or(this.after.take());
         if !this.finished {
-            this.pending = Some(started((this.fetch)(this.after.clone())));
+            this.pending = Some(started((this.fetch)(this.after.clone()), cx));
         }
         let mut chunk = Vec::new();
         if !this.started {
@@ -255,62 +255,56 @@ impl<R: 'static> MessageBody for CsvStream<R> {
 mod tests {
     use super::*;
 
-    /// A stream of the numbers `0..total`, `page` at a time; `read` records the `after` of
-    /// every page read, when the read runs (not when it is asked for).
-    fn numbers(
-        total: u32,
-        page: usize,
-        read: std::rc::Rc<std::cell::RefCell<Vec<Option<String>>>>,
-    ) -> CsvStream<u32> {
+    type Log = std::rc::Rc<std::cell::RefCell<Vec<String>>>;
+
+    /// A stream of the numbers `0..total`, `page` at a time. `log` records every page read
+    /// (`read after …`), when the read runs rather than when it is asked for, and every row
+    /// formatted (`row …`).
+    fn numbers(total: u32, page: usize, log: Log) -> CsvStream<u32> {
+        let reads = log.clone();
         let fetch: FetchPage<u32> = Box::new(move |after: Option<String>| {
-            let read = read.clone();
+            let reads = reads.clone();
             Box::pin(async move {
                 let from = after.as_deref().and_then(|a| a.parse::<u32>().ok()).map_or(0, |a| a + 1);
-                read.borrow_mut().push(after);
+                reads.borrow_mut().push(format!("read after {}", after.as_deref().unwrap_or("start")));
                 Ok((from..total).take(page).collect())
             })
         });
-        CsvStream::new(
-            vec!["n".into()],
-            b';',
-            page,
-            fetch,
-            |n| n.to_string(),
-            Box::new(|n| vec![n.to_string()]),
-        )
+        let cells = Box::new(move |n: &u32| {
+            log.borrow_mut().push(format!("row {n}"));
+            vec![n.to_string()]
+        });
+        CsvStream::new(vec!["n".into()], b';', page, fetch, |n| n.to_string(), cells)
     }
 
     #[actix_web::test]
-    async fn the_next_page_is_read_while_this_one_is_sent() {
-        let read = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        let mut stream = numbers(5, 2, read.clone());
+    async fn the_next_page_is_read_while_this_one_is_formatted_and_sent() {
+        let log = Log::default();
+        let mut stream = numbers(5, 2, log.clone());
         let first = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await;
         let first = first.and_then(Result::ok).map(|b| b.to_vec()).unwrap_or_default();
         assert_eq!(first, b"\xEF\xBB\xBFn\r\n0\r\n1\r\n");
-        actix_web::rt::task::yield_now().await;
         assert_eq!(
-            *read.borrow(),
-            [None, Some("1".to_owned())],
-            "the second page was read before the stream was polled again"
+            *log.borrow(),
+            ["read after start", "read after 1", "row 0", "row 1"],
+            "the second page's read started before the first page's rows were formatted"
         );
         let rest = actix_web::body::to_bytes(stream).await.map(|b| b.to_vec()).unwrap_or_default();
         assert_eq!(rest, b"2\r\n3\r\n4\r\n");
         assert_eq!(
-            *read.borrow(),
-            [None, Some("1".to_owned()), Some("3".to_owned())],
-            "a short page is the last"
+            log.borrow()[4..],
+            ["read after 3", "row 2", "row 3", "row 4"],
+            "a short page is the last: nothing is read after it"
         );
     }
 
     #[actix_web::test]
     async fn a_list_of_exactly_full_pages_ends_after_an_empty_one() {
-        let read = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        let body = actix_web::body::to_bytes(numbers(4, 2, read.clone()))
-            .await
-            .map(|b| b.to_vec())
-            .unwrap_or_default();
+        let log = Log::default();
+        let body =
+            actix_web::body::to_bytes(numbers(4, 2, log.clone())).await.map(|b| b.to_vec()).unwrap_or_default();
         assert_eq!(body, b"\xEF\xBB\xBFn\r\n0\r\n1\r\n2\r\n3\r\n");
-        assert_eq!(read.borrow().len(), 3);
+        assert_eq!(log.borrow().iter().filter(|e| e.starts_with("read")).count(), 3);
     }
 
     #[test]
