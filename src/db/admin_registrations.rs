@@ -122,16 +122,21 @@ pub fn escape_like(text: &str) -> String {
 
 type Joined = diesel::dsl::LeftJoin<registrations::table, organisations::table>;
 
-fn filtered<'a>(
-    session_id: &'a str,
-    filters: &'a Filters,
-) -> diesel::dsl::IntoBoxed<'a, Joined, MultiBackend> {
-    // An erased registration holds nothing to list: only the counts show it.
-    let mut query = registrations::table
+type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Joined, MultiBackend>;
+
+/// The session's registrations that `filters` keep.
+fn filtered<'a>(session_id: &'a str, filters: &'a Filters) -> Boxed<'a> {
+    let scope = registrations::table
         .left_join(organisations::table)
         .filter(registrations::session_id.eq(session_id))
-        .filter(registrations::status.ne(RegistrationStatus::Erased))
         .into_boxed::<MultiBackend>();
+    with_filters(scope, filters)
+}
+
+/// `query` (registrations joined to their organisation) narrowed by `filters`.
+fn with_filters<'a>(query: Boxed<'a>, filters: &'a Filters) -> Boxed<'a> {
+    // An erased registration holds nothing to list: only the counts show it.
+    let mut query = query.filter(registrations::status.ne(RegistrationStatus::Erased));
     let q = filters.q.trim();
     if !q.is_empty() {
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
@@ -424,22 +429,28 @@ pub fn export_chunk(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    let mut query = filtered(session_id, filters);
-    if let Some(after) = after {
-        query = query.filter(registrations::id.gt(after));
-    } else {
-        // The first chunk starts at the session's first id (one read of `(session_id, id)`):
-        // ordered by id with a limit, PostgreSQL walks the primary key from the oldest
-        // registration of every session, 530 ms at a million rows for a recent session.
-        let first: Option<String> = registrations::table
-            .filter(registrations::session_id.eq(session_id))
-            .select(diesel::dsl::min(registrations::id))
-            .first(conn)?;
-        let Some(first) = first else { return Ok(Vec::new()) };
-        query = query.filter(registrations::id.ge(first));
-    }
-    query
-        .order(registrations::id.asc())
+    // The next rows of the session after `after` in the order of the `(session_id, id)` index,
+    // written so that only that index serves it: `session_id = $1 AND id > $2 ORDER BY id`
+    // lets PostgreSQL walk the primary key instead (its statistics say the session's rows are
+    // everywhere), and the primary key holds every session's registrations in the order they
+    // came, so a session whose registrations came among others' reads all of theirs: 58 ms
+    // a chunk of 1,000 on the benchmark's data. The row comparison with `session_id <= $1`
+    // means the same (the session, ids after `after`; the first chunk is after '', before
+    // every id) and is a range on that index alone.
+    let after = after.unwrap_or("");
+    let scope = registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::session_id.le(session_id.as_str()))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(registrations.session_id, registrations.id) > (")
+                .bind::<Text, _>(session_id.as_str())
+                .sql(", ")
+                .bind::<Text, _>(after)
+                .sql(")"),
+        )
+        .into_boxed::<MultiBackend>();
+    with_filters(scope, filters)
+        .order((registrations::session_id.asc(), registrations::id.asc()))
         .limit(limit)
         .select((
             registrations::id,

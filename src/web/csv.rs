@@ -301,8 +301,10 @@ mod tests {
     #[actix_web::test]
     async fn a_list_of_exactly_full_pages_ends_after_an_empty_one() {
         let log = Log::default();
-        let body =
-            actix_web::body::to_bytes(numbers(4, 2, log.clone())).await.map(|b| b.to_vec()).unwrap_or_default();
+        let body = actix_web::body::to_bytes(numbers(4, 2, log.clone()))
+            .await
+            .map(|b| b.to_vec())
+            .unwrap_or_default();
         assert_eq!(body, b"\xEF\xBB\xBFn\r\n0\r\n1\r\n2\r\n3\r\n");
         assert_eq!(log.borrow().iter().filter(|e| e.starts_with("read")).count(), 3);
     }
