@@ -120,32 +120,32 @@ pub fn escape_like(text: &str) -> String {
     escaped
 }
 
-type Joined = diesel::dsl::LeftJoin<registrations::table, organisations::table>;
+type Boxed<'a> = diesel::dsl::IntoBoxed<'a, registrations::table, MultiBackend>;
 
-type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Joined, MultiBackend>;
-
-/// The session's registrations that `filters` keep.
+/// The session's registrations that `filters` keep: one table, so that a page of them can be
+/// read in the order of an index and cut there (its organisations' names are joined to the
+/// page afterwards, see [`list`] and [`export_chunk`]).
 fn filtered<'a>(session_id: &'a str, filters: &'a Filters) -> Boxed<'a> {
-    let scope = registrations::table
-        .left_join(organisations::table)
-        .filter(registrations::session_id.eq(session_id))
-        .into_boxed::<MultiBackend>();
+    let scope = registrations::table.filter(registrations::session_id.eq(session_id)).into_boxed();
     with_filters(scope, filters)
 }
 
-/// `query` (registrations joined to their organisation) narrowed by `filters`.
+/// `query` narrowed by `filters`.
 fn with_filters<'a>(query: Boxed<'a>, filters: &'a Filters) -> Boxed<'a> {
     // An erased registration holds nothing to list: only the counts show it.
     let mut query = query.filter(registrations::status.ne(RegistrationStatus::Erased));
     let q = filters.q.trim();
     if !q.is_empty() {
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        let organisations_named = organisations::table
+            .filter(lower(organisations::name).like(pattern.clone()).escape('\\'))
+            .select(organisations::id.nullable());
         query = query.filter(
             lower(registrations::name)
                 .like(pattern.clone())
                 .escape('\\')
                 .or(lower(registrations::email).like(pattern.clone()).escape('\\'))
-                .or(lower_nullable(organisations::name.nullable()).like(pattern.clone()).escape('\\'))
+                .or(registrations::organisation_id.eq_any(organisations_named))
                 .or(lower_nullable(registrations::organisation_other).like(pattern).escape('\\')),
         );
     }
@@ -173,7 +173,8 @@ fn with_filters<'a>(query: Boxed<'a>, filters: &'a Filters) -> Boxed<'a> {
 }
 
 /// One page of the filtered list, earliest registration first, and the number of matches.
-/// Two queries, whatever the page size.
+/// Three queries, whatever the page size: the count, the page's ids (cut in `filtered`'s
+/// query), then their rows joined to the organisations' names.
 pub fn list(
     conn: &mut AnyConnection,
     session_id: &SessionId,
@@ -182,10 +183,16 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<(Vec<ListRow>, i64)> {
     let total: i64 = filtered(session_id, filters).select(diesel::dsl::count_star()).first(conn)?;
-    let rows = filtered(session_id, filters)
+    let page = filtered(session_id, filters)
         .order((registrations::created_at.asc(), registrations::id.asc()))
         .offset(offset)
         .limit(limit)
+        .select(registrations::id)
+        .load::<String>(conn)?;
+    let rows = registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::id.eq_any(&page))
+        .order((registrations::created_at.asc(), registrations::id.asc()))
         .select((
             registrations::id,
             registrations::name,
@@ -429,13 +436,14 @@ pub fn export_chunk(
     after: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    // A range of the `(session_id, id)` index, as a row comparison: `session_id = $1 AND
-    // id > $2 ORDER BY id` made PostgreSQL walk the primary key through every session's rows
-    // (58 ms a chunk for a session whose registrations came among others'; 10.7 ms now).
-    // The first chunk is after '', before every id.
+    // A range of the `(session_id, id)` index, as a row comparison (the first chunk is after
+    // '', before every id), read in its order and cut at `limit` in a query of its own: with
+    // `session_id = $1 AND id > $2 ORDER BY id` PostgreSQL walked the primary key through every
+    // session's rows, and with the organisations joined in the same query it read the rest of
+    // the session, joined it by hash and sorted it (80 ms a chunk of 1,000 for a session of
+    // 100,000; 1-2 ms now, BENCHMARKS.md).
     let after = after.unwrap_or("");
-    let scope = registrations::table
-        .left_join(organisations::table)
+    let range = registrations::table
         .filter(registrations::session_id.le(session_id.as_str()))
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("(registrations.session_id, registrations.id) > (")
@@ -445,9 +453,18 @@ pub fn export_chunk(
                 .sql(")"),
         )
         .into_boxed::<MultiBackend>();
-    with_filters(scope, filters)
+    let chunk = with_filters(range, filters)
         .order((registrations::session_id.asc(), registrations::id.asc()))
         .limit(limit)
+        .select(registrations::id)
+        .load::<String>(conn)?;
+    if chunk.is_empty() {
+        return Ok(Vec::new());
+    }
+    registrations::table
+        .left_join(organisations::table)
+        .filter(registrations::id.eq_any(&chunk))
+        .order(registrations::id.asc())
         .select((
             registrations::id,
             registrations::name,
