@@ -39,6 +39,7 @@ mod compressed;
 // pgbatch: PostgreSQL's own rate for the POST's writes, beside it.
 mod bulk;
 mod pgbench;
+mod probe;
 mod scale;
 mod seed;
 mod server;
@@ -181,6 +182,8 @@ struct PageRun {
     first: Duration,
     result: WrkResult,
     rss: RssStats,
+    /// Single requests beside wrk's (not for the compressed run).
+    probe: Option<probe::ProbeStats>,
 }
 
 struct ColdStart {
@@ -336,17 +339,20 @@ fn run(config: &Config, dir: &Path) -> anyhow::Result<scale::Column> {
         }
         let reads_before = server.version_reads(&http);
         let sampler = RssSampler::start(server.pid);
+        let probe = probe::Probe::start(url.clone());
         let result = wrk::run(&report_lua, &url, config.load, &config.page_headers, &[])?;
+        let probe = probe.finish()?;
         let rss = sampler.finish();
         server.check_alive()?;
         println!(
-            "{name} ({path}, {} bytes): {}; max RSS {:.1} MiB; {}",
+            "{name} ({path}, {} bytes): {}; {}; max RSS {:.1} MiB; {}",
             reply.body.len(),
             result.line(),
+            probe.line(),
             mib(rss.max_kib),
             version_reads_text(reads_before, server.version_reads(&http))
         );
-        pages.push(PageRun { name, path, bytes: reply.body.len(), first, result, rss });
+        pages.push(PageRun { name, path, bytes: reply.body.len(), first, result, rss, probe: Some(probe) });
     }
     pages.push(compressed::run(&http, &mut server, &report_lua, config, &session_path)?);
 
@@ -671,7 +677,7 @@ fn summarise(s: &Summary) -> String {
         let share = if reference_rate > 0.0 { r.rate() / reference_rate } else { 0.0 };
         let errors = r.status + r.socket_errors();
         let figure = format!(
-            "{} req/s{}, p50 {:.2} ms, p99 {:.2} ms, {} errors ({} bytes)",
+            "{} req/s{}, p50 {:.2} ms, p99 {:.2} ms, {} errors ({} bytes){}",
             thousands(r.rate()),
             if page.path == "/_bench/reference" {
                 String::new()
@@ -681,11 +687,12 @@ fn summarise(s: &Summary) -> String {
             WrkResult::ms(r.p50_us),
             WrkResult::ms(r.p99_us),
             errors,
-            page.bytes
+            page.bytes,
+            page.probe.map_or(String::new(), |probe| format!("; {}", probe.line()))
         );
         let (budget, met) = match page.name {
             "reference page" => ("the framework's limit".to_owned(), None),
-            _ => compressed::budget(page, s.pages),
+            _ => compressed::budget(page, s.pages, c.load.connections),
         };
         let _ = writeln!(
             md,

@@ -30,11 +30,25 @@ pub struct WrkResult {
     pub p90_us: u64,
     pub p99_us: u64,
     pub max_us: u64,
+    pub mean_us: f64,
 }
 
 impl WrkResult {
     pub fn rate(&self) -> f64 {
         self.requests as f64 / (self.duration_us.max(1) as f64 / 1e6)
+    }
+
+    /// Requests in flight on average, by Little's law (rate × mean latency).
+    pub fn in_flight(&self) -> f64 {
+        self.rate() * self.mean_us / 1e6
+    }
+
+    /// Whether wrk's latencies agree with its rate: with `connections` open, no more than that
+    /// many requests can be in flight (twice that is allowed for rounding and the run's edges).
+    /// On two cores shared with the server, wrk's threads sometimes read answers late and then
+    /// time requests far longer than they took.
+    pub fn latencies_hold(&self, connections: usize) -> bool {
+        self.in_flight() <= 2.0 * connections as f64
     }
 
     /// Socket errors and timeouts (the requests that got no answer, or none in time).
@@ -54,12 +68,15 @@ impl WrkResult {
     /// For the log: rate, latency percentiles and errors.
     pub fn line(&self) -> String {
         format!(
-            "{:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.1} ms, {} answers >= 400, {} socket errors",
+            "{:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.1} ms, mean {:.2} ms \
+             (rate × mean: {:.0} requests in flight), {} answers >= 400, {} socket errors",
             self.rate(),
             Self::ms(self.p50_us),
             Self::ms(self.p90_us),
             Self::ms(self.p99_us),
             Self::ms(self.max_us),
+            self.mean_us / 1000.0,
+            self.in_flight(),
             self.status,
             self.socket_errors()
         )
