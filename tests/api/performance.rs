@@ -117,7 +117,8 @@ async fn pages_load_in_a_fixed_number_of_queries_whatever_the_data(engine: Engin
     assert!(large[0] <= 3, "catalogue: {} queries", large[0]);
     assert!(large[1] <= 6, "session page: {} queries", large[1]);
     assert!(large[2] <= 2, "panel: {} queries", large[2]);
-    assert!(large[3] <= 6, "registrations list: {} queries", large[3]);
+    // The list reads its page's ids, then their rows with the organisations (db::admin_registrations).
+    assert!(large[3] <= 7, "registrations list: {} queries", large[3]);
 }
 
 async fn get(client: &reqwest::Client, url: String) -> String {
