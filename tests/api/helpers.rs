@@ -202,8 +202,9 @@ struct SmtpState {
     /// Answers to give to the next RCPT commands instead of OK (to simulate failures).
     rcpt_answers: Arc<Mutex<VecDeque<Response>>>,
     sessions: Arc<Mutex<usize>>,
-    /// How many of the next MAIL commands are answered 421, which closes their connection.
-    close_at_mail: Arc<Mutex<usize>>,
+    /// Connections opened up to this one (by their EHLO's number, from 1) answer their next
+    /// MAIL command 421, which closes them: a server dropping the connections it kept open.
+    close_up_to: Arc<Mutex<usize>>,
 }
 
 #[derive(Clone)]
@@ -215,6 +216,8 @@ struct SmtpHandler {
     to: Vec<String>,
     data: Vec<u8>,
     rejected: bool,
+    /// This connection's number among the test's SMTP sessions (0 before its EHLO).
+    session: usize,
 }
 
 impl SmtpHandler {
@@ -225,15 +228,15 @@ impl SmtpHandler {
 
 impl Handler for SmtpHandler {
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
-        *self.state().sessions.lock().expect("lock") += 1;
+        let state = self.state();
+        let mut sessions = state.sessions.lock().expect("lock");
+        *sessions += 1;
+        self.session = *sessions;
         OK
     }
 
     fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
-        let state = self.state();
-        let mut closing = state.close_at_mail.lock().expect("lock");
-        if *closing > 0 {
-            *closing -= 1;
+        if self.session > 0 && self.session <= *self.state().close_up_to.lock().expect("lock") {
             return mailin_embedded::response::NO_SERVICE;
         }
         OK
@@ -331,6 +334,7 @@ impl MailServer {
             to: Vec::new(),
             data: Vec::new(),
             rejected: false,
+            session: 0,
         };
         let mut server = Server::new(handler);
         // One thread per open SMTP connection: an app keeps at most CONVOCA_SMTP_CONCURRENCY (8)
@@ -360,10 +364,11 @@ impl MailServer {
         *self.state.sessions.lock().expect("lock")
     }
 
-    /// The next `n` MAIL commands are answered "421 closing connection", and their
-    /// connections closed, as a server does when it drops a connection kept open.
-    pub fn close_connections_at_next_mail(&self, n: usize) {
-        *self.state.close_at_mail.lock().expect("lock") += n;
+    /// The connections open now answer their next MAIL command "421 closing connection" and
+    /// are closed, as a server does when it drops the connections kept open; the connections
+    /// opened after this call are served.
+    pub fn close_open_connections_at_next_mail(&self) {
+        *self.state.close_up_to.lock().expect("lock") = self.sessions();
     }
 
     /// The next `answers.len()` recipients get these answers instead of OK.

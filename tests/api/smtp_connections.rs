@@ -40,7 +40,9 @@ async fn a_kept_connection_the_server_closed_is_replaced_without_losing_or_repea
     assert!((1..=2).contains(&opened), "{opened}");
 
     // The server closes each kept connection at its next message ("421 closing connection").
-    app.mail().close_connections_at_next_mail(opened);
+    // (Counting MAIL commands instead let a new connection, opened beside the one kept, take
+    // the 421 in some runs: a new connection's failure is an answer, and the message waited.)
+    app.mail().close_open_connections_at_next_mail();
     app.clock.set(second.starts_at - Duration::days(7) + Duration::minutes(1));
     assert_eq!(app.deliver_mail().await, 6);
 
