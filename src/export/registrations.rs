@@ -3,7 +3,8 @@
 
 use super::{Cell, Column, ExportLabels, Header};
 use crate::db::AnyConnection;
-use crate::db::admin_registrations::{ExportRow, Filters};
+use crate::db::admin_registrations::Filters;
+use crate::db::export_lines::ExportRow;
 use crate::db::export_lines::{ExportLine, chunk};
 use crate::db::models::Session;
 use crate::domain::interpretation::{ChannelLanguage, Offered};
